@@ -1,0 +1,319 @@
+//! Configuration: built-in defaults → optional TOML file (`--config FILE`) → environment
+//! (`ZQ_` prefix, e.g. `ZQ_DATABASE_URL`). Unknown keys are refused; a wrong value names its key.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// The configuration as read, before validation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    listen: String,
+    data_dir: String,
+    database_url: String,
+    redis_url: String,
+    host_suffix: String,
+    public_scheme: String,
+    page_size: u32,
+    request_timeout_secs: u64,
+    header_read_timeout_secs: u64,
+    tenant_refresh_secs: u64,
+    db_max_connections: u32,
+    db_acquire_timeout_ms: u64,
+    log: String,
+}
+
+/// Validated settings, passed down explicitly.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address of the public HTTP listener.
+    pub listen: SocketAddr,
+    /// Where the SQLite file and other local state live.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// Optional shared cache and bus (used from the cache issue on).
+    pub redis_url: Option<String>,
+    /// The cluster's host suffix: a tenant without configured hosts gets `{code}.{suffix}`.
+    pub host_suffix: zq_domain::Host,
+    pub public_scheme: String,
+    pub page_size: u32,
+    pub request_timeout: Duration,
+    pub header_read_timeout: Duration,
+    pub tenant_refresh: Duration,
+    pub db_max_connections: u32,
+    pub db_acquire_timeout: Duration,
+    /// Log filter, e.g. `info` or `zq_http=debug,info`.
+    pub log: String,
+}
+
+/// A configuration that cannot be used: says which key and why.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration file {path}: {message}")]
+    File { path: String, message: String },
+    #[error("configuration: {0}")]
+    Read(String),
+    #[error("configuration key `{key}`: {message}")]
+    Value { key: &'static str, message: String },
+}
+
+/// The defaults, also documented in README.md's configuration reference.
+pub const DEFAULTS: &[(&str, &str)] = &[
+    ("listen", "127.0.0.1:8080"),
+    ("data_dir", "./data"),
+    ("database_url", ""),
+    ("redis_url", ""),
+    ("host_suffix", "haichuan.localhost"),
+    ("public_scheme", "http"),
+    ("page_size", "20"),
+    ("request_timeout_secs", "30"),
+    ("header_read_timeout_secs", "10"),
+    ("tenant_refresh_secs", "5"),
+    ("db_max_connections", "16"),
+    ("db_acquire_timeout_ms", "1000"),
+    ("log", "info"),
+];
+
+impl Config {
+    /// Loads defaults, then `file` if given, then `ZQ_*` variables from `env`.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let mut b = config::Config::builder();
+        for (k, v) in DEFAULTS {
+            b = b
+                .set_default(*k, *v)
+                .map_err(|e| ConfigError::Read(e.to_string()))?;
+        }
+        if let Some(path) = file {
+            if !path.is_file() {
+                return Err(ConfigError::File {
+                    path: path.display().to_string(),
+                    message: "no such file".into(),
+                });
+            }
+            b = b.add_source(
+                config::File::from(path)
+                    .format(config::FileFormat::Toml)
+                    .required(true),
+            );
+        }
+        let env: std::collections::HashMap<String, String> = env
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("ZQ_"))
+            .collect();
+        b = b.add_source(config::Environment::with_prefix("ZQ").source(Some(env)));
+        let raw: Raw =
+            b.build()
+                .and_then(|c| c.try_deserialize())
+                .map_err(|e| match (file, &e) {
+                    (Some(p), config::ConfigError::FileParse { .. }) => ConfigError::File {
+                        path: p.display().to_string(),
+                        message: e.to_string(),
+                    },
+                    _ => ConfigError::Read(e.to_string()),
+                })?;
+        Self::validate(raw)
+    }
+
+    fn validate(raw: Raw) -> Result<Config, ConfigError> {
+        let bad = |key, message: String| ConfigError::Value { key, message };
+        let listen = raw.listen.parse::<SocketAddr>().map_err(|_| {
+            bad(
+                "listen",
+                format!(
+                    "expected an address like 127.0.0.1:8080, got {:?}",
+                    raw.listen
+                ),
+            )
+        })?;
+        if raw.data_dir.trim().is_empty() {
+            return Err(bad("data_dir", "must not be empty".into()));
+        }
+        let data_dir = PathBuf::from(&raw.data_dir);
+        let database_url = if raw.database_url.trim().is_empty() {
+            format!(
+                "sqlite://{}?mode=rwc",
+                data_dir.join("zhanqun.sqlite").display()
+            )
+        } else if raw.database_url.starts_with("sqlite:")
+            || raw.database_url.starts_with("postgres://")
+            || raw.database_url.starts_with("postgresql://")
+        {
+            raw.database_url.clone()
+        } else {
+            return Err(bad(
+                "database_url",
+                format!(
+                    "expected sqlite://… or postgres://…, got {:?}",
+                    redact(&raw.database_url)
+                ),
+            ));
+        };
+        let redis_url = match raw.redis_url.trim() {
+            "" => None,
+            u if u.starts_with("redis://") || u.starts_with("rediss://") => Some(u.to_owned()),
+            u => {
+                return Err(bad(
+                    "redis_url",
+                    format!("expected redis://…, got {:?}", redact(u)),
+                ));
+            }
+        };
+        let host_suffix = zq_domain::Host::parse(&raw.host_suffix)
+            .map_err(|e| bad("host_suffix", e.to_string()))?;
+        if !matches!(raw.public_scheme.as_str(), "http" | "https") {
+            return Err(bad(
+                "public_scheme",
+                format!("expected http or https, got {:?}", raw.public_scheme),
+            ));
+        }
+        if !(1..=200).contains(&raw.page_size) {
+            return Err(bad(
+                "page_size",
+                format!("expected 1 to 200, got {}", raw.page_size),
+            ));
+        }
+        let secs = |key, v: u64, max: u64| {
+            if (1..=max).contains(&v) {
+                Ok(Duration::from_secs(v))
+            } else {
+                Err(bad(key, format!("expected 1 to {max} seconds, got {v}")))
+            }
+        };
+        if !(1..=1000).contains(&raw.db_max_connections) {
+            return Err(bad(
+                "db_max_connections",
+                format!("expected 1 to 1000, got {}", raw.db_max_connections),
+            ));
+        }
+        if !(50..=60_000).contains(&raw.db_acquire_timeout_ms) {
+            return Err(bad(
+                "db_acquire_timeout_ms",
+                format!("expected 50 to 60000, got {}", raw.db_acquire_timeout_ms),
+            ));
+        }
+        tracing_subscriber::EnvFilter::try_new(&raw.log).map_err(|e| bad("log", e.to_string()))?;
+        Ok(Config {
+            listen,
+            data_dir,
+            database_url,
+            redis_url,
+            host_suffix,
+            public_scheme: raw.public_scheme,
+            page_size: raw.page_size,
+            request_timeout: secs("request_timeout_secs", raw.request_timeout_secs, 3600)?,
+            header_read_timeout: secs(
+                "header_read_timeout_secs",
+                raw.header_read_timeout_secs,
+                300,
+            )?,
+            tenant_refresh: secs("tenant_refresh_secs", raw.tenant_refresh_secs, 3600)?,
+            db_max_connections: raw.db_max_connections,
+            db_acquire_timeout: Duration::from_millis(raw.db_acquire_timeout_ms),
+            log: raw.log,
+        })
+    }
+
+    /// The database URL without its password, for logs.
+    pub fn database_url_redacted(&self) -> String {
+        redact(&self.database_url)
+    }
+}
+
+/// Hides the password part of a URL (`postgres://u:secret@h` → `postgres://u:***@h`).
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = &url[s + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_give_an_sqlite_file_in_the_data_dir() {
+        let c = Config::load(None, env(&[])).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert!(
+            c.database_url.starts_with("sqlite://") && c.database_url.contains("zhanqun.sqlite")
+        );
+        assert!(c.redis_url.is_none());
+    }
+
+    #[test]
+    fn environment_overrides_defaults() {
+        let c = Config::load(
+            None,
+            env(&[
+                ("ZQ_LISTEN", "0.0.0.0:9000"),
+                ("ZQ_DATABASE_URL", "postgres://u@h/db"),
+                ("ZQ_PAGE_SIZE", "15"),
+                ("PATH", "/bin"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.listen.port(), 9000);
+        assert_eq!(c.database_url, "postgres://u@h/db");
+        assert_eq!(c.page_size, 15);
+    }
+
+    #[test]
+    fn a_file_overrides_defaults_and_env_overrides_the_file() {
+        let dir = std::env::temp_dir().join(format!("zq-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("zq.toml");
+        std::fs::write(&f, "listen = \"127.0.0.1:7000\"\npage_size = 30\n").unwrap();
+        let c = Config::load(Some(&f), env(&[("ZQ_PAGE_SIZE", "40")])).unwrap();
+        assert_eq!(c.listen.port(), 7000);
+        assert_eq!(c.page_size, 40);
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn wrong_values_name_their_key() {
+        let cases = [
+            ("ZQ_LISTEN", "nonsense", "listen"),
+            ("ZQ_DATABASE_URL", "mysql://x", "database_url"),
+            ("ZQ_REDIS_URL", "http://x", "redis_url"),
+            ("ZQ_HOST_SUFFIX", "a b", "host_suffix"),
+            ("ZQ_PAGE_SIZE", "0", "page_size"),
+            ("ZQ_PAGE_SIZE", "many", "page_size"),
+            ("ZQ_PUBLIC_SCHEME", "ftp", "public_scheme"),
+            ("ZQ_NO_SUCH_KEY", "1", "no_such_key"),
+        ];
+        for (k, v, key) in cases {
+            let err = Config::load(None, env(&[(k, v)])).unwrap_err().to_string();
+            assert!(err.contains(key), "{k}={v}: {err}");
+        }
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+    }
+}

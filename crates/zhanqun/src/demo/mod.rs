@@ -1,0 +1,426 @@
+//! The demo cluster: 中国海川 with its department, district and town sites, their columns and
+//! two years of generated articles, seeded into an empty database by `zhanqun serve --demo`.
+
+pub mod content;
+
+use std::collections::HashMap;
+
+use chrono::{Duration, TimeZone, Utc};
+use serde::Deserialize;
+use zq_domain::{
+    ArticleStatus, ColumnKind, ColumnSlug, Host, TenantCode, TenantKind, UpdateRequirement,
+};
+use zq_store::{NewArticle, NewColumn, NewTenant, Store, StoreError, Tenant};
+
+/// The demo cluster's definition, compiled in.
+pub const DEMO_TOML: &str = include_str!("../../data/demo-cluster.toml");
+
+#[derive(Debug, Deserialize)]
+pub struct DemoCluster {
+    pub cluster: ClusterDef,
+    pub tenants: Vec<TenantDef>,
+    pub columns: HashMap<String, Vec<ColumnDef>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ClusterDef {
+    pub name: String,
+    pub city: String,
+    pub portal_code: String,
+    pub host_suffix: String,
+    pub sponsor: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TenantDef {
+    pub code: String,
+    pub kind: String,
+    pub name: String,
+    pub sponsor: Option<String>,
+    pub site_id: Option<String>,
+    pub parent: Option<String>,
+    #[serde(default)]
+    pub extra_columns: Vec<ExtraColumnDef>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ExtraColumnDef {
+    pub name: String,
+    pub update: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ColumnDef {
+    pub name: String,
+    pub slug: String,
+    pub update: String,
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub news: bool,
+    pub reported_from: Option<String>,
+    #[serde(default)]
+    pub children: Vec<ColumnDef>,
+}
+
+/// How much to seed.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoOptions {
+    /// Articles in each site's news column; other columns get a share of it.
+    pub news_articles: usize,
+    /// Seed for the content generator, so every demo is the same.
+    pub seed: u64,
+}
+
+impl Default for DemoOptions {
+    fn default() -> Self {
+        Self {
+            news_articles: 24,
+            seed: 2026,
+        }
+    }
+}
+
+/// What seeding did.
+#[derive(Debug, Clone)]
+pub struct SeedReport {
+    pub tenants: usize,
+    pub columns: usize,
+    pub articles: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("the demo cluster definition is invalid: {0}")]
+    Definition(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub fn definition() -> Result<DemoCluster, DemoError> {
+    toml::from_str(DEMO_TOML).map_err(|e| DemoError::Definition(e.to_string()))
+}
+
+/// Slugs for the extra columns some sites add to their kind's template.
+fn extra_slug(name: &str) -> &'static str {
+    match name {
+        "路政动态" => "lzdt",
+        "道路异常信息查询" => "dlycxx",
+        "交通月报" => "jtyb",
+        "规费征收" => "gfzs",
+        "燃气服务" => "rqfw",
+        "重大工程" => "zdgc",
+        "市政科技" => "szkj",
+        "应急管理" => "yjgl",
+        "预警信息" => "yjxx",
+        "统计数据" => "tjsj",
+        _ => "",
+    }
+}
+
+/// The demo hosts of a tenant: `{code}.{suffix}`.
+pub fn demo_host(code: &str, suffix: &Host) -> Result<Host, DemoError> {
+    Host::parse(&format!("{code}.{suffix}")).map_err(|e| DemoError::Definition(e.to_string()))
+}
+
+/// Seeds the demo cluster into a database that has no tenants yet; does nothing otherwise.
+pub async fn seed_if_empty(
+    store: &Store,
+    suffix: &Host,
+    opts: DemoOptions,
+) -> Result<Option<SeedReport>, DemoError> {
+    if !store.list_tenants().await?.is_empty() {
+        return Ok(None);
+    }
+    seed(store, suffix, opts).await.map(Some)
+}
+
+/// Seeds the demo cluster: tenants (portal first, towns after their districts), columns and articles.
+pub async fn seed(
+    store: &Store,
+    suffix: &Host,
+    opts: DemoOptions,
+) -> Result<SeedReport, DemoError> {
+    let def = definition()?;
+    let mut rng = fastrand::Rng::with_seed(opts.seed);
+    let mut report = SeedReport {
+        tenants: 0,
+        columns: 0,
+        articles: 0,
+    };
+    let now = Utc::now();
+    // Parents before children: portal, departments and districts, then towns.
+    let mut ordered: Vec<&TenantDef> = def.tenants.iter().collect();
+    ordered.sort_by_key(|t| match t.kind.as_str() {
+        "portal" => 0,
+        "town" => 2,
+        _ => 1,
+    });
+    for (n, t) in ordered.into_iter().enumerate() {
+        let kind: TenantKind = t
+            .kind
+            .parse()
+            .map_err(|e: zq_domain::ParseError| DemoError::Definition(e.to_string()))?;
+        let code = TenantCode::parse(&t.code).map_err(|e| DemoError::Definition(e.to_string()))?;
+        let parent = match kind {
+            TenantKind::Portal => None,
+            TenantKind::Town => t.parent.as_deref(),
+            _ => Some(def.cluster.portal_code.as_str()),
+        }
+        .map(TenantCode::parse)
+        .transpose()
+        .map_err(|e| DemoError::Definition(e.to_string()))?;
+        let tenant = store
+            .create_tenant(NewTenant {
+                code,
+                kind,
+                name: t.name.clone(),
+                sponsor: t.sponsor.clone().unwrap_or_else(|| t.name.clone()),
+                site_id: Some(
+                    t.site_id
+                        .clone()
+                        .unwrap_or_else(|| format!("33010{:05}", 100 + n)),
+                ),
+                contact: Some(format!(
+                    "地址：{}人民路{}号　电话：0599-8{:07}",
+                    def.cluster.city,
+                    10 + n * 7,
+                    1_000_000 + n * 4_321
+                )),
+                parent,
+                hosts: vec![demo_host(&t.code, suffix)?],
+            })
+            .await?;
+        report.tenants += 1;
+        let template = def
+            .columns
+            .get(&t.kind)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let mut leaves = Vec::new();
+        let mut order = 0;
+        for c in template {
+            seed_column(
+                store,
+                &tenant,
+                c,
+                None,
+                &mut order,
+                &mut leaves,
+                &mut report,
+            )
+            .await?;
+        }
+        for extra in &t.extra_columns {
+            let def = ColumnDef {
+                name: extra.name.clone(),
+                slug: extra_slug(&extra.name).to_owned(),
+                update: extra.update.clone(),
+                kind: None,
+                news: false,
+                reported_from: None,
+                children: Vec::new(),
+            };
+            seed_column(
+                store,
+                &tenant,
+                &def,
+                None,
+                &mut order,
+                &mut leaves,
+                &mut report,
+            )
+            .await?;
+        }
+        report.articles += seed_articles(
+            store,
+            &tenant,
+            &def.cluster.city,
+            &leaves,
+            opts,
+            &mut rng,
+            now,
+        )
+        .await?;
+    }
+    Ok(report)
+}
+
+/// A column where the demo puts articles, and how many.
+struct Leaf {
+    id: zq_domain::ColumnId,
+    name: String,
+    count: usize,
+}
+
+fn seed_column<'a>(
+    store: &'a Store,
+    tenant: &'a Tenant,
+    c: &'a ColumnDef,
+    parent: Option<zq_domain::ColumnId>,
+    order: &'a mut i32,
+    leaves: &'a mut Vec<Leaf>,
+    report: &'a mut SeedReport,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), DemoError>> + Send + 'a>> {
+    Box::pin(async move {
+        let bad = |e: zq_domain::ParseError| DemoError::Definition(e.to_string());
+        let kind: ColumnKind = c
+            .kind
+            .as_deref()
+            .unwrap_or("article_list")
+            .parse()
+            .map_err(bad)?;
+        let update: UpdateRequirement = c.update.parse().map_err(bad)?;
+        *order += 10;
+        let col = store
+            .create_column(
+                tenant.id,
+                NewColumn {
+                    parent_id: parent,
+                    slug: ColumnSlug::parse(&c.slug).map_err(bad)?,
+                    name: c.name.clone(),
+                    kind,
+                    external_url: None,
+                    update_requirement: update,
+                    responsible_unit: Some(responsible_unit(tenant, &c.name)),
+                    sort_order: *order,
+                    is_news: c.news,
+                },
+            )
+            .await?;
+        report.columns += 1;
+        if c.children.is_empty() {
+            let count = match (kind, update) {
+                (ColumnKind::SinglePage, _) => 1,
+                (_, UpdateRequirement::Automatic) => 0,
+                (_, UpdateRequirement::Daily | UpdateRequirement::TwiceWeekly) => 12,
+                (_, UpdateRequirement::Weekly | UpdateRequirement::Monthly) => 6,
+                _ => 4,
+            };
+            let count = if c.news { usize::MAX } else { count };
+            if count > 0 {
+                leaves.push(Leaf {
+                    id: col.id,
+                    name: c.name.clone(),
+                    count,
+                });
+            }
+        }
+        for child in &c.children {
+            seed_column(store, tenant, child, Some(col.id), order, leaves, report).await?;
+        }
+        Ok(())
+    })
+}
+
+/// The office inside a unit that answers for a column.
+fn responsible_unit(tenant: &Tenant, column: &str) -> String {
+    let office = match column {
+        n if n.contains("公开") || n.contains("政策") => "办公室（政务公开科）",
+        n if n.contains("财政") || n.contains("预算") => "财务科",
+        n if n.contains("人事") => "人事科",
+        n if n.contains("办事") || n.contains("服务") => "行政审批科",
+        n if n.contains("信箱")
+            || n.contains("咨询")
+            || n.contains("征集")
+            || n.contains("调查") =>
+        {
+            "信访办"
+        }
+        _ => "办公室（信息科）",
+    };
+    format!("{}{}", tenant.name, office)
+}
+
+async fn seed_articles(
+    store: &Store,
+    tenant: &Tenant,
+    city: &str,
+    leaves: &[Leaf],
+    opts: DemoOptions,
+    rng: &mut fastrand::Rng,
+    now: chrono::DateTime<Utc>,
+) -> Result<usize, DemoError> {
+    let mut batch = Vec::new();
+    for leaf in leaves {
+        let count = if leaf.count == usize::MAX {
+            opts.news_articles
+        } else {
+            leaf.count.min(opts.news_articles)
+        };
+        let spec = content::ArticleSpec {
+            unit_name: &tenant.name,
+            tenant_kind: tenant.kind.as_str(),
+            column_name: &leaf.name,
+            city,
+        };
+        for g in content::generate(&spec, count, rng) {
+            let midnight = Utc.from_utc_datetime(
+                &(now - Duration::days(i64::from(g.days_ago)))
+                    .date_naive()
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap_or_default(),
+            );
+            // Generated times are China Standard Time; stored times are UTC.
+            let at = (midnight + Duration::minutes(i64::from(g.minute_of_day))
+                - Duration::hours(8))
+            .min(now);
+            batch.push(NewArticle {
+                column_id: leaf.id,
+                title: g.title,
+                subtitle: g.subtitle,
+                source: Some(g.source),
+                author: Some(g.author),
+                summary: Some(g.summary),
+                body: g.body_html,
+                doc_number: g.doc_number,
+                index_number: g.index_number,
+                status: ArticleStatus::Published,
+                published_at: Some(at),
+            });
+        }
+    }
+    let n = batch.len();
+    store.create_articles(tenant.id, batch).await?;
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_definition_parses_with_every_slug_and_kind_valid() {
+        let def = definition().unwrap();
+        let kinds = ["portal", "department", "district", "town"];
+        let count = |k: &str| def.tenants.iter().filter(|t| t.kind == k).count();
+        assert_eq!(count("portal"), 1);
+        assert!(count("department") >= 20 && count("district") >= 8 && count("town") >= 4);
+        fn walk(c: &ColumnDef) {
+            assert!(ColumnSlug::parse(&c.slug).is_ok(), "{}", c.slug);
+            assert!(
+                c.update.parse::<UpdateRequirement>().is_ok(),
+                "{}",
+                c.update
+            );
+            c.children.iter().for_each(walk);
+        }
+        for k in kinds {
+            let cols = def
+                .columns
+                .get(k)
+                .unwrap_or_else(|| panic!("columns for {k}"));
+            cols.iter().for_each(walk);
+            let news = cols
+                .iter()
+                .flat_map(|c| std::iter::once(c).chain(c.children.iter()))
+                .filter(|c| c.news)
+                .count();
+            assert_eq!(news, 1, "{k} has one news column");
+        }
+        for t in &def.tenants {
+            for e in &t.extra_columns {
+                assert!(!extra_slug(&e.name).is_empty(), "slug for {}", e.name);
+            }
+        }
+    }
+}

@@ -1,0 +1,335 @@
+//! `zhanqun`: the command line of the site cluster platform.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use zhanqun::{Config, demo};
+use zq_domain::{Host, TenantCode, TenantKind, TenantStatus};
+use zq_store::{NewTenant, Store};
+
+/// Zhanqun (站群): one host serving a city's government portal and its department, district
+/// and town subsites.
+#[derive(Parser)]
+#[command(name = "zhanqun", version, about, propagate_version = true)]
+struct Cli {
+    /// TOML configuration file (defaults, then this file, then ZQ_* environment variables).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the platform: apply migrations, then serve every tenant.
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate {
+        /// Only list pending migrations.
+        #[arg(long)]
+        status: bool,
+    },
+    /// Manage tenants (the cluster's sites).
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Seed the demo cluster (中国海川 and its subsites) if the database has no tenants.
+    #[arg(long)]
+    demo: bool,
+    /// Address to listen on, overriding the configuration's `listen`.
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum TenantCommand {
+    /// List every tenant with kind, status and hosts.
+    List,
+    /// Create a tenant.
+    Create(CreateArgs),
+    /// Suspend a tenant: its site answers 503 with a maintenance page.
+    Suspend { code: String },
+    /// Resume a suspended tenant.
+    Resume { code: String },
+    /// Archive a tenant for good: its site answers 410.
+    Archive { code: String },
+}
+
+#[derive(Args)]
+struct CreateArgs {
+    /// Lower-case code, e.g. `fgw`; also the alias path /sites/{code}/.
+    #[arg(long)]
+    code: String,
+    /// portal, department, district or town.
+    #[arg(long)]
+    kind: String,
+    /// The unit's Chinese name, e.g. 海川市民政局.
+    #[arg(long)]
+    name: String,
+    /// Sponsor (主办单位); defaults to the name.
+    #[arg(long)]
+    sponsor: Option<String>,
+    /// Parent tenant's code: the portal for departments and districts (default), a district for towns.
+    #[arg(long)]
+    parent: Option<String>,
+    /// Host name; repeat for more. Defaults to {code}.{host_suffix}.
+    #[arg(long = "host", value_name = "HOST")]
+    hosts: Vec<String>,
+    /// Site identification code (网站标识码).
+    #[arg(long)]
+    site_id: Option<String>,
+    /// Address and telephone for the footer.
+    #[arg(long)]
+    contact: Option<String>,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let cfg = Config::load(cli.config.as_deref(), std::env::vars())?;
+    init_logging(&cfg.log);
+    match cli.command {
+        Command::Serve(args) => serve(cfg, args).await,
+        Command::Migrate { status } => migrate(&cfg, status).await,
+        Command::Tenant(cmd) => tenant(&cfg, cmd).await,
+    }
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
+}
+
+async fn open(cfg: &Config) -> Result<Store> {
+    zhanqun::open_store(cfg)
+        .await
+        .with_context(|| format!("opening the database {}", cfg.database_url_redacted()))
+}
+
+async fn serve(mut cfg: Config, args: ServeArgs) -> Result<()> {
+    if let Some(listen) = args.listen {
+        cfg.listen = listen.parse().with_context(|| {
+            format!("--listen: expected an address like 127.0.0.1:8080, got {listen:?}")
+        })?;
+    }
+    let store = open(&cfg).await?;
+    tracing::info!(database = %cfg.database_url_redacted(), backend = store.backend_name(), "database ready");
+    if args.demo {
+        let started = std::time::Instant::now();
+        match demo::seed_if_empty(&store, &cfg.host_suffix, demo::DemoOptions::default()).await? {
+            Some(r) => tracing::info!(
+                tenants = r.tenants,
+                columns = r.columns,
+                articles = r.articles,
+                seconds = started.elapsed().as_secs_f32(),
+                "seeded the demo cluster"
+            ),
+            None => tracing::info!("the database already has tenants; not seeding the demo"),
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(cfg.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", cfg.listen))?;
+    let mut running = zhanqun::start(&cfg, store.clone(), listener).await?;
+    print_urls(&store, running.addr).await?;
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    running.request_stop();
+    running.wait().await?;
+    Ok(())
+}
+
+/// Prints where to point a browser: every tenant's host and its alias.
+async fn print_urls(store: &Store, addr: std::net::SocketAddr) -> Result<()> {
+    let tenants = store.list_tenants().await?;
+    let port = addr.port();
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "\nZhanqun is serving {} sites on http://{addr}/",
+        tenants.len()
+    )?;
+    if tenants.is_empty() {
+        writeln!(
+            out,
+            "No tenants yet: create one with `zhanqun tenant create`, or start with `zhanqun serve --demo`."
+        )?;
+    }
+    for t in &tenants {
+        let host = t.hosts.first().map(Host::as_str).unwrap_or("-");
+        writeln!(
+            out,
+            "  {:<10} {:<22} http://{host}:{port}/   (or http://{addr}/sites/{}/)",
+            t.code.as_str(),
+            t.name,
+            t.code
+        )?;
+    }
+    writeln!(
+        out,
+        "Health: http://{addr}/healthz  Readiness: http://{addr}/readyz\n"
+    )?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+async fn migrate(cfg: &Config, status: bool) -> Result<()> {
+    if status {
+        let store =
+            zq_store::Store::connect(&zq_store::StoreOptions::new(cfg.database_url.clone()))
+                .await?;
+        let pending = store.pending_migrations().await?;
+        if pending.is_empty() {
+            println!("The schema is up to date.");
+        } else {
+            println!("Pending migrations:");
+            for m in pending {
+                println!("  {m}");
+            }
+        }
+        return Ok(());
+    }
+    let store = open(cfg).await?;
+    println!(
+        "Migrations applied; the schema is up to date ({}).",
+        store.backend_name()
+    );
+    Ok(())
+}
+
+async fn tenant(cfg: &Config, cmd: TenantCommand) -> Result<()> {
+    let store = open(cfg).await?;
+    let set_status = |code: String, status: TenantStatus| {
+        let store = store.clone();
+        async move {
+            let code = TenantCode::parse(&code)?;
+            let t = store.set_tenant_status(&code, status).await?;
+            println!("Tenant {} ({}) is now {}.", t.code, t.name, t.status);
+            println!("Running servers pick this up within their tenant refresh interval.");
+            Ok::<_, anyhow::Error>(())
+        }
+    };
+    match cmd {
+        TenantCommand::List => {
+            let tenants = store.list_tenants().await?;
+            if tenants.is_empty() {
+                println!("No tenants.");
+            }
+            println!(
+                "{:<10} {:<11} {:<10} {:<24} HOSTS",
+                "CODE", "KIND", "STATUS", "NAME"
+            );
+            for t in tenants {
+                let hosts: Vec<&str> = t.hosts.iter().map(Host::as_str).collect();
+                println!(
+                    "{:<10} {:<11} {:<10} {:<24} {}",
+                    t.code.as_str(),
+                    t.kind.as_str(),
+                    t.status.as_str(),
+                    t.name,
+                    hosts.join(" ")
+                );
+            }
+            Ok(())
+        }
+        TenantCommand::Create(a) => {
+            let kind: TenantKind = a.kind.parse()?;
+            let code = TenantCode::parse(&a.code)?;
+            let parent = match (kind, a.parent) {
+                (_, Some(p)) => Some(TenantCode::parse(&p)?),
+                (TenantKind::Department | TenantKind::District, None) => {
+                    let tenants = store.list_tenants().await?;
+                    let portal = tenants.into_iter().find(|t| t.kind == TenantKind::Portal);
+                    match portal {
+                        Some(p) => Some(p.code),
+                        None => {
+                            bail!("create the portal first: departments and districts sit under it")
+                        }
+                    }
+                }
+                (TenantKind::Town, None) => bail!("a town needs --parent with its district's code"),
+                (TenantKind::Portal, None) => None,
+            };
+            let hosts = if a.hosts.is_empty() {
+                vec![Host::parse(&format!("{}.{}", code, cfg.host_suffix))?]
+            } else {
+                a.hosts
+                    .iter()
+                    .map(|h| Host::parse(h))
+                    .collect::<Result<_, _>>()?
+            };
+            let t = store
+                .create_tenant(NewTenant {
+                    code,
+                    kind,
+                    sponsor: a.sponsor.unwrap_or_else(|| a.name.clone()),
+                    name: a.name,
+                    site_id: a.site_id,
+                    contact: a.contact,
+                    parent,
+                    hosts,
+                })
+                .await?;
+            let hosts: Vec<&str> = t.hosts.iter().map(Host::as_str).collect();
+            println!(
+                "Created tenant {} ({}, {}) on {}.",
+                t.code,
+                t.name,
+                t.kind,
+                hosts.join(", ")
+            );
+            Ok(())
+        }
+        TenantCommand::Suspend { code } => set_status(code, TenantStatus::Suspended).await,
+        TenantCommand::Resume { code } => set_status(code, TenantStatus::Active).await,
+        TenantCommand::Archive { code } => set_status(code, TenantStatus::Archived).await,
+    }
+}

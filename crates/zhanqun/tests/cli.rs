@@ -1,0 +1,195 @@
+//! The `zhanqun` command line: clear messages and non-zero exits on errors, tenant management.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+struct Cli {
+    dir: PathBuf,
+}
+
+impl Cli {
+    fn new(name: &str) -> Cli {
+        let dir = std::env::temp_dir().join(format!("zq-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Cli { dir }
+    }
+
+    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_zhanqun"));
+        cmd.args(args)
+            .env("ZQ_DATA_DIR", &self.dir)
+            .env("ZQ_LOG", "error")
+            .env_remove("RUST_LOG");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().expect("run zhanqun")
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args, &[]);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn fails(&self, args: &[&str], env: &[(&str, &str)]) -> String {
+        let out = self.run(args, env);
+        assert!(!out.status.success(), "{args:?} should fail");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+}
+
+impl Drop for Cli {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[test]
+fn every_command_has_help() {
+    let cli = Cli::new("help");
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["migrate", "--help"],
+        &["tenant", "--help"],
+        &["tenant", "create", "--help"],
+        &["tenant", "suspend", "--help"],
+    ] {
+        let out = cli.ok(args);
+        assert!(out.contains("Usage:"), "{args:?}: {out}");
+    }
+}
+
+#[test]
+fn a_wrong_configuration_value_names_its_key_and_exits_non_zero() {
+    let cli = Cli::new("badcfg");
+    let err = cli.fails(&["migrate"], &[("ZQ_LISTEN", "not-an-address")]);
+    assert!(err.contains("`listen`"), "{err}");
+    let err = cli.fails(&["migrate"], &[("ZQ_DATABASE_URL", "mysql://x")]);
+    assert!(err.contains("`database_url`"), "{err}");
+    let err = cli.fails(&["migrate"], &[("ZQ_UNHEARD_OF", "1")]);
+    assert!(err.contains("unheard_of"), "{err}");
+    let err = cli.fails(&["--config", "/nonexistent/zq.toml", "migrate"], &[]);
+    assert!(
+        err.contains("/nonexistent/zq.toml") && err.contains("no such file"),
+        "{err}"
+    );
+    let bad_toml = cli.dir.join("bad.toml");
+    std::fs::write(&bad_toml, "listen = [").unwrap();
+    let err = cli.fails(&["--config", bad_toml.to_str().unwrap(), "migrate"], &[]);
+    assert!(err.contains("bad.toml"), "{err}");
+    let err = cli.fails(&["serve", "--listen", "nowhere"], &[]);
+    assert!(err.contains("--listen"), "{err}");
+}
+
+#[test]
+fn tenants_are_created_listed_suspended_resumed_and_archived() {
+    let cli = Cli::new("tenants");
+    assert!(cli.ok(&["migrate"]).contains("up to date"));
+    let err = cli.fails(
+        &[
+            "tenant",
+            "create",
+            "--code",
+            "fgw",
+            "--kind",
+            "department",
+            "--name",
+            "发改委",
+        ],
+        &[],
+    );
+    assert!(err.contains("portal first"), "{err}");
+    cli.ok(&[
+        "tenant",
+        "create",
+        "--code",
+        "www",
+        "--kind",
+        "portal",
+        "--name",
+        "中国海川",
+        "--sponsor",
+        "海川市人民政府办公厅",
+    ]);
+    let out = cli.ok(&[
+        "tenant",
+        "create",
+        "--code",
+        "jb",
+        "--kind",
+        "district",
+        "--name",
+        "江北区人民政府",
+    ]);
+    assert!(out.contains("jb.haichuan.localhost"), "{out}");
+    cli.ok(&[
+        "tenant",
+        "create",
+        "--code",
+        "jb-xhz",
+        "--kind",
+        "town",
+        "--parent",
+        "jb",
+        "--name",
+        "新河镇",
+        "--host",
+        "XHZ.example.gov.cn:443",
+    ]);
+    let err = cli.fails(
+        &[
+            "tenant",
+            "create",
+            "--code",
+            "bad_code",
+            "--kind",
+            "department",
+            "--name",
+            "x",
+        ],
+        &[],
+    );
+    assert!(err.contains("tenant code"), "{err}");
+    let err = cli.fails(
+        &[
+            "tenant", "create", "--code", "x1", "--kind", "bureau", "--name", "x",
+        ],
+        &[],
+    );
+    assert!(err.contains("tenant kind"), "{err}");
+    let err = cli.fails(
+        &[
+            "tenant", "create", "--code", "t2", "--kind", "town", "--name", "x",
+        ],
+        &[],
+    );
+    assert!(err.contains("--parent"), "{err}");
+    let err = cli.fails(
+        &[
+            "tenant", "create", "--code", "jb", "--kind", "district", "--name", "重复",
+        ],
+        &[],
+    );
+    assert!(err.contains("taken"), "{err}");
+
+    let list = cli.ok(&["tenant", "list"]);
+    assert!(
+        list.contains("www") && list.contains("jb-xhz") && list.contains("xhz.example.gov.cn"),
+        "{list}"
+    );
+
+    assert!(cli.ok(&["tenant", "suspend", "jb"]).contains("suspended"));
+    assert!(cli.ok(&["tenant", "resume", "jb"]).contains("active"));
+    assert!(cli.ok(&["tenant", "archive", "jb"]).contains("archived"));
+    let err = cli.fails(&["tenant", "resume", "jb"], &[]);
+    assert!(err.contains("cannot become"), "{err}");
+    let err = cli.fails(&["tenant", "suspend", "nosuch"], &[]);
+    assert!(err.contains("not found"), "{err}");
+}

@@ -1,0 +1,98 @@
+//! Columns (栏目): each tenant's tree of sections, with kind and update requirement.
+
+use crate::{ParseError, is_slug, named_enum};
+
+named_enum!(
+    /// What a column shows.
+    ColumnKind, "column kind" {
+        /// A paginated list of articles.
+        ArticleList = "article_list",
+        /// One page: the column's latest published article, shown in full.
+        SinglePage = "single_page",
+        /// A link to an address elsewhere.
+        ExternalLink = "external_link",
+    }
+);
+
+named_enum!(
+    /// How often a column must get new content (the monitor checks this).
+    UpdateRequirement, "update requirement" {
+        Daily = "daily",
+        TwiceWeekly = "twice_weekly",
+        Weekly = "weekly",
+        Monthly = "monthly",
+        Quarterly = "quarterly",
+        AsNeeded = "as_needed",
+        /// Filled by a system (mailbox, data feeds), not by editors.
+        Automatic = "automatic",
+    }
+);
+
+impl UpdateRequirement {
+    /// Chinese label, as the column settings show it.
+    pub fn label(self) -> &'static str {
+        match self {
+            UpdateRequirement::Daily => "每日更新",
+            UpdateRequirement::TwiceWeekly => "每周两次",
+            UpdateRequirement::Weekly => "每周更新",
+            UpdateRequirement::Monthly => "每月更新",
+            UpdateRequirement::Quarterly => "每季度更新",
+            UpdateRequirement::AsNeeded => "随时更新",
+            UpdateRequirement::Automatic => "自动更新",
+        }
+    }
+}
+
+/// A column's slug: unique within its tenant, used in the column's URL `/col/{slug}/`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct ColumnSlug(String);
+
+impl ColumnSlug {
+    pub const MAX_LEN: usize = 48;
+
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        if is_slug(s, Self::MAX_LEN) {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(ParseError::new(
+                "column slug",
+                "use 1-48 characters a-z, 0-9 and single inner hyphens",
+                s,
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ColumnSlug {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn update_requirements_parse_from_their_config_names() {
+        for r in UpdateRequirement::ALL {
+            assert_eq!(r.as_str().parse::<UpdateRequirement>(), Ok(*r));
+            assert!(!r.label().is_empty());
+        }
+        assert!("hourly".parse::<UpdateRequirement>().is_err());
+    }
+
+    #[test]
+    fn column_slugs_are_url_safe() {
+        assert!(ColumnSlug::parse("gzdt").is_ok());
+        assert!(ColumnSlug::parse("zcwj-2").is_ok());
+        assert!(ColumnSlug::parse("../etc").is_err());
+        assert!(ColumnSlug::parse("工作动态").is_err());
+        assert!(ColumnSlug::parse("").is_err());
+    }
+}

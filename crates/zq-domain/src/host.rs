@@ -1,0 +1,164 @@
+//! Host names as the cluster matches them: lower-cased, without port and trailing dot.
+
+use crate::ParseError;
+
+/// A normalised host name: lower-case ASCII, no port, no trailing dot, valid DNS labels
+/// (or an IPv4 address, or a bracketed IPv6 literal). Only `Host::parse` builds one, so a
+/// `Host` in hand is always safe to compare and to use as a map key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub struct Host(String);
+
+impl Host {
+    /// Longest accepted host name (RFC 1035).
+    pub const MAX_LEN: usize = 253;
+
+    /// Parses a `Host` header value or a configured host name: case-insensitive, a `:port`
+    /// suffix and a trailing dot are dropped.
+    pub fn parse(raw: &str) -> Result<Host, ParseError> {
+        let err = |reason| ParseError::new("host", reason, raw);
+        let raw_trim = raw.trim();
+        if raw_trim.is_empty() {
+            return Err(err("empty host"));
+        }
+        if let Some(rest) = raw_trim.strip_prefix('[') {
+            let (addr, after) = rest
+                .split_once(']')
+                .ok_or_else(|| err("unclosed IPv6 bracket"))?;
+            if addr.is_empty()
+                || !addr
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+            {
+                return Err(err("invalid IPv6 literal"));
+            }
+            check_port(after).map_err(|_| err("invalid port"))?;
+            return Ok(Host(format!("[{}]", addr.to_ascii_lowercase())));
+        }
+        let (name, port) = match raw_trim.rsplit_once(':') {
+            Some((n, p)) => (n, Some(p)),
+            None => (raw_trim, None),
+        };
+        if let Some(p) = port {
+            check_port(&format!(":{p}")).map_err(|_| err("invalid port"))?;
+        }
+        let name = name.strip_suffix('.').unwrap_or(name);
+        if name.is_empty() || name.len() > Self::MAX_LEN {
+            return Err(err("host name must have 1-253 characters"));
+        }
+        for label in name.split('.') {
+            let ok_len = !label.is_empty() && label.len() <= 63;
+            let ok_chars = label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            if !ok_len || !ok_chars || label.starts_with('-') || label.ends_with('-') {
+                return Err(err(
+                    "each label needs 1-63 characters a-z, 0-9 and inner hyphens",
+                ));
+            }
+        }
+        Ok(Host(name.to_ascii_lowercase()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether this host is `suffix` itself or a name under it (`www.x.localhost` under `x.localhost`).
+    pub fn is_under(&self, suffix: &Host) -> bool {
+        self.0 == suffix.0
+            || (self.0.len() > suffix.0.len()
+                && self.0.ends_with(&suffix.0)
+                && self.0.as_bytes()[self.0.len() - suffix.0.len() - 1] == b'.')
+    }
+}
+
+/// Accepts "" or ":N" with N a port number 1-65535.
+fn check_port(after: &str) -> Result<(), ()> {
+    match after {
+        "" => Ok(()),
+        p => match p.strip_prefix(':').map(str::parse::<u16>) {
+            Some(Ok(n)) if n > 0 => Ok(()),
+            _ => Err(()),
+        },
+    }
+}
+
+impl std::fmt::Display for Host {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_normalise_case_port_and_trailing_dot() {
+        let cases = [
+            ("www.haichuan.localhost", "www.haichuan.localhost"),
+            ("WWW.HaiChuan.LocalHost", "www.haichuan.localhost"),
+            ("www.haichuan.localhost:8080", "www.haichuan.localhost"),
+            ("www.haichuan.localhost.", "www.haichuan.localhost"),
+            ("www.haichuan.localhost.:443", "www.haichuan.localhost"),
+            ("  fgw.haichuan.localhost ", "fgw.haichuan.localhost"),
+            ("127.0.0.1:3000", "127.0.0.1"),
+            ("[::1]:3000", "[::1]"),
+            ("[FE80::1]", "[fe80::1]"),
+            ("localhost", "localhost"),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(Host::parse(raw).map(|h| h.0), Ok(want.to_owned()), "{raw}");
+        }
+    }
+
+    #[test]
+    fn malformed_hosts_are_refused() {
+        let long = format!("{}.com", "a".repeat(260));
+        let long_label = format!("{}.com", "a".repeat(64));
+        for bad in [
+            "",
+            " ",
+            "a b",
+            "a..b",
+            ".a",
+            "a:",
+            "a:0",
+            "a:99999",
+            "a:8o",
+            "exa mple.com",
+            "-a.com",
+            "a-.com",
+            "a/b",
+            "a\\b",
+            "a@b",
+            "[::1",
+            "[zz]",
+            "[]",
+            "中文.com",
+            &long,
+            &long_label,
+            "a:1:2",
+        ] {
+            assert!(Host::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn is_under_matches_whole_labels_only() {
+        let suffix = Host::parse("haichuan.localhost").unwrap();
+        assert!(
+            Host::parse("www.haichuan.localhost")
+                .unwrap()
+                .is_under(&suffix)
+        );
+        assert!(Host::parse("haichuan.localhost").unwrap().is_under(&suffix));
+        assert!(
+            !Host::parse("evilhaichuan.localhost")
+                .unwrap()
+                .is_under(&suffix)
+        );
+        assert!(!Host::parse("localhost").unwrap().is_under(&suffix));
+    }
+}

@@ -1,0 +1,190 @@
+//! Tenants: the portal, department and district sites under it, and towns under a district.
+
+use crate::{ParseError, is_slug, named_enum};
+
+named_enum!(
+    /// What kind of unit a tenant's site belongs to.
+    TenantKind, "tenant kind" {
+        /// The city's portal (门户网站); exactly one per cluster.
+        Portal = "portal",
+        /// A city department's site (部门网站).
+        Department = "department",
+        /// A district's or county's site (区县网站).
+        District = "district",
+        /// A town's or street's site (街镇), hosted under its district.
+        Town = "town",
+    }
+);
+
+impl TenantKind {
+    /// The kind a tenant of this kind must have as parent; `None` for the portal, which has none.
+    pub fn required_parent(self) -> Option<TenantKind> {
+        match self {
+            TenantKind::Portal => None,
+            TenantKind::Department | TenantKind::District => Some(TenantKind::Portal),
+            TenantKind::Town => Some(TenantKind::District),
+        }
+    }
+
+    /// Chinese label for pages and the CLI.
+    pub fn label(self) -> &'static str {
+        match self {
+            TenantKind::Portal => "门户网站",
+            TenantKind::Department => "部门网站",
+            TenantKind::District => "区县网站",
+            TenantKind::Town => "街镇网站",
+        }
+    }
+}
+
+/// Checks that `parent` (its kind, if any) may hold a tenant of `kind`.
+pub fn check_parent(kind: TenantKind, parent: Option<TenantKind>) -> Result<(), ParseError> {
+    match (kind.required_parent(), parent) {
+        (None, None) => Ok(()),
+        (None, Some(p)) => Err(ParseError::new(
+            "tenant parent",
+            "the portal has no parent",
+            p.as_str(),
+        )),
+        (Some(_), None) => Err(ParseError::new(
+            "tenant parent",
+            "departments and districts need the portal as parent, towns a district",
+            "none",
+        )),
+        (Some(want), Some(p)) if want == p => Ok(()),
+        (Some(TenantKind::Portal), Some(p)) => Err(ParseError::new(
+            "tenant parent",
+            "departments and districts must have the portal as parent",
+            p.as_str(),
+        )),
+        (Some(_), Some(p)) => Err(ParseError::new(
+            "tenant parent",
+            "towns must have a district as parent",
+            p.as_str(),
+        )),
+    }
+}
+
+named_enum!(
+    /// Whether a tenant's site is served.
+    TenantStatus, "tenant status" {
+        /// Served normally.
+        Active = "active",
+        /// Temporarily closed: 503 with `Retry-After` and a maintenance page.
+        Suspended = "suspended",
+        /// Closed for good: 410 Gone.
+        Archived = "archived",
+    }
+);
+
+impl TenantStatus {
+    /// Whether moving from `self` to `to` is allowed: archived sites stay archived.
+    pub fn can_become(self, to: TenantStatus) -> bool {
+        self != to && self != TenantStatus::Archived
+    }
+}
+
+/// A tenant's code: a lower-case slug, unique in the cluster, used in the `/sites/{code}/` alias.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub struct TenantCode(String);
+
+impl TenantCode {
+    /// Longest accepted code.
+    pub const MAX_LEN: usize = 32;
+
+    /// Parses a code: `a-z`, `0-9` and inner hyphens, at most 32 characters.
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        if is_slug(s, Self::MAX_LEN) {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(ParseError::new(
+                "tenant code",
+                "use 1-32 characters a-z, 0-9 and single inner hyphens",
+                s,
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for TenantCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use TenantKind::*;
+
+    #[test]
+    fn parent_rules_follow_the_hierarchy() {
+        let cases: &[(TenantKind, Option<TenantKind>, bool)] = &[
+            (Portal, None, true),
+            (Portal, Some(Portal), false),
+            (Department, Some(Portal), true),
+            (Department, Some(District), false),
+            (Department, None, false),
+            (District, Some(Portal), true),
+            (District, Some(Town), false),
+            (Town, Some(District), true),
+            (Town, Some(Portal), false),
+            (Town, Some(Department), false),
+            (Town, None, false),
+        ];
+        for &(kind, parent, ok) in cases {
+            assert_eq!(
+                check_parent(kind, parent).is_ok(),
+                ok,
+                "{kind} under {parent:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn codes_are_lower_case_slugs() {
+        for good in ["www", "fgw", "jb-hbjd", "a1", "x"] {
+            assert!(TenantCode::parse(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "WWW",
+            "a_b",
+            "-a",
+            "a-",
+            "a--b",
+            "中文",
+            "a b",
+            &"x".repeat(33),
+        ] {
+            assert!(TenantCode::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn archived_is_final_and_no_op_changes_are_refused() {
+        use TenantStatus::*;
+        assert!(Active.can_become(Suspended));
+        assert!(Suspended.can_become(Active));
+        assert!(Active.can_become(Archived));
+        assert!(!Archived.can_become(Active));
+        assert!(!Archived.can_become(Suspended));
+        assert!(!Active.can_become(Active));
+    }
+
+    #[test]
+    fn kinds_and_statuses_round_trip_through_their_names() {
+        for k in TenantKind::ALL {
+            assert_eq!(k.as_str().parse::<TenantKind>(), Ok(*k));
+        }
+        for s in TenantStatus::ALL {
+            assert_eq!(s.as_str().parse::<TenantStatus>(), Ok(*s));
+        }
+        assert!("bureau".parse::<TenantKind>().is_err());
+    }
+}

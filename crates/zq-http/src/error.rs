@@ -1,0 +1,103 @@
+//! Errors of the public site and how each becomes a response: the one place that maps
+//! failures to status codes.
+
+use axum::http::StatusCode;
+use zq_domain::route::PathError;
+use zq_store::StoreError;
+
+/// Why a public request did not produce its page.
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    /// The request is malformed (client's fault): 400.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// The path is longer than we accept: 414.
+    #[error("request path too long")]
+    UriTooLong,
+    /// Only GET and HEAD are served on public pages: 405.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// No such host or page: 404.
+    #[error("not found")]
+    NotFound,
+    /// The site is closed for good: 410.
+    #[error("site archived")]
+    Gone,
+    /// The site is temporarily closed: 503 with Retry-After.
+    #[error("site suspended")]
+    Suspended,
+    /// The database is unreachable (upstream's fault): 503 with Retry-After.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// A defect of ours: 500, logged.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl SiteError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            SiteError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            SiteError::UriTooLong => StatusCode::URI_TOO_LONG,
+            SiteError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            SiteError::NotFound => StatusCode::NOT_FOUND,
+            SiteError::Gone => StatusCode::GONE,
+            SiteError::Suspended | SiteError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            SiteError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Seconds a client should wait before retrying, for 503s.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            SiteError::Suspended => Some(3600),
+            SiteError::Unavailable(_) => Some(5),
+            _ => None,
+        }
+    }
+
+    /// Heading and message of the error page, in Chinese.
+    pub fn texts(&self) -> (&'static str, &'static str) {
+        match self {
+            SiteError::BadRequest(_) => ("请求无效", "您访问的地址格式不正确，请检查后重试。"),
+            SiteError::UriTooLong => ("地址过长", "您访问的地址过长，无法处理。"),
+            SiteError::MethodNotAllowed => ("不支持的请求方式", "本页面只支持浏览访问。"),
+            SiteError::NotFound => (
+                "页面不存在",
+                "您访问的页面不存在或已被删除，请检查地址是否正确。",
+            ),
+            SiteError::Gone => (
+                "网站已关闭",
+                "该网站已停止运行并归档，相关信息请访问门户网站。",
+            ),
+            SiteError::Suspended => ("网站维护中", "该网站正在维护，暂时无法访问，请稍后再试。"),
+            SiteError::Unavailable(_) => ("服务暂不可用", "系统繁忙，请稍后再试。"),
+            SiteError::Internal(_) => ("系统错误", "服务器处理请求时出现错误，我们会尽快修复。"),
+        }
+    }
+}
+
+impl From<StoreError> for SiteError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(m) => SiteError::Unavailable(m),
+            StoreError::NotFound(_) => SiteError::NotFound,
+            other => SiteError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<PathError> for SiteError {
+    fn from(e: PathError) -> Self {
+        match e {
+            PathError::TooLong => SiteError::UriTooLong,
+            other => SiteError::BadRequest(other.to_string()),
+        }
+    }
+}
+
+impl From<zq_render::RenderError> for SiteError {
+    fn from(e: zq_render::RenderError) -> Self {
+        SiteError::Internal(e.to_string())
+    }
+}

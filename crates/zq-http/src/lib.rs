@@ -1,0 +1,202 @@
+//! The HTTP host: one hyper server for the portal and every subsite.
+//!
+//! A request goes: accept loop (`server`) → axum router (`router`) → for public pages,
+//! `site::handle`: Host header or `/sites/{code}/` alias → tenant (`registry`) → tenant status
+//! → route (`zq_domain::route`) → page builder (`site::pages`) → `zq_render`. Handlers stay
+//! thin: rules live in `zq-domain`, data in `zq-store`, markup in `zq-render`.
+
+mod error;
+pub mod registry;
+pub mod server;
+mod site;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower_http::timeout::TimeoutLayer;
+use zq_render::Renderer;
+use zq_store::Store;
+
+pub use error::SiteError;
+pub use registry::Registry;
+pub use server::{ConnLimits, serve};
+
+/// The client's address, attached to every request by the accept loop.
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub SocketAddr);
+
+/// Settings of the HTTP layer.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// Items per page of a column list.
+    pub page_size: u32,
+    /// A request that takes longer is answered 408.
+    pub request_timeout: Duration,
+    /// How often the site registry is rebuilt from the database.
+    pub tenant_refresh: Duration,
+    /// Scheme used in absolute URLs (sitemaps, feeds): "http" or "https".
+    pub public_scheme: String,
+    pub limits: ConnLimits,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            page_size: 20,
+            request_timeout: Duration::from_secs(30),
+            tenant_refresh: Duration::from_secs(5),
+            public_scheme: "http".into(),
+            limits: ConnLimits::default(),
+        }
+    }
+}
+
+struct Inner {
+    store: Store,
+    renderer: Renderer,
+    registry: Registry,
+    config: HttpConfig,
+}
+
+/// Everything a request handler needs; cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+impl AppState {
+    /// Builds the state and loads the site registry once.
+    pub async fn new(store: Store, config: HttpConfig) -> Result<AppState, zq_store::StoreError> {
+        let renderer = Renderer::new().map_err(|e| zq_store::StoreError::Corrupt(e.to_string()))?;
+        let registry = Registry::default();
+        registry.reload(&store).await?;
+        Ok(AppState(Arc::new(Inner {
+            store,
+            renderer,
+            registry,
+            config,
+        })))
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+
+    pub fn registry(&self) -> &Registry {
+        &self.0.registry
+    }
+
+    pub fn config(&self) -> &HttpConfig {
+        &self.0.config
+    }
+
+    pub(crate) fn renderer(&self) -> &Renderer {
+        &self.0.renderer
+    }
+
+    /// Re-reads tenants and columns now (after a tenant or column change in this process).
+    pub async fn reload_sites(&self) -> Result<usize, zq_store::StoreError> {
+        self.0.registry.reload(&self.0.store).await
+    }
+
+    /// Keeps the registry fresh by reloading it every `tenant_refresh`; runs until dropped.
+    pub fn spawn_refresher(&self) -> tokio::task::JoinHandle<()> {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(state.config().tenant_refresh);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                if let Err(e) = state.reload_sites().await {
+                    tracing::warn!(error = %e, "reloading the site registry failed; keeping the last one");
+                }
+            }
+        })
+    }
+}
+
+/// The router: health endpoints, static assets, and every other path to the public site.
+pub fn router(state: AppState) -> Router {
+    let timeout = state.config().request_timeout;
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/static/{file}", get(static_asset))
+        .fallback(site::handle)
+        .with_state(state)
+        // Public pages take no request bodies worth reading.
+        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(axum::middleware::map_response(security_headers))
+}
+
+/// Headers every response carries.
+async fn security_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    h.insert(
+        header::X_FRAME_OPTIONS,
+        HeaderValue::from_static("SAMEORIGIN"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data: https: http:; style-src 'self'; script-src 'self'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'",
+        ),
+    );
+    res
+}
+
+/// The process is up.
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// The process can serve: the database answers.
+async fn readyz(State(state): State<AppState>) -> Response {
+    match state.store().ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            format!("ready ({})\n", state.store().backend_name()),
+        )
+            .into_response(),
+        Err(e) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, "5")],
+            format!("not ready: {e}\n"),
+        )
+            .into_response(),
+    }
+}
+
+async fn static_asset(
+    State(state): State<AppState>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> Response {
+    match state.renderer().assets().get(&file) {
+        Some(asset) => (
+            [
+                (header::CONTENT_TYPE, asset.content_type),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            asset.bytes,
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "no such asset\n").into_response(),
+    }
+}

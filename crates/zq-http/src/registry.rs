@@ -1,0 +1,159 @@
+//! The in-memory site registry: host → tenant and code → tenant, with each tenant's columns.
+//!
+//! Rebuilt from the store as a whole and swapped in atomically, so a request always sees one
+//! consistent snapshot. Reloaded periodically and on demand after tenant changes.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use zq_domain::{ColumnId, ColumnKind, Host, TenantKind};
+use zq_store::{Column, Store, StoreError, Tenant};
+
+/// One tenant with its columns in display order.
+#[derive(Debug)]
+pub struct Site {
+    pub tenant: Tenant,
+    pub columns: Vec<Column>,
+}
+
+impl Site {
+    /// Top-level columns in display order.
+    pub fn top_columns(&self) -> impl Iterator<Item = &Column> {
+        self.columns.iter().filter(|c| c.parent_id.is_none())
+    }
+
+    pub fn children(&self, id: ColumnId) -> impl Iterator<Item = &Column> {
+        self.columns.iter().filter(move |c| c.parent_id == Some(id))
+    }
+
+    pub fn column(&self, id: ColumnId) -> Option<&Column> {
+        self.columns.iter().find(|c| c.id == id)
+    }
+
+    pub fn column_by_slug(&self, slug: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.slug.as_str() == slug)
+    }
+
+    /// The column and every column below it, for lists that include sub-columns.
+    pub fn subtree(&self, id: ColumnId) -> Vec<ColumnId> {
+        let mut out = vec![id];
+        let mut i = 0;
+        while i < out.len() {
+            let parent = out[i];
+            out.extend(self.children(parent).map(|c| c.id));
+            i += 1;
+            if out.len() > self.columns.len() {
+                break; // a cycle in stored data; never loop forever
+            }
+        }
+        out
+    }
+
+    /// The chain from the top-level column down to `id`.
+    pub fn ancestry(&self, id: ColumnId) -> Vec<&Column> {
+        let mut chain = Vec::new();
+        let mut cur = self.column(id);
+        while let Some(c) = cur {
+            if chain.len() > self.columns.len() {
+                break;
+            }
+            chain.push(c);
+            cur = c.parent_id.and_then(|p| self.column(p));
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// The column news from this site is aggregated from (its `is_news` column).
+    pub fn news_column(&self) -> Option<&Column> {
+        self.columns
+            .iter()
+            .find(|c| c.is_news && c.kind == ColumnKind::ArticleList)
+    }
+}
+
+/// A consistent view of all tenants.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    by_host: HashMap<Host, Arc<Site>>,
+    by_code: HashMap<String, Arc<Site>>,
+    by_id: HashMap<i64, Arc<Site>>,
+    portal: Option<Arc<Site>>,
+}
+
+impl Snapshot {
+    pub fn by_host(&self, host: &Host) -> Option<&Arc<Site>> {
+        self.by_host.get(host)
+    }
+
+    pub fn by_code(&self, code: &str) -> Option<&Arc<Site>> {
+        self.by_code.get(code)
+    }
+
+    pub fn by_id(&self, id: zq_domain::TenantId) -> Option<&Arc<Site>> {
+        self.by_id.get(&id.0)
+    }
+
+    pub fn portal(&self) -> Option<&Arc<Site>> {
+        self.portal.as_ref()
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_code.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_code.is_empty()
+    }
+
+    fn build(tenants: Vec<Tenant>, columns: Vec<Column>) -> Snapshot {
+        let mut cols_by_tenant: HashMap<i64, Vec<Column>> = HashMap::new();
+        for c in columns {
+            cols_by_tenant.entry(c.tenant_id.0).or_default().push(c);
+        }
+        let mut snap = Snapshot::default();
+        for tenant in tenants {
+            let columns = cols_by_tenant.remove(&tenant.id.0).unwrap_or_default();
+            let site = Arc::new(Site { tenant, columns });
+            for host in &site.tenant.hosts {
+                snap.by_host.insert(host.clone(), site.clone());
+            }
+            if site.tenant.kind == TenantKind::Portal {
+                snap.portal = Some(site.clone());
+            }
+            snap.by_code
+                .insert(site.tenant.code.as_str().to_owned(), site.clone());
+            snap.by_id.insert(site.tenant.id.0, site);
+        }
+        snap
+    }
+}
+
+/// Holds the current snapshot; cheap to clone and share.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    current: Arc<RwLock<Arc<Snapshot>>>,
+}
+
+impl Registry {
+    /// The current snapshot; hold it for the whole request.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        match self.current.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Rebuilds the snapshot from the store and swaps it in.
+    pub async fn reload(&self, store: &Store) -> Result<usize, StoreError> {
+        let tenants = store.list_tenants().await?;
+        let columns = store.all_columns().await?;
+        let snap = Arc::new(Snapshot::build(tenants, columns));
+        let n = snap.len();
+        match self.current.write() {
+            Ok(mut guard) => *guard = snap,
+            Err(poisoned) => *poisoned.into_inner() = snap,
+        }
+        Ok(n)
+    }
+}

@@ -1,0 +1,485 @@
+//! Builds the view model of each public page from the registry and the store, then renders it.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use zq_domain::{ColumnKind, Page, SiteRoute, TenantKind};
+use zq_render::view::*;
+use zq_store::{ArticleSummary, Column};
+
+use super::{Links, PageOut};
+use crate::registry::{Site, Snapshot};
+use crate::{AppState, SiteError};
+
+const HTML: &str = "text/html; charset=utf-8";
+/// Items per home-page block.
+const HOME_ITEMS: u32 = 8;
+/// Entries in a column's Atom feed.
+const FEED_ITEMS: u32 = 20;
+/// Most URLs in one sitemap.xml (the protocol's limit).
+const SITEMAP_MAX: u64 = 50_000;
+
+/// China Standard Time, in which every date on the public pages is shown.
+fn cst() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"))
+}
+
+fn day(t: DateTime<Utc>) -> String {
+    t.with_timezone(&cst()).format("%Y-%m-%d").to_string()
+}
+
+fn minute(t: DateTime<Utc>) -> String {
+    t.with_timezone(&cst()).format("%Y-%m-%d %H:%M").to_string()
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.with_timezone(&cst()).to_rfc3339()
+}
+
+pub(crate) async fn render(
+    state: &AppState,
+    snap: &Snapshot,
+    site: &Site,
+    links: &Links,
+    route: SiteRoute,
+) -> Result<PageOut, SiteError> {
+    let r = state.renderer();
+    let html = |body: String| PageOut {
+        body,
+        content_type: HTML,
+    };
+    Ok(match route {
+        SiteRoute::Home => html(r.home(&home(state, snap, site, links).await?)?),
+        SiteRoute::Column { slug, page } => {
+            let col = site
+                .column_by_slug(slug.as_str())
+                .ok_or(SiteError::NotFound)?;
+            match col.kind {
+                ColumnKind::ArticleList => {
+                    html(r.column(&column(state, snap, site, links, col, page).await?)?)
+                }
+                ColumnKind::SinglePage if page == 1 => {
+                    html(r.article(&single_page(state, snap, site, links, col).await?)?)
+                }
+                ColumnKind::SinglePage | ColumnKind::ExternalLink => {
+                    return Err(SiteError::NotFound);
+                }
+            }
+        }
+        SiteRoute::Article { id } => {
+            let a = state
+                .store()
+                .published_article(site.tenant.id, id)
+                .await?
+                .ok_or(SiteError::NotFound)?;
+            let col = site.column(a.column_id).ok_or(SiteError::NotFound)?;
+            html(r.article(&article_view(snap, site, links, col, a))?)
+        }
+        SiteRoute::ColumnFeed { slug } => {
+            let col = site
+                .column_by_slug(slug.as_str())
+                .filter(|c| c.kind == ColumnKind::ArticleList)
+                .ok_or(SiteError::NotFound)?;
+            PageOut {
+                body: r.atom(&feed(state, site, links, col).await?)?,
+                content_type: "application/atom+xml; charset=utf-8",
+            }
+        }
+        SiteRoute::SiteMapHtml => html(r.site_map(&SiteMapView {
+            chrome: chrome(
+                snap,
+                site,
+                links,
+                "网站地图".into(),
+                vec![crumb("网站地图", None)],
+                None,
+            ),
+            tree: tree(site, links, None),
+        })?),
+        SiteRoute::SiteMapXml => PageOut {
+            body: r.sitemap_xml(&sitemap_xml(state, site, links).await?)?,
+            content_type: "application/xml; charset=utf-8",
+        },
+        SiteRoute::Redirect(_) | SiteRoute::NotFound => return Err(SiteError::NotFound),
+    })
+}
+
+fn crumb(name: &str, url: Option<String>) -> Crumb {
+    Crumb {
+        name: name.to_owned(),
+        url,
+    }
+}
+
+fn column_url(links: &Links, c: &Column) -> String {
+    match (&c.kind, &c.external_url) {
+        (ColumnKind::ExternalLink, Some(url)) => url.clone(),
+        _ => links.url(&format!("/col/{}/", c.slug)),
+    }
+}
+
+fn nav_item(links: &Links, c: &Column, active: bool) -> NavItem {
+    NavItem {
+        name: c.name.clone(),
+        url: column_url(links, c),
+        active,
+        external: c.kind == ColumnKind::ExternalLink,
+    }
+}
+
+/// The unified header, navigation, breadcrumb and footer data every page carries.
+pub(crate) fn chrome(
+    snap: &Snapshot,
+    site: &Site,
+    links: &Links,
+    title: String,
+    crumbs: Vec<Crumb>,
+    updated: Option<DateTime<Utc>>,
+) -> Chrome {
+    let active_root = crumbs.first().and_then(|c| c.url.clone());
+    let t = &site.tenant;
+    Chrome {
+        cluster: ClusterView {
+            portal_name: links.portal_name(),
+            portal_url: links.portal_url(),
+        },
+        site: SiteView {
+            code: t.code.to_string(),
+            name: t.name.clone(),
+            kind_label: t.kind.label().to_owned(),
+            sponsor: t.sponsor.clone(),
+            site_id: t.site_id.clone(),
+            contact: t.contact.clone(),
+            is_portal: t.kind == TenantKind::Portal
+                || snap.portal().is_some_and(|p| p.tenant.id == t.id),
+            base: links.base().to_owned(),
+            origin: links.origin(),
+        },
+        nav: site
+            .top_columns()
+            .map(|c| {
+                let url = column_url(links, c);
+                let active = active_root.as_deref() == Some(url.as_str());
+                nav_item(links, c, active)
+            })
+            .collect(),
+        crumbs,
+        title,
+        updated: updated.map(day),
+    }
+}
+
+fn column_crumbs(site: &Site, links: &Links, col: &Column, last_linked: bool) -> Vec<Crumb> {
+    let chain = site.ancestry(col.id);
+    let n = chain.len();
+    chain
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            crumb(
+                &c.name,
+                (i + 1 < n || last_linked).then(|| column_url(links, c)),
+            )
+        })
+        .collect()
+}
+
+fn item(links: &Links, a: &ArticleSummary) -> ItemView {
+    ItemView {
+        title: a.title.clone(),
+        url: links.url(&format!("/art/{}.html", a.id)),
+        date: day(a.published_at),
+        summary: a.summary.clone(),
+        unit: None,
+    }
+}
+
+async fn home(
+    state: &AppState,
+    snap: &Snapshot,
+    site: &Site,
+    links: &Links,
+) -> Result<HomeView, SiteError> {
+    let store = state.store();
+    let mut sections = Vec::new();
+    for col in site
+        .top_columns()
+        .filter(|c| c.kind == ColumnKind::ArticleList)
+    {
+        let (items, _) = store
+            .list_published(
+                site.tenant.id,
+                &site.subtree(col.id),
+                Page::new(1, HOME_ITEMS),
+            )
+            .await?;
+        sections.push(SectionView {
+            name: col.name.clone(),
+            url: column_url(links, col),
+            items: items.iter().map(|a| item(links, a)).collect(),
+        });
+    }
+    let mut aggregated = Vec::new();
+    if site.tenant.kind == TenantKind::Portal {
+        for (kind, fallback) in [
+            (TenantKind::Department, "部门动态"),
+            (TenantKind::District, "区县动态"),
+        ] {
+            let news = store
+                .latest_news_of_kind(kind, u64::from(HOME_ITEMS))
+                .await?;
+            let target = site
+                .columns
+                .iter()
+                .find(|c| c.name == fallback && c.kind == ColumnKind::ArticleList);
+            let items = news
+                .iter()
+                .filter_map(|a| {
+                    let from = snap.by_id(a.tenant_id)?;
+                    Some(ItemView {
+                        title: a.title.clone(),
+                        url: links.site_url(from, &format!("/art/{}.html", a.id)),
+                        date: day(a.published_at),
+                        summary: None,
+                        unit: Some(short_unit(&from.tenant.name)),
+                    })
+                })
+                .collect();
+            aggregated.push(SectionView {
+                name: fallback.to_owned(),
+                url: target
+                    .map(|c| column_url(links, c))
+                    .unwrap_or_else(|| links.url("/")),
+                items,
+            });
+        }
+    }
+    let updated = store.last_updated(site.tenant.id).await?;
+    Ok(HomeView {
+        chrome: chrome(snap, site, links, String::new(), Vec::new(), updated),
+        sections,
+        aggregated,
+    })
+}
+
+/// A unit's name without the city prefix, for tags on aggregated lists.
+fn short_unit(name: &str) -> String {
+    let trimmed = name.strip_prefix("海川市").unwrap_or(name);
+    trimmed
+        .strip_suffix("人民政府")
+        .unwrap_or(trimmed)
+        .to_owned()
+}
+
+async fn column(
+    state: &AppState,
+    snap: &Snapshot,
+    site: &Site,
+    links: &Links,
+    col: &Column,
+    page_no: u32,
+) -> Result<ColumnView, SiteError> {
+    let size = state.config().page_size;
+    let page = Page::new(page_no, size);
+    let ids = site.subtree(col.id);
+    let (items, total) = state
+        .store()
+        .list_published(site.tenant.id, &ids, page)
+        .await?;
+    if !page.exists(total) {
+        return Err(SiteError::NotFound);
+    }
+    let updated = if page_no == 1 {
+        items.first().map(|a| a.published_at)
+    } else {
+        state
+            .store()
+            .list_published(site.tenant.id, &ids, Page::new(1, 1))
+            .await?
+            .0
+            .first()
+            .map(|a| a.published_at)
+    };
+    let total_pages = Page::count(total, size);
+    let page_url = |n: u32| match n {
+        1 => links.url(&format!("/col/{}/", col.slug)),
+        n => links.url(&format!("/col/{}/page/{n}/", col.slug)),
+    };
+    // A window of page links around the current one, plus the first and last.
+    let lo = page_no.saturating_sub(4).max(1);
+    let hi = (page_no + 4).min(total_pages);
+    let mut numbers: Vec<u32> = (lo..=hi).collect();
+    if lo > 1 {
+        numbers.insert(0, 1);
+    }
+    if hi < total_pages {
+        numbers.push(total_pages);
+    }
+    let mut crumbs = column_crumbs(site, links, col, page_no > 1);
+    if page_no > 1 {
+        crumbs.push(crumb(&format!("第{page_no}页"), None));
+    }
+    Ok(ColumnView {
+        chrome: chrome(snap, site, links, col.name.clone(), crumbs, updated),
+        name: col.name.clone(),
+        requirement: col.update_requirement.label().to_owned(),
+        responsible_unit: col.responsible_unit.clone(),
+        children: site
+            .children(col.id)
+            .map(|c| nav_item(links, c, false))
+            .collect(),
+        items: items.iter().map(|a| item(links, a)).collect(),
+        pagination: Pagination {
+            current: page_no,
+            total_pages,
+            total_items: total,
+            prev_url: (page_no > 1).then(|| page_url(page_no - 1)),
+            next_url: (page_no < total_pages).then(|| page_url(page_no + 1)),
+            pages: numbers
+                .into_iter()
+                .map(|n| PageLink {
+                    number: n,
+                    url: page_url(n),
+                    current: n == page_no,
+                })
+                .collect(),
+        },
+        feed_url: links.url(&format!("/col/{}/atom.xml", col.slug)),
+    })
+}
+
+fn article_view(
+    snap: &Snapshot,
+    site: &Site,
+    links: &Links,
+    col: &Column,
+    a: zq_store::Article,
+) -> ArticleView {
+    let mut crumbs = column_crumbs(site, links, col, true);
+    crumbs.push(crumb("正文", None));
+    let published = a.published_at.unwrap_or(a.updated_at);
+    ArticleView {
+        chrome: chrome(
+            snap,
+            site,
+            links,
+            a.title.clone(),
+            crumbs,
+            Some(a.updated_at),
+        ),
+        title: a.title,
+        subtitle: a.subtitle,
+        source: a.source,
+        author: a.author,
+        published: minute(published),
+        summary: a.summary,
+        body: a.body,
+        doc_number: a.doc_number,
+        index_number: a.index_number,
+        column_name: col.name.clone(),
+        column_url: column_url(links, col),
+    }
+}
+
+/// A single-page column shows its newest published article in full.
+async fn single_page(
+    state: &AppState,
+    snap: &Snapshot,
+    site: &Site,
+    links: &Links,
+    col: &Column,
+) -> Result<ArticleView, SiteError> {
+    let store = state.store();
+    let (items, _) = store
+        .list_published(site.tenant.id, &[col.id], Page::new(1, 1))
+        .await?;
+    let first = items.first().ok_or(SiteError::NotFound)?;
+    let a = store
+        .published_article(site.tenant.id, first.id)
+        .await?
+        .ok_or(SiteError::NotFound)?;
+    let mut view = article_view(snap, site, links, col, a);
+    view.chrome.crumbs = column_crumbs(site, links, col, false);
+    Ok(view)
+}
+
+fn tree(site: &Site, links: &Links, parent: Option<zq_domain::ColumnId>) -> Vec<TreeNode> {
+    site.columns
+        .iter()
+        .filter(|c| c.parent_id == parent)
+        .map(|c| TreeNode {
+            name: c.name.clone(),
+            url: column_url(links, c),
+            children: tree(site, links, Some(c.id)),
+        })
+        .collect()
+}
+
+async fn sitemap_xml(
+    state: &AppState,
+    site: &Site,
+    links: &Links,
+) -> Result<SitemapXmlView, SiteError> {
+    let articles = state
+        .store()
+        .all_published(site.tenant.id, SITEMAP_MAX - 1 - site.columns.len() as u64)
+        .await?;
+    let mut entries = vec![SitemapEntry {
+        loc: links.abs("/"),
+        lastmod: articles.first().map(|a| rfc3339(a.updated_at)),
+    }];
+    entries.extend(
+        site.columns
+            .iter()
+            .filter(|c| c.kind != ColumnKind::ExternalLink)
+            .map(|c| SitemapEntry {
+                loc: links.abs(&format!("/col/{}/", c.slug)),
+                lastmod: None,
+            }),
+    );
+    entries.extend(articles.iter().map(|a| SitemapEntry {
+        loc: links.abs(&format!("/art/{}.html", a.id)),
+        lastmod: Some(rfc3339(a.updated_at)),
+    }));
+    Ok(SitemapXmlView { entries })
+}
+
+async fn feed(
+    state: &AppState,
+    site: &Site,
+    links: &Links,
+    col: &Column,
+) -> Result<FeedView, SiteError> {
+    let (items, _) = state
+        .store()
+        .list_published(
+            site.tenant.id,
+            &site.subtree(col.id),
+            Page::new(1, FEED_ITEMS),
+        )
+        .await?;
+    let code = &site.tenant.code;
+    let updated = items
+        .iter()
+        .map(|a| a.updated_at)
+        .max()
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+    Ok(FeedView {
+        id: format!("urn:zhanqun:{code}:column:{}", col.slug),
+        title: format!("{} - {}", col.name, site.tenant.name),
+        self_url: links.abs(&format!("/col/{}/atom.xml", col.slug)),
+        site_url: links.abs(&format!("/col/{}/", col.slug)),
+        author: site.tenant.name.clone(),
+        updated: rfc3339(updated),
+        entries: items
+            .iter()
+            .map(|a| FeedEntry {
+                id: format!("urn:zhanqun:{code}:article:{}", a.id),
+                title: a.title.clone(),
+                url: links.abs(&format!("/art/{}.html", a.id)),
+                updated: rfc3339(a.updated_at),
+                published: rfc3339(a.published_at),
+                summary: a.summary.clone(),
+            })
+            .collect(),
+    })
+}

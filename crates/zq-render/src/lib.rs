@@ -1,0 +1,216 @@
+//! Rendering of public pages, feeds and site maps with minijinja, and the static assets.
+//!
+//! Takes view models (plain serializable structs from `view`) and returns bytes; knows
+//! nothing of the database, HTTP or caching. Templates are compiled into the binary.
+//! Invariants: every template's name ends in `.html` or `.xml`, so minijinja escapes every
+//! interpolated value; only article bodies, sanitized when stored, are marked safe.
+
+mod assets;
+pub mod view;
+
+use minijinja::{Environment, UndefinedBehavior, Value};
+
+pub use assets::{Asset, Assets};
+use view::*;
+
+/// What can go wrong while rendering: always a bug of ours (a template and its view disagree).
+#[derive(Debug, thiserror::Error)]
+#[error("rendering {template} failed: {source}")]
+pub struct RenderError {
+    template: &'static str,
+    #[source]
+    source: minijinja::Error,
+}
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("home.html", include_str!("../templates/home.html")),
+    ("column.html", include_str!("../templates/column.html")),
+    ("article.html", include_str!("../templates/article.html")),
+    ("sitemap.html", include_str!("../templates/sitemap.html")),
+    ("error.html", include_str!("../templates/error.html")),
+    ("sitemap.xml", include_str!("../templates/sitemap.xml")),
+    ("atom.xml", include_str!("../templates/atom.xml")),
+];
+
+/// Escapes like minijinja's default but leaves `/` alone, so URLs stay readable; `/` is
+/// harmless in HTML text and quoted attribute values.
+fn formatter(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    if matches!(state.auto_escape(), minijinja::AutoEscape::Html)
+        && !value.is_safe()
+        && let Some(s) = value.as_str()
+    {
+        return out
+            .write_str(&escape_html(s))
+            .map_err(minijinja::Error::from);
+    }
+    minijinja::escape_formatter(out, state, value)
+}
+
+/// Escapes the five characters that matter in HTML and XML text and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The template environment plus the fingerprinted assets it links to.
+pub struct Renderer {
+    env: Environment<'static>,
+    assets: Assets,
+}
+
+impl Renderer {
+    /// Compiles every template; fails only if a template has a syntax error (a build defect).
+    pub fn new() -> Result<Renderer, RenderError> {
+        let assets = Assets::builtin();
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_formatter(formatter);
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source)
+                .map_err(|source| RenderError {
+                    template: name,
+                    source,
+                })?;
+        }
+        env.add_global("asset_style", Value::from(assets.url("style.css")));
+        env.add_global("asset_logo", Value::from(assets.url("logo.svg")));
+        Ok(Renderer { env, assets })
+    }
+
+    pub fn assets(&self) -> &Assets {
+        &self.assets
+    }
+
+    fn render<T: serde::Serialize>(
+        &self,
+        template: &'static str,
+        view: &T,
+    ) -> Result<String, RenderError> {
+        self.env
+            .get_template(template)
+            .and_then(|t| t.render(minijinja::value::Serde(view)))
+            .map_err(|source| RenderError { template, source })
+    }
+
+    pub fn home(&self, v: &HomeView) -> Result<String, RenderError> {
+        self.render("home.html", v)
+    }
+
+    pub fn column(&self, v: &ColumnView) -> Result<String, RenderError> {
+        self.render("column.html", v)
+    }
+
+    pub fn article(&self, v: &ArticleView) -> Result<String, RenderError> {
+        self.render("article.html", v)
+    }
+
+    pub fn site_map(&self, v: &SiteMapView) -> Result<String, RenderError> {
+        self.render("sitemap.html", v)
+    }
+
+    pub fn error_page(&self, v: &ErrorView) -> Result<String, RenderError> {
+        self.render("error.html", v)
+    }
+
+    pub fn sitemap_xml(&self, v: &SitemapXmlView) -> Result<String, RenderError> {
+        self.render("sitemap.xml", v)
+    }
+
+    pub fn atom(&self, v: &FeedView) -> Result<String, RenderError> {
+        self.render("atom.xml", v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chrome(title: &str) -> Chrome {
+        Chrome {
+            cluster: ClusterView {
+                portal_name: "中国海川".into(),
+                portal_url: "//www.x/".into(),
+            },
+            site: SiteView {
+                code: "fgw".into(),
+                name: "发改委<b>".into(),
+                kind_label: "部门网站".into(),
+                sponsor: "发改委".into(),
+                site_id: Some("3301000002".into()),
+                contact: None,
+                is_portal: false,
+                base: String::new(),
+                origin: "http://fgw.x".into(),
+            },
+            nav: Vec::new(),
+            crumbs: Vec::new(),
+            title: title.into(),
+            updated: Some("2026-11-23".into()),
+        }
+    }
+
+    #[test]
+    fn values_are_escaped_but_urls_stay_readable() {
+        assert_eq!(
+            escape_html(r#"<a href="x">'&'</a>/"#),
+            "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;&#x27;&lt;/a&gt;/"
+        );
+        let r = Renderer::new().unwrap();
+        let html = r
+            .error_page(&ErrorView {
+                chrome: Some(chrome("<script>alert(1)</script>")),
+                status: 404,
+                heading: "页面不存在".into(),
+                message: "m".into(),
+                home_url: "/sites/fgw/".into(),
+                home_name: "首页".into(),
+            })
+            .unwrap();
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(!html.contains("<script>"));
+        assert!(html.contains("发改委&lt;b&gt;"));
+        assert!(html.contains("href=\"/sites/fgw/\""));
+        assert!(html.contains("网站标识码：3301000002"));
+    }
+
+    #[test]
+    fn article_bodies_are_the_only_unescaped_values() {
+        let r = Renderer::new().unwrap();
+        let html = r
+            .article(&ArticleView {
+                chrome: chrome("t"),
+                title: "<i>标题</i>".into(),
+                subtitle: None,
+                source: Some("<b>来源</b>".into()),
+                author: None,
+                published: "2026-11-23 09:00".into(),
+                summary: None,
+                body: "<p>正文<strong>加粗</strong></p>".into(),
+                doc_number: Some("海发改〔2026〕1号".into()),
+                index_number: None,
+                column_name: "工作动态".into(),
+                column_url: "/col/gzdt/".into(),
+            })
+            .unwrap();
+        assert!(html.contains("<p>正文<strong>加粗</strong></p>"));
+        assert!(
+            html.contains("&lt;i&gt;标题&lt;/i&gt;") && html.contains("&lt;b&gt;来源&lt;/b&gt;")
+        );
+        assert!(html.contains("文号") && html.contains("海发改〔2026〕1号"));
+    }
+}

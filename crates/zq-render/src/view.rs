@@ -1,0 +1,198 @@
+//! View models: exactly what each template shows, already formatted (dates as text, URLs
+//! resolved against the site's base). Built by the HTTP layer from store records.
+
+use serde::Serialize;
+
+/// The cluster, for the unified header every subsite carries.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterView {
+    /// The portal's name, e.g. 中国海川.
+    pub portal_name: String,
+    /// Link to the portal's home page as seen from the current request.
+    pub portal_url: String,
+}
+
+/// The site (tenant) a page belongs to.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub code: String,
+    pub name: String,
+    pub kind_label: String,
+    pub sponsor: String,
+    pub site_id: Option<String>,
+    pub contact: Option<String>,
+    pub is_portal: bool,
+    /// Prefix of every link inside the site: "" on the site's own host, "/sites/{code}" under the alias.
+    pub base: String,
+    /// Scheme and authority of the current request, for absolute URLs in XML.
+    pub origin: String,
+}
+
+/// A link in the top navigation.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavItem {
+    pub name: String,
+    pub url: String,
+    pub active: bool,
+    pub external: bool,
+}
+
+/// A breadcrumb step; the last has no URL.
+#[derive(Debug, Clone, Serialize)]
+pub struct Crumb {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+/// What every HTML page carries around its content.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chrome {
+    pub cluster: ClusterView,
+    pub site: SiteView,
+    pub nav: Vec<NavItem>,
+    pub crumbs: Vec<Crumb>,
+    /// The page's title (without the site name).
+    pub title: String,
+    /// 更新日期, as YYYY-MM-DD, if the page has content.
+    pub updated: Option<String>,
+}
+
+/// An item of a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemView {
+    pub title: String,
+    pub url: String,
+    /// YYYY-MM-DD.
+    pub date: String,
+    pub summary: Option<String>,
+    /// The unit it came from, on aggregated lists.
+    pub unit: Option<String>,
+}
+
+/// A block of items under a heading, with a "more" link.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView {
+    pub name: String,
+    pub url: String,
+    pub items: Vec<ItemView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HomeView {
+    pub chrome: Chrome,
+    pub sections: Vec<SectionView>,
+    /// On the portal: the latest department and district news.
+    pub aggregated: Vec<SectionView>,
+}
+
+/// A link to one page of a paginated list.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLink {
+    pub number: u32,
+    pub url: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Pagination {
+    pub current: u32,
+    pub total_pages: u32,
+    pub total_items: u64,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    pub pages: Vec<PageLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnView {
+    pub chrome: Chrome,
+    pub name: String,
+    pub requirement: String,
+    pub responsible_unit: Option<String>,
+    pub children: Vec<NavItem>,
+    pub items: Vec<ItemView>,
+    pub pagination: Pagination,
+    pub feed_url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleView {
+    pub chrome: Chrome,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub source: Option<String>,
+    pub author: Option<String>,
+    /// YYYY-MM-DD HH:MM in China Standard Time.
+    pub published: String,
+    pub summary: Option<String>,
+    /// Sanitized HTML, shown as is.
+    pub body: String,
+    pub doc_number: Option<String>,
+    pub index_number: Option<String>,
+    pub column_name: String,
+    pub column_url: String,
+}
+
+/// A node of the HTML site map.
+#[derive(Debug, Clone, Serialize)]
+pub struct TreeNode {
+    pub name: String,
+    pub url: String,
+    pub children: Vec<TreeNode>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteMapView {
+    pub chrome: Chrome,
+    pub tree: Vec<TreeNode>,
+}
+
+/// An error page; `chrome` is absent when no tenant is known (unknown host).
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorView {
+    pub chrome: Option<Chrome>,
+    pub status: u16,
+    pub heading: String,
+    pub message: String,
+    /// Where to go instead (the portal, or the site's home).
+    pub home_url: String,
+    pub home_name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SitemapEntry {
+    /// Absolute URL.
+    pub loc: String,
+    /// RFC 3339 date.
+    pub lastmod: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SitemapXmlView {
+    pub entries: Vec<SitemapEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedEntry {
+    pub id: String,
+    pub title: String,
+    /// Absolute URL.
+    pub url: String,
+    /// RFC 3339.
+    pub updated: String,
+    pub published: String,
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedView {
+    /// A stable IRI for the feed (its absolute URL).
+    pub id: String,
+    pub title: String,
+    pub self_url: String,
+    pub site_url: String,
+    pub author: String,
+    /// RFC 3339.
+    pub updated: String,
+    pub entries: Vec<FeedEntry>,
+}

@@ -1,0 +1,7 @@
+//! sea-orm entities, one per table. Only this crate sees them; callers get the typed
+//! records of `crate::model`.
+
+pub mod article;
+pub mod site_column;
+pub mod tenant;
+pub mod tenant_host;

@@ -1,0 +1,118 @@
+//! Storage for Zhanqun through sea-orm, on SQLite (the embedded default) and PostgreSQL.
+//!
+//! The rest of the platform sees typed records (`model`) and tenant-scoped functions on
+//! [`Store`]; sea-orm entities stay inside. Invariants:
+//! - every function that reads or writes tenant content takes the `TenantId` it is scoped to
+//!   and filters by it, so an id of another tenant finds nothing;
+//! - article bodies are sanitized with ammonia on every write;
+//! - multi-row writes run in one transaction.
+
+mod articles;
+mod columns;
+mod entity;
+mod error;
+pub mod model;
+mod tenants;
+
+use std::time::Duration;
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm_migration::MigratorTrait;
+
+pub use error::StoreError;
+pub use model::*;
+
+/// Database connection settings.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// `sqlite://path?mode=rwc` or `postgres://user@host:port/db`.
+    pub url: String,
+    /// Largest number of pooled connections.
+    pub max_connections: u32,
+    /// How long a request waits for a pooled connection before the database counts as unavailable.
+    pub acquire_timeout: Duration,
+}
+
+impl StoreOptions {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(1),
+        }
+    }
+}
+
+/// The database: a pooled connection plus the repository functions in this crate's modules.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+}
+
+impl Store {
+    /// Connects (creating the SQLite file if needed) without touching the schema.
+    pub async fn connect(opts: &StoreOptions) -> Result<Store, StoreError> {
+        let mut co = ConnectOptions::new(opts.url.clone());
+        co.max_connections(opts.max_connections)
+            .min_connections(1)
+            .acquire_timeout(opts.acquire_timeout)
+            .connect_timeout(Duration::from_secs(5))
+            .sqlx_logging(false);
+        let db = Database::connect(co)
+            .await
+            .map_err(StoreError::from_connect)?;
+        if db.get_database_backend() == DbBackend::Sqlite {
+            // WAL lets readers go on while a writer commits; it is a property of the file.
+            db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
+        }
+        Ok(Store { db })
+    }
+
+    /// Connects and brings the schema up to date.
+    pub async fn open(opts: &StoreOptions) -> Result<Store, StoreError> {
+        let store = Self::connect(opts).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies every pending migration.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        zq_migrations::Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// Names of migrations not yet applied.
+    pub async fn pending_migrations(&self) -> Result<Vec<String>, StoreError> {
+        Ok(zq_migrations::Migrator::get_pending_migrations(&self.db)
+            .await?
+            .iter()
+            .map(|m| m.name().to_owned())
+            .collect())
+    }
+
+    /// Whether the database answers a trivial query.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.db.ping().await.map_err(StoreError::from_connect)
+    }
+
+    /// "sqlite" or "postgres", for logs and `/readyz`.
+    pub fn backend_name(&self) -> &'static str {
+        match self.db.get_database_backend() {
+            DbBackend::Sqlite => "sqlite",
+            DbBackend::Postgres => "postgres",
+            _ => "other",
+        }
+    }
+
+    /// Closes the pool.
+    pub async fn close(self) -> Result<(), StoreError> {
+        self.db.close().await?;
+        Ok(())
+    }
+}
+
+/// Sanitizes HTML from editors and imports: keeps structure and links, drops scripts, event
+/// handlers and `javascript:` URLs.
+pub fn sanitize_html(html: &str) -> String {
+    ammonia::clean(html)
+}

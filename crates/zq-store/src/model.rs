@@ -1,0 +1,123 @@
+//! Typed records the store hands out and takes in.
+
+use chrono::{DateTime, Utc};
+use zq_domain::{
+    ArticleId, ArticleStatus, ColumnId, ColumnKind, ColumnSlug, Host, TenantCode, TenantId,
+    TenantKind, TenantStatus, UpdateRequirement,
+};
+
+/// A tenant (one site of the cluster) with its host names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tenant {
+    pub id: TenantId,
+    pub code: TenantCode,
+    pub kind: TenantKind,
+    /// The unit's Chinese name, e.g. 海川市民政局.
+    pub name: String,
+    /// 主办单位.
+    pub sponsor: String,
+    /// 网站标识码.
+    pub site_id: Option<String>,
+    /// Address and telephone for the footer.
+    pub contact: Option<String>,
+    pub status: TenantStatus,
+    pub parent_id: Option<TenantId>,
+    /// Host names, the first being the canonical one.
+    pub hosts: Vec<Host>,
+}
+
+/// What a new tenant needs.
+#[derive(Debug, Clone)]
+pub struct NewTenant {
+    pub code: TenantCode,
+    pub kind: TenantKind,
+    pub name: String,
+    pub sponsor: String,
+    pub site_id: Option<String>,
+    pub contact: Option<String>,
+    /// The parent's code; required for all but the portal.
+    pub parent: Option<TenantCode>,
+    pub hosts: Vec<Host>,
+}
+
+/// A column (栏目) of a tenant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    pub id: ColumnId,
+    pub tenant_id: TenantId,
+    pub parent_id: Option<ColumnId>,
+    pub slug: ColumnSlug,
+    pub name: String,
+    pub kind: ColumnKind,
+    pub external_url: Option<String>,
+    pub update_requirement: UpdateRequirement,
+    pub responsible_unit: Option<String>,
+    pub sort_order: i32,
+    /// The tenant's main news column, aggregated on the portal's home page.
+    pub is_news: bool,
+}
+
+/// What a new column needs.
+#[derive(Debug, Clone)]
+pub struct NewColumn {
+    pub parent_id: Option<ColumnId>,
+    pub slug: ColumnSlug,
+    pub name: String,
+    pub kind: ColumnKind,
+    pub external_url: Option<String>,
+    pub update_requirement: UpdateRequirement,
+    pub responsible_unit: Option<String>,
+    pub sort_order: i32,
+    pub is_news: bool,
+}
+
+/// An article in full.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    pub id: ArticleId,
+    pub tenant_id: TenantId,
+    pub column_id: ColumnId,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub source: Option<String>,
+    pub author: Option<String>,
+    pub summary: Option<String>,
+    /// Sanitized HTML.
+    pub body: String,
+    /// 文号.
+    pub doc_number: Option<String>,
+    /// 索引号.
+    pub index_number: Option<String>,
+    pub status: ArticleStatus,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An article as lists show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleSummary {
+    pub id: ArticleId,
+    pub tenant_id: TenantId,
+    pub column_id: ColumnId,
+    pub title: String,
+    pub summary: Option<String>,
+    pub published_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What a new article needs; the body is sanitized when stored.
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    pub column_id: ColumnId,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub source: Option<String>,
+    pub author: Option<String>,
+    pub summary: Option<String>,
+    pub body: String,
+    pub doc_number: Option<String>,
+    pub index_number: Option<String>,
+    pub status: ArticleStatus,
+    /// Required when `status` is published.
+    pub published_at: Option<DateTime<Utc>>,
+}

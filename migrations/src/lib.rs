@@ -1,0 +1,18 @@
+//! Zhanqun's database schema, as sea-orm migrations that run unchanged on SQLite and PostgreSQL.
+//!
+//! Applied at start-up and by `zhanqun migrate`. Migrations are append-only: a released
+//! migration is never edited; a change is a new migration with its own `down`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m0001_tenants_columns_articles;
+
+/// Every migration of the schema, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_tenants_columns_articles::Migration)]
+    }
+}

@@ -1,0 +1,74 @@
+//! Bad input gets a clear 4xx answer, never a 500 and never a panic.
+
+use zq_tests::{host, on_both_backends};
+
+fn req(path: &str, host: &str) -> Vec<u8> {
+    format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").into_bytes()
+}
+
+on_both_backends! {
+    async fn a_missing_or_malformed_host_is_400(app: demo) {
+        assert_eq!(app.raw_status(b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n").await, 400, "no Host");
+        for bad in ["exa mple.com", "a..b", "-bad-.com", "x:notaport", "[::1", "a/b", "%41.com"] {
+            let status = app.raw_status(&req("/", bad)).await;
+            assert_eq!(status, 400, "Host: {bad}");
+        }
+        let r = app.get("bad..host", "/").await;
+        assert_eq!(r.status, 400);
+        assert!(r.body.contains("请求无效"));
+    }
+
+    async fn absurdly_long_paths_and_headers_are_refused(app: demo) {
+        let long_path = format!("/col/{}/", "a".repeat(5000));
+        let r = app.get(&host("www"), &long_path).await;
+        assert_eq!(r.status, 414, "long path");
+        let huge = format!("GET / HTTP/1.1\r\nHost: {}\r\nX-Big: {}\r\nConnection: close\r\n\r\n", host("www"), "b".repeat(100 * 1024));
+        let status = app.raw_status(huge.as_bytes()).await;
+        assert_eq!(status, 431, "huge header");
+    }
+
+    async fn traversal_attempts_are_400(app: demo) {
+        for path in ["/../etc/passwd", "/col/%2e%2e/%2e%2e/etc/passwd", "/static/..%2f..%2fetc%2fpasswd", "/art/%2E%2E%5Cwin.ini", "/sites/www/../../etc/passwd", "/a/./b"] {
+            let status = app.raw_status(&req(path, &host("www"))).await;
+            assert!(status == 400 || status == 404, "{path}: {status}");
+            assert_ne!(status, 500);
+        }
+        assert_eq!(app.get(&host("www"), "/col/%2e%2e/x").await.status, 400);
+    }
+
+    async fn invalid_utf8_in_the_path_is_400(app: demo) {
+        for path in ["/%FF%FE/", "/col/%C0%AF/", "/sites/www/%ED%A0%80"] {
+            let r = app.get(&host("www"), path).await;
+            assert_eq!(r.status, 400, "{path}");
+        }
+    }
+
+    async fn unknown_columns_articles_and_pages_are_404(app: demo) {
+        for path in [
+            "/col/nosuch/", "/col/nosuch/page/2/", "/art/999999999.html", "/art/abc.html", "/art/-1.html",
+            "/art/99999999999999999999999.html", "/col/gzdt/page/100000/", "/col/gzdt/page/abc/", "/nothing", "/col/GZDT/",
+        ] {
+            let r = app.get(&host("fgw"), path).await;
+            assert_eq!(r.status, 404, "{path}");
+            assert!(r.body.contains("页面不存在"), "{path} shows the site's 404 page");
+            assert!(r.body.contains("海川市发展和改革委员会"), "{path} 404 is the tenant's own");
+        }
+    }
+
+    async fn other_methods_are_405_and_head_works(app: demo) {
+        let r = app.request("POST", Some(&host("www")), "/").await;
+        assert_eq!(r.status, 405);
+        assert_eq!(r.header("allow"), Some("GET, HEAD"));
+        let r = app.request("HEAD", Some(&host("www")), "/").await;
+        assert_eq!(r.status, 200);
+        assert!(r.body.is_empty());
+    }
+
+    async fn garbage_requests_do_not_take_the_server_down(app: demo) {
+        for junk in [&b"\x00\x01\x02\r\n\r\n"[..], b"GET\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n", b"GET /\xff\xfe HTTP/1.1\r\nHost: a\r\n\r\n"] {
+            let answer = app.raw(junk).await;
+            assert!(!answer.contains(" 500 "), "{answer}");
+        }
+        assert_eq!(app.get(&host("www"), "/").await.status, 200, "still serving");
+    }
+}

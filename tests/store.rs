@@ -1,0 +1,135 @@
+//! Storage rules that hold on both backends: hierarchy, uniqueness, tenant scoping, sanitizing.
+
+use chrono::Utc;
+use zq_domain::{
+    ArticleStatus, ColumnKind, ColumnSlug, Host, Page, TenantCode, TenantKind, TenantStatus,
+    UpdateRequirement,
+};
+use zq_store::{NewArticle, NewColumn, NewTenant, StoreError};
+use zq_tests::on_both_backends;
+
+fn tenant(code: &str, kind: TenantKind, parent: Option<&str>) -> NewTenant {
+    NewTenant {
+        code: TenantCode::parse(code).unwrap(),
+        kind,
+        name: format!("{code}单位"),
+        sponsor: format!("{code}主办"),
+        site_id: None,
+        contact: None,
+        parent: parent.map(|p| TenantCode::parse(p).unwrap()),
+        hosts: vec![Host::parse(&format!("{code}.test.localhost")).unwrap()],
+    }
+}
+
+fn column(slug: &str) -> NewColumn {
+    NewColumn {
+        parent_id: None,
+        slug: ColumnSlug::parse(slug).unwrap(),
+        name: "工作动态".into(),
+        kind: ColumnKind::ArticleList,
+        external_url: None,
+        update_requirement: UpdateRequirement::Weekly,
+        responsible_unit: None,
+        sort_order: 0,
+        is_news: true,
+    }
+}
+
+on_both_backends! {
+    async fn the_tenant_hierarchy_is_enforced(app: empty) {
+        let s = &app.store;
+        assert!(matches!(s.create_tenant(tenant("d1", TenantKind::Department, None)).await, Err(StoreError::Invalid(_))));
+        s.create_tenant(tenant("www", TenantKind::Portal, None)).await.unwrap();
+        assert!(matches!(s.create_tenant(tenant("www2", TenantKind::Portal, None)).await, Err(StoreError::Conflict(_))), "one portal");
+        s.create_tenant(tenant("d1", TenantKind::Department, Some("www"))).await.unwrap();
+        s.create_tenant(tenant("q1", TenantKind::District, Some("www"))).await.unwrap();
+        assert!(s.create_tenant(tenant("t1", TenantKind::Town, Some("d1"))).await.is_err(), "towns sit under districts");
+        assert!(s.create_tenant(tenant("t1", TenantKind::Town, Some("www"))).await.is_err());
+        s.create_tenant(tenant("t1", TenantKind::Town, Some("q1"))).await.unwrap();
+        assert!(matches!(s.create_tenant(tenant("t2", TenantKind::Town, Some("nosuch"))).await, Err(StoreError::NotFound(_))));
+        let list = s.list_tenants().await.unwrap();
+        assert_eq!(list.iter().map(|t| t.code.as_str()).collect::<Vec<_>>(), ["www", "d1", "q1", "t1"]);
+        assert_eq!(list[3].parent_id, Some(list[2].id));
+    }
+
+    async fn codes_and_hosts_are_unique_and_a_failed_create_leaves_nothing(app: empty) {
+        let s = &app.store;
+        s.create_tenant(tenant("www", TenantKind::Portal, None)).await.unwrap();
+        s.create_tenant(tenant("d1", TenantKind::Department, Some("www"))).await.unwrap();
+        assert!(matches!(s.create_tenant(tenant("d1", TenantKind::Department, Some("www"))).await, Err(StoreError::Conflict(_))));
+        let mut clash = tenant("d2", TenantKind::Department, Some("www"));
+        clash.hosts.push(Host::parse("d1.test.localhost").unwrap());
+        assert!(matches!(s.create_tenant(clash).await, Err(StoreError::Conflict(_))));
+        assert!(s.tenant_by_code(&TenantCode::parse("d2").unwrap()).await.unwrap().is_none(), "rolled back");
+        let mut ok = tenant("d2", TenantKind::Department, Some("www"));
+        ok.hosts.push(Host::parse("alt.test.localhost").unwrap());
+        let d2 = s.create_tenant(ok).await.unwrap();
+        assert_eq!(d2.hosts[0].as_str(), "d2.test.localhost", "the first host stays canonical");
+    }
+
+    async fn status_changes_follow_the_rules(app: empty) {
+        let s = &app.store;
+        s.create_tenant(tenant("www", TenantKind::Portal, None)).await.unwrap();
+        let code = TenantCode::parse("www").unwrap();
+        assert_eq!(s.set_tenant_status(&code, TenantStatus::Suspended).await.unwrap().status, TenantStatus::Suspended);
+        assert!(matches!(s.set_tenant_status(&code, TenantStatus::Suspended).await, Err(StoreError::NotAllowed(_))));
+        s.set_tenant_status(&code, TenantStatus::Archived).await.unwrap();
+        assert!(s.set_tenant_status(&code, TenantStatus::Active).await.is_err());
+        assert!(matches!(s.set_tenant_status(&TenantCode::parse("nosuch").unwrap(), TenantStatus::Active).await, Err(StoreError::NotFound(_))));
+    }
+
+    async fn articles_are_scoped_by_tenant_and_sanitized(app: empty) {
+        let s = &app.store;
+        s.create_tenant(tenant("www", TenantKind::Portal, None)).await.unwrap();
+        let a = s.create_tenant(tenant("a", TenantKind::Department, Some("www"))).await.unwrap();
+        let b = s.create_tenant(tenant("b", TenantKind::Department, Some("www"))).await.unwrap();
+        let col_a = s.create_column(a.id, column("gzdt")).await.unwrap();
+        let col_b = s.create_column(b.id, column("gzdt")).await.unwrap();
+        assert!(matches!(s.create_column(a.id, column("gzdt")).await, Err(StoreError::Conflict(_))), "slug unique per tenant");
+        let new = |col| NewArticle {
+            column_id: col,
+            title: "标题".into(),
+            subtitle: None,
+            source: None,
+            author: None,
+            summary: None,
+            body: "<p>好</p><script>evil()</script><img src=x onerror=alert(1)>".into(),
+            doc_number: None,
+            index_number: None,
+            status: ArticleStatus::Published,
+            published_at: Some(Utc::now()),
+        };
+        assert!(matches!(s.create_article(a.id, new(col_b.id)).await, Err(StoreError::NotFound(_))), "another tenant's column");
+        let id = s.create_article(a.id, new(col_a.id)).await.unwrap();
+        let got = s.published_article(a.id, id).await.unwrap().expect("own article");
+        assert!(!got.body.contains("script") && !got.body.contains("onerror"), "{}", got.body);
+        assert!(s.published_article(b.id, id).await.unwrap().is_none(), "invisible to another tenant");
+        assert!(s.publish_article(b.id, id, Utc::now()).await.is_err(), "not writable by another tenant");
+        let (items, total) = s.list_published(b.id, &[col_a.id], Page::new(1, 10)).await.unwrap();
+        assert_eq!((items.len(), total), (0, 0), "listing another tenant's column finds nothing");
+        // A batch with one bad row stores nothing.
+        let mut bad = new(col_a.id);
+        bad.title = String::new();
+        assert!(s.create_articles(a.id, vec![new(col_a.id), bad]).await.is_err());
+        assert_eq!(s.count_articles(a.id).await.unwrap(), 1);
+    }
+
+    async fn the_demo_cluster_seeds_every_tenant_with_two_years_of_articles(app: empty) {
+        let suffix = Host::parse(zq_tests::SUFFIX).unwrap();
+        let report = zhanqun::demo::seed(&app.store, &suffix, zhanqun::demo::DemoOptions::default()).await.unwrap();
+        assert!(report.tenants >= 35);
+        let tenants = app.store.list_tenants().await.unwrap();
+        assert_eq!(tenants.iter().filter(|t| t.kind == TenantKind::Department).count(), 22);
+        assert_eq!(tenants.iter().filter(|t| t.kind == TenantKind::District).count(), 8);
+        assert_eq!(tenants.iter().filter(|t| t.kind == TenantKind::Town).count(), 4);
+        for t in &tenants {
+            let n = app.store.count_articles(t.id).await.unwrap();
+            assert!(n >= 30, "{} has {n} articles", t.code);
+            let all = app.store.all_published(t.id, 10_000).await.unwrap();
+            let newest = all.first().unwrap().published_at;
+            let oldest = all.last().unwrap().published_at;
+            assert!((newest - oldest).num_days() > 365, "{} spans {} days", t.code, (newest - oldest).num_days());
+        }
+        assert!(zhanqun::demo::seed_if_empty(&app.store, &suffix, Default::default()).await.unwrap().is_none(), "seeding twice does nothing");
+    }
+}

@@ -1,0 +1,299 @@
+//! Test harness: starts the real Zhanqun server on an ephemeral port over a fresh database
+//! (a temporary SQLite file, or a new PostgreSQL database) and talks HTTP to it.
+//!
+//! PostgreSQL is reached at `ZHANQUN_TEST_POSTGRES` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`); every test gets its own database, dropped
+//! when the test finishes.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Bytes;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use sea_orm::{ConnectionTrait, Database};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use zhanqun::{Config, Running, demo};
+use zq_store::Store;
+
+pub use zhanqun::demo::DemoOptions;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The demo's host suffix, as tests address tenants.
+pub const SUFFIX: &str = "haichuan.localhost";
+
+/// The host of a demo tenant.
+pub fn host(code: &str) -> String {
+    format!("{code}.{SUFFIX}")
+}
+
+/// A response as a test sees it.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: HashMap<String, String>,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
+    }
+}
+
+enum DbGuard {
+    Sqlite(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+/// A running server with its own database.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub store: Store,
+    pub backend: Backend,
+    running: Option<Running>,
+    guard: DbGuard,
+    client: Client<HttpConnector, Empty<Bytes>>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique_name() -> String {
+    format!(
+        "zqt_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        fastrand::u32(..)
+    )
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("ZHANQUN_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+impl TestApp {
+    /// A server over an empty database (schema applied, no tenants).
+    pub async fn empty(backend: Backend) -> TestApp {
+        Self::spawn(backend, None).await
+    }
+
+    /// A server over the demo cluster, with fewer articles than `serve --demo` to keep tests quick.
+    pub async fn demo(backend: Backend) -> TestApp {
+        Self::spawn(
+            backend,
+            Some(DemoOptions {
+                news_articles: 8,
+                seed: 7,
+            }),
+        )
+        .await
+    }
+
+    pub async fn spawn(backend: Backend, demo_opts: Option<DemoOptions>) -> TestApp {
+        // Server logs go to the test's captured output (shown when it fails).
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_env("ZHANQUN_TEST_LOG")
+                    .unwrap_or_else(|_| "warn".into()),
+            )
+            .with_test_writer()
+            .try_init();
+        let name = unique_name();
+        let (url, guard, data_dir) = match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(&name);
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                let file = dir.join("zhanqun.sqlite");
+                (
+                    format!("sqlite://{}?mode=rwc", file.display()),
+                    DbGuard::Sqlite(dir.clone()),
+                    dir,
+                )
+            }
+            Backend::Postgres => {
+                let admin_url = postgres_admin_url();
+                let admin = Database::connect(admin_url.as_str())
+                    .await
+                    .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} is needed for this test (set ZHANQUN_TEST_POSTGRES): {e}"));
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b)
+                    .unwrap_or(&admin_url);
+                let url = format!("{base}/{name}");
+                let dir = std::env::temp_dir().join(&name);
+                (
+                    url,
+                    DbGuard::Postgres {
+                        admin_url: admin_url.clone(),
+                        name,
+                    },
+                    dir,
+                )
+            }
+        };
+        let env = vec![
+            ("ZQ_DATABASE_URL".to_owned(), url),
+            ("ZQ_DATA_DIR".to_owned(), data_dir.display().to_string()),
+            ("ZQ_LISTEN".to_owned(), "127.0.0.1:0".to_owned()),
+            ("ZQ_PAGE_SIZE".to_owned(), "5".to_owned()),
+            ("ZQ_DB_MAX_CONNECTIONS".to_owned(), "8".to_owned()),
+        ];
+        let cfg = Config::load(None, env).expect("test configuration");
+        let store = zhanqun::open_store(&cfg).await.expect("open test database");
+        if let Some(opts) = demo_opts {
+            let suffix = zq_domain::Host::parse(SUFFIX).expect("suffix");
+            demo::seed(&store, &suffix, opts).await.expect("seed demo");
+        }
+        let listener = tokio::net::TcpListener::bind(cfg.listen)
+            .await
+            .expect("bind");
+        let running = zhanqun::start(&cfg, store.clone(), listener)
+            .await
+            .expect("start");
+        let client = Client::builder(TokioExecutor::new()).build_http();
+        TestApp {
+            addr: running.addr,
+            store,
+            backend,
+            running: Some(running),
+            guard,
+            client,
+        }
+    }
+
+    /// Re-reads tenants after a change made through the store (what the refresher does periodically).
+    pub async fn reload(&self) {
+        if let Some(r) = &self.running {
+            r.state.reload_sites().await.expect("reload sites");
+        }
+    }
+
+    /// GET `path` with the given Host header.
+    pub async fn get(&self, host: &str, path: &str) -> Resp {
+        self.request("GET", Some(host), path).await
+    }
+
+    /// A request with any method, and an optional Host header.
+    pub async fn request(&self, method: &str, host: Option<&str>, path: &str) -> Resp {
+        let mut b = hyper::Request::builder()
+            .method(method)
+            .uri(format!("http://{}{}", self.addr, path));
+        if let Some(h) = host {
+            b = b.header(hyper::header::HOST, h);
+        }
+        let req = b.body(Empty::<Bytes>::new()).expect("request");
+        let res = tokio::time::timeout(Duration::from_secs(30), self.client.request(req))
+            .await
+            .expect("response within 30 s")
+            .expect("response");
+        let status = res.status().as_u16();
+        let headers = res
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        Resp {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// Sends raw bytes on a new connection and returns what the server answers until it closes
+    /// (or 10 s pass): for requests a well-behaved client library refuses to send.
+    pub async fn raw(&self, request: &[u8]) -> String {
+        let mut s = tokio::net::TcpStream::connect(self.addr)
+            .await
+            .expect("connect");
+        s.write_all(request).await.expect("write");
+        let mut out = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut out)).await;
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// The status code of a raw response.
+    pub async fn raw_status(&self, request: &[u8]) -> u16 {
+        let answer = self.raw(request).await;
+        answer
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no HTTP status in {answer:?}"))
+    }
+
+    /// Stops the server and drops the test database.
+    pub async fn finish(mut self) {
+        if let Some(r) = self.running.take() {
+            r.stop().await.ok();
+        }
+        match &self.guard {
+            DbGuard::Sqlite(dir) => {
+                std::fs::remove_dir_all(dir).ok();
+            }
+            DbGuard::Postgres { admin_url, name } => {
+                self.store.clone().close().await.ok();
+                if let Ok(admin) = Database::connect(admin_url.as_str()).await {
+                    admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await
+                        .ok();
+                    admin.close().await.ok();
+                }
+            }
+        }
+    }
+}
+
+/// Declares each test twice, as `sqlite::name` and `postgres::name`, each with its own server.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($(async fn $name:ident($app:ident: $kind:ident) $body:block)+) => {
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let $app = $crate::TestApp::$kind($crate::Backend::Sqlite).await;
+                    super::$name(&$app).await;
+                    $app.finish().await;
+                }
+            )+
+        }
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let $app = $crate::TestApp::$kind($crate::Backend::Postgres).await;
+                    super::$name(&$app).await;
+                    $app.finish().await;
+                }
+            )+
+        }
+        $(
+            async fn $name($app: &$crate::TestApp) $body
+        )+
+    };
+}
