@@ -6,6 +6,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m0001_tenants_columns_articles;
+mod m0002_tenant_generation;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -13,6 +14,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_tenants_columns_articles::Migration)]
+        vec![
+            Box::new(m0001_tenants_columns_articles::Migration),
+            Box::new(m0002_tenant_generation::Migration),
+        ]
     }
 }

@@ -156,6 +156,7 @@ impl TestApp {
             ("ZQ_LISTEN".to_owned(), "127.0.0.1:0".to_owned()),
             ("ZQ_PAGE_SIZE".to_owned(), "5".to_owned()),
             ("ZQ_DB_MAX_CONNECTIONS".to_owned(), "8".to_owned()),
+            ("ZQ_METRICS_LISTEN".to_owned(), "127.0.0.1:0".to_owned()),
         ];
         let cfg = Config::load(None, env).expect("test configuration");
         let store = zhanqun::open_store(&cfg).await.expect("open test database");

@@ -1,11 +1,12 @@
 //! Starting and stopping the platform: store, site registry, HTTP server.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use zq_http::{AppState, ConnLimits, HttpConfig};
+use zq_cache::{Bus, PageCache, RedisLink};
+use zq_http::{AppState, ConnLimits, HttpConfig, Metrics};
 use zq_store::{Store, StoreError, StoreOptions};
 
 use crate::Config;
@@ -45,36 +46,86 @@ pub fn http_config(cfg: &Config) -> HttpConfig {
 pub struct Running {
     /// The address it listens on (useful with port 0).
     pub addr: SocketAddr,
+    /// The operations listener's address (`/metrics`), if enabled.
+    pub metrics_addr: Option<SocketAddr>,
     pub state: AppState,
-    shutdown: Option<oneshot::Sender<()>>,
+    shutdown: Option<tokio::sync::watch::Sender<bool>>,
     server: JoinHandle<std::io::Result<()>>,
-    refresher: JoinHandle<()>,
+    background: Vec<JoinHandle<()>>,
 }
 
-/// Starts serving on `listener` with an already opened store.
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("configuration key `redis_url`: {0}")]
+    Redis(#[from] zq_cache::RedisUrlError),
+    #[error("cannot listen on {addr} (configuration key `metrics_listen`): {source}")]
+    MetricsListen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Starts serving on `listener` with an already opened store: builds the cache (with Redis if
+/// configured; an unreachable Redis is not an error), metrics, the site registry, the
+/// invalidation wiring, and the operations listener.
 pub async fn start(
     cfg: &Config,
     store: Store,
     listener: TcpListener,
-) -> Result<Running, StoreError> {
-    let addr = listener
-        .local_addr()
-        .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+) -> Result<Running, StartError> {
+    let addr = listener.local_addr()?;
     let http = http_config(cfg);
     let limits = http.limits.clone();
-    let state = AppState::new(store, http).await?;
-    let refresher = state.spawn_refresher();
+    let redis = cfg
+        .redis_url
+        .as_deref()
+        .map(RedisLink::new)
+        .transpose()?
+        .map(Arc::new);
+    let cache = PageCache::new(cfg.cache.clone(), redis.clone());
+    let bus = redis.map(Bus::redis).unwrap_or_else(Bus::local);
+    let metrics = Arc::new(Metrics::new());
+    let state = AppState::new(store, http, cache, bus, metrics).await?;
+    let mut background = vec![state.spawn_refresher()];
+    background.extend(state.wire_changes());
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let stop = move || {
+        let mut rx = rx.clone();
+        async move {
+            let _ = rx.wait_for(|stopped| *stopped).await;
+        }
+    };
+    let mut metrics_addr = None;
+    if let Some(maddr) = cfg.metrics_listen {
+        let ops = TcpListener::bind(maddr)
+            .await
+            .map_err(|source| StartError::MetricsListen {
+                addr: maddr,
+                source,
+            })?;
+        metrics_addr = Some(ops.local_addr()?);
+        let router = zq_http::ops_router(state.clone());
+        let stopped = stop();
+        background.push(tokio::spawn(async move {
+            if let Err(e) = zq_http::serve(ops, router, ConnLimits::default(), stopped).await {
+                tracing::error!(error = %e, "the operations listener failed");
+            }
+        }));
+    }
     let router = zq_http::router(state.clone());
-    let (tx, rx) = oneshot::channel::<()>();
-    let server = tokio::spawn(zq_http::serve(listener, router, limits, async {
-        let _ = rx.await;
-    }));
+    let server = tokio::spawn(zq_http::serve(listener, router, limits, stop()));
     Ok(Running {
         addr,
+        metrics_addr,
         state,
         shutdown: Some(tx),
         server,
-        refresher,
+        background,
     })
 }
 
@@ -82,9 +133,11 @@ impl Running {
     /// Stops accepting, lets open requests finish, and waits for the server to end.
     pub async fn stop(mut self) -> std::io::Result<()> {
         if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
+            let _ = tx.send(true);
         }
-        self.refresher.abort();
+        for t in &self.background {
+            t.abort();
+        }
         match (&mut self.server).await {
             Ok(r) => r,
             Err(e) => Err(std::io::Error::other(e)),
@@ -102,7 +155,7 @@ impl Running {
     /// Asks the server to stop without waiting.
     pub fn request_stop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
+            let _ = tx.send(true);
         }
     }
 }
@@ -110,8 +163,10 @@ impl Running {
 impl Drop for Running {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
+            let _ = tx.send(true);
         }
-        self.refresher.abort();
+        for t in &self.background {
+            t.abort();
+        }
     }
 }

@@ -23,6 +23,11 @@ struct Raw {
     tenant_refresh_secs: u64,
     db_max_connections: u32,
     db_acquire_timeout_ms: u64,
+    cache_enabled: bool,
+    cache_max_bytes: u64,
+    cache_ttl_secs: u64,
+    stale_max_secs: u64,
+    metrics_listen: String,
     log: String,
 }
 
@@ -46,6 +51,10 @@ pub struct Config {
     pub tenant_refresh: Duration,
     pub db_max_connections: u32,
     pub db_acquire_timeout: Duration,
+    /// The page cache (moka L1, Redis L2 when `redis_url` is set).
+    pub cache: zq_cache::CacheConfig,
+    /// Address of the operations listener serving `/metrics`; `None` when set to "off".
+    pub metrics_listen: Option<SocketAddr>,
     /// Log filter, e.g. `info` or `zq_http=debug,info`.
     pub log: String,
 }
@@ -75,6 +84,11 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("tenant_refresh_secs", "5"),
     ("db_max_connections", "16"),
     ("db_acquire_timeout_ms", "1000"),
+    ("cache_enabled", "true"),
+    ("cache_max_bytes", "67108864"),
+    ("cache_ttl_secs", "600"),
+    ("stale_max_secs", "3600"),
+    ("metrics_listen", "127.0.0.1:9464"),
     ("log", "info"),
 ];
 
@@ -199,6 +213,30 @@ impl Config {
             ));
         }
         tracing_subscriber::EnvFilter::try_new(&raw.log).map_err(|e| bad("log", e.to_string()))?;
+        if !(1024 * 1024..=64 * 1024 * 1024 * 1024).contains(&raw.cache_max_bytes) {
+            return Err(bad(
+                "cache_max_bytes",
+                format!(
+                    "expected 1 MiB to 64 GiB in bytes, got {}",
+                    raw.cache_max_bytes
+                ),
+            ));
+        }
+        let metrics_listen = match raw.metrics_listen.trim() {
+            "" | "off" => None,
+            a => Some(a.parse::<SocketAddr>().map_err(|_| {
+                bad(
+                    "metrics_listen",
+                    format!("expected an address like 127.0.0.1:9464 or \"off\", got {a:?}"),
+                )
+            })?),
+        };
+        let cache = zq_cache::CacheConfig {
+            enabled: raw.cache_enabled,
+            max_bytes: raw.cache_max_bytes,
+            ttl: secs("cache_ttl_secs", raw.cache_ttl_secs, 86_400)?,
+            stale_max: secs("stale_max_secs", raw.stale_max_secs, 7 * 86_400)?,
+        };
         Ok(Config {
             listen,
             data_dir,
@@ -216,6 +254,8 @@ impl Config {
             tenant_refresh: secs("tenant_refresh_secs", raw.tenant_refresh_secs, 3600)?,
             db_max_connections: raw.db_max_connections,
             db_acquire_timeout: Duration::from_millis(raw.db_acquire_timeout_ms),
+            cache,
+            metrics_listen,
             log: raw.log,
         })
     }
@@ -301,6 +341,9 @@ mod tests {
             ("ZQ_PAGE_SIZE", "many", "page_size"),
             ("ZQ_PUBLIC_SCHEME", "ftp", "public_scheme"),
             ("ZQ_NO_SUCH_KEY", "1", "no_such_key"),
+            ("ZQ_CACHE_ENABLED", "maybe", "cache_enabled"),
+            ("ZQ_CACHE_MAX_BYTES", "12", "cache_max_bytes"),
+            ("ZQ_METRICS_LISTEN", "everywhere", "metrics_listen"),
         ];
         for (k, v, key) in cases {
             let err = Config::load(None, env(&[(k, v)])).unwrap_err().to_string();

@@ -34,6 +34,15 @@ enum Command {
     /// Manage tenants (the cluster's sites).
     #[command(subcommand)]
     Tenant(TenantCommand),
+    /// Write every public page of every active site to a directory (one root per host).
+    Export {
+        /// Directory to write into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Port the pages' links should carry (the port the pages will be served on).
+        #[arg(long, default_value_t = 80)]
+        port: u16,
+    },
 }
 
 #[derive(Args)]
@@ -116,6 +125,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => serve(cfg, args).await,
         Command::Migrate { status } => migrate(&cfg, status).await,
         Command::Tenant(cmd) => tenant(&cfg, cmd).await,
+        Command::Export { out, port } => export(cfg, &out, port).await,
     }
 }
 
@@ -160,6 +170,17 @@ async fn serve(mut cfg: Config, args: ServeArgs) -> Result<()> {
         .with_context(|| format!("cannot listen on {}", cfg.listen))?;
     let mut running = zhanqun::start(&cfg, store.clone(), listener).await?;
     print_urls(&store, running.addr).await?;
+    if let Some(m) = running.metrics_addr {
+        println!("Metrics (Prometheus): http://{m}/metrics");
+    }
+    match &cfg.redis_url {
+        Some(_) => tracing::info!("page cache: in-process L1 plus Redis L2 and invalidation bus"),
+        None => tracing::info!(
+            enabled = cfg.cache.enabled,
+            max_bytes = cfg.cache.max_bytes,
+            "page cache: in-process only"
+        ),
+    }
     shutdown_signal().await;
     tracing::info!("shutting down");
     running.request_stop();
@@ -219,6 +240,38 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = term => {},
     }
+}
+
+async fn export(cfg: Config, out: &std::path::Path, port: u16) -> Result<()> {
+    let store = open(&cfg).await?;
+    // Render every page afresh: no cache, no Redis, nothing kept in memory.
+    let cache = zq_cache::PageCache::new(
+        zq_cache::CacheConfig {
+            enabled: false,
+            ..cfg.cache.clone()
+        },
+        None,
+    );
+    let metrics = std::sync::Arc::new(zq_http::Metrics::new());
+    let state = zq_http::AppState::new(
+        store,
+        zhanqun::app::http_config(&cfg),
+        cache,
+        zq_cache::Bus::local(),
+        metrics,
+    )
+    .await?;
+    let started = std::time::Instant::now();
+    let r = zhanqun::export::export(&state, out, port).await?;
+    println!(
+        "Exported {} pages ({:.1} MiB) of {} sites to {} in {:.1} s.",
+        r.pages,
+        r.bytes as f64 / 1_048_576.0,
+        r.sites,
+        out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 async fn migrate(cfg: &Config, status: bool) -> Result<()> {

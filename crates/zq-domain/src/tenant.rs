@@ -65,6 +65,12 @@ pub fn check_parent(kind: TenantKind, parent: Option<TenantKind>) -> Result<(), 
     }
 }
 
+/// Whether a change in a tenant's column shows on the portal's home page too: the portal
+/// aggregates the news columns of departments and districts.
+pub fn feeds_portal(kind: TenantKind, column_is_news: bool) -> bool {
+    column_is_news && matches!(kind, TenantKind::Department | TenantKind::District)
+}
+
 named_enum!(
     /// Whether a tenant's site is served.
     TenantStatus, "tenant status" {
@@ -143,6 +149,16 @@ mod tests {
                 ok,
                 "{kind} under {parent:?}"
             );
+        }
+    }
+
+    #[test]
+    fn only_department_and_district_news_feeds_the_portal() {
+        for kind in TenantKind::ALL {
+            for news in [false, true] {
+                let want = news && matches!(kind, Department | District);
+                assert_eq!(feeds_portal(*kind, news), want, "{kind} news={news}");
+            }
         }
     }
 

@@ -6,6 +6,7 @@
 //! thin: rules live in `zq-domain`, data in `zq-store`, markup in `zq-render`.
 
 mod error;
+pub mod metrics;
 pub mod registry;
 pub mod server;
 mod site;
@@ -20,8 +21,11 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower_http::timeout::TimeoutLayer;
+use zq_cache::{Bus, BusMessage, PageCache};
 use zq_render::Renderer;
-use zq_store::Store;
+use zq_store::{ChangeEvent, Store};
+
+pub use metrics::Metrics;
 
 pub use error::SiteError;
 pub use registry::Registry;
@@ -62,6 +66,9 @@ struct Inner {
     renderer: Renderer,
     registry: Registry,
     config: HttpConfig,
+    cache: PageCache,
+    metrics: Arc<Metrics>,
+    bus: Bus,
 }
 
 /// Everything a request handler needs; cheap to clone.
@@ -70,16 +77,97 @@ pub struct AppState(Arc<Inner>);
 
 impl AppState {
     /// Builds the state and loads the site registry once.
-    pub async fn new(store: Store, config: HttpConfig) -> Result<AppState, zq_store::StoreError> {
+    pub async fn new(
+        store: Store,
+        config: HttpConfig,
+        cache: PageCache,
+        bus: Bus,
+        metrics: Arc<Metrics>,
+    ) -> Result<AppState, zq_store::StoreError> {
         let renderer = Renderer::new().map_err(|e| zq_store::StoreError::Corrupt(e.to_string()))?;
         let registry = Registry::default();
-        registry.reload(&store).await?;
+        registry.reload(&store, &metrics).await?;
         Ok(AppState(Arc::new(Inner {
             store,
             renderer,
             registry,
             config,
+            cache,
+            metrics,
+            bus,
         })))
+    }
+
+    pub fn cache(&self) -> &PageCache {
+        &self.0.cache
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.0.metrics
+    }
+
+    /// Applies a change committed by this process: raise generations at once (so the next
+    /// request here renders anew), re-read the registry if sites changed, then tell the other
+    /// nodes. Runs before the write returns to its caller.
+    pub async fn apply_change(&self, event: ChangeEvent) {
+        let gens: Vec<(i64, u64)> = event.generations.iter().map(|(t, g)| (t.0, *g)).collect();
+        for &(t, g) in &gens {
+            self.registry().generations().raise(t, g);
+        }
+        if event.sites_changed
+            && let Err(e) = self.reload_sites().await
+        {
+            tracing::warn!(error = %e, "reloading sites after a change failed; the periodic refresh will retry");
+        }
+        if !gens.is_empty() {
+            self.0.bus.publish(&BusMessage::Generations(gens)).await;
+        }
+        if event.sites_changed {
+            self.0.bus.publish(&BusMessage::Sites).await;
+        }
+    }
+
+    /// Applies a message from another node.
+    pub async fn apply_bus(&self, msg: BusMessage) {
+        match msg {
+            BusMessage::Generations(gens) => {
+                for (t, g) in gens {
+                    self.registry().generations().raise(t, g);
+                }
+            }
+            BusMessage::Sites => {
+                if let Err(e) = self.reload_sites().await {
+                    tracing::warn!(error = %e, "reloading sites on a bus message failed; the periodic refresh will retry");
+                }
+            }
+        }
+    }
+
+    /// Registers `apply_change` as the store's change hook and subscribes to the bus; the
+    /// returned task (if Redis is configured) runs until aborted.
+    pub fn wire_changes(&self) -> Option<tokio::task::JoinHandle<()>> {
+        let me = self.clone();
+        self.store().set_change_hook(Arc::new(move |event| {
+            let me = me.clone();
+            Box::pin(async move { me.apply_change(event).await })
+        }));
+        let on_msg = self.clone();
+        let on_connect = self.clone();
+        self.0.bus.subscribe(
+            move |msg| {
+                let s = on_msg.clone();
+                tokio::spawn(async move { s.apply_bus(msg).await });
+            },
+            // Messages sent while we were not subscribed are lost: re-read everything.
+            move || {
+                let s = on_connect.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = s.reload_sites().await {
+                        tracing::warn!(error = %e, "resynchronising after subscribing failed");
+                    }
+                });
+            },
+        )
     }
 
     pub fn store(&self) -> &Store {
@@ -94,13 +182,13 @@ impl AppState {
         &self.0.config
     }
 
-    pub(crate) fn renderer(&self) -> &Renderer {
+    pub fn renderer(&self) -> &Renderer {
         &self.0.renderer
     }
 
-    /// Re-reads tenants and columns now (after a tenant or column change in this process).
+    /// Re-reads tenants, columns and generations now.
     pub async fn reload_sites(&self) -> Result<usize, zq_store::StoreError> {
-        self.0.registry.reload(&self.0.store).await
+        self.0.registry.reload(&self.0.store, &self.0.metrics).await
     }
 
     /// Keeps the registry fresh by reloading it every `tenant_refresh`; runs until dropped.
@@ -136,6 +224,25 @@ pub fn router(state: AppState) -> Router {
             timeout,
         ))
         .layer(axum::middleware::map_response(security_headers))
+}
+
+/// The operations listener's router: `/metrics` in Prometheus text format.
+pub fn ops_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics_text))
+        .route("/healthz", get(healthz))
+        .with_state(state)
+}
+
+async fn metrics_text(State(state): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics().render(state.cache()),
+    )
+        .into_response()
 }
 
 /// Headers every response carries.

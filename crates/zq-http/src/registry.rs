@@ -4,19 +4,35 @@
 //! consistent snapshot. Reloaded periodically and on demand after tenant changes.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 use zq_domain::{ColumnId, ColumnKind, Host, TenantKind};
 use zq_store::{Column, Store, StoreError, Tenant};
 
-/// One tenant with its columns in display order.
-#[derive(Debug)]
+/// One tenant with its columns in display order, its cache generation and metric handles.
 pub struct Site {
     pub tenant: Tenant,
     pub columns: Vec<Column>,
+    /// Shared with every later snapshot, so a bump is never lost to a concurrent reload.
+    generation: Arc<AtomicU64>,
+    pub metrics: Arc<crate::metrics::TenantMetrics>,
+}
+
+impl std::fmt::Debug for Site {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Site")
+            .field("tenant", &self.tenant.code)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Site {
+    /// The tenant's current cache generation.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
     /// Top-level columns in display order.
     pub fn top_columns(&self) -> impl Iterator<Item = &Column> {
         self.columns.iter().filter(|c| c.parent_id.is_none())
@@ -106,7 +122,12 @@ impl Snapshot {
         self.by_code.is_empty()
     }
 
-    fn build(tenants: Vec<Tenant>, columns: Vec<Column>) -> Snapshot {
+    fn build(
+        tenants: Vec<Tenant>,
+        columns: Vec<Column>,
+        gens: &Generations,
+        metrics: &crate::metrics::Metrics,
+    ) -> Snapshot {
         let mut cols_by_tenant: HashMap<i64, Vec<Column>> = HashMap::new();
         for c in columns {
             cols_by_tenant.entry(c.tenant_id.0).or_default().push(c);
@@ -114,7 +135,15 @@ impl Snapshot {
         let mut snap = Snapshot::default();
         for tenant in tenants {
             let columns = cols_by_tenant.remove(&tenant.id.0).unwrap_or_default();
-            let site = Arc::new(Site { tenant, columns });
+            let generation = gens.slot(tenant.id.0);
+            generation.fetch_max(tenant.generation, Ordering::AcqRel);
+            let metrics = metrics.tenant(tenant.code.as_str());
+            let site = Arc::new(Site {
+                tenant,
+                columns,
+                generation,
+                metrics,
+            });
             for host in &site.tenant.hosts {
                 snap.by_host.insert(host.clone(), site.clone());
             }
@@ -129,10 +158,30 @@ impl Snapshot {
     }
 }
 
+/// Every tenant's generation counter, kept across snapshots.
+#[derive(Debug, Default)]
+pub struct Generations(Mutex<HashMap<i64, Arc<AtomicU64>>>);
+
+impl Generations {
+    fn slot(&self, tenant: i64) -> Arc<AtomicU64> {
+        let mut map = match self.0.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        map.entry(tenant).or_default().clone()
+    }
+
+    /// Raises a tenant's generation to at least `generation` (never lowers it).
+    pub fn raise(&self, tenant: i64, generation: u64) {
+        self.slot(tenant).fetch_max(generation, Ordering::AcqRel);
+    }
+}
+
 /// Holds the current snapshot; cheap to clone and share.
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     current: Arc<RwLock<Arc<Snapshot>>>,
+    generations: Arc<Generations>,
 }
 
 impl Registry {
@@ -144,11 +193,24 @@ impl Registry {
         }
     }
 
-    /// Rebuilds the snapshot from the store and swaps it in.
-    pub async fn reload(&self, store: &Store) -> Result<usize, StoreError> {
+    pub fn generations(&self) -> &Generations {
+        &self.generations
+    }
+
+    /// Rebuilds the snapshot from the store and swaps it in; generations only ever move up.
+    pub async fn reload(
+        &self,
+        store: &Store,
+        metrics: &crate::metrics::Metrics,
+    ) -> Result<usize, StoreError> {
         let tenants = store.list_tenants().await?;
         let columns = store.all_columns().await?;
-        let snap = Arc::new(Snapshot::build(tenants, columns));
+        let snap = Arc::new(Snapshot::build(
+            tenants,
+            columns,
+            &self.generations,
+            metrics,
+        ));
         let n = snap.len();
         match self.current.write() {
             Ok(mut guard) => *guard = snap,

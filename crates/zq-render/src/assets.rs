@@ -58,6 +58,11 @@ impl Assets {
         self.urls.get(name).cloned().unwrap_or_default()
     }
 
+    /// Every asset by fingerprinted file name.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &Asset)> {
+        self.files.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
     /// The asset behind a fingerprinted file name (the part after `/static/`).
     pub fn get(&self, file: &str) -> Option<&Asset> {
         self.files.get(file)

@@ -8,9 +8,11 @@ use sea_orm::{
 };
 use zq_domain::{ArticleId, ArticleStatus, ColumnId, Page, TenantId, TenantKind, TenantStatus};
 
+use crate::changes::bump;
 use crate::entity::{article, site_column, tenant};
 use crate::error::parse_stored;
-use crate::{Article, ArticleSummary, NewArticle, Store, StoreError, sanitize_html};
+use crate::{Article, ArticleSummary, ChangeEvent, NewArticle, Store, StoreError, sanitize_html};
+use zq_domain::tenant::feeds_portal;
 
 /// Longest accepted title, in characters.
 pub const MAX_TITLE_CHARS: usize = 200;
@@ -31,13 +33,11 @@ impl Store {
         tenant: TenantId,
         new: Vec<NewArticle>,
     ) -> Result<Vec<ArticleId>, StoreError> {
-        let column_ids: Vec<i64> = site_column::Entity::find()
+        let columns = site_column::Entity::find()
             .filter(site_column::Column::TenantId.eq(tenant.0))
             .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|c| c.id)
-            .collect();
+            .await?;
+        let column_ids: Vec<i64> = columns.iter().map(|c| c.id).collect();
         let now = Utc::now();
         let mut rows = Vec::with_capacity(new.len());
         for a in new {
@@ -73,12 +73,32 @@ impl Store {
                 ..Default::default()
             });
         }
+        let public_news = rows.iter().any(|r| {
+            matches!(&r.status, sea_orm::ActiveValue::Set(s) if s == ArticleStatus::Published.as_str())
+                && matches!(&r.column_id, sea_orm::ActiveValue::Set(c) if columns.iter().any(|col| col.id == *c && col.is_news))
+        });
+        let any_public = rows
+            .iter()
+            .any(|r| matches!(&r.status, sea_orm::ActiveValue::Set(s) if s == ArticleStatus::Published.as_str()));
         let txn = self.db.begin().await?;
         let mut ids = Vec::with_capacity(rows.len());
         for row in rows {
             ids.push(ArticleId(row.insert(&txn).await?.id));
         }
+        let generations = if any_public {
+            let kind = tenant_kind(&txn, tenant).await?;
+            bump(&txn, &[tenant], feeds_portal(kind, public_news)).await?
+        } else {
+            Vec::new()
+        };
         txn.commit().await?;
+        if !generations.is_empty() {
+            self.notify(ChangeEvent {
+                generations,
+                sites_changed: false,
+            })
+            .await;
+        }
         Ok(ids)
     }
 
@@ -116,6 +136,11 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("article {id}")))?;
+        let was_public = parse_stored::<ArticleStatus>(&row.status)?.is_public();
+        let column_is_news = site_column::Entity::find_by_id(row.column_id)
+            .one(&txn)
+            .await?
+            .is_some_and(|c| c.is_news);
         let mut active: article::ActiveModel = row.into();
         active.status = Set(status.as_str().to_owned());
         if let Some(at) = at {
@@ -123,7 +148,20 @@ impl Store {
         }
         active.updated_at = Set(Utc::now());
         active.update(&txn).await?;
+        let generations = if was_public || status.is_public() {
+            let kind = tenant_kind(&txn, tenant).await?;
+            bump(&txn, &[tenant], feeds_portal(kind, column_is_news)).await?
+        } else {
+            Vec::new()
+        };
         txn.commit().await?;
+        if !generations.is_empty() {
+            self.notify(ChangeEvent {
+                generations,
+                sites_changed: false,
+            })
+            .await;
+        }
         Ok(())
     }
 
@@ -239,6 +277,17 @@ impl Store {
             .count(&self.db)
             .await?)
     }
+}
+
+async fn tenant_kind<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    tenant: TenantId,
+) -> Result<TenantKind, StoreError> {
+    let row = tenant::Entity::find_by_id(tenant.0)
+        .one(conn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("tenant {tenant}")))?;
+    parse_stored(&row.kind)
 }
 
 fn to_article(row: article::Model) -> Result<Article, StoreError> {

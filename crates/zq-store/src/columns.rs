@@ -68,6 +68,12 @@ impl Store {
             }
             other => other,
         })?;
+        let generations = crate::changes::bump(&self.db, &[tenant], false).await?;
+        self.notify(crate::ChangeEvent {
+            generations,
+            sites_changed: true,
+        })
+        .await;
         to_column(row)
     }
 

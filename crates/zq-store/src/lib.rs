@@ -8,6 +8,7 @@
 //! - multi-row writes run in one transaction.
 
 mod articles;
+mod changes;
 mod columns;
 mod entity;
 mod error;
@@ -19,6 +20,7 @@ use std::time::Duration;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 use sea_orm_migration::MigratorTrait;
 
+pub use changes::{BoxFuture, ChangeHook};
 pub use error::StoreError;
 pub use model::*;
 
@@ -47,6 +49,7 @@ impl StoreOptions {
 #[derive(Clone, Debug)]
 pub struct Store {
     db: DatabaseConnection,
+    hook: changes::HookSlot,
 }
 
 impl Store {
@@ -65,7 +68,10 @@ impl Store {
             // WAL lets readers go on while a writer commits; it is a property of the file.
             db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
         }
-        Ok(Store { db })
+        Ok(Store {
+            db,
+            hook: changes::HookSlot::default(),
+        })
     }
 
     /// Connects and brings the schema up to date.

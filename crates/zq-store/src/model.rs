@@ -24,6 +24,8 @@ pub struct Tenant {
     pub parent_id: Option<TenantId>,
     /// Host names, the first being the canonical one.
     pub hosts: Vec<Host>,
+    /// Bumped by every change to the tenant's public pages; part of every cache key.
+    pub generation: u64,
 }
 
 /// What a new tenant needs.
@@ -120,4 +122,13 @@ pub struct NewArticle {
     pub status: ArticleStatus,
     /// Required when `status` is published.
     pub published_at: Option<DateTime<Utc>>,
+}
+
+/// What a committed write changed, for caches and other nodes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ChangeEvent {
+    /// Tenants whose public pages changed, with their new generations.
+    pub generations: Vec<(zq_domain::TenantId, u64)>,
+    /// Tenants, hosts or columns changed: the site registry must be re-read.
+    pub sites_changed: bool,
 }

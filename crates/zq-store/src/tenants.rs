@@ -6,9 +6,11 @@ use sea_orm::{
 };
 use zq_domain::{Host, TenantCode, TenantId, TenantStatus, tenant::check_parent};
 
+use crate::changes::{bump, bump_all};
 use crate::entity::{tenant, tenant_host};
 use crate::error::parse_stored;
-use crate::{NewTenant, Store, StoreError, Tenant};
+use crate::{ChangeEvent, NewTenant, Store, StoreError, Tenant};
+use zq_domain::TenantKind;
 
 impl Store {
     /// Every tenant with its hosts, portal first, then by id.
@@ -125,6 +127,7 @@ impl Store {
             parent_id: Set(parent.map(|p| p.id)),
             created_at: Set(now),
             updated_at: Set(now),
+            generation: Set(0),
             ..Default::default()
         }
         .insert(&txn)
@@ -147,6 +150,11 @@ impl Store {
             .await?;
         }
         txn.commit().await?;
+        self.notify(ChangeEvent {
+            generations: Vec::new(),
+            sites_changed: true,
+        })
+        .await;
         let hosts: Vec<&str> = new.hosts.iter().map(Host::as_str).collect();
         to_tenant(row, &hosts)
     }
@@ -172,8 +180,19 @@ impl Store {
         let mut active: tenant::ActiveModel = row.into();
         active.status = Set(status.as_str().to_owned());
         active.updated_at = Set(Utc::now());
-        active.update(&txn).await?;
+        let updated = active.update(&txn).await?;
+        // The portal's status shows on every page's header links; others only on their own.
+        let generations = if updated.kind == TenantKind::Portal.as_str() {
+            bump_all(&txn).await?
+        } else {
+            bump(&txn, &[TenantId(updated.id)], false).await?
+        };
         txn.commit().await?;
+        self.notify(ChangeEvent {
+            generations,
+            sites_changed: true,
+        })
+        .await;
         self.tenant_by_code(code)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("tenant {code}")))
@@ -191,6 +210,7 @@ fn to_tenant(row: tenant::Model, hosts: &[&str]) -> Result<Tenant, StoreError> {
         contact: row.contact,
         status: parse_stored(&row.status)?,
         parent_id: row.parent_id.map(TenantId),
+        generation: u64::try_from(row.generation).unwrap_or(0),
         hosts: hosts
             .iter()
             .map(|h| Host::parse(h).map_err(|e| StoreError::Corrupt(e.to_string())))

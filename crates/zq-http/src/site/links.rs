@@ -52,6 +52,16 @@ impl Links {
         Links::new(snap, origin, format!("/sites/{}", site.tenant.code), true)
     }
 
+    /// What, beyond the path, changes a page's bytes: host or alias links, the port, the scheme.
+    pub fn variant(&self) -> String {
+        format!(
+            "{}|{}|{}",
+            if self.alias { "a" } else { "h" },
+            self.origin.port_suffix,
+            self.origin.scheme
+        )
+    }
+
     /// The site's base prefix ("" or "/sites/{code}").
     pub fn base(&self) -> &str {
         &self.base

@@ -5,35 +5,70 @@ mod links;
 mod pages;
 
 use std::sync::Arc;
+use std::time::Instant;
 
-use axum::body::Body;
+use axum::body::{Body, HttpBody};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use zq_cache::{CachedPage, Encoding, Outcome, PageKey};
 use zq_domain::route::{SiteRoute, split_alias};
 use zq_domain::{Host, TenantStatus};
 use zq_render::view::ErrorView;
+
+use crate::metrics::{TenantMetrics, UNKNOWN_TENANT};
 
 use crate::registry::{Site, Snapshot};
 use crate::{AppState, SiteError};
 pub(crate) use links::{Links, Origin};
 
-/// A rendered page: body, content type and how long it may be cached.
+/// A rendered page: body and content type.
 pub(crate) struct PageOut {
     pub body: String,
     pub content_type: &'static str,
 }
 
+/// Decrements the in-flight gauge however the request ends.
+struct InFlight<'a>(&'a prometheus::IntGauge);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
+}
+
 /// Entry point for every path that is not a health check or a static asset.
 pub(crate) async fn handle(State(state): State<AppState>, req: Request) -> Response {
+    let started = Instant::now();
+    state.metrics().in_flight.inc();
+    let _in_flight = InFlight(&state.metrics().in_flight);
     let snap = state.registry().snapshot();
+    let (tenant_metrics, res) = answer(&state, &snap, req).await;
+    let tenant_metrics = tenant_metrics.unwrap_or_else(|| state.metrics().tenant(UNKNOWN_TENANT));
+    let bytes = res.body().size_hint().exact().unwrap_or(0);
+    tenant_metrics.observe(
+        res.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+        usize::try_from(bytes).unwrap_or(0),
+    );
+    res
+}
+
+async fn answer(
+    state: &AppState,
+    snap: &Snapshot,
+    req: Request,
+) -> (Option<Arc<TenantMetrics>>, Response) {
     let raw_host = request_host(req.headers(), req.uri());
     let path = req.uri().path().to_owned();
     let method = req.method().clone();
+    let if_none_match = header_str(req.headers(), header::IF_NONE_MATCH);
+    let accept = header_str(req.headers(), header::ACCEPT_ENCODING);
     drop(req);
 
     let resolved = resolve(
-        &snap,
+        snap,
         &state.config().public_scheme,
         raw_host.as_deref(),
         &path,
@@ -42,40 +77,94 @@ pub(crate) async fn handle(State(state): State<AppState>, req: Request) -> Respo
         Ok(r) => r,
         Err(e) => {
             let (err, links) = *e;
-            return error_response(&state, &snap, None, &links, err);
+            return (None, error_response(state, snap, None, &links, &err));
         }
     };
+    let metrics = Some(site.metrics.clone());
+    let fail = |err: &SiteError| {
+        (
+            metrics.clone(),
+            error_response(state, snap, Some(&site), &links, err),
+        )
+    };
     if method != Method::GET && method != Method::HEAD {
-        return error_response(
-            &state,
-            &snap,
-            Some(&site),
-            &links,
-            SiteError::MethodNotAllowed,
-        );
+        return fail(&SiteError::MethodNotAllowed);
     }
     match site.tenant.status {
         TenantStatus::Active => {}
-        TenantStatus::Suspended => {
-            return error_response(&state, &snap, Some(&site), &links, SiteError::Suspended);
-        }
-        TenantStatus::Archived => {
-            return error_response(&state, &snap, Some(&site), &links, SiteError::Gone);
-        }
+        TenantStatus::Suspended => return fail(&SiteError::Suspended),
+        TenantStatus::Archived => return fail(&SiteError::Gone),
     }
-    let route = match rest {
-        None => Ok(SiteRoute::Redirect("/".into())),
-        Some(rest) => SiteRoute::parse(&rest).map_err(SiteError::from),
+    let Some(rest) = rest else {
+        return (metrics.clone(), redirect(&links.url("/")));
     };
-    let result = match route {
-        Ok(SiteRoute::Redirect(to)) => return redirect(&links.url(&to)),
-        Ok(route) => pages::render(&state, &snap, &site, &links, route).await,
-        Err(e) => Err(e),
+    let route = match SiteRoute::parse(&rest) {
+        Ok(SiteRoute::Redirect(to)) => return (metrics.clone(), redirect(&links.url(&to))),
+        Ok(route) => route,
+        Err(e) => return fail(&SiteError::from(e)),
     };
+    let key = PageKey {
+        tenant: site.tenant.id.0,
+        generation: site.generation(),
+        path: Arc::from(rest.as_str()),
+        variant: Arc::from(links.variant().as_str()),
+    };
+    let cache = state.cache();
+    let result = cache
+        .get_or_render(
+            key,
+            || async {
+                let timer = site.metrics.render.start_timer();
+                let out = pages::render(state, snap, &site, &links, route).await?;
+                let page = cached_page(out, cache.enabled());
+                timer.observe_duration();
+                Ok(page)
+            },
+            |e: &SiteError| matches!(e, SiteError::Unavailable(_)),
+        )
+        .await;
     match result {
-        Ok(page) => page_response(page),
-        Err(err) => error_response(&state, &snap, Some(&site), &links, err),
+        Ok((page, outcome)) => {
+            site.metrics.cache(outcome, cache.has_l2());
+            (
+                metrics,
+                page_response(&page, outcome, if_none_match.as_deref(), accept.as_deref()),
+            )
+        }
+        Err(err) => {
+            if matches!(*err, SiteError::Unavailable(_)) {
+                state.metrics().db_errors.inc();
+            }
+            fail(&err)
+        }
     }
+}
+
+fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// How long browsers and proxies may keep a page: HTML revalidates every time (cheap with the
+/// ETag, and invalidation stays instant); feeds and site maps for five minutes.
+fn cache_control(content_type: &str) -> &'static str {
+    if content_type.starts_with("text/html") {
+        "public, no-cache"
+    } else {
+        "public, max-age=300"
+    }
+}
+
+fn cached_page(out: PageOut, compress: bool) -> CachedPage {
+    CachedPage::new(
+        200,
+        out.content_type,
+        cache_control(out.content_type),
+        out.body.into_bytes(),
+        compress,
+    )
 }
 
 /// The Host header (HTTP/1) or the URI authority (HTTP/2), as sent.
@@ -162,17 +251,40 @@ fn redirect(to: &str) -> Response {
     }
 }
 
-fn page_response(page: PageOut) -> Response {
-    let mut res = Response::new(Body::from(page.body));
+fn page_response(
+    page: &CachedPage,
+    outcome: Outcome,
+    if_none_match: Option<&str>,
+    accept: Option<&str>,
+) -> Response {
+    let not_modified = if_none_match.is_some_and(|inm| page.matches(inm));
+    let (enc, body) = if not_modified {
+        (Encoding::Identity, Bytes::new())
+    } else {
+        page.body(Encoding::negotiate(accept))
+    };
+    let status = if not_modified {
+        StatusCode::NOT_MODIFIED
+    } else {
+        StatusCode::from_u16(page.status).unwrap_or(StatusCode::OK)
+    };
+    let mut res = Response::new(Body::from(body));
+    *res.status_mut() = status;
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(page.content_type),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, no-cache"),
-    );
+    if let Ok(v) = HeaderValue::from_str(&page.content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&page.cache_control) {
+        h.insert(header::CACHE_CONTROL, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&page.etag) {
+        h.insert(header::ETAG, v);
+    }
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    if let Some(ce) = enc.header() {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(ce));
+    }
+    h.insert("x-cache", HeaderValue::from_static(outcome.as_str()));
     res
 }
 
@@ -182,7 +294,7 @@ fn error_response(
     snap: &Snapshot,
     site: Option<&Arc<Site>>,
     links: &Links,
-    err: SiteError,
+    err: &SiteError,
 ) -> Response {
     let status = err.status();
     if status.is_server_error() && !matches!(err, SiteError::Suspended) {

@@ -1,0 +1,399 @@
+//! The page cache: L1 in-process (moka, bounded by bytes), L2 shared (Redis, optional), keyed
+//! by tenant, the tenant's generation, path and variant; single flight on misses; stale pages
+//! served when rendering fails because the database is down.
+//!
+//! Invalidation never deletes: publishing bumps the tenant's generation, so every key of the
+//! old generation stops being asked for and ages out. This crate knows nothing of HTTP,
+//! tenants' content or the database; it stores bytes under keys.
+
+mod bus;
+mod page;
+mod redis_link;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::Duration;
+
+use moka::future::Cache;
+
+pub use bus::{Bus, BusMessage};
+pub use page::{CachedPage, Encoding};
+pub use redis_link::{REDIS_TIMEOUT, RedisLink, RedisUrlError};
+
+pub(crate) fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
+/// Cache settings.
+#[derive(Debug, Clone)]
+pub struct CacheConfig {
+    /// When off, every request renders (the render benchmark); nothing is stored.
+    pub enabled: bool,
+    /// Upper bound of L1, in bytes of stored pages.
+    pub max_bytes: u64,
+    /// How long an entry lives at most, whatever the generation (a safety net).
+    pub ttl: Duration,
+    /// How old a stale page may be and still be served while the database is down.
+    pub stale_max: Duration,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            max_bytes: 64 * 1024 * 1024,
+            ttl: Duration::from_secs(600),
+            stale_max: Duration::from_secs(3600),
+        }
+    }
+}
+
+/// Where a page came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// In-process cache (including requests that waited on another's render).
+    L1Hit,
+    /// Shared cache.
+    L2Hit,
+    /// Rendered for this request.
+    Rendered,
+    /// Rendering failed with the database down; an older page was served.
+    Stale,
+    /// The cache is disabled.
+    Bypass,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::L1Hit => "l1_hit",
+            Outcome::L2Hit => "l2_hit",
+            Outcome::Rendered => "miss",
+            Outcome::Stale => "stale",
+            Outcome::Bypass => "bypass",
+        }
+    }
+}
+
+/// A page's identity: tenant, its generation, path within the site, and the variant (how links
+/// are formed: host or alias, port, scheme).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PageKey {
+    pub tenant: i64,
+    pub generation: u64,
+    pub path: Arc<str>,
+    pub variant: Arc<str>,
+}
+
+impl PageKey {
+    fn redis_key(&self) -> String {
+        format!(
+            "zq:page:{}:{}:{}:{}",
+            self.tenant, self.generation, self.variant, self.path
+        )
+    }
+
+    fn stale_key(&self) -> (i64, Arc<str>, Arc<str>) {
+        (self.tenant, self.path.clone(), self.variant.clone())
+    }
+}
+
+/// The two-level page cache.
+pub struct PageCache {
+    cfg: CacheConfig,
+    l1: Cache<PageKey, Arc<CachedPage>>,
+    /// The last good page per (tenant, path, variant), whatever its generation: stale-if-error.
+    last_good: Cache<(i64, Arc<str>, Arc<str>), Arc<CachedPage>>,
+    redis: Option<Arc<RedisLink>>,
+}
+
+const OUT_L1: u8 = 0;
+const OUT_L2: u8 = 1;
+const OUT_RENDERED: u8 = 2;
+
+impl PageCache {
+    pub fn new(cfg: CacheConfig, redis: Option<Arc<RedisLink>>) -> PageCache {
+        let l1 = Cache::builder()
+            .max_capacity(cfg.max_bytes)
+            .weigher(|_k: &PageKey, v: &Arc<CachedPage>| v.weight())
+            .time_to_live(cfg.ttl)
+            .build();
+        // Mostly shares its pages with L1; bounded separately so stale pages cannot grow without limit.
+        let last_good = Cache::builder()
+            .max_capacity(cfg.max_bytes / 4)
+            .weigher(|_k: &(i64, Arc<str>, Arc<str>), v: &Arc<CachedPage>| v.weight())
+            .time_to_live(cfg.stale_max)
+            .build();
+        PageCache {
+            cfg,
+            l1,
+            last_good,
+            redis,
+        }
+    }
+
+    pub fn config(&self) -> &CacheConfig {
+        &self.cfg
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.cfg.enabled
+    }
+
+    /// Bytes and entries in L1 (approximate, as moka counts them).
+    pub fn l1_usage(&self) -> (u64, u64) {
+        (self.l1.weighted_size(), self.l1.entry_count())
+    }
+
+    /// Whether a shared (Redis) layer is configured.
+    pub fn has_l2(&self) -> bool {
+        self.redis.is_some()
+    }
+
+    /// Redis errors so far (0 without Redis).
+    pub fn redis_errors(&self) -> u64 {
+        self.redis.as_ref().map_or(0, |r| r.errors())
+    }
+
+    /// Returns the page for `key` from L1, else L2, else by calling `render` — once per key,
+    /// however many requests wait for it. A render error for which `unavailable` holds falls
+    /// back to the last good page if it is younger than `stale_max`.
+    pub async fn get_or_render<F, Fut, E>(
+        &self,
+        key: PageKey,
+        render: F,
+        unavailable: impl Fn(&E) -> bool,
+    ) -> Result<(Arc<CachedPage>, Outcome), Arc<E>>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<CachedPage, E>>,
+        E: Send + Sync + 'static,
+    {
+        if !self.cfg.enabled {
+            return render()
+                .await
+                .map(|p| (Arc::new(p), Outcome::Bypass))
+                .map_err(Arc::new);
+        }
+        if let Some(page) = self.l1.get(&key).await {
+            return Ok((page, Outcome::L1Hit));
+        }
+        let outcome = AtomicU8::new(OUT_L1);
+        let redis_key = self.redis.as_ref().map(|_| key.redis_key());
+        let result = self
+            .l1
+            .try_get_with(key.clone(), async {
+                if let (Some(r), Some(rk)) = (&self.redis, &redis_key)
+                    && let Some(page) = r.get(rk).await.as_deref().and_then(CachedPage::decode)
+                {
+                    outcome.store(OUT_L2, Ordering::Relaxed);
+                    return Ok(Arc::new(page));
+                }
+                let page = Arc::new(render().await?);
+                outcome.store(OUT_RENDERED, Ordering::Relaxed);
+                if let (Some(r), Some(rk)) = (self.redis.clone(), redis_key.clone()) {
+                    let encoded = page.encode();
+                    let ttl = self.cfg.ttl;
+                    tokio::spawn(async move { r.set(&rk, &encoded, ttl).await });
+                }
+                Ok(page)
+            })
+            .await;
+        match result {
+            Ok(page) => {
+                if outcome.load(Ordering::Relaxed) != OUT_L1 {
+                    self.last_good.insert(key.stale_key(), page.clone()).await;
+                }
+                let out = match outcome.load(Ordering::Relaxed) {
+                    OUT_L2 => Outcome::L2Hit,
+                    OUT_RENDERED => Outcome::Rendered,
+                    _ => Outcome::L1Hit,
+                };
+                Ok((page, out))
+            }
+            Err(e) if unavailable(&e) => match self.last_good.get(&key.stale_key()).await {
+                Some(page) if page.age_ms() <= self.cfg.stale_max.as_millis() as u64 => {
+                    Ok((page, Outcome::Stale))
+                }
+                _ => Err(e),
+            },
+            Err(e) => Err(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+
+    use super::*;
+
+    fn key(gen_: u64, path: &str) -> PageKey {
+        PageKey {
+            tenant: 1,
+            generation: gen_,
+            path: path.into(),
+            variant: "h".into(),
+        }
+    }
+
+    fn page(body: &str) -> CachedPage {
+        CachedPage::new(
+            200,
+            "text/html",
+            "no-cache",
+            body.as_bytes().to_vec(),
+            false,
+        )
+    }
+
+    #[tokio::test]
+    async fn a_second_lookup_hits_and_a_new_generation_misses() {
+        let cache = PageCache::new(CacheConfig::default(), None);
+        let ok = |_: &()| false;
+        let (_, o) = cache
+            .get_or_render(key(1, "/"), || async { Ok::<_, ()>(page("a")) }, ok)
+            .await
+            .unwrap();
+        assert_eq!(o, Outcome::Rendered);
+        let (p, o) = cache
+            .get_or_render(key(1, "/"), || async { Ok::<_, ()>(page("b")) }, ok)
+            .await
+            .unwrap();
+        assert_eq!((o, &p.identity[..]), (Outcome::L1Hit, &b"a"[..]));
+        let (p, o) = cache
+            .get_or_render(key(2, "/"), || async { Ok::<_, ()>(page("c")) }, ok)
+            .await
+            .unwrap();
+        assert_eq!((o, &p.identity[..]), (Outcome::Rendered, &b"c"[..]));
+    }
+
+    #[tokio::test]
+    async fn concurrent_misses_render_once() {
+        let cache = Arc::new(PageCache::new(CacheConfig::default(), None));
+        let renders = Arc::new(AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..100 {
+            let (cache, renders) = (cache.clone(), renders.clone());
+            tasks.push(tokio::spawn(async move {
+                cache
+                    .get_or_render(
+                        key(1, "/cold"),
+                        || async {
+                            renders.fetch_add(1, Ordering::SeqCst);
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            Ok::<_, ()>(page("x"))
+                        },
+                        |_| false,
+                    )
+                    .await
+                    .unwrap()
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert_eq!(renders.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn errors_are_not_cached_and_unavailability_serves_the_last_good_page() {
+        let cache = PageCache::new(CacheConfig::default(), None);
+        let unavailable = |e: &&str| *e == "down";
+        cache
+            .get_or_render(
+                key(1, "/"),
+                || async { Ok::<_, &str>(page("old")) },
+                unavailable,
+            )
+            .await
+            .unwrap();
+        let (p, o) = cache
+            .get_or_render(
+                key(2, "/"),
+                || async { Err::<CachedPage, _>("down") },
+                unavailable,
+            )
+            .await
+            .unwrap();
+        assert_eq!((o, &p.identity[..]), (Outcome::Stale, &b"old"[..]));
+        assert!(
+            cache
+                .get_or_render(
+                    key(2, "/x"),
+                    || async { Err::<CachedPage, _>("down") },
+                    unavailable
+                )
+                .await
+                .is_err(),
+            "nothing stale to serve"
+        );
+        assert!(
+            cache
+                .get_or_render(
+                    key(2, "/"),
+                    || async { Err::<CachedPage, _>("404") },
+                    unavailable
+                )
+                .await
+                .is_err(),
+            "other errors pass through"
+        );
+        let (_, o) = cache
+            .get_or_render(
+                key(2, "/"),
+                || async { Ok::<_, &str>(page("new")) },
+                unavailable,
+            )
+            .await
+            .unwrap();
+        assert_eq!(o, Outcome::Rendered, "the error was not cached");
+    }
+
+    #[tokio::test]
+    async fn a_disabled_cache_always_renders() {
+        let cache = PageCache::new(
+            CacheConfig {
+                enabled: false,
+                ..CacheConfig::default()
+            },
+            None,
+        );
+        for _ in 0..2 {
+            let (_, o) = cache
+                .get_or_render(key(1, "/"), || async { Ok::<_, ()>(page("a")) }, |_| false)
+                .await
+                .unwrap();
+            assert_eq!(o, Outcome::Bypass);
+        }
+    }
+
+    #[tokio::test]
+    async fn l1_is_bounded_by_bytes() {
+        let cache = PageCache::new(
+            CacheConfig {
+                max_bytes: 64 * 1024,
+                ..CacheConfig::default()
+            },
+            None,
+        );
+        let body = "x".repeat(4096);
+        for i in 0..200 {
+            cache
+                .get_or_render(
+                    key(1, &format!("/{i}")),
+                    || async { Ok::<_, ()>(page(&body)) },
+                    |_| false,
+                )
+                .await
+                .unwrap();
+        }
+        cache.l1.run_pending_tasks().await;
+        let (bytes, _) = cache.l1_usage();
+        assert!(bytes <= 64 * 1024, "{bytes} bytes");
+    }
+}

@@ -1,0 +1,241 @@
+//! Prometheus metrics, per tenant, served on the separate operations listener.
+//!
+//! Label handles are resolved once per tenant (`TenantMetrics`, held by the registry's `Site`)
+//! so the hot path only bumps counters. Tenant labels are bounded: the registered tenants plus
+//! `_unknown` for requests whose host or alias matched none.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use prometheus::{
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts,
+    Registry, TextEncoder,
+};
+use zq_cache::Outcome;
+
+/// The label value for requests that matched no tenant.
+pub const UNKNOWN_TENANT: &str = "_unknown";
+
+/// Status classes, by `status / 100`.
+const CLASSES: [&str; 5] = ["1xx", "2xx", "3xx", "4xx", "5xx"];
+
+/// All metrics of one process.
+pub struct Metrics {
+    registry: Registry,
+    requests: IntCounterVec,
+    latency: HistogramVec,
+    bytes: IntCounterVec,
+    cache: IntCounterVec,
+    render: HistogramVec,
+    /// Requests being handled now.
+    pub in_flight: IntGauge,
+    /// Database errors seen by the HTTP layer.
+    pub db_errors: IntCounter,
+    redis_errors: IntCounter,
+    cache_bytes: IntGauge,
+    cache_entries: IntGauge,
+    handles: Mutex<HashMap<String, Arc<TenantMetrics>>>,
+}
+
+/// Pre-resolved handles of one tenant.
+pub struct TenantMetrics {
+    requests: [IntCounter; 5],
+    latency: Histogram,
+    bytes: IntCounter,
+    l1_hit: IntCounter,
+    l1_miss: IntCounter,
+    l2_hit: IntCounter,
+    l2_miss: IntCounter,
+    stale: IntCounter,
+    bypass: IntCounter,
+    /// Time spent rendering pages (its count is the number of renders).
+    pub render: Histogram,
+}
+
+impl TenantMetrics {
+    /// Records one answered request.
+    pub fn observe(&self, status: u16, seconds: f64, bytes: usize) {
+        let class = usize::from(status / 100).clamp(1, 5) - 1;
+        self.requests[class].inc();
+        self.latency.observe(seconds);
+        self.bytes.inc_by(bytes as u64);
+    }
+
+    /// Records where a page came from.
+    pub fn cache(&self, outcome: Outcome, has_l2: bool) {
+        match outcome {
+            Outcome::L1Hit => self.l1_hit.inc(),
+            Outcome::L2Hit => {
+                self.l1_miss.inc();
+                self.l2_hit.inc();
+            }
+            Outcome::Rendered => {
+                self.l1_miss.inc();
+                if has_l2 {
+                    self.l2_miss.inc();
+                }
+            }
+            Outcome::Stale => {
+                self.l1_miss.inc();
+                self.stale.inc();
+            }
+            Outcome::Bypass => self.bypass.inc(),
+        }
+    }
+}
+
+fn must<T>(r: prometheus::Result<T>) -> T {
+    // Metric definitions are constants of this file; a failure is a programming error found by
+    // the first test that starts the server.
+    r.unwrap_or_else(|e| panic!("metric definition: {e}"))
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let registry = Registry::new_custom(Some("zhanqun".into()), None).unwrap_or_default();
+        let latency_buckets = vec![
+            0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+        ];
+        let requests = must(IntCounterVec::new(
+            Opts::new(
+                "http_requests_total",
+                "Requests answered, by tenant and status class",
+            ),
+            &["tenant", "class"],
+        ));
+        let latency = must(HistogramVec::new(
+            HistogramOpts::new(
+                "http_request_duration_seconds",
+                "Time to answer a request, by tenant",
+            )
+            .buckets(latency_buckets.clone()),
+            &["tenant"],
+        ));
+        let bytes = must(IntCounterVec::new(
+            Opts::new(
+                "http_response_bytes_total",
+                "Response body bytes sent, by tenant",
+            ),
+            &["tenant"],
+        ));
+        let cache = must(IntCounterVec::new(
+            Opts::new(
+                "cache_lookups_total",
+                "Page cache lookups, by tenant, layer (l1, l2, stale, none) and result",
+            ),
+            &["tenant", "layer", "result"],
+        ));
+        let render = must(HistogramVec::new(
+            HistogramOpts::new(
+                "render_duration_seconds",
+                "Time to build and render a page on a cache miss, by tenant",
+            )
+            .buckets(latency_buckets),
+            &["tenant"],
+        ));
+        let in_flight = must(IntGauge::new(
+            "http_requests_in_flight",
+            "Requests being handled now",
+        ));
+        let db_errors = must(IntCounter::new(
+            "database_errors_total",
+            "Requests that failed because the database was unavailable",
+        ));
+        let redis_errors = must(IntCounter::new(
+            "redis_errors_total",
+            "Redis errors and timeouts (the platform went on without Redis)",
+        ));
+        let cache_bytes = must(IntGauge::new(
+            "cache_l1_bytes",
+            "Bytes held by the in-process page cache",
+        ));
+        let cache_entries = must(IntGauge::new(
+            "cache_l1_entries",
+            "Pages held by the in-process page cache",
+        ));
+        for c in [
+            Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(latency.clone()),
+            Box::new(bytes.clone()),
+            Box::new(cache.clone()),
+            Box::new(render.clone()),
+            Box::new(in_flight.clone()),
+            Box::new(db_errors.clone()),
+            Box::new(redis_errors.clone()),
+            Box::new(cache_bytes.clone()),
+            Box::new(cache_entries.clone()),
+        ] {
+            must(registry.register(c));
+        }
+        #[cfg(target_os = "linux")]
+        must(registry.register(Box::new(
+            prometheus::process_collector::ProcessCollector::for_self(),
+        )));
+        Metrics {
+            registry,
+            requests,
+            latency,
+            bytes,
+            cache,
+            render,
+            in_flight,
+            db_errors,
+            redis_errors,
+            cache_bytes,
+            cache_entries,
+            handles: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The handles of one tenant (by code), created on first use and reused afterwards.
+    pub fn tenant(&self, code: &str) -> Arc<TenantMetrics> {
+        let mut handles = match self.handles.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        if let Some(h) = handles.get(code) {
+            return h.clone();
+        }
+        let cache = |layer, result| self.cache.with_label_values(&[code, layer, result]);
+        let h = Arc::new(TenantMetrics {
+            requests: CLASSES.map(|c| self.requests.with_label_values(&[code, c])),
+            latency: self.latency.with_label_values(&[code]),
+            bytes: self.bytes.with_label_values(&[code]),
+            l1_hit: cache("l1", "hit"),
+            l1_miss: cache("l1", "miss"),
+            l2_hit: cache("l2", "hit"),
+            l2_miss: cache("l2", "miss"),
+            stale: cache("stale", "hit"),
+            bypass: cache("none", "bypass"),
+            render: self.render.with_label_values(&[code]),
+        });
+        handles.insert(code.to_owned(), h.clone());
+        h
+    }
+
+    /// The Prometheus text exposition, after bringing the sampled values up to date.
+    pub fn render(&self, cache: &zq_cache::PageCache) -> String {
+        let (bytes, entries) = cache.l1_usage();
+        self.cache_bytes
+            .set(i64::try_from(bytes).unwrap_or(i64::MAX));
+        self.cache_entries
+            .set(i64::try_from(entries).unwrap_or(i64::MAX));
+        let seen = self.redis_errors.get();
+        self.redis_errors
+            .inc_by(cache.redis_errors().saturating_sub(seen));
+        let mut out = Vec::new();
+        if TextEncoder::new()
+            .encode(&self.registry.gather(), &mut out)
+            .is_err()
+        {
+            return String::new();
+        }
+        String::from_utf8(out).unwrap_or_default()
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
