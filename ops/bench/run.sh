@@ -24,6 +24,8 @@
 #   DURATION [20s]          wrk duration of each measured run
 #   CONNS [64]              wrk connections
 #   THREADS [2]             wrk threads
+#   ROUNDS [1]              measured runs per load and server, alternating nginx/zhanqun; the
+#                           table shows the median of each figure (use 3 on a noisy machine)
 #   WARM_DURATION [3s]      unmeasured wrk run (same load) before every measured run; 0 = none
 #   ZHANQUN_PORT [18081]    Zhanqun's listener          NGINX_PORT [18082]   nginx's listener
 #   METRICS_PORT [19464]    Zhanqun's metrics listener
@@ -64,6 +66,7 @@ BENCH_DIR=$ROOT/ops/bench
 
 DURATION=${DURATION:-20s}
 CONNS=${CONNS:-64}
+ROUNDS=${ROUNDS:-1}
 THREADS=${THREADS:-2}
 WARM_DURATION=${WARM_DURATION:-3s}
 ZHANQUN_PORT=${ZHANQUN_PORT:-18081}
@@ -164,12 +167,16 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # ---------------------------------------------------------------------------------------------
 # Processes: only what this script started is ever stopped, by pid.
 
+# alive PID: running (an exited child of ours stays a zombie until reaped: that counts as gone).
+alive() {
+    kill -0 "$1" 2>/dev/null || return 1
+    [[ $(ps -o stat= -p "$1" 2>/dev/null) != Z* ]]
+}
+
 wait_gone() { # pid seconds
     local i
     for ((i = 0; i < $2 * 10; i++)); do
-        kill -0 "$1" 2>/dev/null || return 0
-        # An exited child of ours stays a zombie until reaped: count it as gone.
-        [[ $(ps -o stat= -p "$1" 2>/dev/null) == Z* ]] && return 0
+        alive "$1" || return 0
         sleep 0.1
     done
     return 1
@@ -178,7 +185,10 @@ wait_gone() { # pid seconds
 stop_pid() { # pid name
     local pid=$1
     [[ -n $pid ]] || return 0
-    kill -0 "$pid" 2>/dev/null || return 0
+    if ! alive "$pid"; then
+        wait "$pid" 2>/dev/null || true
+        return 0
+    fi
     kill -TERM "$pid" 2>/dev/null || true
     if ! wait_gone "$pid" 15; then
         log "warning: $2 (pid $pid) did not stop on TERM; sending KILL"
@@ -422,7 +432,7 @@ start_app() { # label extra-env...
             log "zhanqun: ready after ~$((i / 5))s: $(curl -fs --max-time 2 "http://127.0.0.1:$ZHANQUN_PORT/readyz" | tr -d '\n')"
             return 0
         fi
-        if ! kill -0 "$APP_PID" 2>/dev/null; then
+        if ! alive "$APP_PID"; then
             tail -n 30 "$WORK/zhanqun.log" | tee -a "$CONSOLE" >&2
             APP_PID=
             die "zhanqun exited before it was ready (log above, full log $WORK/zhanqun.log)"
@@ -462,18 +472,18 @@ parse_wrk() { # file load server
         "${non2xx:-0}" "${errs:-none}" >>"$RESULTS"
 }
 
-# bench LOAD SERVER PORT wrk-args...: a measured run.
+# bench LOAD SERVER PORT ROUND wrk-args...: a measured run.
 bench() {
-    local load=$1 server=$2 port=$3 out
-    shift 3
-    out=$WORK/wrk-$load-$server.txt
-    section "load $load against $server (127.0.0.1:$port)"
+    local load=$1 server=$2 port=$3 round=$4 out
+    shift 4
+    out=$WORK/wrk-$load-$server-r$round.txt
+    section "load $load against $server (127.0.0.1:$port)$( ((ROUNDS > 1)) && echo ", round $round of $ROUNDS")"
     if [[ $WARM_DURATION != 0 && $WARM_DURATION != 0s ]]; then
         local warm=(wrk "-t$THREADS" "-c$CONNS" "-d$WARM_DURATION" "$@")
         note_cmd "$(quote_cmd "${warm[@]}")   # warm-up, not measured"
         log "unmeasured warm-up: \$ $(quote_cmd "${warm[@]}")"
-        in_bg "$WORK/wrk-$load-$server-warmup.txt" "${warm[@]}" ||
-            { tee -a "$CONSOLE" <"$WORK/wrk-$load-$server-warmup.txt"; die "wrk warm-up failed"; }
+        in_bg "$WORK/wrk-$load-$server-r$round-warmup.txt" "${warm[@]}" ||
+            { tee -a "$CONSOLE" <"$WORK/wrk-$load-$server-r$round-warmup.txt"; die "wrk warm-up failed"; }
         sleep 1
     fi
     local cmd=(wrk "-t$THREADS" "-c$CONNS" "-d$DURATION" --latency "$@")
@@ -496,8 +506,19 @@ rotate_args() { # port
 # ---------------------------------------------------------------------------------------------
 # Report.
 
-result() { # load server field(3=rps 4=p50 5=p99 6=non2xx 7=errors)
-    awk -F'\t' -v l="$1" -v s="$2" -v f="$3" '$1 == l && $2 == s { print $f; exit }' "$RESULTS"
+# result LOAD SERVER FIELD: over the rounds, the median of req/s, p50 and p99 (fields 3-5), the
+# sum of non-2xx/3xx (6), the socket errors of every round that had any (7).
+result() {
+    awk -F'\t' -v l="$1" -v s="$2" -v f="$3" '
+        $1 == l && $2 == s { v[++n] = $f }
+        END {
+            if (n == 0) exit
+            if (f == 6) { for (i = 1; i <= n; i++) t += v[i]; print t; exit }
+            if (f == 7) { out = ""; for (i = 1; i <= n; i++) if (v[i] != "none") out = out (out == "" ? "" : " | ") v[i]
+                          print (out == "" ? "none" : out); exit }
+            for (i = 2; i <= n; i++) { x = v[i]; for (j = i - 1; j >= 1 && v[j] + 0 > x + 0; j--) v[j + 1] = v[j]; v[j + 1] = x }
+            print (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+        }' "$RESULTS"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
 mark() { # value op target
@@ -569,7 +590,7 @@ build_report() {
     target_line "RSS after (b), MiB (ps)" "$RSS_MIB" "<=" "$TARGET_RSS_MIB"
     summary_line "$(printf '  %-44s %10s' "process_resident_memory_bytes, MiB" "$METRICS_RSS_MIB")"
     summary_line ""
-    summary_line "wrk -t$THREADS -c$CONNS -d$DURATION --latency; Host header port: ${HOST_PORT:-none}; $APP_DESC"
+    summary_line "wrk -t$THREADS -c$CONNS -d$DURATION --latency$( ((ROUNDS > 1)) && echo ", median of $ROUNDS rounds"); Host header port: ${HOST_PORT:-none}; $APP_DESC"
 }
 
 machine_facts() {
@@ -598,6 +619,10 @@ write_last_run() { # status
         [[ -n $FAKE_EXPORT ]] && printf '\nNOTE: FAKE_EXPORT run (testing aid): "zhanqun" below is a stand-in nginx, not Zhanqun.\n'
         printf '\n## Summary\n\n'
         if [[ -s $SUMMARY ]]; then cat "$SUMMARY"; else printf '(no results: the run stopped before the measurements)\n'; fi
+        if [[ -s $RESULTS ]]; then
+            printf '\n## Every measured run (load, server, req/s, p50 ms, p99 ms, non-2xx/3xx, socket errors)\n\n'
+            sed 's/^/  /' "$RESULTS"
+        fi
         printf '\n## Export\n\n'
         if [[ -n $EXPORT_INFO ]]; then printf '%s\n' "$EXPORT_INFO"; else printf '(none)\n'; fi
         printf '\n## Machine\n\n'
@@ -639,11 +664,18 @@ case $LAST_RUN in /*) ;; *) LAST_RUN=$ROOT/$LAST_RUN ;; esac
 
 LOADAVG_START=$(cut -d' ' -f1-3 /proc/loadavg)
 section "zhanqun vs nginx benchmark, work dir $WORK"
-log "settings: DURATION=$DURATION CONNS=$CONNS THREADS=$THREADS HOST_PORT=${HOST_PORT:-<none>} ROTATE_MAX=$ROTATE_MAX"
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "ROUNDS must be a positive integer"
+log "settings: DURATION=$DURATION CONNS=$CONNS THREADS=$THREADS ROUNDS=$ROUNDS HOST_PORT=${HOST_PORT:-<none>} ROTATE_MAX=$ROTATE_MAX"
 if awk -v l="${LOADAVG_START%% *}" -v n="$(nproc)" 'BEGIN { exit !(l + 0 > n * 0.5) }'; then
     log "warning: the machine is busy (load average $LOADAVG_START on $(nproc) CPUs): figures will be noisy"
 fi
 ensure_tools
+# ZQ_* variables this script does not set itself would reach every zhanqun process.
+inherited=$(env | grep -o '^ZQ_[A-Z0-9_]*' |
+    grep -vxE 'ZQ_(DATA_DIR|LISTEN|METRICS_LISTEN|CACHE_MAX_BYTES|LOG)' | sort | tr '\n' ' ' || true)
+if [[ -n $inherited ]]; then
+    log "warning: inherited from the environment, these reach every zhanqun process: $inherited"
+fi
 
 for p in "$ZHANQUN_PORT" "$NGINX_PORT"; do
     port_in_use "$p" && die "port $p is already in use (a previous run still up?)"
@@ -808,10 +840,14 @@ mapfile -t A_ZQ < <(hot_args "$ZHANQUN_PORT")
 mapfile -t B_NGINX < <(rotate_args "$NGINX_PORT")
 mapfile -t B_ZQ < <(rotate_args "$ZHANQUN_PORT")
 
-bench a nginx "$NGINX_PORT" "${A_NGINX[@]}"
-bench a zhanqun "$ZHANQUN_PORT" "${A_ZQ[@]}"
-bench b nginx "$NGINX_PORT" "${B_NGINX[@]}"
-bench b zhanqun "$ZHANQUN_PORT" "${B_ZQ[@]}"
+for ((r = 1; r <= ROUNDS; r++)); do
+    bench a nginx "$NGINX_PORT" "$r" "${A_NGINX[@]}"
+    bench a zhanqun "$ZHANQUN_PORT" "$r" "${A_ZQ[@]}"
+done
+for ((r = 1; r <= ROUNDS; r++)); do
+    bench b nginx "$NGINX_PORT" "$r" "${B_NGINX[@]}"
+    bench b zhanqun "$ZHANQUN_PORT" "$r" "${B_ZQ[@]}"
+done
 
 # --- memory after (b) ---------------------------------------------------------------------------
 section "memory after (b)"
@@ -841,7 +877,9 @@ section "restart zhanqun with the cache disabled"
 stop_app
 start_app "cache off" ZQ_CACHE_ENABLED=false
 mapfile -t C_ZQ < <(rotate_args "$ZHANQUN_PORT")
-bench c zhanqun "$ZHANQUN_PORT" "${C_ZQ[@]}"
+for ((r = 1; r <= ROUNDS; r++)); do
+    bench c zhanqun "$ZHANQUN_PORT" "$r" "${C_ZQ[@]}"
+done
 
 # --- report ---------------------------------------------------------------------------------------
 build_report

@@ -23,6 +23,29 @@ use zq_store::Store;
 
 pub use zhanqun::demo::DemoOptions;
 
+mod proxy;
+pub use proxy::FaultProxy;
+
+/// Redis for tests, at `ZHANQUN_TEST_REDIS` (default `redis://127.0.0.1:6379`).
+pub fn redis_url() -> String {
+    std::env::var("ZHANQUN_TEST_REDIS").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+/// How a test server is set up.
+#[derive(Debug, Clone, Default)]
+pub struct Setup {
+    pub backend: Option<Backend>,
+    pub demo: Option<DemoOptions>,
+    /// Use Redis (L2 cache and bus).
+    pub redis: bool,
+    /// Reach Redis through a `FaultProxy` the test can cut.
+    pub redis_via_proxy: bool,
+    /// Reach the database through a `FaultProxy` (PostgreSQL only).
+    pub db_via_proxy: bool,
+    /// Extra `ZQ_*` settings.
+    pub env: Vec<(String, String)>,
+}
+
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -62,8 +85,17 @@ enum DbGuard {
 /// A running server with its own database.
 pub struct TestApp {
     pub addr: SocketAddr,
+    pub metrics_addr: Option<SocketAddr>,
     pub store: Store,
     pub backend: Backend,
+    /// The database URL as the server was given it (through the proxy if any).
+    pub database_url: String,
+    /// The database URL without the proxy, for other nodes and direct checks.
+    pub direct_database_url: String,
+    /// The Redis URL and key prefix the server uses, if any.
+    pub redis: Option<(String, String)>,
+    pub db_proxy: Option<FaultProxy>,
+    pub redis_proxy: Option<FaultProxy>,
     running: Option<Running>,
     guard: DbGuard,
     client: Client<HttpConnector, Empty<Bytes>>,
@@ -104,6 +136,18 @@ impl TestApp {
     }
 
     pub async fn spawn(backend: Backend, demo_opts: Option<DemoOptions>) -> TestApp {
+        Self::setup(Setup {
+            backend: Some(backend),
+            demo: demo_opts,
+            ..Setup::default()
+        })
+        .await
+    }
+
+    /// A server as `setup` says.
+    pub async fn setup(setup: Setup) -> TestApp {
+        let backend = setup.backend.unwrap_or(Backend::Sqlite);
+        let demo_opts = setup.demo;
         // Server logs go to the test's captured output (shown when it fails).
         let _ = tracing_subscriber::fmt()
             .with_env_filter(
@@ -144,20 +188,63 @@ impl TestApp {
                     url,
                     DbGuard::Postgres {
                         admin_url: admin_url.clone(),
-                        name,
+                        name: name.clone(),
                     },
                     dir,
                 )
             }
         };
-        let env = vec![
-            ("ZQ_DATABASE_URL".to_owned(), url),
+        let direct_database_url = url.clone();
+        let mut db_proxy = None;
+        let url = if setup.db_via_proxy {
+            assert_eq!(
+                backend,
+                Backend::Postgres,
+                "only PostgreSQL is reached over TCP"
+            );
+            let proxy = FaultProxy::start(pg_socket_addr(&url)).await;
+            let proxied = url.replacen(&pg_authority(&url), &proxy.addr.to_string(), 1);
+            db_proxy = Some(proxy);
+            proxied
+        } else {
+            url
+        };
+        let mut redis = None;
+        let mut redis_proxy = None;
+        if setup.redis {
+            let direct = redis_url();
+            let url = if setup.redis_via_proxy {
+                let authority = direct
+                    .trim_start_matches("redis://")
+                    .trim_end_matches('/')
+                    .to_owned();
+                let upstream = tokio::net::lookup_host(&authority)
+                    .await
+                    .expect("redis address")
+                    .next()
+                    .expect("redis address");
+                let proxy = FaultProxy::start(upstream).await;
+                let u = format!("redis://{}", proxy.addr);
+                redis_proxy = Some(proxy);
+                u
+            } else {
+                direct
+            };
+            redis = Some((url, name.clone()));
+        }
+        let mut env = vec![
+            ("ZQ_DATABASE_URL".to_owned(), url.clone()),
             ("ZQ_DATA_DIR".to_owned(), data_dir.display().to_string()),
             ("ZQ_LISTEN".to_owned(), "127.0.0.1:0".to_owned()),
             ("ZQ_PAGE_SIZE".to_owned(), "5".to_owned()),
             ("ZQ_DB_MAX_CONNECTIONS".to_owned(), "8".to_owned()),
             ("ZQ_METRICS_LISTEN".to_owned(), "127.0.0.1:0".to_owned()),
         ];
+        if let Some((u, prefix)) = &redis {
+            env.push(("ZQ_REDIS_URL".to_owned(), u.clone()));
+            env.push(("ZQ_REDIS_PREFIX".to_owned(), prefix.clone()));
+        }
+        env.extend(setup.env);
         let cfg = Config::load(None, env).expect("test configuration");
         let store = zhanqun::open_store(&cfg).await.expect("open test database");
         if let Some(opts) = demo_opts {
@@ -173,8 +260,14 @@ impl TestApp {
         let client = Client::builder(TokioExecutor::new()).build_http();
         TestApp {
             addr: running.addr,
+            metrics_addr: running.metrics_addr,
             store,
             backend,
+            database_url: url,
+            direct_database_url,
+            redis,
+            db_proxy,
+            redis_proxy,
             running: Some(running),
             guard,
             client,
@@ -242,6 +335,42 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no HTTP status in {answer:?}"))
     }
 
+    /// The `/metrics` text of the operations listener.
+    pub async fn metrics(&self) -> String {
+        let addr = self.metrics_addr.expect("metrics listener");
+        let req = hyper::Request::builder()
+            .uri(format!("http://{addr}/metrics"))
+            .body(Empty::<Bytes>::new())
+            .expect("request");
+        let res = self.client.request(req).await.expect("metrics");
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    /// A GET with extra headers.
+    pub async fn get_with(&self, host: &str, path: &str, headers: &[(&str, &str)]) -> Resp {
+        let mut b = hyper::Request::builder()
+            .uri(format!("http://{}{}", self.addr, path))
+            .header(hyper::header::HOST, host);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let req = b.body(Empty::<Bytes>::new()).expect("request");
+        let res = self.client.request(req).await.expect("response");
+        let status = res.status().as_u16();
+        let headers = res
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        Resp {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
     /// Stops the server and drops the test database.
     pub async fn finish(mut self) {
         if let Some(r) = self.running.take() {
@@ -263,6 +392,26 @@ impl TestApp {
             }
         }
     }
+}
+
+/// `host:port` of a PostgreSQL URL.
+fn pg_authority(url: &str) -> String {
+    let after = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let after = after.rsplit_once('@').map(|(_, r)| r).unwrap_or(after);
+    after.split('/').next().unwrap_or(after).to_owned()
+}
+
+fn pg_socket_addr(url: &str) -> SocketAddr {
+    let a = pg_authority(url);
+    let a = if a.contains(':') {
+        a
+    } else {
+        format!("{a}:5432")
+    };
+    std::net::ToSocketAddrs::to_socket_addrs(&a)
+        .expect("PostgreSQL address")
+        .next()
+        .expect("PostgreSQL address")
 }
 
 /// Declares each test twice, as `sqlite::name` and `postgres::name`, each with its own server.

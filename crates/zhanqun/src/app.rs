@@ -84,7 +84,7 @@ pub async fn start(
     let redis = cfg
         .redis_url
         .as_deref()
-        .map(RedisLink::new)
+        .map(|u| RedisLink::new(u, &cfg.redis_prefix))
         .transpose()?
         .map(Arc::new);
     let cache = PageCache::new(cfg.cache.clone(), redis.clone());

@@ -15,6 +15,7 @@ struct Raw {
     data_dir: String,
     database_url: String,
     redis_url: String,
+    redis_prefix: String,
     host_suffix: String,
     public_scheme: String,
     page_size: u32,
@@ -42,6 +43,8 @@ pub struct Config {
     pub database_url: String,
     /// Optional shared cache and bus (used from the cache issue on).
     pub redis_url: Option<String>,
+    /// Prefix of every Redis key and channel, so several clusters can share one Redis.
+    pub redis_prefix: String,
     /// The cluster's host suffix: a tenant without configured hosts gets `{code}.{suffix}`.
     pub host_suffix: zq_domain::Host,
     pub public_scheme: String,
@@ -76,6 +79,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("data_dir", "./data"),
     ("database_url", ""),
     ("redis_url", ""),
+    ("redis_prefix", "zq"),
     ("host_suffix", "haichuan.localhost"),
     ("public_scheme", "http"),
     ("page_size", "20"),
@@ -179,6 +183,18 @@ impl Config {
                 ));
             }
         };
+        if raw.redis_prefix.is_empty()
+            || raw.redis_prefix.len() > 64
+            || raw.redis_prefix.contains(char::is_whitespace)
+        {
+            return Err(bad(
+                "redis_prefix",
+                format!(
+                    "expected 1-64 characters without spaces, got {:?}",
+                    raw.redis_prefix
+                ),
+            ));
+        }
         let host_suffix = zq_domain::Host::parse(&raw.host_suffix)
             .map_err(|e| bad("host_suffix", e.to_string()))?;
         if !matches!(raw.public_scheme.as_str(), "http" | "https") {
@@ -242,6 +258,7 @@ impl Config {
             data_dir,
             database_url,
             redis_url,
+            redis_prefix: raw.redis_prefix,
             host_suffix,
             public_scheme: raw.public_scheme,
             page_size: raw.page_size,

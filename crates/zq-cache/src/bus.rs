@@ -12,8 +12,8 @@ use futures_util::StreamExt;
 
 use crate::redis_link::RedisLink;
 
-/// The channel every node listens on.
-pub const CHANNEL: &str = "zq:bus";
+/// The channel every node listens on (after the link's prefix).
+pub const CHANNEL: &str = "bus";
 
 /// A change every node must apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,7 +107,7 @@ impl Bus {
                         continue;
                     }
                 };
-                if let Err(e) = pubsub.subscribe(CHANNEL).await {
+                if let Err(e) = pubsub.subscribe(link.name(CHANNEL)).await {
                     link.fault("SUBSCRIBE", &e);
                     tokio::time::sleep(backoff).await;
                     continue;

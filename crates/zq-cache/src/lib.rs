@@ -92,7 +92,7 @@ pub struct PageKey {
 impl PageKey {
     fn redis_key(&self) -> String {
         format!(
-            "zq:page:{}:{}:{}:{}",
+            "page:{}:{}:{}:{}",
             self.tenant, self.generation, self.variant, self.path
         )
     }
@@ -142,6 +142,11 @@ impl PageCache {
 
     pub fn enabled(&self) -> bool {
         self.cfg.enabled
+    }
+
+    /// Brings moka's pending bookkeeping (sizes, evictions) up to date.
+    pub async fn sync(&self) {
+        self.l1.run_pending_tasks().await;
     }
 
     /// Bytes and entries in L1 (approximate, as moka counts them).

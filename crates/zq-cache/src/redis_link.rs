@@ -19,6 +19,8 @@ const LOG_INTERVAL: Duration = Duration::from_secs(30);
 
 /// A shared handle on Redis.
 pub struct RedisLink {
+    /// Prepended to every key and channel, so several clusters (or test runs) can share a Redis.
+    prefix: String,
     client: redis::Client,
     manager: ConnectionManager,
     down_until_ms: AtomicU64,
@@ -32,7 +34,7 @@ pub struct RedisUrlError(String);
 
 impl RedisLink {
     /// Prepares the link without connecting: an unreachable Redis at start-up is not an error.
-    pub fn new(url: &str) -> Result<RedisLink, RedisUrlError> {
+    pub fn new(url: &str, prefix: &str) -> Result<RedisLink, RedisUrlError> {
         let client = redis::Client::open(url).map_err(|e| RedisUrlError(e.to_string()))?;
         let config = ConnectionManagerConfig::new()
             .set_response_timeout(Some(REDIS_TIMEOUT))
@@ -42,12 +44,18 @@ impl RedisLink {
         let manager = ConnectionManager::new_lazy_with_config(client.clone(), config)
             .map_err(|e| RedisUrlError(e.to_string()))?;
         Ok(RedisLink {
+            prefix: prefix.to_owned(),
             client,
             manager,
             down_until_ms: AtomicU64::new(0),
             last_log_ms: AtomicU64::new(0),
             errors: AtomicU64::new(0),
         })
+    }
+
+    /// The full name of a key or channel.
+    pub fn name(&self, key: &str) -> String {
+        format!("{}:{key}", self.prefix)
     }
 
     pub(crate) fn client(&self) -> &redis::Client {
@@ -103,6 +111,7 @@ impl RedisLink {
 
     pub async fn get(&self, key: &str) -> Option<Vec<u8>> {
         let mut conn = self.manager.clone();
+        let key = self.name(key);
         self.run(
             "GET",
             async move { conn.get::<_, Option<Vec<u8>>>(key).await },
@@ -114,6 +123,7 @@ impl RedisLink {
     pub async fn set(&self, key: &str, value: &[u8], ttl: Duration) {
         let mut conn = self.manager.clone();
         let secs = ttl.as_secs().max(1);
+        let key = self.name(key);
         self.run("SET", async move {
             conn.set_ex::<_, _, ()>(key, value, secs).await
         })
@@ -123,6 +133,7 @@ impl RedisLink {
     /// Publishes on a channel; returns whether Redis took it.
     pub async fn publish(&self, channel: &str, message: &str) -> bool {
         let mut conn = self.manager.clone();
+        let channel = self.name(channel);
         self.run("PUBLISH", async move {
             conn.publish::<_, _, i64>(channel, message).await
         })

@@ -235,6 +235,7 @@ pub fn ops_router(state: AppState) -> Router {
 }
 
 async fn metrics_text(State(state): State<AppState>) -> Response {
+    state.cache().sync().await;
     (
         [(
             header::CONTENT_TYPE,

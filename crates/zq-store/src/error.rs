@@ -46,6 +46,9 @@ impl From<DbErr> for StoreError {
         }
         match e {
             DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => StoreError::Unavailable(e.to_string()),
+            DbErr::Exec(ref r) | DbErr::Query(ref r) if is_connection_fault(r) => {
+                StoreError::Unavailable(e.to_string())
+            }
             e => StoreError::Db(e),
         }
     }
@@ -57,4 +60,22 @@ pub(crate) fn parse_stored<T: std::str::FromStr<Err = ParseError>>(
 ) -> Result<T, StoreError> {
     s.parse::<T>()
         .map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Whether a query failed because the connection broke (server gone, network cut) rather than
+/// because of the query itself.
+fn is_connection_fault(r: &sea_orm::RuntimeErr) -> bool {
+    use sea_orm::sqlx::Error as X;
+    match r {
+        sea_orm::RuntimeErr::SqlxError(e) => matches!(
+            e.as_ref(),
+            X::Io(_)
+                | X::Tls(_)
+                | X::Protocol(_)
+                | X::PoolTimedOut
+                | X::PoolClosed
+                | X::WorkerCrashed
+        ),
+        _ => false,
+    }
 }
