@@ -358,7 +358,7 @@ EOF
         listen 127.0.0.1:$METRICS_PORT;
         location = /metrics {
             default_type text/plain;
-            return 200 "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes 4.1234432e+07\nzq_cache_hits_total 12345\nzq_cache_misses_total 67\n";
+            return 200 "# TYPE zhanqun_process_resident_memory_bytes gauge\nzhanqun_process_resident_memory_bytes 4.1234432e+07\nzhanqun_cache_lookups_total{layer=\"l1\",result=\"hit\",tenant=\"www\"} 12345\nzhanqun_cache_lookups_total{layer=\"l1\",result=\"miss\",tenant=\"www\"} 67\nzhanqun_cache_l1_bytes 3.3e+07\nzhanqun_cache_l1_entries 1440\n";
         }
     }
 EOF
@@ -835,6 +835,35 @@ warm "$NGINX_PORT" nginx
 warm "$ZHANQUN_PORT" zhanqun
 
 # --- (a) hot page, (b) rotation -------------------------------------------------------------------
+metrics_snapshot() { # file: Zhanqun's /metrics now, if it serves them
+    curl -fs --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" >"$1" 2>/dev/null || { rm -f "$1"; return 1; }
+}
+# cache_summary BEFORE AFTER: page cache lookups by layer/result and renders between two
+# snapshots, summed over tenants; L1 size at the second. Metric names matched by suffix.
+cache_summary() {
+    awk '
+        function label(s, k,   i, r) {
+            i = index(s, k "=\""); if (!i) return "?"
+            r = substr(s, i + length(k) + 2); return substr(r, 1, index(r, "\"") - 1)
+        }
+        /^#/ { next }
+        {
+            name = $1; sub(/\{.*/, "", name); sign = (FILENAME == ARGV[1]) ? -1 : 1
+            if (name ~ /cache_lookups_total$/) { k = label($1, "layer") "/" label($1, "result"); d[k] += sign * $2; keys[k] = 1 }
+            else if (name ~ /render_duration_seconds_count$/) renders += sign * $2
+            else if (sign > 0 && name ~ /cache_l1_bytes$/) l1b = $2
+            else if (sign > 0 && name ~ /cache_l1_entries$/) l1e = $2
+        }
+        END {
+            out = ""
+            for (k in keys) if (d[k] != 0) out = out sprintf("%s %d, ", k, d[k])
+            if (out == "") out = "no cache lookups, "
+            printf "%srenders %d", out, renders
+            if (l1b != "") printf "; L1 now %.1f MiB in %d entries", l1b / 1048576, l1e
+            print ""
+        }' "$1" "$2"
+}
+
 mapfile -t A_NGINX < <(hot_args "$NGINX_PORT")
 mapfile -t A_ZQ < <(hot_args "$ZHANQUN_PORT")
 mapfile -t B_NGINX < <(rotate_args "$NGINX_PORT")
@@ -844,6 +873,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
     bench a nginx "$NGINX_PORT" "$r" "${A_NGINX[@]}"
     bench a zhanqun "$ZHANQUN_PORT" "$r" "${A_ZQ[@]}"
 done
+metrics_snapshot "$WORK/metrics-before-b.txt" || true
 for ((r = 1; r <= ROUNDS; r++)); do
     bench b nginx "$NGINX_PORT" "$r" "${B_NGINX[@]}"
     bench b zhanqun "$ZHANQUN_PORT" "$r" "${B_ZQ[@]}"
@@ -857,16 +887,19 @@ fi
 note_cmd "ps -o rss= -p $APP_PID"
 log "RSS (ps -o rss= -p $APP_PID): $RSS_MIB MiB"
 note_cmd "curl -s http://127.0.0.1:$METRICS_PORT/metrics"
-if curl -fs --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" >"$WORK/metrics-after-b.txt" 2>/dev/null; then
-    v=$(awk '$1 == "process_resident_memory_bytes" { print $2; exit }' "$WORK/metrics-after-b.txt")
-    if [[ -n $v ]]; then
-        METRICS_RSS_MIB=$(awk -v b="$v" 'BEGIN { printf "%.1f", b / 1048576 }')
+if metrics_snapshot "$WORK/metrics-after-b.txt"; then
+    # The registry may prefix every name (zhanqun_process_resident_memory_bytes).
+    rss_line=$(awk '$1 ~ /^([a-z0-9_]+_)?process_resident_memory_bytes$/ { print $1, $2; exit }' "$WORK/metrics-after-b.txt")
+    if [[ -n $rss_line ]]; then
+        METRICS_RSS_MIB=$(awk -v b="${rss_line#* }" 'BEGIN { printf "%.1f", b / 1048576 }')
+        log "${rss_line%% *}: $METRICS_RSS_MIB MiB"
     else
         METRICS_RSS_MIB="absent (metrics served, no process_resident_memory_bytes)"
+        log "process_resident_memory_bytes: $METRICS_RSS_MIB"
     fi
-    log "process_resident_memory_bytes: $METRICS_RSS_MIB MiB"
-    log "cache-related metrics after (b):"
-    grep -v '^#' "$WORK/metrics-after-b.txt" | grep -i cache | head -n 30 | sed 's/^/  /' | tee -a "$CONSOLE" || log "  (none)"
+    if [[ -s $WORK/metrics-before-b.txt ]]; then
+        log "zhanqun's cache during (b), warm-ups included: $(cache_summary "$WORK/metrics-before-b.txt" "$WORK/metrics-after-b.txt")"
+    fi
 else
     METRICS_RSS_MIB="absent (nothing on 127.0.0.1:$METRICS_PORT/metrics)"
     log "process_resident_memory_bytes: $METRICS_RSS_MIB"
@@ -880,6 +913,10 @@ mapfile -t C_ZQ < <(rotate_args "$ZHANQUN_PORT")
 for ((r = 1; r <= ROUNDS; r++)); do
     bench c zhanqun "$ZHANQUN_PORT" "$r" "${C_ZQ[@]}"
 done
+if metrics_snapshot "$WORK/metrics-after-c.txt"; then
+    # Since the restart: with the cache off, expect bypasses and one render per request.
+    log "zhanqun's cache since the cache-off restart: $(cache_summary /dev/null "$WORK/metrics-after-c.txt")"
+fi
 
 # --- report ---------------------------------------------------------------------------------------
 build_report
