@@ -361,7 +361,8 @@ async fn with_redis_cut_off_pages_are_still_served() {
         tokio::time::sleep(Duration::from_millis(1200)).await;
         round += 1;
         add_article(&app, "kw", "gzdt", &format!("科委恢复测试{round}")).await;
-        let errors_before = metric(&app.metrics().await, "zhanqun_redis_errors_total", &[]).unwrap();
+        let errors_before =
+            metric(&app.metrics().await, "zhanqun_redis_errors_total", &[]).unwrap();
         let r = app.get(&host("kw"), "/col/gzdt/").await;
         assert_eq!((r.status, r.header("x-cache")), (200, Some("miss")));
         tokio::time::sleep(Duration::from_millis(200)).await; // the background write to L2
@@ -426,5 +427,41 @@ async fn with_the_database_cut_off_cached_pages_are_served_misses_get_503_and_it
         );
     }
     assert_eq!(app.get("127.0.0.1", "/readyz").await.status, 200);
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_redis_unreachable_at_start_up_the_platform_serves_from_l1_and_the_database() {
+    // Nothing listens on port 1: Redis is down before the server starts.
+    let app = TestApp::setup(Setup {
+        backend: Some(Backend::Sqlite),
+        demo: demo_small(),
+        env: vec![("ZQ_REDIS_URL".into(), "redis://127.0.0.1:1".into())],
+        ..Setup::default()
+    })
+    .await;
+    let started = Instant::now();
+    for _ in 0..2 {
+        for p in ["/", "/col/gzdt/", "/sitemap.xml"] {
+            assert_eq!(app.get(&host("nyncw"), p).await.status, 200, "{p}");
+        }
+    }
+    assert_eq!(
+        app.get(&host("nyncw"), "/").await.header("x-cache"),
+        Some("l1_hit")
+    );
+    add_article(&app, "nyncw", "gzdt", "农业农村委无缓存服务器发布").await;
+    assert!(
+        app.get(&host("nyncw"), "/col/gzdt/")
+            .await
+            .body
+            .contains("农业农村委无缓存服务器发布")
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "no request waited long on Redis: {:?}",
+        started.elapsed()
+    );
+    assert!(metric(&app.metrics().await, "zhanqun_redis_errors_total", &[]).unwrap() >= 1.0);
     app.finish().await;
 }

@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m0001_tenants_columns_articles;
 mod m0002_tenant_generation;
+mod m0003_article_read_indexes;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_tenants_columns_articles::Migration),
             Box::new(m0002_tenant_generation::Migration),
+            Box::new(m0003_article_read_indexes::Migration),
         ]
     }
 }

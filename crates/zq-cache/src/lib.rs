@@ -18,7 +18,7 @@ use std::time::Duration;
 use moka::future::Cache;
 
 pub use bus::{Bus, BusMessage};
-pub use page::{CachedPage, Encoding};
+pub use page::{CachedPage, Encoding, HeaderValues};
 pub use redis_link::{REDIS_TIMEOUT, RedisLink, RedisUrlError};
 
 pub(crate) fn now_ms() -> u64 {

@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use bytes::Bytes;
+use http::HeaderValue;
 use sha2::{Digest, Sha256};
 
 /// Content codings a stored page is kept in.
@@ -75,6 +76,27 @@ pub struct CachedPage {
     pub br: Bytes,
     /// When it was rendered (Unix milliseconds), for stale-if-error bounds.
     pub rendered_at_ms: u64,
+    /// The three header values above, validated once so serving a hit copies nothing.
+    pub header_values: HeaderValues,
+}
+
+/// Pre-built `Content-Type`, `Cache-Control` and `ETag` values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderValues {
+    pub content_type: HeaderValue,
+    pub cache_control: HeaderValue,
+    pub etag: HeaderValue,
+}
+
+impl HeaderValues {
+    fn new(content_type: &str, cache_control: &str, etag: &str) -> HeaderValues {
+        let v = |s: &str| HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static(""));
+        HeaderValues {
+            content_type: v(content_type),
+            cache_control: v(cache_control),
+            etag: v(etag),
+        }
+    }
 }
 
 fn now_ms() -> u64 {
@@ -109,6 +131,7 @@ impl CachedPage {
         };
         CachedPage {
             status,
+            header_values: HeaderValues::new(content_type, cache_control, &etag),
             content_type: content_type.to_owned(),
             cache_control: cache_control.to_owned(),
             etag,
@@ -187,6 +210,7 @@ impl CachedPage {
         let identity = Bytes::copy_from_slice(r.field()?);
         let gzip = Bytes::copy_from_slice(r.field()?);
         let br = Bytes::copy_from_slice(r.field()?);
+        let header_values = HeaderValues::new(&content_type, &cache_control, &etag);
         r.0.is_empty().then_some(CachedPage {
             status,
             content_type,
@@ -196,6 +220,7 @@ impl CachedPage {
             gzip,
             br,
             rendered_at_ms,
+            header_values,
         })
     }
 }

@@ -4,6 +4,7 @@
 //! pagination. This crate does no I/O and no async: every rule here is a plain function or
 //! enum with table-driven unit tests, so the layers above (store, render, http) only move data.
 
+pub mod access;
 pub mod article;
 pub mod column;
 pub mod host;
@@ -11,6 +12,7 @@ pub mod ids;
 pub mod paging;
 pub mod route;
 pub mod tenant;
+pub mod workflow;
 
 pub use article::ArticleStatus;
 pub use column::{ColumnKind, ColumnSlug, UpdateRequirement};

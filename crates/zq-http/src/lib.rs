@@ -11,7 +11,6 @@ pub mod registry;
 pub mod server;
 mod site;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,10 +29,6 @@ pub use metrics::Metrics;
 pub use error::SiteError;
 pub use registry::Registry;
 pub use server::{ConnLimits, serve};
-
-/// The client's address, attached to every request by the accept loop.
-#[derive(Debug, Clone, Copy)]
-pub struct Peer(pub SocketAddr);
 
 /// Settings of the HTTP layer.
 #[derive(Debug, Clone)]
@@ -215,15 +210,16 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/static/{file}", get(static_asset))
-        .fallback(site::handle)
-        .with_state(state)
-        // Public pages take no request bodies worth reading.
-        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
-        .layer(TimeoutLayer::with_status_code(
+        // Health, readiness and assets get their headers and timeout from layers; the site
+        // handler sets its own headers and bounds only renders, so cache hits pay for neither.
+        .route_layer(axum::middleware::map_response(security_headers))
+        .route_layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             timeout,
         ))
-        .layer(axum::middleware::map_response(security_headers))
+        // Public pages never read request bodies; routes that do will set their own limits.
+        .fallback(site::handle)
+        .with_state(state)
 }
 
 /// The operations listener's router: `/metrics` in Prometheus text format.
@@ -248,7 +244,12 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
 
 /// Headers every response carries.
 async fn security_headers(mut res: Response) -> Response {
-    let h = res.headers_mut();
+    set_security_headers(res.headers_mut());
+    res
+}
+
+/// Sets the security headers on a response.
+pub(crate) fn set_security_headers(h: &mut axum::http::HeaderMap) {
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -267,7 +268,6 @@ async fn security_headers(mut res: Response) -> Response {
             "default-src 'self'; img-src 'self' data: https: http:; style-src 'self'; script-src 'self'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'",
         ),
     );
-    res
 }
 
 /// The process is up.

@@ -194,15 +194,12 @@ impl Store {
             .filter(article::Column::ColumnId.is_in(ids))
             .filter(article::Column::Status.eq(ArticleStatus::Published.as_str()));
         let total = query.clone().count(&self.db).await?;
-        let rows = query
+        let query = query
             .order_by_desc(article::Column::PublishedAt)
             .order_by_desc(article::Column::Id)
             .offset(page.offset())
-            .limit(u64::from(page.size))
-            .all(&self.db)
-            .await?;
-        let items = rows.into_iter().map(to_summary).collect::<Result<_, _>>()?;
-        Ok((items, total))
+            .limit(u64::from(page.size));
+        Ok((summaries(query, &self.db).await?, total))
     }
 
     /// The newest published articles from the news columns of active tenants of one kind,
@@ -223,18 +220,14 @@ impl Store {
             .and_where(tenant::Column::Kind.eq(kind.as_str()))
             .and_where(tenant::Column::Status.eq(TenantStatus::Active.as_str()))
             .to_owned();
-        article::Entity::find()
+        let query = article::Entity::find()
             .filter(article::Column::Status.eq(ArticleStatus::Published.as_str()))
             .filter(article::Column::ColumnId.in_subquery(news_columns))
             .filter(article::Column::TenantId.in_subquery(tenants))
             .order_by_desc(article::Column::PublishedAt)
             .order_by_desc(article::Column::Id)
-            .limit(limit)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(to_summary)
-            .collect()
+            .limit(limit);
+        summaries(query, &self.db).await
     }
 
     /// Every published article of a tenant (newest first, at most `limit`): site maps and feeds.
@@ -243,17 +236,13 @@ impl Store {
         tenant: TenantId,
         limit: u64,
     ) -> Result<Vec<ArticleSummary>, StoreError> {
-        article::Entity::find()
+        let query = article::Entity::find()
             .filter(article::Column::TenantId.eq(tenant.0))
             .filter(article::Column::Status.eq(ArticleStatus::Published.as_str()))
             .order_by_desc(article::Column::PublishedAt)
             .order_by_desc(article::Column::Id)
-            .limit(limit)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(to_summary)
-            .collect()
+            .limit(limit);
+        summaries(query, &self.db).await
     }
 
     /// When the tenant's public content last changed (its newest published article).
@@ -262,12 +251,14 @@ impl Store {
         tenant: TenantId,
     ) -> Result<Option<DateTime<Utc>>, StoreError> {
         Ok(article::Entity::find()
+            .select_only()
+            .column(article::Column::UpdatedAt)
             .filter(article::Column::TenantId.eq(tenant.0))
             .filter(article::Column::Status.eq(ArticleStatus::Published.as_str()))
             .order_by_desc(article::Column::UpdatedAt)
+            .into_tuple::<DateTime<Utc>>()
             .one(&self.db)
-            .await?
-            .map(|a| a.updated_at))
+            .await?)
     }
 
     /// Number of articles of a tenant in any status (the demo seeder's check).
@@ -309,17 +300,52 @@ fn to_article(row: article::Model) -> Result<Article, StoreError> {
     })
 }
 
-fn to_summary(row: article::Model) -> Result<ArticleSummary, StoreError> {
-    let published_at = row.published_at.ok_or_else(|| {
-        StoreError::Corrupt(format!("published article {} has no publish time", row.id))
-    })?;
-    Ok(ArticleSummary {
-        id: ArticleId(row.id),
-        tenant_id: TenantId(row.tenant_id),
-        column_id: ColumnId(row.column_id),
-        title: row.title,
-        summary: row.summary,
-        published_at,
-        updated_at: row.updated_at,
-    })
+/// The columns a list needs: never the body, so lists and sorts stay off the large rows.
+type SummaryRow = (
+    i64,
+    i64,
+    i64,
+    String,
+    Option<String>,
+    Option<DateTime<Utc>>,
+    DateTime<Utc>,
+);
+
+async fn summaries<C: sea_orm::ConnectionTrait>(
+    query: sea_orm::Select<article::Entity>,
+    conn: &C,
+) -> Result<Vec<ArticleSummary>, StoreError> {
+    use article::Column as A;
+    query
+        .select_only()
+        .columns([
+            A::Id,
+            A::TenantId,
+            A::ColumnId,
+            A::Title,
+            A::Summary,
+            A::PublishedAt,
+            A::UpdatedAt,
+        ])
+        .into_tuple::<SummaryRow>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(
+            |(id, tenant_id, column_id, title, summary, published_at, updated_at)| {
+                let published_at = published_at.ok_or_else(|| {
+                    StoreError::Corrupt(format!("published article {id} has no publish time"))
+                })?;
+                Ok(ArticleSummary {
+                    id: ArticleId(id),
+                    tenant_id: TenantId(tenant_id),
+                    column_id: ColumnId(column_id),
+                    title,
+                    summary,
+                    published_at,
+                    updated_at,
+                })
+            },
+        )
+        .collect()
 }

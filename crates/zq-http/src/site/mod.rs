@@ -115,7 +115,10 @@ async fn answer(
             key,
             || async {
                 let timer = site.metrics.render.start_timer();
-                let out = pages::render(state, snap, &site, &links, route).await?;
+                let render = pages::render(state, snap, &site, &links, route);
+                let out = tokio::time::timeout(state.config().request_timeout, render)
+                    .await
+                    .map_err(|_| SiteError::Unavailable("rendering the page timed out".into()))??;
                 let page = cached_page(out, cache.enabled());
                 timer.observe_duration();
                 Ok(page)
@@ -246,7 +249,11 @@ fn resolve(
 
 fn redirect(to: &str) -> Response {
     match HeaderValue::from_str(to) {
-        Ok(v) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, v)]).into_response(),
+        Ok(v) => {
+            let mut res = (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, v)]).into_response();
+            crate::set_security_headers(res.headers_mut());
+            res
+        }
         Err(_) => StatusCode::BAD_REQUEST.into_response(),
     }
 }
@@ -271,20 +278,16 @@ fn page_response(
     let mut res = Response::new(Body::from(body));
     *res.status_mut() = status;
     let h = res.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&page.content_type) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
-    if let Ok(v) = HeaderValue::from_str(&page.cache_control) {
-        h.insert(header::CACHE_CONTROL, v);
-    }
-    if let Ok(v) = HeaderValue::from_str(&page.etag) {
-        h.insert(header::ETAG, v);
-    }
+    let v = &page.header_values;
+    h.insert(header::CONTENT_TYPE, v.content_type.clone());
+    h.insert(header::CACHE_CONTROL, v.cache_control.clone());
+    h.insert(header::ETAG, v.etag.clone());
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     if let Some(ce) = enc.header() {
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(ce));
     }
     h.insert("x-cache", HeaderValue::from_static(outcome.as_str()));
+    crate::set_security_headers(h);
     res
 }
 
@@ -331,6 +334,7 @@ fn error_response(
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    crate::set_security_headers(h);
     if let Some(secs) = err.retry_after() {
         h.insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
