@@ -3,10 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use zq_domain::{ArticleStatus, TenantCode};
-use zq_store::NewArticle;
-use zq_tests::{Backend, DemoOptions, Setup, TestApp, host, on_both_backends};
+use zq_tests::{Backend, DemoOptions, Setup, TestApp, article, host, on_both_backends};
 
 /// The value of one series in Prometheus text, matched by name and (some of) its labels.
 fn metric(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
@@ -29,39 +27,8 @@ fn metric(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
 }
 
 async fn add_article(app: &TestApp, code: &str, slug: &str, title: &str) -> zq_domain::ArticleId {
-    let t = app
-        .store
-        .tenant_by_code(&TenantCode::parse(code).unwrap())
+    app.add(code, slug, article(title, ArticleStatus::Published))
         .await
-        .unwrap()
-        .unwrap();
-    let col = app
-        .store
-        .columns(t.id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.slug.as_str() == slug)
-        .unwrap();
-    app.store
-        .create_article(
-            t.id,
-            NewArticle {
-                column_id: col.id,
-                title: title.into(),
-                subtitle: None,
-                source: None,
-                author: None,
-                summary: None,
-                body: "<p>缓存测试</p>".into(),
-                doc_number: None,
-                index_number: None,
-                status: ArticleStatus::Published,
-                published_at: Some(Utc::now()),
-            },
-        )
-        .await
-        .unwrap()
 }
 
 on_both_backends! {

@@ -2,7 +2,6 @@
 
 use chrono::Utc;
 use zq_domain::{ArticleStatus, TenantCode, TenantStatus};
-use zq_store::NewArticle;
 use zq_tests::{TestApp, host, on_both_backends};
 
 fn demo_codes() -> Vec<(String, String)> {
@@ -26,36 +25,17 @@ async fn column_id(
     code: &str,
     slug: &str,
 ) -> (zq_domain::TenantId, zq_domain::ColumnId) {
-    let t = app
-        .store
-        .tenant_by_code(&TenantCode::parse(code).unwrap())
-        .await
-        .unwrap()
-        .expect("tenant");
-    let col = app
-        .store
-        .columns(t.id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.slug.as_str() == slug)
-        .expect("column");
-    (t.id, col.id)
+    app.column(code, slug).await
 }
 
-fn article(column: zq_domain::ColumnId, title: &str, status: ArticleStatus) -> NewArticle {
-    NewArticle {
+fn article(
+    column: zq_domain::ColumnId,
+    title: &str,
+    status: ArticleStatus,
+) -> zq_store::NewArticle {
+    zq_store::NewArticle {
         column_id: column,
-        title: title.into(),
-        subtitle: None,
-        source: Some("测试".into()),
-        author: None,
-        summary: Some("摘要".into()),
-        body: "<p>正文</p>".into(),
-        doc_number: None,
-        index_number: None,
-        status,
-        published_at: (status == ArticleStatus::Published).then(Utc::now),
+        ..zq_tests::article(title, status)
     }
 }
 

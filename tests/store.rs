@@ -133,3 +133,70 @@ on_both_backends! {
         assert!(zhanqun::demo::seed_if_empty(&app.store, &suffix, Default::default()).await.unwrap().is_none(), "seeding twice does nothing");
     }
 }
+
+mod accounts {
+    use zq_domain::access::{Action, ClusterRole, TenantPolicy, TenantRole, allowed};
+    use zq_domain::security::LoginName;
+    use zq_domain::{TenantKind, UserId};
+    use zq_store::{NewUser, StoreError};
+    use zq_tests::on_both_backends;
+
+    fn user(login: &str, password: &str) -> NewUser {
+        NewUser {
+            login: LoginName::parse(login).unwrap(),
+            display_name: "张伟".into(),
+            password: password.into(),
+            cluster_role: None,
+        }
+    }
+
+    on_both_backends! {
+        async fn accounts_sign_in_with_their_password_only(app: empty) {
+            let s = &app.store;
+            let u = s.create_user(user("zhang.wei", "Haichuan-Office-2026")).await.unwrap();
+            let login = LoginName::parse("Zhang.Wei").unwrap();
+            assert_eq!(s.verify_login(&login, "Haichuan-Office-2026").await.unwrap().map(|x| x.id), Some(u.id));
+            assert!(s.verify_login(&login, "haichuan-office-2026").await.unwrap().is_none(), "case matters in passwords");
+            assert!(s.verify_login(&LoginName::parse("nobody").unwrap(), "Haichuan-Office-2026").await.unwrap().is_none());
+            assert!(matches!(s.create_user(user("zhang.wei", "Another-Pass-2026")).await, Err(StoreError::Conflict(_))));
+            for weak in ["short", "alllowercaseletters", "Li.Na-Office-2026"] {
+                assert!(matches!(s.create_user(user("li.na", weak)).await, Err(StoreError::NotAllowed(_))), "{weak}");
+            }
+            assert!(s.user_by_login(&LoginName::parse("li.na").unwrap()).await.unwrap().is_none(), "nothing half-saved");
+        }
+
+        async fn role_bindings_become_grants_scoped_to_their_tenant(app: empty) {
+            let s = &app.store;
+            let tenant = |code: &str, kind, parent: Option<&str>| zq_store::NewTenant {
+                code: zq_domain::TenantCode::parse(code).unwrap(),
+                kind,
+                name: code.into(),
+                sponsor: code.into(),
+                site_id: None,
+                contact: None,
+                parent: parent.map(|p| zq_domain::TenantCode::parse(p).unwrap()),
+                hosts: vec![zq_domain::Host::parse(&format!("{code}.t.localhost")).unwrap()],
+            };
+            s.create_tenant(tenant("www", TenantKind::Portal, None)).await.unwrap();
+            let a = s.create_tenant(tenant("a", TenantKind::Department, Some("www"))).await.unwrap();
+            let b = s.create_tenant(tenant("b", TenantKind::Department, Some("www"))).await.unwrap();
+            let editor = s.create_user(user("editor.a", "Haichuan-Office-2026")).await.unwrap();
+            s.bind_role(editor.id, a.id, TenantRole::Editor).await.unwrap();
+            s.bind_role(editor.id, a.id, TenantRole::Editor).await.unwrap();
+            let g = s.grants(editor.id).await.unwrap();
+            assert_eq!(g.bindings, vec![(a.id, TenantRole::Editor)], "binding twice keeps one");
+            let p = TenantPolicy::default();
+            assert!(allowed(&g, Action::WriteArticles, Some(a.id), p));
+            assert!(!allowed(&g, Action::WriteArticles, Some(b.id), p));
+            assert!(!allowed(&g, Action::Review, Some(a.id), p));
+            s.unbind_role(editor.id, a.id, TenantRole::Editor).await.unwrap();
+            assert!(s.grants(editor.id).await.unwrap().bindings.is_empty());
+            assert!(matches!(s.bind_role(editor.id, zq_domain::TenantId(9999), TenantRole::Editor).await, Err(StoreError::NotFound(_))));
+            assert!(matches!(s.bind_role(UserId(9999), a.id, TenantRole::Editor).await, Err(StoreError::NotFound(_))));
+            let mut admin = user("office.admin", "Haichuan-Office-2026");
+            admin.cluster_role = Some(ClusterRole::ClusterAdmin);
+            let admin = s.create_user(admin).await.unwrap();
+            assert!(allowed(&s.grants(admin.id).await.unwrap(), Action::ManageTenants, None, p));
+        }
+    }
+}

@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m0001_tenants_columns_articles;
 mod m0002_tenant_generation;
 mod m0003_article_read_indexes;
+mod m0004_users_and_roles;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_tenants_columns_articles::Migration),
             Box::new(m0002_tenant_generation::Migration),
             Box::new(m0003_article_read_indexes::Migration),
+            Box::new(m0004_users_and_roles::Migration),
         ]
     }
 }

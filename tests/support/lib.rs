@@ -294,6 +294,11 @@ impl TestApp {
         if let Some(h) = host {
             b = b.header(hyper::header::HOST, h);
         }
+        self.send(b).await
+    }
+
+    /// Sends a request built by the caller and collects the response.
+    async fn send(&self, b: hyper::http::request::Builder) -> Resp {
         let req = b.body(Empty::<Bytes>::new()).expect("request");
         let res = tokio::time::timeout(Duration::from_secs(30), self.client.request(req))
             .await
@@ -338,13 +343,47 @@ impl TestApp {
     /// The `/metrics` text of the operations listener.
     pub async fn metrics(&self) -> String {
         let addr = self.metrics_addr.expect("metrics listener");
-        let req = hyper::Request::builder()
-            .uri(format!("http://{addr}/metrics"))
-            .body(Empty::<Bytes>::new())
-            .expect("request");
-        let res = self.client.request(req).await.expect("metrics");
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        String::from_utf8_lossy(&bytes).into_owned()
+        self.send(hyper::Request::builder().uri(format!("http://{addr}/metrics")))
+            .await
+            .body
+    }
+
+    /// A tenant's id and the id of its column with `slug`.
+    pub async fn column(
+        &self,
+        code: &str,
+        slug: &str,
+    ) -> (zq_domain::TenantId, zq_domain::ColumnId) {
+        let code = zq_domain::TenantCode::parse(code).expect("code");
+        let t = self
+            .store
+            .tenant_by_code(&code)
+            .await
+            .expect("tenant query")
+            .expect("tenant");
+        let col = self
+            .store
+            .columns(t.id)
+            .await
+            .expect("columns")
+            .into_iter()
+            .find(|c| c.slug.as_str() == slug);
+        (t.id, col.expect("column").id)
+    }
+
+    /// Stores `article` in a column of a tenant and returns its id.
+    pub async fn add(
+        &self,
+        code: &str,
+        slug: &str,
+        mut article: zq_store::NewArticle,
+    ) -> zq_domain::ArticleId {
+        let (tenant, column) = self.column(code, slug).await;
+        article.column_id = column;
+        self.store
+            .create_article(tenant, article)
+            .await
+            .expect("create article")
     }
 
     /// A GET with extra headers.
@@ -355,20 +394,7 @@ impl TestApp {
         for (k, v) in headers {
             b = b.header(*k, *v);
         }
-        let req = b.body(Empty::<Bytes>::new()).expect("request");
-        let res = self.client.request(req).await.expect("response");
-        let status = res.status().as_u16();
-        let headers = res
-            .headers()
-            .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
-            .collect();
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        Resp {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        self.send(b).await
     }
 
     /// Stops the server and drops the test database.
@@ -391,6 +417,24 @@ impl TestApp {
                 }
             }
         }
+    }
+}
+
+/// A published article with `title`, for tests that only need some content (the column is set
+/// by `TestApp::add`).
+pub fn article(title: &str, status: zq_domain::ArticleStatus) -> zq_store::NewArticle {
+    zq_store::NewArticle {
+        column_id: zq_domain::ColumnId(0),
+        title: title.into(),
+        subtitle: None,
+        source: Some("测试".into()),
+        author: None,
+        summary: Some("摘要".into()),
+        body: "<p>正文</p>".into(),
+        doc_number: None,
+        index_number: None,
+        status,
+        published_at: (status == zq_domain::ArticleStatus::Published).then(chrono::Utc::now),
     }
 }
 

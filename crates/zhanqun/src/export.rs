@@ -51,6 +51,14 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
     std::fs::write(path, bytes).map_err(err)
 }
 
+fn page_err(host: &str, path: &str, status: u16) -> ExportError {
+    ExportError::Page {
+        host: host.into(),
+        path: path.into(),
+        status,
+    }
+}
+
 /// Fetches one page through the router, as a client on `host:port` would.
 async fn fetch(
     router: &axum::Router,
@@ -62,28 +70,16 @@ async fn fetch(
         .uri(path)
         .header(header::HOST, format!("{host}:{port}"))
         .body(Body::empty())
-        .map_err(|_| ExportError::Page {
-            host: host.into(),
-            path: path.into(),
-            status: 400,
-        })?;
+        .map_err(|_| page_err(host, path, 400))?;
     let res = router
         .clone()
         .oneshot(req)
         .await
-        .map_err(|_| ExportError::Page {
-            host: host.into(),
-            path: path.into(),
-            status: 500,
-        })?;
+        .map_err(|_| page_err(host, path, 500))?;
     let status = res.status();
     let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
         .await
-        .map_err(|_| ExportError::Page {
-            host: host.into(),
-            path: path.into(),
-            status: 500,
-        })?;
+        .map_err(|_| page_err(host, path, 500))?;
     Ok((status, bytes.to_vec()))
 }
 

@@ -34,6 +34,9 @@ enum Command {
     /// Manage tenants (the cluster's sites).
     #[command(subcommand)]
     Tenant(TenantCommand),
+    /// Manage cluster administrators (the general office's accounts).
+    #[command(subcommand)]
+    Admin(AdminCommand),
     /// Write every public page of every active site to a directory (one root per host).
     Export {
         /// Directory to write into (created if missing).
@@ -67,6 +70,20 @@ enum TenantCommand {
     Resume { code: String },
     /// Archive a tenant for good: its site answers 410.
     Archive { code: String },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a cluster administrator. The password is read from standard input (first line)
+    /// when it is not a terminal, otherwise asked for twice without echo. There is no default.
+    Create {
+        /// Sign-in name, e.g. `zhang.wei`.
+        #[arg(long)]
+        login: String,
+        /// Name shown in the console and the audit log; defaults to the login.
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 #[derive(Args)]
@@ -126,6 +143,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Migrate { status } => migrate(&cfg, status).await,
         Command::Tenant(cmd) => tenant(&cfg, cmd).await,
         Command::Export { out, port } => export(cfg, &out, port).await,
+        Command::Admin(AdminCommand::Create { login, name }) => {
+            admin_create(&cfg, &login, name).await
+        }
     }
 }
 
@@ -240,6 +260,49 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = term => {},
     }
+}
+
+/// Reads a new password: the first line of standard input when piped, else a prompt (twice).
+fn read_new_password() -> Result<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("New password: ")?;
+        let second = rpassword::prompt_password("Repeat it: ")?;
+        if first != second {
+            bail!("the two passwords differ");
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        let pw = line.trim_end_matches(['\r', '\n']).to_owned();
+        if pw.is_empty() {
+            bail!("no password on standard input");
+        }
+        Ok(pw)
+    }
+}
+
+async fn admin_create(cfg: &Config, login: &str, name: Option<String>) -> Result<()> {
+    let login = zq_domain::security::LoginName::parse(login)?;
+    let store = open(cfg).await?;
+    if store.user_by_login(&login).await?.is_some() {
+        bail!("login {login} is taken");
+    }
+    let password = read_new_password()?;
+    let user = store
+        .create_user(zq_store::NewUser {
+            display_name: name.unwrap_or_else(|| login.to_string()),
+            login,
+            password,
+            cluster_role: Some(zq_domain::access::ClusterRole::ClusterAdmin),
+        })
+        .await?;
+    println!(
+        "Created cluster administrator {} ({}).",
+        user.login, user.display_name
+    );
+    Ok(())
 }
 
 async fn export(cfg: Config, out: &std::path::Path, port: u16) -> Result<()> {

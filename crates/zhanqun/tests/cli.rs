@@ -193,3 +193,53 @@ fn tenants_are_created_listed_suspended_resumed_and_archived() {
     let err = cli.fails(&["tenant", "suspend", "nosuch"], &[]);
     assert!(err.contains("not found"), "{err}");
 }
+
+#[test]
+fn the_first_cluster_admin_is_created_with_a_password_from_stdin_and_no_default() {
+    use std::io::Write;
+    let cli = Cli::new("admin");
+    let create = |login: &str, password: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_zhanqun"))
+            .args([
+                "admin",
+                "create",
+                "--login",
+                login,
+                "--name",
+                "海川市政府办公厅",
+            ])
+            .env("ZQ_DATA_DIR", &cli.dir)
+            .env("ZQ_LOG", "error")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{password}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let weak = create("office", "password");
+    assert!(!weak.status.success());
+    assert!(
+        String::from_utf8_lossy(&weak.stderr).contains("密码"),
+        "the policy explains itself"
+    );
+    let ok = create("office", "Haichuan-Portal-2026");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("Created cluster administrator office"));
+    let again = create("office", "Haichuan-Portal-2026");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("taken"));
+    let empty = create("second", "");
+    assert!(!empty.status.success());
+    let bad_login = create("x", "Haichuan-Portal-2026");
+    assert!(String::from_utf8_lossy(&bad_login.stderr).contains("login"));
+}

@@ -29,3 +29,7 @@ id_type!(
     /// An article (信息) of one tenant.
     ArticleId
 );
+id_type!(
+    /// A person's account, valid across every tenant.
+    UserId
+);

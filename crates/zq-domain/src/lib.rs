@@ -11,13 +11,14 @@ pub mod host;
 pub mod ids;
 pub mod paging;
 pub mod route;
+pub mod security;
 pub mod tenant;
 pub mod workflow;
 
 pub use article::ArticleStatus;
 pub use column::{ColumnKind, ColumnSlug, UpdateRequirement};
 pub use host::Host;
-pub use ids::{ArticleId, ColumnId, TenantId};
+pub use ids::{ArticleId, ColumnId, TenantId, UserId};
 pub use paging::Page;
 pub use route::{SiteRoute, split_alias};
 pub use tenant::{TenantCode, TenantKind, TenantStatus};

@@ -11,7 +11,7 @@ use zq_domain::{ArticleId, ArticleStatus, ColumnId, Page, TenantId, TenantKind, 
 use crate::changes::bump;
 use crate::entity::{article, site_column, tenant};
 use crate::error::parse_stored;
-use crate::{Article, ArticleSummary, ChangeEvent, NewArticle, Store, StoreError, sanitize_html};
+use crate::{Article, ArticleSummary, NewArticle, Store, StoreError, sanitize_html};
 use zq_domain::tenant::feeds_portal;
 
 /// Longest accepted title, in characters.
@@ -85,20 +85,9 @@ impl Store {
         for row in rows {
             ids.push(ArticleId(row.insert(&txn).await?.id));
         }
-        let generations = if any_public {
-            let kind = tenant_kind(&txn, tenant).await?;
-            bump(&txn, &[tenant], feeds_portal(kind, public_news)).await?
-        } else {
-            Vec::new()
-        };
+        let generations = bump_if_public(&txn, tenant, any_public, public_news).await?;
         txn.commit().await?;
-        if !generations.is_empty() {
-            self.notify(ChangeEvent {
-                generations,
-                sites_changed: false,
-            })
-            .await;
-        }
+        self.notify_pages(generations).await;
         Ok(ids)
     }
 
@@ -148,20 +137,10 @@ impl Store {
         }
         active.updated_at = Set(Utc::now());
         active.update(&txn).await?;
-        let generations = if was_public || status.is_public() {
-            let kind = tenant_kind(&txn, tenant).await?;
-            bump(&txn, &[tenant], feeds_portal(kind, column_is_news)).await?
-        } else {
-            Vec::new()
-        };
+        let public_change = was_public || status.is_public();
+        let generations = bump_if_public(&txn, tenant, public_change, column_is_news).await?;
         txn.commit().await?;
-        if !generations.is_empty() {
-            self.notify(ChangeEvent {
-                generations,
-                sites_changed: false,
-            })
-            .await;
-        }
+        self.notify_pages(generations).await;
         Ok(())
     }
 
@@ -268,6 +247,21 @@ impl Store {
             .count(&self.db)
             .await?)
     }
+}
+
+/// When a write touched public content, bumps the tenant (and the portal when the tenant's news
+/// feeds it) inside the write's transaction.
+async fn bump_if_public<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    tenant: TenantId,
+    public: bool,
+    news: bool,
+) -> Result<Vec<(TenantId, u64)>, StoreError> {
+    if !public {
+        return Ok(Vec::new());
+    }
+    let kind = tenant_kind(conn, tenant).await?;
+    bump(conn, &[tenant], feeds_portal(kind, news)).await
 }
 
 async fn tenant_kind<C: sea_orm::ConnectionTrait>(

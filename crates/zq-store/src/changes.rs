@@ -46,6 +46,17 @@ impl Store {
         }
     }
 
+    /// Tells the hook that these tenants' pages changed (nothing if the list is empty).
+    pub(crate) async fn notify_pages(&self, generations: Vec<(TenantId, u64)>) {
+        if !generations.is_empty() {
+            self.notify(ChangeEvent {
+                generations,
+                sites_changed: false,
+            })
+            .await;
+        }
+    }
+
     /// Every tenant's current generation, for nodes resynchronising after missed messages.
     pub async fn generations(&self) -> Result<Vec<(TenantId, u64)>, StoreError> {
         Ok(tenant::Entity::find()
@@ -68,35 +79,31 @@ pub(crate) async fn bump<C: ConnectionTrait>(
     if with_portal {
         filter = filter.or(tenant::Column::Kind.eq(TenantKind::Portal.as_str()));
     }
-    tenant::Entity::update_many()
-        .col_expr(
-            tenant::Column::Generation,
-            Expr::col(tenant::Column::Generation).add(1),
-        )
-        .filter(filter.clone())
-        .exec(conn)
-        .await?;
-    Ok(tenant::Entity::find()
-        .filter(filter)
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|t| (TenantId(t.id), u64::try_from(t.generation).unwrap_or(0)))
-        .collect())
+    bump_where(conn, Some(filter)).await
 }
 
 /// Bumps every tenant: for changes every page shows (the portal's name and hosts in the header).
 pub(crate) async fn bump_all<C: ConnectionTrait>(
     conn: &C,
 ) -> Result<Vec<(TenantId, u64)>, StoreError> {
-    tenant::Entity::update_many()
-        .col_expr(
-            tenant::Column::Generation,
-            Expr::col(tenant::Column::Generation).add(1),
-        )
-        .exec(conn)
-        .await?;
-    Ok(tenant::Entity::find()
+    bump_where(conn, None).await
+}
+
+async fn bump_where<C: ConnectionTrait>(
+    conn: &C,
+    filter: Option<sea_orm::sea_query::SimpleExpr>,
+) -> Result<Vec<(TenantId, u64)>, StoreError> {
+    let mut update = tenant::Entity::update_many().col_expr(
+        tenant::Column::Generation,
+        Expr::col(tenant::Column::Generation).add(1),
+    );
+    let mut select = tenant::Entity::find();
+    if let Some(f) = filter {
+        update = update.filter(f.clone());
+        select = select.filter(f);
+    }
+    update.exec(conn).await?;
+    Ok(select
         .all(conn)
         .await?
         .into_iter()

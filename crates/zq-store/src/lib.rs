@@ -14,6 +14,7 @@ mod entity;
 mod error;
 pub mod model;
 mod tenants;
+mod users;
 
 use std::time::Duration;
 
@@ -23,6 +24,7 @@ use sea_orm_migration::MigratorTrait;
 pub use changes::{BoxFuture, ChangeHook};
 pub use error::StoreError;
 pub use model::*;
+pub use users::{NewUser, User};
 
 /// Database connection settings.
 #[derive(Debug, Clone)]

@@ -2,6 +2,8 @@
 //! records of `crate::model`.
 
 pub mod article;
+pub mod role_binding;
 pub mod site_column;
 pub mod tenant;
 pub mod tenant_host;
+pub mod user;

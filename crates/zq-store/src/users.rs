@@ -1,0 +1,240 @@
+//! Accounts and role bindings. Passwords are hashed with argon2id (random salt per hash) on a
+//! blocking thread; no password, hash or default account ever leaves this module.
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use zq_domain::access::{ClusterRole, Grants, TenantRole};
+use zq_domain::security::{LoginName, check_password};
+use zq_domain::{TenantId, UserId};
+
+use crate::entity::{role_binding, tenant, user};
+use crate::error::parse_stored;
+use crate::{Store, StoreError};
+
+/// An account as the rest of the platform sees it (never with its hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub login: LoginName,
+    pub display_name: String,
+    pub cluster_role: Option<ClusterRole>,
+    pub disabled: bool,
+}
+
+/// What a new account needs.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub login: LoginName,
+    pub display_name: String,
+    pub password: String,
+    pub cluster_role: Option<ClusterRole>,
+}
+
+/// A hash of a random password, verified against when the login does not exist, so a
+/// missing account takes as long to refuse as a wrong password.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Jx6Q1m5VYTfNEwW3WbV2Vq1xXnRvGqCCoQ0WmS3yL6c";
+
+async fn hash(password: String) -> Result<String, StoreError> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| StoreError::Corrupt(format!("hashing a password failed: {e}")))
+    })
+    .await
+    .map_err(|e| StoreError::Corrupt(e.to_string()))?
+}
+
+async fn verify(password: String, stored: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&stored).is_ok_and(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+    })
+    .await
+    .unwrap_or(false)
+}
+
+fn to_user(row: user::Model) -> Result<User, StoreError> {
+    Ok(User {
+        id: UserId(row.id),
+        login: LoginName::parse(&row.login).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        display_name: row.display_name,
+        cluster_role: row.cluster_role.as_deref().map(parse_stored).transpose()?,
+        disabled: row.disabled,
+    })
+}
+
+impl Store {
+    /// Creates an account after checking the password policy; the login must be free.
+    pub async fn create_user(&self, new: NewUser) -> Result<User, StoreError> {
+        check_password(new.login.as_str(), &new.password)
+            .map_err(|p| StoreError::NotAllowed(p.to_string()))?;
+        if new.display_name.trim().is_empty() {
+            return Err(StoreError::NotAllowed(
+                "an account needs a display name".into(),
+            ));
+        }
+        let password_hash = hash(new.password).await?;
+        let now = Utc::now();
+        let row = user::ActiveModel {
+            login: Set(new.login.as_str().to_owned()),
+            display_name: Set(new.display_name.trim().to_owned()),
+            password_hash: Set(password_hash),
+            cluster_role: Set(new.cluster_role.map(|r| r.as_str().to_owned())),
+            disabled: Set(false),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => {
+                StoreError::Conflict(format!("login {} is taken", new.login))
+            }
+            other => other,
+        })?;
+        to_user(row)
+    }
+
+    /// The account with this login and password, if both match and it is not disabled.
+    pub async fn verify_login(
+        &self,
+        login: &LoginName,
+        password: &str,
+    ) -> Result<Option<User>, StoreError> {
+        let row = user::Entity::find()
+            .filter(user::Column::Login.eq(login.as_str()))
+            .one(&self.db)
+            .await?;
+        let stored = row
+            .as_ref()
+            .map_or_else(|| DUMMY_HASH.to_owned(), |r| r.password_hash.clone());
+        let ok = verify(password.to_owned(), stored).await;
+        match row {
+            Some(r) if ok && !r.disabled => to_user(r).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// One account by login.
+    pub async fn user_by_login(&self, login: &LoginName) -> Result<Option<User>, StoreError> {
+        user::Entity::find()
+            .filter(user::Column::Login.eq(login.as_str()))
+            .one(&self.db)
+            .await?
+            .map(to_user)
+            .transpose()
+    }
+
+    /// Every account, by login.
+    pub async fn list_users(&self) -> Result<Vec<User>, StoreError> {
+        user::Entity::find()
+            .order_by_asc(user::Column::Login)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(to_user)
+            .collect()
+    }
+
+    /// Gives an account a role on a tenant (idempotent).
+    pub async fn bind_role(
+        &self,
+        user: UserId,
+        tenant: TenantId,
+        role: TenantRole,
+    ) -> Result<(), StoreError> {
+        if tenant::Entity::find_by_id(tenant.0)
+            .one(&self.db)
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::NotFound(format!("tenant {tenant}")));
+        }
+        if user::Entity::find_by_id(user.0)
+            .one(&self.db)
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::NotFound(format!("user {user}")));
+        }
+        let existing = role_binding::Entity::find()
+            .filter(role_binding::Column::UserId.eq(user.0))
+            .filter(role_binding::Column::TenantId.eq(tenant.0))
+            .filter(role_binding::Column::Role.eq(role.as_str()))
+            .one(&self.db)
+            .await?;
+        if existing.is_none() {
+            role_binding::ActiveModel {
+                user_id: Set(user.0),
+                tenant_id: Set(tenant.0),
+                role: Set(role.as_str().to_owned()),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(&self.db)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Removes a role of an account on a tenant.
+    pub async fn unbind_role(
+        &self,
+        user: UserId,
+        tenant: TenantId,
+        role: TenantRole,
+    ) -> Result<(), StoreError> {
+        role_binding::Entity::delete_many()
+            .filter(role_binding::Column::UserId.eq(user.0))
+            .filter(role_binding::Column::TenantId.eq(tenant.0))
+            .filter(role_binding::Column::Role.eq(role.as_str()))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Everything an account holds, for `zq_domain::access::allowed`. A disabled account holds nothing.
+    pub async fn grants(&self, user: UserId) -> Result<Grants, StoreError> {
+        let Some(row) = user::Entity::find_by_id(user.0).one(&self.db).await? else {
+            return Ok(Grants::default());
+        };
+        if row.disabled {
+            return Ok(Grants::default());
+        }
+        let bindings = role_binding::Entity::find()
+            .filter(role_binding::Column::UserId.eq(user.0))
+            .order_by_asc(role_binding::Column::TenantId)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|b| Ok((TenantId(b.tenant_id), parse_stored::<TenantRole>(&b.role)?)))
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Grants {
+            cluster: row.cluster_role.as_deref().map(parse_stored).transpose()?,
+            bindings,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dummy_hash_is_a_real_argon2id_hash_so_missing_logins_cost_the_same() {
+        let parsed = PasswordHash::new(DUMMY_HASH).expect("dummy hash parses");
+        assert!(
+            Argon2::default()
+                .verify_password(b"anything", &parsed)
+                .is_err()
+        );
+    }
+}
