@@ -200,3 +200,74 @@ mod accounts {
         }
     }
 }
+
+mod audit {
+    use chrono::{Duration, Utc};
+    use sea_orm::{ConnectionTrait, Database};
+    use zq_domain::{TenantId, UserId};
+    use zq_store::{AuditEntry, StoreError, content_hash};
+    use zq_tests::{TestApp, on_both_backends};
+
+    fn entry(i: usize) -> AuditEntry {
+        AuditEntry {
+            actor: i.is_multiple_of(2).then(|| (UserId(7), "zhang.wei".to_owned())),
+            tenant: Some(TenantId(1 + (i % 3) as i64)),
+            object: format!("article:{i}"),
+            action: "approve".into(),
+            client: Some("127.0.0.1".into()),
+            before_hash: Some(content_hash(format!("before {i}").as_bytes())),
+            after_hash: Some(content_hash(format!("after {i}").as_bytes())),
+        }
+    }
+
+    /// Changes the database behind the platform's back.
+    async fn tamper(app: &TestApp, sql: &str) {
+        let db = Database::connect(app.direct_database_url.as_str())
+            .await
+            .unwrap();
+        db.execute_unprepared(sql).await.unwrap();
+        db.close().await.ok();
+    }
+
+    on_both_backends! {
+        async fn the_audit_chain_verifies_and_concurrent_appends_never_fork_it(app: empty) {
+            let s = &app.store;
+            let appends = (0..20).map(|i| s.append_audit(entry(i)));
+            let ids = futures_util::future::join_all(appends).await;
+            assert!(ids.iter().all(Result::is_ok));
+            let check = s.verify_audit_chain().await.unwrap();
+            assert_eq!((check.rows, check.broken_at), (20, None));
+            let own = s.audit_log(Some(TenantId(2)), 100).await.unwrap();
+            assert!(!own.is_empty() && own.iter().all(|r| r.entry.tenant == Some(TenantId(2))), "scoped by tenant");
+            assert_eq!(s.audit_log(None, 5).await.unwrap().len(), 5);
+        }
+
+        async fn a_changed_audit_row_breaks_the_chain_where_it_was_changed(app: empty) {
+            let s = &app.store;
+            for i in 0..5 {
+                s.append_audit(entry(i)).await.unwrap();
+            }
+            tamper(app, "UPDATE audit_log SET action = 'delete' WHERE id = 3").await;
+            assert_eq!(s.verify_audit_chain().await.unwrap().broken_at, Some(3));
+        }
+
+        async fn a_removed_audit_row_breaks_the_chain_after_it(app: empty) {
+            let s = &app.store;
+            for i in 0..5 {
+                s.append_audit(entry(i)).await.unwrap();
+            }
+            tamper(app, "DELETE FROM audit_log WHERE id = 2").await;
+            assert_eq!(s.verify_audit_chain().await.unwrap().broken_at, Some(3));
+        }
+
+        async fn audit_rows_younger_than_180_days_cannot_be_purged(app: empty) {
+            let s = &app.store;
+            s.append_audit(entry(0)).await.unwrap();
+            let now = Utc::now();
+            assert!(matches!(s.purge_audit_before(now, now).await, Err(StoreError::NotAllowed(_))));
+            assert!(matches!(s.purge_audit_before(now - Duration::days(179), now).await, Err(StoreError::NotAllowed(_))));
+            assert_eq!(s.purge_audit_before(now - Duration::days(181), now).await.unwrap(), 0);
+            assert_eq!(s.verify_audit_chain().await.unwrap().rows, 1);
+        }
+    }
+}

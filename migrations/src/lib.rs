@@ -9,6 +9,7 @@ mod m0001_tenants_columns_articles;
 mod m0002_tenant_generation;
 mod m0003_article_read_indexes;
 mod m0004_users_and_roles;
+mod m0005_audit_log;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_tenant_generation::Migration),
             Box::new(m0003_article_read_indexes::Migration),
             Box::new(m0004_users_and_roles::Migration),
+            Box::new(m0005_audit_log::Migration),
         ]
     }
 }

@@ -34,6 +34,9 @@ enum Command {
     /// Manage tenants (the cluster's sites).
     #[command(subcommand)]
     Tenant(TenantCommand),
+    /// Check the audit log's hash chain.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Manage cluster administrators (the general office's accounts).
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -70,6 +73,12 @@ enum TenantCommand {
     Resume { code: String },
     /// Archive a tenant for good: its site answers 410.
     Archive { code: String },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the chain; exits non-zero and names the first bad row if it does not verify.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -146,6 +155,21 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Admin(AdminCommand::Create { login, name }) => {
             admin_create(&cfg, &login, name).await
         }
+        Command::Audit(AuditCommand::Verify) => audit_verify(&cfg).await,
+    }
+}
+
+async fn audit_verify(cfg: &Config) -> Result<()> {
+    let check = open(cfg).await?.verify_audit_chain().await?;
+    match check.broken_at {
+        None => {
+            println!("The audit chain verifies ({} rows).", check.rows);
+            Ok(())
+        }
+        Some(id) => bail!(
+            "the audit chain is broken at row {id} ({} rows checked)",
+            check.rows
+        ),
     }
 }
 
@@ -361,13 +385,56 @@ async fn migrate(cfg: &Config, status: bool) -> Result<()> {
     Ok(())
 }
 
+fn status_verb(status: TenantStatus) -> &'static str {
+    match status {
+        TenantStatus::Active => "resume",
+        TenantStatus::Suspended => "suspend",
+        TenantStatus::Archived => "archive",
+    }
+}
+
+/// Records a tenant change made from the command line (the actor is the operating system user).
+async fn audit_cli(
+    store: &Store,
+    t: &zq_store::Tenant,
+    action: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> Result<()> {
+    let who = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    store
+        .append_audit(zq_store::AuditEntry {
+            actor: None,
+            tenant: Some(t.id),
+            object: format!("tenant:{}", t.code),
+            action: action.to_owned(),
+            client: Some(format!("cli:{who}")),
+            before_hash: before.map(|b| zq_store::content_hash(b.as_bytes())),
+            after_hash: after.map(|a| zq_store::content_hash(a.as_bytes())),
+        })
+        .await?;
+    Ok(())
+}
+
 async fn tenant(cfg: &Config, cmd: TenantCommand) -> Result<()> {
     let store = open(cfg).await?;
     let set_status = |code: String, status: TenantStatus| {
         let store = store.clone();
         async move {
             let code = TenantCode::parse(&code)?;
+            let before = store
+                .tenant_by_code(&code)
+                .await?
+                .map(|t| t.status.as_str());
             let t = store.set_tenant_status(&code, status).await?;
+            audit_cli(
+                &store,
+                &t,
+                &format!("tenant.{}", status_verb(status)),
+                before,
+                Some(t.status.as_str()),
+            )
+            .await?;
             println!("Tenant {} ({}) is now {}.", t.code, t.name, t.status);
             println!("Running servers pick this up within their tenant refresh interval.");
             Ok::<_, anyhow::Error>(())
@@ -434,6 +501,7 @@ async fn tenant(cfg: &Config, cmd: TenantCommand) -> Result<()> {
                     hosts,
                 })
                 .await?;
+            audit_cli(&store, &t, "tenant.create", None, Some(t.status.as_str())).await?;
             let hosts: Vec<&str> = t.hosts.iter().map(Host::as_str).collect();
             println!(
                 "Created tenant {} ({}, {}) on {}.",

@@ -192,6 +192,9 @@ fn tenants_are_created_listed_suspended_resumed_and_archived() {
     assert!(err.contains("cannot become"), "{err}");
     let err = cli.fails(&["tenant", "suspend", "nosuch"], &[]);
     assert!(err.contains("not found"), "{err}");
+    // Every change above is on record, and the record verifies.
+    let out = cli.ok(&["audit", "verify"]);
+    assert!(out.contains("verifies (6 rows)"), "{out}");
 }
 
 #[test]

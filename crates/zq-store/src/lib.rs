@@ -8,6 +8,7 @@
 //! - multi-row writes run in one transaction.
 
 mod articles;
+mod audit;
 mod changes;
 mod columns;
 mod entity;
@@ -21,6 +22,7 @@ use std::time::Duration;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 use sea_orm_migration::MigratorTrait;
 
+pub use audit::{AUDIT_RETENTION_DAYS, AuditEntry, AuditRecord, ChainCheck, content_hash};
 pub use changes::{BoxFuture, ChangeHook};
 pub use error::StoreError;
 pub use model::*;
@@ -52,6 +54,8 @@ impl StoreOptions {
 pub struct Store {
     db: DatabaseConnection,
     hook: changes::HookSlot,
+    /// Serialises audit appends in this process (see `append_audit`).
+    audit_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Store {
@@ -79,6 +83,7 @@ impl Store {
         Ok(Store {
             db,
             hook: changes::HookSlot::default(),
+            audit_lock: Default::default(),
         })
     }
 

@@ -2,6 +2,7 @@
 //! records of `crate::model`.
 
 pub mod article;
+pub mod audit;
 pub mod role_binding;
 pub mod site_column;
 pub mod tenant;
