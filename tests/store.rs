@@ -210,7 +210,9 @@ mod audit {
 
     fn entry(i: usize) -> AuditEntry {
         AuditEntry {
-            actor: i.is_multiple_of(2).then(|| (UserId(7), "zhang.wei".to_owned())),
+            actor: i
+                .is_multiple_of(2)
+                .then(|| (UserId(7), "zhang.wei".to_owned())),
             tenant: Some(TenantId(1 + (i % 3) as i64)),
             object: format!("article:{i}"),
             action: "approve".into(),

@@ -10,6 +10,7 @@ mod m0002_tenant_generation;
 mod m0003_article_read_indexes;
 mod m0004_users_and_roles;
 mod m0005_audit_log;
+mod m0006_sessions;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_article_read_indexes::Migration),
             Box::new(m0004_users_and_roles::Migration),
             Box::new(m0005_audit_log::Migration),
+            Box::new(m0006_sessions::Migration),
         ]
     }
 }

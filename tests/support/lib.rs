@@ -66,6 +66,8 @@ pub fn host(code: &str) -> String {
 pub struct Resp {
     pub status: u16,
     pub headers: HashMap<String, String>,
+    /// Every `Set-Cookie` value (the header map keeps only one).
+    pub set_cookies: Vec<String>,
     pub body: String,
 }
 
@@ -310,10 +312,68 @@ impl TestApp {
             .iter()
             .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
             .collect();
+        let set_cookies = res
+            .headers()
+            .get_all(hyper::header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap_or("").to_owned())
+            .collect();
         let bytes = res.into_body().collect().await.expect("body").to_bytes();
         Resp {
             status,
             headers,
+            set_cookies,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// POSTs a form (`application/x-www-form-urlencoded`) with extra headers (e.g. `cookie`).
+    pub async fn post_form(
+        &self,
+        host: &str,
+        path: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let body: String = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut b = hyper::Request::builder()
+            .method("POST")
+            .uri(format!("http://{}{}", self.addr, path))
+            .header(hyper::header::HOST, host)
+            .header(
+                hyper::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            );
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let req = b
+            .body(http_body_util::Full::new(Bytes::from(body)))
+            .expect("request");
+        let client =
+            Client::builder(TokioExecutor::new()).build_http::<http_body_util::Full<Bytes>>();
+        let res = client.request(req).await.expect("response");
+        let status = res.status().as_u16();
+        let headers = res
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
+        let set_cookies = res
+            .headers()
+            .get_all(hyper::header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap_or("").to_owned())
+            .collect();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        Resp {
+            status,
+            headers,
+            set_cookies,
             body: String::from_utf8_lossy(&bytes).into_owned(),
         }
     }
@@ -436,6 +496,18 @@ pub fn article(title: &str, status: zq_domain::ArticleStatus) -> zq_store::NewAr
         status,
         published_at: (status == zq_domain::ArticleStatus::Published).then(chrono::Utc::now),
     }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// `host:port` of a PostgreSQL URL.

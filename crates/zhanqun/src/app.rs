@@ -35,6 +35,7 @@ pub fn http_config(cfg: &Config) -> HttpConfig {
         request_timeout: cfg.request_timeout,
         tenant_refresh: cfg.tenant_refresh,
         public_scheme: cfg.public_scheme.clone(),
+        console_host: Some(cfg.console_host.clone()),
         limits: ConnLimits {
             header_read_timeout: cfg.header_read_timeout,
             ..ConnLimits::default()

@@ -17,6 +17,7 @@ struct Raw {
     redis_url: String,
     redis_prefix: String,
     host_suffix: String,
+    console_host: String,
     public_scheme: String,
     page_size: u32,
     request_timeout_secs: u64,
@@ -47,6 +48,8 @@ pub struct Config {
     pub redis_prefix: String,
     /// The cluster's host suffix: a tenant without configured hosts gets `{code}.{suffix}`.
     pub host_suffix: zq_domain::Host,
+    /// The console's host: `console.{host_suffix}` unless set.
+    pub console_host: zq_domain::Host,
     pub public_scheme: String,
     pub page_size: u32,
     pub request_timeout: Duration,
@@ -81,6 +84,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("redis_url", ""),
     ("redis_prefix", "zq"),
     ("host_suffix", "haichuan.localhost"),
+    ("console_host", ""),
     ("public_scheme", "http"),
     ("page_size", "20"),
     ("request_timeout_secs", "30"),
@@ -197,6 +201,11 @@ impl Config {
         }
         let host_suffix = zq_domain::Host::parse(&raw.host_suffix)
             .map_err(|e| bad("host_suffix", e.to_string()))?;
+        let console_host = match raw.console_host.trim() {
+            "" => zq_domain::Host::parse(&format!("console.{host_suffix}")),
+            h => zq_domain::Host::parse(h),
+        }
+        .map_err(|e| bad("console_host", e.to_string()))?;
         if !matches!(raw.public_scheme.as_str(), "http" | "https") {
             return Err(bad(
                 "public_scheme",
@@ -260,6 +269,7 @@ impl Config {
             redis_url,
             redis_prefix: raw.redis_prefix,
             host_suffix,
+            console_host,
             public_scheme: raw.public_scheme,
             page_size: raw.page_size,
             request_timeout: secs("request_timeout_secs", raw.request_timeout_secs, 3600)?,

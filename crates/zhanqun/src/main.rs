@@ -196,16 +196,21 @@ async fn serve(mut cfg: Config, args: ServeArgs) -> Result<()> {
     }
     let store = open(&cfg).await?;
     tracing::info!(database = %cfg.database_url_redacted(), backend = store.backend_name(), "database ready");
+    let mut demo_accounts = Vec::new();
     if args.demo {
         let started = std::time::Instant::now();
         match demo::seed_if_empty(&store, &cfg.host_suffix, demo::DemoOptions::default()).await? {
-            Some(r) => tracing::info!(
-                tenants = r.tenants,
-                columns = r.columns,
-                articles = r.articles,
-                seconds = started.elapsed().as_secs_f32(),
-                "seeded the demo cluster"
-            ),
+            Some(r) => {
+                tracing::info!(
+                    tenants = r.tenants,
+                    columns = r.columns,
+                    articles = r.articles,
+                    seconds = started.elapsed().as_secs_f32(),
+                    "seeded the demo cluster"
+                );
+                let accounts = demo::seed_accounts(&store).await?;
+                demo_accounts = accounts;
+            }
             None => tracing::info!("the database already has tenants; not seeding the demo"),
         }
     }
@@ -214,6 +219,21 @@ async fn serve(mut cfg: Config, args: ServeArgs) -> Result<()> {
         .with_context(|| format!("cannot listen on {}", cfg.listen))?;
     let mut running = zhanqun::start(&cfg, store.clone(), listener).await?;
     print_urls(&store, running.addr).await?;
+    if !demo_accounts.is_empty() {
+        println!(
+            "Demo accounts (passwords are shown only now; sign in at http://{}:{}/ or http://{}/console/):",
+            cfg.console_host,
+            running.addr.port(),
+            running.addr
+        );
+        for a in &demo_accounts {
+            println!(
+                "  {:<12} {:<20} {:<8} password: {}",
+                a.login, a.role, a.site, a.password
+            );
+        }
+        println!();
+    }
     if let Some(m) = running.metrics_addr {
         println!("Metrics (Prometheus): http://{m}/metrics");
     }

@@ -5,6 +5,7 @@
 //! → route (`zq_domain::route`) → page builder (`site::pages`) → `zq_render`. Handlers stay
 //! thin: rules live in `zq-domain`, data in `zq-store`, markup in `zq-render`.
 
+mod console;
 mod error;
 pub mod metrics;
 pub mod registry;
@@ -30,6 +31,10 @@ pub use error::SiteError;
 pub use registry::Registry;
 pub use server::{ConnLimits, serve};
 
+/// The client's address, attached to every request by the accept loop.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub std::net::SocketAddr);
+
 /// Settings of the HTTP layer.
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
@@ -41,6 +46,8 @@ pub struct HttpConfig {
     pub tenant_refresh: Duration,
     /// Scheme used in absolute URLs (sitemaps, feeds): "http" or "https".
     pub public_scheme: String,
+    /// The console's own host: every path there leads to the console.
+    pub console_host: Option<zq_domain::Host>,
     pub limits: ConnLimits,
 }
 
@@ -51,6 +58,7 @@ impl Default for HttpConfig {
             request_timeout: Duration::from_secs(30),
             tenant_refresh: Duration::from_secs(5),
             public_scheme: "http".into(),
+            console_host: None,
             limits: ConnLimits::default(),
         }
     }
@@ -218,6 +226,9 @@ pub fn router(state: AppState) -> Router {
             timeout,
         ))
         // Public pages never read request bodies; routes that do will set their own limits.
+        .merge(console::router())
+        // Console forms are small; nothing else reads a body.
+        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
         .fallback(site::handle)
         .with_state(state)
 }

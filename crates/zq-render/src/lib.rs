@@ -31,6 +31,18 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("error.html", include_str!("../templates/error.html")),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
     ("atom.xml", include_str!("../templates/atom.xml")),
+    (
+        "console_base.html",
+        include_str!("../templates/console_base.html"),
+    ),
+    (
+        "console_login.html",
+        include_str!("../templates/console_login.html"),
+    ),
+    (
+        "console_home.html",
+        include_str!("../templates/console_home.html"),
+    ),
 ];
 
 /// Escapes like minijinja's default but leaves `/` alone, so URLs stay readable; `/` is
@@ -133,6 +145,14 @@ impl Renderer {
 
     pub fn atom(&self, v: &FeedView) -> Result<String, RenderError> {
         self.render("atom.xml", v)
+    }
+
+    pub fn console_login(&self, v: &ConsoleLoginView) -> Result<String, RenderError> {
+        self.render("console_login.html", v)
+    }
+
+    pub fn console_home(&self, v: &ConsoleHomeView) -> Result<String, RenderError> {
+        self.render("console_home.html", v)
     }
 }
 

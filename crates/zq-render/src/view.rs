@@ -196,3 +196,40 @@ pub struct FeedView {
     pub updated: String,
     pub entries: Vec<FeedEntry>,
 }
+
+/// The console's sign-in page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConsoleLoginView {
+    pub portal_name: String,
+    /// Where the form posts.
+    pub action: String,
+    pub csrf: String,
+    /// The login typed before, shown again after a failure.
+    pub login: String,
+    pub error: Option<String>,
+}
+
+/// A site a person may act on, with their roles there.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConsoleSite {
+    pub code: String,
+    pub name: String,
+    pub kind_label: String,
+    pub status_label: String,
+    pub roles: Vec<String>,
+    pub public_url: String,
+}
+
+/// The console's start page: who is signed in and the sites they may act on.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConsoleHomeView {
+    pub portal_name: String,
+    pub display_name: String,
+    pub login: String,
+    /// 集群管理员 or 运维监控, if the account has a cluster role.
+    pub cluster_role: Option<String>,
+    pub sites: Vec<ConsoleSite>,
+    pub csrf: String,
+    /// Prefix of console links, e.g. `/console`.
+    pub base: String,
+}

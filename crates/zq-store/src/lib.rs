@@ -14,6 +14,7 @@ mod columns;
 mod entity;
 mod error;
 pub mod model;
+mod sessions;
 mod tenants;
 mod users;
 
@@ -26,6 +27,7 @@ pub use audit::{AUDIT_RETENTION_DAYS, AuditEntry, AuditRecord, ChainCheck, conte
 pub use changes::{BoxFuture, ChangeHook};
 pub use error::StoreError;
 pub use model::*;
+pub use sessions::{Session, random_token};
 pub use users::{NewUser, User};
 
 /// Database connection settings.

@@ -133,6 +133,15 @@ impl Store {
             .transpose()
     }
 
+    /// One account by id.
+    pub async fn user_by_id(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        user::Entity::find_by_id(id.0)
+            .one(&self.db)
+            .await?
+            .map(to_user)
+            .transpose()
+    }
+
     /// Every account, by login.
     pub async fn list_users(&self) -> Result<Vec<User>, StoreError> {
         user::Entity::find()

@@ -424,3 +424,98 @@ mod tests {
         }
     }
 }
+
+/// A demo account and its one-time password.
+#[derive(Debug, Clone)]
+pub struct DemoAccount {
+    pub login: String,
+    pub role: &'static str,
+    pub site: &'static str,
+    pub password: String,
+}
+
+/// Login, display name, cluster role, role on the district, role label, where.
+type AccountSpec = (
+    &'static str,
+    &'static str,
+    Option<zq_domain::access::ClusterRole>,
+    Option<zq_domain::access::TenantRole>,
+    &'static str,
+    &'static str,
+);
+
+/// Creates one account per role (the office, an operator, and a district's site admin, editor
+/// and reviewer) with random passwords, returned once so `serve --demo` can print them.
+pub async fn seed_accounts(store: &Store) -> Result<Vec<DemoAccount>, DemoError> {
+    use zq_domain::access::{ClusterRole, TenantRole};
+    let bad = |e: zq_domain::ParseError| DemoError::Definition(e.to_string());
+    let district = store
+        .tenant_by_code(&TenantCode::parse("jb").map_err(bad)?)
+        .await?
+        .ok_or_else(|| DemoError::Definition("the demo district jb is missing".into()))?;
+    let specs: [AccountSpec; 5] = [
+        (
+            "office",
+            "海川市政府办公厅",
+            Some(ClusterRole::ClusterAdmin),
+            None,
+            "集群管理员",
+            "全部网站",
+        ),
+        (
+            "ops",
+            "运维值班",
+            Some(ClusterRole::Operator),
+            None,
+            "运维监控（只读）",
+            "全部网站",
+        ),
+        (
+            "jb.admin",
+            "江北区网站管理员",
+            None,
+            Some(TenantRole::SiteAdmin),
+            "网站管理员",
+            "江北区",
+        ),
+        (
+            "jb.editor",
+            "江北区编辑",
+            None,
+            Some(TenantRole::Editor),
+            "编辑",
+            "江北区",
+        ),
+        (
+            "jb.reviewer",
+            "江北区审核员",
+            None,
+            Some(TenantRole::Reviewer),
+            "审核",
+            "江北区",
+        ),
+    ];
+    let mut out = Vec::new();
+    for (login, name, cluster, role, label, site) in specs {
+        // Random hex plus a fixed tail that satisfies the password policy's character classes.
+        let password = format!("{}-Zq9", &zq_store::random_token()?[..14]);
+        let user = store
+            .create_user(zq_store::NewUser {
+                login: zq_domain::security::LoginName::parse(login).map_err(bad)?,
+                display_name: name.into(),
+                password: password.clone(),
+                cluster_role: cluster,
+            })
+            .await?;
+        if let Some(r) = role {
+            store.bind_role(user.id, district.id, r).await?;
+        }
+        out.push(DemoAccount {
+            login: login.into(),
+            role: label,
+            site,
+            password,
+        });
+    }
+    Ok(out)
+}

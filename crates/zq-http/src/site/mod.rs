@@ -67,6 +67,11 @@ async fn answer(
     let accept = header_str(req.headers(), header::ACCEPT_ENCODING);
     drop(req);
 
+    if let (Some(console), Some(raw)) = (&state.config().console_host, raw_host.as_deref())
+        && Host::parse(raw).is_ok_and(|h| h == *console)
+    {
+        return (None, redirect(&format!("{}/", crate::console::BASE)));
+    }
     let resolved = resolve(
         snap,
         &state.config().public_scheme,

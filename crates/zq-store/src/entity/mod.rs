@@ -3,7 +3,9 @@
 
 pub mod article;
 pub mod audit;
+pub mod login_failure;
 pub mod role_binding;
+pub mod session;
 pub mod site_column;
 pub mod tenant;
 pub mod tenant_host;

@@ -1,0 +1,407 @@
+//! The management console: sign-in, sign-out and the start page listing the sites a person
+//! may act on. Server-rendered, in Chinese; every form carries a CSRF token; sessions live in
+//! the database and the browser holds only a random token in an HttpOnly, SameSite=Lax cookie.
+//! Permissions come from `zq_domain::access`; this module only moves data.
+
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+use chrono::Utc;
+use serde::Deserialize;
+use zq_domain::access::{ClusterRole, TenantRole};
+use zq_domain::security::LoginName;
+use zq_render::view::{ConsoleHomeView, ConsoleLoginView, ConsoleSite};
+use zq_store::{AuditEntry, Session, StoreError};
+
+use crate::{AppState, ClientAddr};
+
+const SESSION_COOKIE: &str = "zq_session";
+const CSRF_COOKIE: &str = "zq_csrf";
+/// Where the console lives under any host.
+pub const BASE: &str = "/console";
+
+/// The console's routes, under `/console/` on every host.
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/console", get(|| async { see_other(&format!("{BASE}/")) }))
+        .route("/console/", get(home))
+        .route("/console/login", get(login_page).post(login_submit))
+        .route("/console/logout", post(logout))
+        .route("/console/logout-all", post(logout_all))
+        .layer(axum::middleware::map_response(no_store))
+}
+
+/// Console pages are personal: never cached, with the platform's security headers.
+async fn no_store(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    crate::set_security_headers(h);
+    res
+}
+
+/// A console failure, answered as a page or a status.
+#[derive(Debug, thiserror::Error)]
+enum ConsoleError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("rendering failed: {0}")]
+    Render(#[from] zq_render::RenderError),
+}
+
+impl IntoResponse for ConsoleError {
+    fn into_response(self) -> Response {
+        match self {
+            ConsoleError::Store(e) if e.is_unavailable() => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, "5")],
+                "服务暂不可用，请稍后再试。",
+            )
+                .into_response(),
+            e => {
+                tracing::error!(error = %e, "console request failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "系统错误").into_response()
+            }
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, ConsoleError>;
+
+/// The value of one cookie of the request.
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+fn is_token(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
+    let secure = if state.config().public_scheme == "https" {
+        "; Secure"
+    } else {
+        ""
+    };
+    let age = max_age
+        .map(|a| format!("; Max-Age={a}"))
+        .unwrap_or_default();
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{age}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+fn see_other(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
+}
+
+fn portal_name(state: &AppState) -> String {
+    state
+        .registry()
+        .snapshot()
+        .portal()
+        .map(|p| p.tenant.name.clone())
+        .unwrap_or_else(|| "站群".into())
+}
+
+/// The signed-in session of the request, if any.
+async fn session(state: &AppState, headers: &HeaderMap) -> Result<Option<(String, Session)>> {
+    let Some(token) = cookie(headers, SESSION_COOKIE).filter(|t| is_token(t)) else {
+        return Ok(None);
+    };
+    Ok(state
+        .store()
+        .session(&token, Utc::now().timestamp())
+        .await?
+        .map(|s| (token, s)))
+}
+
+fn login_response(
+    state: &AppState,
+    status: StatusCode,
+    csrf: String,
+    login: String,
+    error: Option<&str>,
+) -> Result<Response> {
+    let view = ConsoleLoginView {
+        portal_name: portal_name(state),
+        action: format!("{BASE}/login"),
+        csrf: csrf.clone(),
+        login,
+        error: error.map(str::to_owned),
+    };
+    let body = state.renderer().console_login(&view)?;
+    let mut res = (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(state, CSRF_COOKIE, &csrf, None),
+    );
+    Ok(res)
+}
+
+/// The CSRF token of the sign-in form: the browser's, if it has a well-formed one, else new.
+fn login_csrf(headers: &HeaderMap) -> Result<String> {
+    match cookie(headers, CSRF_COOKIE).filter(|t| is_token(t)) {
+        Some(t) => Ok(t),
+        None => Ok(zq_store::random_token()?),
+    }
+}
+
+async fn login_page(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+    if session(&state, &headers).await?.is_some() {
+        return Ok(see_other(&format!("{BASE}/")));
+    }
+    login_response(
+        &state,
+        StatusCode::OK,
+        login_csrf(&headers)?,
+        String::new(),
+        None,
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn login_submit(
+    State(state): State<AppState>,
+    client: Option<Extension<ClientAddr>>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response> {
+    let store = state.store();
+    let csrf_ok = cookie(&headers, CSRF_COOKIE).is_some_and(|c| is_token(&c) && c == form.csrf);
+    if !csrf_ok {
+        let fresh = zq_store::random_token()?;
+        return login_response(
+            &state,
+            StatusCode::FORBIDDEN,
+            fresh,
+            form.login,
+            Some("表单已过期，请重新输入后提交。"),
+        );
+    }
+    let now = Utc::now().timestamp();
+    let ip = client
+        .map(|Extension(c)| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let typed = form.login.trim().to_ascii_lowercase();
+    let keys = [
+        format!("ip:{ip}"),
+        format!("user:{}", typed.chars().take(64).collect::<String>()),
+    ];
+    for key in &keys {
+        if store.failures(key).await?.is_locked(now) {
+            let mut res = login_response(
+                &state,
+                StatusCode::TOO_MANY_REQUESTS,
+                form.csrf,
+                form.login,
+                Some("尝试次数过多，账号已暂时锁定，请 15 分钟后再试。"),
+            )?;
+            res.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(zq_domain::security::LOCK_SECONDS as u64),
+            );
+            return Ok(res);
+        }
+    }
+    let user = match LoginName::parse(&form.login) {
+        Ok(login) if form.password.len() <= zq_domain::security::MAX_PASSWORD_BYTES => {
+            store.verify_login(&login, &form.password).await?
+        }
+        _ => None,
+    };
+    let Some(user) = user else {
+        for key in &keys {
+            let f = store.failures(key).await?.fail(now);
+            store.set_failures(key, f).await?;
+        }
+        audit(&state, None, "login.failed", &format!("login:{typed}"), &ip).await?;
+        return login_response(
+            &state,
+            StatusCode::UNAUTHORIZED,
+            form.csrf,
+            form.login,
+            Some("登录名或密码错误。"),
+        );
+    };
+    for key in &keys {
+        store.clear_failures(key).await?;
+    }
+    // A new token at every sign-in: a token planted before sign-in is never promoted.
+    let token = store.create_session(user.id, Some(ip.clone()), now).await?;
+    audit(
+        &state,
+        Some((user.id, user.login.to_string())),
+        "login",
+        &format!("user:{}", user.login),
+        &ip,
+    )
+    .await?;
+    let mut res = see_other(&format!("{BASE}/"));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&state, SESSION_COOKIE, &token, None),
+    );
+    Ok(res)
+}
+
+async fn audit(
+    state: &AppState,
+    actor: Option<(zq_domain::UserId, String)>,
+    action: &str,
+    object: &str,
+    ip: &str,
+) -> Result<()> {
+    state
+        .store()
+        .append_audit(AuditEntry {
+            actor,
+            tenant: None,
+            object: object.to_owned(),
+            action: action.to_owned(),
+            client: Some(ip.to_owned()),
+            before_hash: None,
+            after_hash: None,
+        })
+        .await?;
+    Ok(())
+}
+
+fn role_label(r: TenantRole) -> &'static str {
+    match r {
+        TenantRole::SiteAdmin => "网站管理员",
+        TenantRole::Editor => "编辑",
+        TenantRole::Reviewer => "审核",
+    }
+}
+
+async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+    let Some((_, s)) = session(&state, &headers).await? else {
+        return Ok(see_other(&format!("{BASE}/login")));
+    };
+    let grants = state.store().grants(s.user.id).await?;
+    let snap = state.registry().snapshot();
+    let visible = grants.visible_tenants();
+    let mut sites: Vec<ConsoleSite> = state
+        .store()
+        .list_tenants()
+        .await?
+        .into_iter()
+        .filter(|t| visible.as_ref().is_none_or(|v| v.contains(&t.id)))
+        .map(|t| {
+            let mut roles: Vec<String> = grants
+                .roles_on(t.id)
+                .map(|r| role_label(r).to_owned())
+                .collect();
+            if roles.is_empty() {
+                roles.push(match grants.cluster {
+                    Some(ClusterRole::ClusterAdmin) => "集群管理员".into(),
+                    _ => "只读".into(),
+                });
+            }
+            let public_url = snap
+                .by_id(t.id)
+                .map(|_| format!("/sites/{}/", t.code))
+                .unwrap_or_default();
+            ConsoleSite {
+                code: t.code.to_string(),
+                name: t.name.clone(),
+                kind_label: t.kind.label().to_owned(),
+                status_label: match t.status {
+                    zq_domain::TenantStatus::Active => "运行中",
+                    zq_domain::TenantStatus::Suspended => "维护中",
+                    zq_domain::TenantStatus::Archived => "已归档",
+                }
+                .to_owned(),
+                roles,
+                public_url,
+            }
+        })
+        .collect();
+    sites.sort_by(|a, b| a.code.cmp(&b.code));
+    let view = ConsoleHomeView {
+        portal_name: portal_name(&state),
+        display_name: s.user.display_name.clone(),
+        login: s.user.login.to_string(),
+        cluster_role: grants.cluster.map(|r| match r {
+            ClusterRole::ClusterAdmin => "集群管理员".to_owned(),
+            ClusterRole::Operator => "运维监控（只读）".to_owned(),
+        }),
+        sites,
+        csrf: s.csrf.clone(),
+        base: BASE.to_owned(),
+    };
+    let body = state.renderer().console_home(&view)?;
+    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Signs out this session (or, with `everywhere`, every session of the account).
+async fn sign_out(
+    state: &AppState,
+    headers: &HeaderMap,
+    form: &CsrfForm,
+    everywhere: bool,
+) -> Result<Response> {
+    let Some((token, s)) = session(state, headers).await? else {
+        return Ok(see_other(&format!("{BASE}/login")));
+    };
+    if form.csrf != s.csrf {
+        return Ok((StatusCode::FORBIDDEN, "表单已过期，请返回刷新后重试。").into_response());
+    }
+    if everywhere {
+        state.store().delete_user_sessions(s.user.id).await?;
+    } else {
+        state.store().delete_session(&token).await?;
+    }
+    let mut res = see_other(&format!("{BASE}/login"));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(state, SESSION_COOKIE, "", Some(0)),
+    );
+    Ok(res)
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response> {
+    sign_out(&state, &headers, &form, false).await
+}
+
+async fn logout_all(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response> {
+    sign_out(&state, &headers, &form, true).await
+}
