@@ -306,25 +306,7 @@ impl TestApp {
             .await
             .expect("response within 30 s")
             .expect("response");
-        let status = res.status().as_u16();
-        let headers = res
-            .headers()
-            .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
-            .collect();
-        let set_cookies = res
-            .headers()
-            .get_all(hyper::header::SET_COOKIE)
-            .iter()
-            .map(|v| v.to_str().unwrap_or("").to_owned())
-            .collect();
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        Resp {
-            status,
-            headers,
-            set_cookies,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        to_resp(res).await
     }
 
     /// POSTs a form (`application/x-www-form-urlencoded`) with extra headers (e.g. `cookie`).
@@ -357,25 +339,7 @@ impl TestApp {
         let client =
             Client::builder(TokioExecutor::new()).build_http::<http_body_util::Full<Bytes>>();
         let res = client.request(req).await.expect("response");
-        let status = res.status().as_u16();
-        let headers = res
-            .headers()
-            .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
-            .collect();
-        let set_cookies = res
-            .headers()
-            .get_all(hyper::header::SET_COOKIE)
-            .iter()
-            .map(|v| v.to_str().unwrap_or("").to_owned())
-            .collect();
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        Resp {
-            status,
-            headers,
-            set_cookies,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        to_resp(res).await
     }
 
     /// Sends raw bytes on a new connection and returns what the server answers until it closes
@@ -495,6 +459,29 @@ pub fn article(title: &str, status: zq_domain::ArticleStatus) -> zq_store::NewAr
         index_number: None,
         status,
         published_at: (status == zq_domain::ArticleStatus::Published).then(chrono::Utc::now),
+    }
+}
+
+/// Collects a response into what tests look at.
+async fn to_resp(res: hyper::Response<hyper::body::Incoming>) -> Resp {
+    let status = res.status().as_u16();
+    let headers = res
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+        .collect();
+    let set_cookies = res
+        .headers()
+        .get_all(hyper::header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap_or("").to_owned())
+        .collect();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    Resp {
+        status,
+        headers,
+        set_cookies,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
     }
 }
 

@@ -10,8 +10,8 @@ use axum::Router;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tower::ServiceExt;
 
 /// Connection-level limits.
 #[derive(Debug, Clone)]
@@ -69,11 +69,14 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(
-            router
-                .clone()
-                .layer(axum::Extension(crate::ClientAddr(peer))),
-        );
+        // The client's address rides in each request's extensions; layering the router per
+        // connection would rebuild its whole route table for every connection.
+        let per_conn = router.clone();
+        let service =
+            hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(crate::ClientAddr(peer));
+                per_conn.clone().oneshot(req)
+            });
         let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
         let conn = graceful.watch(conn.into_owned());
         tokio::spawn(async move {

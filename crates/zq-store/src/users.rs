@@ -1,9 +1,9 @@
 //! Accounts and role bindings. Passwords are hashed with argon2id (random salt per hash) on a
 //! blocking thread; no password, hash or default account ever leaves this module.
 
-use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use zq_domain::access::{ClusterRole, Grants, TenantRole};
@@ -35,21 +35,67 @@ pub struct NewUser {
 
 /// A hash of a random password, verified against when the login does not exist, so a
 /// missing account takes as long to refuse as a wrong password.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Jx6Q1m5VYTfNEwW3WbV2Vq1xXnRvGqCCoQ0WmS3yL6c";
+const DUMMY_HASH: &str = "$argon2id$v=19$m=7168,t=5,p=1$c29tZXNhbHRzb21lc2FsdA$Jx6Q1m5VYTfNEwW3WbV2Vq1xXnRvGqCCoQ0WmS3yL6c";
+
+/// argon2id with 7 MiB and 5 passes: one of OWASP's equivalent recommended settings, chosen
+/// over 19 MiB × 2 because glibc keeps freed hashing memory in its arenas, and the server's
+/// resident memory is budgeted (150 MiB).
+fn hasher() -> Result<Argon2<'static>, StoreError> {
+    let params = Params::new(7 * 1024, 5, 1, None)
+        .map_err(|e| StoreError::Corrupt(format!("argon2 parameters: {e}")))?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+/// Work for the hashing thread.
+type HashJob = Box<dyn FnOnce() + Send>;
+
+/// Runs password hashing on one dedicated thread: a flood of sign-ins queues instead of taking
+/// every core, and the hashing memory is reused by one allocator arena instead of being kept by
+/// many (glibc does not return it).
+fn on_hashing_thread<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> tokio::sync::oneshot::Receiver<T> {
+    static WORKER: std::sync::OnceLock<std::sync::Mutex<std::sync::mpsc::Sender<HashJob>>> =
+        std::sync::OnceLock::new();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let job: HashJob = Box::new(move || {
+        let _ = tx.send(f());
+    });
+    let worker = WORKER.get_or_init(|| {
+        let (jobs, queue) = std::sync::mpsc::channel::<HashJob>();
+        let spawned = std::thread::Builder::new()
+            .name("zq-password-hash".into())
+            .spawn(move || {
+                for job in queue {
+                    job();
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the password hashing thread");
+        }
+        std::sync::Mutex::new(jobs)
+    });
+    let sender = match worker.lock() {
+        Ok(g) => g.clone(),
+        Err(p) => p.into_inner().clone(),
+    };
+    let _ = sender.send(job);
+    rx
+}
 
 async fn hash(password: String) -> Result<String, StoreError> {
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
+    on_hashing_thread(move || {
+        hasher()?
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
             .map_err(|e| StoreError::Corrupt(format!("hashing a password failed: {e}")))
     })
     .await
-    .map_err(|e| StoreError::Corrupt(e.to_string()))?
+    .map_err(|_| StoreError::Corrupt("the password hashing thread is gone".into()))?
 }
 
 async fn verify(password: String, stored: String) -> bool {
-    tokio::task::spawn_blocking(move || {
+    on_hashing_thread(move || {
         PasswordHash::new(&stored).is_ok_and(|parsed| {
             Argon2::default()
                 .verify_password(password.as_bytes(), &parsed)
