@@ -62,11 +62,10 @@ impl Store {
         }
         .insert(&self.db)
         .await
-        .map_err(|e| match StoreError::from(e) {
-            StoreError::Conflict(_) => {
-                StoreError::Conflict(format!("column slug {} is taken in this site", new.slug))
-            }
-            other => other,
+        .map_err(|e| {
+            crate::error::conflict_as(e, || {
+                format!("column slug {} is taken in this site", new.slug)
+            })
         })?;
         let generations = crate::changes::bump(&self.db, &[tenant], false).await?;
         self.notify(crate::ChangeEvent {

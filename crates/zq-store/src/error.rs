@@ -54,6 +54,14 @@ impl From<DbErr> for StoreError {
     }
 }
 
+/// Converts a database error, describing a unique-constraint violation in the caller's words.
+pub(crate) fn conflict_as(e: DbErr, message: impl FnOnce() -> String) -> StoreError {
+    match StoreError::from(e) {
+        StoreError::Conflict(_) => StoreError::Conflict(message()),
+        other => other,
+    }
+}
+
 /// Parses a stored enum value, reporting corruption rather than panicking.
 pub(crate) fn parse_stored<T: std::str::FromStr<Err = ParseError>>(
     s: &str,

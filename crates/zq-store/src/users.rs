@@ -140,12 +140,7 @@ impl Store {
         }
         .insert(&self.db)
         .await
-        .map_err(|e| match StoreError::from(e) {
-            StoreError::Conflict(_) => {
-                StoreError::Conflict(format!("login {} is taken", new.login))
-            }
-            other => other,
-        })?;
+        .map_err(|e| crate::error::conflict_as(e, || format!("login {} is taken", new.login)))?;
         to_user(row)
     }
 
