@@ -2,11 +2,7 @@
 //! sessions, sign-out, and each person seeing only the sites they may act on.
 
 use zq_domain::access::{ClusterRole, TenantRole};
-use zq_domain::security::LoginName;
-use zq_store::NewUser;
-use zq_tests::{Resp, TestApp, host, on_both_backends};
-
-const PASSWORD: &str = "Haichuan-Portal-2026";
+use zq_tests::{PASSWORD, Resp, TestApp, cookie_of, hidden_csrf, host, on_both_backends};
 
 async fn account(
     app: &TestApp,
@@ -14,59 +10,11 @@ async fn account(
     cluster: Option<ClusterRole>,
     bindings: &[(&str, TenantRole)],
 ) {
-    let u = app
-        .store
-        .create_user(NewUser {
-            login: LoginName::parse(login).unwrap(),
-            display_name: format!("{login}姓名"),
-            password: PASSWORD.into(),
-            cluster_role: cluster,
-        })
-        .await
-        .unwrap();
-    for (code, role) in bindings {
-        let t = app
-            .store
-            .tenant_by_code(&zq_domain::TenantCode::parse(code).unwrap())
-            .await
-            .unwrap()
-            .unwrap();
-        app.store.bind_role(u.id, t.id, *role).await.unwrap();
-    }
+    app.account(login, cluster, bindings).await;
 }
 
-/// The `name=value` of a Set-Cookie, and the whole header for attribute checks.
-fn cookie_of<'a>(r: &'a Resp, name: &str) -> Option<(&'a str, String)> {
-    r.set_cookies
-        .iter()
-        .find(|c| c.starts_with(&format!("{name}=")))
-        .map(|c| {
-            let pair = c.split(';').next().unwrap_or("");
-            (c.as_str(), pair.to_owned())
-        })
-}
-
-fn hidden_csrf(body: &str) -> String {
-    let at = body.find("name=\"csrf\" value=\"").expect("csrf field") + 19;
-    body[at..at + 64].to_owned()
-}
-
-/// Opens the sign-in page and signs in; returns the session cookie pair.
 async fn sign_in(app: &TestApp, login: &str, password: &str) -> (Resp, Option<String>) {
-    let page = app.get("127.0.0.1", "/console/login").await;
-    assert_eq!(page.status, 200);
-    let (_, csrf_cookie) = cookie_of(&page, "zq_csrf").expect("csrf cookie");
-    let csrf = hidden_csrf(&page.body);
-    let r = app
-        .post_form(
-            "127.0.0.1",
-            "/console/login",
-            &[("login", login), ("password", password), ("csrf", &csrf)],
-            &[("cookie", &csrf_cookie)],
-        )
-        .await;
-    let session = cookie_of(&r, "zq_session").map(|(_, pair)| pair);
-    (r, session)
+    app.sign_in(login, password).await
 }
 
 on_both_backends! {

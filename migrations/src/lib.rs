@@ -11,6 +11,7 @@ mod m0003_article_read_indexes;
 mod m0004_users_and_roles;
 mod m0005_audit_log;
 mod m0006_sessions;
+mod m0007_editorial;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_users_and_roles::Migration),
             Box::new(m0005_audit_log::Migration),
             Box::new(m0006_sessions::Migration),
+            Box::new(m0007_editorial::Migration),
         ]
     }
 }

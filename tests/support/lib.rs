@@ -68,7 +68,10 @@ pub struct Resp {
     pub headers: HashMap<String, String>,
     /// Every `Set-Cookie` value (the header map keeps only one).
     pub set_cookies: Vec<String>,
+    /// The body as text (invalid UTF-8 replaced).
     pub body: String,
+    /// The body as sent.
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -322,23 +325,36 @@ impl TestApp {
             .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
             .collect::<Vec<_>>()
             .join("&");
+        let mut all = vec![("content-type", "application/x-www-form-urlencoded")];
+        all.extend_from_slice(headers);
+        self.call("POST", host, path, &all, body).await
+    }
+
+    /// Any request with a body and extra headers (e.g. `authorization`, `content-type`).
+    pub async fn call(
+        &self,
+        method: &str,
+        host: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: impl Into<Bytes>,
+    ) -> Resp {
         let mut b = hyper::Request::builder()
-            .method("POST")
+            .method(method)
             .uri(format!("http://{}{}", self.addr, path))
-            .header(hyper::header::HOST, host)
-            .header(
-                hyper::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
-            );
+            .header(hyper::header::HOST, host);
         for (k, v) in headers {
             b = b.header(*k, *v);
         }
         let req = b
-            .body(http_body_util::Full::new(Bytes::from(body)))
+            .body(http_body_util::Full::new(body.into()))
             .expect("request");
         let client =
             Client::builder(TokioExecutor::new()).build_http::<http_body_util::Full<Bytes>>();
-        let res = client.request(req).await.expect("response");
+        let res = tokio::time::timeout(Duration::from_secs(30), client.request(req))
+            .await
+            .expect("response within 30 s")
+            .expect("response");
         to_resp(res).await
     }
 
@@ -444,6 +460,76 @@ impl TestApp {
     }
 }
 
+/// The password of accounts tests create.
+pub const PASSWORD: &str = "Haichuan-Portal-2026";
+
+/// The `name=value` of a Set-Cookie, and the whole header for attribute checks.
+pub fn cookie_of<'a>(r: &'a Resp, name: &str) -> Option<(&'a str, String)> {
+    r.set_cookies
+        .iter()
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(|c| {
+            let pair = c.split(';').next().unwrap_or("");
+            (c.as_str(), pair.to_owned())
+        })
+}
+
+/// The first hidden `csrf` field of a console page.
+pub fn hidden_csrf(body: &str) -> String {
+    let at = body.find("name=\"csrf\" value=\"").expect("csrf field") + 19;
+    body[at..at + 64].to_owned()
+}
+
+impl TestApp {
+    /// Creates an account with password [`PASSWORD`], a cluster role and tenant bindings
+    /// (by tenant code).
+    pub async fn account(
+        &self,
+        login: &str,
+        cluster: Option<zq_domain::access::ClusterRole>,
+        bindings: &[(&str, zq_domain::access::TenantRole)],
+    ) -> zq_store::User {
+        let u = self
+            .store
+            .create_user(zq_store::NewUser {
+                login: zq_domain::security::LoginName::parse(login).expect("login"),
+                display_name: format!("{login}姓名"),
+                password: PASSWORD.into(),
+                cluster_role: cluster,
+            })
+            .await
+            .expect("create user");
+        for (code, role) in bindings {
+            let t = self
+                .store
+                .tenant_by_code(&zq_domain::TenantCode::parse(code).expect("code"))
+                .await
+                .expect("tenant query")
+                .expect("tenant");
+            self.store.bind_role(u.id, t.id, *role).await.expect("bind");
+        }
+        u
+    }
+
+    /// Opens the sign-in page and signs in; returns the answer and the session cookie pair.
+    pub async fn sign_in(&self, login: &str, password: &str) -> (Resp, Option<String>) {
+        let page = self.get("127.0.0.1", "/console/login").await;
+        assert_eq!(page.status, 200);
+        let (_, csrf_cookie) = cookie_of(&page, "zq_csrf").expect("csrf cookie");
+        let csrf = hidden_csrf(&page.body);
+        let r = self
+            .post_form(
+                "127.0.0.1",
+                "/console/login",
+                &[("login", login), ("password", password), ("csrf", &csrf)],
+                &[("cookie", &csrf_cookie)],
+            )
+            .await;
+        let session = cookie_of(&r, "zq_session").map(|(_, pair)| pair);
+        (r, session)
+    }
+}
+
 /// A published article with `title`, for tests that only need some content (the column is set
 /// by `TestApp::add`).
 pub fn article(title: &str, status: zq_domain::ArticleStatus) -> zq_store::NewArticle {
@@ -482,6 +568,7 @@ async fn to_resp(res: hyper::Response<hyper::body::Incoming>) -> Resp {
         headers,
         set_cookies,
         body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes: bytes.to_vec(),
     }
 }
 

@@ -92,7 +92,10 @@ pub async fn start(
     let bus = redis.map(Bus::redis).unwrap_or_else(Bus::local);
     let metrics = Arc::new(Metrics::new());
     let state = AppState::new(store, http, cache, bus, metrics).await?;
-    let mut background = vec![state.spawn_refresher()];
+    let mut background = vec![
+        state.spawn_refresher(),
+        state.spawn_scheduler(cfg.scheduler_tick),
+    ];
     background.extend(state.wire_changes());
     let (tx, rx) = tokio::sync::watch::channel(false);
     let stop = move || {

@@ -23,6 +23,7 @@ struct Raw {
     request_timeout_secs: u64,
     header_read_timeout_secs: u64,
     tenant_refresh_secs: u64,
+    scheduler_tick_secs: u64,
     db_max_connections: u32,
     db_acquire_timeout_ms: u64,
     cache_enabled: bool,
@@ -55,6 +56,8 @@ pub struct Config {
     pub request_timeout: Duration,
     pub header_read_timeout: Duration,
     pub tenant_refresh: Duration,
+    /// How often scheduled articles are checked for publication.
+    pub scheduler_tick: Duration,
     pub db_max_connections: u32,
     pub db_acquire_timeout: Duration,
     /// The page cache (moka L1, Redis L2 when `redis_url` is set).
@@ -90,6 +93,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("request_timeout_secs", "30"),
     ("header_read_timeout_secs", "10"),
     ("tenant_refresh_secs", "5"),
+    ("scheduler_tick_secs", "30"),
     ("db_max_connections", "16"),
     ("db_acquire_timeout_ms", "1000"),
     ("cache_enabled", "true"),
@@ -279,6 +283,7 @@ impl Config {
                 300,
             )?,
             tenant_refresh: secs("tenant_refresh_secs", raw.tenant_refresh_secs, 3600)?,
+            scheduler_tick: secs("scheduler_tick_secs", raw.scheduler_tick_secs, 3600)?,
             db_max_connections: raw.db_max_connections,
             db_acquire_timeout: Duration::from_millis(raw.db_acquire_timeout_ms),
             cache,

@@ -109,6 +109,46 @@ impl Grants {
     }
 }
 
+/// What an API token may do: one role on one tenant, or a cluster role. A token never
+/// holds more than its owner: its grants are the owner's, cut down to the scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenScope {
+    Tenant(TenantId, TenantRole),
+    Cluster(ClusterRole),
+}
+
+impl Grants {
+    /// The grants a token of `scope` carries for an owner holding `self`: empty when the
+    /// owner no longer holds that role.
+    pub fn restrict_to(&self, scope: TokenScope) -> Grants {
+        match scope {
+            TokenScope::Cluster(role) => match (self.cluster, role) {
+                (Some(ClusterRole::ClusterAdmin), _) => Grants {
+                    cluster: Some(role),
+                    bindings: Vec::new(),
+                },
+                (Some(ClusterRole::Operator), ClusterRole::Operator) => Grants {
+                    cluster: Some(ClusterRole::Operator),
+                    bindings: Vec::new(),
+                },
+                _ => Grants::default(),
+            },
+            TokenScope::Tenant(tenant, role) => {
+                let holds = self.cluster == Some(ClusterRole::ClusterAdmin)
+                    || self.bindings.contains(&(tenant, role));
+                Grants {
+                    cluster: None,
+                    bindings: if holds {
+                        vec![(tenant, role)]
+                    } else {
+                        Vec::new()
+                    },
+                }
+            }
+        }
+    }
+}
+
 /// What one tenant role allows on its own tenant.
 fn role_allows(role: TenantRole, action: Action, policy: TenantPolicy) -> bool {
     use Action::*;
@@ -294,5 +334,60 @@ mod tests {
             assert!(!allowed(&g, *action, Some(A), TenantPolicy::default()));
         }
         assert_eq!(g.visible_tenants(), Some(vec![]));
+    }
+
+    #[test]
+    fn a_token_never_holds_more_than_its_owner() {
+        let a = TenantId(1);
+        let b = TenantId(2);
+        let editor = Grants {
+            cluster: None,
+            bindings: vec![(a, TenantRole::Editor), (a, TenantRole::Reviewer)],
+        };
+        let scoped = editor.restrict_to(TokenScope::Tenant(a, TenantRole::Editor));
+        assert!(allowed(
+            &scoped,
+            Action::WriteArticles,
+            Some(a),
+            TenantPolicy::default()
+        ));
+        assert!(!allowed(
+            &scoped,
+            Action::Review,
+            Some(a),
+            TenantPolicy::default()
+        ));
+        // A role the owner does not hold, or another tenant: nothing.
+        let other = editor.restrict_to(TokenScope::Tenant(b, TenantRole::Editor));
+        assert!(other.bindings.is_empty());
+        assert_eq!(
+            editor.restrict_to(TokenScope::Cluster(ClusterRole::Operator)),
+            Grants::default()
+        );
+        let admin = Grants {
+            cluster: Some(ClusterRole::ClusterAdmin),
+            bindings: vec![],
+        };
+        let ops = admin.restrict_to(TokenScope::Cluster(ClusterRole::Operator));
+        assert!(allowed(
+            &ops,
+            Action::Read,
+            Some(b),
+            TenantPolicy::default()
+        ));
+        assert!(!allowed(
+            &ops,
+            Action::WriteArticles,
+            Some(b),
+            TenantPolicy::default()
+        ));
+        let operator = Grants {
+            cluster: Some(ClusterRole::Operator),
+            bindings: vec![],
+        };
+        assert_eq!(
+            operator.restrict_to(TokenScope::Cluster(ClusterRole::ClusterAdmin)),
+            Grants::default()
+        );
     }
 }

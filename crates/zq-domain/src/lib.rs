@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod article;
+pub mod attachment;
 pub mod column;
 pub mod host;
 pub mod ids;

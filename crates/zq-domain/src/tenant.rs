@@ -123,6 +123,52 @@ impl std::fmt::Display for TenantCode {
     }
 }
 
+/// Checks what a site admin enters in the site settings.
+pub fn check_settings(
+    name: &str,
+    sponsor: &str,
+    site_id: Option<&str>,
+    contact: Option<&str>,
+    logo: Option<&str>,
+    theme_color: Option<&str>,
+) -> Result<(), crate::article::FieldError> {
+    use crate::article::FieldError;
+    let len = |s: &str| s.chars().count();
+    if name.is_empty() || len(name) > 60 {
+        return Err(FieldError::new("name", "网站名称需要 1-60 个字"));
+    }
+    if sponsor.is_empty() || len(sponsor) > 60 {
+        return Err(FieldError::new("sponsor", "主办单位需要 1-60 个字"));
+    }
+    if let Some(id) = site_id
+        && (len(id) > 32 || !id.chars().all(|c| c.is_ascii_alphanumeric()))
+    {
+        return Err(FieldError::new(
+            "site_id",
+            "网站标识码只能包含字母和数字，最多 32 位",
+        ));
+    }
+    if contact.is_some_and(|c| len(c) > 200) {
+        return Err(FieldError::new("contact", "联系方式不能超过 200 个字"));
+    }
+    if let Some(l) = logo
+        && (len(l) > 300
+            || !(l.starts_with('/') || l.starts_with("https://"))
+            || l.contains(['"', '<', '>', ' ']))
+    {
+        return Err(FieldError::new(
+            "logo",
+            "标志图片须为本站路径（/files/…）或 https 地址",
+        ));
+    }
+    if let Some(c) = theme_color
+        && !(c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|h| h.is_ascii_hexdigit()))
+    {
+        return Err(FieldError::new("theme_color", "主题色须为 #rrggbb 形式"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,5 +248,61 @@ mod tests {
             assert_eq!(s.as_str().parse::<TenantStatus>(), Ok(*s));
         }
         assert!("bureau".parse::<TenantKind>().is_err());
+    }
+
+    #[test]
+    fn site_settings_are_checked_field_by_field() {
+        let ok = check_settings(
+            "海川市民政局",
+            "海川市民政局",
+            Some("3702000012"),
+            None,
+            Some("/files/ab/logo.png"),
+            Some("#B22222"),
+        );
+        assert!(ok.is_ok());
+        let field = |r: Result<(), crate::article::FieldError>| r.unwrap_err().field;
+        assert_eq!(
+            field(check_settings("", "x", None, None, None, None)),
+            "name"
+        );
+        assert_eq!(
+            field(check_settings("x", "", None, None, None, None)),
+            "sponsor"
+        );
+        assert_eq!(
+            field(check_settings("x", "y", Some("37-02"), None, None, None)),
+            "site_id"
+        );
+        assert_eq!(
+            field(check_settings(
+                "x",
+                "y",
+                None,
+                None,
+                Some("javascript:alert(1)"),
+                None
+            )),
+            "logo"
+        );
+        assert_eq!(
+            field(check_settings(
+                "x",
+                "y",
+                None,
+                None,
+                Some("/a\" onerror=\"x"),
+                None
+            )),
+            "logo"
+        );
+        assert_eq!(
+            field(check_settings("x", "y", None, None, None, Some("red"))),
+            "theme_color"
+        );
+        assert_eq!(
+            field(check_settings("x", "y", None, None, None, Some("#12345g"))),
+            "theme_color"
+        );
     }
 }

@@ -5,11 +5,13 @@
 //! → route (`zq_domain::route`) → page builder (`site::pages`) → `zq_render`. Handlers stay
 //! thin: rules live in `zq-domain`, data in `zq-store`, markup in `zq-render`.
 
+mod api;
 mod console;
 mod error;
 pub mod metrics;
 pub mod registry;
 pub mod server;
+mod service;
 mod site;
 
 use std::sync::Arc;
@@ -194,6 +196,25 @@ impl AppState {
         self.0.registry.reload(&self.0.store, &self.0.metrics).await
     }
 
+    /// Publishes scheduled articles when their time comes, checking every `tick`; runs until
+    /// aborted. On several nodes each checks; an article is published once because the
+    /// state change is conditional on it still being scheduled (the loser's transition fails).
+    pub fn spawn_scheduler(&self, tick: Duration) -> tokio::task::JoinHandle<()> {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let mut interval = tokio::time::interval(tick);
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                interval.tick().await;
+                match state.store().publish_due(chrono::Utc::now()).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(published = n, "scheduled articles published"),
+                    Err(e) => tracing::warn!(error = %e, "checking scheduled articles failed"),
+                }
+            }
+        })
+    }
+
     /// Keeps the registry fresh by reloading it every `tenant_refresh`; runs until dropped.
     pub fn spawn_refresher(&self) -> tokio::task::JoinHandle<()> {
         let state = self.clone();
@@ -227,7 +248,8 @@ pub fn router(state: AppState) -> Router {
         ))
         // Public pages never read request bodies; routes that do will set their own limits.
         .merge(console::router())
-        // Console forms are small; nothing else reads a body.
+        .merge(api::router())
+        // Console forms are small; the editor, uploads and the API set their own limits.
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
         .fallback(site::handle)
         .with_state(state)

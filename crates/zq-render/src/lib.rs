@@ -43,7 +43,59 @@ const TEMPLATES: &[(&str, &str)] = &[
         "console_home.html",
         include_str!("../templates/console_home.html"),
     ),
+    (
+        "console_site_base.html",
+        include_str!("../templates/console_site_base.html"),
+    ),
+    (
+        "console_articles.html",
+        include_str!("../templates/console_articles.html"),
+    ),
+    (
+        "console_editor.html",
+        include_str!("../templates/console_editor.html"),
+    ),
+    (
+        "console_versions.html",
+        include_str!("../templates/console_versions.html"),
+    ),
+    (
+        "console_settings.html",
+        include_str!("../templates/console_settings.html"),
+    ),
+    (
+        "console_audit.html",
+        include_str!("../templates/console_audit.html"),
+    ),
+    (
+        "console_attachments.html",
+        include_str!("../templates/console_attachments.html"),
+    ),
 ];
+
+/// The console's pages that take a free-form view (built by the console from service results).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsolePage {
+    Articles,
+    Editor,
+    Versions,
+    Settings,
+    Audit,
+    Attachments,
+}
+
+impl ConsolePage {
+    fn template(self) -> &'static str {
+        match self {
+            ConsolePage::Articles => "console_articles.html",
+            ConsolePage::Editor => "console_editor.html",
+            ConsolePage::Versions => "console_versions.html",
+            ConsolePage::Settings => "console_settings.html",
+            ConsolePage::Audit => "console_audit.html",
+            ConsolePage::Attachments => "console_attachments.html",
+        }
+    }
+}
 
 /// Escapes like minijinja's default but leaves `/` alone, so URLs stay readable; `/` is
 /// harmless in HTML text and quoted attribute values.
@@ -101,6 +153,7 @@ impl Renderer {
         }
         env.add_global("asset_style", Value::from(assets.url("style.css")));
         env.add_global("asset_logo", Value::from(assets.url("logo.svg")));
+        env.add_global("asset_editor", Value::from(assets.url("editor.js")));
         Ok(Renderer { env, assets })
     }
 
@@ -153,6 +206,16 @@ impl Renderer {
 
     pub fn console_home(&self, v: &ConsoleHomeView) -> Result<String, RenderError> {
         self.render("console_home.html", v)
+    }
+
+    /// A console page of a site; `view` must carry what `console_site_base.html` and the
+    /// page's own template use (the console builds it).
+    pub fn console_page(
+        &self,
+        page: ConsolePage,
+        view: &impl serde::Serialize,
+    ) -> Result<String, RenderError> {
+        self.render(page.template(), view)
     }
 }
 

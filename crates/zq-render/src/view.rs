@@ -218,6 +218,8 @@ pub struct ConsoleSite {
     pub status_label: String,
     pub roles: Vec<String>,
     pub public_url: String,
+    /// The site's pages in the console.
+    pub console_url: String,
 }
 
 /// The console's start page: who is signed in and the sites they may act on.

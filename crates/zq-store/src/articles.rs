@@ -251,7 +251,7 @@ impl Store {
 
 /// When a write touched public content, bumps the tenant (and the portal when the tenant's news
 /// feeds it) inside the write's transaction.
-async fn bump_if_public<C: sea_orm::ConnectionTrait>(
+pub(crate) async fn bump_if_public<C: sea_orm::ConnectionTrait>(
     conn: &C,
     tenant: TenantId,
     public: bool,

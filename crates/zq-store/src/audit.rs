@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 use zq_domain::{TenantId, UserId};
@@ -92,46 +92,65 @@ fn to_entry(r: &audit::Model) -> AuditEntry {
     }
 }
 
+/// Appends `entry` at the end of the chain inside `txn` (see [`Store::begin_audited`]).
+pub(crate) async fn audit_in(
+    txn: &DatabaseTransaction,
+    entry: AuditEntry,
+) -> Result<i64, StoreError> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7270001)")
+            .await?;
+    }
+    let prev = audit::Entity::find()
+        .order_by_desc(audit::Column::Id)
+        .one(txn)
+        .await?
+        .map_or_else(|| GENESIS.to_owned(), |r| r.hash);
+    // Stored with millisecond precision so the hash recomputes on every backend.
+    let now = Utc::now();
+    let at = DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now);
+    let hash = row_hash(&prev, at, &entry);
+    let row = audit::ActiveModel {
+        at: Set(at),
+        actor_id: Set(entry.actor.as_ref().map(|(id, _)| id.0)),
+        actor_login: Set(entry
+            .actor
+            .as_ref()
+            .map_or_else(|| "system".to_owned(), |(_, l)| l.clone())),
+        tenant_id: Set(entry.tenant.map(|t| t.0)),
+        object: Set(entry.object),
+        action: Set(entry.action),
+        client: Set(entry.client),
+        before_hash: Set(entry.before_hash),
+        after_hash: Set(entry.after_hash),
+        prev_hash: Set(prev),
+        hash: Set(hash),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(row.id)
+}
+
 impl Store {
     /// Appends one row at the end of the chain. Appends are serialised (an in-process lock, and
     /// on PostgreSQL a transaction-scoped advisory lock for other nodes) so the chain never forks.
     pub async fn append_audit(&self, entry: AuditEntry) -> Result<i64, StoreError> {
         let _guard = self.audit_lock.lock().await;
         let txn = self.db.begin().await?;
-        if txn.get_database_backend() == DbBackend::Postgres {
-            txn.execute_unprepared("SELECT pg_advisory_xact_lock(7270001)")
-                .await?;
-        }
-        let prev = audit::Entity::find()
-            .order_by_desc(audit::Column::Id)
-            .one(&txn)
-            .await?
-            .map_or_else(|| GENESIS.to_owned(), |r| r.hash);
-        // Stored with millisecond precision so the hash recomputes on every backend.
-        let now = Utc::now();
-        let at = DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now);
-        let hash = row_hash(&prev, at, &entry);
-        let row = audit::ActiveModel {
-            at: Set(at),
-            actor_id: Set(entry.actor.as_ref().map(|(id, _)| id.0)),
-            actor_login: Set(entry
-                .actor
-                .as_ref()
-                .map_or_else(|| "system".to_owned(), |(_, l)| l.clone())),
-            tenant_id: Set(entry.tenant.map(|t| t.0)),
-            object: Set(entry.object),
-            action: Set(entry.action),
-            client: Set(entry.client),
-            before_hash: Set(entry.before_hash),
-            after_hash: Set(entry.after_hash),
-            prev_hash: Set(prev),
-            hash: Set(hash),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        let id = audit_in(&txn, entry).await?;
         txn.commit().await?;
-        Ok(row.id)
+        Ok(id)
+    }
+
+    /// Begins a transaction whose audit row is written with [`audit_in`] before it commits:
+    /// the change and its audit row land together or not at all. Hold the guard until commit.
+    pub(crate) async fn begin_audited(
+        &self,
+    ) -> Result<(tokio::sync::MutexGuard<'_, ()>, DatabaseTransaction), StoreError> {
+        let guard = self.audit_lock.lock().await;
+        let txn = self.db.begin().await?;
+        Ok((guard, txn))
     }
 
     /// The newest rows, of one tenant or of all (`None`).

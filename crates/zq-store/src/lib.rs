@@ -11,11 +11,14 @@ mod articles;
 mod audit;
 mod changes;
 mod columns;
+mod editorial;
 mod entity;
 mod error;
+mod files;
 pub mod model;
 mod sessions;
 mod tenants;
+mod tokens;
 mod users;
 
 use std::time::Duration;
@@ -25,9 +28,15 @@ use sea_orm_migration::MigratorTrait;
 
 pub use audit::{AUDIT_RETENTION_DAYS, AuditEntry, AuditRecord, ChainCheck, content_hash};
 pub use changes::{BoxFuture, ChangeHook};
+pub use editorial::{
+    ArticleListItem, ArticleText, ArticleVersion, EditorialArticle, EditorialError, Who,
+};
 pub use error::StoreError;
+pub use files::{Attachment, UploadError};
 pub use model::*;
 pub use sessions::{Session, random_token};
+pub use tenants::SiteSettings;
+pub use tokens::{ApiToken, TOKEN_PREFIX};
 pub use users::{NewUser, User};
 
 /// Database connection settings.

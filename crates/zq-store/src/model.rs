@@ -22,6 +22,12 @@ pub struct Tenant {
     pub contact: Option<String>,
     pub status: TenantStatus,
     pub parent_id: Option<TenantId>,
+    /// `#rrggbb` for the site's header band, if set.
+    pub theme_color: Option<String>,
+    /// The logo's path or URL, if set.
+    pub logo: Option<String>,
+    /// Editors may publish without review (a site setting; off by default).
+    pub editors_publish_directly: bool,
     /// Host names, the first being the canonical one.
     pub hosts: Vec<Host>,
     /// Bumped by every change to the tenant's public pages; part of every cache key.

@@ -159,6 +159,70 @@ impl Store {
         to_tenant(row, &hosts)
     }
 
+    /// One tenant by id.
+    pub async fn tenant_by_id(&self, id: TenantId) -> Result<Option<Tenant>, StoreError> {
+        let Some(row) = tenant::Entity::find_by_id(id.0).one(&self.db).await? else {
+            return Ok(None);
+        };
+        let hosts = self.hosts_of(id).await?;
+        let refs: Vec<&str> = hosts.iter().map(String::as_str).collect();
+        to_tenant(row, &refs).map(Some)
+    }
+
+    /// Changes what a site admin may change of their site; the site's pages show it at once.
+    pub async fn update_site_settings(
+        &self,
+        id: TenantId,
+        settings: SiteSettings,
+        who: &crate::Who,
+    ) -> Result<Tenant, StoreError> {
+        let settings = settings.checked()?;
+        let (_guard, txn) = self.begin_audited().await?;
+        let row = tenant::Entity::find_by_id(id.0)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("tenant {id}")))?;
+        let before = SiteSettings::of_row(&row);
+        let mut active: tenant::ActiveModel = row.into();
+        active.name = Set(settings.name.clone());
+        active.sponsor = Set(settings.sponsor.clone());
+        active.site_id = Set(settings.site_id.clone());
+        active.contact = Set(settings.contact.clone());
+        active.logo = Set(settings.logo.clone());
+        active.theme_color = Set(settings.theme_color.clone());
+        active.editors_publish_directly = Set(settings.editors_publish_directly);
+        active.updated_at = Set(Utc::now());
+        let updated = active.update(&txn).await?;
+        // The portal's name shows in every site's unified header.
+        let generations = if updated.kind == TenantKind::Portal.as_str() {
+            bump_all(&txn).await?
+        } else {
+            bump(&txn, &[id], false).await?
+        };
+        crate::audit::audit_in(
+            &txn,
+            crate::AuditEntry {
+                actor: who.user.clone(),
+                tenant: Some(id),
+                object: format!("tenant:{}", updated.code),
+                action: "site.settings".into(),
+                client: who.client.clone(),
+                before_hash: Some(before.fingerprint()),
+                after_hash: Some(settings.fingerprint()),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        self.notify(ChangeEvent {
+            generations,
+            sites_changed: true,
+        })
+        .await;
+        self.tenant_by_id(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("tenant {id}")))
+    }
+
     /// Moves a tenant to another status (suspend, resume, archive); archived is final.
     pub async fn set_tenant_status(
         &self,
@@ -210,10 +274,92 @@ fn to_tenant(row: tenant::Model, hosts: &[&str]) -> Result<Tenant, StoreError> {
         contact: row.contact,
         status: parse_stored(&row.status)?,
         parent_id: row.parent_id.map(TenantId),
+        theme_color: row.theme_color,
+        logo: row.logo,
+        editors_publish_directly: row.editors_publish_directly,
         generation: u64::try_from(row.generation).unwrap_or(0),
         hosts: hosts
             .iter()
             .map(|h| Host::parse(h).map_err(|e| StoreError::Corrupt(e.to_string())))
             .collect::<Result<_, _>>()?,
     })
+}
+
+/// What a site admin edits about their site.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SiteSettings {
+    pub name: String,
+    /// 主办单位.
+    pub sponsor: String,
+    /// 网站标识码.
+    #[serde(default)]
+    pub site_id: Option<String>,
+    #[serde(default)]
+    pub contact: Option<String>,
+    /// Path or URL of the logo picture (usually an uploaded attachment).
+    #[serde(default)]
+    pub logo: Option<String>,
+    /// `#rrggbb`.
+    #[serde(default)]
+    pub theme_color: Option<String>,
+    /// Editors may publish without review.
+    #[serde(default)]
+    pub editors_publish_directly: bool,
+}
+
+impl SiteSettings {
+    /// The settings of a stored tenant.
+    pub fn of(t: &Tenant) -> SiteSettings {
+        SiteSettings {
+            name: t.name.clone(),
+            sponsor: t.sponsor.clone(),
+            site_id: t.site_id.clone(),
+            contact: t.contact.clone(),
+            logo: t.logo.clone(),
+            theme_color: t.theme_color.clone(),
+            editors_publish_directly: t.editors_publish_directly,
+        }
+    }
+
+    fn of_row(r: &tenant::Model) -> SiteSettings {
+        SiteSettings {
+            name: r.name.clone(),
+            sponsor: r.sponsor.clone(),
+            site_id: r.site_id.clone(),
+            contact: r.contact.clone(),
+            logo: r.logo.clone(),
+            theme_color: r.theme_color.clone(),
+            editors_publish_directly: r.editors_publish_directly,
+        }
+    }
+
+    fn fingerprint(&self) -> String {
+        crate::content_hash(serde_json::to_string(self).unwrap_or_default().as_bytes())
+    }
+
+    /// Trimmed and checked by the domain's rules.
+    fn checked(self) -> Result<SiteSettings, StoreError> {
+        fn opt(v: Option<String>) -> Option<String> {
+            v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+        }
+        let s = SiteSettings {
+            name: self.name.trim().to_owned(),
+            sponsor: self.sponsor.trim().to_owned(),
+            site_id: opt(self.site_id),
+            contact: opt(self.contact),
+            logo: opt(self.logo),
+            theme_color: opt(self.theme_color).map(|c| c.to_ascii_lowercase()),
+            editors_publish_directly: self.editors_publish_directly,
+        };
+        zq_domain::tenant::check_settings(
+            &s.name,
+            &s.sponsor,
+            s.site_id.as_deref(),
+            s.contact.as_deref(),
+            s.logo.as_deref(),
+            s.theme_color.as_deref(),
+        )
+        .map_err(|e| StoreError::NotAllowed(e.to_string()))?;
+        Ok(s)
+    }
 }

@@ -17,6 +17,8 @@ use zq_store::{AuditEntry, Session, StoreError};
 
 use crate::{AppState, ClientAddr};
 
+mod site;
+
 const SESSION_COOKIE: &str = "zq_session";
 const CSRF_COOKIE: &str = "zq_csrf";
 /// Where the console lives under any host.
@@ -30,6 +32,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/console/login", get(login_page).post(login_submit))
         .route("/console/logout", post(logout))
         .route("/console/logout-all", post(logout_all))
+        .merge(site::routes())
         .layer(axum::middleware::map_response(no_store))
 }
 
@@ -43,11 +46,20 @@ async fn no_store(mut res: Response) -> Response {
 
 /// A console failure, answered as a page or a status.
 #[derive(Debug, thiserror::Error)]
-enum ConsoleError {
+pub(crate) enum ConsoleError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("rendering failed: {0}")]
     Render(#[from] zq_render::RenderError),
+}
+
+impl From<ConsoleError> for crate::service::ServiceError {
+    fn from(e: ConsoleError) -> Self {
+        match e {
+            ConsoleError::Store(s) => s.into(),
+            ConsoleError::Render(r) => crate::service::ServiceError::Internal(r.to_string()),
+        }
+    }
 }
 
 impl IntoResponse for ConsoleError {
@@ -100,11 +112,11 @@ fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64>) -
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-fn see_other(to: &str) -> Response {
+pub(crate) fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
 }
 
-fn portal_name(state: &AppState) -> String {
+pub(crate) fn portal_name(state: &AppState) -> String {
     state
         .registry()
         .snapshot()
@@ -114,7 +126,10 @@ fn portal_name(state: &AppState) -> String {
 }
 
 /// The signed-in session of the request, if any.
-async fn session(state: &AppState, headers: &HeaderMap) -> Result<Option<(String, Session)>> {
+pub(crate) async fn session(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<(String, Session)>> {
     let Some(token) = cookie(headers, SESSION_COOKIE).filter(|t| is_token(t)) else {
         return Ok(None);
     };
@@ -338,6 +353,7 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<Respo
                 .to_owned(),
                 roles,
                 public_url,
+                console_url: format!("{BASE}/sites/{}/", t.code),
             }
         })
         .collect();

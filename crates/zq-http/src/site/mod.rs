@@ -67,7 +67,10 @@ async fn answer(
     let accept = header_str(req.headers(), header::ACCEPT_ENCODING);
     drop(req);
 
+    // On the console's host every path leads to the console, except the `/sites/{code}/`
+    // alias (the editor's previews load pictures through it).
     if let (Some(console), Some(raw)) = (&state.config().console_host, raw_host.as_deref())
+        && !path.starts_with("/sites/")
         && Host::parse(raw).is_ok_and(|h| h == *console)
     {
         return (None, redirect(&format!("{}/", crate::console::BASE)));
@@ -103,6 +106,18 @@ async fn answer(
     let Some(rest) = rest else {
         return (metrics.clone(), redirect(&links.url("/")));
     };
+    if let Some(file) = rest.strip_prefix("/files/") {
+        let res = serve_file(state, &site, file, if_none_match.as_deref()).await;
+        return (
+            metrics.clone(),
+            res.unwrap_or_else(|e| {
+                if matches!(e, SiteError::Unavailable(_)) {
+                    state.metrics().db_errors.inc();
+                }
+                error_response(state, snap, Some(&site), &links, &e)
+            }),
+        );
+    }
     let route = match SiteRoute::parse(&rest) {
         Ok(SiteRoute::Redirect(to)) => return (metrics.clone(), redirect(&links.url(&to))),
         Ok(route) => route,
@@ -347,4 +362,58 @@ fn error_response(
         h.insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
     }
     res
+}
+
+/// An attachment of the site: `/files/{sha256}/{name}`. Content-addressed, so cached for a
+/// year; only the site's own attachments are reachable under its host.
+async fn serve_file(
+    state: &AppState,
+    site: &Site,
+    file: &str,
+    if_none_match: Option<&str>,
+) -> Result<Response, SiteError> {
+    let (sha, name) = file.split_once('/').ok_or(SiteError::NotFound)?;
+    let name = percent_encoding::percent_decode_str(name)
+        .decode_utf8()
+        .map_err(|_| SiteError::NotFound)?;
+    if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) || name.contains('/') {
+        return Err(SiteError::NotFound);
+    }
+    let etag = format!("\"{sha}\"");
+    if if_none_match.is_some_and(|v| v.split(',').any(|t| t.trim() == etag)) {
+        let mut res = StatusCode::NOT_MODIFIED.into_response();
+        res.headers_mut().insert(
+            header::ETAG,
+            HeaderValue::from_str(&etag).map_err(|_| SiteError::NotFound)?,
+        );
+        return Ok(res);
+    }
+    let (a, bytes) = state
+        .store()
+        .attachment_file(site.tenant.id, sha, &name)
+        .await
+        .map_err(|e| match e {
+            e if e.is_unavailable() => SiteError::Unavailable(e.to_string()),
+            _ => SiteError::NotFound,
+        })?
+        .ok_or(SiteError::NotFound)?;
+    let inline = a.is_image || a.content_type == "application/pdf";
+    let encoded =
+        percent_encoding::utf8_percent_encode(&a.file_name, percent_encoding::NON_ALPHANUMERIC);
+    let disposition = format!(
+        "{}; filename*=UTF-8''{encoded}",
+        if inline { "inline" } else { "attachment" }
+    );
+    let mut res = Response::new(Body::from(bytes));
+    let h = res.headers_mut();
+    crate::set_security_headers(h);
+    let value = |s: &str| HeaderValue::from_str(s).map_err(|_| SiteError::NotFound);
+    h.insert(header::CONTENT_TYPE, value(&a.content_type)?);
+    h.insert(header::CONTENT_DISPOSITION, value(&disposition)?);
+    h.insert(header::ETAG, value(&etag)?);
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    Ok(res)
 }

@@ -1,8 +1,12 @@
 //! sea-orm entities, one per table. Only this crate sees them; callers get the typed
 //! records of `crate::model`.
 
+pub mod api_token;
 pub mod article;
+pub mod article_version;
+pub mod attachment;
 pub mod audit;
+pub mod blob;
 pub mod login_failure;
 pub mod role_binding;
 pub mod session;

@@ -1,0 +1,575 @@
+//! The JSON API under `/api/v1/`: the console's operations for scripts and other systems.
+//! Every handler parses its input, calls `crate::service`, and answers JSON; errors are
+//! `{"error": code, "message": text, "fields": [...]}` with a 4xx status (5xx only when the
+//! database is unavailable or something is broken on our side).
+//!
+//! A request authenticates with `Authorization: Bearer zqt_…` (an API token, see
+//! `POST /api/v1/tokens`) or with the console's session cookie; with the cookie, every
+//! request that changes something must also send the session's CSRF token in `X-CSRF-Token`.
+//! The document describing all of this is served at `/api/v1/openapi.json`.
+
+mod openapi;
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use zq_domain::workflow::WorkflowState;
+use zq_store::{ArticleText, SiteSettings, Tenant};
+
+use crate::service::{self, Caller, ServiceError, Step};
+use crate::{AppState, ClientAddr};
+
+/// Largest JSON body (an article with a long body).
+const MAX_JSON_BYTES: usize = 1024 * 1024;
+/// Largest upload: the largest attachment plus room for nothing else (the body is the file).
+const MAX_UPLOAD_BYTES: usize = zq_domain::attachment::MAX_FILE_BYTES;
+
+pub(crate) fn router() -> Router<AppState> {
+    let sites = "/api/v1/sites/{code}";
+    Router::new()
+        .route("/api/v1/openapi.json", get(openapi::document))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/sites", get(list_sites))
+        .route(sites, get(show_site))
+        .route(&format!("{sites}/settings"), put(put_settings))
+        .route(&format!("{sites}/columns"), get(list_columns))
+        .route(
+            &format!("{sites}/articles"),
+            get(list_articles).post(create_article),
+        )
+        .route(
+            &format!("{sites}/articles/{{id}}"),
+            get(show_article).put(update_article),
+        )
+        .route(&format!("{sites}/articles/{{id}}/versions"), get(versions))
+        .route(&format!("{sites}/articles/{{id}}/diff"), get(diff))
+        .route(
+            &format!("{sites}/articles/{{id}}/versions/{{version}}/restore"),
+            post(restore),
+        )
+        .route(&format!("{sites}/articles/{{id}}/{{step}}"), post(step))
+        .route(
+            &format!("{sites}/attachments"),
+            get(list_attachments)
+                .post(upload)
+                .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route(&format!("{sites}/audit"), get(audit))
+        .route("/api/v1/tokens", get(list_tokens).post(create_token))
+        .route("/api/v1/tokens/{id}", axum::routing::delete(revoke_token))
+        // Unknown paths under the API answer in JSON, not with the public site's 404 page.
+        .route("/api/v1/{*rest}", axum::routing::any(not_found))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_JSON_BYTES))
+        .layer(axum::middleware::map_response(api_headers))
+}
+
+async fn api_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    crate::set_security_headers(h);
+    res
+}
+
+async fn not_found() -> ApiError {
+    ApiError(ServiceError::NotFound("接口".into()))
+}
+
+/// An error answered as JSON.
+pub(crate) struct ApiError(pub ServiceError);
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        let fields: Vec<Value> = match &e {
+            ServiceError::Fields(f) => f
+                .iter()
+                .map(|f| json!({"field": f.field, "message": f.message}))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut res = (
+            e.status(),
+            Json(json!({"error": e.code(), "message": e.to_string(), "fields": fields})),
+        )
+            .into_response();
+        if matches!(e, ServiceError::Unavailable(_)) {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
+        if matches!(e, ServiceError::Unauthenticated) {
+            res.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"zhanqun\""),
+            );
+        }
+        res
+    }
+}
+
+fn bad_request(message: impl Into<String>) -> ApiError {
+    ApiError(ServiceError::Invalid(message.into()))
+}
+
+type ApiResult = Result<Response, ApiError>;
+
+fn ok(value: impl serde::Serialize) -> ApiResult {
+    Ok(Json(value).into_response())
+}
+
+fn created(value: impl serde::Serialize) -> ApiResult {
+    Ok((StatusCode::CREATED, Json(value)).into_response())
+}
+
+/// A JSON body whose faults (syntax, missing fields, wrong content type) come back as JSON.
+struct Body<T>(T);
+
+impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(Body(v)),
+            Err(JsonRejection::BytesRejection(e))
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+            {
+                Err(ApiError(ServiceError::TooLarge(format!(
+                    "请求体太大：不能超过 {} KiB",
+                    MAX_JSON_BYTES / 1024
+                ))))
+            }
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(bad_request(
+                "请求体须为 JSON（Content-Type: application/json）",
+            )),
+            Err(e) => Err(bad_request(format!("请求体无效：{}", e.body_text()))),
+        }
+    }
+}
+
+/// Query parameters whose faults come back as JSON.
+struct Params<T>(T);
+
+impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for Params<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(Params(v)),
+            Err(e @ QueryRejection::FailedToDeserializeQueryString(_)) => {
+                Err(bad_request(format!("查询参数无效：{}", e.body_text())))
+            }
+            Err(e) => Err(bad_request(e.body_text())),
+        }
+    }
+}
+
+/// The authenticated caller of an API request.
+pub(crate) struct ApiCaller(pub Caller);
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let client = parts
+            .extensions
+            .get::<ClientAddr>()
+            .map(|c| c.0.ip().to_string());
+        if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
+            let secret = auth
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim)
+                .ok_or(ApiError(ServiceError::Unauthenticated))?;
+            return service::token_caller(state, secret, client)
+                .await?
+                .map(ApiCaller)
+                .ok_or(ApiError(ServiceError::Unauthenticated));
+        }
+        let Some((_, session)) = crate::console::session(state, &parts.headers)
+            .await
+            .map_err(|e| ApiError(e.into()))?
+        else {
+            return Err(ApiError(ServiceError::Unauthenticated));
+        };
+        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        let csrf_ok = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v == session.csrf);
+        if !safe && !csrf_ok {
+            return Err(ApiError(ServiceError::Forbidden(
+                "缺少或过期的 CSRF 令牌（X-CSRF-Token）".into(),
+            )));
+        }
+        Ok(ApiCaller(
+            service::session_caller(state, &session.user, client).await?,
+        ))
+    }
+}
+
+fn parse_id(s: &str) -> Result<i64, ApiError> {
+    s.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| ApiError(ServiceError::NotFound(format!("编号 {s}"))))
+}
+
+fn site_json(t: &Tenant) -> Value {
+    json!({
+        "code": t.code.as_str(),
+        "kind": t.kind,
+        "name": t.name,
+        "sponsor": t.sponsor,
+        "site_id": t.site_id,
+        "contact": t.contact,
+        "status": t.status,
+        "hosts": t.hosts.iter().map(|h| h.as_str()).collect::<Vec<_>>(),
+        "logo": t.logo,
+        "theme_color": t.theme_color,
+        "editors_publish_directly": t.editors_publish_directly,
+    })
+}
+
+async fn me(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult {
+    let sites = service::sites(&state, &c).await?;
+    let roles: Vec<Value> = sites
+        .iter()
+        .map(|t| {
+            json!({
+                "code": t.code.as_str(),
+                "name": t.name,
+                "roles": c.grants.roles_on(t.id).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    ok(json!({
+        "id": c.user_id,
+        "login": c.login,
+        "display_name": c.display_name,
+        "cluster_role": c.grants.cluster,
+        "sites": roles,
+    }))
+}
+
+async fn list_sites(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult {
+    let sites = service::sites(&state, &c).await?;
+    ok(sites.iter().map(site_json).collect::<Vec<_>>())
+}
+
+async fn show_site(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(code): Path<String>,
+) -> ApiResult {
+    let t = service::site(&state, &c, &code, zq_domain::access::Action::Read).await?;
+    ok(site_json(&t))
+}
+
+async fn put_settings(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(code): Path<String>,
+    Body(settings): Body<SiteSettings>,
+) -> ApiResult {
+    let t = service::update_settings(&state, &c, &code, settings).await?;
+    ok(site_json(&t))
+}
+
+async fn list_columns(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(code): Path<String>,
+) -> ApiResult {
+    let cols = service::columns(&state, &c, &code).await?;
+    ok(cols
+        .iter()
+        .map(|col| {
+            json!({
+                "id": col.id,
+                "parent_id": col.parent_id,
+                "slug": col.slug.as_str(),
+                "name": col.name,
+                "kind": col.kind,
+                "update_requirement": col.update_requirement,
+                "responsible_unit": col.responsible_unit,
+                "is_news": col.is_news,
+            })
+        })
+        .collect::<Vec<_>>())
+}
+
+#[derive(Debug, Deserialize)]
+struct ListParams {
+    state: Option<String>,
+    #[serde(default = "default_limit")]
+    limit: u64,
+    #[serde(default)]
+    offset: u64,
+}
+
+fn default_limit() -> u64 {
+    50
+}
+
+async fn list_articles(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(code): Path<String>,
+    Params(p): Params<ListParams>,
+) -> ApiResult {
+    let filter = p
+        .state
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(str::parse::<WorkflowState>)
+        .transpose()
+        .map_err(|e| bad_request(e.to_string()))?;
+    let (_, items, total) = service::articles(&state, &c, &code, filter, p.limit, p.offset).await?;
+    ok(json!({"total": total, "items": items}))
+}
+
+/// An article as the API takes it.
+#[derive(Debug, Deserialize)]
+struct ArticleInput {
+    #[serde(flatten)]
+    text: ArticleText,
+    /// RFC 3339, or local Beijing time `2026-12-01T09:30`.
+    #[serde(default)]
+    publish_at: Option<String>,
+    /// The version the change is based on; a newer one on the server is a 409.
+    #[serde(default)]
+    version: Option<i32>,
+}
+
+fn time_field(s: Option<&str>) -> Result<Option<DateTime<Utc>>, ApiError> {
+    service::parse_local(s.unwrap_or("")).map_err(|m| {
+        ApiError(ServiceError::Fields(vec![
+            zq_domain::article::FieldError::new("publish_at", m),
+        ]))
+    })
+}
+
+async fn create_article(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(code): Path<String>,
+    Body(input): Body<ArticleInput>,
+) -> ApiResult {
+    let at = time_field(input.publish_at.as_deref())?;
+    created(service::create_article(&state, &c, &code, input.text, at).await?)
+}
+
+async fn show_article(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((code, id)): Path<(String, String)>,
+) -> ApiResult {
+    let (_, a) = service::article(&state, &c, &code, parse_id(&id)?).await?;
+    ok(a)
+}
+
+async fn update_article(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((code, id)): Path<(String, String)>,
+    Body(input): Body<ArticleInput>,
+) -> ApiResult {
+    let at = time_field(input.publish_at.as_deref())?;
+    let a = service::update_article(
+        &state,
+        &c,
+        &code,
+        parse_id(&id)?,
+        input.text,
+        at,
+        input.version,
+    )
+    .await?;
+    ok(a)
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct StepInput {
+    #[serde(default)]
+    comment: Option<String>,
+    #[serde(default)]
+    publish_at: Option<String>,
+}
+
+async fn step(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((code, id, step)): Path<(String, String, String)>,
+    body: Bytes,
+) -> ApiResult {
+    let id = parse_id(&id)?;
+    let input: StepInput = if body.iter().all(u8::is_ascii_whitespace) {
+        StepInput::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| bad_request(format!("请求体无效：{e}")))?
+    };
+    let at = time_field(input.publish_at.as_deref())?;
+    let step = Step::parse(&step, input.comment, at)
+        .ok_or_else(|| ApiError(ServiceError::NotFound(format!("操作 {step}"))))?;
+    ok(service::step(&state, &c, &code, id, step).await?)
+}
+
+async fn versions(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((code, id)): Path<(String, String)>,
+) -> ApiResult {
+    ok(service::versions(&state, &c, &code, parse_id(&id)?).await?)
+}
+
+#[derive(Debug, Deserialize)]
+struct DiffParams {
+    from: i32,
+    to: i32,
+}
+
+async fn diff(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((code, id)): Path<(String, String)>,
+    Params(p): Params<DiffParams>,
+) -> ApiResult {
+    let (_, _, lines) =
+        service::version_diff(&state, &c, &code, parse_id(&id)?, p.from, p.to).await?;
+    ok(json!({"from": p.from, "to": p.to, "lines": lines}))
+}
+
+async fn restore(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((code, id, version)): Path<(String, String, String)>,
+) -> ApiResult {
+    let version = version
+        .parse::<i32>()
+        .map_err(|_| ApiError(ServiceError::NotFound(format!("版本 {version}"))))?;
+    ok(service::restore(&state, &c, &code, parse_id(&id)?, version).await?)
+}
+
+async fn list_attachments(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(code): Path<String>,
+) -> ApiResult {
+    let files = service::attachments(&state, &c, &code).await?;
+    ok(files
+        .iter()
+        .map(|a| json!({"attachment": a, "url": a.public_path()}))
+        .collect::<Vec<_>>())
+}
+
+#[derive(Debug, Deserialize)]
+struct UploadParams {
+    name: String,
+}
+
+/// The file is the request body; its name comes in `?name=`.
+async fn upload(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(code): Path<String>,
+    Params(p): Params<UploadParams>,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> ApiResult {
+    let body = body.map_err(|_| {
+        ApiError(ServiceError::TooLarge(format!(
+            "文件太大：不能超过 {} MiB",
+            MAX_UPLOAD_BYTES / (1024 * 1024)
+        )))
+    })?;
+    let a = service::upload(&state, &c, &code, &p.name, &body).await?;
+    let url = a.public_path();
+    created(json!({"attachment": a, "url": url}))
+}
+
+#[derive(Debug, Deserialize)]
+struct AuditParams {
+    #[serde(default = "default_limit")]
+    limit: u64,
+}
+
+async fn audit(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(code): Path<String>,
+    Params(p): Params<AuditParams>,
+) -> ApiResult {
+    let rows = service::audit_log(&state, &c, &code, p.limit).await?;
+    ok(rows
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "at": r.at,
+                "actor": r.entry.actor.as_ref().map(|(_, l)| l.clone()).unwrap_or_else(|| "system".into()),
+                "object": r.entry.object,
+                "action": r.entry.action,
+                "client": r.entry.client,
+                "before_hash": r.entry.before_hash,
+                "after_hash": r.entry.after_hash,
+                "hash": r.hash,
+            })
+        })
+        .collect::<Vec<_>>())
+}
+
+#[derive(Debug, Deserialize)]
+struct TokenInput {
+    /// The tenant's code; omit for a cluster-role token.
+    #[serde(default)]
+    site: Option<String>,
+    role: String,
+    label: String,
+    #[serde(default)]
+    expires_at: Option<String>,
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Body(input): Body<TokenInput>,
+) -> ApiResult {
+    let expires = time_field(input.expires_at.as_deref())?;
+    let (token, secret) = service::create_token(
+        &state,
+        &c,
+        input.site.as_deref(),
+        &input.role,
+        &input.label,
+        expires,
+    )
+    .await?;
+    created(json!({"token": token, "secret": secret}))
+}
+
+async fn list_tokens(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult {
+    ok(service::tokens(&state, &c).await?)
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult {
+    service::revoke_token(&state, &c, parse_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

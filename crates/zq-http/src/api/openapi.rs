@@ -1,0 +1,160 @@
+//! The OpenAPI 3.1 document of `/api/v1/`, kept next to the router it describes; a test
+//! checks that every route of the router appears here and every path here is routed.
+
+use axum::Json;
+use axum::response::IntoResponse;
+use serde_json::{Value, json};
+
+fn op(summary: &str, tag: &str, ok: &str, body: Option<&str>, params: &[Value]) -> Value {
+    let mut o = json!({
+        "summary": summary,
+        "tags": [tag],
+        "parameters": params,
+        "responses": {
+            ok: {"description": "成功", "content": {"application/json": {}}},
+            "401": {"$ref": "#/components/responses/Error"},
+            "403": {"$ref": "#/components/responses/Error"},
+            "404": {"$ref": "#/components/responses/Error"},
+            "422": {"$ref": "#/components/responses/Error"},
+        },
+    });
+    if let Some(schema) = body {
+        o["requestBody"] = json!({
+            "required": true,
+            "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}},
+        });
+        o["responses"]["409"] = json!({"$ref": "#/components/responses/Error"});
+    }
+    o
+}
+
+fn path_param(name: &str, description: &str, ty: &str) -> Value {
+    json!({"name": name, "in": "path", "required": true, "description": description, "schema": {"type": ty}})
+}
+
+fn query_param(name: &str, description: &str, ty: &str) -> Value {
+    json!({"name": name, "in": "query", "required": false, "description": description, "schema": {"type": ty}})
+}
+
+/// The document.
+pub(crate) fn spec() -> Value {
+    let code = path_param("code", "站点代码，如 jb", "string");
+    let id = path_param("id", "信息编号", "integer");
+    let site = [code.clone()];
+    let art = [code.clone(), id.clone()];
+    let text_props = json!({
+        "column_id": {"type": "integer"},
+        "title": {"type": "string", "maxLength": 200},
+        "subtitle": {"type": ["string", "null"]},
+        "source": {"type": ["string", "null"]},
+        "author": {"type": ["string", "null"]},
+        "summary": {"type": ["string", "null"]},
+        "body": {"type": "string", "description": "HTML；保存时在服务器端净化"},
+        "doc_number": {"type": ["string", "null"], "description": "文号"},
+        "index_number": {"type": ["string", "null"], "description": "索引号"},
+        "publish_at": {"type": ["string", "null"], "description": "RFC 3339，或北京时间 2026-12-01T09:30"},
+        "version": {"type": ["integer", "null"], "description": "修改所基于的版本；服务器上已有更新版本时返回 409"},
+    });
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Zhanqun API",
+            "version": "1",
+            "description": "站群管理接口：与管理后台相同的操作。用 API 令牌（Authorization: Bearer zqt_…）或后台会话 Cookie（修改类请求须带 X-CSRF-Token）认证。",
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}, {"session": []}],
+        "paths": {
+            "/api/v1/openapi.json": {"get": {"summary": "本文档", "tags": ["meta"], "security": [], "responses": {"200": {"description": "OpenAPI 文档"}}}},
+            "/api/v1/me": {"get": op("当前账号及可操作的站点", "account", "200", None, &[])},
+            "/api/v1/sites": {"get": op("可查看的站点", "sites", "200", None, &[])},
+            "/api/v1/sites/{code}": {"get": op("站点信息", "sites", "200", None, &site)},
+            "/api/v1/sites/{code}/settings": {"put": op("修改站点设置（网站管理员）", "sites", "200", Some("SiteSettings"), &site)},
+            "/api/v1/sites/{code}/columns": {"get": op("栏目", "sites", "200", None, &site)},
+            "/api/v1/sites/{code}/articles": {
+                "get": op("信息列表", "articles", "200", None, &[code.clone(),
+                    query_param("state", "draft / pending_review / returned / scheduled / published / withdrawn", "string"),
+                    query_param("limit", "每页条数，最多 200", "integer"),
+                    query_param("offset", "跳过条数", "integer")]),
+                "post": op("新建草稿（编辑）", "articles", "201", Some("ArticleInput"), &site),
+            },
+            "/api/v1/sites/{code}/articles/{id}": {
+                "get": op("一条信息（任何状态）", "articles", "200", None, &art),
+                "put": op("修改草稿、退回或撤回的信息，保存为新版本", "articles", "200", Some("ArticleInput"), &art),
+            },
+            "/api/v1/sites/{code}/articles/{id}/{step}": {
+                "post": {
+                    "summary": "流程操作：submit 送审、recall 撤回送审、approve 审核通过（发布或定时）、return 退回（须填意见）、publish 直接发布（站点允许时）、withdraw 撤下已发布信息",
+                    "tags": ["workflow"],
+                    "parameters": [code.clone(), id.clone(), {"name": "step", "in": "path", "required": true,
+                        "schema": {"type": "string", "enum": ["submit", "recall", "approve", "return", "publish", "withdraw"]}}],
+                    "requestBody": {"required": false, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StepInput"}}}},
+                    "responses": {
+                        "200": {"description": "操作后的信息"},
+                        "403": {"$ref": "#/components/responses/Error"},
+                        "404": {"$ref": "#/components/responses/Error"},
+                        "409": {"$ref": "#/components/responses/Error"},
+                    },
+                },
+            },
+            "/api/v1/sites/{code}/articles/{id}/versions": {"get": op("版本历史", "versions", "200", None, &art)},
+            "/api/v1/sites/{code}/articles/{id}/diff": {"get": op("两个版本的差异", "versions", "200", None, &[code.clone(), id.clone(),
+                query_param("from", "旧版本号", "integer"), query_param("to", "新版本号", "integer")])},
+            "/api/v1/sites/{code}/articles/{id}/versions/{version}/restore": {"post": op("恢复旧版本（保存为新版本）", "versions", "200", None,
+                &[code.clone(), id.clone(), path_param("version", "版本号", "integer")])},
+            "/api/v1/sites/{code}/attachments": {
+                "get": op("附件列表", "attachments", "200", None, &site),
+                "post": {
+                    "summary": "上传附件：请求体即文件内容，文件名放在 ?name=；图片不超过 5 MiB，其他不超过 20 MiB",
+                    "tags": ["attachments"],
+                    "parameters": [code.clone(), {"name": "name", "in": "query", "required": true, "schema": {"type": "string"}}],
+                    "requestBody": {"required": true, "content": {"application/octet-stream": {}}},
+                    "responses": {"201": {"description": "附件及其公开地址"}, "422": {"$ref": "#/components/responses/Error"}},
+                },
+            },
+            "/api/v1/sites/{code}/audit": {"get": op("站点审计日志", "audit", "200", None, &[code.clone(), query_param("limit", "条数，最多 500", "integer")])},
+            "/api/v1/tokens": {
+                "get": op("我的 API 令牌", "tokens", "200", None, &[]),
+                "post": op("新建 API 令牌（密钥只显示这一次）", "tokens", "201", Some("TokenInput"), &[]),
+            },
+            "/api/v1/tokens/{id}": {"delete": op("吊销令牌", "tokens", "204", None, &[path_param("id", "令牌编号", "integer")])},
+        },
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "API 令牌 zqt_…"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "zq_session"},
+            },
+            "responses": {
+                "Error": {"description": "错误", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+            },
+            "schemas": {
+                "Error": {"type": "object", "required": ["error", "message"], "properties": {
+                    "error": {"type": "string", "enum": ["unauthenticated", "forbidden", "not_found", "invalid_fields", "invalid", "conflict", "too_large", "unavailable", "internal"]},
+                    "message": {"type": "string"},
+                    "fields": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},
+                }},
+                "ArticleInput": {"type": "object", "required": ["column_id", "title"], "properties": text_props},
+                "StepInput": {"type": "object", "properties": {
+                    "comment": {"type": "string", "description": "退回意见（return 时必填）"},
+                    "publish_at": {"type": "string", "description": "定时发布时间（approve、publish）"},
+                }},
+                "SiteSettings": {"type": "object", "required": ["name", "sponsor"], "properties": {
+                    "name": {"type": "string"}, "sponsor": {"type": "string"},
+                    "site_id": {"type": ["string", "null"]}, "contact": {"type": ["string", "null"]},
+                    "logo": {"type": ["string", "null"]}, "theme_color": {"type": ["string", "null"], "pattern": "^#[0-9a-fA-F]{6}$"},
+                    "editors_publish_directly": {"type": "boolean"},
+                }},
+                "TokenInput": {"type": "object", "required": ["role", "label"], "properties": {
+                    "site": {"type": "string", "description": "站点代码；不填则为集群角色令牌"},
+                    "role": {"type": "string", "enum": ["site_admin", "editor", "reviewer", "cluster_admin", "operator"]},
+                    "label": {"type": "string"},
+                    "expires_at": {"type": "string"},
+                }},
+            },
+        },
+    })
+}
+
+pub(crate) async fn document() -> axum::response::Response {
+    Json(spec()).into_response()
+}

@@ -1,0 +1,59 @@
+//! Line diff between two versions of an article, for the version history page.
+
+use similar::{ChangeTag, TextDiff};
+use zq_store::ArticleVersion;
+
+/// One line of a diff.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct DiffLine {
+    /// `equal`, `insert` or `delete`.
+    pub tag: &'static str,
+    pub text: String,
+}
+
+/// A version as lines: each field on its own line, the body split after block elements so
+/// a changed paragraph shows as one changed line.
+fn lines(v: &ArticleVersion) -> String {
+    let t = &v.text;
+    let mut out = format!("标题：{}\n", t.title);
+    for (label, value) in [
+        ("副标题", &t.subtitle),
+        ("来源", &t.source),
+        ("作者", &t.author),
+        ("摘要", &t.summary),
+        ("文号", &t.doc_number),
+        ("索引号", &t.index_number),
+    ] {
+        if let Some(v) = value {
+            out.push_str(&format!("{label}：{v}\n"));
+        }
+    }
+    out.push_str(&format!("栏目：{}\n", t.column_id));
+    let mut body = t.body.clone();
+    for end in [
+        "</p>", "</li>", "</h2>", "</h3>", "</h4>", "</tr>", "<br>", "</table>",
+    ] {
+        body = body.replace(end, &format!("{end}\n"));
+    }
+    for line in body.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// What changed from `a` to `b`.
+pub(crate) fn diff_versions(a: &ArticleVersion, b: &ArticleVersion) -> Vec<DiffLine> {
+    let (old, new) = (lines(a), lines(b));
+    TextDiff::from_lines(&old, &new)
+        .iter_all_changes()
+        .map(|c| DiffLine {
+            tag: match c.tag() {
+                ChangeTag::Equal => "equal",
+                ChangeTag::Insert => "insert",
+                ChangeTag::Delete => "delete",
+            },
+            text: c.value().trim_end_matches('\n').to_owned(),
+        })
+        .collect()
+}

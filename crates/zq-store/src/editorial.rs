@@ -1,0 +1,656 @@
+//! The editorial side of articles: drafts, the review workflow, versions and scheduled
+//! publishing. Every write runs in one transaction with its audit row (who, tenant, object,
+//! action, client, hashes of the content before and after) and, when public content changed,
+//! the tenant's generation bump; the state rules come from `zq_domain::workflow`.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use zq_domain::article::{ArticleFields, FieldError, check_fields, column_takes_articles};
+use zq_domain::workflow::{Event, WorkflowError, WorkflowState, transition};
+use zq_domain::{ArticleId, ColumnId, ColumnKind, TenantId, UserId};
+
+use crate::articles::bump_if_public;
+use crate::audit::{AuditEntry, audit_in, content_hash};
+use crate::entity::{article, article_version, site_column};
+use crate::error::parse_stored;
+use crate::{Store, StoreError, sanitize_html};
+
+/// Who acts, as the audit log records it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Who {
+    /// The account and its login; `None` for the system (the scheduler).
+    pub user: Option<(UserId, String)>,
+    /// The client's address.
+    pub client: Option<String>,
+}
+
+impl Who {
+    /// The platform itself.
+    pub fn system() -> Who {
+        Who::default()
+    }
+
+    fn user_id(&self) -> Option<i64> {
+        self.user.as_ref().map(|(id, _)| id.0)
+    }
+
+    fn entry(&self, tenant: TenantId, object: String, action: &str) -> AuditEntry {
+        AuditEntry {
+            actor: self.user.clone(),
+            tenant: Some(tenant),
+            object,
+            action: action.to_owned(),
+            client: self.client.clone(),
+            before_hash: None,
+            after_hash: None,
+        }
+    }
+}
+
+/// The text of an article as an editor writes it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ArticleText {
+    pub column_id: ColumnId,
+    pub title: String,
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub author: Option<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// HTML; sanitized when stored.
+    #[serde(default)]
+    pub body: String,
+    /// 文号.
+    #[serde(default)]
+    pub doc_number: Option<String>,
+    /// 索引号.
+    #[serde(default)]
+    pub index_number: Option<String>,
+}
+
+impl ArticleText {
+    fn fields(&self) -> ArticleFields<'_> {
+        ArticleFields {
+            title: &self.title,
+            subtitle: self.subtitle.as_deref(),
+            source: self.source.as_deref(),
+            author: self.author.as_deref(),
+            summary: self.summary.as_deref(),
+            body: &self.body,
+            doc_number: self.doc_number.as_deref(),
+            index_number: self.index_number.as_deref(),
+        }
+    }
+
+    /// Trims every field, drops empty optional ones and sanitizes the body.
+    fn cleaned(mut self) -> ArticleText {
+        fn opt(v: Option<String>) -> Option<String> {
+            v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+        }
+        self.title = self.title.trim().to_owned();
+        self.subtitle = opt(self.subtitle);
+        self.source = opt(self.source);
+        self.author = opt(self.author);
+        self.summary = opt(self.summary);
+        self.doc_number = opt(self.doc_number);
+        self.index_number = opt(self.index_number);
+        self.body = sanitize_html(&self.body);
+        self
+    }
+
+    fn from_row(r: &article::Model) -> ArticleText {
+        ArticleText {
+            column_id: ColumnId(r.column_id),
+            title: r.title.clone(),
+            subtitle: r.subtitle.clone(),
+            source: r.source.clone(),
+            author: r.author.clone(),
+            summary: r.summary.clone(),
+            body: r.body.clone(),
+            doc_number: r.doc_number.clone(),
+            index_number: r.index_number.clone(),
+        }
+    }
+
+    fn from_version(r: &article_version::Model) -> ArticleText {
+        ArticleText {
+            column_id: ColumnId(r.column_id),
+            title: r.title.clone(),
+            subtitle: r.subtitle.clone(),
+            source: r.source.clone(),
+            author: r.author.clone(),
+            summary: r.summary.clone(),
+            body: r.body.clone(),
+            doc_number: r.doc_number.clone(),
+            index_number: r.index_number.clone(),
+        }
+    }
+}
+
+/// An article as the console and the API see it, in any state.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EditorialArticle {
+    pub id: ArticleId,
+    pub tenant_id: TenantId,
+    #[serde(flatten)]
+    pub text: ArticleText,
+    pub state: WorkflowState,
+    /// When it is (or was asked to be) published; scheduled articles wait for it.
+    pub publish_at: Option<DateTime<Utc>>,
+    pub published_at: Option<DateTime<Utc>>,
+    /// The reviewer's comment when it was returned.
+    pub review_comment: Option<String>,
+    /// Number of the latest saved version.
+    pub version: i32,
+    pub created_by: Option<UserId>,
+    pub updated_by: Option<UserId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A line of the console's article lists.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ArticleListItem {
+    pub id: ArticleId,
+    pub column_id: ColumnId,
+    pub title: String,
+    pub state: WorkflowState,
+    pub version: i32,
+    pub publish_at: Option<DateTime<Utc>>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One saved version of an article's text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ArticleVersion {
+    pub version: i32,
+    #[serde(flatten)]
+    pub text: ArticleText,
+    /// The article's state when this version was saved.
+    pub state: WorkflowState,
+    pub saved_by: Option<UserId>,
+    pub saved_at: DateTime<Utc>,
+}
+
+/// Why an editorial write was refused (besides storage faults).
+#[derive(Debug, thiserror::Error)]
+pub enum EditorialError {
+    /// Fields the form must point at.
+    #[error("invalid fields: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Fields(Vec<FieldError>),
+    /// The workflow does not allow this event now.
+    #[error(transparent)]
+    Workflow(#[from] WorkflowError),
+    /// Somebody saved the article since the editor opened it.
+    #[error("the article was changed by someone else (now version {current}); reload it")]
+    Stale { current: i32 },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sea_orm::DbErr> for EditorialError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        EditorialError::Store(e.into())
+    }
+}
+
+fn to_editorial(r: article::Model) -> Result<EditorialArticle, StoreError> {
+    Ok(EditorialArticle {
+        id: ArticleId(r.id),
+        tenant_id: TenantId(r.tenant_id),
+        text: ArticleText::from_row(&r),
+        state: parse_stored(&r.status)?,
+        publish_at: r.publish_at,
+        published_at: r.published_at,
+        review_comment: r.review_comment,
+        version: r.version,
+        created_by: r.created_by.map(UserId),
+        updated_by: r.updated_by.map(UserId),
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    })
+}
+
+/// The fingerprint of an article's content and state for the audit log.
+fn fingerprint(a: &EditorialArticle) -> String {
+    let canonical = serde_json::json!({
+        "text": a.text,
+        "state": a.state,
+        "publish_at": a.publish_at,
+        "version": a.version,
+    });
+    content_hash(canonical.to_string().as_bytes())
+}
+
+/// Checks the column belongs to the tenant and takes articles; returns whether it is the
+/// tenant's news column.
+async fn check_column(
+    txn: &DatabaseTransaction,
+    tenant: TenantId,
+    column: ColumnId,
+) -> Result<bool, EditorialError> {
+    let col = site_column::Entity::find_by_id(column.0)
+        .filter(site_column::Column::TenantId.eq(tenant.0))
+        .one(txn)
+        .await?
+        .ok_or_else(|| EditorialError::Fields(vec![FieldError::new("column_id", "栏目不存在")]))?;
+    let kind: ColumnKind = parse_stored(&col.kind)?;
+    if !column_takes_articles(kind) {
+        return Err(EditorialError::Fields(vec![FieldError::new(
+            "column_id",
+            "外部链接栏目不能发布文章",
+        )]));
+    }
+    Ok(col.is_news)
+}
+
+async fn is_news_column(txn: &DatabaseTransaction, column: i64) -> Result<bool, StoreError> {
+    Ok(site_column::Entity::find_by_id(column)
+        .one(txn)
+        .await?
+        .is_some_and(|c| c.is_news))
+}
+
+async fn load_for_update(
+    txn: &DatabaseTransaction,
+    tenant: TenantId,
+    id: ArticleId,
+) -> Result<article::Model, StoreError> {
+    article::Entity::find_by_id(id.0)
+        .filter(article::Column::TenantId.eq(tenant.0))
+        .one(txn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("article {id}")))
+}
+
+async fn insert_version(
+    txn: &DatabaseTransaction,
+    row: &article::Model,
+    saved_by: Option<i64>,
+) -> Result<(), StoreError> {
+    article_version::ActiveModel {
+        article_id: Set(row.id),
+        tenant_id: Set(row.tenant_id),
+        version: Set(row.version),
+        column_id: Set(row.column_id),
+        title: Set(row.title.clone()),
+        subtitle: Set(row.subtitle.clone()),
+        source: Set(row.source.clone()),
+        author: Set(row.author.clone()),
+        summary: Set(row.summary.clone()),
+        body: Set(row.body.clone()),
+        doc_number: Set(row.doc_number.clone()),
+        index_number: Set(row.index_number.clone()),
+        state: Set(row.status.clone()),
+        saved_by: Set(saved_by),
+        saved_at: Set(row.updated_at),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+fn set_text(active: &mut article::ActiveModel, text: ArticleText) {
+    active.column_id = Set(text.column_id.0);
+    active.title = Set(text.title);
+    active.subtitle = Set(text.subtitle);
+    active.source = Set(text.source);
+    active.author = Set(text.author);
+    active.summary = Set(text.summary);
+    active.body = Set(text.body);
+    active.doc_number = Set(text.doc_number);
+    active.index_number = Set(text.index_number);
+}
+
+impl Store {
+    /// Saves a new draft in a column of the tenant (version 1).
+    pub async fn create_draft(
+        &self,
+        tenant: TenantId,
+        text: ArticleText,
+        publish_at: Option<DateTime<Utc>>,
+        who: &Who,
+    ) -> Result<EditorialArticle, EditorialError> {
+        let errors = check_fields(&text.fields());
+        if !errors.is_empty() {
+            return Err(EditorialError::Fields(errors));
+        }
+        let text = text.cleaned();
+        let (_guard, txn) = self.begin_audited().await?;
+        check_column(&txn, tenant, text.column_id).await?;
+        let now = Utc::now();
+        let mut active = article::ActiveModel {
+            tenant_id: Set(tenant.0),
+            status: Set(WorkflowState::Draft.as_str().to_owned()),
+            published_at: Set(None),
+            publish_at: Set(publish_at),
+            review_comment: Set(None),
+            created_by: Set(who.user_id()),
+            updated_by: Set(who.user_id()),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        set_text(&mut active, text);
+        let row = active.insert(&txn).await?;
+        insert_version(&txn, &row, who.user_id()).await?;
+        let after = to_editorial(row)?;
+        let mut entry = who.entry(tenant, format!("article:{}", after.id), "article.create");
+        entry.after_hash = Some(fingerprint(&after));
+        audit_in(&txn, entry).await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    /// Saves a new version of an editable article (draft, returned or withdrawn).
+    /// `expected_version`, when given, must be the current one: a stale form is refused
+    /// instead of silently overwriting someone else's edit.
+    pub async fn update_draft(
+        &self,
+        tenant: TenantId,
+        id: ArticleId,
+        text: ArticleText,
+        publish_at: Option<DateTime<Utc>>,
+        expected_version: Option<i32>,
+        who: &Who,
+    ) -> Result<EditorialArticle, EditorialError> {
+        let errors = check_fields(&text.fields());
+        if !errors.is_empty() {
+            return Err(EditorialError::Fields(errors));
+        }
+        self.write_text(
+            tenant,
+            id,
+            text.cleaned(),
+            publish_at,
+            expected_version,
+            who,
+            "article.edit",
+        )
+        .await
+    }
+
+    /// Saves the text of an old version as a new version.
+    pub async fn restore_version(
+        &self,
+        tenant: TenantId,
+        id: ArticleId,
+        version: i32,
+        who: &Who,
+    ) -> Result<EditorialArticle, EditorialError> {
+        let old = self.article_version(tenant, id, version).await?;
+        let current = self.editorial_article(tenant, id).await?;
+        self.write_text(
+            tenant,
+            id,
+            old.text,
+            current.publish_at,
+            None,
+            who,
+            "article.restore",
+        )
+        .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn write_text(
+        &self,
+        tenant: TenantId,
+        id: ArticleId,
+        text: ArticleText,
+        publish_at: Option<DateTime<Utc>>,
+        expected_version: Option<i32>,
+        who: &Who,
+        action: &str,
+    ) -> Result<EditorialArticle, EditorialError> {
+        let (_guard, txn) = self.begin_audited().await?;
+        let row = load_for_update(&txn, tenant, id).await?;
+        if let Some(v) = expected_version
+            && v != row.version
+        {
+            return Err(EditorialError::Stale {
+                current: row.version,
+            });
+        }
+        let before = to_editorial(row.clone())?;
+        transition(before.state, &Event::Edit)?;
+        check_column(&txn, tenant, text.column_id).await?;
+        let mut active: article::ActiveModel = row.clone().into();
+        set_text(&mut active, text);
+        active.publish_at = Set(publish_at);
+        active.version = Set(row.version + 1);
+        active.updated_by = Set(who.user_id());
+        active.updated_at = Set(Utc::now());
+        let row = active.update(&txn).await?;
+        insert_version(&txn, &row, who.user_id()).await?;
+        let after = to_editorial(row)?;
+        let mut entry = who.entry(tenant, format!("article:{id}"), action);
+        entry.before_hash = Some(fingerprint(&before));
+        entry.after_hash = Some(fingerprint(&after));
+        audit_in(&txn, entry).await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    /// Applies a workflow event (submit, recall, approve, return, publish directly, withdraw,
+    /// due) to an article of the tenant. Permission is the caller's business (see
+    /// `Event::required_action`); the state rules are checked here, in the same transaction.
+    pub async fn article_event(
+        &self,
+        tenant: TenantId,
+        id: ArticleId,
+        event: &Event,
+        who: &Who,
+    ) -> Result<EditorialArticle, EditorialError> {
+        let (_guard, txn) = self.begin_audited().await?;
+        let row = load_for_update(&txn, tenant, id).await?;
+        let before = to_editorial(row.clone())?;
+        let next = transition(before.state, event)?;
+        let now = Utc::now();
+        let mut active: article::ActiveModel = row.clone().into();
+        active.status = Set(next.as_str().to_owned());
+        match event {
+            Event::Approve { publish_at, .. } | Event::PublishDirectly { publish_at, .. } => {
+                let at = publish_at.and_then(|s| DateTime::from_timestamp(s, 0));
+                active.publish_at = Set(at);
+                if next == WorkflowState::Published {
+                    active.published_at = Set(Some(now));
+                }
+                active.review_comment = Set(None);
+            }
+            Event::Due { .. } => {
+                active.published_at = Set(Some(row.publish_at.unwrap_or(now)));
+            }
+            Event::Return { comment } => {
+                active.review_comment = Set(Some(comment.trim().to_owned()));
+            }
+            Event::Submit => active.review_comment = Set(None),
+            Event::Edit | Event::Recall | Event::Withdraw => {}
+        }
+        if !matches!(event, Event::Due { .. }) {
+            active.updated_by = Set(who.user_id());
+        }
+        active.updated_at = Set(now);
+        let row = active.update(&txn).await?;
+        let public_change = before.state.is_public() || next.is_public();
+        let news = is_news_column(&txn, row.column_id).await?;
+        let generations = bump_if_public(&txn, tenant, public_change, news).await?;
+        let after = to_editorial(row)?;
+        let mut entry = who.entry(
+            tenant,
+            format!("article:{id}"),
+            &format!("article.{}", event.name()),
+        );
+        entry.before_hash = Some(fingerprint(&before));
+        entry.after_hash = Some(fingerprint(&after));
+        audit_in(&txn, entry).await?;
+        txn.commit().await?;
+        self.notify_pages(generations).await;
+        Ok(after)
+    }
+
+    /// Publishes every scheduled article whose time has come (the scheduler's tick); returns
+    /// how many. Each is its own transaction with its own audit row, so one failure does not
+    /// hold back the others.
+    pub async fn publish_due(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let due: Vec<(i64, i64, Option<DateTime<Utc>>)> = article::Entity::find()
+            .select_only()
+            .column(article::Column::Id)
+            .column(article::Column::TenantId)
+            .column(article::Column::PublishAt)
+            .filter(article::Column::Status.eq(WorkflowState::Scheduled.as_str()))
+            .filter(article::Column::PublishAt.lte(now))
+            .order_by_asc(article::Column::PublishAt)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let mut published = 0;
+        for (id, tenant, at) in due {
+            let event = Event::Due {
+                now: now.timestamp(),
+                publish_at: at.map_or(now.timestamp(), |t| t.timestamp()),
+            };
+            match self
+                .article_event(TenantId(tenant), ArticleId(id), &event, &Who::system())
+                .await
+            {
+                Ok(_) => published += 1,
+                Err(EditorialError::Store(e)) if e.is_unavailable() => return Err(e),
+                Err(e) => tracing::warn!(article = id, error = %e, "scheduled publish failed"),
+            }
+        }
+        Ok(published)
+    }
+
+    /// An article of the tenant in any state.
+    pub async fn editorial_article(
+        &self,
+        tenant: TenantId,
+        id: ArticleId,
+    ) -> Result<EditorialArticle, StoreError> {
+        let row = article::Entity::find_by_id(id.0)
+            .filter(article::Column::TenantId.eq(tenant.0))
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("article {id}")))?;
+        to_editorial(row)
+    }
+
+    /// The tenant's articles, newest change first, optionally of one state; with the total.
+    pub async fn editorial_list(
+        &self,
+        tenant: TenantId,
+        state: Option<WorkflowState>,
+        limit: u64,
+        offset: u64,
+    ) -> Result<(Vec<ArticleListItem>, u64), StoreError> {
+        use article::Column as A;
+        let mut query = article::Entity::find().filter(A::TenantId.eq(tenant.0));
+        if let Some(s) = state {
+            query = query.filter(A::Status.eq(s.as_str()));
+        }
+        let total = query.clone().count(&self.db).await?;
+        type Row = (
+            i64,
+            i64,
+            String,
+            String,
+            i32,
+            Option<DateTime<Utc>>,
+            Option<DateTime<Utc>>,
+            DateTime<Utc>,
+        );
+        let rows: Vec<Row> = query
+            .select_only()
+            .columns([
+                A::Id,
+                A::ColumnId,
+                A::Title,
+                A::Status,
+                A::Version,
+                A::PublishAt,
+                A::PublishedAt,
+                A::UpdatedAt,
+            ])
+            .order_by_desc(A::UpdatedAt)
+            .order_by_desc(A::Id)
+            .limit(limit)
+            .offset(offset)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let items = rows
+            .into_iter()
+            .map(
+                |(id, column, title, status, version, publish_at, published_at, updated_at)| {
+                    Ok(ArticleListItem {
+                        id: ArticleId(id),
+                        column_id: ColumnId(column),
+                        title,
+                        state: parse_stored(&status)?,
+                        version,
+                        publish_at,
+                        published_at,
+                        updated_at,
+                    })
+                },
+            )
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok((items, total))
+    }
+
+    /// Every saved version of an article of the tenant, newest first.
+    pub async fn article_versions(
+        &self,
+        tenant: TenantId,
+        id: ArticleId,
+    ) -> Result<Vec<ArticleVersion>, StoreError> {
+        let rows = article_version::Entity::find()
+            .filter(article_version::Column::TenantId.eq(tenant.0))
+            .filter(article_version::Column::ArticleId.eq(id.0))
+            .order_by_desc(article_version::Column::Version)
+            .all(&self.db)
+            .await?;
+        if rows.is_empty() {
+            // Distinguish "no such article here" from an article saved before versions existed.
+            self.editorial_article(tenant, id).await?;
+        }
+        rows.iter().map(to_version).collect()
+    }
+
+    /// One saved version of an article of the tenant.
+    pub async fn article_version(
+        &self,
+        tenant: TenantId,
+        id: ArticleId,
+        version: i32,
+    ) -> Result<ArticleVersion, StoreError> {
+        let row = article_version::Entity::find()
+            .filter(article_version::Column::TenantId.eq(tenant.0))
+            .filter(article_version::Column::ArticleId.eq(id.0))
+            .filter(article_version::Column::Version.eq(version))
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("version {version} of article {id}")))?;
+        to_version(&row)
+    }
+}
+
+fn to_version(r: &article_version::Model) -> Result<ArticleVersion, StoreError> {
+    Ok(ArticleVersion {
+        version: r.version,
+        text: ArticleText::from_version(r),
+        state: parse_stored(&r.state)?,
+        saved_by: r.saved_by.map(UserId),
+        saved_at: r.saved_at,
+    })
+}
