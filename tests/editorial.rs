@@ -325,6 +325,10 @@ on_both_backends! {
         let after = app.get(&host(SITE), "/").await;
         assert!(after.body.contains("江北区人民政府门户网站"), "the cached home page was invalidated");
         assert!(after.body.contains("3702030001"));
+        assert!(after.body.contains("/static/theme-1a4c8b.css"), "the theme colour reaches the page");
+        let css = app.get(&host(SITE), "/static/theme-1a4c8b.css").await;
+        assert_eq!((css.status, css.header("content-type")), (200, Some("text/css; charset=utf-8")));
+        assert!(css.body.contains("--red:#1a4c8b"));
         for bad in [json!({"name": "", "sponsor": "x"}), json!({"name": "x", "sponsor": "y", "theme_color": "red"}),
                     json!({"name": "x", "sponsor": "y", "logo": "javascript:alert(1)"})] {
             let (s, e) = api(app, "PUT", path, &admin, Some(bad.clone())).await;

@@ -246,9 +246,27 @@ async fn b_state(app: &TestApp) -> String {
     let t = tenant(app, B).await;
     let (items, total) = app.store.editorial_list(t.id, None, 100, 0).await.unwrap();
     let files = app.store.attachments(t.id).await.unwrap().len();
+    let columns: Vec<(i64, String, Option<i64>)> = app
+        .store
+        .columns(t.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| (c.id.0, c.name.clone(), c.parent_id.map(|p| p.0)))
+        .collect();
+    let users: Vec<(String, Vec<TenantRole>)> = app
+        .store
+        .tenant_users(t.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(u, r)| (u.login.to_string(), r))
+        .collect();
+    let accounts = app.store.list_users().await.unwrap().len();
     format!(
-        "{}|{}|{:?}|{files}",
+        "{}|{}|{}|{columns:?}|{users:?}|{accounts}|{:?}|{files}",
         t.name,
+        t.status,
         total,
         items
             .iter()
@@ -293,6 +311,62 @@ fn api_calls(b: &BObjects) -> Vec<(&'static str, String, Option<Value>)> {
             Some(json!({"site": B, "role": "editor", "label": "越权"})),
         ),
         ("DELETE", format!("/api/v1/tokens/{}", b.token_id), None),
+        (
+            "POST",
+            "/api/v1/sites".into(),
+            Some(
+                json!({"code": "yq", "kind": "town", "name": "越权", "sponsor": "x", "parent": B, "hosts": ["yq.haichuan.localhost"]}),
+            ),
+        ),
+        (
+            "POST",
+            format!("/api/v1/sites/{B}/status"),
+            Some(json!({"status": "suspended"})),
+        ),
+        ("GET", format!("/api/v1/sites/{B}/users"), None),
+        (
+            "POST",
+            format!("/api/v1/sites/{B}/users"),
+            Some(
+                json!({"login": "yq.user", "display_name": "x", "password": "Yuequan-Password-2026", "role": "editor"}),
+            ),
+        ),
+        (
+            "PUT",
+            format!("/api/v1/sites/{B}/users/jn.editor/roles/site_admin"),
+            None,
+        ),
+        (
+            "DELETE",
+            format!("/api/v1/sites/{B}/users/jn.editor/roles/editor"),
+            None,
+        ),
+        (
+            "POST",
+            format!("/api/v1/sites/{B}/columns"),
+            Some(
+                json!({"slug": "yq", "name": "越权", "kind": "article_list", "update_requirement": "monthly"}),
+            ),
+        ),
+        (
+            "PUT",
+            format!("/api/v1/sites/{B}/columns/{}", b.column),
+            Some(json!({"name": "越权", "update_requirement": "monthly"})),
+        ),
+        (
+            "PUT",
+            format!("/api/v1/sites/{A}/columns/{}", b.column),
+            Some(json!({"name": "越权", "update_requirement": "monthly"})),
+        ),
+        ("GET", "/api/v1/users".into(), None),
+        (
+            "POST",
+            "/api/v1/users".into(),
+            Some(
+                json!({"login": "yq.user", "display_name": "x", "password": "Yuequan-Password-2026"}),
+            ),
+        ),
+        ("GET", "/api/v1/audit".into(), None),
     ];
     for site in [B, A] {
         for id in [b.draft, b.pending, b.published] {
@@ -333,6 +407,77 @@ fn console_calls(b: &BObjects) -> Vec<ConsoleCall> {
         ),
         ("GET", format!("/console/sites/{B}/audit"), vec![]),
         ("GET", format!("/console/sites/{B}/attachments"), vec![]),
+        ("GET", format!("/console/sites/{B}/users"), vec![]),
+        (
+            "POST",
+            format!("/console/sites/{B}/users"),
+            vec![
+                ("login", "yq.user".into()),
+                ("display_name", "x".into()),
+                ("password", "Yuequan-Password-2026".into()),
+            ],
+        ),
+        (
+            "POST",
+            format!("/console/sites/{B}/users/jn.editor/roles"),
+            vec![("role", "site_admin".into()), ("bound", "on".into())],
+        ),
+        ("GET", format!("/console/sites/{B}/columns"), vec![]),
+        (
+            "POST",
+            format!("/console/sites/{B}/columns"),
+            vec![
+                ("name", "越权".into()),
+                ("slug", "yq".into()),
+                ("kind", "article_list".into()),
+                ("update_requirement", "monthly".into()),
+            ],
+        ),
+        (
+            "POST",
+            format!("/console/sites/{B}/columns/{}", b.column),
+            vec![
+                ("name", "越权".into()),
+                ("update_requirement", "monthly".into()),
+            ],
+        ),
+        (
+            "POST",
+            format!("/console/sites/{A}/columns/{}", b.column),
+            vec![
+                ("name", "越权".into()),
+                ("update_requirement", "monthly".into()),
+            ],
+        ),
+        ("GET", "/console/admin/tenants".into(), vec![]),
+        (
+            "POST",
+            "/console/admin/tenants".into(),
+            vec![
+                ("code", "yq".into()),
+                ("kind", "town".into()),
+                ("name", "越权".into()),
+                ("sponsor", "x".into()),
+                ("parent", B.into()),
+                ("hosts", "yq.haichuan.localhost".into()),
+            ],
+        ),
+        (
+            "POST",
+            format!("/console/admin/tenants/{B}/status"),
+            vec![("status", "suspended".into())],
+        ),
+        ("GET", "/console/admin/users".into(), vec![]),
+        (
+            "POST",
+            "/console/admin/users".into(),
+            vec![
+                ("login", "yq.user".into()),
+                ("display_name", "x".into()),
+                ("password", "Yuequan-Password-2026".into()),
+            ],
+        ),
+        ("GET", "/console/admin/audit".into(), vec![]),
     ];
     for site in [B, A] {
         for id in [b.draft, b.pending, b.published] {
@@ -357,12 +502,12 @@ fn console_calls(b: &BObjects) -> Vec<ConsoleCall> {
 on_both_backends! {
     async fn each_role_of_one_tenant_is_refused_everything_of_another(app: demo) {
         let b = b_objects(app).await;
-        let before = b_state(app).await;
         let callers = [
             caller(app, "jb.admin", None, Some((A, TenantRole::SiteAdmin))).await,
             caller(app, "jb.editor", None, Some((A, TenantRole::Editor))).await,
             caller(app, "jb.reviewer", None, Some((A, TenantRole::Reviewer))).await,
         ];
+        let before = b_state(app).await;
         let mut checked = 0;
         for c in &callers {
             for (method, path, body) in api_calls(&b) {
@@ -395,11 +540,15 @@ on_both_backends! {
 
     async fn the_operator_reads_every_tenant_and_writes_nothing(app: demo) {
         let b = b_objects(app).await;
-        let before = b_state(app).await;
         let ops = caller(app, "ops", Some(ClusterRole::Operator), None).await;
+        let before = b_state(app).await;
         for (method, path, body) in api_calls(&b) {
             let r = api(app, &ops, method, &path, body.as_ref()).await;
-            if method == "GET" {
+            // Managing accounts is not reading: the operator sees content and logs, not users.
+            let manages_users = path.contains("/users");
+            if method == "GET" && manages_users {
+                assert_eq!(r.status, 403, "operator {path}: {}", r.body);
+            } else if method == "GET" {
                 assert!(matches!(r.status, 200 | 404), "operator {method} {path}: {} {}", r.status, r.body);
                 if path.contains(&format!("/sites/{B}/")) || path.ends_with(B) {
                     assert_eq!(r.status, 200, "operator reads {path}: {}", r.body);
@@ -413,7 +562,9 @@ on_both_backends! {
             let r = console(app, &ops, method, &path, &form).await;
             if method == "POST" {
                 assert!(matches!(r.status, 403 | 404), "operator console {method} {path}: {}", r.status);
-            } else if path.contains(&format!("/sites/{B}/")) && !path.ends_with("/new") && !path.ends_with("/settings") {
+            } else if path.contains(&format!("/sites/{B}/"))
+                && !["/new", "/settings", "/users", "/columns"].iter().any(|e| path.ends_with(e))
+            {
                 assert_eq!(r.status, 200, "operator console reads {path}");
             }
         }

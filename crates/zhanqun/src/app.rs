@@ -6,7 +6,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use zq_cache::{Bus, PageCache, RedisLink};
-use zq_http::{AppState, ConnLimits, HttpConfig, Metrics};
+use zq_http::{AppState, ConnLimits, HttpConfig, Metrics, Sessions};
 use zq_store::{Store, StoreError, StoreOptions};
 
 use crate::Config;
@@ -72,8 +72,9 @@ pub enum StartError {
 }
 
 /// Starts serving on `listener` with an already opened store: builds the cache (with Redis if
-/// configured; an unreachable Redis is not an error), metrics, the site registry, the
-/// invalidation wiring, and the operations listener.
+/// configured; an unreachable Redis is not an error), the console's session store (Redis if
+/// configured, else the database), metrics, the site registry, the invalidation wiring, and
+/// the operations listener.
 pub async fn start(
     cfg: &Config,
     store: Store,
@@ -89,9 +90,13 @@ pub async fn start(
         .transpose()?
         .map(Arc::new);
     let cache = PageCache::new(cfg.cache.clone(), redis.clone());
+    let sessions = match &redis {
+        Some(r) => Sessions::redis(store.clone(), r.clone()),
+        None => Sessions::database(store.clone()),
+    };
     let bus = redis.map(Bus::redis).unwrap_or_else(Bus::local);
     let metrics = Arc::new(Metrics::new());
-    let state = AppState::new(store, http, cache, bus, metrics).await?;
+    let state = AppState::with_sessions(store, http, cache, bus, metrics, sessions).await?;
     let mut background = vec![
         state.spawn_refresher(),
         state.spawn_scheduler(cfg.scheduler_tick),

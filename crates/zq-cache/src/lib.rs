@@ -19,7 +19,7 @@ use moka::future::Cache;
 
 pub use bus::{Bus, BusMessage};
 pub use page::{CachedPage, Encoding, HeaderValues};
-pub use redis_link::{REDIS_TIMEOUT, RedisLink, RedisUrlError};
+pub use redis_link::{REDIS_TIMEOUT, RedisError, RedisLink, RedisUrlError};
 
 pub(crate) fn now_ms() -> u64 {
     std::time::SystemTime::now()

@@ -32,6 +32,17 @@ pub struct RedisLink {
 #[error("invalid Redis URL: {0}")]
 pub struct RedisUrlError(String);
 
+/// Why a Redis command did not happen. Every variant means "Redis is unavailable now".
+#[derive(Debug, thiserror::Error)]
+pub enum RedisError {
+    #[error("Redis is skipped for a moment after a fault")]
+    CircuitOpen,
+    #[error("Redis did not answer in time")]
+    Timeout,
+    #[error("Redis failed: {0}")]
+    Failed(String),
+}
+
 impl RedisLink {
     /// Prepares the link without connecting: an unreachable Redis at start-up is not an error.
     pub fn new(url: &str, prefix: &str) -> Result<RedisLink, RedisUrlError> {
@@ -88,23 +99,35 @@ impl RedisLink {
         }
     }
 
+    /// Runs a command for a best-effort user (the page cache): a fault is counted and the
+    /// caller goes on without Redis.
     async fn run<T>(
         &self,
         what: &str,
         fut: impl std::future::Future<Output = redis::RedisResult<T>>,
     ) -> Option<T> {
+        self.try_run(what, fut).await.ok()
+    }
+
+    /// Runs a command for a user that cannot go on without Redis (sessions): the same timeout
+    /// and circuit breaker, but the fault is returned.
+    async fn try_run<T>(
+        &self,
+        what: &str,
+        fut: impl std::future::Future<Output = redis::RedisResult<T>>,
+    ) -> Result<T, RedisError> {
         if !self.available() {
-            return None;
+            return Err(RedisError::CircuitOpen);
         }
         match tokio::time::timeout(REDIS_TIMEOUT, fut).await {
-            Ok(Ok(v)) => Some(v),
+            Ok(Ok(v)) => Ok(v),
             Ok(Err(e)) => {
                 self.fault(what, &e);
-                None
+                Err(RedisError::Failed(e.to_string()))
             }
             Err(_) => {
                 self.fault(what, &"timed out");
-                None
+                Err(RedisError::Timeout)
             }
         }
     }
@@ -139,6 +162,133 @@ impl RedisLink {
         })
         .await
         .is_some()
+    }
+
+    // Commands for callers that must not go on without Redis (server-side sessions). Keys are
+    // given without the prefix; a fault is counted and opens the circuit like any other.
+
+    /// The value of a key, if any.
+    pub async fn fetch(&self, key: &str) -> Result<Option<Vec<u8>>, RedisError> {
+        let mut conn = self.manager.clone();
+        let key = self.name(key);
+        self.try_run(
+            "GET",
+            async move { conn.get::<_, Option<Vec<u8>>>(key).await },
+        )
+        .await
+    }
+
+    /// Atomically sets `key` to `value` for `ttl` and adds `member` to the set `index`, which
+    /// then lives for `ttl` too (as long as its newest member, when every member has that ttl).
+    pub async fn store_indexed(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl: Duration,
+        index: &str,
+        member: &str,
+    ) -> Result<(), RedisError> {
+        let mut conn = self.manager.clone();
+        let secs = ttl.as_secs().max(1);
+        let (key, index) = (self.name(key), self.name(index));
+        let mut pipe = redis::pipe();
+        pipe.atomic()
+            .set_ex(&key, value, secs)
+            .ignore()
+            .sadd(&index, member)
+            .ignore()
+            .expire(&index, i64::try_from(secs).unwrap_or(i64::MAX))
+            .ignore();
+        self.try_run("SET+SADD", async move {
+            pipe.query_async::<()>(&mut conn).await
+        })
+        .await
+    }
+
+    /// Replaces the value of `key` with a new ttl, only if the key still exists (so a key
+    /// deleted meanwhile is not brought back); returns whether it was replaced.
+    pub async fn replace(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl: Duration,
+    ) -> Result<bool, RedisError> {
+        let mut conn = self.manager.clone();
+        let key = self.name(key);
+        let opts = redis::SetOptions::default()
+            .conditional_set(redis::ExistenceCheck::XX)
+            .with_expiration(redis::SetExpiry::EX(ttl.as_secs().max(1)));
+        self.try_run("SET XX", async move {
+            conn.set_options::<_, _, redis::Value>(key, value, opts)
+                .await
+        })
+        .await
+        .map(|v| v != redis::Value::Nil)
+    }
+
+    /// Deletes a key; returns whether it existed.
+    pub async fn remove(&self, key: &str) -> Result<bool, RedisError> {
+        let mut conn = self.manager.clone();
+        let key = self.name(key);
+        self.try_run("DEL", async move { conn.del::<_, u64>(key).await })
+            .await
+            .map(|n| n > 0)
+    }
+
+    /// Atomically deletes `key` and removes `member` from the set `index`; returns whether the
+    /// key existed.
+    pub async fn remove_indexed(
+        &self,
+        key: &str,
+        index: &str,
+        member: &str,
+    ) -> Result<bool, RedisError> {
+        self.remove_many_indexed(&[key.to_owned()], index, &[member.to_owned()])
+            .await
+            .map(|n| n > 0)
+    }
+
+    /// The members of the set `index`.
+    pub async fn members(&self, index: &str) -> Result<Vec<String>, RedisError> {
+        let mut conn = self.manager.clone();
+        let index = self.name(index);
+        self.try_run("SMEMBERS", async move {
+            conn.smembers::<_, Vec<String>>(index).await
+        })
+        .await
+    }
+
+    /// Atomically deletes `keys` and removes `members` from the set `index`; returns how many
+    /// of the keys existed.
+    pub async fn remove_many_indexed(
+        &self,
+        keys: &[String],
+        index: &str,
+        members: &[String],
+    ) -> Result<u64, RedisError> {
+        if keys.is_empty() && members.is_empty() {
+            return Ok(0);
+        }
+        let mut conn = self.manager.clone();
+        let keys: Vec<String> = keys.iter().map(|k| self.name(k)).collect();
+        let index = self.name(index);
+        let mut pipe = redis::pipe();
+        pipe.atomic();
+        if !keys.is_empty() {
+            pipe.del(&keys);
+        }
+        if !members.is_empty() {
+            pipe.srem(&index, members).ignore();
+        }
+        let deleted = !keys.is_empty();
+        self.try_run("DEL+SREM", async move {
+            if deleted {
+                pipe.query_async::<(u64,)>(&mut conn).await.map(|(n,)| n)
+            } else {
+                pipe.query_async::<()>(&mut conn).await.map(|()| 0)
+            }
+        })
+        .await
     }
 
     /// Whether Redis answers PING now.

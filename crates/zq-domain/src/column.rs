@@ -74,6 +74,28 @@ impl std::fmt::Display for ColumnSlug {
     }
 }
 
+/// Whether moving column `id` under `new_parent` would make it its own ancestor. `parents`
+/// lists every column of the tenant with its parent.
+pub fn would_cycle<T: Copy + PartialEq>(
+    parents: &[(T, Option<T>)],
+    id: T,
+    new_parent: Option<T>,
+) -> bool {
+    let mut at = new_parent;
+    let mut steps = 0;
+    while let Some(p) = at {
+        if p == id || steps > parents.len() {
+            return true;
+        }
+        at = parents
+            .iter()
+            .find(|(c, _)| *c == p)
+            .and_then(|(_, up)| *up);
+        steps += 1;
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +116,16 @@ mod tests {
         assert!(ColumnSlug::parse("../etc").is_err());
         assert!(ColumnSlug::parse("工作动态").is_err());
         assert!(ColumnSlug::parse("").is_err());
+    }
+
+    #[test]
+    fn a_column_cannot_move_under_itself_or_its_descendants() {
+        // 1 ─ 2 ─ 3, and 4 alone.
+        let tree = [(1, None), (2, Some(1)), (3, Some(2)), (4, None)];
+        assert!(would_cycle(&tree, 1, Some(3)));
+        assert!(would_cycle(&tree, 2, Some(2)));
+        assert!(!would_cycle(&tree, 3, Some(4)));
+        assert!(!would_cycle(&tree, 3, None));
+        assert!(!would_cycle(&tree, 4, Some(3)));
     }
 }

@@ -12,6 +12,7 @@ pub mod metrics;
 pub mod registry;
 pub mod server;
 mod service;
+mod sessions;
 mod site;
 
 use std::sync::Arc;
@@ -32,6 +33,7 @@ pub use metrics::Metrics;
 pub use error::SiteError;
 pub use registry::Registry;
 pub use server::{ConnLimits, serve};
+pub use sessions::{SessionError, Sessions};
 
 /// The client's address, attached to every request by the accept loop.
 #[derive(Debug, Clone, Copy)]
@@ -74,6 +76,7 @@ struct Inner {
     cache: PageCache,
     metrics: Arc<Metrics>,
     bus: Bus,
+    sessions: Sessions,
 }
 
 /// Everything a request handler needs; cheap to clone.
@@ -81,13 +84,27 @@ struct Inner {
 pub struct AppState(Arc<Inner>);
 
 impl AppState {
-    /// Builds the state and loads the site registry once.
+    /// Builds the state, with console sessions in the database, and loads the site registry
+    /// once.
     pub async fn new(
         store: Store,
         config: HttpConfig,
         cache: PageCache,
         bus: Bus,
         metrics: Arc<Metrics>,
+    ) -> Result<AppState, zq_store::StoreError> {
+        let sessions = Sessions::database(store.clone());
+        Self::with_sessions(store, config, cache, bus, metrics, sessions).await
+    }
+
+    /// Builds the state with the given session store and loads the site registry once.
+    pub async fn with_sessions(
+        store: Store,
+        config: HttpConfig,
+        cache: PageCache,
+        bus: Bus,
+        metrics: Arc<Metrics>,
+        sessions: Sessions,
     ) -> Result<AppState, zq_store::StoreError> {
         let renderer = Renderer::new().map_err(|e| zq_store::StoreError::Corrupt(e.to_string()))?;
         let registry = Registry::default();
@@ -100,7 +117,13 @@ impl AppState {
             cache,
             metrics,
             bus,
+            sessions,
         })))
+    }
+
+    /// Where console sessions live.
+    pub fn sessions(&self) -> &Sessions {
+        &self.0.sessions
     }
 
     pub fn cache(&self) -> &PageCache {
@@ -329,6 +352,16 @@ async fn static_asset(
     State(state): State<AppState>,
     axum::extract::Path(file): axum::extract::Path<String>,
 ) -> Response {
+    if let Some(css) = theme_css(&file) {
+        return (
+            [
+                (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            css,
+        )
+            .into_response();
+    }
     match state.renderer().assets().get(&file) {
         Some(asset) => (
             [
@@ -339,5 +372,49 @@ async fn static_asset(
         )
             .into_response(),
         None => (StatusCode::NOT_FOUND, "no such asset\n").into_response(),
+    }
+}
+
+/// A site's theme stylesheet, `theme-rrggbb.css`: the colour and a darker shade for the
+/// masthead and navigation. The name is the whole input, so the answer never changes.
+fn theme_css(file: &str) -> Option<String> {
+    let hex = file.strip_prefix("theme-")?.strip_suffix(".css")?;
+    if hex.len() != 6
+        || !hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        return None;
+    }
+    let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    let (r, g, b) = (channel(0)?, channel(2)?, channel(4)?);
+    let dark = |c: u8| (u16::from(c) * 3 / 4) as u8;
+    Some(format!(
+        ":root{{--red:#{hex};--red-dark:#{:02x}{:02x}{:02x}}}\n",
+        dark(r),
+        dark(g),
+        dark(b)
+    ))
+}
+
+#[cfg(test)]
+mod theme_tests {
+    use super::theme_css;
+
+    #[test]
+    fn theme_stylesheets_are_made_only_from_well_formed_colours() {
+        assert_eq!(
+            theme_css("theme-1a4c8b.css").unwrap(),
+            ":root{--red:#1a4c8b;--red-dark:#133968}\n"
+        );
+        for bad in [
+            "theme-1A4C8B.css",
+            "theme-12345.css",
+            "theme-zzzzzz.css",
+            "theme-1a4c8b.js",
+            "style.css",
+        ] {
+            assert!(theme_css(bad).is_none(), "{bad}");
+        }
     }
 }

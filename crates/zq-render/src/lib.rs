@@ -71,6 +71,26 @@ const TEMPLATES: &[(&str, &str)] = &[
         "console_attachments.html",
         include_str!("../templates/console_attachments.html"),
     ),
+    (
+        "console_admin_base.html",
+        include_str!("../templates/console_admin_base.html"),
+    ),
+    (
+        "console_tenants.html",
+        include_str!("../templates/console_tenants.html"),
+    ),
+    (
+        "console_users.html",
+        include_str!("../templates/console_users.html"),
+    ),
+    (
+        "console_columns.html",
+        include_str!("../templates/console_columns.html"),
+    ),
+    (
+        "console_cluster_audit.html",
+        include_str!("../templates/console_cluster_audit.html"),
+    ),
 ];
 
 /// The console's pages that take a free-form view (built by the console from service results).
@@ -82,6 +102,12 @@ pub enum ConsolePage {
     Settings,
     Audit,
     Attachments,
+    Tenants,
+    /// The accounts of one site (`base_template` = `console_site_base.html`) or of the
+    /// cluster (`console_admin_base.html`).
+    Users,
+    Columns,
+    ClusterAudit,
 }
 
 impl ConsolePage {
@@ -93,6 +119,10 @@ impl ConsolePage {
             ConsolePage::Settings => "console_settings.html",
             ConsolePage::Audit => "console_audit.html",
             ConsolePage::Attachments => "console_attachments.html",
+            ConsolePage::Tenants => "console_tenants.html",
+            ConsolePage::Users => "console_users.html",
+            ConsolePage::Columns => "console_columns.html",
+            ConsolePage::ClusterAudit => "console_cluster_audit.html",
         }
     }
 }
@@ -239,6 +269,8 @@ mod tests {
                 is_portal: false,
                 base: String::new(),
                 origin: "http://fgw.x".into(),
+                theme_css: None,
+                logo: None,
             },
             nav: Vec::new(),
             crumbs: Vec::new(),

@@ -26,6 +26,10 @@ pub struct SiteView {
     pub base: String,
     /// Scheme and authority of the current request, for absolute URLs in XML.
     pub origin: String,
+    /// The stylesheet with the site's theme colour (`/static/theme-rrggbb.css`), if it has one.
+    pub theme_css: Option<String>,
+    /// The site's logo picture, if it has one.
+    pub logo: Option<String>,
 }
 
 /// A link in the top navigation.

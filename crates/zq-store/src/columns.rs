@@ -29,6 +29,16 @@ impl Store {
         tenant: TenantId,
         new: NewColumn,
     ) -> Result<Column, StoreError> {
+        self.create_column_as(tenant, new, None).await
+    }
+
+    /// [`Store::create_column`], writing `who`'s audit row in the same transaction.
+    pub async fn create_column_as(
+        &self,
+        tenant: TenantId,
+        new: NewColumn,
+        who: Option<&crate::Who>,
+    ) -> Result<Column, StoreError> {
         if new.name.trim().is_empty() {
             return Err(StoreError::NotAllowed("a column needs a name".into()));
         }
@@ -37,10 +47,11 @@ impl Store {
                 "an external-link column needs its address".into(),
             ));
         }
+        let (_guard, txn) = self.begin_audited().await?;
         if let Some(parent) = new.parent_id {
             let found = site_column::Entity::find_by_id(parent.0)
                 .filter(site_column::Column::TenantId.eq(tenant.0))
-                .one(&self.db)
+                .one(&txn)
                 .await?;
             if found.is_none() {
                 return Err(StoreError::NotFound(format!("parent column {parent}")));
@@ -60,20 +71,87 @@ impl Store {
             created_at: Set(Utc::now()),
             ..Default::default()
         }
-        .insert(&self.db)
+        .insert(&txn)
         .await
         .map_err(|e| {
             crate::error::conflict_as(e, || {
                 format!("column slug {} is taken in this site", new.slug)
             })
         })?;
-        let generations = crate::changes::bump(&self.db, &[tenant], false).await?;
+        let generations = crate::changes::bump(&txn, &[tenant], false).await?;
+        if let Some(who) = who {
+            let object = format!("column:{}", row.id);
+            crate::tenants::audit_admin(&txn, who, Some(tenant), object, "column.create").await?;
+        }
+        txn.commit().await?;
         self.notify(crate::ChangeEvent {
             generations,
             sites_changed: true,
         })
         .await;
         to_column(row)
+    }
+
+    /// Renames, moves, reorders a column or changes its update requirement, responsible unit
+    /// or news flag; the site's pages show it at once.
+    pub async fn update_column(
+        &self,
+        tenant: TenantId,
+        id: ColumnId,
+        change: ColumnChange,
+        who: Option<&crate::Who>,
+    ) -> Result<Column, StoreError> {
+        let name = change.name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 40 {
+            return Err(StoreError::NotAllowed(
+                "a column name needs 1-40 characters".into(),
+            ));
+        }
+        let (_guard, txn) = self.begin_audited().await?;
+        let all = site_column::Entity::find()
+            .filter(site_column::Column::TenantId.eq(tenant.0))
+            .all(&txn)
+            .await?;
+        let row = all
+            .iter()
+            .find(|c| c.id == id.0)
+            .cloned()
+            .ok_or_else(|| StoreError::NotFound(format!("column {id}")))?;
+        if let Some(p) = change.parent_id
+            && !all.iter().any(|c| c.id == p.0)
+        {
+            return Err(StoreError::NotFound(format!("parent column {p}")));
+        }
+        let tree: Vec<(i64, Option<i64>)> = all.iter().map(|c| (c.id, c.parent_id)).collect();
+        if zq_domain::column::would_cycle(&tree, id.0, change.parent_id.map(|p| p.0)) {
+            return Err(StoreError::NotAllowed(
+                "a column cannot move under itself or one of its sub-columns".into(),
+            ));
+        }
+        let was_news = row.is_news;
+        let mut active: site_column::ActiveModel = row.into();
+        active.name = Set(name);
+        active.parent_id = Set(change.parent_id.map(|p| p.0));
+        active.update_requirement = Set(change.update_requirement.as_str().to_owned());
+        active.responsible_unit = Set(change
+            .responsible_unit
+            .map(|u| u.trim().to_owned())
+            .filter(|u| !u.is_empty()));
+        active.sort_order = Set(change.sort_order);
+        active.is_news = Set(change.is_news);
+        let updated = active.update(&txn).await?;
+        let generations = crate::changes::bump(&txn, &[tenant], change.is_news || was_news).await?;
+        if let Some(who) = who {
+            let object = format!("column:{id}");
+            crate::tenants::audit_admin(&txn, who, Some(tenant), object, "column.update").await?;
+        }
+        txn.commit().await?;
+        self.notify(crate::ChangeEvent {
+            generations,
+            sites_changed: true,
+        })
+        .await;
+        to_column(updated)
     }
 
     /// One column of a tenant by id.
@@ -89,6 +167,22 @@ impl Store {
             .map(to_column)
             .transpose()
     }
+}
+
+/// What may change of a column (its slug and kind stay: they are its public address and
+/// what it shows).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct ColumnChange {
+    pub name: String,
+    #[serde(default)]
+    pub parent_id: Option<ColumnId>,
+    pub update_requirement: zq_domain::UpdateRequirement,
+    #[serde(default)]
+    pub responsible_unit: Option<String>,
+    #[serde(default)]
+    pub sort_order: i32,
+    #[serde(default)]
+    pub is_news: bool,
 }
 
 pub(crate) fn to_column(row: site_column::Model) -> Result<Column, StoreError> {

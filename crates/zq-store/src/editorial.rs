@@ -33,7 +33,7 @@ impl Who {
         Who::default()
     }
 
-    fn user_id(&self) -> Option<i64> {
+    pub(crate) fn user_id(&self) -> Option<i64> {
         self.user.as_ref().map(|(id, _)| id.0)
     }
 
@@ -75,7 +75,7 @@ pub struct ArticleText {
 }
 
 impl ArticleText {
-    fn fields(&self) -> ArticleFields<'_> {
+    pub(crate) fn fields(&self) -> ArticleFields<'_> {
         ArticleFields {
             title: &self.title,
             subtitle: self.subtitle.as_deref(),
@@ -89,7 +89,7 @@ impl ArticleText {
     }
 
     /// Trims every field, drops empty optional ones and sanitizes the body.
-    fn cleaned(mut self) -> ArticleText {
+    pub(crate) fn cleaned(mut self) -> ArticleText {
         fn opt(v: Option<String>) -> Option<String> {
             v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
         }
@@ -229,6 +229,55 @@ fn fingerprint(a: &EditorialArticle) -> String {
     content_hash(canonical.to_string().as_bytes())
 }
 
+/// Inserts a checked, cleaned article of the tenant in `state` (draft, or published for
+/// adoptions that need no further review) with its first version and audit row, inside `txn`.
+pub(crate) async fn insert_article(
+    txn: &DatabaseTransaction,
+    tenant: TenantId,
+    text: ArticleText,
+    state: WorkflowState,
+    publish_at: Option<DateTime<Utc>>,
+    who: &Who,
+    action: &str,
+) -> Result<EditorialArticle, EditorialError> {
+    check_column(txn, tenant, text.column_id).await?;
+    let now = Utc::now();
+    let mut active = article::ActiveModel {
+        tenant_id: Set(tenant.0),
+        status: Set(state.as_str().to_owned()),
+        published_at: Set(state.is_public().then_some(now)),
+        publish_at: Set(publish_at),
+        review_comment: Set(None),
+        created_by: Set(who.user_id()),
+        updated_by: Set(who.user_id()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    set_text(&mut active, text);
+    let row = active.insert(txn).await?;
+    insert_version(txn, &row, who.user_id()).await?;
+    let after = to_editorial(row)?;
+    audit_article(txn, who, action, None, &after).await?;
+    Ok(after)
+}
+
+/// Writes the audit row of a change to an article, inside its transaction.
+async fn audit_article(
+    txn: &DatabaseTransaction,
+    who: &Who,
+    action: &str,
+    before: Option<&EditorialArticle>,
+    after: &EditorialArticle,
+) -> Result<(), StoreError> {
+    let mut entry = who.entry(after.tenant_id, format!("article:{}", after.id), action);
+    entry.before_hash = before.map(fingerprint);
+    entry.after_hash = Some(fingerprint(after));
+    audit_in(txn, entry).await?;
+    Ok(())
+}
+
 /// Checks the column belongs to the tenant and takes articles; returns whether it is the
 /// tenant's news column.
 async fn check_column(
@@ -323,30 +372,17 @@ impl Store {
         if !errors.is_empty() {
             return Err(EditorialError::Fields(errors));
         }
-        let text = text.cleaned();
         let (_guard, txn) = self.begin_audited().await?;
-        check_column(&txn, tenant, text.column_id).await?;
-        let now = Utc::now();
-        let mut active = article::ActiveModel {
-            tenant_id: Set(tenant.0),
-            status: Set(WorkflowState::Draft.as_str().to_owned()),
-            published_at: Set(None),
-            publish_at: Set(publish_at),
-            review_comment: Set(None),
-            created_by: Set(who.user_id()),
-            updated_by: Set(who.user_id()),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        };
-        set_text(&mut active, text);
-        let row = active.insert(&txn).await?;
-        insert_version(&txn, &row, who.user_id()).await?;
-        let after = to_editorial(row)?;
-        let mut entry = who.entry(tenant, format!("article:{}", after.id), "article.create");
-        entry.after_hash = Some(fingerprint(&after));
-        audit_in(&txn, entry).await?;
+        let after = insert_article(
+            &txn,
+            tenant,
+            text.cleaned(),
+            WorkflowState::Draft,
+            publish_at,
+            who,
+            "article.create",
+        )
+        .await?;
         txn.commit().await?;
         Ok(after)
     }
@@ -433,10 +469,7 @@ impl Store {
         let row = active.update(&txn).await?;
         insert_version(&txn, &row, who.user_id()).await?;
         let after = to_editorial(row)?;
-        let mut entry = who.entry(tenant, format!("article:{id}"), action);
-        entry.before_hash = Some(fingerprint(&before));
-        entry.after_hash = Some(fingerprint(&after));
-        audit_in(&txn, entry).await?;
+        audit_article(&txn, who, action, Some(&before), &after).await?;
         txn.commit().await?;
         Ok(after)
     }
@@ -485,14 +518,8 @@ impl Store {
         let news = is_news_column(&txn, row.column_id).await?;
         let generations = bump_if_public(&txn, tenant, public_change, news).await?;
         let after = to_editorial(row)?;
-        let mut entry = who.entry(
-            tenant,
-            format!("article:{id}"),
-            &format!("article.{}", event.name()),
-        );
-        entry.before_hash = Some(fingerprint(&before));
-        entry.after_hash = Some(fingerprint(&after));
-        audit_in(&txn, entry).await?;
+        let action = format!("article.{}", event.name());
+        audit_article(&txn, who, &action, Some(&before), &after).await?;
         txn.commit().await?;
         self.notify_pages(generations).await;
         Ok(after)

@@ -28,6 +28,7 @@ use sea_orm_migration::MigratorTrait;
 
 pub use audit::{AUDIT_RETENTION_DAYS, AuditEntry, AuditRecord, ChainCheck, content_hash};
 pub use changes::{BoxFuture, ChangeHook};
+pub use columns::ColumnChange;
 pub use editorial::{
     ArticleListItem, ArticleText, ArticleVersion, EditorialArticle, EditorialError, Who,
 };

@@ -1,9 +1,7 @@
 //! Tenants and their host names.
 
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use zq_domain::{Host, TenantCode, TenantId, TenantStatus, tenant::check_parent};
 
 use crate::changes::{bump, bump_all};
@@ -66,6 +64,15 @@ impl Store {
     /// Creates a tenant and its hosts in one transaction, checking the hierarchy (one portal;
     /// departments and districts under it; towns under a district) and that code and hosts are free.
     pub async fn create_tenant(&self, new: NewTenant) -> Result<Tenant, StoreError> {
+        self.create_tenant_as(new, None).await
+    }
+
+    /// [`Store::create_tenant`], writing `who`'s audit row in the same transaction.
+    pub async fn create_tenant_as(
+        &self,
+        new: NewTenant,
+        who: Option<&crate::Who>,
+    ) -> Result<Tenant, StoreError> {
         if new.name.trim().is_empty() || new.sponsor.trim().is_empty() {
             return Err(StoreError::NotAllowed(
                 "a tenant needs a name and a sponsor (主办单位)".into(),
@@ -76,7 +83,7 @@ impl Store {
                 "a tenant needs at least one host name".into(),
             ));
         }
-        let txn = self.db.begin().await?;
+        let (_guard, txn) = self.begin_audited().await?;
         let parent = match &new.parent {
             None => None,
             Some(code) => Some(
@@ -147,6 +154,16 @@ impl Store {
                 position: Set(position),
             }
             .insert(&txn)
+            .await?;
+        }
+        if let Some(who) = who {
+            audit_admin(
+                &txn,
+                who,
+                Some(TenantId(row.id)),
+                format!("tenant:{}", new.code),
+                "tenant.create",
+            )
             .await?;
         }
         txn.commit().await?;
@@ -229,7 +246,17 @@ impl Store {
         code: &TenantCode,
         status: TenantStatus,
     ) -> Result<Tenant, StoreError> {
-        let txn = self.db.begin().await?;
+        self.set_tenant_status_as(code, status, None).await
+    }
+
+    /// [`Store::set_tenant_status`], writing `who`'s audit row in the same transaction.
+    pub async fn set_tenant_status_as(
+        &self,
+        code: &TenantCode,
+        status: TenantStatus,
+        who: Option<&crate::Who>,
+    ) -> Result<Tenant, StoreError> {
+        let (_guard, txn) = self.begin_audited().await?;
         let row = tenant::Entity::find()
             .filter(tenant::Column::Code.eq(code.as_str()))
             .one(&txn)
@@ -251,6 +278,17 @@ impl Store {
         } else {
             bump(&txn, &[TenantId(updated.id)], false).await?
         };
+        if let Some(who) = who {
+            let action = format!("tenant.{}", status_verb(status));
+            audit_admin(
+                &txn,
+                who,
+                Some(TenantId(updated.id)),
+                format!("tenant:{code}"),
+                &action,
+            )
+            .await?;
+        }
         txn.commit().await?;
         self.notify(ChangeEvent {
             generations,
@@ -362,4 +400,37 @@ impl SiteSettings {
         .map_err(|e| StoreError::NotAllowed(e.to_string()))?;
         Ok(s)
     }
+}
+
+/// The audit verb of a status change.
+fn status_verb(s: TenantStatus) -> &'static str {
+    match s {
+        TenantStatus::Active => "resume",
+        TenantStatus::Suspended => "suspend",
+        TenantStatus::Archived => "archive",
+    }
+}
+
+/// Writes the audit row of an administrative change inside its transaction.
+pub(crate) async fn audit_admin(
+    txn: &sea_orm::DatabaseTransaction,
+    who: &crate::Who,
+    tenant: Option<TenantId>,
+    object: String,
+    action: &str,
+) -> Result<(), StoreError> {
+    crate::audit::audit_in(
+        txn,
+        crate::AuditEntry {
+            actor: who.user.clone(),
+            tenant,
+            object,
+            action: action.to_owned(),
+            client: who.client.clone(),
+            before_hash: None,
+            after_hash: None,
+        },
+    )
+    .await?;
+    Ok(())
 }

@@ -119,6 +119,15 @@ fn to_user(row: user::Model) -> Result<User, StoreError> {
 impl Store {
     /// Creates an account after checking the password policy; the login must be free.
     pub async fn create_user(&self, new: NewUser) -> Result<User, StoreError> {
+        self.create_user_as(new, None).await
+    }
+
+    /// [`Store::create_user`], writing `who`'s audit row in the same transaction.
+    pub async fn create_user_as(
+        &self,
+        new: NewUser,
+        who: Option<&crate::Who>,
+    ) -> Result<User, StoreError> {
         check_password(new.login.as_str(), &new.password)
             .map_err(|p| StoreError::NotAllowed(p.to_string()))?;
         if new.display_name.trim().is_empty() {
@@ -127,6 +136,7 @@ impl Store {
             ));
         }
         let password_hash = hash(new.password).await?;
+        let (_guard, txn) = self.begin_audited().await?;
         let now = Utc::now();
         let row = user::ActiveModel {
             login: Set(new.login.as_str().to_owned()),
@@ -138,9 +148,14 @@ impl Store {
             updated_at: Set(now),
             ..Default::default()
         }
-        .insert(&self.db)
+        .insert(&txn)
         .await
         .map_err(|e| crate::error::conflict_as(e, || format!("login {} is taken", new.login)))?;
+        if let Some(who) = who {
+            let object = format!("user:{}", new.login);
+            crate::tenants::audit_admin(&txn, who, None, object, "user.create").await?;
+        }
+        txn.commit().await?;
         to_user(row)
     }
 
@@ -201,38 +216,7 @@ impl Store {
         tenant: TenantId,
         role: TenantRole,
     ) -> Result<(), StoreError> {
-        if tenant::Entity::find_by_id(tenant.0)
-            .one(&self.db)
-            .await?
-            .is_none()
-        {
-            return Err(StoreError::NotFound(format!("tenant {tenant}")));
-        }
-        if user::Entity::find_by_id(user.0)
-            .one(&self.db)
-            .await?
-            .is_none()
-        {
-            return Err(StoreError::NotFound(format!("user {user}")));
-        }
-        let existing = role_binding::Entity::find()
-            .filter(role_binding::Column::UserId.eq(user.0))
-            .filter(role_binding::Column::TenantId.eq(tenant.0))
-            .filter(role_binding::Column::Role.eq(role.as_str()))
-            .one(&self.db)
-            .await?;
-        if existing.is_none() {
-            role_binding::ActiveModel {
-                user_id: Set(user.0),
-                tenant_id: Set(tenant.0),
-                role: Set(role.as_str().to_owned()),
-                created_at: Set(Utc::now()),
-                ..Default::default()
-            }
-            .insert(&self.db)
-            .await?;
-        }
-        Ok(())
+        self.set_binding(user, tenant, role, true, None).await
     }
 
     /// Removes a role of an account on a tenant.
@@ -242,13 +226,83 @@ impl Store {
         tenant: TenantId,
         role: TenantRole,
     ) -> Result<(), StoreError> {
-        role_binding::Entity::delete_many()
+        self.set_binding(user, tenant, role, false, None).await
+    }
+
+    /// Gives (`bound`) or takes away a role of an account on a tenant, writing `who`'s audit
+    /// row in the same transaction; doing what is already the case changes nothing.
+    pub async fn set_binding(
+        &self,
+        user: UserId,
+        tenant: TenantId,
+        role: TenantRole,
+        bound: bool,
+        who: Option<&crate::Who>,
+    ) -> Result<(), StoreError> {
+        let (_guard, txn) = self.begin_audited().await?;
+        if tenant::Entity::find_by_id(tenant.0)
+            .one(&txn)
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::NotFound(format!("tenant {tenant}")));
+        }
+        let Some(account) = user::Entity::find_by_id(user.0).one(&txn).await? else {
+            return Err(StoreError::NotFound(format!("user {user}")));
+        };
+        let existing = role_binding::Entity::find()
             .filter(role_binding::Column::UserId.eq(user.0))
             .filter(role_binding::Column::TenantId.eq(tenant.0))
             .filter(role_binding::Column::Role.eq(role.as_str()))
-            .exec(&self.db)
+            .one(&txn)
             .await?;
+        match (existing, bound) {
+            (None, true) => {
+                role_binding::ActiveModel {
+                    user_id: Set(user.0),
+                    tenant_id: Set(tenant.0),
+                    role: Set(role.as_str().to_owned()),
+                    created_at: Set(Utc::now()),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+            }
+            (Some(b), false) => {
+                role_binding::Entity::delete_by_id(b.id).exec(&txn).await?;
+            }
+            _ => return Ok(()),
+        }
+        if let Some(who) = who {
+            let action = if bound { "role.bind" } else { "role.unbind" };
+            let object = format!("user:{}:{role}", account.login);
+            crate::tenants::audit_admin(&txn, who, Some(tenant), object, action).await?;
+        }
+        txn.commit().await?;
         Ok(())
+    }
+
+    /// Every account with a role on the tenant, with those roles.
+    pub async fn tenant_users(
+        &self,
+        tenant: TenantId,
+    ) -> Result<Vec<(User, Vec<TenantRole>)>, StoreError> {
+        let bindings = role_binding::Entity::find()
+            .filter(role_binding::Column::TenantId.eq(tenant.0))
+            .all(&self.db)
+            .await?;
+        let mut out: Vec<(User, Vec<TenantRole>)> = Vec::new();
+        for u in self.list_users().await? {
+            let roles: Vec<TenantRole> = bindings
+                .iter()
+                .filter(|b| b.user_id == u.id.0)
+                .map(|b| parse_stored::<TenantRole>(&b.role))
+                .collect::<Result<_, _>>()?;
+            if !roles.is_empty() {
+                out.push((u, roles));
+            }
+        }
+        Ok(out)
     }
 
     /// Everything an account holds, for `zq_domain::access::allowed`. A disabled account holds nothing.

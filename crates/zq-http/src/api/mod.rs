@@ -8,6 +8,7 @@
 //! request that changes something must also send the session's CSRF token in `X-CSRF-Token`.
 //! The document describing all of this is served at `/api/v1/openapi.json`.
 
+mod admin;
 mod openapi;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -37,10 +38,13 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/v1/me", get(me))
-        .route("/api/v1/sites", get(list_sites))
+        .route("/api/v1/sites", get(list_sites).post(admin::create_tenant))
         .route(sites, get(show_site))
         .route(&format!("{sites}/settings"), put(put_settings))
-        .route(&format!("{sites}/columns"), get(list_columns))
+        .route(
+            &format!("{sites}/columns"),
+            get(list_columns).post(admin::create_column),
+        )
         .route(
             &format!("{sites}/articles"),
             get(list_articles).post(create_article),
@@ -64,6 +68,7 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route(&format!("{sites}/audit"), get(audit))
         .route("/api/v1/tokens", get(list_tokens).post(create_token))
+        .merge(admin::routes())
         .route("/api/v1/tokens/{id}", axum::routing::delete(revoke_token))
         // Unknown paths under the API answer in JSON, not with the public site's 404 page.
         .route("/api/v1/{*rest}", axum::routing::any(not_found))
@@ -296,21 +301,7 @@ async fn list_columns(
     Path(code): Path<String>,
 ) -> ApiResult {
     let cols = service::columns(&state, &c, &code).await?;
-    ok(cols
-        .iter()
-        .map(|col| {
-            json!({
-                "id": col.id,
-                "parent_id": col.parent_id,
-                "slug": col.slug.as_str(),
-                "name": col.name,
-                "kind": col.kind,
-                "update_requirement": col.update_requirement,
-                "responsible_unit": col.responsible_unit,
-                "is_news": col.is_news,
-            })
-        })
-        .collect::<Vec<_>>())
+    ok(cols.iter().map(admin::column_json).collect::<Vec<_>>())
 }
 
 #[derive(Debug, Deserialize)]
@@ -514,22 +505,22 @@ async fn audit(
     Params(p): Params<AuditParams>,
 ) -> ApiResult {
     let rows = service::audit_log(&state, &c, &code, p.limit).await?;
-    ok(rows
-        .iter()
-        .map(|r| {
-            json!({
-                "id": r.id,
-                "at": r.at,
-                "actor": r.entry.actor.as_ref().map(|(_, l)| l.clone()).unwrap_or_else(|| "system".into()),
-                "object": r.entry.object,
-                "action": r.entry.action,
-                "client": r.entry.client,
-                "before_hash": r.entry.before_hash,
-                "after_hash": r.entry.after_hash,
-                "hash": r.hash,
-            })
-        })
-        .collect::<Vec<_>>())
+    ok(rows.iter().map(audit_json).collect::<Vec<_>>())
+}
+
+fn audit_json(r: &zq_store::AuditRecord) -> Value {
+    json!({
+        "id": r.id,
+        "at": r.at,
+        "actor": r.entry.actor.as_ref().map(|(_, l)| l.clone()).unwrap_or_else(|| "system".into()),
+        "tenant_id": r.entry.tenant,
+        "object": r.entry.object,
+        "action": r.entry.action,
+        "client": r.entry.client,
+        "before_hash": r.entry.before_hash,
+        "after_hash": r.entry.after_hash,
+        "hash": r.hash,
+    })
 }
 
 #[derive(Debug, Deserialize)]

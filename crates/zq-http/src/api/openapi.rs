@@ -67,10 +67,32 @@ pub(crate) fn spec() -> Value {
         "paths": {
             "/api/v1/openapi.json": {"get": {"summary": "本文档", "tags": ["meta"], "security": [], "responses": {"200": {"description": "OpenAPI 文档"}}}},
             "/api/v1/me": {"get": op("当前账号及可操作的站点", "account", "200", None, &[])},
-            "/api/v1/sites": {"get": op("可查看的站点", "sites", "200", None, &[])},
+            "/api/v1/sites": {
+                "get": op("可查看的站点", "sites", "200", None, &[]),
+                "post": op("新建站点（集群管理员）", "admin", "201", Some("TenantInput"), &[]),
+            },
+            "/api/v1/sites/{code}/status": {"post": op("停用（suspended）、恢复（active）或归档（archived）站点（集群管理员）", "admin", "200", Some("StatusInput"), &site)},
+            "/api/v1/sites/{code}/users": {
+                "get": op("本站账号及其角色（网站管理员）", "admin", "200", None, &site),
+                "post": op("新建账号并授予本站角色（网站管理员）", "admin", "201", Some("UserInput"), &site),
+            },
+            "/api/v1/sites/{code}/users/{login}/roles/{role}": {
+                "put": op("授予角色", "admin", "204", None, &[code.clone(), path_param("login", "登录名", "string"), path_param("role", "site_admin / editor / reviewer", "string")]),
+                "delete": op("收回角色", "admin", "204", None, &[code.clone(), path_param("login", "登录名", "string"), path_param("role", "site_admin / editor / reviewer", "string")]),
+            },
+            "/api/v1/sites/{code}/columns/{id}": {"put": op("修改栏目：名称、上级、更新要求、责任单位、排序、要闻标记（网站管理员）", "admin", "200", Some("ColumnChange"),
+                &[code.clone(), path_param("id", "栏目编号", "integer")])},
+            "/api/v1/users": {
+                "get": op("全部账号（集群管理员）", "admin", "200", None, &[]),
+                "post": op("新建账号（集群管理员）", "admin", "201", Some("UserInput"), &[]),
+            },
+            "/api/v1/audit": {"get": op("全集群审计日志（集群管理员、运维）", "audit", "200", None, &[query_param("limit", "条数，最多 500", "integer")])},
             "/api/v1/sites/{code}": {"get": op("站点信息", "sites", "200", None, &site)},
             "/api/v1/sites/{code}/settings": {"put": op("修改站点设置（网站管理员）", "sites", "200", Some("SiteSettings"), &site)},
-            "/api/v1/sites/{code}/columns": {"get": op("栏目", "sites", "200", None, &site)},
+            "/api/v1/sites/{code}/columns": {
+                "get": op("栏目", "sites", "200", None, &site),
+                "post": op("新建栏目（网站管理员）", "admin", "201", Some("ColumnInput"), &site),
+            },
             "/api/v1/sites/{code}/articles": {
                 "get": op("信息列表", "articles", "200", None, &[code.clone(),
                     query_param("state", "draft / pending_review / returned / scheduled / published / withdrawn", "string"),
@@ -143,6 +165,29 @@ pub(crate) fn spec() -> Value {
                     "site_id": {"type": ["string", "null"]}, "contact": {"type": ["string", "null"]},
                     "logo": {"type": ["string", "null"]}, "theme_color": {"type": ["string", "null"], "pattern": "^#[0-9a-fA-F]{6}$"},
                     "editors_publish_directly": {"type": "boolean"},
+                }},
+                "TenantInput": {"type": "object", "required": ["code", "kind", "name", "sponsor", "hosts"], "properties": {
+                    "code": {"type": "string"}, "kind": {"type": "string", "enum": ["portal", "department", "district", "town"]},
+                    "name": {"type": "string"}, "sponsor": {"type": "string"}, "parent": {"type": "string", "description": "上级站点代码"},
+                    "hosts": {"type": "array", "items": {"type": "string"}}, "site_id": {"type": "string"}, "contact": {"type": "string"},
+                }},
+                "StatusInput": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["active", "suspended", "archived"]}}},
+                "UserInput": {"type": "object", "required": ["login", "display_name", "password"], "properties": {
+                    "login": {"type": "string"}, "display_name": {"type": "string"},
+                    "password": {"type": "string", "description": "至少 12 位，含三类字符，不含登录名"},
+                    "role": {"type": "string", "enum": ["site_admin", "editor", "reviewer"]},
+                }},
+                "ColumnInput": {"type": "object", "required": ["slug", "name", "kind", "update_requirement"], "properties": {
+                    "slug": {"type": "string"}, "name": {"type": "string"},
+                    "kind": {"type": "string", "enum": ["article_list", "single_page", "external_link"]},
+                    "parent_id": {"type": "integer"}, "external_url": {"type": "string"},
+                    "update_requirement": {"type": "string"}, "responsible_unit": {"type": "string"},
+                    "sort_order": {"type": "integer"}, "is_news": {"type": "boolean"},
+                }},
+                "ColumnChange": {"type": "object", "required": ["name", "update_requirement"], "properties": {
+                    "name": {"type": "string"}, "parent_id": {"type": ["integer", "null"]},
+                    "update_requirement": {"type": "string"}, "responsible_unit": {"type": ["string", "null"]},
+                    "sort_order": {"type": "integer"}, "is_news": {"type": "boolean"},
                 }},
                 "TokenInput": {"type": "object", "required": ["role", "label"], "properties": {
                     "site": {"type": "string", "description": "站点代码；不填则为集群角色令牌"},

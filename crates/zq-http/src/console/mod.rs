@@ -1,6 +1,7 @@
 //! The management console: sign-in, sign-out and the start page listing the sites a person
 //! may act on. Server-rendered, in Chinese; every form carries a CSRF token; sessions live in
-//! the database and the browser holds only a random token in an HttpOnly, SameSite=Lax cookie.
+//! the database or in Redis (`crate::sessions`) and the browser holds only a random token in an
+//! HttpOnly, SameSite=Lax cookie.
 //! Permissions come from `zq_domain::access`; this module only moves data.
 
 use axum::extract::{Form, State};
@@ -15,8 +16,9 @@ use zq_domain::security::LoginName;
 use zq_render::view::{ConsoleHomeView, ConsoleLoginView, ConsoleSite};
 use zq_store::{AuditEntry, Session, StoreError};
 
-use crate::{AppState, ClientAddr};
+use crate::{AppState, ClientAddr, SessionError};
 
+mod admin;
 mod site;
 
 const SESSION_COOKIE: &str = "zq_session";
@@ -33,6 +35,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/console/logout", post(logout))
         .route("/console/logout-all", post(logout_all))
         .merge(site::routes())
+        .merge(admin::routes())
         .layer(axum::middleware::map_response(no_store))
 }
 
@@ -49,6 +52,8 @@ async fn no_store(mut res: Response) -> Response {
 pub(crate) enum ConsoleError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Sessions(#[from] SessionError),
     #[error("rendering failed: {0}")]
     Render(#[from] zq_render::RenderError),
 }
@@ -57,7 +62,19 @@ impl From<ConsoleError> for crate::service::ServiceError {
     fn from(e: ConsoleError) -> Self {
         match e {
             ConsoleError::Store(s) => s.into(),
+            ConsoleError::Sessions(s) => s.into(),
             ConsoleError::Render(r) => crate::service::ServiceError::Internal(r.to_string()),
+        }
+    }
+}
+
+impl ConsoleError {
+    /// Whether the database or the session store is unreachable (answered 503).
+    fn is_unavailable(&self) -> bool {
+        match self {
+            ConsoleError::Store(e) => e.is_unavailable(),
+            ConsoleError::Sessions(e) => e.is_unavailable(),
+            ConsoleError::Render(_) => false,
         }
     }
 }
@@ -65,7 +82,7 @@ impl From<ConsoleError> for crate::service::ServiceError {
 impl IntoResponse for ConsoleError {
     fn into_response(self) -> Response {
         match self {
-            ConsoleError::Store(e) if e.is_unavailable() => (
+            e if e.is_unavailable() => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 [(header::RETRY_AFTER, "5")],
                 "服务暂不可用，请稍后再试。",
@@ -134,8 +151,8 @@ pub(crate) async fn session(
         return Ok(None);
     };
     Ok(state
-        .store()
-        .session(&token, Utc::now().timestamp())
+        .sessions()
+        .get(&token, Utc::now().timestamp())
         .await?
         .map(|s| (token, s)))
 }
@@ -266,7 +283,10 @@ async fn login_submit(
         store.clear_failures(key).await?;
     }
     // A new token at every sign-in: a token planted before sign-in is never promoted.
-    let token = store.create_session(user.id, Some(ip.clone()), now).await?;
+    let token = state
+        .sessions()
+        .create(user.id, Some(ip.clone()), now)
+        .await?;
     audit(
         &state,
         Some((user.id, user.login.to_string())),
@@ -394,9 +414,9 @@ async fn sign_out(
         return Ok((StatusCode::FORBIDDEN, "表单已过期，请返回刷新后重试。").into_response());
     }
     if everywhere {
-        state.store().delete_user_sessions(s.user.id).await?;
+        state.sessions().delete_user(s.user.id).await?;
     } else {
-        state.store().delete_session(&token).await?;
+        state.sessions().delete(&token).await?;
     }
     let mut res = see_other(&format!("{BASE}/login"));
     res.headers_mut().append(

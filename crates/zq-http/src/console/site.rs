@@ -83,6 +83,19 @@ impl FromRequestParts<AppState> for ConsoleCaller {
     }
 }
 
+impl ConsoleCaller {
+    /// A form's CSRF token must be this session's.
+    pub(super) fn check_csrf(&self, given: &str) -> Result<(), ServiceError> {
+        if given == self.csrf {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden(
+                "表单已过期，请返回刷新后重试".into(),
+            ))
+        }
+    }
+}
+
 /// A failure shown as a small page with a way back.
 fn error_page(e: &ServiceError) -> Response {
     if let ServiceError::Internal(m) = e {
@@ -114,10 +127,10 @@ impl IntoResponse for ServiceError {
     }
 }
 
-type PageResult = Result<Response, ServiceError>;
+pub(super) type PageResult = Result<Response, ServiceError>;
 
 /// Notices shown after a redirect, by code (never text from the request).
-fn notice(code: Option<&str>) -> Option<&'static str> {
+pub(super) fn notice(code: Option<&str>) -> Option<&'static str> {
     Some(match code? {
         "saved" => "已保存。",
         "submitted" => "已保存并送审。",
@@ -129,15 +142,20 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
         "restored" => "已恢复为新版本。",
         "settings" => "网站设置已保存，前台页面即时更新。",
         "uploaded" => "附件已上传。",
+        "tenant" => "站点已新建。",
+        "status" => "站点状态已更改。",
+        "user" => "账号已新建。",
+        "role" => "角色已更改。",
+        "column" => "栏目已保存，前台页面即时更新。",
         _ => return None,
     })
 }
 
-fn html(state: &AppState, page: ConsolePage, view: &Value) -> PageResult {
+pub(super) fn html(state: &AppState, page: ConsolePage, view: &Value) -> PageResult {
     html_status(state, StatusCode::OK, page, view)
 }
 
-fn html_status(
+pub(super) fn html_status(
     state: &AppState,
     status: StatusCode,
     page: ConsolePage,
@@ -155,7 +173,7 @@ fn html_status(
         .into_response())
 }
 
-fn status_label(t: &Tenant) -> &'static str {
+pub(super) fn status_label(t: &Tenant) -> &'static str {
     match t.status {
         zq_domain::TenantStatus::Active => "运行中",
         zq_domain::TenantStatus::Suspended => "维护中",
@@ -163,12 +181,12 @@ fn status_label(t: &Tenant) -> &'static str {
     }
 }
 
-fn site_base(t: &Tenant) -> String {
+pub(super) fn site_base(t: &Tenant) -> String {
     format!("{BASE}/sites/{}", t.code)
 }
 
 /// What every site page shows: the site, the tabs this person may open, who is signed in.
-async fn chrome(
+pub(super) async fn chrome(
     state: &AppState,
     cc: &ConsoleCaller,
     t: &Tenant,
@@ -189,6 +207,12 @@ async fn chrome(
         json!({"label": "待审核", "url": format!("{base}/review"), "current": current == "review", "count": pending}),
         json!({"label": "附件", "url": format!("{base}/attachments"), "current": current == "attachments", "count": null}),
     ];
+    if can(Action::ManageColumns) {
+        tabs.push(json!({"label": "栏目", "url": format!("{base}/columns"), "current": current == "columns", "count": null}));
+    }
+    if can(Action::ManageTenantUsers) {
+        tabs.push(json!({"label": "用户", "url": format!("{base}/users"), "current": current == "users", "count": null}));
+    }
     if can(Action::EditSettings) {
         tabs.push(json!({"label": "网站设置", "url": format!("{base}/settings"), "current": current == "settings", "count": null}));
     }
@@ -839,11 +863,7 @@ async fn step(
     Form(f): Form<StepForm>,
 ) -> PageResult {
     let id = parse_article_id(&id)?;
-    if f.csrf != cc.csrf {
-        return Err(ServiceError::Forbidden(
-            "表单已过期，请返回刷新后重试".into(),
-        ));
-    }
+    cc.check_csrf(&f.csrf)?;
     let at = parse_local(f.publish_at.as_deref().unwrap_or("")).map_err(ServiceError::Invalid)?;
     let parsed = Step::parse(&step, f.comment, at)
         .ok_or_else(|| ServiceError::NotFound(format!("操作 {step}")))?;
@@ -968,11 +988,7 @@ async fn restore(
     Form(f): Form<CsrfOnly>,
 ) -> PageResult {
     let id = parse_article_id(&id)?;
-    if f.csrf != cc.csrf {
-        return Err(ServiceError::Forbidden(
-            "表单已过期，请返回刷新后重试".into(),
-        ));
-    }
+    cc.check_csrf(&f.csrf)?;
     let version = version
         .parse::<i32>()
         .map_err(|_| ServiceError::NotFound(format!("版本 {version}")))?;

@@ -7,6 +7,7 @@
 //! this way answers "forbidden". Objects are always looked up within the named tenant, so an
 //! id of another tenant finds nothing.
 
+pub(crate) mod admin;
 mod diff;
 mod time;
 

@@ -153,6 +153,18 @@ pub(crate) fn chrome(
                 || snap.portal().is_some_and(|p| p.tenant.id == t.id),
             base: links.base().to_owned(),
             origin: links.origin(),
+            theme_css: t
+                .theme_color
+                .as_deref()
+                .and_then(|c| c.strip_prefix('#'))
+                .map(|hex| format!("/static/theme-{}.css", hex.to_ascii_lowercase())),
+            logo: t.logo.as_ref().map(|l| {
+                if l.starts_with("/files/") {
+                    format!("{}{l}", links.base())
+                } else {
+                    l.clone()
+                }
+            }),
         },
         nav: site
             .top_columns()

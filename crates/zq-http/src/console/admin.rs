@@ -1,0 +1,698 @@
+//! The console's administration pages: tenants, all accounts and the cluster-wide audit log
+//! for the general office (and the audit log for operators); a site's accounts and column tree
+//! for its site admin. Forms go through `crate::service::admin`, like the API.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+use zq_domain::access::{Action, TenantRole};
+use zq_domain::{ColumnId, ColumnKind, TenantKind, TenantStatus, UpdateRequirement};
+use zq_render::ConsolePage;
+use zq_store::{ColumnChange, Tenant, User};
+
+use super::site::{
+    ConsoleCaller, PageResult, chrome, html, html_status, notice, site_base, status_label,
+};
+use super::{BASE, see_other};
+use crate::AppState;
+use crate::service::admin::{self, ColumnInput, TenantInput, UserInput};
+use crate::service::{ServiceError, format_local, site};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console/admin/tenants", get(tenants).post(create_tenant))
+        .route("/console/admin/tenants/{code}/status", post(tenant_status))
+        .route("/console/admin/users", get(all_users).post(create_user))
+        .route("/console/admin/audit", get(cluster_audit))
+        .route(
+            "/console/sites/{code}/users",
+            get(site_users).post(create_site_user),
+        )
+        .route("/console/sites/{code}/users/{login}/roles", post(set_role))
+        .route(
+            "/console/sites/{code}/columns",
+            get(columns).post(create_column),
+        )
+        .route("/console/sites/{code}/columns/{id}", post(update_column))
+}
+
+type Fields = HashMap<String, String>;
+
+#[derive(Debug, Deserialize, Default)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+fn field(f: &Fields, k: &str) -> String {
+    f.get(k).cloned().unwrap_or_default()
+}
+
+fn role_label(r: TenantRole) -> &'static str {
+    match r {
+        TenantRole::SiteAdmin => "网站管理员",
+        TenantRole::Editor => "编辑",
+        TenantRole::Reviewer => "审核",
+    }
+}
+
+/// The frame of the cluster pages: who is signed in and the tabs this account may open.
+fn admin_chrome(
+    state: &AppState,
+    cc: &ConsoleCaller,
+    current: &str,
+    notice_code: Option<&str>,
+) -> Map<String, Value> {
+    let c = &cc.caller;
+    let can = |a| zq_domain::access::allowed(&c.grants, a, None, Default::default());
+    let mut tabs = Vec::new();
+    if can(Action::ManageTenants) {
+        tabs.push(json!({"label": "站点", "url": format!("{BASE}/admin/tenants"), "current": current == "tenants"}));
+    }
+    if can(Action::ManageAllUsers) {
+        tabs.push(json!({"label": "账号", "url": format!("{BASE}/admin/users"), "current": current == "users"}));
+    }
+    if can(Action::ReadAudit) {
+        tabs.push(json!({"label": "审计日志", "url": format!("{BASE}/admin/audit"), "current": current == "audit"}));
+    }
+    let mut m = Map::new();
+    m.insert("portal_name".into(), json!(super::portal_name(state)));
+    m.insert("base".into(), json!(BASE));
+    m.insert("csrf".into(), json!(cc.csrf));
+    m.insert(
+        "me".into(),
+        json!({"display_name": c.display_name, "login": c.login}),
+    );
+    m.insert("tabs".into(), Value::Array(tabs));
+    m.insert("notice".into(), json!(notice(notice_code)));
+    m.insert("error".into(), Value::Null);
+    m
+}
+
+// ---- tenants ----
+
+async fn tenants(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Query(q): Query<NoticeQuery>,
+) -> PageResult {
+    tenants_page(
+        &state,
+        &cc,
+        Fields::new(),
+        q.notice.as_deref(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn tenants_page(
+    state: &AppState,
+    cc: &ConsoleCaller,
+    form: Fields,
+    notice_code: Option<&str>,
+    error: Option<String>,
+    status: StatusCode,
+) -> PageResult {
+    if !zq_domain::access::allowed(
+        &cc.caller.grants,
+        Action::ManageTenants,
+        None,
+        Default::default(),
+    ) {
+        return Err(ServiceError::Forbidden("管理站点".into()));
+    }
+    let all = state.store().list_tenants().await?;
+    let code_of = |id| {
+        all.iter()
+            .find(|t: &&Tenant| t.id == id)
+            .map(|t| t.code.to_string())
+    };
+    let rows: Vec<Value> = all
+        .iter()
+        .map(|t| {
+            let actions: Vec<Value> = [
+                (TenantStatus::Suspended, "停用（维护）"),
+                (TenantStatus::Active, "恢复"),
+                (TenantStatus::Archived, "归档"),
+            ]
+            .iter()
+            .filter(|(s, _)| t.status.can_become(*s))
+            .map(|(s, l)| json!({"status": s, "label": l}))
+            .collect();
+            json!({
+                "code": t.code.as_str(),
+                "name": t.name,
+                "kind_label": t.kind.label(),
+                "parent": t.parent_id.and_then(code_of).unwrap_or_default(),
+                "hosts": t.hosts.iter().map(|h| h.as_str()).collect::<Vec<_>>(),
+                "status_label": status_label(t),
+                "actions": actions,
+            })
+        })
+        .collect();
+    let kinds: Vec<Value> = TenantKind::ALL
+        .iter()
+        .filter(|k| **k != TenantKind::Portal)
+        .map(|k| json!({"value": k, "label": k.label()}))
+        .collect();
+    let mut v = admin_chrome(state, cc, "tenants", notice_code);
+    v.insert("tenants".into(), Value::Array(rows));
+    v.insert("kinds".into(), Value::Array(kinds));
+    let mut f = json!({"code": "", "kind": "department", "parent": "", "name": "", "sponsor": "", "hosts": "", "site_id": "", "contact": ""});
+    for (k, val) in &form {
+        if k != "csrf" {
+            f[k] = json!(val);
+        }
+    }
+    v.insert("form".into(), f);
+    if let Some(e) = error {
+        v.insert("error".into(), json!(e));
+    }
+    html_status(state, status, ConsolePage::Tenants, &Value::Object(v))
+}
+
+async fn create_tenant(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    cc.check_csrf(&field(&f, "csrf"))?;
+    let input = TenantInput {
+        code: field(&f, "code"),
+        kind: field(&f, "kind"),
+        name: field(&f, "name"),
+        sponsor: field(&f, "sponsor"),
+        parent: f.get("parent").cloned(),
+        hosts: field(&f, "hosts")
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
+        site_id: f.get("site_id").cloned(),
+        contact: f.get("contact").cloned(),
+    };
+    match admin::create_tenant(&state, &cc.caller, input).await {
+        Ok(_) => Ok(see_other(&format!("{BASE}/admin/tenants?notice=tenant"))),
+        Err(
+            e @ (ServiceError::Invalid(_) | ServiceError::Conflict(_) | ServiceError::NotFound(_)),
+        ) => {
+            let status = if matches!(e, ServiceError::NotFound(_)) {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                e.status()
+            };
+            tenants_page(&state, &cc, f, None, Some(e.to_string()), status).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn tenant_status(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path(code): Path<String>,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    cc.check_csrf(&field(&f, "csrf"))?;
+    match admin::set_tenant_status(&state, &cc.caller, &code, &field(&f, "status")).await {
+        Ok(_) => Ok(see_other(&format!("{BASE}/admin/tenants?notice=status"))),
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Conflict(_))) => {
+            let status = e.status();
+            tenants_page(
+                &state,
+                &cc,
+                Fields::new(),
+                None,
+                Some(e.to_string()),
+                status,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+// ---- accounts ----
+
+fn user_row(u: &User, roles: &[String], actions: Vec<Value>) -> Value {
+    json!({
+        "login": u.login.as_str(),
+        "display_name": u.display_name,
+        "disabled": u.disabled,
+        "roles": roles,
+        "role_actions": actions,
+    })
+}
+
+async fn all_users(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Query(q): Query<NoticeQuery>,
+) -> PageResult {
+    all_users_page(
+        &state,
+        &cc,
+        Fields::new(),
+        q.notice.as_deref(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn all_users_page(
+    state: &AppState,
+    cc: &ConsoleCaller,
+    form: Fields,
+    notice_code: Option<&str>,
+    error: Option<String>,
+    status: StatusCode,
+) -> PageResult {
+    let users = admin::all_users(state, &cc.caller).await?;
+    let tenants = state.store().list_tenants().await?;
+    let mut rows = Vec::new();
+    for u in &users {
+        let grants = state.store().grants(u.id).await?;
+        let mut roles: Vec<String> = grants
+            .bindings
+            .iter()
+            .map(|(t, r)| {
+                let name = tenants
+                    .iter()
+                    .find(|x| x.id == *t)
+                    .map(|x| x.name.as_str())
+                    .unwrap_or("?");
+                format!("{name}·{}", role_label(*r))
+            })
+            .collect();
+        if let Some(c) = u.cluster_role {
+            roles.insert(0, c.to_string());
+        }
+        rows.push(user_row(u, &roles, Vec::new()));
+    }
+    let mut v = admin_chrome(state, cc, "users", notice_code);
+    v.insert("base_template".into(), json!("console_admin_base.html"));
+    v.insert("heading".into(), json!("全部账号"));
+    v.insert("users".into(), Value::Array(rows));
+    v.insert("roles_form".into(), Value::Null);
+    v.insert("role_choices".into(), Value::Null);
+    v.insert("create_action".into(), json!(format!("{BASE}/admin/users")));
+    v.insert(
+        "form".into(),
+        json!({"login": field(&form, "login"), "display_name": field(&form, "display_name")}),
+    );
+    if let Some(e) = error {
+        v.insert("error".into(), json!(e));
+    }
+    html_status(state, status, ConsolePage::Users, &Value::Object(v))
+}
+
+fn user_input(f: &Fields) -> UserInput {
+    UserInput {
+        login: field(f, "login"),
+        display_name: field(f, "display_name"),
+        password: field(f, "password"),
+        role: f.get("role").cloned(),
+    }
+}
+
+async fn create_user(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    cc.check_csrf(&field(&f, "csrf"))?;
+    match admin::create_user(&state, &cc.caller, None, user_input(&f)).await {
+        Ok(_) => Ok(see_other(&format!("{BASE}/admin/users?notice=user"))),
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Conflict(_))) => {
+            let status = e.status();
+            all_users_page(&state, &cc, f, None, Some(e.to_string()), status).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn site_users(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path(code): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> PageResult {
+    site_users_page(
+        &state,
+        &cc,
+        &code,
+        Fields::new(),
+        q.notice.as_deref(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn site_users_page(
+    state: &AppState,
+    cc: &ConsoleCaller,
+    code: &str,
+    form: Fields,
+    notice_code: Option<&str>,
+    error: Option<String>,
+    status: StatusCode,
+) -> PageResult {
+    let (t, users) = admin::site_users(state, &cc.caller, code).await?;
+    let rows: Vec<Value> = users
+        .iter()
+        .map(|(u, roles)| {
+            let actions = TenantRole::ALL
+                .iter()
+                .map(|r| {
+                    let has = roles.contains(r);
+                    json!({
+                        "role": r,
+                        "bound": if has { "off" } else { "on" },
+                        "label": format!("{}{}", if has { "收回" } else { "授予" }, role_label(*r)),
+                    })
+                })
+                .collect();
+            let labels: Vec<String> = roles.iter().map(|r| role_label(*r).to_owned()).collect();
+            user_row(u, &labels, actions)
+        })
+        .collect();
+    let mut v = chrome(state, cc, &t, "users", notice_code).await?;
+    let base = site_base(&t);
+    v.insert("base_template".into(), json!("console_site_base.html"));
+    v.insert("heading".into(), json!("本站账号"));
+    v.insert("users".into(), Value::Array(rows));
+    v.insert("roles_form".into(), json!(format!("{base}/users")));
+    v.insert(
+        "role_choices".into(),
+        Value::Array(
+            TenantRole::ALL
+                .iter()
+                .map(|r| json!({"value": r, "label": role_label(*r)}))
+                .collect(),
+        ),
+    );
+    v.insert("create_action".into(), json!(format!("{base}/users")));
+    v.insert(
+        "form".into(),
+        json!({"login": field(&form, "login"), "display_name": field(&form, "display_name")}),
+    );
+    if let Some(e) = error {
+        v.insert("error".into(), json!(e));
+    }
+    html_status(state, status, ConsolePage::Users, &Value::Object(v))
+}
+
+async fn create_site_user(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path(code): Path<String>,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    cc.check_csrf(&field(&f, "csrf"))?;
+    match admin::create_user(&state, &cc.caller, Some(&code), user_input(&f)).await {
+        Ok(_) => Ok(see_other(&format!("{BASE}/sites/{code}/users?notice=user"))),
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Conflict(_))) => {
+            let status = e.status();
+            site_users_page(&state, &cc, &code, f, None, Some(e.to_string()), status).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn set_role(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path((code, login)): Path<(String, String)>,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    cc.check_csrf(&field(&f, "csrf"))?;
+    let bound = field(&f, "bound") == "on";
+    match admin::set_role(&state, &cc.caller, &code, &login, &field(&f, "role"), bound).await {
+        Ok(()) => Ok(see_other(&format!("{BASE}/sites/{code}/users?notice=role"))),
+        Err(e @ ServiceError::Conflict(_)) => {
+            let status = e.status();
+            site_users_page(
+                &state,
+                &cc,
+                &code,
+                Fields::new(),
+                None,
+                Some(e.to_string()),
+                status,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn cluster_audit(State(state): State<AppState>, cc: ConsoleCaller) -> PageResult {
+    let rows = admin::cluster_audit(&state, &cc.caller, 300).await?;
+    let tenants = state.store().list_tenants().await?;
+    let short = |h: &Option<String>| {
+        h.as_deref()
+            .map(|h| h[..h.len().min(12)].to_owned())
+            .unwrap_or_else(|| "—".into())
+    };
+    let mut v = admin_chrome(&state, &cc, "audit", None);
+    v.insert(
+        "rows".into(),
+        Value::Array(
+            rows.iter()
+                .map(|r| {
+                    json!({
+                        "at": format_local(r.at, false),
+                        "site": r.entry.tenant.and_then(|t| tenants.iter().find(|x| x.id == t)).map(|t| t.name.clone()).unwrap_or_default(),
+                        "actor": r.entry.actor.as_ref().map(|(_, l)| l.clone()).unwrap_or_else(|| "system".into()),
+                        "action": r.entry.action,
+                        "object": r.entry.object,
+                        "client": r.entry.client.clone().unwrap_or_default(),
+                        "before": short(&r.entry.before_hash),
+                        "after": short(&r.entry.after_hash),
+                    })
+                })
+                .collect(),
+        ),
+    );
+    html(&state, ConsolePage::ClusterAudit, &Value::Object(v))
+}
+
+// ---- columns ----
+
+async fn columns(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path(code): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> PageResult {
+    columns_page(
+        &state,
+        &cc,
+        &code,
+        Fields::new(),
+        q.notice.as_deref(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+fn kind_label(k: ColumnKind) -> &'static str {
+    match k {
+        ColumnKind::ArticleList => "信息列表",
+        ColumnKind::SinglePage => "单页",
+        ColumnKind::ExternalLink => "外部链接",
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn columns_page(
+    state: &AppState,
+    cc: &ConsoleCaller,
+    code: &str,
+    form: Fields,
+    notice_code: Option<&str>,
+    error: Option<String>,
+    status: StatusCode,
+) -> PageResult {
+    let t = site(state, &cc.caller, code, Action::ManageColumns).await?;
+    let cols = state.store().columns(t.id).await?;
+    // Depth-first order, children under their parent.
+    fn walk(
+        cols: &[zq_store::Column],
+        parent: Option<ColumnId>,
+        depth: usize,
+        out: &mut Vec<(usize, zq_store::Column)>,
+    ) {
+        for c in cols.iter().filter(|c| c.parent_id == parent) {
+            out.push((depth, c.clone()));
+            if depth < 8 {
+                walk(cols, Some(c.id), depth + 1, out);
+            }
+        }
+    }
+    let mut ordered = Vec::new();
+    walk(&cols, None, 0, &mut ordered);
+    let rows: Vec<Value> = ordered
+        .iter()
+        .map(|(depth, c)| {
+            json!({
+                "id": c.id,
+                "indent": "— ".repeat(*depth),
+                "slug": c.slug.as_str(),
+                "kind_label": kind_label(c.kind),
+                "name": c.name,
+                "parent_id": c.parent_id,
+                "update_requirement": c.update_requirement,
+                "responsible_unit": c.responsible_unit.clone().unwrap_or_default(),
+                "sort_order": c.sort_order,
+                "is_news": c.is_news,
+            })
+        })
+        .collect();
+    let mut v = chrome(state, cc, &t, "columns", notice_code).await?;
+    v.insert("columns".into(), Value::Array(rows));
+    v.insert(
+        "parents".into(),
+        Value::Array(
+            cols.iter()
+                .map(|c| json!({"id": c.id, "name": c.name}))
+                .collect(),
+        ),
+    );
+    v.insert(
+        "requirements".into(),
+        Value::Array(
+            UpdateRequirement::ALL
+                .iter()
+                .map(|r| json!({"value": r, "label": r.label()}))
+                .collect(),
+        ),
+    );
+    v.insert(
+        "kinds".into(),
+        Value::Array(
+            ColumnKind::ALL
+                .iter()
+                .map(|k| json!({"value": k, "label": kind_label(*k)}))
+                .collect(),
+        ),
+    );
+    v.insert(
+        "form".into(),
+        json!({"name": field(&form, "name"), "slug": field(&form, "slug"), "responsible_unit": field(&form, "responsible_unit"), "external_url": field(&form, "external_url")}),
+    );
+    if let Some(e) = error {
+        v.insert("error".into(), json!(e));
+    }
+    html_status(state, status, ConsolePage::Columns, &Value::Object(v))
+}
+
+fn parent_of(f: &Fields) -> Result<Option<i64>, ServiceError> {
+    match f
+        .get("parent_id")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
+        None => Ok(None),
+        Some(p) => p
+            .parse()
+            .map(Some)
+            .map_err(|_| ServiceError::Invalid("上级栏目无效".into())),
+    }
+}
+
+fn sort_of(f: &Fields) -> Result<i32, ServiceError> {
+    let s = field(f, "sort_order");
+    if s.trim().is_empty() {
+        return Ok(0);
+    }
+    s.trim()
+        .parse()
+        .map_err(|_| ServiceError::Invalid("排序须为整数".into()))
+}
+
+async fn create_column(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path(code): Path<String>,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    cc.check_csrf(&field(&f, "csrf"))?;
+    let input = || -> Result<ColumnInput, ServiceError> {
+        Ok(ColumnInput {
+            slug: field(&f, "slug"),
+            name: field(&f, "name"),
+            kind: field(&f, "kind"),
+            parent_id: parent_of(&f)?,
+            external_url: f.get("external_url").cloned(),
+            update_requirement: field(&f, "update_requirement"),
+            responsible_unit: f.get("responsible_unit").cloned(),
+            sort_order: sort_of(&f)?,
+            is_news: field(&f, "is_news") == "on",
+        })
+    };
+    let result = match input() {
+        Ok(i) => admin::create_column(&state, &cc.caller, &code, i).await,
+        Err(e) => Err(e),
+    };
+    column_result(&state, &cc, &code, f, result.map(|_| ())).await
+}
+
+async fn update_column(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path((code, id)): Path<(String, String)>,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    cc.check_csrf(&field(&f, "csrf"))?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ServiceError::NotFound(format!("栏目 {id}")))?;
+    let change = || -> Result<ColumnChange, ServiceError> {
+        Ok(ColumnChange {
+            name: field(&f, "name"),
+            parent_id: parent_of(&f)?.map(ColumnId),
+            update_requirement: field(&f, "update_requirement")
+                .parse()
+                .map_err(|e: zq_domain::ParseError| ServiceError::Invalid(e.to_string()))?,
+            responsible_unit: f.get("responsible_unit").cloned(),
+            sort_order: sort_of(&f)?,
+            is_news: field(&f, "is_news") == "on",
+        })
+    };
+    let result = match change() {
+        Ok(c) => admin::update_column(&state, &cc.caller, &code, id, c).await,
+        Err(e) => Err(e),
+    };
+    column_result(&state, &cc, &code, Fields::new(), result.map(|_| ())).await
+}
+
+async fn column_result(
+    state: &AppState,
+    cc: &ConsoleCaller,
+    code: &str,
+    form: Fields,
+    result: Result<(), ServiceError>,
+) -> PageResult {
+    match result {
+        Ok(()) => Ok(see_other(&format!(
+            "{BASE}/sites/{code}/columns?notice=column"
+        ))),
+        Err(
+            e @ (ServiceError::Invalid(_) | ServiceError::Conflict(_) | ServiceError::Fields(_)),
+        ) => {
+            let status = e.status();
+            columns_page(state, cc, code, form, None, Some(e.to_string()), status).await
+        }
+        Err(e) => Err(e),
+    }
+}

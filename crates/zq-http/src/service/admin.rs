@@ -1,0 +1,283 @@
+//! Administration: tenants (the general office), accounts and role bindings (the office for
+//! everyone, site admins for their own site), the column tree (site admins), and the audit
+//! log across the cluster. Every change is audited in its own transaction by the store.
+
+use serde::Deserialize;
+use zq_domain::access::{Action, TenantRole, allowed};
+use zq_domain::security::LoginName;
+use zq_domain::{ColumnId, ColumnKind, ColumnSlug, Host, TenantCode, TenantKind, TenantStatus};
+use zq_store::{AuditRecord, Column, ColumnChange, NewColumn, NewTenant, NewUser, Tenant, User};
+
+use super::{Caller, Result, ServiceError, site};
+use crate::AppState;
+
+fn invalid(e: impl ToString) -> ServiceError {
+    ServiceError::Invalid(e.to_string())
+}
+
+fn cluster_only(caller: &Caller, action: Action) -> Result<()> {
+    if allowed(&caller.grants, action, None, Default::default()) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden(
+            super::action_label(action).to_owned(),
+        ))
+    }
+}
+
+/// A new tenant as the office enters it.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct TenantInput {
+    pub code: String,
+    pub kind: String,
+    pub name: String,
+    pub sponsor: String,
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// Host names; empty means `{code}.{suffix}` is not assumed here: at least one is needed.
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    #[serde(default)]
+    pub site_id: Option<String>,
+    #[serde(default)]
+    pub contact: Option<String>,
+}
+
+pub(crate) async fn create_tenant(
+    state: &AppState,
+    caller: &Caller,
+    input: TenantInput,
+) -> Result<Tenant> {
+    cluster_only(caller, Action::ManageTenants)?;
+    let opt = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let new = NewTenant {
+        code: TenantCode::parse(input.code.trim()).map_err(invalid)?,
+        kind: input.kind.trim().parse::<TenantKind>().map_err(invalid)?,
+        name: input.name,
+        sponsor: input.sponsor,
+        site_id: opt(input.site_id),
+        contact: opt(input.contact),
+        parent: opt(input.parent)
+            .map(|p| TenantCode::parse(&p))
+            .transpose()
+            .map_err(invalid)?,
+        hosts: input
+            .hosts
+            .iter()
+            .map(|h| h.trim())
+            .filter(|h| !h.is_empty())
+            .map(Host::parse)
+            .collect::<std::result::Result<_, _>>()
+            .map_err(invalid)?,
+    };
+    Ok(state
+        .store()
+        .create_tenant_as(new, Some(&caller.who()))
+        .await?)
+}
+
+pub(crate) async fn set_tenant_status(
+    state: &AppState,
+    caller: &Caller,
+    code: &str,
+    status: &str,
+) -> Result<Tenant> {
+    cluster_only(caller, Action::ManageTenants)?;
+    let code =
+        TenantCode::parse(code).map_err(|_| ServiceError::NotFound(format!("站点 {code}")))?;
+    let status = status.parse::<TenantStatus>().map_err(invalid)?;
+    Ok(state
+        .store()
+        .set_tenant_status_as(&code, status, Some(&caller.who()))
+        .await?)
+}
+
+/// Every account (the office).
+pub(crate) async fn all_users(state: &AppState, caller: &Caller) -> Result<Vec<User>> {
+    cluster_only(caller, Action::ManageAllUsers)?;
+    Ok(state.store().list_users().await?)
+}
+
+/// The accounts with a role on a site, with their roles (its site admin, or the office).
+pub(crate) async fn site_users(
+    state: &AppState,
+    caller: &Caller,
+    code: &str,
+) -> Result<(Tenant, Vec<(User, Vec<TenantRole>)>)> {
+    let t = site(state, caller, code, Action::ManageTenantUsers).await?;
+    let users = state.store().tenant_users(t.id).await?;
+    Ok((t, users))
+}
+
+/// A new account as an administrator enters it.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct UserInput {
+    pub login: String,
+    pub display_name: String,
+    /// The initial password, checked by the password policy.
+    pub password: String,
+    /// A first role on the site the account is created for.
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+/// Creates an account: the office anywhere (without a site), a site admin on their site
+/// (with a first role there).
+pub(crate) async fn create_user(
+    state: &AppState,
+    caller: &Caller,
+    code: Option<&str>,
+    input: UserInput,
+) -> Result<User> {
+    let site_role = match code {
+        Some(code) => {
+            let t = site(state, caller, code, Action::ManageTenantUsers).await?;
+            let role = input
+                .role
+                .as_deref()
+                .filter(|r| !r.is_empty())
+                .map(str::parse::<TenantRole>)
+                .transpose()
+                .map_err(invalid)?;
+            Some((t, role))
+        }
+        None => {
+            cluster_only(caller, Action::ManageAllUsers)?;
+            None
+        }
+    };
+    let login = LoginName::parse(&input.login).map_err(invalid)?;
+    let user = state
+        .store()
+        .create_user_as(
+            NewUser {
+                login,
+                display_name: input.display_name,
+                password: input.password,
+                cluster_role: None,
+            },
+            Some(&caller.who()),
+        )
+        .await?;
+    if let Some((t, Some(role))) = site_role {
+        state
+            .store()
+            .set_binding(user.id, t.id, role, true, Some(&caller.who()))
+            .await?;
+    }
+    Ok(user)
+}
+
+/// Gives or takes away a role of an account on a site.
+pub(crate) async fn set_role(
+    state: &AppState,
+    caller: &Caller,
+    code: &str,
+    login: &str,
+    role: &str,
+    bound: bool,
+) -> Result<()> {
+    let t = site(state, caller, code, Action::ManageTenantUsers).await?;
+    let role = role
+        .parse::<TenantRole>()
+        .map_err(|_| ServiceError::NotFound(format!("角色 {role}")))?;
+    let login =
+        LoginName::parse(login).map_err(|_| ServiceError::NotFound(format!("账号 {login}")))?;
+    let user = state
+        .store()
+        .user_by_login(&login)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("账号 {login}")))?;
+    if !bound && user.id == caller.user_id && role == TenantRole::SiteAdmin {
+        return Err(ServiceError::Conflict(
+            "不能取消自己的网站管理员角色，请由其他管理员操作".into(),
+        ));
+    }
+    Ok(state
+        .store()
+        .set_binding(user.id, t.id, role, bound, Some(&caller.who()))
+        .await?)
+}
+
+/// A new column as a site admin enters it.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct ColumnInput {
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    #[serde(default)]
+    pub parent_id: Option<i64>,
+    #[serde(default)]
+    pub external_url: Option<String>,
+    pub update_requirement: String,
+    #[serde(default)]
+    pub responsible_unit: Option<String>,
+    #[serde(default)]
+    pub sort_order: i32,
+    #[serde(default)]
+    pub is_news: bool,
+}
+
+pub(crate) async fn create_column(
+    state: &AppState,
+    caller: &Caller,
+    code: &str,
+    input: ColumnInput,
+) -> Result<Column> {
+    let t = site(state, caller, code, Action::ManageColumns).await?;
+    let kind = input.kind.parse::<ColumnKind>().map_err(invalid)?;
+    let external_url = input
+        .external_url
+        .map(|u| u.trim().to_owned())
+        .filter(|u| !u.is_empty());
+    if let Some(u) = &external_url
+        && !(u.starts_with("https://") || u.starts_with("http://"))
+    {
+        return Err(invalid("外部链接须以 http:// 或 https:// 开头"));
+    }
+    let new = NewColumn {
+        parent_id: input.parent_id.map(ColumnId),
+        slug: ColumnSlug::parse(input.slug.trim()).map_err(invalid)?,
+        name: input.name.trim().to_owned(),
+        kind,
+        external_url,
+        update_requirement: input.update_requirement.parse().map_err(invalid)?,
+        responsible_unit: input
+            .responsible_unit
+            .map(|u| u.trim().to_owned())
+            .filter(|u| !u.is_empty()),
+        sort_order: input.sort_order,
+        is_news: input.is_news,
+    };
+    if new.name.is_empty() || new.name.chars().count() > 40 {
+        return Err(invalid("栏目名称需要 1-40 个字"));
+    }
+    Ok(state
+        .store()
+        .create_column_as(t.id, new, Some(&caller.who()))
+        .await?)
+}
+
+pub(crate) async fn update_column(
+    state: &AppState,
+    caller: &Caller,
+    code: &str,
+    id: i64,
+    change: ColumnChange,
+) -> Result<Column> {
+    let t = site(state, caller, code, Action::ManageColumns).await?;
+    Ok(state
+        .store()
+        .update_column(t.id, ColumnId(id), change, Some(&caller.who()))
+        .await?)
+}
+
+/// The newest audit rows of the whole cluster (the office and operators).
+pub(crate) async fn cluster_audit(
+    state: &AppState,
+    caller: &Caller,
+    limit: u64,
+) -> Result<Vec<AuditRecord>> {
+    cluster_only(caller, Action::ReadAudit)?;
+    Ok(state.store().audit_log(None, limit.min(500)).await?)
+}
