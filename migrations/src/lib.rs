@@ -12,6 +12,7 @@ mod m0004_users_and_roles;
 mod m0005_audit_log;
 mod m0006_sessions;
 mod m0007_editorial;
+mod m0008_reporting;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_audit_log::Migration),
             Box::new(m0006_sessions::Migration),
             Box::new(m0007_editorial::Migration),
+            Box::new(m0008_reporting::Migration),
         ]
     }
 }

@@ -511,6 +511,61 @@ impl TestApp {
         u
     }
 
+    /// Creates an account with one role (on a site, or cluster-wide) and returns an API token
+    /// for that role.
+    pub async fn token(
+        &self,
+        login: &str,
+        cluster: Option<zq_domain::access::ClusterRole>,
+        site: Option<(&str, zq_domain::access::TenantRole)>,
+    ) -> String {
+        use zq_domain::access::TokenScope;
+        let bindings: Vec<(&str, zq_domain::access::TenantRole)> = site.into_iter().collect();
+        let u = self.account(login, cluster, &bindings).await;
+        let scope = match (cluster, site) {
+            (Some(c), _) => TokenScope::Cluster(c),
+            (None, Some((code, r))) => {
+                let t = self
+                    .store
+                    .tenant_by_code(&zq_domain::TenantCode::parse(code).expect("code"))
+                    .await
+                    .expect("tenant query")
+                    .expect("tenant");
+                TokenScope::Tenant(t.id, r)
+            }
+            (None, None) => panic!("a role is needed"),
+        };
+        self.store
+            .create_api_token(u.id, scope, "test", None, &zq_store::Who::default())
+            .await
+            .expect("token")
+            .1
+    }
+
+    /// A JSON API call with a bearer token; the answer's status and JSON body (`Null` when
+    /// empty, a string when not JSON).
+    pub async fn api(
+        &self,
+        secret: &str,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let auth = format!("Bearer {secret}");
+        let mut h = vec![("authorization", auth.as_str())];
+        if body.is_some() {
+            h.push(("content-type", "application/json"));
+        }
+        let payload = body.map(|b| b.to_string()).unwrap_or_default();
+        let r = self.call(method, "127.0.0.1", path, &h, payload).await;
+        let v = if r.body.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&r.body).unwrap_or(serde_json::Value::String(r.body.clone()))
+        };
+        (r.status, v)
+    }
+
     /// Opens the sign-in page and signs in; returns the answer and the session cookie pair.
     pub async fn sign_in(&self, login: &str, password: &str) -> (Resp, Option<String>) {
         let page = self.get("127.0.0.1", "/console/login").await;

@@ -205,6 +205,7 @@ async fn serve(mut cfg: Config, args: ServeArgs) -> Result<()> {
                     tenants = r.tenants,
                     columns = r.columns,
                     articles = r.articles,
+                    channels = r.channels,
                     seconds = started.elapsed().as_secs_f32(),
                     "seeded the demo cluster"
                 );

@@ -11,6 +11,7 @@ pub mod column;
 pub mod host;
 pub mod ids;
 pub mod paging;
+pub mod reporting;
 pub mod route;
 pub mod security;
 pub mod tenant;

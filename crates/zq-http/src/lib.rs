@@ -5,6 +5,9 @@
 //! → route (`zq_domain::route`) → page builder (`site::pages`) → `zq_render`. Handlers stay
 //! thin: rules live in `zq-domain`, data in `zq-store`, markup in `zq-render`.
 
+// The OpenAPI document is one large `serde_json::json!` literal.
+#![recursion_limit = "512"]
+
 mod api;
 mod console;
 mod error;

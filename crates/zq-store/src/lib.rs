@@ -16,6 +16,7 @@ mod entity;
 mod error;
 mod files;
 pub mod model;
+mod reporting;
 mod sessions;
 mod tenants;
 mod tokens;
@@ -35,6 +36,10 @@ pub use editorial::{
 pub use error::StoreError;
 pub use files::{Attachment, UploadError};
 pub use model::*;
+pub use reporting::{
+    Channel, Decision, NewChannel, NewSubmission, ReportingError, Submission, SubmissionFilter,
+    UnitFigures,
+};
 pub use sessions::{Session, random_token};
 pub use tenants::SiteSettings;
 pub use tokens::{ApiToken, TOKEN_PREFIX};

@@ -86,6 +86,8 @@ pub struct SeedReport {
     pub tenants: usize,
     pub columns: usize,
     pub articles: usize,
+    /// Reporting channels (信息报送), one per column that takes items from other units.
+    pub channels: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -146,6 +148,7 @@ pub async fn seed(
         tenants: 0,
         columns: 0,
         articles: 0,
+        channels: 0,
     };
     let now = Utc::now();
     // Parents before children: portal, departments and districts, then towns.
@@ -288,6 +291,34 @@ fn seed_column<'a>(
             )
             .await?;
         report.columns += 1;
+        if let Some(from) = &c.reported_from {
+            let sender_kind: TenantKind = from.parse().map_err(bad)?;
+            store
+                .create_channel(
+                    zq_store::NewChannel {
+                        name: format!(
+                            "{}报送：{}·{}",
+                            match sender_kind {
+                                TenantKind::Department => "部门",
+                                TenantKind::District => "区县",
+                                TenantKind::Town => "街镇",
+                                TenantKind::Portal => "门户",
+                            },
+                            tenant.name,
+                            c.name
+                        ),
+                        receiver: tenant.id,
+                        sender_kind,
+                        // The portal takes from every unit of the kind; a district from its own towns.
+                        sender_parent: (tenant.kind != TenantKind::Portal).then_some(tenant.id),
+                        auto_adopt: false,
+                        columns: vec![col.id],
+                    },
+                    None,
+                )
+                .await?;
+            report.channels += 1;
+        }
         if c.children.is_empty() {
             let count = match (kind, update) {
                 (ColumnKind::SinglePage, _) => 1,

@@ -10,6 +10,7 @@
 
 mod admin;
 mod openapi;
+mod reporting;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
@@ -69,6 +70,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route(&format!("{sites}/audit"), get(audit))
         .route("/api/v1/tokens", get(list_tokens).post(create_token))
         .merge(admin::routes())
+        .merge(reporting::routes())
         .route("/api/v1/tokens/{id}", axum::routing::delete(revoke_token))
         // Unknown paths under the API answer in JSON, not with the public site's 404 page.
         .route("/api/v1/{*rest}", axum::routing::any(not_found))

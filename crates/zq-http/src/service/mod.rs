@@ -9,6 +9,7 @@
 
 pub(crate) mod admin;
 mod diff;
+pub(crate) mod reporting;
 mod time;
 
 use chrono::{DateTime, Utc};
@@ -24,7 +25,7 @@ use zq_store::{
 use crate::AppState;
 
 pub(crate) use diff::{DiffLine, diff_versions};
-pub(crate) use time::{format_local, parse_local};
+pub(crate) use time::{format_local, parse_local, parse_period};
 
 /// Who is asking: the account, what it may do (cut down to a token's scope when the request
 /// came with a token), and where from.

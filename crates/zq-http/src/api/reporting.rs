@@ -1,0 +1,207 @@
+//! Reporting (信息报送) through the API: channels, submitting from a site, the inbox and
+//! outbox, decisions, and the figures per unit (JSON and CSV).
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::json;
+use zq_domain::TenantId;
+use zq_domain::reporting::SubmissionState;
+use zq_store::{NewSubmission, SubmissionFilter};
+
+use super::{ApiCaller, ApiError, ApiResult, Body, Params, bad_request, created, ok, parse_id};
+use crate::AppState;
+use crate::service::{ServiceError, parse_local, parse_period, reporting};
+
+pub(super) fn routes() -> Router<AppState> {
+    let s = "/api/v1/sites/{code}";
+    Router::new()
+        .route("/api/v1/channels", get(channels).post(create_channel))
+        .route(&format!("{s}/submissions"), get(list).post(submit))
+        .route(&format!("{s}/submissions/{{id}}"), get(show))
+        .route(&format!("{s}/submissions/{{id}}/{{step}}"), post(step))
+        .route(&format!("{s}/reporting/figures"), get(figures))
+}
+
+async fn channels(State(state): State<AppState>, ApiCaller(_): ApiCaller) -> ApiResult {
+    ok(reporting::channels(&state).await?)
+}
+
+async fn create_channel(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Body(input): Body<reporting::ChannelInput>,
+) -> ApiResult {
+    created(reporting::create_channel(&state, &c, input).await?)
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(code): Path<String>,
+    Body(new): Body<NewSubmission>,
+) -> ApiResult {
+    let (s, fresh) = reporting::submit(&state, &c, &code, new).await?;
+    if fresh { created(s) } else { ok(s) }
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct ListParams {
+    /// `in` (addressed to the site, the default) or `out` (sent by it).
+    #[serde(default)]
+    r#box: Option<String>,
+    state: Option<String>,
+    sender: Option<i64>,
+    channel: Option<i64>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+fn time(s: Option<&str>) -> Result<Option<DateTime<Utc>>, ApiError> {
+    parse_local(s.unwrap_or("")).map_err(bad_request)
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(code): Path<String>,
+    Params(p): Params<ListParams>,
+) -> ApiResult {
+    let outbox = match p.r#box.as_deref() {
+        None | Some("in") => false,
+        Some("out") => true,
+        Some(other) => return Err(bad_request(format!("box 须为 in 或 out，收到 {other:?}"))),
+    };
+    let filter = SubmissionFilter {
+        sender: p.sender.map(TenantId),
+        channel: p.channel,
+        state: p
+            .state
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(str::parse::<SubmissionState>)
+            .transpose()
+            .map_err(|e| bad_request(e.to_string()))?,
+        from: time(p.from.as_deref())?,
+        to: time(p.to.as_deref())?,
+    };
+    ok(reporting::submissions(&state, &c, &code, outbox, &filter).await?)
+}
+
+async fn show(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((code, id)): Path<(String, String)>,
+) -> ApiResult {
+    ok(reporting::submission(&state, &c, &code, parse_id(&id)?).await?)
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct StepInput {
+    #[serde(default)]
+    comment: Option<String>,
+    #[serde(default)]
+    column_id: Option<i64>,
+}
+
+async fn step(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((code, id, step)): Path<(String, String, String)>,
+    body: axum::body::Bytes,
+) -> ApiResult {
+    let id = parse_id(&id)?;
+    let input: StepInput = if body.iter().all(u8::is_ascii_whitespace) {
+        StepInput::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| bad_request(format!("请求体无效：{e}")))?
+    };
+    ok(reporting::step(&state, &c, &code, id, &step, input.comment, input.column_id).await?)
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct FigureParams {
+    /// `2026`, `2026-Q3`, `2026-11`; or `from` and `to`.
+    period: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    /// `csv` for a spreadsheet.
+    format: Option<String>,
+}
+
+async fn figures(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(code): Path<String>,
+    Params(p): Params<FigureParams>,
+) -> ApiResult {
+    let (from, to) = match (&p.period, time(p.from.as_deref())?, time(p.to.as_deref())?) {
+        (Some(period), _, _) => parse_period(period).map_err(bad_request)?,
+        (None, Some(f), Some(t)) => (f, t),
+        _ => return Err(bad_request("请给出 period（如 2026-Q3），或 from 和 to")),
+    };
+    let rows = reporting::figures(&state, &c, &code, from, to).await?;
+    let tenants = state
+        .store()
+        .list_tenants()
+        .await
+        .map_err(ServiceError::from)?;
+    let name = |id: TenantId| {
+        tenants
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| (t.code.to_string(), t.name.clone()))
+            .unwrap_or_default()
+    };
+    if p.format.as_deref() == Some("csv") {
+        let mut csv =
+            String::from("\u{feff}排名,单位代码,单位,报送,采用,采用率(%),处理用时中位数(小时)\r\n");
+        for (i, r) in rows.iter().enumerate() {
+            let (code, unit) = name(r.unit);
+            let hours = r
+                .median_decision_secs
+                .map(|s| format!("{:.1}", s as f64 / 3600.0))
+                .unwrap_or_default();
+            csv.push_str(&format!(
+                "{},{code},\"{}\",{},{},{:.1},{hours}\r\n",
+                i + 1,
+                unit.replace('"', "\"\""),
+                r.submitted,
+                r.adopted,
+                r.rate
+            ));
+        }
+        return Ok((
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"reporting.csv\"",
+                ),
+            ],
+            csv,
+        )
+            .into_response());
+    }
+    ok(json!({
+        "from": from,
+        "to": to,
+        "units": rows.iter().enumerate().map(|(i, r)| {
+            let (code, unit) = name(r.unit);
+            json!({
+                "rank": i + 1,
+                "code": code,
+                "name": unit,
+                "submitted": r.submitted,
+                "adopted": r.adopted,
+                "rate": r.rate,
+                "median_decision_secs": r.median_decision_secs,
+            })
+        }).collect::<Vec<_>>(),
+    }))
+}

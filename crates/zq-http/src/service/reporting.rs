@@ -1,0 +1,198 @@
+//! Reporting (信息报送) operations: channels, sending items up, the receiving board's inbox
+//! and decisions, and the figures per unit. The sending side acts as its own site (editors
+//! write and send); the receiving side's editors and reviewers decide, and an adoption is
+//! published at once only when the adopter may approve articles there.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use zq_domain::access::{Action, allowed};
+use zq_domain::reporting::SubmissionEvent;
+use zq_domain::{ColumnId, TenantCode, TenantKind};
+use zq_store::{
+    Channel, Decision, NewChannel, NewSubmission, ReportingError, Submission, SubmissionFilter,
+    UnitFigures,
+};
+
+use super::{Caller, Result, ServiceError, policy, site};
+use crate::AppState;
+
+impl From<ReportingError> for ServiceError {
+    fn from(e: ReportingError) -> Self {
+        match e {
+            ReportingError::Fields(f) => ServiceError::Fields(f),
+            ReportingError::Flow(f) => ServiceError::Conflict(match f {
+                zq_domain::reporting::SubmissionError::CommentRequired => {
+                    "退回或不采用时请填写意见".to_owned()
+                }
+                zq_domain::reporting::SubmissionError::NotAllowed { state, .. } => {
+                    format!("报送信息当前为“{}”，不能这样操作", state.label())
+                }
+            }),
+            ReportingError::Store(s) => s.into(),
+        }
+    }
+}
+
+/// Every channel (any signed-in person may see where items can go).
+pub(crate) async fn channels(state: &AppState) -> Result<Vec<Channel>> {
+    Ok(state.store().channels().await?)
+}
+
+/// A new channel as the office enters it.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct ChannelInput {
+    pub name: String,
+    /// The receiving site's code.
+    pub receiver: String,
+    /// `department`, `district` or `town`.
+    pub sender_kind: String,
+    /// Only children of this site may send (e.g. a district's towns).
+    #[serde(default)]
+    pub sender_parent: Option<String>,
+    #[serde(default)]
+    pub auto_adopt: bool,
+    pub columns: Vec<i64>,
+}
+
+pub(crate) async fn create_channel(
+    state: &AppState,
+    caller: &Caller,
+    input: ChannelInput,
+) -> Result<Channel> {
+    if !allowed(
+        &caller.grants,
+        Action::ManageChannels,
+        None,
+        Default::default(),
+    ) {
+        return Err(ServiceError::Forbidden("管理报送渠道".into()));
+    }
+    let tenant = |code: &str| {
+        let code = code.to_owned();
+        async move {
+            let c = TenantCode::parse(&code).map_err(|e| ServiceError::Invalid(e.to_string()))?;
+            state
+                .store()
+                .tenant_by_code(&c)
+                .await?
+                .ok_or_else(|| ServiceError::NotFound(format!("站点 {code}")))
+        }
+    };
+    let receiver = tenant(&input.receiver).await?;
+    let sender_parent = match input.sender_parent.as_deref().filter(|p| !p.is_empty()) {
+        Some(p) => Some(tenant(p).await?.id),
+        None => None,
+    };
+    let sender_kind = input
+        .sender_kind
+        .parse::<TenantKind>()
+        .map_err(|e| ServiceError::Invalid(e.to_string()))?;
+    Ok(state
+        .store()
+        .create_channel(
+            NewChannel {
+                name: input.name,
+                receiver: receiver.id,
+                sender_kind,
+                sender_parent,
+                auto_adopt: input.auto_adopt,
+                columns: input.columns.into_iter().map(ColumnId).collect(),
+            },
+            Some(&caller.who()),
+        )
+        .await?)
+}
+
+/// Sends an item from site `code`; `false` when the client key was used before (the first
+/// submission is returned and nothing new is created).
+pub(crate) async fn submit(
+    state: &AppState,
+    caller: &Caller,
+    code: &str,
+    new: NewSubmission,
+) -> Result<(Submission, bool)> {
+    let t = site(state, caller, code, Action::WriteArticles).await?;
+    Ok(state.store().submit(t.id, new, &caller.who()).await?)
+}
+
+/// Submissions sent by site `code` (`outbox`) or addressed to it.
+pub(crate) async fn submissions(
+    state: &AppState,
+    caller: &Caller,
+    code: &str,
+    outbox: bool,
+    filter: &SubmissionFilter,
+) -> Result<Vec<Submission>> {
+    let t = site(state, caller, code, Action::Read).await?;
+    Ok(state.store().submissions(t.id, outbox, filter, 500).await?)
+}
+
+pub(crate) async fn submission(
+    state: &AppState,
+    caller: &Caller,
+    code: &str,
+    id: i64,
+) -> Result<Submission> {
+    let t = site(state, caller, code, Action::Read).await?;
+    Ok(state.store().submission(t.id, id).await?)
+}
+
+/// A step on a submission, from the side named by `code`.
+pub(crate) async fn step(
+    state: &AppState,
+    caller: &Caller,
+    code: &str,
+    id: i64,
+    step: &str,
+    comment: Option<String>,
+    column: Option<i64>,
+) -> Result<Submission> {
+    let store = state.store();
+    match step {
+        "withdraw" | "resubmit" => {
+            let t = site(state, caller, code, Action::WriteArticles).await?;
+            let event = if step == "withdraw" {
+                SubmissionEvent::Withdraw
+            } else {
+                SubmissionEvent::Resubmit
+            };
+            Ok(store.sender_step(t.id, id, event, &caller.who()).await?)
+        }
+        "adopt" | "return" | "reject" => {
+            let t = site(state, caller, code, Action::Read).await?;
+            let can = |a| allowed(&caller.grants, a, Some(t.id), policy(&t));
+            if !(can(Action::Review) || can(Action::WriteArticles)) {
+                return Err(ServiceError::Forbidden("处理报送信息".into()));
+            }
+            let comment = comment.unwrap_or_default();
+            let decision = match step {
+                "adopt" => Decision::Adopt {
+                    column: column.map(ColumnId),
+                    publish: can(Action::Review),
+                },
+                "return" => Decision::Return(comment),
+                _ => Decision::Reject(comment),
+            };
+            Ok(store.decide(t.id, id, decision, &caller.who()).await?)
+        }
+        other => Err(ServiceError::NotFound(format!("操作 {other}"))),
+    }
+}
+
+/// Figures per sending unit of items addressed to site `code` in `[from, to)`.
+pub(crate) async fn figures(
+    state: &AppState,
+    caller: &Caller,
+    code: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<UnitFigures>> {
+    let t = site(state, caller, code, Action::Read).await?;
+    if to <= from {
+        return Err(ServiceError::Invalid("结束时间须晚于开始时间".into()));
+    }
+    Ok(state
+        .store()
+        .reporting_figures(Some(t.id), from, to)
+        .await?)
+}

@@ -1,0 +1,763 @@
+//! Cross-tenant reporting (信息报送): channels, submissions and their decisions, and the
+//! statistics per unit. Every step writes its audit row in the same transaction; an adoption
+//! creates the receiver's article, marks the submission adopted and bumps the receiver's
+//! generation in one transaction, and a decision only applies to a submission still pending
+//! (a conditional update), so two boards adopting at once make exactly one article.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use zq_domain::article::{FieldError, check_fields};
+use zq_domain::reporting::{
+    Senders, SubmissionError, SubmissionEvent, SubmissionState, Unit, may_send, transition,
+};
+use zq_domain::workflow::WorkflowState;
+use zq_domain::{ArticleId, ColumnId, TenantId, TenantKind};
+
+use crate::articles::bump_if_public;
+use crate::audit::{AuditEntry, audit_in};
+use crate::editorial::{ArticleText, EditorialError, Who, insert_article};
+use crate::entity::{article, channel, channel_column, site_column, submission, tenant};
+use crate::error::parse_stored;
+use crate::{Store, StoreError, sanitize_html};
+
+/// A reporting channel.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Channel {
+    pub id: i64,
+    pub name: String,
+    pub receiver: TenantId,
+    /// Tenants of this kind may send…
+    pub sender_kind: TenantKind,
+    /// …if they are children of this tenant (when set).
+    pub sender_parent: Option<TenantId>,
+    /// Items are adopted (and published) as soon as they arrive.
+    pub auto_adopt: bool,
+    /// The receiver's columns that take its items, the first being the default.
+    pub columns: Vec<ColumnId>,
+}
+
+impl Channel {
+    pub fn senders(&self) -> Senders {
+        match self.sender_parent {
+            Some(p) => Senders::ChildrenOf(p, self.sender_kind),
+            None => Senders::Kind(self.sender_kind),
+        }
+    }
+}
+
+/// What a new channel needs.
+#[derive(Debug, Clone)]
+pub struct NewChannel {
+    pub name: String,
+    pub receiver: TenantId,
+    pub sender_kind: TenantKind,
+    pub sender_parent: Option<TenantId>,
+    pub auto_adopt: bool,
+    pub columns: Vec<ColumnId>,
+}
+
+/// A submission as both sides see it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Submission {
+    pub id: i64,
+    pub channel_id: i64,
+    pub sender: TenantId,
+    pub receiver: TenantId,
+    pub title: String,
+    pub source: Option<String>,
+    pub body: String,
+    pub original_article: Option<ArticleId>,
+    pub suggested_column: Option<ColumnId>,
+    pub note: Option<String>,
+    pub state: SubmissionState,
+    pub decision_comment: Option<String>,
+    pub adopted_article: Option<ArticleId>,
+    pub submitted_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+/// What a sender enters: a new text, or one of its own published articles.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct NewSubmission {
+    pub channel_id: i64,
+    /// Chosen by the client once per item; sending again with the same key changes nothing.
+    pub client_key: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub original_article: Option<ArticleId>,
+    #[serde(default)]
+    pub suggested_column: Option<ColumnId>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Which submissions a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct SubmissionFilter {
+    pub sender: Option<TenantId>,
+    pub channel: Option<i64>,
+    pub state: Option<SubmissionState>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// A decision of the receiving board.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Adopt into `column` (default: the suggested one, else the channel's first); `publish`
+    /// when the adopter may approve, else the article waits for the receiver's review.
+    Adopt {
+        column: Option<ColumnId>,
+        publish: bool,
+    },
+    Return(String),
+    Reject(String),
+}
+
+/// Figures of one sending unit over a period.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UnitFigures {
+    pub unit: TenantId,
+    pub submitted: u64,
+    pub adopted: u64,
+    /// Percent, one decimal.
+    pub rate: f64,
+    /// Median seconds from submission to decision, of the decided ones.
+    pub median_decision_secs: Option<i64>,
+}
+
+/// Why a reporting step was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportingError {
+    #[error("invalid fields")]
+    Fields(Vec<FieldError>),
+    #[error(transparent)]
+    Flow(#[from] SubmissionError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sea_orm::DbErr> for ReportingError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        ReportingError::Store(e.into())
+    }
+}
+
+impl From<EditorialError> for ReportingError {
+    fn from(e: EditorialError) -> Self {
+        match e {
+            EditorialError::Fields(f) => ReportingError::Fields(f),
+            EditorialError::Store(s) => ReportingError::Store(s),
+            other => ReportingError::Store(StoreError::NotAllowed(other.to_string())),
+        }
+    }
+}
+
+fn to_submission(r: submission::Model) -> Result<Submission, StoreError> {
+    Ok(Submission {
+        id: r.id,
+        channel_id: r.channel_id,
+        sender: TenantId(r.sender_id),
+        receiver: TenantId(r.receiver_id),
+        title: r.title,
+        source: r.source,
+        body: r.body,
+        original_article: r.original_article_id.map(ArticleId),
+        suggested_column: r.suggested_column_id.map(ColumnId),
+        note: r.note,
+        state: parse_stored(&r.state)?,
+        decision_comment: r.decision_comment,
+        adopted_article: r.adopted_article_id.map(ArticleId),
+        submitted_at: r.submitted_at,
+        decided_at: r.decided_at,
+    })
+}
+
+async fn audit_submission(
+    txn: &DatabaseTransaction,
+    who: &Who,
+    tenant: TenantId,
+    id: i64,
+    action: &str,
+) -> Result<(), StoreError> {
+    audit_in(
+        txn,
+        AuditEntry {
+            actor: who.user.clone(),
+            tenant: Some(tenant),
+            object: format!("submission:{id}"),
+            action: action.to_owned(),
+            client: who.client.clone(),
+            before_hash: None,
+            after_hash: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+async fn load_channel<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    id: i64,
+) -> Result<Option<Channel>, StoreError> {
+    let Some(row) = channel::Entity::find_by_id(id).one(conn).await? else {
+        return Ok(None);
+    };
+    let columns = channel_column::Entity::find()
+        .filter(channel_column::Column::ChannelId.eq(id))
+        .order_by_asc(channel_column::Column::ColumnId)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|c| ColumnId(c.column_id))
+        .collect();
+    Ok(Some(Channel {
+        id: row.id,
+        name: row.name,
+        receiver: TenantId(row.receiver_id),
+        sender_kind: parse_stored(&row.sender_kind)?,
+        sender_parent: row.sender_parent_id.map(TenantId),
+        auto_adopt: row.auto_adopt,
+        columns,
+    }))
+}
+
+impl Store {
+    /// Creates a channel; its columns must belong to the receiver.
+    pub async fn create_channel(
+        &self,
+        new: NewChannel,
+        who: Option<&Who>,
+    ) -> Result<Channel, StoreError> {
+        let name = new.name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 60 {
+            return Err(StoreError::NotAllowed(
+                "a channel name needs 1-60 characters".into(),
+            ));
+        }
+        if new.columns.is_empty() {
+            return Err(StoreError::NotAllowed(
+                "a channel needs at least one column".into(),
+            ));
+        }
+        let (_guard, txn) = self.begin_audited().await?;
+        let found = site_column::Entity::find()
+            .filter(site_column::Column::TenantId.eq(new.receiver.0))
+            .filter(site_column::Column::Id.is_in(new.columns.iter().map(|c| c.0)))
+            .count(&txn)
+            .await?;
+        if found != new.columns.len() as u64 {
+            return Err(StoreError::NotFound("column of the receiving site".into()));
+        }
+        let row = channel::ActiveModel {
+            name: Set(name),
+            receiver_id: Set(new.receiver.0),
+            sender_kind: Set(new.sender_kind.as_str().to_owned()),
+            sender_parent_id: Set(new.sender_parent.map(|t| t.0)),
+            auto_adopt: Set(new.auto_adopt),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        for c in &new.columns {
+            channel_column::ActiveModel {
+                channel_id: Set(row.id),
+                column_id: Set(c.0),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        if let Some(who) = who {
+            crate::tenants::audit_admin(
+                &txn,
+                who,
+                Some(new.receiver),
+                format!("channel:{}", row.id),
+                "channel.create",
+            )
+            .await?;
+        }
+        let channel = load_channel(&txn, row.id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("channel {}", row.id)))?;
+        txn.commit().await?;
+        Ok(channel)
+    }
+
+    /// Every channel.
+    pub async fn channels(&self) -> Result<Vec<Channel>, StoreError> {
+        let ids: Vec<i64> = channel::Entity::find()
+            .select_only()
+            .column(channel::Column::Id)
+            .order_by_asc(channel::Column::Id)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.extend(load_channel(&self.db, id).await?);
+        }
+        Ok(out)
+    }
+
+    /// The tenant as `may_send` sees it.
+    pub async fn unit(&self, id: TenantId) -> Result<Unit, StoreError> {
+        let row = tenant::Entity::find_by_id(id.0)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("tenant {id}")))?;
+        Ok(Unit {
+            id,
+            kind: parse_stored(&row.kind)?,
+            parent: row.parent_id.map(TenantId),
+        })
+    }
+
+    /// Sends an item up a channel from `sender`. The same client key again returns the first
+    /// submission (`false`: nothing new was created). On an auto-adopting channel the item is
+    /// adopted and published in the same transaction.
+    pub async fn submit(
+        &self,
+        sender: TenantId,
+        new: NewSubmission,
+        who: &Who,
+    ) -> Result<(Submission, bool), ReportingError> {
+        let key = new.client_key.trim();
+        if key.is_empty() || key.len() > 64 {
+            return Err(ReportingError::Fields(vec![FieldError::new(
+                "client_key",
+                "需要 1-64 个字符的提交编号",
+            )]));
+        }
+        if let Some(existing) = submission::Entity::find()
+            .filter(submission::Column::SenderId.eq(sender.0))
+            .filter(submission::Column::ClientKey.eq(key))
+            .one(&self.db)
+            .await?
+        {
+            return Ok((to_submission(existing)?, false));
+        }
+        let unit = self.unit(sender).await?;
+        let channel = load_channel(&self.db, new.channel_id)
+            .await?
+            .filter(|c| may_send(c.senders(), c.receiver, unit))
+            .ok_or_else(|| StoreError::NotFound(format!("channel {}", new.channel_id)))?;
+        if let Some(c) = new.suggested_column
+            && !channel.columns.contains(&c)
+        {
+            return Err(ReportingError::Fields(vec![FieldError::new(
+                "suggested_column",
+                "该渠道不接收此栏目",
+            )]));
+        }
+        let (mut title, mut body, mut source) = (new.title.trim().to_owned(), new.body, new.source);
+        if let Some(orig) = new.original_article {
+            let a = article::Entity::find_by_id(orig.0)
+                .filter(article::Column::TenantId.eq(sender.0))
+                .filter(article::Column::Status.eq(WorkflowState::Published.as_str()))
+                .one(&self.db)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("published article {orig}")))?;
+            title = a.title;
+            body = a.body;
+            source = source.or(a.source);
+        }
+        let sender_name = tenant::Entity::find_by_id(sender.0)
+            .one(&self.db)
+            .await?
+            .map(|t| t.name)
+            .unwrap_or_default();
+        let source = source
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .unwrap_or(sender_name);
+        let text = ArticleText {
+            column_id: ColumnId(0),
+            title: title.clone(),
+            subtitle: None,
+            source: Some(source.clone()),
+            author: None,
+            summary: None,
+            body: body.clone(),
+            doc_number: None,
+            index_number: None,
+        };
+        let mut errors = check_fields(&text.fields());
+        if new.note.as_deref().is_some_and(|n| n.chars().count() > 500) {
+            errors.push(FieldError::new("note", "备注不能超过 500 个字"));
+        }
+        if !errors.is_empty() {
+            return Err(ReportingError::Fields(errors));
+        }
+        let (_guard, txn) = self.begin_audited().await?;
+        let now = Utc::now();
+        let row = submission::ActiveModel {
+            channel_id: Set(channel.id),
+            sender_id: Set(sender.0),
+            receiver_id: Set(channel.receiver.0),
+            client_key: Set(key.to_owned()),
+            title: Set(title),
+            source: Set(Some(source)),
+            body: Set(sanitize_html(&body)),
+            original_article_id: Set(new.original_article.map(|a| a.0)),
+            suggested_column_id: Set(new.suggested_column.map(|c| c.0)),
+            note: Set(new
+                .note
+                .map(|n| n.trim().to_owned())
+                .filter(|n| !n.is_empty())),
+            state: Set(SubmissionState::Submitted.as_str().to_owned()),
+            decision_comment: Set(None),
+            adopted_article_id: Set(None),
+            submitted_by: Set(who.user_id()),
+            decided_by: Set(None),
+            submitted_at: Set(now),
+            decided_at: Set(None),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| crate::error::conflict_as(e, || format!("submission key {key} was used")))?;
+        audit_submission(&txn, who, sender, row.id, "submission.submit").await?;
+        let mut generations = Vec::new();
+        if channel.auto_adopt {
+            generations = adopt_in(&txn, &channel, row.id, None, true, &Who::system()).await?;
+        }
+        let out = submission::Entity::find_by_id(row.id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("submission {}", row.id)))?;
+        txn.commit().await?;
+        self.notify_pages(generations).await;
+        Ok((to_submission(out)?, true))
+    }
+
+    /// The sender withdraws a pending item or sends a returned/withdrawn one again.
+    pub async fn sender_step(
+        &self,
+        sender: TenantId,
+        id: i64,
+        event: SubmissionEvent,
+        who: &Who,
+    ) -> Result<Submission, ReportingError> {
+        if !event.by_sender() {
+            return Err(StoreError::NotAllowed("only the receiving board decides".into()).into());
+        }
+        let (_guard, txn) = self.begin_audited().await?;
+        let row = submission::Entity::find_by_id(id)
+            .filter(submission::Column::SenderId.eq(sender.0))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("submission {id}")))?;
+        let state: SubmissionState = parse_stored(&row.state)?;
+        let next = transition(state, &event)?;
+        set_state_if(&txn, id, state, next, None, None).await?;
+        if event == SubmissionEvent::Resubmit {
+            submission::Entity::update_many()
+                .col_expr(submission::Column::SubmittedAt, Expr::value(Utc::now()))
+                .col_expr(
+                    submission::Column::DecisionComment,
+                    Expr::value(Option::<String>::None),
+                )
+                .filter(submission::Column::Id.eq(id))
+                .exec(&txn)
+                .await?;
+        }
+        audit_submission(
+            &txn,
+            who,
+            sender,
+            id,
+            &format!("submission.{}", event.name()),
+        )
+        .await?;
+        let out = submission::Entity::find_by_id(id).one(&txn).await?;
+        txn.commit().await?;
+        Ok(to_submission(out.ok_or_else(|| {
+            StoreError::NotFound(format!("submission {id}"))
+        })?)?)
+    }
+
+    /// The receiving board decides on a pending item. Adoption creates the article (attributed
+    /// to the sending unit) in the same transaction; a decision on an item that is no longer
+    /// pending — someone else decided first — is refused.
+    pub async fn decide(
+        &self,
+        receiver: TenantId,
+        id: i64,
+        decision: Decision,
+        who: &Who,
+    ) -> Result<Submission, ReportingError> {
+        let (_guard, txn) = self.begin_audited().await?;
+        let row = submission::Entity::find_by_id(id)
+            .filter(submission::Column::ReceiverId.eq(receiver.0))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("submission {id}")))?;
+        let state: SubmissionState = parse_stored(&row.state)?;
+        let mut generations = Vec::new();
+        match decision {
+            Decision::Adopt { column, publish } => {
+                transition(state, &SubmissionEvent::Adopt)?;
+                let channel = load_channel(&txn, row.channel_id)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound(format!("channel {}", row.channel_id)))?;
+                generations = adopt_in(&txn, &channel, id, column, publish, who).await?;
+            }
+            Decision::Return(comment) | Decision::Reject(comment) if comment.trim().is_empty() => {
+                return Err(SubmissionError::CommentRequired.into());
+            }
+            Decision::Return(comment) => {
+                let next = transition(
+                    state,
+                    &SubmissionEvent::Return {
+                        comment: comment.clone(),
+                    },
+                )?;
+                set_state_if(&txn, id, state, next, Some(comment.trim()), who.user_id()).await?;
+                audit_submission(&txn, who, receiver, id, "submission.return").await?;
+            }
+            Decision::Reject(reason) => {
+                let next = transition(
+                    state,
+                    &SubmissionEvent::Reject {
+                        reason: reason.clone(),
+                    },
+                )?;
+                set_state_if(&txn, id, state, next, Some(reason.trim()), who.user_id()).await?;
+                audit_submission(&txn, who, receiver, id, "submission.reject").await?;
+            }
+        }
+        let out = submission::Entity::find_by_id(id).one(&txn).await?;
+        txn.commit().await?;
+        self.notify_pages(generations).await;
+        Ok(to_submission(out.ok_or_else(|| {
+            StoreError::NotFound(format!("submission {id}"))
+        })?)?)
+    }
+
+    /// One submission, seen from the sending or the receiving tenant.
+    pub async fn submission(&self, tenant: TenantId, id: i64) -> Result<Submission, StoreError> {
+        let row = submission::Entity::find_by_id(id)
+            .filter(
+                submission::Column::SenderId
+                    .eq(tenant.0)
+                    .or(submission::Column::ReceiverId.eq(tenant.0)),
+            )
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("submission {id}")))?;
+        to_submission(row)
+    }
+
+    /// Submissions sent by (`outbox`) or addressed to a tenant, newest first.
+    pub async fn submissions(
+        &self,
+        tenant: TenantId,
+        outbox: bool,
+        filter: &SubmissionFilter,
+        limit: u64,
+    ) -> Result<Vec<Submission>, StoreError> {
+        use submission::Column as S;
+        let mut q = submission::Entity::find().filter(if outbox {
+            S::SenderId.eq(tenant.0)
+        } else {
+            S::ReceiverId.eq(tenant.0)
+        });
+        if let Some(s) = filter.sender {
+            q = q.filter(S::SenderId.eq(s.0));
+        }
+        if let Some(c) = filter.channel {
+            q = q.filter(S::ChannelId.eq(c));
+        }
+        if let Some(st) = filter.state {
+            q = q.filter(S::State.eq(st.as_str()));
+        }
+        if let Some(f) = filter.from {
+            q = q.filter(S::SubmittedAt.gte(f));
+        }
+        if let Some(t) = filter.to {
+            q = q.filter(S::SubmittedAt.lt(t));
+        }
+        q.order_by_desc(S::SubmittedAt)
+            .order_by_desc(S::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(to_submission)
+            .collect()
+    }
+
+    /// Submitted and adopted counts, adoption rate and median time to decision per sending
+    /// unit, for items submitted in `[from, to)` to `receiver` (or to anyone), most adopted first.
+    pub async fn reporting_figures(
+        &self,
+        receiver: Option<TenantId>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<UnitFigures>, StoreError> {
+        use submission::Column as S;
+        let mut q = submission::Entity::find()
+            .select_only()
+            .columns([S::SenderId, S::State, S::SubmittedAt, S::DecidedAt])
+            .filter(S::SubmittedAt.gte(from))
+            .filter(S::SubmittedAt.lt(to))
+            .filter(S::State.ne(SubmissionState::Withdrawn.as_str()));
+        if let Some(r) = receiver {
+            q = q.filter(S::ReceiverId.eq(r.0));
+        }
+        let rows: Vec<FigureRow> = q.into_tuple().all(&self.db).await?;
+        let mut per: std::collections::BTreeMap<i64, (u64, u64, Vec<i64>)> = Default::default();
+        for (unit, state, at, decided) in rows {
+            let e = per.entry(unit).or_default();
+            e.0 += 1;
+            if state == SubmissionState::Adopted.as_str() {
+                e.1 += 1;
+            }
+            if let Some(d) = decided {
+                e.2.push((d - at).num_seconds());
+            }
+        }
+        let mut out: Vec<UnitFigures> = per
+            .into_iter()
+            .map(|(unit, (submitted, adopted, waits))| UnitFigures {
+                unit: TenantId(unit),
+                submitted,
+                adopted,
+                rate: zq_domain::reporting::rate(adopted, submitted),
+                median_decision_secs: zq_domain::reporting::median(waits),
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.adopted
+                .cmp(&a.adopted)
+                .then(b.submitted.cmp(&a.submitted))
+                .then(a.unit.cmp(&b.unit))
+        });
+        Ok(out)
+    }
+}
+
+/// Sender, state, submitted and decided times of one submission, for the figures.
+type FigureRow = (i64, String, DateTime<Utc>, Option<DateTime<Utc>>);
+
+/// Moves a submission from `from` to `to` only if it is still in `from`: the loser of two
+/// simultaneous decisions changes nothing and is told so.
+async fn set_state_if(
+    txn: &DatabaseTransaction,
+    id: i64,
+    from: SubmissionState,
+    to: SubmissionState,
+    comment: Option<&str>,
+    decided_by: Option<i64>,
+) -> Result<(), ReportingError> {
+    use submission::Column as S;
+    let now = Utc::now();
+    let mut q = submission::Entity::update_many()
+        .col_expr(S::State, Expr::value(to.as_str()))
+        .col_expr(S::UpdatedAt, Expr::value(now));
+    if to.is_final() || to == SubmissionState::Returned {
+        q = q
+            .col_expr(S::DecidedAt, Expr::value(now))
+            .col_expr(S::DecidedBy, Expr::value(decided_by))
+            .col_expr(S::DecisionComment, Expr::value(comment.map(str::to_owned)));
+    }
+    let res = q
+        .filter(S::Id.eq(id))
+        .filter(S::State.eq(from.as_str()))
+        .exec(txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(
+            StoreError::Conflict(format!("submission {id} was decided by someone else")).into(),
+        );
+    }
+    Ok(())
+}
+
+/// Adopts submission `id` of `channel` inside `txn`: claims it (still pending), creates the
+/// receiver's article attributed to the sender, links it, audits, and bumps the receiver.
+async fn adopt_in(
+    txn: &DatabaseTransaction,
+    channel: &Channel,
+    id: i64,
+    column: Option<ColumnId>,
+    publish: bool,
+    who: &Who,
+) -> Result<Vec<(TenantId, u64)>, ReportingError> {
+    set_state_if(
+        txn,
+        id,
+        SubmissionState::Submitted,
+        SubmissionState::Adopted,
+        None,
+        who.user_id(),
+    )
+    .await?;
+    let row = submission::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("submission {id}")))?;
+    let column = column
+        .or(row.suggested_column_id.map(ColumnId))
+        .or(channel.columns.first().copied())
+        .ok_or_else(|| StoreError::NotFound("column".into()))?;
+    if !channel.columns.contains(&column) {
+        return Err(ReportingError::Fields(vec![FieldError::new(
+            "column_id",
+            "该渠道不接收此栏目",
+        )]));
+    }
+    let text = ArticleText {
+        column_id: column,
+        title: row.title.clone(),
+        subtitle: None,
+        source: row.source.clone(),
+        author: None,
+        summary: None,
+        body: row.body.clone(),
+        doc_number: None,
+        index_number: None,
+    };
+    let state = if publish {
+        WorkflowState::Published
+    } else {
+        WorkflowState::PendingReview
+    };
+    let receiver = channel.receiver;
+    let article = insert_article(
+        txn,
+        receiver,
+        text.cleaned(),
+        state,
+        None,
+        who,
+        "article.adopt",
+    )
+    .await?;
+    submission::Entity::update_many()
+        .col_expr(
+            submission::Column::AdoptedArticleId,
+            Expr::value(article.id.0),
+        )
+        .filter(submission::Column::Id.eq(id))
+        .exec(txn)
+        .await?;
+    audit_submission(txn, who, receiver, id, "submission.adopt").await?;
+    let news = site_column::Entity::find_by_id(column.0)
+        .one(txn)
+        .await?
+        .is_some_and(|c| c.is_news);
+    Ok(bump_if_public(txn, receiver, publish, news).await?)
+}

@@ -1,0 +1,245 @@
+//! Cross-tenant reporting (信息报送) over the API: department → portal, district → portal and
+//! town → district flows, idempotent submits, return and resubmit, withdraw, reject,
+//! auto-adoption, isolation between units, concurrent adoption making exactly one article,
+//! exact statistics and the CSV export. On SQLite and PostgreSQL.
+
+use serde_json::{Value, json};
+use zq_domain::access::{ClusterRole, TenantRole};
+use zq_tests::{TestApp, host, on_both_backends};
+
+/// The channel whose name contains `part` and which `secret` may see.
+async fn channel(app: &TestApp, secret: &str, part: &str) -> Value {
+    let (s, list) = app.api(secret, "GET", "/api/v1/channels", None).await;
+    assert_eq!(s, 200, "{list}");
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"].as_str().unwrap().contains(part))
+        .unwrap_or_else(|| panic!("a channel named like {part}: {list}"))
+        .clone()
+}
+
+async fn submit(
+    app: &TestApp,
+    secret: &str,
+    site: &str,
+    channel: i64,
+    key: &str,
+    title: &str,
+) -> (u16, Value) {
+    app.api(
+        secret,
+        "POST",
+        &format!("/api/v1/sites/{site}/submissions"),
+        Some(json!({
+            "channel_id": channel, "client_key": key, "title": title,
+            "body": format!("<p>{title}的正文。</p><script>alert(1)</script>"), "note": "请审阅"
+        })),
+    )
+    .await
+}
+
+async fn decide(
+    app: &TestApp,
+    secret: &str,
+    site: &str,
+    id: i64,
+    step: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    app.api(
+        secret,
+        "POST",
+        &format!("/api/v1/sites/{site}/submissions/{id}/{step}"),
+        body,
+    )
+    .await
+}
+
+on_both_backends! {
+    async fn a_department_item_adopted_by_the_portal_appears_on_the_portal_with_its_source(app: demo) {
+        let fgw = app.token("fgw.editor", None, Some(("fgw", TenantRole::Editor))).await;
+        let jw = app.token("jw.editor", None, Some(("jw", TenantRole::Editor))).await;
+        let board = app.token("www.reviewer", None, Some(("www", TenantRole::Reviewer))).await;
+        let ch = channel(app, &fgw, "部门报送").await;
+        let ch_id = ch["id"].as_i64().unwrap();
+        let (s, sub) = submit(app, &fgw, "fgw", ch_id, "fgw-2026-001", "市发改委召开重点项目推进会").await;
+        assert_eq!(s, 201, "{sub}");
+        assert_eq!(sub["state"], "submitted");
+        assert!(!sub["body"].as_str().unwrap().contains("<script"), "sanitized");
+        let id = sub["id"].as_i64().unwrap();
+        // A double click sends the same key: one submission.
+        let (s, again) = submit(app, &fgw, "fgw", ch_id, "fgw-2026-001", "市发改委召开重点项目推进会").await;
+        assert_eq!((s, again["id"].as_i64()), (200, Some(id)));
+
+        // Isolation: another department sees nothing of it; the portal's board sees it.
+        assert_eq!(app.api(&jw, "GET", &format!("/api/v1/sites/jw/submissions/{id}"), None).await.0, 404);
+        assert_eq!(app.api(&jw, "GET", &format!("/api/v1/sites/fgw/submissions/{id}"), None).await.0, 404);
+        let (_, out) = app.api(&jw, "GET", "/api/v1/sites/jw/submissions?box=out", None).await;
+        assert_eq!(out, json!([]));
+        let (s, inbox) = app.api(&board, "GET", "/api/v1/sites/www/submissions?state=submitted", None).await;
+        assert_eq!(s, 200);
+        assert!(inbox.as_array().unwrap().iter().any(|x| x["id"] == id), "{inbox}");
+        // The sender cannot decide on its own item, and decisions are the receiver's.
+        assert_eq!(decide(app, &fgw, "fgw", id, "adopt", None).await.0, 404, "not addressed to fgw");
+        assert_eq!(decide(app, &fgw, "www", id, "adopt", None).await.0, 404, "fgw is not on the portal");
+
+        let (s, adopted) = decide(app, &board, "www", id, "adopt", None).await;
+        assert_eq!((s, adopted["state"].as_str()), (200, Some("adopted")), "{adopted}");
+        let article = adopted["adopted_article"].as_i64().unwrap();
+        let page = app.get(&host("www"), &format!("/art/{article}.html")).await;
+        assert_eq!(page.status, 200, "a reviewer's adoption is published at once");
+        assert!(page.body.contains("市发改委召开重点项目推进会") && page.body.contains("海川市发展和改革委员会"), "with its source");
+        assert!(app.get(&host("www"), "/col/bmdt/").await.body.contains("市发改委召开重点项目推进会"));
+        let (_, mine) = app.api(&fgw, "GET", &format!("/api/v1/sites/fgw/submissions/{id}"), None).await;
+        assert_eq!(mine["state"], "adopted", "the sender sees the decision");
+        // Decided once: a second adoption and a late withdrawal are refused.
+        assert_eq!(decide(app, &board, "www", id, "adopt", None).await.0, 409);
+        assert_eq!(decide(app, &fgw, "fgw", id, "withdraw", None).await.0, 409);
+        let log: Vec<String> = app.store.audit_log(None, 50).await.unwrap().into_iter().map(|r| r.entry.action).collect();
+        for a in ["submission.submit", "submission.adopt", "article.adopt"] {
+            assert!(log.iter().any(|x| x == a), "{a} audited");
+        }
+    }
+
+    async fn a_district_article_adopted_by_a_portal_editor_waits_for_the_portal_review(app: demo) {
+        let jb = app.token("jb.editor", None, Some(("jb", TenantRole::Editor))).await;
+        let portal_editor = app.token("www.editor", None, Some(("www", TenantRole::Editor))).await;
+        let portal_reviewer = app.token("www.reviewer", None, Some(("www", TenantRole::Reviewer))).await;
+        let ch = channel(app, &jb, "区县报送").await;
+        let (_, arts) = app.api(&jb, "GET", "/api/v1/sites/jb/articles?state=published&limit=1", None).await;
+        let original = arts["items"][0]["id"].as_i64().unwrap();
+        let title = arts["items"][0]["title"].as_str().unwrap().to_owned();
+        let (s, sub) = app.api(&jb, "POST", "/api/v1/sites/jb/submissions", Some(json!({
+            "channel_id": ch["id"], "client_key": "jb-orig-1", "original_article": original}))).await;
+        assert_eq!((s, sub["title"].as_str()), (201, Some(title.as_str())), "{sub}");
+        // Another site's article cannot be sent.
+        let (s, _) = app.api(&jb, "POST", "/api/v1/sites/jb/submissions", Some(json!({
+            "channel_id": ch["id"], "client_key": "jb-orig-2", "original_article": 1}))).await;
+        assert_eq!(s, 404);
+        let (s, a) = decide(app, &portal_editor, "www", sub["id"].as_i64().unwrap(), "adopt", None).await;
+        assert_eq!(s, 200, "{a}");
+        let article = a["adopted_article"].as_i64().unwrap();
+        assert_eq!(app.get(&host("www"), &format!("/art/{article}.html")).await.status, 404, "not before the portal's review");
+        let (s, _) = app.api(&portal_reviewer, "POST", &format!("/api/v1/sites/www/articles/{article}/approve"), None).await;
+        assert_eq!(s, 200);
+        assert_eq!(app.get(&host("www"), &format!("/art/{article}.html")).await.status, 200);
+    }
+
+    async fn a_town_reports_to_its_district_with_return_resubmit_reject_and_withdraw(app: demo) {
+        let town = app.token("hbjd.editor", None, Some(("jb-hbjd", TenantRole::Editor))).await;
+        let other_town = app.token("yxz.editor", None, Some(("yx-yxz", TenantRole::Editor))).await;
+        let jb = app.token("jb.reviewer", None, Some(("jb", TenantRole::Reviewer))).await;
+        let jn = app.token("jn.reviewer", None, Some(("jn", TenantRole::Reviewer))).await;
+        let ch = channel(app, &town, "江北区人民政府·街镇动态").await;
+        let ch_id = ch["id"].as_i64().unwrap();
+        // A town of another district may not use this channel.
+        assert_eq!(submit(app, &other_town, "yx-yxz", ch_id, "k1", "越级报送").await.0, 404);
+        let (_, sub) = submit(app, &town, "jb-hbjd", ch_id, "hbjd-1", "和平街道开展消防安全演练").await;
+        let id = sub["id"].as_i64().unwrap();
+        assert_eq!(app.api(&jn, "GET", &format!("/api/v1/sites/jn/submissions/{id}"), None).await.0, 404, "other districts see nothing");
+        assert_eq!(decide(app, &jn, "jn", id, "adopt", None).await.0, 404);
+
+        assert_eq!(decide(app, &jb, "jb", id, "return", Some(json!({"comment": ""}))).await.0, 409, "a comment is needed");
+        let (s, r) = decide(app, &jb, "jb", id, "return", Some(json!({"comment": "请补充演练照片"}))).await;
+        assert_eq!((s, r["state"].as_str(), r["decision_comment"].as_str()), (200, Some("returned"), Some("请补充演练照片")));
+        let (s, r) = decide(app, &town, "jb-hbjd", id, "resubmit", None).await;
+        assert_eq!((s, r["state"].as_str()), (200, Some("submitted")));
+        let (s, r) = decide(app, &jb, "jb", id, "reject", Some(json!({"comment": "与街镇动态栏目定位不符"}))).await;
+        assert_eq!((s, r["state"].as_str()), (200, Some("rejected")));
+        assert_eq!(decide(app, &town, "jb-hbjd", id, "resubmit", None).await.0, 409, "a rejection is final");
+
+        let (_, second) = submit(app, &town, "jb-hbjd", ch_id, "hbjd-2", "和平街道召开居民议事会").await;
+        let second = second["id"].as_i64().unwrap();
+        let (s, r) = decide(app, &town, "jb-hbjd", second, "withdraw", None).await;
+        assert_eq!((s, r["state"].as_str()), (200, Some("withdrawn")));
+        assert_eq!(decide(app, &jb, "jb", second, "adopt", None).await.0, 409, "withdrawn items cannot be adopted");
+        let (_, inbox) = app.api(&jb, "GET", "/api/v1/sites/jb/submissions?state=withdrawn", None).await;
+        assert_eq!(inbox.as_array().unwrap().len(), 1);
+        assert_eq!(app.api(&jb, "GET", "/api/v1/sites/jb/submissions?box=sideways", None).await.0, 422);
+    }
+
+    async fn an_auto_adopting_channel_publishes_items_at_once_with_their_source(app: demo) {
+        let office = app.token("office", Some(ClusterRole::ClusterAdmin), None).await;
+        let town = app.token("xhz.editor", None, Some(("jb-xhz", TenantRole::Editor))).await;
+        let jb = app.store.tenant_by_code(&zq_domain::TenantCode::parse("jb").unwrap()).await.unwrap().unwrap();
+        let tzgg = app.store.columns(jb.id).await.unwrap().into_iter().find(|c| c.slug.as_str() == "tzgg").unwrap().id.0;
+        let (s, ch) = app.api(&office, "POST", "/api/v1/channels", Some(json!({
+            "name": "街镇通知直报", "receiver": "jb", "sender_kind": "town", "sender_parent": "jb", "auto_adopt": true, "columns": [tzgg]}))).await;
+        assert_eq!(s, 201, "{ch}");
+        assert_eq!(app.api(&town, "POST", "/api/v1/channels", Some(json!({
+            "name": "x", "receiver": "jb", "sender_kind": "town", "columns": [tzgg]}))).await.0, 403, "only the office manages channels");
+        let (s, sub) = submit(app, &town, "jb-xhz", ch["id"].as_i64().unwrap(), "xhz-auto", "新河镇停水通知").await;
+        assert_eq!((s, sub["state"].as_str()), (201, Some("adopted")), "{sub}");
+        let article = sub["adopted_article"].as_i64().unwrap();
+        let page = app.get(&host("jb"), &format!("/art/{article}.html")).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("江北区新河镇人民政府"), "attributed to the town");
+    }
+
+    async fn two_boards_adopting_at_once_make_exactly_one_article(app: demo) {
+        let fgw = app.token("fgw.editor", None, Some(("fgw", TenantRole::Editor))).await;
+        let ch = channel(app, &fgw, "部门报送").await;
+        let (_, sub) = submit(app, &fgw, "fgw", ch["id"].as_i64().unwrap(), "race-1", "并发采用测试").await;
+        let id = sub["id"].as_i64().unwrap();
+        let mut boards = Vec::new();
+        for i in 0..6 {
+            boards.push(app.token(&format!("www.rev{i}"), None, Some(("www", TenantRole::Reviewer))).await);
+        }
+        let www = app.store.tenant_by_code(&zq_domain::TenantCode::parse("www").unwrap()).await.unwrap().unwrap();
+        let before = app.store.editorial_list(www.id, None, 1, 0).await.unwrap().1;
+        let results = futures_util::future::join_all(boards.iter().map(|b| decide(app, b, "www", id, "adopt", None))).await;
+        let statuses: Vec<u16> = results.iter().map(|r| r.0).collect();
+        assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+        assert!(statuses.iter().all(|s| matches!(s, 200 | 409)), "{statuses:?}");
+        let after = app.store.editorial_list(www.id, None, 1, 0).await.unwrap().1;
+        assert_eq!(after, before + 1, "exactly one article");
+    }
+
+    async fn the_figures_count_submissions_and_adoptions_per_unit_exactly(app: demo) {
+        let fgw = app.token("fgw.editor", None, Some(("fgw", TenantRole::Editor))).await;
+        let jw = app.token("jw.editor", None, Some(("jw", TenantRole::Editor))).await;
+        let board = app.token("www.reviewer", None, Some(("www", TenantRole::Reviewer))).await;
+        let ch = channel(app, &fgw, "部门报送").await["id"].as_i64().unwrap();
+        let mut ids = Vec::new();
+        for (secret, site, n) in [(&fgw, "fgw", 3), (&jw, "jw", 3)] {
+            for i in 0..n {
+                let (s, sub) = submit(app, secret, site, ch, &format!("{site}-stat-{i}"), &format!("{site}统计测试{i}")).await;
+                assert_eq!(s, 201);
+                ids.push((site, sub["id"].as_i64().unwrap()));
+            }
+        }
+        // fgw: 2 adopted, 1 rejected. jw: 1 adopted, 1 pending, 1 withdrawn (not counted).
+        decide(app, &board, "www", ids[0].1, "adopt", None).await;
+        decide(app, &board, "www", ids[1].1, "adopt", None).await;
+        decide(app, &board, "www", ids[2].1, "reject", Some(json!({"comment": "重复"}))).await;
+        decide(app, &board, "www", ids[3].1, "adopt", None).await;
+        decide(app, &jw, "jw", ids[5].1, "withdraw", None).await;
+
+        let year = chrono::Utc::now().format("%Y").to_string();
+        let path = format!("/api/v1/sites/www/reporting/figures?period={year}");
+        let (s, f) = app.api(&board, "GET", &path, None).await;
+        assert_eq!(s, 200, "{f}");
+        let units = f["units"].as_array().unwrap();
+        let row = |code: &str| units.iter().find(|u| u["code"] == code).unwrap().clone();
+        assert_eq!((row("fgw")["submitted"].as_u64(), row("fgw")["adopted"].as_u64(), row("fgw")["rate"].as_f64()), (Some(3), Some(2), Some(66.7)));
+        assert_eq!((row("jw")["submitted"].as_u64(), row("jw")["adopted"].as_u64(), row("jw")["rate"].as_f64()), (Some(2), Some(1), Some(50.0)));
+        assert_eq!((row("fgw")["rank"].as_u64(), row("jw")["rank"].as_u64()), (Some(1), Some(2)));
+        assert!(row("fgw")["median_decision_secs"].as_i64().is_some());
+        assert!(row("jw")["median_decision_secs"].as_i64().is_some());
+
+        let auth = format!("Bearer {board}");
+        let csv = app.call("GET", "127.0.0.1", &format!("{path}&format=csv"), &[("authorization", &auth)], "").await;
+        assert_eq!((csv.status, csv.header("content-type")), (200, Some("text/csv; charset=utf-8")));
+        let lines: Vec<&str> = csv.body.lines().collect();
+        assert!(lines[0].contains("单位") && lines[0].contains("采用率"), "{}", lines[0]);
+        assert!(lines[1].starts_with("1,fgw,\"海川市发展和改革委员会\",3,2,66.7,"), "{}", lines[1]);
+        assert!(lines[2].starts_with("2,jw,"), "{}", lines[2]);
+
+        // Nothing in another year; nonsense periods are a clear 4xx.
+        let (_, empty) = app.api(&board, "GET", "/api/v1/sites/www/reporting/figures?period=2001", None).await;
+        assert_eq!(empty["units"], json!([]));
+        assert_eq!(app.api(&board, "GET", "/api/v1/sites/www/reporting/figures?period=2026-Q9", None).await.0, 422);
+        assert_eq!(app.api(&board, "GET", "/api/v1/sites/www/reporting/figures", None).await.0, 422);
+    }
+}
