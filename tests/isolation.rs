@@ -367,6 +367,24 @@ fn api_calls(b: &BObjects) -> Vec<(&'static str, String, Option<Value>)> {
             ),
         ),
         ("GET", "/api/v1/audit".into(), None),
+        ("GET", format!("/api/v1/sites/{B}/submissions"), None),
+        (
+            "GET",
+            format!("/api/v1/sites/{B}/submissions?box=out"),
+            None,
+        ),
+        (
+            "GET",
+            format!("/api/v1/sites/{B}/reporting/figures?period=2026"),
+            None,
+        ),
+        (
+            "POST",
+            format!("/api/v1/sites/{B}/submissions"),
+            Some(
+                json!({"channel_id": 1, "client_key": "yq-1", "title": "越权报送", "body": "<p>x</p>"}),
+            ),
+        ),
     ];
     for site in [B, A] {
         for id in [b.draft, b.pending, b.published] {
@@ -478,6 +496,27 @@ fn console_calls(b: &BObjects) -> Vec<ConsoleCall> {
             ],
         ),
         ("GET", "/console/admin/audit".into(), vec![]),
+        ("GET", format!("/console/sites/{B}/reporting/"), vec![]),
+        ("GET", format!("/console/sites/{B}/reporting/inbox"), vec![]),
+        (
+            "GET",
+            format!("/console/sites/{B}/reporting/ranking"),
+            vec![],
+        ),
+        (
+            "POST",
+            format!("/console/sites/{B}/reporting/"),
+            vec![
+                ("channel_id", "1".into()),
+                ("client_key", "yq-2".into()),
+                ("title", "越权".into()),
+            ],
+        ),
+        (
+            "POST",
+            format!("/console/sites/{B}/reporting/batch"),
+            vec![("step", "adopt".into()), ("ids", "1".into())],
+        ),
     ];
     for site in [B, A] {
         for id in [b.draft, b.pending, b.published] {

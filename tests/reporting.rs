@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 use zq_domain::access::{ClusterRole, TenantRole};
-use zq_tests::{TestApp, host, on_both_backends};
+use zq_tests::{PASSWORD, TestApp, hidden_csrf, host, on_both_backends};
 
 /// The channel whose name contains `part` and which `secret` may see.
 async fn channel(app: &TestApp, secret: &str, part: &str) -> Value {
@@ -241,5 +241,60 @@ on_both_backends! {
         assert_eq!(empty["units"], json!([]));
         assert_eq!(app.api(&board, "GET", "/api/v1/sites/www/reporting/figures?period=2026-Q9", None).await.0, 422);
         assert_eq!(app.api(&board, "GET", "/api/v1/sites/www/reporting/figures", None).await.0, 422);
+    }
+
+    async fn a_town_sends_and_its_district_adopts_through_the_console(app: demo) {
+        app.account("hbjd.editor", None, &[("jb-hbjd", TenantRole::Editor)]).await;
+        app.account("jb.reviewer", None, &[("jb", TenantRole::Reviewer)]).await;
+        app.account("jn.reviewer", None, &[("jn", TenantRole::Reviewer)]).await;
+        let (_, town) = app.sign_in("hbjd.editor", PASSWORD).await;
+        let town = town.unwrap();
+        let page = app.get_with("127.0.0.1", "/console/sites/jb-hbjd/reporting/", &[("cookie", &town)]).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains("街镇报送"), "the town's channel is offered");
+        let csrf = hidden_csrf(&page.body);
+        let key_at = page.body.find("name=\"client_key\" value=\"").unwrap() + 26;
+        let key = page.body[key_at..key_at + 64].to_owned();
+        let ch_at = page.body.find("<option value=\"").unwrap() + 15;
+        let ch: String = page.body[ch_at..].chars().take_while(|c| c.is_ascii_digit()).collect();
+        let form = [("csrf", csrf.as_str()), ("client_key", key.as_str()), ("channel_id", ch.as_str()),
+            ("title", "和平街道举办社区邻里节"), ("body", "<p>邻里节吸引居民三百余人参加。</p>"), ("original_article", ""), ("note", "")];
+        for _ in 0..2 {
+            let r = app.post_form("127.0.0.1", "/console/sites/jb-hbjd/reporting/", &form, &[("cookie", &town)]).await;
+            assert_eq!(r.status, 303, "{}", r.body);
+        }
+        let jb_id = app.store.tenant_by_code(&zq_domain::TenantCode::parse("jb").unwrap()).await.unwrap().unwrap().id;
+        let inbox = app.store.submissions(jb_id, false, &Default::default(), 10).await.unwrap();
+        assert_eq!(inbox.len(), 1, "a double submit made one item");
+        let id = inbox[0].id;
+
+        let (_, other) = app.sign_in("jn.reviewer", PASSWORD).await;
+        let other = other.unwrap();
+        assert_eq!(app.get_with("127.0.0.1", "/console/sites/jb/reporting/inbox", &[("cookie", &other)]).await.status, 404);
+        assert_eq!(app.get_with("127.0.0.1", &format!("/console/sites/jn/reporting/{id}"), &[("cookie", &other)]).await.status, 404);
+
+        let (_, board) = app.sign_in("jb.reviewer", PASSWORD).await;
+        let board = board.unwrap();
+        let page = app.get_with("127.0.0.1", "/console/sites/jb/reporting/inbox?state=submitted", &[("cookie", &board)]).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("和平街道举办社区邻里节"));
+        let csrf = hidden_csrf(&page.body);
+        let id_s = id.to_string();
+        let r = app.post_form("127.0.0.1", "/console/sites/jb/reporting/batch",
+            &[("csrf", csrf.as_str()), ("ids", id_s.as_str()), ("comment", ""), ("step", "adopt")], &[("cookie", &board)]).await;
+        assert_eq!((r.status, r.header("location")), (303, Some("/console/sites/jb/reporting/inbox?notice=batch")), "{}", r.body);
+        let item = app.get_with("127.0.0.1", &format!("/console/sites/jb/reporting/{id}"), &[("cookie", &board)]).await;
+        assert!(item.body.contains("已采用"), "{}", item.body);
+        let list = app.get(&host("jb"), "/col/jzdt/").await;
+        assert!(list.body.contains("和平街道举办社区邻里节"), "on the district's site");
+        let year = chrono::Utc::now().format("%Y").to_string();
+        let ranking = app.get_with("127.0.0.1", &format!("/console/sites/jb/reporting/ranking?period={year}"), &[("cookie", &board)]).await;
+        assert_eq!(ranking.status, 200);
+        assert!(ranking.body.contains("江北区和平街道办事处") && ranking.body.contains("<svg class=\"bar\""), "ranked with a bar");
+        let bad = app.get_with("127.0.0.1", "/console/sites/jb/reporting/ranking?period=soon", &[("cookie", &board)]).await;
+        assert_eq!(bad.status, 422);
+        // The town follows the decision in its own console.
+        let out = app.get_with("127.0.0.1", "/console/sites/jb-hbjd/reporting/", &[("cookie", &town)]).await;
+        assert!(out.body.contains("已采用"));
     }
 }

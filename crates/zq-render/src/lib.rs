@@ -91,6 +91,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         "console_cluster_audit.html",
         include_str!("../templates/console_cluster_audit.html"),
     ),
+    (
+        "console_reporting_out.html",
+        include_str!("../templates/console_reporting_out.html"),
+    ),
+    (
+        "console_reporting_in.html",
+        include_str!("../templates/console_reporting_in.html"),
+    ),
+    (
+        "console_reporting_item.html",
+        include_str!("../templates/console_reporting_item.html"),
+    ),
+    (
+        "console_ranking.html",
+        include_str!("../templates/console_ranking.html"),
+    ),
 ];
 
 /// The console's pages that take a free-form view (built by the console from service results).
@@ -108,6 +124,10 @@ pub enum ConsolePage {
     Users,
     Columns,
     ClusterAudit,
+    ReportingOut,
+    ReportingIn,
+    ReportingItem,
+    Ranking,
 }
 
 impl ConsolePage {
@@ -123,6 +143,10 @@ impl ConsolePage {
             ConsolePage::Users => "console_users.html",
             ConsolePage::Columns => "console_columns.html",
             ConsolePage::ClusterAudit => "console_cluster_audit.html",
+            ConsolePage::ReportingOut => "console_reporting_out.html",
+            ConsolePage::ReportingIn => "console_reporting_in.html",
+            ConsolePage::ReportingItem => "console_reporting_item.html",
+            ConsolePage::Ranking => "console_ranking.html",
         }
     }
 }
@@ -228,6 +252,15 @@ impl Renderer {
 
     pub fn atom(&self, v: &FeedView) -> Result<String, RenderError> {
         self.render("atom.xml", v)
+    }
+
+    /// A site's report feed (`/report/feed.xml`); the view is built by the HTTP layer
+    /// (`id`, `title`, `subtitle`, `self_url`, `json_url`, `site_url`, `author`, `updated`,
+    /// `entries` with `id`, `title`, `url`, `published`, `updated`, `author`, `source`,
+    /// `adopted_from` {`code`, `name`}, `summary`, `content`). Article bodies are escaped here,
+    /// as Atom's `type="html"` content wants.
+    pub fn report_atom(&self, v: &impl serde::Serialize) -> Result<String, RenderError> {
+        self.render("report_atom.xml", v)
     }
 
     pub fn console_login(&self, v: &ConsoleLoginView) -> Result<String, RenderError> {

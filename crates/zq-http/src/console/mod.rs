@@ -19,6 +19,7 @@ use zq_store::{AuditEntry, Session, StoreError};
 use crate::{AppState, ClientAddr, SessionError};
 
 mod admin;
+mod reporting;
 mod site;
 
 const SESSION_COOKIE: &str = "zq_session";
@@ -36,6 +37,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/console/logout-all", post(logout_all))
         .merge(site::routes())
         .merge(admin::routes())
+        .merge(reporting::routes())
         .layer(axum::middleware::map_response(no_store))
 }
 

@@ -147,6 +147,13 @@ pub(super) fn notice(code: Option<&str>) -> Option<&'static str> {
         "user" => "账号已新建。",
         "role" => "角色已更改。",
         "column" => "栏目已保存，前台页面即时更新。",
+        "submitted_report" => "已报送，可在下方查看处理进度。",
+        "report_withdrawn" => "已撤回报送。",
+        "report_resubmitted" => "已重新报送。",
+        "report_adopted" => "已采用。",
+        "report_returned" => "已退回报送单位。",
+        "report_rejected" => "已标记为不采用。",
+        "batch" => "批量处理完成。",
         _ => return None,
     })
 }
@@ -206,6 +213,7 @@ pub(super) async fn chrome(
         json!({"label": "全部信息", "url": format!("{base}/"), "current": current == "list", "count": null}),
         json!({"label": "待审核", "url": format!("{base}/review"), "current": current == "review", "count": pending}),
         json!({"label": "附件", "url": format!("{base}/attachments"), "current": current == "attachments", "count": null}),
+        json!({"label": "信息报送", "url": format!("{base}/reporting/"), "current": current == "reporting", "count": null}),
     ];
     if can(Action::ManageColumns) {
         tabs.push(json!({"label": "栏目", "url": format!("{base}/columns"), "current": current == "columns", "count": null}));

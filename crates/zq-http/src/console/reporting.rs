@@ -1,0 +1,607 @@
+//! The console's reporting pages (信息报送): a site sends items up its channels and follows
+//! them; a receiving site's board works through its inbox (filters, batch decisions) and
+//! sees the ranking of units with a bar chart and a CSV export. Everything goes through
+//! `crate::service::reporting`, like the API.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::extract::{Form, Path, Query, RawForm, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+use zq_domain::access::{Action, allowed};
+use zq_domain::reporting::{SubmissionState, may_send};
+use zq_domain::workflow::WorkflowState;
+use zq_domain::{ArticleId, TenantId};
+use zq_render::ConsolePage;
+use zq_store::{Channel, NewSubmission, Submission, SubmissionFilter, Tenant};
+
+use super::see_other;
+use super::site::{ConsoleCaller, PageResult, chrome, html, html_status};
+use crate::AppState;
+use crate::service::{
+    self, ServiceError, format_local, parse_local, parse_period, reporting, site,
+};
+
+pub(crate) fn routes() -> Router<AppState> {
+    let s = "/console/sites/{code}/reporting";
+    Router::new()
+        .route(&format!("{s}/"), get(outbox).post(send))
+        .route(&format!("{s}/inbox"), get(inbox))
+        .route(&format!("{s}/batch"), post(batch))
+        .route(&format!("{s}/ranking"), get(ranking))
+        .route(&format!("{s}/{{id}}"), get(item))
+        .route(&format!("{s}/{{id}}/{{step}}"), post(step))
+}
+
+type Fields = HashMap<String, String>;
+
+fn field(f: &Fields, k: &str) -> String {
+    f.get(k).cloned().unwrap_or_default()
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+struct Names {
+    tenants: Vec<Tenant>,
+    channels: Vec<Channel>,
+}
+
+impl Names {
+    async fn load(state: &AppState) -> Result<Names, ServiceError> {
+        Ok(Names {
+            tenants: state.store().list_tenants().await?,
+            channels: reporting::channels(state).await?,
+        })
+    }
+
+    fn tenant(&self, id: TenantId) -> String {
+        self.tenants
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| t.name.clone())
+            .unwrap_or_default()
+    }
+
+    fn channel(&self, id: i64) -> String {
+        self.channels
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.name.clone())
+            .unwrap_or_default()
+    }
+}
+
+fn row(s: &Submission, names: &Names) -> Value {
+    json!({
+        "id": s.id,
+        "title": s.title,
+        "sender": names.tenant(s.sender),
+        "receiver": names.tenant(s.receiver),
+        "channel": names.channel(s.channel_id),
+        "submitted": format_local(s.submitted_at, false),
+        "state": s.state,
+        "state_label": s.state.label(),
+        "comment": s.decision_comment.clone().unwrap_or_default(),
+    })
+}
+
+fn receives(t: &Tenant, names: &Names) -> bool {
+    names.channels.iter().any(|c| c.receiver == t.id)
+}
+
+async fn outbox(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path(code): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> PageResult {
+    outbox_page(
+        &state,
+        &cc,
+        &code,
+        Fields::new(),
+        q.notice.as_deref(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn outbox_page(
+    state: &AppState,
+    cc: &ConsoleCaller,
+    code: &str,
+    form: Fields,
+    notice_code: Option<&str>,
+    error: Option<String>,
+    status: StatusCode,
+) -> PageResult {
+    let t = site(state, &cc.caller, code, Action::Read).await?;
+    let names = Names::load(state).await?;
+    let items =
+        reporting::submissions(state, &cc.caller, code, true, &SubmissionFilter::default()).await?;
+    let unit = state.store().unit(t.id).await?;
+    let channels: Vec<Value> = names
+        .channels
+        .iter()
+        .filter(|c| may_send(c.senders(), c.receiver, unit))
+        .map(|c| json!({"id": c.id, "name": c.name}))
+        .collect();
+    let published = state
+        .store()
+        .editorial_list(t.id, Some(WorkflowState::Published), 30, 0)
+        .await?
+        .0;
+    let can_write = allowed(
+        &cc.caller.grants,
+        Action::WriteArticles,
+        Some(t.id),
+        service::policy(&t),
+    );
+    let mut v = chrome(state, cc, &t, "reporting", notice_code).await?;
+    v.insert("can_write".into(), json!(can_write));
+    v.insert("can_receive".into(), json!(receives(&t, &names)));
+    v.insert("channels".into(), Value::Array(channels));
+    v.insert(
+        "published".into(),
+        Value::Array(
+            published
+                .iter()
+                .map(|a| json!({"id": a.id, "title": a.title}))
+                .collect(),
+        ),
+    );
+    // A fresh key per form: sending the same form twice creates one submission.
+    v.insert("client_key".into(), json!(zq_store::random_token()?));
+    v.insert(
+        "form".into(),
+        json!({
+            "channel_id": field(&form, "channel_id").parse::<i64>().unwrap_or(0),
+            "title": field(&form, "title"),
+            "body": field(&form, "body"),
+            "note": field(&form, "note"),
+        }),
+    );
+    v.insert(
+        "items".into(),
+        Value::Array(items.iter().map(|s| row(s, &names)).collect()),
+    );
+    if let Some(e) = error {
+        v.insert("error".into(), json!(e));
+    }
+    html_status(state, status, ConsolePage::ReportingOut, &Value::Object(v))
+}
+
+async fn send(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path(code): Path<String>,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    cc.check_csrf(&field(&f, "csrf"))?;
+    let parse = |k: &str| -> Result<Option<i64>, ServiceError> {
+        match f.get(k).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| ServiceError::Invalid(format!("{k} 无效"))),
+        }
+    };
+    let new = (|| -> Result<NewSubmission, ServiceError> {
+        Ok(NewSubmission {
+            channel_id: parse("channel_id")?
+                .ok_or_else(|| ServiceError::Invalid("请选择报送渠道".into()))?,
+            client_key: field(&f, "client_key"),
+            title: field(&f, "title"),
+            body: field(&f, "body"),
+            source: None,
+            original_article: parse("original_article")?.map(ArticleId),
+            suggested_column: None,
+            note: f.get("note").cloned(),
+        })
+    })();
+    let result = match new {
+        Ok(new) => reporting::submit(&state, &cc.caller, &code, new)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(see_other(&format!(
+            "{}/reporting/?notice=submitted_report",
+            base_of(&code)
+        ))),
+        Err(
+            e @ (ServiceError::Fields(_)
+            | ServiceError::Invalid(_)
+            | ServiceError::Conflict(_)
+            | ServiceError::NotFound(_)),
+        ) => {
+            let status = if matches!(e, ServiceError::NotFound(_)) {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                e.status()
+            };
+            outbox_page(&state, &cc, &code, f, None, Some(e.to_string()), status).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn base_of(code: &str) -> String {
+    format!("{}/sites/{code}", super::BASE)
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct InboxQuery {
+    sender: Option<String>,
+    channel: Option<String>,
+    state: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    notice: Option<String>,
+}
+
+fn opt_i64(s: &Option<String>) -> Option<i64> {
+    s.as_deref().and_then(|v| v.trim().parse().ok())
+}
+
+fn day(s: &Option<String>, end: bool) -> Option<DateTime<Utc>> {
+    let d = s.as_deref().map(str::trim).filter(|d| !d.is_empty())?;
+    let t = parse_local(&format!("{d}T00:00")).ok()??;
+    Some(if end {
+        t + chrono::Duration::days(1)
+    } else {
+        t
+    })
+}
+
+async fn inbox(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path(code): Path<String>,
+    Query(q): Query<InboxQuery>,
+) -> PageResult {
+    let t = site(&state, &cc.caller, &code, Action::Read).await?;
+    let names = Names::load(&state).await?;
+    let filter = SubmissionFilter {
+        sender: opt_i64(&q.sender).map(TenantId),
+        channel: opt_i64(&q.channel),
+        state: q
+            .state
+            .as_deref()
+            .and_then(|s| s.parse::<SubmissionState>().ok()),
+        from: day(&q.from, false),
+        to: day(&q.to, true),
+    };
+    let items = reporting::submissions(&state, &cc.caller, &code, false, &filter).await?;
+    let mine: Vec<&Channel> = names
+        .channels
+        .iter()
+        .filter(|c| c.receiver == t.id)
+        .collect();
+    let senders: Vec<Value> = names
+        .tenants
+        .iter()
+        .filter(|u| {
+            let unit = zq_domain::reporting::Unit {
+                id: u.id,
+                kind: u.kind,
+                parent: u.parent_id,
+            };
+            mine.iter().any(|c| may_send(c.senders(), c.receiver, unit))
+        })
+        .map(|u| json!({"id": u.id, "name": u.name}))
+        .collect();
+    let can = |a| allowed(&cc.caller.grants, a, Some(t.id), service::policy(&t));
+    let mut v = chrome(&state, &cc, &t, "reporting", q.notice.as_deref()).await?;
+    v.insert(
+        "can_decide".into(),
+        json!(can(Action::Review) || can(Action::WriteArticles)),
+    );
+    v.insert("units".into(), Value::Array(senders));
+    v.insert(
+        "channels".into(),
+        Value::Array(
+            mine.iter()
+                .map(|c| json!({"id": c.id, "name": c.name}))
+                .collect(),
+        ),
+    );
+    v.insert(
+        "states".into(),
+        Value::Array(
+            SubmissionState::ALL
+                .iter()
+                .map(|s| json!({"value": s, "label": s.label()}))
+                .collect(),
+        ),
+    );
+    v.insert(
+        "filter".into(),
+        json!({
+            "sender": opt_i64(&q.sender),
+            "channel": opt_i64(&q.channel),
+            "state": q.state.clone().unwrap_or_default(),
+            "from": q.from.clone().unwrap_or_default(),
+            "to": q.to.clone().unwrap_or_default(),
+        }),
+    );
+    v.insert(
+        "items".into(),
+        Value::Array(items.iter().map(|s| row(s, &names)).collect()),
+    );
+    html(&state, ConsolePage::ReportingIn, &Value::Object(v))
+}
+
+async fn item(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path((code, id)): Path<(String, String)>,
+    Query(q): Query<NoticeQuery>,
+) -> PageResult {
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ServiceError::NotFound(format!("报送信息 {id}")))?;
+    item_page(
+        &state,
+        &cc,
+        &code,
+        id,
+        q.notice.as_deref(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn item_page(
+    state: &AppState,
+    cc: &ConsoleCaller,
+    code: &str,
+    id: i64,
+    notice_code: Option<&str>,
+    error: Option<String>,
+    status: StatusCode,
+) -> PageResult {
+    let s = reporting::submission(state, &cc.caller, code, id).await?;
+    let t = site(state, &cc.caller, code, Action::Read).await?;
+    let names = Names::load(state).await?;
+    let receiving = s.receiver == t.id;
+    let can = |a| allowed(&cc.caller.grants, a, Some(t.id), service::policy(&t));
+    let channel = names.channels.iter().find(|c| c.id == s.channel_id);
+    let columns = state.store().columns(s.receiver).await?;
+    let channel_columns: Vec<Value> = channel
+        .map(|c| {
+            columns
+                .iter()
+                .filter(|col| c.columns.contains(&col.id))
+                .map(|col| json!({"id": col.id, "name": col.name}))
+                .collect()
+        })
+        .unwrap_or_default();
+    let receiver_code = names
+        .tenants
+        .iter()
+        .find(|x| x.id == s.receiver)
+        .map(|x| x.code.to_string())
+        .unwrap_or_default();
+    let mut v: Map<String, Value> = chrome(state, cc, &t, "reporting", notice_code).await?;
+    v.insert(
+        "can_decide".into(),
+        json!(receiving && (can(Action::Review) || can(Action::WriteArticles))),
+    );
+    v.insert("columns".into(), Value::Array(channel_columns));
+    v.insert(
+        "item".into(),
+        json!({
+            "id": s.id,
+            "title": s.title,
+            "sender": names.tenant(s.sender),
+            "source": s.source,
+            "channel": names.channel(s.channel_id),
+            "submitted": format_local(s.submitted_at, false),
+            "decided": s.decided_at.map(|d| format_local(d, false)),
+            "note": s.note,
+            "comment": s.decision_comment,
+            "state": s.state,
+            "state_label": s.state.label(),
+            "body": s.body,
+            "suggested_column": s.suggested_column,
+            "article_url": s.adopted_article.map(|a| format!("/sites/{receiver_code}/art/{a}.html")),
+        }),
+    );
+    if let Some(e) = error {
+        v.insert("error".into(), json!(e));
+    }
+    html_status(state, status, ConsolePage::ReportingItem, &Value::Object(v))
+}
+
+async fn step(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path((code, id, step)): Path<(String, String, String)>,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    cc.check_csrf(&field(&f, "csrf"))?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ServiceError::NotFound(format!("报送信息 {id}")))?;
+    let column = f.get("column_id").and_then(|c| c.trim().parse().ok());
+    let result = reporting::step(
+        &state,
+        &cc.caller,
+        &code,
+        id,
+        &step,
+        f.get("comment").cloned(),
+        column,
+    )
+    .await;
+    let notice = match step.as_str() {
+        "withdraw" => "report_withdrawn",
+        "resubmit" => "report_resubmitted",
+        "adopt" => "report_adopted",
+        "return" => "report_returned",
+        _ => "report_rejected",
+    };
+    match result {
+        Ok(_) if matches!(step.as_str(), "withdraw" | "resubmit") => Ok(see_other(&format!(
+            "{}/reporting/?notice={notice}",
+            base_of(&code)
+        ))),
+        Ok(_) => Ok(see_other(&format!(
+            "{}/reporting/{id}?notice={notice}",
+            base_of(&code)
+        ))),
+        Err(
+            e @ (ServiceError::Conflict(_) | ServiceError::Fields(_) | ServiceError::Invalid(_)),
+        ) => {
+            let status = e.status();
+            item_page(&state, &cc, &code, id, None, Some(e.to_string()), status).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Several items of the inbox at once: one decision for each; the first refusal stops and
+/// is reported (earlier ones stay decided: each decision is its own transaction).
+async fn batch(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path(code): Path<String>,
+    RawForm(raw): RawForm,
+) -> PageResult {
+    let pairs = url_pairs(&raw);
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    cc.check_csrf(&get("csrf").unwrap_or_default())?;
+    let step = get("step").unwrap_or_default();
+    if !matches!(step.as_str(), "adopt" | "return" | "reject") {
+        return Err(ServiceError::Invalid("请选择处理方式".into()));
+    }
+    let ids: Vec<i64> = pairs
+        .iter()
+        .filter(|(n, _)| n == "ids")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    if ids.is_empty() {
+        return Err(ServiceError::Invalid("请先勾选要处理的报送信息".into()));
+    }
+    for id in ids {
+        reporting::step(&state, &cc.caller, &code, id, &step, get("comment"), None).await?;
+    }
+    Ok(see_other(&format!(
+        "{}/reporting/inbox?notice=batch",
+        base_of(&code)
+    )))
+}
+
+/// `a=1&ids=2&ids=3` → pairs, keeping repeated keys (checkbox lists).
+fn url_pairs(raw: &[u8]) -> Vec<(String, String)> {
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(&s.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    String::from_utf8_lossy(raw)
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct RankingQuery {
+    period: Option<String>,
+}
+
+async fn ranking(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path(code): Path<String>,
+    Query(q): Query<RankingQuery>,
+) -> PageResult {
+    let t = site(&state, &cc.caller, &code, Action::Read).await?;
+    let names = Names::load(&state).await?;
+    let period = q
+        .period
+        .filter(|p| !p.trim().is_empty())
+        .unwrap_or_else(|| Utc::now().format("%Y").to_string());
+    let (rows, error) = match parse_period(&period) {
+        Ok((from, to)) => (
+            reporting::figures(&state, &cc.caller, &code, from, to).await?,
+            None,
+        ),
+        Err(e) => (Vec::new(), Some(e)),
+    };
+    let top = rows.iter().map(|r| r.adopted).max().unwrap_or(0).max(1);
+    let mut v = chrome(&state, &cc, &t, "reporting", None).await?;
+    v.insert("can_receive".into(), json!(receives(&t, &names)));
+    v.insert("period".into(), json!(period));
+    v.insert("period_label".into(), json!(period));
+    v.insert(
+        "csv_url".into(),
+        json!(format!(
+            "/api/v1/sites/{code}/reporting/figures?period={}&format=csv",
+            percent_encoding::utf8_percent_encode(&period, percent_encoding::NON_ALPHANUMERIC)
+        )),
+    );
+    v.insert(
+        "rows".into(),
+        Value::Array(
+            rows.iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    json!({
+                        "rank": i + 1,
+                        "name": names.tenant(r.unit),
+                        "submitted": r.submitted,
+                        "adopted": r.adopted,
+                        "rate": format!("{:.1}", r.rate),
+                        "median": r.median_decision_secs.map(|s| format!("{:.1} 小时", s as f64 / 3600.0)).unwrap_or_else(|| "—".into()),
+                        "bar": r.adopted * 200 / top,
+                    })
+                })
+                .collect(),
+        ),
+    );
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    if let Some(e) = error {
+        v.insert("error".into(), json!(e));
+    }
+    html_status(&state, status, ConsolePage::Ranking, &Value::Object(v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_pairs;
+
+    #[test]
+    fn repeated_checkbox_fields_are_all_kept() {
+        let p = url_pairs(b"csrf=ab&ids=1&ids=22&comment=%E9%87%8D%E5%A4%8D+x&step=reject");
+        let ids: Vec<&str> = p
+            .iter()
+            .filter(|(k, _)| k == "ids")
+            .map(|(_, v)| v.as_str())
+            .collect();
+        assert_eq!(ids, ["1", "22"]);
+        assert!(p.contains(&("comment".into(), "重复 x".into())));
+    }
+}
