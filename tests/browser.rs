@@ -1,13 +1,20 @@
-//! The editorial workflow in a real browser: Debian's headless Chromium, driven through
-//! chromedriver (WebDriver) with fantoccini, against the real server over the demo cluster.
+//! The editorial and reporting workflows in a real browser: Debian's headless Chromium, driven
+//! through chromedriver (WebDriver) with fantoccini, against the real server over the demo
+//! cluster.
 //!
-//! A district editor signs in, writes an article with a picture attachment in the rich-text
-//! editor and submits it; the district reviewer approves it; the district's public site shows it
-//! with the picture loaded. A screenshot of each step goes to
-//! `{CARGO_TARGET_TMPDIR}/browser/`.
+//! - A district editor signs in, writes an article with a picture attachment in the rich-text
+//!   editor and submits it; the district reviewer approves it; the district's public site shows
+//!   it with the picture loaded.
+//! - A town editor reports an item to its district (信息报送); the district reviewer adopts it
+//!   from the inbox; the district's public site lists it and shows its source; the district's
+//!   ranking counts it.
+//!
+//! A screenshot of each step goes to `{CARGO_TARGET_TMPDIR}/browser/` (`NN-…png` for the
+//! article, `rNN-…png` for the report). The tests take turns with the browser: on a small
+//! machine two Chromiums at once would only make both slow.
 //!
 //! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (Debian's `chromium` and
-//! `chromium-driver`); `.ci/run` installs them. Without them the test fails, it never skips.
+//! `chromium-driver`); `.ci/run` installs them. Without them the tests fail, they never skip.
 
 use std::fmt::Display;
 use std::future::Future;
@@ -26,11 +33,19 @@ use zq_tests::{Backend, PASSWORD, TestApp, host};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// The district: the article's site, and the receiver of the town's report.
 const SITE: &str = "jb";
+const DISTRICT_NAME: &str = "海川市江北区人民政府";
+/// The town under the district that reports to it.
+const TOWN: &str = "jb-hbjd";
+const TOWN_NAME: &str = "江北区和平街道办事处";
 /// The longest any single wait (element, navigation, picture) may take.
 const WAIT: Duration = Duration::from_secs(20);
 /// The longest the whole browser scenario may take, so a wedged browser never hangs CI.
 const SCENARIO: Duration = Duration::from_secs(240);
+
+/// One browser scenario at a time (the tests of this file run on parallel threads).
+static ONE_BROWSER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// A 16×16 red PNG (generated once with Python's zlib and struct).
 const RED_SQUARE_PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x02\x00\x00\x00\x90\x91\x68\x36\x00\x00\x00\x16IDAT\x78\xda\x63\xb8\xa0\xa0\x40\x12\x62\x18\xd5\x30\xaa\x61\xf8\x6a\x00\x00\x4b\x7f\x10\x10\x7a\x0c\xa9\x32\x00\x00\x00\x00IEND\xae\x42\x60\x82";
@@ -193,10 +208,15 @@ async fn whereabouts(c: &Client) -> String {
 /// Waits (at most `WAIT`) for an element; on failure says what was expected and where the
 /// browser is.
 async fn wait_for(c: &Client, css: &str, what: &str) -> Element {
-    match c.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
+    wait_for_located(c, Locator::Css(css), what).await
+}
+
+/// `wait_for` with any locator (XPath to find a table row by a cell's text).
+async fn wait_for_located(c: &Client, locator: Locator<'_>, what: &str) -> Element {
+    match c.wait().at_most(WAIT).for_element(locator).await {
         Ok(e) => e,
         Err(e) => panic!(
-            "browser test: expected {what} (`{css}`) within {WAIT:?}, got {e}; {}",
+            "browser test: expected {what} ({locator:?}) within {WAIT:?}, got {e}; {}",
             whereabouts(c).await
         ),
     }
@@ -233,6 +253,17 @@ async fn click(c: &Client, css: &str, what: &str) {
         .or_fail(&format!("clicking {what}"));
 }
 
+/// Scrolls `e` to the middle of the window, so that the next screenshot shows it.
+async fn scroll_to(c: &Client, e: &Element, what: &str) {
+    let e = serde_json::to_value(e).or_fail(&format!("passing {what} to the page"));
+    bounded(
+        &format!("scrolling to {what}"),
+        c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![e]),
+    )
+    .await
+    .or_fail(&format!("scrolling to {what}"));
+}
+
 async fn screenshot(c: &Client, dir: &Path, name: &str) {
     let png = bounded(&format!("taking screenshot {name}"), c.screenshot())
         .await
@@ -241,12 +272,64 @@ async fn screenshot(c: &Client, dir: &Path, name: &str) {
     std::fs::write(&path, png).or_fail(&format!("writing {}", path.display()));
 }
 
-async fn account(app: &TestApp, login: &str, role: TenantRole) {
-    app.account(login, None, &[(SITE, role)]).await;
+/// The texts of an element's children matching `css` (a table row's cells, a select's options).
+async fn texts_within(c: &Client, e: &Element, css: &str, what: &str) -> Vec<String> {
+    let mut texts = Vec::new();
+    for child in e
+        .find_all(Locator::Css(css))
+        .await
+        .or_fail(&format!("finding {what}"))
+    {
+        texts.push(child.text().await.or_fail(&format!("reading {what}")));
+    }
+    if texts.is_empty() {
+        panic!(
+            "browser test: no {what} (`{css}`); {}",
+            whereabouts(c).await
+        );
+    }
+    texts
 }
 
-/// Signs in on the console's sign-in page and waits for the start page listing the site.
-async fn sign_in(c: &Client, console: &str, login: &str) {
+/// Waits for the console's notice (`p.notice`) and checks it says `expected`.
+async fn expect_notice(c: &Client, expected: &str, after: &str) {
+    let notice = wait_for(c, "p.notice", &format!("the notice after {after}")).await;
+    let notice = notice.text().await.or_fail("reading the notice");
+    assert_eq!(notice, expected, "after {after}: {}", whereabouts(c).await);
+}
+
+/// Checks the state label in the page's heading (`h2 .state`) of an article or a report.
+async fn expect_state(c: &Client, expected: &str, after: &str) {
+    let state = text_of(c, "h2 .state", "the state label in the heading").await;
+    assert_eq!(state, expected, "after {after}: {}", whereabouts(c).await);
+}
+
+/// The last segment of the current URL's path after `prefix` (an id), checking the query.
+async fn id_in_url(c: &Client, prefix: &str, query: Option<&str>, after: &str) -> String {
+    let url = c.current_url().await.or_fail("reading the URL");
+    let id = url
+        .path()
+        .strip_prefix(prefix)
+        .filter(|id| !id.is_empty() && !id.contains('/'))
+        .unwrap_or_else(|| panic!("after {after} expected {prefix}{{id}}, got {url}"))
+        .to_owned();
+    assert_eq!(url.query(), query, "after {after}: {url}");
+    id
+}
+
+/// A page of a tenant's public site, on its own host.
+fn public_url(app: &TestApp, code: &str, path: &str) -> String {
+    format!("http://{}:{}{path}", host(code), app.addr.port())
+}
+
+async fn close(c: Client, whose: &str) {
+    bounded(&format!("closing {whose} session"), c.close())
+        .await
+        .or_fail(&format!("closing {whose} session"));
+}
+
+/// Signs in on the console's sign-in page and waits for the start page listing site `code`.
+async fn sign_in(c: &Client, console: &str, login: &str, code: &str) {
     goto(c, &format!("{console}/console/login")).await;
     let field = wait_for(c, "input#login", "the sign-in form's login field").await;
     field.send_keys(login).await.or_fail("typing the login");
@@ -258,14 +341,20 @@ async fn sign_in(c: &Client, console: &str, login: &str) {
     click(c, "form button[type=submit]", "the sign-in button (登录)").await;
     wait_for(
         c,
-        &format!("a[href='/console/sites/{SITE}/']"),
-        &format!("the console start page listing 江北区 after signing in as {login}"),
+        &format!("a[href='/console/sites/{code}/']"),
+        &format!("the console start page listing site {code} after signing in as {login}"),
     )
     .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_district_article_goes_from_editor_to_reviewer_to_the_public_site_in_a_real_browser() {
+/// Runs `scenario` (bounded by `SCENARIO`) against a fresh demo server with `accounts`
+/// (login, site code, role) and chromedriver, taking its turn with the browser. Screenshots go
+/// to the folder it is given.
+async fn in_a_browser(
+    accounts: &[(&str, &str, TenantRole)],
+    scenario: impl AsyncFnOnce(&TestApp, &Chromedriver, &Path),
+) {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
     let shots = PathBuf::from(concat!(env!("CARGO_TARGET_TMPDIR"), "/browser"));
     std::fs::create_dir_all(&shots).or_fail("creating the screenshot folder");
     println!("screenshots: {}", shots.display());
@@ -273,13 +362,11 @@ async fn a_district_article_goes_from_editor_to_reviewer_to_the_public_site_in_a
     // Fail (never skip) before the server starts when the browser is not installed.
     let driver = Chromedriver::start();
     let app = TestApp::demo(Backend::Sqlite).await;
-    account(&app, "jb.editor", TenantRole::Editor).await;
-    account(&app, "jb.reviewer", TenantRole::Reviewer).await;
+    for (login, code, role) in accounts {
+        app.account(login, None, &[(code, *role)]).await;
+    }
 
-    let picture = driver.tmp.join("红色方块.png");
-    std::fs::write(&picture, RED_SQUARE_PNG).or_fail("writing the picture to attach");
-
-    tokio::time::timeout(SCENARIO, scenario(&app, &driver, &shots, &picture))
+    tokio::time::timeout(SCENARIO, scenario(&app, &driver, &shots))
         .await
         .unwrap_or_else(|_| panic!("browser test: the scenario took longer than {SCENARIO:?}"));
     println!("screenshots written to {}", shots.display());
@@ -287,14 +374,28 @@ async fn a_district_article_goes_from_editor_to_reviewer_to_the_public_site_in_a
     drop(driver);
 }
 
-async fn scenario(app: &TestApp, driver: &Chromedriver, shots: &Path, picture: &Path) {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_district_article_goes_from_editor_to_reviewer_to_the_public_site_in_a_real_browser() {
+    in_a_browser(
+        &[
+            ("jb.editor", SITE, TenantRole::Editor),
+            ("jb.reviewer", SITE, TenantRole::Reviewer),
+        ],
+        article_scenario,
+    )
+    .await;
+}
+
+async fn article_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
+    let picture = driver.tmp.join("红色方块.png");
+    std::fs::write(&picture, RED_SQUARE_PNG).or_fail("writing the picture to attach");
     let console = format!("http://{}", app.addr);
     let title = format!("江北区老旧小区改造进展（浏览器测试 {}）", fastrand::u32(..));
     let body_text = "今年江北区完成老旧小区改造十二个，惠及居民三千余户。";
 
     // The editor signs in, writes the article with a picture and submits it.
     let editor = driver.session().await;
-    sign_in(&editor, &console, "jb.editor").await;
+    sign_in(&editor, &console, "jb.editor", SITE).await;
     screenshot(&editor, shots, "01-editor-signed-in.png").await;
 
     goto(
@@ -338,32 +439,21 @@ async fn scenario(app: &TestApp, driver: &Chromedriver, shots: &Path, picture: &
         "the 保存并送审 button",
     )
     .await;
-    let notice = wait_for(&editor, "p.notice", "the notice after 保存并送审").await;
-    let notice = notice.text().await.or_fail("reading the notice");
-    assert_eq!(notice, "已保存并送审。", "{}", whereabouts(&editor).await);
-    let state = text_of(&editor, "h2 .state", "the article's state label").await;
-    assert_eq!(state, "待审核", "{}", whereabouts(&editor).await);
-    let url = editor.current_url().await.or_fail("reading the URL");
-    let prefix = format!("/console/sites/{SITE}/articles/");
-    let id = url
-        .path()
-        .strip_prefix(&prefix)
-        .filter(|id| !id.is_empty() && !id.contains('/'))
-        .unwrap_or_else(|| panic!("after 保存并送审 expected {prefix}{{id}}, got {url}"))
-        .to_owned();
-    assert_eq!(
-        url.query(),
+    expect_notice(&editor, "已保存并送审。", "保存并送审").await;
+    expect_state(&editor, "待审核", "保存并送审").await;
+    let id = id_in_url(
+        &editor,
+        &format!("/console/sites/{SITE}/articles/"),
         Some("notice=submitted"),
-        "after 保存并送审: {url}"
-    );
+        "保存并送审",
+    )
+    .await;
     screenshot(&editor, shots, "03-editor-submitted.png").await;
-    bounded("closing the editor's session", editor.close())
-        .await
-        .or_fail("closing the editor's session");
+    close(editor, "the editor's").await;
 
     // The reviewer, in a fresh session, finds it in the queue and approves it.
     let reviewer = driver.session().await;
-    sign_in(&reviewer, &console, "jb.reviewer").await;
+    sign_in(&reviewer, &console, "jb.reviewer", SITE).await;
     goto(&reviewer, &format!("{console}/console/sites/{SITE}/review")).await;
     let link = format!("a[href='/console/sites/{SITE}/articles/{id}']");
     wait_for(
@@ -387,15 +477,12 @@ async fn scenario(app: &TestApp, driver: &Chromedriver, shots: &Path, picture: &
     let label = text_of(&reviewer, approve, "the approve button").await;
     assert_eq!(label, "审核通过");
     click(&reviewer, approve, "the 审核通过 button").await;
-    let notice = wait_for(&reviewer, "p.notice", "the notice after 审核通过").await;
-    let notice = notice.text().await.or_fail("reading the notice");
-    assert_eq!(notice, "审核通过。", "{}", whereabouts(&reviewer).await);
-    let state = text_of(&reviewer, "h2 .state", "the article's state label").await;
-    assert_eq!(state, "已发布", "{}", whereabouts(&reviewer).await);
+    expect_notice(&reviewer, "审核通过。", "审核通过").await;
+    expect_state(&reviewer, "已发布", "审核通过").await;
     screenshot(&reviewer, shots, "05-reviewer-approved.png").await;
 
     // The district's public site shows it, picture included.
-    let public = format!("http://{}:{}/art/{id}.html", host(SITE), app.addr.port());
+    let public = public_url(app, SITE, &format!("/art/{id}.html"));
     goto(&reviewer, &public).await;
     let h1 = wait_for(
         &reviewer,
@@ -447,7 +534,293 @@ async fn scenario(app: &TestApp, driver: &Chromedriver, shots: &Path, picture: &
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     screenshot(&reviewer, shots, "06-public-page.png").await;
-    bounded("closing the reviewer's session", reviewer.close())
+    close(reviewer, "the reviewer's").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_town_item_reported_to_its_district_is_adopted_shown_with_its_source_and_ranked_in_a_real_browser()
+ {
+    in_a_browser(
+        &[
+            ("hbjd.editor", TOWN, TenantRole::Editor),
+            ("jb.reviewer", SITE, TenantRole::Reviewer),
+        ],
+        report_scenario,
+    )
+    .await;
+}
+
+async fn report_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
+    let console = format!("http://{}", app.addr);
+    let title = format!("和平街道举办社区邻里节（浏览器测试 {}）", fastrand::u32(..));
+    let body_text = "邻里节吸引居民三百余人参加，街道为老人送上义诊服务。";
+    let channel = format!("街镇报送：{DISTRICT_NAME}·街镇动态");
+
+    // The town editor signs in and reports a new item to the district.
+    let town = driver.session().await;
+    sign_in(&town, &console, "hbjd.editor", TOWN).await;
+    screenshot(&town, shots, "r01-town-signed-in.png").await;
+
+    let outbox = format!("{console}/console/sites/{TOWN}/reporting/");
+    goto(&town, &outbox).await;
+    wait_for(&town, "form#article-form", "the reporting form (信息报送)").await;
+    let channels = find(&town, "select#channel_id", "the channel select").await;
+    let offered = texts_within(&town, &channels, "option", "the channels offered").await;
+    assert_eq!(
+        offered,
+        [channel.as_str()],
+        "the town may send to its district only; {}",
+        whereabouts(&town).await
+    );
+    let original = find(
+        &town,
+        "select#original_article",
+        "the original-article select",
+    )
+    .await;
+    let chosen = original
+        .find(Locator::Css("option:checked"))
         .await
-        .or_fail("closing the reviewer's session");
+        .or_fail("finding the chosen original article")
+        .text()
+        .await
+        .or_fail("reading the chosen original article");
+    assert_eq!(chosen, "（新写一篇）", "a new item is written by default");
+    find(&town, "input#title", "the title field")
+        .await
+        .send_keys(&title)
+        .await
+        .or_fail("typing the title");
+    let rte = wait_for(&town, "div#rte", "the rich-text editing area").await;
+    assert!(
+        rte.is_displayed()
+            .await
+            .or_fail("checking the editing area"),
+        "editor.js should show the contenteditable #rte (and hide textarea#body); {}",
+        whereabouts(&town).await
+    );
+    rte.click().await.or_fail("focusing the editing area");
+    rte.send_keys(body_text)
+        .await
+        .or_fail("typing the body into the editing area");
+    find(&town, "input#note", "the note field")
+        .await
+        .send_keys("附现场照片若干，可联系街道党政办。")
+        .await
+        .or_fail("typing the note");
+    screenshot(&town, shots, "r02-town-form-filled.png").await;
+
+    click(
+        &town,
+        "form#article-form button[type=submit]",
+        "the 报送 button",
+    )
+    .await;
+    expect_notice(&town, "已报送，可在下方查看处理进度。", "报送").await;
+    let url = town.current_url().await.or_fail("reading the URL");
+    assert_eq!(
+        (url.path(), url.query()),
+        (
+            format!("/console/sites/{TOWN}/reporting/").as_str(),
+            Some("notice=submitted_report")
+        ),
+        "after 报送: {url}"
+    );
+    let row = wait_for_located(
+        &town,
+        Locator::XPath(&format!("//table//tr[td[1][normalize-space()='{title}']]")),
+        "the reported item in the town's list",
+    )
+    .await;
+    let cells = texts_within(&town, &row, "td", "the item's cells").await;
+    assert_eq!(
+        (cells[1].as_str(), cells[3].as_str()),
+        (DISTRICT_NAME, "待处理"),
+        "the town's list shows the item sent to the district, pending; {}",
+        whereabouts(&town).await
+    );
+    scroll_to(&town, &row, "the reported item in the town's list").await;
+    screenshot(&town, shots, "r03-town-submitted.png").await;
+    close(town, "the town editor's").await;
+
+    // The district reviewer, in a fresh session, finds it in the inbox and adopts it.
+    let board = driver.session().await;
+    sign_in(&board, &console, "jb.reviewer", SITE).await;
+    goto(
+        &board,
+        &format!("{console}/console/sites/{SITE}/reporting/inbox"),
+    )
+    .await;
+    let row = wait_for_located(
+        &board,
+        Locator::XPath(&format!("//table//tr[td/a[normalize-space()='{title}']]")),
+        "the reported item in the district's inbox",
+    )
+    .await;
+    let cells = texts_within(&board, &row, "td", "the item's cells").await;
+    assert_eq!(
+        (cells[2].as_str(), cells[3].as_str(), cells[5].as_str()),
+        (TOWN_NAME, channel.as_str(), "待处理"),
+        "the inbox shows the town's pending item (报送单位, 渠道, 状态); {}",
+        whereabouts(&board).await
+    );
+    let link = row
+        .find(Locator::Css("a"))
+        .await
+        .or_fail("finding the item's title link");
+    screenshot(&board, shots, "r04-district-inbox.png").await;
+    bounded("clicking the item's title", link.click())
+        .await
+        .or_fail("clicking the item's title");
+    let adopt = "form[action$='/adopt'] button[type=submit]";
+    wait_for(&board, adopt, "the 采用 button on the item's page").await;
+    let id = id_in_url(
+        &board,
+        &format!("/console/sites/{SITE}/reporting/"),
+        None,
+        "clicking the item's title in the inbox",
+    )
+    .await;
+    assert_eq!(text_of(&board, adopt, "the adopt button").await, "采用");
+    expect_state(&board, "待处理", "opening the item").await;
+    let sender = text_of(
+        &board,
+        "table.meta-table tr:nth-child(1) td",
+        "the item's sender",
+    )
+    .await;
+    assert_eq!(sender, TOWN_NAME, "{}", whereabouts(&board).await);
+    let column = find(&board, "select#column_id", "the adopt form's column select").await;
+    let chosen = column
+        .find(Locator::Css("option:checked"))
+        .await
+        .or_fail("finding the chosen column")
+        .text()
+        .await
+        .or_fail("reading the chosen column");
+    assert_eq!(chosen, "街镇动态", "the channel's column is preselected");
+    screenshot(&board, shots, "r05-district-item.png").await;
+
+    click(&board, adopt, "the 采用 button").await;
+    expect_notice(&board, "已采用。", "采用").await;
+    expect_state(&board, "已采用", "采用").await;
+    id_in_url(
+        &board,
+        &format!("/console/sites/{SITE}/reporting/"),
+        Some("notice=report_adopted"),
+        "采用",
+    )
+    .await;
+    let adopted = text_of(
+        &board,
+        &format!("a[href^='/sites/{SITE}/art/']"),
+        "the link to the adopted article",
+    )
+    .await;
+    let article = adopted
+        .strip_prefix(&format!("/sites/{SITE}/art/"))
+        .and_then(|a| a.strip_suffix(".html"))
+        .filter(|a| !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or_else(|| panic!("expected /sites/{SITE}/art/{{n}}.html, got {adopted}"))
+        .to_owned();
+    screenshot(&board, shots, "r06-district-adopted.png").await;
+    println!("report {id} adopted as article {article}");
+
+    // The district's public site lists it under 街镇动态 and shows where it came from.
+    goto(&board, &public_url(app, SITE, "/col/jzdt/")).await;
+    let listed = format!("ul.items a[href$='/art/{article}.html']");
+    let entry = wait_for(
+        &board,
+        &listed,
+        "the adopted item on the district's 街镇动态 list",
+    )
+    .await;
+    let entry = entry.text().await.or_fail("reading the list entry");
+    assert!(
+        entry.contains(&title),
+        "the list entry should carry the title; {}",
+        whereabouts(&board).await
+    );
+    screenshot(&board, shots, "r07-public-list.png").await;
+
+    click(&board, &listed, "the adopted item on the list").await;
+    let h1 = wait_for(&board, "article.article h1", "the public article's title").await;
+    assert_eq!(
+        h1.text().await.or_fail("reading the public title"),
+        title,
+        "{}",
+        whereabouts(&board).await
+    );
+    let url = board.current_url().await.or_fail("reading the URL");
+    assert_eq!(
+        (url.host_str(), url.path()),
+        (
+            Some(host(SITE).as_str()),
+            format!("/art/{article}.html").as_str()
+        ),
+        "the list links to the adopted article on the district's host"
+    );
+    let meta = text_of(&board, "article.article p.meta", "the article's meta line").await;
+    assert!(
+        meta.contains(&format!("来源：{TOWN_NAME}")),
+        "the article should show its source 来源：{TOWN_NAME}; {}",
+        whereabouts(&board).await
+    );
+    let shown = text_of(&board, "article.article .body", "the public article's body").await;
+    assert!(
+        shown.contains(body_text),
+        "the public body should hold the typed text; {}",
+        whereabouts(&board).await
+    );
+    screenshot(&board, shots, "r08-public-article.png").await;
+
+    // The district's ranking (this year by default) counts the item for the town.
+    goto(
+        &board,
+        &format!("{console}/console/sites/{SITE}/reporting/ranking"),
+    )
+    .await;
+    let heading = wait_for(&board, "section.block h2", "the ranking's heading").await;
+    let year = chrono::Utc::now().format("%Y").to_string();
+    let heading = heading
+        .text()
+        .await
+        .or_fail("reading the ranking's heading");
+    assert_eq!(
+        heading,
+        format!("报送统计与排名（{year}）"),
+        "defaults to this year"
+    );
+    let row = wait_for_located(
+        &board,
+        Locator::XPath(&format!(
+            "//table[contains(@class,'ranking')]/tbody/tr[td[2][normalize-space()='{TOWN_NAME}']]"
+        )),
+        "the town's row in the ranking",
+    )
+    .await;
+    let cells = texts_within(&board, &row, "td", "the town's figures").await;
+    assert_eq!(
+        (cells[0].as_str(), cells[2].as_str(), cells[3].as_str()),
+        ("1", "1", "1"),
+        "ranked first with 1 submitted and 1 adopted (排名, 报送, 采用); {}",
+        whereabouts(&board).await
+    );
+    let bar = row
+        .find(Locator::Css("svg.bar rect"))
+        .await
+        .or_fail("finding the town's bar (svg.bar)");
+    let width: u32 = bar
+        .attr("width")
+        .await
+        .or_fail("reading the bar's width")
+        .and_then(|w| w.parse().ok())
+        .unwrap_or_default();
+    assert!(
+        width > 0,
+        "the town's bar shows its adoption; {}",
+        whereabouts(&board).await
+    );
+    screenshot(&board, shots, "r09-district-ranking.png").await;
+    close(board, "the district reviewer's").await;
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use zq_domain::{ArticleId, ArticleStatus, ColumnId, Page, TenantId, TenantKind, TenantStatus};
 
@@ -80,7 +80,7 @@ impl Store {
         let any_public = rows
             .iter()
             .any(|r| matches!(&r.status, sea_orm::ActiveValue::Set(s) if s == ArticleStatus::Published.as_str()));
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let mut ids = Vec::with_capacity(rows.len());
         for row in rows {
             ids.push(ArticleId(row.insert(&txn).await?.id));
@@ -119,7 +119,7 @@ impl Store {
         status: ArticleStatus,
         at: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let row = article::Entity::find_by_id(id.0)
             .filter(article::Column::TenantId.eq(tenant.0))
             .one(&txn)

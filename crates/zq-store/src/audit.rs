@@ -137,10 +137,24 @@ impl Store {
     /// on PostgreSQL a transaction-scoped advisory lock for other nodes) so the chain never forks.
     pub async fn append_audit(&self, entry: AuditEntry) -> Result<i64, StoreError> {
         let _guard = self.audit_lock.lock().await;
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let id = audit_in(&txn, entry).await?;
         txn.commit().await?;
         Ok(id)
+    }
+
+    /// Begins a transaction that will write. On SQLite it starts as `BEGIN IMMEDIATE`, taking
+    /// the write lock at once (waiting up to the busy timeout): a deferred transaction that
+    /// reads first and writes later fails with "database is locked" (SQLITE_BUSY_SNAPSHOT)
+    /// when another connection wrote in between, without waiting.
+    pub(crate) async fn begin_write(&self) -> Result<DatabaseTransaction, StoreError> {
+        Ok(self
+            .db
+            .begin_with_options(sea_orm::TransactionOptions {
+                sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await?)
     }
 
     /// Begins a transaction whose audit row is written with [`audit_in`] before it commits:
@@ -149,7 +163,7 @@ impl Store {
         &self,
     ) -> Result<(tokio::sync::MutexGuard<'_, ()>, DatabaseTransaction), StoreError> {
         let guard = self.audit_lock.lock().await;
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         Ok((guard, txn))
     }
 

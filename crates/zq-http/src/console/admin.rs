@@ -16,7 +16,7 @@ use zq_render::ConsolePage;
 use zq_store::{ColumnChange, Tenant, User};
 
 use super::site::{
-    ConsoleCaller, PageResult, chrome, html, html_status, notice, site_base, status_label,
+    ConsoleCaller, PageResult, Shown, chrome, html, html_status, notice, site_base, status_label,
 };
 use super::{BASE, see_other};
 use crate::AppState;
@@ -100,25 +100,16 @@ async fn tenants(
     cc: ConsoleCaller,
     Query(q): Query<NoticeQuery>,
 ) -> PageResult {
-    tenants_page(
-        &state,
-        &cc,
-        Fields::new(),
-        q.notice.as_deref(),
-        None,
-        StatusCode::OK,
-    )
-    .await
+    tenants_page(&state, &cc, Shown::fresh(q.notice.as_deref())).await
 }
 
-async fn tenants_page(
-    state: &AppState,
-    cc: &ConsoleCaller,
-    form: Fields,
-    notice_code: Option<&str>,
-    error: Option<String>,
-    status: StatusCode,
-) -> PageResult {
+async fn tenants_page(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) -> PageResult {
+    let Shown {
+        form,
+        notice: notice_code,
+        error,
+        status,
+    } = shown;
     if !zq_domain::access::allowed(
         &cc.caller.grants,
         Action::ManageTenants,
@@ -206,7 +197,7 @@ async fn create_tenant(
             } else {
                 e.status()
             };
-            tenants_page(&state, &cc, f, None, Some(e.to_string()), status).await
+            tenants_page(&state, &cc, Shown::refused(f, &e, status)).await
         }
         Err(e) => Err(e),
     }
@@ -223,15 +214,7 @@ async fn tenant_status(
         Ok(_) => Ok(see_other(&format!("{BASE}/admin/tenants?notice=status"))),
         Err(e @ (ServiceError::Invalid(_) | ServiceError::Conflict(_))) => {
             let status = e.status();
-            tenants_page(
-                &state,
-                &cc,
-                Fields::new(),
-                None,
-                Some(e.to_string()),
-                status,
-            )
-            .await
+            tenants_page(&state, &cc, Shown::refused(Fields::new(), &e, status)).await
         }
         Err(e) => Err(e),
     }
@@ -254,25 +237,16 @@ async fn all_users(
     cc: ConsoleCaller,
     Query(q): Query<NoticeQuery>,
 ) -> PageResult {
-    all_users_page(
-        &state,
-        &cc,
-        Fields::new(),
-        q.notice.as_deref(),
-        None,
-        StatusCode::OK,
-    )
-    .await
+    all_users_page(&state, &cc, Shown::fresh(q.notice.as_deref())).await
 }
 
-async fn all_users_page(
-    state: &AppState,
-    cc: &ConsoleCaller,
-    form: Fields,
-    notice_code: Option<&str>,
-    error: Option<String>,
-    status: StatusCode,
-) -> PageResult {
+async fn all_users_page(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) -> PageResult {
+    let Shown {
+        form,
+        notice: notice_code,
+        error,
+        status,
+    } = shown;
     let users = admin::all_users(state, &cc.caller).await?;
     let tenants = state.store().list_tenants().await?;
     let mut rows = Vec::new();
@@ -331,7 +305,7 @@ async fn create_user(
         Ok(_) => Ok(see_other(&format!("{BASE}/admin/users?notice=user"))),
         Err(e @ (ServiceError::Invalid(_) | ServiceError::Conflict(_))) => {
             let status = e.status();
-            all_users_page(&state, &cc, f, None, Some(e.to_string()), status).await
+            all_users_page(&state, &cc, Shown::refused(f, &e, status)).await
         }
         Err(e) => Err(e),
     }
@@ -343,28 +317,21 @@ async fn site_users(
     Path(code): Path<String>,
     Query(q): Query<NoticeQuery>,
 ) -> PageResult {
-    site_users_page(
-        &state,
-        &cc,
-        &code,
-        Fields::new(),
-        q.notice.as_deref(),
-        None,
-        StatusCode::OK,
-    )
-    .await
+    site_users_page(&state, &cc, &code, Shown::fresh(q.notice.as_deref())).await
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn site_users_page(
     state: &AppState,
     cc: &ConsoleCaller,
     code: &str,
-    form: Fields,
-    notice_code: Option<&str>,
-    error: Option<String>,
-    status: StatusCode,
+    shown: Shown<'_>,
 ) -> PageResult {
+    let Shown {
+        form,
+        notice: notice_code,
+        error,
+        status,
+    } = shown;
     let (t, users) = admin::site_users(state, &cc.caller, code).await?;
     let rows: Vec<Value> = users
         .iter()
@@ -421,7 +388,7 @@ async fn create_site_user(
         Ok(_) => Ok(see_other(&format!("{BASE}/sites/{code}/users?notice=user"))),
         Err(e @ (ServiceError::Invalid(_) | ServiceError::Conflict(_))) => {
             let status = e.status();
-            site_users_page(&state, &cc, &code, f, None, Some(e.to_string()), status).await
+            site_users_page(&state, &cc, &code, Shown::refused(f, &e, status)).await
         }
         Err(e) => Err(e),
     }
@@ -443,10 +410,7 @@ async fn set_role(
                 &state,
                 &cc,
                 &code,
-                Fields::new(),
-                None,
-                Some(e.to_string()),
-                status,
+                Shown::refused(Fields::new(), &e, status),
             )
             .await
         }
@@ -493,16 +457,7 @@ async fn columns(
     Path(code): Path<String>,
     Query(q): Query<NoticeQuery>,
 ) -> PageResult {
-    columns_page(
-        &state,
-        &cc,
-        &code,
-        Fields::new(),
-        q.notice.as_deref(),
-        None,
-        StatusCode::OK,
-    )
-    .await
+    columns_page(&state, &cc, &code, Shown::fresh(q.notice.as_deref())).await
 }
 
 fn kind_label(k: ColumnKind) -> &'static str {
@@ -513,16 +468,18 @@ fn kind_label(k: ColumnKind) -> &'static str {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn columns_page(
     state: &AppState,
     cc: &ConsoleCaller,
     code: &str,
-    form: Fields,
-    notice_code: Option<&str>,
-    error: Option<String>,
-    status: StatusCode,
+    shown: Shown<'_>,
 ) -> PageResult {
+    let Shown {
+        form,
+        notice: notice_code,
+        error,
+        status,
+    } = shown;
     let t = site(state, &cc.caller, code, Action::ManageColumns).await?;
     let cols = state.store().columns(t.id).await?;
     // Depth-first order, children under their parent.
@@ -691,7 +648,7 @@ async fn column_result(
             e @ (ServiceError::Invalid(_) | ServiceError::Conflict(_) | ServiceError::Fields(_)),
         ) => {
             let status = e.status();
-            columns_page(state, cc, code, form, None, Some(e.to_string()), status).await
+            columns_page(state, cc, code, Shown::refused(form, &e, status)).await
         }
         Err(e) => Err(e),
     }

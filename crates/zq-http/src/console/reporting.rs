@@ -20,7 +20,7 @@ use zq_render::ConsolePage;
 use zq_store::{Channel, NewSubmission, Submission, SubmissionFilter, Tenant};
 
 use super::see_other;
-use super::site::{ConsoleCaller, PageResult, chrome, html, html_status};
+use super::site::{ConsoleCaller, PageResult, Shown, chrome, html, html_status};
 use crate::AppState;
 use crate::service::{
     self, ServiceError, format_local, parse_local, parse_period, reporting, site,
@@ -102,28 +102,21 @@ async fn outbox(
     Path(code): Path<String>,
     Query(q): Query<NoticeQuery>,
 ) -> PageResult {
-    outbox_page(
-        &state,
-        &cc,
-        &code,
-        Fields::new(),
-        q.notice.as_deref(),
-        None,
-        StatusCode::OK,
-    )
-    .await
+    outbox_page(&state, &cc, &code, Shown::fresh(q.notice.as_deref())).await
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn outbox_page(
     state: &AppState,
     cc: &ConsoleCaller,
     code: &str,
-    form: Fields,
-    notice_code: Option<&str>,
-    error: Option<String>,
-    status: StatusCode,
+    shown: Shown<'_>,
 ) -> PageResult {
+    let Shown {
+        form,
+        notice: notice_code,
+        error,
+        status,
+    } = shown;
     let t = site(state, &cc.caller, code, Action::Read).await?;
     let names = Names::load(state).await?;
     let items =
@@ -231,7 +224,7 @@ async fn send(
             } else {
                 e.status()
             };
-            outbox_page(&state, &cc, &code, f, None, Some(e.to_string()), status).await
+            outbox_page(&state, &cc, &code, Shown::refused(f, &e, status)).await
         }
         Err(e) => Err(e),
     }

@@ -127,6 +127,39 @@ impl IntoResponse for ServiceError {
     }
 }
 
+/// How a form page is shown: fresh (with a notice after a redirect), or again after a
+/// refused submit, with what was typed, the reason and its status.
+pub(super) struct Shown<'a> {
+    pub form: HashMap<String, String>,
+    pub notice: Option<&'a str>,
+    pub error: Option<String>,
+    pub status: StatusCode,
+}
+
+impl<'a> Shown<'a> {
+    pub fn fresh(notice: Option<&'a str>) -> Shown<'a> {
+        Shown {
+            form: HashMap::new(),
+            notice,
+            error: None,
+            status: StatusCode::OK,
+        }
+    }
+
+    pub fn refused(
+        form: HashMap<String, String>,
+        e: &ServiceError,
+        status: StatusCode,
+    ) -> Shown<'a> {
+        Shown {
+            form,
+            notice: None,
+            error: Some(e.to_string()),
+            status,
+        }
+    }
+}
+
 pub(super) type PageResult = Result<Response, ServiceError>;
 
 /// Notices shown after a redirect, by code (never text from the request).
