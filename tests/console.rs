@@ -116,6 +116,80 @@ on_both_backends! {
         let garbage = app.get_with("127.0.0.1", "/console/", &[("cookie", "zq_session=../../etc; other=1")]).await;
         assert_eq!(garbage.status, 303, "a malformed token is no session");
     }
+
+    async fn a_person_creates_uses_and_revokes_their_own_api_token_in_the_console(app: demo) {
+        account(app, "jb.editor", None, &[("jb", TenantRole::Editor)]).await;
+        let (_, session) = sign_in(app, "jb.editor", PASSWORD).await;
+        let cookie = session.unwrap();
+        let page = app
+            .get_with("127.0.0.1", "/console/tokens", &[("cookie", &cookie)])
+            .await;
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body.contains("value=\"jb:editor\""),
+            "the role held is offered"
+        );
+        assert!(!page.body.contains("jb:reviewer") && !page.body.contains("*:cluster_admin"));
+        let csrf = hidden_csrf(&page.body);
+        let r = app
+            .post_form(
+                "127.0.0.1",
+                "/console/tokens",
+                &[
+                    ("csrf", &csrf),
+                    ("label", "同步脚本"),
+                    ("scope", "jn:editor"),
+                    ("expires_at", ""),
+                ],
+                &[("cookie", &cookie)],
+            )
+            .await;
+        assert!(
+            matches!(r.status, 403 | 404),
+            "a role not held: {}",
+            r.status
+        );
+        let r = app
+            .post_form(
+                "127.0.0.1",
+                "/console/tokens",
+                &[
+                    ("csrf", &csrf),
+                    ("label", "同步脚本"),
+                    ("scope", "jb:editor"),
+                    ("expires_at", ""),
+                ],
+                &[("cookie", &cookie)],
+            )
+            .await;
+        assert_eq!(r.status, 201);
+        let at = r.body.find("zqt_").expect("the secret is shown once");
+        let secret: String = r.body[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        let (s, me) = app.api(&secret, "GET", "/api/v1/me", None).await;
+        assert_eq!((s, me["login"].as_str()), (200, Some("jb.editor")));
+        let page = app
+            .get_with("127.0.0.1", "/console/tokens", &[("cookie", &cookie)])
+            .await;
+        assert!(!page.body.contains(&secret), "never shown again");
+        let at = page.body.find("/console/tokens/").unwrap() + 16;
+        let id: String = page.body[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        let r = app
+            .post_form(
+                "127.0.0.1",
+                &format!("/console/tokens/{id}/revoke"),
+                &[("csrf", &csrf)],
+                &[("cookie", &cookie)],
+            )
+            .await;
+        assert_eq!(r.status, 303);
+        assert_eq!(app.api(&secret, "GET", "/api/v1/me", None).await.0, 401);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

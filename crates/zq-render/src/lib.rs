@@ -107,6 +107,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "console_ranking.html",
         include_str!("../templates/console_ranking.html"),
     ),
+    (
+        "console_tokens.html",
+        include_str!("../templates/console_tokens.html"),
+    ),
 ];
 
 /// The console's pages that take a free-form view (built by the console from service results).
@@ -128,6 +132,7 @@ pub enum ConsolePage {
     ReportingIn,
     ReportingItem,
     Ranking,
+    Tokens,
 }
 
 impl ConsolePage {
@@ -147,6 +152,7 @@ impl ConsolePage {
             ConsolePage::ReportingIn => "console_reporting_in.html",
             ConsolePage::ReportingItem => "console_reporting_item.html",
             ConsolePage::Ranking => "console_ranking.html",
+            ConsolePage::Tokens => "console_tokens.html",
         }
     }
 }

@@ -21,6 +21,7 @@ use crate::{AppState, ClientAddr, SessionError};
 mod admin;
 mod reporting;
 mod site;
+mod tokens;
 
 const SESSION_COOKIE: &str = "zq_session";
 const CSRF_COOKIE: &str = "zq_csrf";
@@ -38,6 +39,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(site::routes())
         .merge(admin::routes())
         .merge(reporting::routes())
+        .merge(tokens::routes())
         .layer(axum::middleware::map_response(no_store))
 }
 
