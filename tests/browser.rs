@@ -781,7 +781,9 @@ async fn report_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
     )
     .await;
     let heading = wait_for(&board, "section.block h2", "the ranking's heading").await;
-    let year = chrono::Utc::now().format("%Y").to_string();
+    let year = (chrono::Utc::now() + chrono::Duration::hours(8))
+        .format("%Y")
+        .to_string();
     let heading = heading
         .text()
         .await

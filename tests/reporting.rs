@@ -216,7 +216,7 @@ on_both_backends! {
         decide(app, &board, "www", ids[3].1, "adopt", None).await;
         decide(app, &jw, "jw", ids[5].1, "withdraw", None).await;
 
-        let year = chrono::Utc::now().format("%Y").to_string();
+        let year = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y").to_string();
         let path = format!("/api/v1/sites/www/reporting/figures?period={year}");
         let (s, f) = app.api(&board, "GET", &path, None).await;
         assert_eq!(s, 200, "{f}");
@@ -241,6 +241,27 @@ on_both_backends! {
         assert_eq!(empty["units"], json!([]));
         assert_eq!(app.api(&board, "GET", "/api/v1/sites/www/reporting/figures?period=2026-Q9", None).await.0, 422);
         assert_eq!(app.api(&board, "GET", "/api/v1/sites/www/reporting/figures", None).await.0, 422);
+    }
+
+    async fn a_failed_adoption_leaves_no_trace(app: demo) {
+        let fgw = app.token("fgw.editor", None, Some(("fgw", TenantRole::Editor))).await;
+        let board = app.token("www.reviewer", None, Some(("www", TenantRole::Reviewer))).await;
+        let ch = channel(app, &fgw, "部门报送").await;
+        let (_, sub) = submit(app, &fgw, "fgw", ch["id"].as_i64().unwrap(), "atomic-1", "原子性测试").await;
+        let id = sub["id"].as_i64().unwrap();
+        let www = app.store.tenant_by_code(&zq_domain::TenantCode::parse("www").unwrap()).await.unwrap().unwrap();
+        let before = app.store.editorial_list(www.id, None, 1, 0).await.unwrap().1;
+        let audit_before = app.store.audit_log(None, 1000).await.unwrap().len();
+        // A column the channel does not feed: the adoption fails after claiming the item.
+        let other = app.store.columns(www.id).await.unwrap().into_iter().find(|c| c.slug.as_str() == "tzgg").unwrap().id.0;
+        let (s, e) = decide(app, &board, "www", id, "adopt", Some(json!({"column_id": other}))).await;
+        assert_eq!(s, 422, "{e}");
+        let (_, now) = app.api(&board, "GET", &format!("/api/v1/sites/www/submissions/{id}"), None).await;
+        assert_eq!((now["state"].as_str(), now["adopted_article"].is_null()), (Some("submitted"), true), "still pending: {now}");
+        assert_eq!(app.store.editorial_list(www.id, None, 1, 0).await.unwrap().1, before, "no article");
+        assert_eq!(app.store.audit_log(None, 1000).await.unwrap().len(), audit_before, "no audit row");
+        // And the item can still be adopted properly.
+        assert_eq!(decide(app, &board, "www", id, "adopt", None).await.0, 200);
     }
 
     async fn a_town_sends_and_its_district_adopts_through_the_console(app: demo) {
@@ -287,11 +308,15 @@ on_both_backends! {
         assert!(item.body.contains("已采用"), "{}", item.body);
         let list = app.get(&host("jb"), "/col/jzdt/").await;
         assert!(list.body.contains("和平街道举办社区邻里节"), "on the district's site");
-        let year = chrono::Utc::now().format("%Y").to_string();
+        let year = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y").to_string();
         let ranking = app.get_with("127.0.0.1", &format!("/console/sites/jb/reporting/ranking?period={year}"), &[("cookie", &board)]).await;
         assert_eq!(ranking.status, 200);
         assert!(ranking.body.contains("江北区和平街道办事处") && ranking.body.contains("<svg class=\"bar\""), "ranked with a bar");
-        let bad = app.get_with("127.0.0.1", "/console/sites/jb/reporting/ranking?period=soon", &[("cookie", &board)]).await;
+        let custom = app
+            .get_with("127.0.0.1", "/console/sites/jb/reporting/ranking?from=2000-01-01&to=2099-12-31", &[("cookie", &board)])
+            .await;
+        assert!(custom.body.contains("江北区和平街道办事处") && custom.body.contains("至"), "a custom range counts it too");
+                let bad = app.get_with("127.0.0.1", "/console/sites/jb/reporting/ranking?period=soon", &[("cookie", &board)]).await;
         assert_eq!(bad.status, 422);
         // The town follows the decision in its own console.
         let out = app.get_with("127.0.0.1", "/console/sites/jb-hbjd/reporting/", &[("cookie", &town)]).await;

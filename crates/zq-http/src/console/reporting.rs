@@ -519,6 +519,9 @@ fn url_pairs(raw: &[u8]) -> Vec<(String, String)> {
 #[derive(Debug, Deserialize, Default)]
 struct RankingQuery {
     period: Option<String>,
+    /// A custom range: both dates (inclusive), instead of a period.
+    from: Option<String>,
+    to: Option<String>,
 }
 
 async fn ranking(
@@ -529,11 +532,37 @@ async fn ranking(
 ) -> PageResult {
     let t = site(&state, &cc.caller, &code, Action::Read).await?;
     let names = Names::load(&state).await?;
+    let enc = |v: &str| {
+        percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string()
+    };
+    let custom = day(&q.from, false).zip(day(&q.to, true));
     let period = q
         .period
         .filter(|p| !p.trim().is_empty())
-        .unwrap_or_else(|| Utc::now().format("%Y").to_string());
-    let (rows, error) = match parse_period(&period) {
+        .unwrap_or_else(|| format_local(Utc::now(), false)[..4].to_owned());
+    let (range, label, query) = match custom {
+        Some(r) => {
+            let (f, t) = (
+                q.from.clone().unwrap_or_default(),
+                q.to.clone().unwrap_or_default(),
+            );
+            (
+                Ok(r),
+                format!("{f} 至 {t}"),
+                format!(
+                    "from={}&to={}",
+                    enc(&format!("{f}T00:00")),
+                    enc(&format!("{t}T23:59:59"))
+                ),
+            )
+        }
+        None => (
+            parse_period(&period),
+            period.clone(),
+            format!("period={}", enc(&period)),
+        ),
+    };
+    let (rows, error) = match range {
         Ok((from, to)) => (
             reporting::figures(&state, &cc.caller, &code, from, to).await?,
             None,
@@ -544,12 +573,15 @@ async fn ranking(
     let mut v = chrome(&state, &cc, &t, "reporting", None).await?;
     v.insert("can_receive".into(), json!(receives(&t, &names)));
     v.insert("period".into(), json!(period));
-    v.insert("period_label".into(), json!(period));
+    v.insert("period_label".into(), json!(label));
+    v.insert(
+        "range".into(),
+        json!({"from": q.from.clone().unwrap_or_default(), "to": q.to.clone().unwrap_or_default()}),
+    );
     v.insert(
         "csv_url".into(),
         json!(format!(
-            "/api/v1/sites/{code}/reporting/figures?period={}&format=csv",
-            percent_encoding::utf8_percent_encode(&period, percent_encoding::NON_ALPHANUMERIC)
+            "/api/v1/sites/{code}/reporting/figures?{query}&format=csv"
         )),
     );
     v.insert(
