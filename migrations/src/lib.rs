@@ -13,6 +13,7 @@ mod m0005_audit_log;
 mod m0006_sessions;
 mod m0007_editorial;
 mod m0008_reporting;
+mod m0009_channel_feeds;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_sessions::Migration),
             Box::new(m0007_editorial::Migration),
             Box::new(m0008_reporting::Migration),
+            Box::new(m0009_channel_feeds::Migration),
         ]
     }
 }

@@ -254,7 +254,11 @@ impl TestApp {
         let store = zhanqun::open_store(&cfg).await.expect("open test database");
         if let Some(opts) = demo_opts {
             let suffix = zq_domain::Host::parse(SUFFIX).expect("suffix");
-            demo::seed(&store, &suffix, opts).await.expect("seed demo");
+            // No reporting history: tests count their own submissions exactly
+            // (tests/reporting_demo.rs seeds the history itself).
+            demo::seed_with(&store, &suffix, opts, demo::HistoryOptions::NONE)
+                .await
+                .expect("seed demo");
         }
         let listener = tokio::net::TcpListener::bind(cfg.listen)
             .await

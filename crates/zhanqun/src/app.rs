@@ -100,6 +100,7 @@ pub async fn start(
     let mut background = vec![
         state.spawn_refresher(),
         state.spawn_scheduler(cfg.scheduler_tick),
+        state.spawn_feed_puller(cfg.feed_pull),
     ];
     background.extend(state.wire_changes());
     let (tx, rx) = tokio::sync::watch::channel(false);

@@ -24,6 +24,7 @@ struct Raw {
     header_read_timeout_secs: u64,
     tenant_refresh_secs: u64,
     scheduler_tick_secs: u64,
+    feed_pull_secs: u64,
     db_max_connections: u32,
     db_acquire_timeout_ms: u64,
     cache_enabled: bool,
@@ -58,6 +59,8 @@ pub struct Config {
     pub tenant_refresh: Duration,
     /// How often scheduled articles are checked for publication.
     pub scheduler_tick: Duration,
+    /// How often channels with an upstream feed are pulled.
+    pub feed_pull: Duration,
     pub db_max_connections: u32,
     pub db_acquire_timeout: Duration,
     /// The page cache (moka L1, Redis L2 when `redis_url` is set).
@@ -94,6 +97,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("header_read_timeout_secs", "10"),
     ("tenant_refresh_secs", "5"),
     ("scheduler_tick_secs", "30"),
+    ("feed_pull_secs", "900"),
     ("db_max_connections", "16"),
     ("db_acquire_timeout_ms", "1000"),
     ("cache_enabled", "true"),
@@ -284,6 +288,7 @@ impl Config {
             )?,
             tenant_refresh: secs("tenant_refresh_secs", raw.tenant_refresh_secs, 3600)?,
             scheduler_tick: secs("scheduler_tick_secs", raw.scheduler_tick_secs, 3600)?,
+            feed_pull: secs("feed_pull_secs", raw.feed_pull_secs, 86_400)?,
             db_max_connections: raw.db_max_connections,
             db_acquire_timeout: Duration::from_millis(raw.db_acquire_timeout_ms),
             cache,
@@ -331,6 +336,7 @@ mod tests {
             c.database_url.starts_with("sqlite://") && c.database_url.contains("zhanqun.sqlite")
         );
         assert!(c.redis_url.is_none());
+        assert_eq!(c.feed_pull, Duration::from_secs(900));
     }
 
     #[test]
@@ -376,6 +382,9 @@ mod tests {
             ("ZQ_CACHE_ENABLED", "maybe", "cache_enabled"),
             ("ZQ_CACHE_MAX_BYTES", "12", "cache_max_bytes"),
             ("ZQ_METRICS_LISTEN", "everywhere", "metrics_listen"),
+            ("ZQ_FEED_PULL_SECS", "0", "feed_pull_secs"),
+            ("ZQ_FEED_PULL_SECS", "86401", "feed_pull_secs"),
+            ("ZQ_FEED_PULL_SECS", "often", "feed_pull_secs"),
         ];
         for (k, v, key) in cases {
             let err = Config::load(None, env(&[(k, v)])).unwrap_err().to_string();

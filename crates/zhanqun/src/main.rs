@@ -206,6 +206,7 @@ async fn serve(mut cfg: Config, args: ServeArgs) -> Result<()> {
                     columns = r.columns,
                     articles = r.articles,
                     channels = r.channels,
+                    submissions = r.submissions,
                     seconds = started.elapsed().as_secs_f32(),
                     "seeded the demo cluster"
                 );

@@ -2,7 +2,9 @@
 //!
 //! Every site has the same shape: `/` (home), `/col/{slug}/` and `/col/{slug}/page/{n}/` (a
 //! column and its later pages), `/col/{slug}/atom.xml` (the column's feed), `/art/{id}.html`
-//! (an article), `/sitemap.html` and `/sitemap.xml`. The same paths are reachable under
+//! (an article), `/sitemap.html` and `/sitemap.xml`, and the report feed of the site's
+//! published items for a superior portal to pull, `/report/feed.xml` (Atom) and
+//! `/report/feed.json` (JSON Feed 1.1). The same paths are reachable under
 //! `/sites/{code}` on any cluster host. Parsing is pure so that it can be fuzzed and unit-tested.
 
 use percent_encoding::percent_decode_str;
@@ -28,6 +30,10 @@ pub enum SiteRoute {
     },
     SiteMapHtml,
     SiteMapXml,
+    /// The site's report feed as Atom: `/report/feed.xml`.
+    ReportFeedAtom,
+    /// The site's report feed as JSON Feed 1.1: `/report/feed.json`.
+    ReportFeedJson,
     /// The path has a canonical form elsewhere (relative to the site's base).
     Redirect(String),
     /// Well-formed, but no such page.
@@ -86,6 +92,8 @@ impl SiteRoute {
             [""] | ["index.html"] => SiteRoute::Home,
             ["sitemap.html"] => SiteRoute::SiteMapHtml,
             ["sitemap.xml"] => SiteRoute::SiteMapXml,
+            ["report", "feed.xml"] => SiteRoute::ReportFeedAtom,
+            ["report", "feed.json"] => SiteRoute::ReportFeedJson,
             ["art", file] => match file.strip_suffix(".html").and_then(parse_number::<i64>) {
                 Some(id) => SiteRoute::Article { id: ArticleId(id) },
                 None => SiteRoute::NotFound,
@@ -174,6 +182,13 @@ mod tests {
                 "/col/gzdt/atom.xml",
                 SiteRoute::ColumnFeed { slug: slug("gzdt") },
             ),
+            ("/report/feed.xml", SiteRoute::ReportFeedAtom),
+            ("/report/feed.json", SiteRoute::ReportFeedJson),
+            ("/report/feed%2Ejson", SiteRoute::ReportFeedJson),
+            ("/report/", SiteRoute::NotFound),
+            ("/report/feed", SiteRoute::NotFound),
+            ("/report/feed.xml/", SiteRoute::NotFound),
+            ("/report/feed.rss", SiteRoute::NotFound),
             ("/col/GZDT/", SiteRoute::NotFound),
             ("/col/%E5%B7%A5/", SiteRoute::NotFound),
             ("/nothing/here", SiteRoute::NotFound),

@@ -11,6 +11,7 @@
 mod api;
 mod console;
 mod error;
+pub mod feeds;
 pub mod metrics;
 pub mod registry;
 pub mod server;
@@ -237,6 +238,24 @@ impl AppState {
                     Ok(n) => tracing::info!(published = n, "scheduled articles published"),
                     Err(e) => tracing::warn!(error = %e, "checking scheduled articles failed"),
                 }
+            }
+        })
+    }
+
+    /// Pulls every channel's upstream feed every `every` (the first round one period after
+    /// start); runs until aborted. A failing pull is logged once per failing streak and
+    /// counted, and never stops the loop. On several nodes each pulls; an item is imported
+    /// once because its id is unique per channel (the loser's insert is skipped).
+    pub fn spawn_feed_puller(&self, every: Duration) -> tokio::task::JoinHandle<()> {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            tick.tick().await;
+            let mut health = feeds::PullHealth::default();
+            loop {
+                tick.tick().await;
+                feeds::pull_all(&state, &mut health).await;
             }
         })
     }

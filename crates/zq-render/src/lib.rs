@@ -32,6 +32,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
     ("atom.xml", include_str!("../templates/atom.xml")),
     (
+        "report_atom.xml",
+        include_str!("../templates/report_atom.xml"),
+    ),
+    (
         "console_base.html",
         include_str!("../templates/console_base.html"),
     ),

@@ -14,9 +14,11 @@ mod columns;
 mod editorial;
 mod entity;
 mod error;
+mod feeds;
 mod files;
 pub mod model;
 mod reporting;
+mod reporting_seed;
 mod sessions;
 mod tenants;
 mod tokens;
@@ -34,12 +36,14 @@ pub use editorial::{
     ArticleListItem, ArticleText, ArticleVersion, EditorialArticle, EditorialError, Who,
 };
 pub use error::StoreError;
+pub use feeds::{FeedItem, FeedUnit, ImportReport, MAX_EXTERNAL_ID_BYTES, ReportFeedItem};
 pub use files::{Attachment, UploadError};
 pub use model::*;
 pub use reporting::{
-    Channel, Decision, NewChannel, NewSubmission, ReportingError, Submission, SubmissionFilter,
-    UnitFigures,
+    Channel, ChannelFeed, Decision, MAX_FEED_URL_BYTES, NewChannel, NewSubmission, ReportingError,
+    Submission, SubmissionFilter, UnitFigures,
 };
+pub use reporting_seed::{HistoricItem, HistoryError, HistoryImport};
 pub use sessions::{Session, random_token};
 pub use tenants::SiteSettings;
 pub use tokens::{ApiToken, TOKEN_PREFIX};

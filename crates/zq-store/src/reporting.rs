@@ -38,6 +38,10 @@ pub struct Channel {
     pub auto_adopt: bool,
     /// The receiver's columns that take its items, the first being the default.
     pub columns: Vec<ColumnId>,
+    /// An external feed (Atom or JSON Feed) pulled into this channel, if any.
+    pub feed_url: Option<String>,
+    /// The tenant the feed's items are attributed to (set with `feed_url`).
+    pub feed_sender: Option<TenantId>,
 }
 
 impl Channel {
@@ -60,6 +64,19 @@ pub struct NewChannel {
     pub columns: Vec<ColumnId>,
 }
 
+/// The feed a channel pulls, and the tenant its items are attributed to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelFeed {
+    /// `http://…` or `https://…` (the puller decides which it can fetch).
+    pub url: String,
+    /// An existing tenant other than the receiver, e.g. one representing the neighbour or the
+    /// provincial source.
+    pub sender: TenantId,
+}
+
+/// Longest feed URL, in bytes.
+pub const MAX_FEED_URL_BYTES: usize = 2000;
+
 /// A submission as both sides see it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Submission {
@@ -78,6 +95,8 @@ pub struct Submission {
     pub adopted_article: Option<ArticleId>,
     pub submitted_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
+    /// The feed item's id, for submissions imported from a channel's feed.
+    pub external_id: Option<String>,
 }
 
 /// What a sender enters: a new text, or one of its own published articles.
@@ -179,10 +198,11 @@ fn to_submission(r: submission::Model) -> Result<Submission, StoreError> {
         adopted_article: r.adopted_article_id.map(ArticleId),
         submitted_at: r.submitted_at,
         decided_at: r.decided_at,
+        external_id: r.external_id,
     })
 }
 
-async fn audit_submission(
+pub(crate) async fn audit_submission(
     txn: &DatabaseTransaction,
     who: &Who,
     tenant: TenantId,
@@ -205,7 +225,7 @@ async fn audit_submission(
     Ok(())
 }
 
-async fn load_channel<C: sea_orm::ConnectionTrait>(
+pub(crate) async fn load_channel<C: sea_orm::ConnectionTrait>(
     conn: &C,
     id: i64,
 ) -> Result<Option<Channel>, StoreError> {
@@ -228,6 +248,8 @@ async fn load_channel<C: sea_orm::ConnectionTrait>(
         sender_parent: row.sender_parent_id.map(TenantId),
         auto_adopt: row.auto_adopt,
         columns,
+        feed_url: row.feed_url,
+        feed_sender: row.feed_sender_id.map(TenantId),
     }))
 }
 
@@ -238,6 +260,21 @@ impl Store {
         new: NewChannel,
         who: Option<&Who>,
     ) -> Result<Channel, StoreError> {
+        self.create_channel_with_feed(new, None, who).await
+    }
+
+    /// Creates a channel that may also pull a feed: the feed's sender must be an existing
+    /// tenant other than the receiver.
+    pub async fn create_channel_with_feed(
+        &self,
+        new: NewChannel,
+        feed: Option<ChannelFeed>,
+        who: Option<&Who>,
+    ) -> Result<Channel, StoreError> {
+        let feed = match feed {
+            Some(f) => Some(check_feed(&self.db, new.receiver, f).await?),
+            None => None,
+        };
         let name = new.name.trim().to_owned();
         if name.is_empty() || name.chars().count() > 60 {
             return Err(StoreError::NotAllowed(
@@ -265,6 +302,8 @@ impl Store {
             sender_parent_id: Set(new.sender_parent.map(|t| t.0)),
             auto_adopt: Set(new.auto_adopt),
             created_at: Set(Utc::now()),
+            feed_url: Set(feed.as_ref().map(|f| f.url.clone())),
+            feed_sender_id: Set(feed.as_ref().map(|f| f.sender.0)),
             ..Default::default()
         }
         .insert(&txn)
@@ -308,6 +347,11 @@ impl Store {
             out.extend(load_channel(&self.db, id).await?);
         }
         Ok(out)
+    }
+
+    /// One channel.
+    pub async fn channel(&self, id: i64) -> Result<Option<Channel>, StoreError> {
+        load_channel(&self.db, id).await
     }
 
     /// The tenant as `may_send` sees it.
@@ -649,6 +693,40 @@ impl Store {
     }
 }
 
+/// Checks a channel's feed: a plausible URL, and a sender that exists and is not the receiver.
+async fn check_feed<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    receiver: TenantId,
+    feed: ChannelFeed,
+) -> Result<ChannelFeed, StoreError> {
+    let url = feed.url.trim().to_owned();
+    let lower = url.to_ascii_lowercase();
+    if url.len() > MAX_FEED_URL_BYTES
+        || !(lower.starts_with("http://") || lower.starts_with("https://"))
+        || url.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(StoreError::NotAllowed(format!(
+            "a feed URL is an http:// or https:// address of at most {MAX_FEED_URL_BYTES} bytes"
+        )));
+    }
+    if feed.sender == receiver {
+        return Err(StoreError::NotAllowed(
+            "a feed's items cannot be attributed to the receiving site itself".into(),
+        ));
+    }
+    if tenant::Entity::find_by_id(feed.sender.0)
+        .one(conn)
+        .await?
+        .is_none()
+    {
+        return Err(StoreError::NotFound(format!("tenant {}", feed.sender)));
+    }
+    Ok(ChannelFeed {
+        url,
+        sender: feed.sender,
+    })
+}
+
 /// Sender, state, submitted and decided times of one submission, for the figures.
 type FigureRow = (i64, String, DateTime<Utc>, Option<DateTime<Utc>>);
 
@@ -688,7 +766,7 @@ async fn set_state_if(
 
 /// Adopts submission `id` of `channel` inside `txn`: claims it (still pending), creates the
 /// receiver's article attributed to the sender, links it, audits, and bumps the receiver.
-async fn adopt_in(
+pub(crate) async fn adopt_in(
     txn: &DatabaseTransaction,
     channel: &Channel,
     id: i64,

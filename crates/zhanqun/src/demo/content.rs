@@ -108,7 +108,9 @@ const GENERIC_TOPICS: &str = "营商环境优化 乡村振兴 基层治理 安�
 /// Long department names and their usual short forms in titles.
 const ABBREVIATIONS: &str = "发展和改革委员会=发展改革委 经济和信息化局=经信局 \
     人力资源和社会保障局=人力社保局 住房和城乡建设局=住房城乡建设局 卫生健康委员会=卫生健康委 \
-    市场监督管理局=市场监管局 规划和自然资源局=规划资源局 科学技术局=科技局";
+    市场监督管理局=市场监管局 规划和自然资源局=规划资源局 科学技术局=科技局 教育委员会=教委 \
+    科学技术委员会=科委 经济和信息化委员会=经信委 交通委员会=交通委 农业农村委员会=农业农村委 \
+    商务委员会=商务委 住房和城乡建设管理委员会=住房城乡建设委 绿化和市容管理局=绿化市容局";
 const DISTRICTS: &str = "江北区 江南区 滨海新区 云溪县 青山县 望海区";
 const TOWNS: &str = "新河镇 和平街道 东湖街道 白沙镇 临港街道 青石镇 望江街道 桃源镇 城南街道";
 const VILLAGES: &str = "柳塘村 龙山社区 石桥村 滨江社区 杏花村 南湖社区 枫林村 新桥社区 双溪村";
@@ -551,7 +553,13 @@ fn short_unit_name(full: &str, city: &str) -> String {
         return "市政府".into();
     }
     for suffix in ["人民政府", "管理委员会", "办事处"] {
-        if let Some(rest) = s.strip_suffix(suffix).filter(|r| !r.is_empty()) {
+        // "管理委员会" ends the names of new areas (滨海新区), not of commissions (住房和城乡建设…).
+        let area = |r: &&str| suffix != "管理委员会" || r.ends_with('区');
+        if let Some(rest) = s
+            .strip_suffix(suffix)
+            .filter(|r| !r.is_empty())
+            .filter(area)
+        {
             s = rest;
             // A town inside a district: "江北区和平街道" → "和平街道".
             if ["街道", "镇", "乡"].iter().any(|t| s.ends_with(t))
@@ -958,6 +966,221 @@ fn summarize(seed: Option<String>, blocks: &[Block], fallback: &str) -> String {
     chars[..cut].iter().collect::<String>() + "。"
 }
 
+// ---------------------------------------------------------------------------------------
+// Reporting items (信息报送): short news a unit sends up to the portal or its district, dated
+// with the real calendar date they are sent on (not the article generator's fixed "now").
+
+/// One generated reporting item; the caller stores it as a submission.
+pub struct GeneratedReport {
+    pub title: String,
+    /// HTML body: three `<p>` paragraphs of plain text.
+    pub body_html: String,
+    /// The sender's remark to the receiving board (备注), sometimes.
+    pub note: Option<String>,
+}
+
+/// Item templates, in the article templates' format (T, V, P lines; shapes separated by "--";
+/// "A" marks shapes only districts and towns send, "J" shapes that need a holiday ahead). Extra
+/// variables: {q} the quarter (一 … 四), {per} the holiday or season of the month.
+const REPORT: &str = "T {su}召开{y}年{t}工作部署会|{su}召开{t}工作推进会|{su}召开{t}专题会议
+P {when}，{su}召开会议，专题研究部署{t}工作。{leader}出席会议并讲话，{att}参加会议。
+P 会议通报了前一阶段{t}工作开展情况，分析了当前面临的形势和存在的短板，对下一阶段重点任务作出具体安排。
+P 会议强调，要{req1}，{req2}，{req3}，以钉钉子精神抓好各项任务落实，确保{t}工作取得实效。
+--
+T {su}多措并举推进{t}工作|{su}扎实推进{t}工作见成效|{su}以“{brand}”推动{t}工作提质增效
+V brand=三个聚焦|四个强化|五个一|三张清单|闭环管理
+P 今年以来，{su}坚持以人民群众需求为导向，多措并举推进{t}工作，取得积极成效。
+P 一是强化统筹谋划，成立工作专班，制定年度工作方案，明确目标任务和责任分工，协调解决问题{2..9}个。二是突出重点攻坚，围绕{t}中的难点堵点逐项制定措施，推动问题动态清零。三是注重宣传引导，通过政务网站、微信公众号等渠道发布相关信息{10..60}条。
+P 截至目前，{su}{t}各项指标完成年度目标的{60..96}%，群众满意度持续提升。下一步，{su}将{req1}，推动{t}工作再上新台阶。
+--
+T {su}扎实开展{t}专项行动|{su}开展{y}年{t}专项整治行动|{su}组织开展{t}督查检查
+P 为进一步压实工作责任，{when}起，{su}在全{s}范围内开展{t}专项行动，为期{1..4}个月。
+P 行动采取“四不两直”、交叉检查、随机抽查等方式，重点检查责任落实、制度执行和问题整改等情况。截至目前，已出动检查人员{50..300}人次，检查点位{20..150}个，发现并督促整改问题{10..80}个。
+P {leader}要求，要坚持边查边改、立查立改，对发现的问题建立台账、跟踪问效，确保整改到位。
+--
+T {su}开展{t}主题宣传活动|{su}开展“{t}进社区”活动|{su}举办{y}年{t}宣传周启动仪式
+P {when}，{su}在{place}开展{t}主题宣传活动，{10..60}0余名群众参与。
+P 活动现场，工作人员通过设置咨询台、发放宣传资料、现场讲解等形式，向群众普及{t}相关政策和知识，共发放宣传资料{5..30}00余份，现场解答咨询{2..10}0余人次。
+P 下一步，{su}将持续开展形式多样的宣传活动，不断提升群众对{t}工作的知晓率和满意度。
+--
+T {su}主要负责同志赴{place}调研{t}工作|{su}赴{place}开展{t}专题调研
+P {when}，{leader}带队赴{place}，就{t}工作开展专题调研。
+P 调研组实地察看了相关点位，召开座谈会听取基层意见建议，详细了解{t}工作推进中遇到的困难和问题。
+P 调研指出，要{req1}，{req2}，主动靠前服务，帮助基层解决实际困难，推动{t}各项工作落地见效。
+--
+T {su}举办{y}年{t}业务培训班|{su}举办{t}专题培训
+P {when}，{su}举办{t}业务培训，各有关单位业务骨干{5..20}0余人参加。
+P 培训围绕{t}政策解读、业务规范、典型案例等内容进行了系统讲解，并安排了交流研讨环节，进一步提升了业务人员的政策水平和实操能力。
+P 参训人员表示，将把所学所获运用到实际工作中，推动{t}工作提质增效。
+--
+T {su}创新推出{t}“{svc}”服务|{su}{t}相关事项实现“{svc}”
+V svc=一件事一次办|就近办|掌上办|帮代办|不见面办|周末不打烊
+P 近日，{su}创新推出{t}“{svc}”服务，进一步方便企业和群众办事。
+P 该服务通过优化流程、精简材料、数据共享等举措，将相关事项办理时限压缩{30..70}%，申请材料减少{2..6}份。推出以来，已累计服务企业和群众{2..30}00余人次。
+P 下一步，{su}将持续深化“最多跑一次”改革，不断拓展服务范围，提升群众办事的便利度和获得感。
+--
+T {su}{t}工作获省级通报表扬|{su}{t}工作经验入选全省典型案例
+P 近日，省有关部门公布{y}年{t}工作评估结果，{su}相关工作经验做法获得通报表扬。
+P 近年来，{su}聚焦{t}工作中的难点堵点问题，大胆探索、创新实践，形成了一批可复制、可推广的经验做法。
+P 下一步，{su}将以此为契机，{req1}，{req2}，持续擦亮{t}工作品牌。
+--
+J
+T {su}全力做好{per}期间{t}工作|{su}部署{per}期间{t}工作
+P {per}将至，{su}提前谋划、周密部署，全力做好{per}期间{t}各项工作。
+P {su}组织力量对重点领域、重点场所开展排查，落实领导带班和24小时值班制度，确保问题早发现、早处置。
+P {su}要求，各有关单位要{req1}，{req2}，确保{per}期间{t}工作平稳有序。
+--
+A
+T {su}{place}{project}开工建设
+V project=污水管网改造工程|农贸市场提升改造项目|安置房建设项目|道路拓宽工程|中心小学新建工程|滨水公园建设项目|老旧小区改造项目
+P {when}，{su}{place}{project}正式开工建设。该项目总投资约{1..15}.{1..10}亿元，计划于{yn}年底前建成投用。
+P 项目建成后，将进一步完善区域基础设施和公共服务配套，有效改善周边群众生产生活条件。
+P {leader}要求，各参建单位要坚持质量第一、安全第一，科学组织施工，加强要素保障，确保项目按期高质量完成。
+--
+A
+T {su}召开{y}年第{q}季度重点项目推进会
+P {when}，{su}召开{y}年第{q}季度重点项目推进会，{leader}出席会议并讲话。
+P 会议听取了各重点项目推进情况汇报，逐一梳理项目建设中存在的要素保障、政策处理等问题，明确责任单位和完成时限。今年以来，全{s}{10..60}个重点项目完成投资{10..90}.{1..10}亿元。
+P 会议要求，各责任单位要倒排工期、挂图作战，全力以赴抓项目、促投资，确保完成全年目标任务。
+--
+A
+T {su}开展{t}志愿服务活动|{su}“党建+{t}”激发基层治理新活力
+P {when}，{su}组织党员干部和志愿者深入{place}，开展{t}志愿服务活动，{20..80}余名志愿者参与。
+P 志愿者们分组走访群众，宣传{t}相关政策，收集意见建议{10..50}条，现场帮助解决实际困难{5..20}件。
+P 下一步，{su}将持续深化党建引领基层治理，推动{t}工作常态化、长效化。";
+
+/// Topics of the season: (keywords in the unit's name, "" for any district or town; months;
+/// topic).
+const SEASONAL: &[(&str, &[u32], &str)] = &[
+    ("教育", &[2, 3], "春季学期开学"),
+    ("教育", &[8, 9], "秋季学期开学"),
+    ("教育", &[5, 6], "中考中招"),
+    ("应急管理 水利", &[5, 6, 7, 8, 9], "防汛防台"),
+    ("应急管理 市场监督 住房 交通", &[6], "“安全生产月”"),
+    ("应急管理 绿化", &[1, 2, 3, 11, 12], "森林防火"),
+    ("人力资源", &[1, 2, 12], "根治欠薪冬季攻坚"),
+    ("人力资源", &[4, 5, 6, 7], "高校毕业生就业服务"),
+    ("农业农村", &[5, 6], "“三夏”生产"),
+    ("农业农村", &[9, 10], "秋粮收购"),
+    ("卫生健康", &[1, 2, 11, 12], "冬春季传染病防控"),
+    ("民政", &[1, 2], "春节困难群众走访慰问"),
+    ("民政", &[7, 8], "高温天气困难群众关爱"),
+    ("市场监督", &[1, 2, 9], "节日市场食品安全"),
+    ("", &[6, 7, 8, 9], "防汛防台"),
+    ("", &[1, 2, 12], "岁末年初安全生产"),
+    ("", &[3, 4, 11], "森林防火"),
+];
+
+/// Remarks senders add for the board; {p} is a contact person.
+const NOTES: &str = "请审阅|附活动现场图片{2..6}张，请审阅|文中数据已核实|联系人：{p}，电话：0599-8{100..999}{1000..9999}|请审核采用";
+
+/// Generates one reporting item per date (each `(year, month, day)`, the day it is sent), for
+/// the unit of `spec`; titles are distinct within one call, and deterministic for a given seed.
+pub fn report_items(
+    spec: &ArticleSpec<'_>,
+    dates: &[(i32, u32, u32)],
+    rng: &mut Rng,
+) -> Vec<GeneratedReport> {
+    let cx = Ctx::new(spec);
+    let mut seen = HashSet::new();
+    let mut out = Vec::with_capacity(dates.len());
+    for (i, &date) in dates.iter().enumerate() {
+        let mut item = (0..40)
+            .map(|_| build_report(&cx, date, rng))
+            .find(|r| !seen.contains(&r.title))
+            .unwrap_or_else(|| build_report(&cx, date, rng));
+        let (base, mut n) = (item.title.clone(), i + 1);
+        while seen.contains(&item.title) {
+            item.title = format!("{base}（{n}）");
+            n += 1;
+        }
+        seen.insert(item.title.clone());
+        out.push(item);
+    }
+    out
+}
+
+/// A topic of the unit, sometimes one of the season's.
+fn report_topic(cx: &Ctx, m: u32, rng: &mut Rng) -> &'static str {
+    let name = cx.full.strip_prefix(cx.city.as_str()).unwrap_or(&cx.full);
+    let area = cx.tenant != Tenant::Department;
+    let seasonal: Vec<&str> = SEASONAL
+        .iter()
+        .filter(|(keys, months, _)| {
+            months.contains(&m)
+                && if keys.is_empty() {
+                    area
+                } else {
+                    keys.split(' ').any(|k| name.contains(k))
+                }
+        })
+        .map(|s| s.2)
+        .collect();
+    if !seasonal.is_empty() && rng.u32(0..10) < 3 {
+        seasonal[rng.usize(..seasonal.len())]
+    } else {
+        cx.topic(rng)
+    }
+}
+
+fn build_report(cx: &Ctx, (y, m, d): (i32, u32, u32), rng: &mut Rng) -> GeneratedReport {
+    let m = m.clamp(1, 12);
+    let per = PERIODS.split(' ').nth(m as usize - 1).unwrap_or_default();
+    let holiday = per.contains('节') || per.contains("高温");
+    let area = cx.tenant != Tenant::Department;
+    let shapes: Vec<&str> = REPORT
+        .split("\n--\n")
+        .filter(|s| area || !s.starts_with("A\n"))
+        .filter(|s| holiday || !s.starts_with("J\n"))
+        .collect();
+    let lines: Vec<(char, &str)> = shapes[rng.usize(..shapes.len())]
+        .lines()
+        .filter_map(|l| l.chars().next().map(|c| (c, l[c.len_utf8()..].trim())))
+        .collect();
+    let su = cx.short.clone();
+    let t = report_topic(cx, m, rng);
+    let (posts, attendees) = leaders(&su);
+    let mut req: Vec<&str> = REQUIREMENTS.split_whitespace().collect();
+    rng.shuffle(&mut req);
+    // The event happened on the day it is reported or shortly before.
+    let ed = d.saturating_sub(rng.u32(0..3)).max(1);
+    let noon = ["", "上午", "下午"][rng.usize(..3)];
+    let mut v: Vars = vec![
+        ("su", su.clone()),
+        ("full", cx.full.clone()),
+        ("t", t.into()),
+        ("s", cx.scope.into()),
+        ("y", y.to_string()),
+        ("yn", (y + 1).to_string()),
+        ("q", ["一", "二", "三", "四"][(m as usize - 1) / 3].into()),
+        ("per", per.into()),
+        ("when", format!("{m}月{ed}日{noon}")),
+        (
+            "leader",
+            format!("{}{}", pick(rng, posts, ' '), person(rng)),
+        ),
+        ("att", attendees.into()),
+        ("place", cx.place(rng, &su).into()),
+        ("req1", req[0].into()),
+        ("req2", req[1].into()),
+        ("req3", req[2].into()),
+        ("p", person(rng)),
+    ];
+    let of = |tag: char| lines.iter().filter(move |l| l.0 == tag).map(|l| l.1);
+    for (key, alternatives) in of('V').filter_map(|l| l.split_once('=')) {
+        let value = fill(pick(rng, alternatives, '|'), &v, rng);
+        v.push((key, value));
+    }
+    let title = fill(pick(rng, of('T').next().unwrap_or_default(), '|'), &v, rng);
+    let blocks: Vec<Block> = of('P').map(|p| Block::P(fill(p, &v, rng))).collect();
+    let note = (rng.u32(0..10) < 4).then(|| fill(pick(rng, NOTES, '|'), &v, rng));
+    GeneratedReport {
+        title: clean(&title),
+        body_html: render(&blocks),
+        note: note.map(|n| clean(&n)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -987,6 +1210,7 @@ mod tests {
     fn short_unit_names() {
         let cases = "海川市民政局=市民政局 海川市江北区人民政府=江北区 云溪县人民政府=云溪县 \
             江北区和平街道办事处=和平街道 海川市滨海新区管理委员会=滨海新区 海川市人民政府=市政府 \
+            海川市教育委员会=市教委 海川市住房和城乡建设管理委员会=市住房城乡建设委 \
             海川市发展和改革委员会=市发展改革委 江北区新河镇人民政府=新河镇 江北区民政局=区民政局";
         for (full, short) in cases.split_whitespace().filter_map(|c| c.split_once('=')) {
             assert_eq!(short_unit_name(full, "海川市"), short, "{full}");
@@ -1094,6 +1318,77 @@ mod tests {
                 a.body_html
             );
         }
+    }
+
+    /// The numbers written just before `unit`, e.g. the years in "2026年".
+    fn numbers_before(text: &str, unit: char) -> Vec<i32> {
+        let chars: Vec<char> = text.chars().collect();
+        let mut out = Vec::new();
+        for (i, c) in chars.iter().enumerate() {
+            if *c == unit {
+                let digits: String = chars[..i]
+                    .iter()
+                    .rev()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect();
+                if !digits.is_empty() {
+                    out.push(digits.chars().rev().collect::<String>().parse().unwrap());
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn report_items_are_dated_distinct_and_well_formed() {
+        let dates: Vec<(i32, u32, u32)> = (0..80).map(|i| (2026, 1 + i % 12, 1 + i % 28)).collect();
+        for (unit, kind) in UNITS.split_whitespace().filter_map(|u| u.split_once('=')) {
+            let spec = ArticleSpec {
+                unit_name: unit,
+                tenant_kind: kind,
+                column_name: "部门动态",
+                city: "海川市",
+            };
+            let items = report_items(&spec, &dates, &mut Rng::with_seed(5));
+            let again = report_items(&spec, &dates, &mut Rng::with_seed(5));
+            let titles: HashSet<_> = items.iter().map(|r| r.title.as_str()).collect();
+            assert_eq!(titles.len(), dates.len(), "{unit}: distinct titles");
+            assert!(
+                items
+                    .iter()
+                    .zip(&again)
+                    .all(|(a, b)| a.title == b.title && a.body_html == b.body_html)
+            );
+            for (r, (y, m, _)) in items.iter().zip(&dates) {
+                let text: String = r.body_html.split(['<', '>']).step_by(2).collect();
+                let ok = [
+                    r.body_html.matches("<p>").count() == 3,
+                    (100..=400).contains(&text.chars().count()),
+                    (8..=60).contains(&r.title.chars().count()),
+                    !r.title.contains(['{', '<', '&']) && !text.contains(['{', '&']),
+                    numbers_before(&r.title, '年').iter().all(|n| n == y),
+                    numbers_before(&text, '月').iter().all(|n| *n == *m as i32),
+                ];
+                assert!(
+                    ok.iter().all(|c| *c),
+                    "{unit} {ok:?} {}\n{}",
+                    r.title,
+                    r.body_html
+                );
+            }
+        }
+        let spec = ArticleSpec {
+            unit_name: "海川市教育局",
+            tenant_kind: "department",
+            column_name: "部门动态",
+            city: "海川市",
+        };
+        let sept = report_items(&spec, &[(2026, 9, 1); 60], &mut Rng::with_seed(1));
+        assert!(
+            sept.iter().any(|r| r.title.contains("秋季学期开学")),
+            "the season's topics appear"
+        );
+        assert!(sept.iter().all(|r| r.title.starts_with("市教育局")));
     }
 
     #[test]

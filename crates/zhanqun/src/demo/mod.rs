@@ -1,7 +1,11 @@
-//! The demo cluster: 中国海川 with its department, district and town sites, their columns and
-//! two years of generated articles, seeded into an empty database by `zhanqun serve --demo`.
+//! The demo cluster: 中国海川 with its department, district and town sites, their columns,
+//! two years of generated articles and a year of reporting history (信息报送), seeded into an
+//! empty database by `zhanqun serve --demo`.
 
 pub mod content;
+mod history;
+
+pub use history::HistoryOptions;
 
 use std::collections::HashMap;
 
@@ -88,6 +92,9 @@ pub struct SeedReport {
     pub articles: usize,
     /// Reporting channels (信息报送), one per column that takes items from other units.
     pub channels: usize,
+    /// Submissions of the reporting history (each adopted one also made an article, not
+    /// counted in `articles`).
+    pub submissions: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -96,6 +103,8 @@ pub enum DemoError {
     Definition(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    History(#[from] zq_store::HistoryError),
 }
 
 pub fn definition() -> Result<DemoCluster, DemoError> {
@@ -136,11 +145,23 @@ pub async fn seed_if_empty(
     seed(store, suffix, opts).await.map(Some)
 }
 
-/// Seeds the demo cluster: tenants (portal first, towns after their districts), columns and articles.
+/// Seeds the demo cluster: tenants (portal first, towns after their districts), columns,
+/// articles, and a year of reporting history.
 pub async fn seed(
     store: &Store,
     suffix: &Host,
     opts: DemoOptions,
+) -> Result<SeedReport, DemoError> {
+    seed_with(store, suffix, opts, HistoryOptions::default()).await
+}
+
+/// Seeds the demo cluster with as much reporting history as `history` says (none with
+/// [`HistoryOptions::NONE`]: tests that count their own submissions).
+pub async fn seed_with(
+    store: &Store,
+    suffix: &Host,
+    opts: DemoOptions,
+    history: HistoryOptions,
 ) -> Result<SeedReport, DemoError> {
     let def = definition()?;
     let mut rng = fastrand::Rng::with_seed(opts.seed);
@@ -149,6 +170,7 @@ pub async fn seed(
         columns: 0,
         articles: 0,
         channels: 0,
+        submissions: 0,
     };
     let now = Utc::now();
     // Parents before children: portal, departments and districts, then towns.
@@ -244,6 +266,17 @@ pub async fn seed(
             now,
         )
         .await?;
+    }
+    let started = std::time::Instant::now();
+    let imported = history::seed_history(store, &def.cluster.city, opts.seed, history, now).await?;
+    report.submissions = imported.submissions;
+    if imported.submissions > 0 {
+        tracing::info!(
+            submissions = imported.submissions,
+            adopted = imported.adopted,
+            seconds = started.elapsed().as_secs_f32(),
+            "seeded the demo's reporting history"
+        );
     }
     Ok(report)
 }

@@ -88,8 +88,20 @@ pub(crate) fn spec() -> Value {
             },
             "/api/v1/channels": {
                 "get": op("信息报送渠道", "reporting", "200", None, &[]),
-                "post": op("新建报送渠道（集群管理员）", "reporting", "201", Some("ChannelInput"), &[]),
+                "post": op("新建报送渠道（集群管理员）；可带 feed_url 与 feed_sender，定时拉取上游订阅源", "reporting", "201", Some("ChannelInput"), &[]),
             },
+            "/api/v1/channels/{id}/pull": {"post": {
+                "summary": "立即拉取渠道的订阅源（Atom 或 JSON Feed，仅 http://；集群管理员）：按条目 id 去重，返回新增条数",
+                "tags": ["reporting"],
+                "parameters": [path_param("id", "渠道编号", "integer")],
+                "responses": {
+                    "200": {"description": "拉取结果", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PullReport"}}}},
+                    "403": {"$ref": "#/components/responses/Error"},
+                    "404": {"$ref": "#/components/responses/Error"},
+                    "413": {"$ref": "#/components/responses/Error"},
+                    "422": {"$ref": "#/components/responses/Error"},
+                },
+            }},
             "/api/v1/sites/{code}/submissions": {
                 "get": op("报送信息：box=in 收到的（默认）、box=out 本站报出的；可按 state、sender、channel、from、to 筛选", "reporting", "200", None, &[code.clone(),
                     query_param("box", "in / out", "string"), query_param("state", "submitted / withdrawn / returned / adopted / rejected", "string"),
@@ -218,6 +230,18 @@ pub(crate) fn spec() -> Value {
                     "sender_kind": {"type": "string", "enum": ["department", "district", "town"]},
                     "sender_parent": {"type": "string", "description": "仅该站点的下级可报送"},
                     "auto_adopt": {"type": "boolean"}, "columns": {"type": "array", "items": {"type": "integer"}},
+                    "feed_url": {"type": ["string", "null"], "description": "上游订阅源地址（Atom 或 JSON Feed，暂只支持 http://）"},
+                    "feed_sender": {"type": ["string", "null"], "description": "订阅信息归属的站点代码（与 feed_url 一起给出）"},
+                }},
+                "PullReport": {"type": "object", "properties": {
+                    "channel_id": {"type": "integer"}, "url": {"type": "string"},
+                    "items": {"type": "integer", "description": "订阅源中的条目数（最多读 200 条）"},
+                    "new": {"type": "integer", "description": "新导入的条数"},
+                    "duplicates": {"type": "integer", "description": "以前已导入、跳过的条数"},
+                    "invalid": {"type": "integer", "description": "无效（无 id、无标题、过大）而跳过的条数"},
+                    "adopted": {"type": "integer", "description": "自动采用的条数"},
+                    "submissions": {"type": "array", "items": {"type": "integer"}},
+                    "problems": {"type": "array", "items": {"type": "string"}},
                 }},
                 "NewSubmission": {"type": "object", "required": ["channel_id", "client_key"], "properties": {
                     "channel_id": {"type": "integer"}, "client_key": {"type": "string", "maxLength": 64},

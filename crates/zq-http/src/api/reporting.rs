@@ -21,6 +21,7 @@ pub(super) fn routes() -> Router<AppState> {
     let s = "/api/v1/sites/{code}";
     Router::new()
         .route("/api/v1/channels", get(channels).post(create_channel))
+        .route("/api/v1/channels/{id}/pull", post(pull_channel))
         .route(&format!("{s}/submissions"), get(list).post(submit))
         .route(&format!("{s}/submissions/{{id}}"), get(show))
         .route(&format!("{s}/submissions/{{id}}/{{step}}"), post(step))
@@ -37,6 +38,15 @@ async fn create_channel(
     Body(input): Body<reporting::ChannelInput>,
 ) -> ApiResult {
     created(reporting::create_channel(&state, &c, input).await?)
+}
+
+/// Pulls the channel's feed now; answers what was imported (`new`: items not seen before).
+async fn pull_channel(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult {
+    ok(reporting::pull_channel(&state, &c, parse_id(&id)?).await?)
 }
 
 async fn submit(

@@ -9,12 +9,13 @@ use zq_domain::access::{Action, allowed};
 use zq_domain::reporting::SubmissionEvent;
 use zq_domain::{ColumnId, TenantCode, TenantKind};
 use zq_store::{
-    Channel, Decision, NewChannel, NewSubmission, ReportingError, Submission, SubmissionFilter,
-    UnitFigures,
+    Channel, ChannelFeed, Decision, NewChannel, NewSubmission, ReportingError, Submission,
+    SubmissionFilter, UnitFigures,
 };
 
 use super::{Caller, Result, ServiceError, policy, site};
 use crate::AppState;
+use crate::feeds::{FeedError, PullError, PullReport};
 
 impl From<ReportingError> for ServiceError {
     fn from(e: ReportingError) -> Self {
@@ -52,6 +53,30 @@ pub(crate) struct ChannelInput {
     #[serde(default)]
     pub auto_adopt: bool,
     pub columns: Vec<i64>,
+    /// An upstream feed (Atom or JSON Feed, `http://…`) pulled into the channel.
+    #[serde(default)]
+    pub feed_url: Option<String>,
+    /// The code of the site the feed's items are attributed to (required with `feed_url`).
+    #[serde(default)]
+    pub feed_sender: Option<String>,
+}
+
+impl From<PullError> for ServiceError {
+    fn from(e: PullError) -> Self {
+        match e {
+            PullError::NoChannel(id) => ServiceError::NotFound(format!("报送渠道 {id}")),
+            PullError::NoFeed(_) => ServiceError::Invalid("该渠道没有设置订阅源地址".into()),
+            PullError::Feed(FeedError::TooLarge) => ServiceError::TooLarge(format!(
+                "订阅源太大：不能超过 {} MiB",
+                crate::feeds::MAX_FEED_BYTES / (1024 * 1024)
+            )),
+            PullError::Feed(f @ FeedError::Malformed(_)) => {
+                ServiceError::Invalid(format!("订阅源格式无效（{f}）"))
+            }
+            PullError::Feed(f) => ServiceError::Invalid(format!("拉取订阅源失败（{f}）")),
+            PullError::Import(r) => r.into(),
+        }
+    }
 }
 
 pub(crate) async fn create_channel(
@@ -87,9 +112,31 @@ pub(crate) async fn create_channel(
         .sender_kind
         .parse::<TenantKind>()
         .map_err(|e| ServiceError::Invalid(e.to_string()))?;
+    let given = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let feed = match (given(input.feed_url), given(input.feed_sender)) {
+        (None, None) => None,
+        (Some(url), Some(sender)) => {
+            crate::feeds::check_url(&url)
+                .map_err(|e| ServiceError::Invalid(format!("订阅源地址不可用（{e}）")))?;
+            Some(ChannelFeed {
+                url,
+                sender: tenant(&sender).await?.id,
+            })
+        }
+        (Some(_), None) => {
+            return Err(ServiceError::Invalid(
+                "有订阅源地址时须给出 feed_sender（订阅信息归属的站点代码）".into(),
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(ServiceError::Invalid(
+                "feed_sender 须与 feed_url 一起给出".into(),
+            ));
+        }
+    };
     Ok(state
         .store()
-        .create_channel(
+        .create_channel_with_feed(
             NewChannel {
                 name: input.name,
                 receiver: receiver.id,
@@ -98,9 +145,23 @@ pub(crate) async fn create_channel(
                 auto_adopt: input.auto_adopt,
                 columns: input.columns.into_iter().map(ColumnId).collect(),
             },
+            feed,
             Some(&caller.who()),
         )
         .await?)
+}
+
+/// Pulls channel `id`'s upstream feed now (the office only): how many items were new.
+pub(crate) async fn pull_channel(state: &AppState, caller: &Caller, id: i64) -> Result<PullReport> {
+    if !allowed(
+        &caller.grants,
+        Action::ManageChannels,
+        None,
+        Default::default(),
+    ) {
+        return Err(ServiceError::Forbidden("拉取订阅源".into()));
+    }
+    Ok(crate::feeds::pull(state, id).await?)
 }
 
 /// Sends an item from site `code`; `false` when the client key was used before (the first

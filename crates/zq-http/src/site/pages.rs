@@ -16,6 +16,10 @@ const HOME_ITEMS: u32 = 8;
 const FEED_ITEMS: u32 = 20;
 /// Most URLs in one sitemap.xml (the protocol's limit).
 const SITEMAP_MAX: u64 = 50_000;
+/// Items in a site's report feed (`/report/feed.xml`, `/report/feed.json`).
+pub(crate) const REPORT_FEED_ITEMS: u64 = 50;
+/// The content type of JSON Feed documents.
+const JSON_FEED: &str = "application/feed+json; charset=utf-8";
 
 /// China Standard Time, in which every date on the public pages is shown.
 fn cst() -> FixedOffset {
@@ -98,6 +102,14 @@ pub(crate) async fn render(
         SiteRoute::SiteMapXml => PageOut {
             body: r.sitemap_xml(&sitemap_xml(state, site, links).await?)?,
             content_type: "application/xml; charset=utf-8",
+        },
+        SiteRoute::ReportFeedAtom => PageOut {
+            body: r.report_atom(&report_feed(state, site, links).await?)?,
+            content_type: "application/atom+xml; charset=utf-8",
+        },
+        SiteRoute::ReportFeedJson => PageOut {
+            body: report_json(&report_feed(state, site, links).await?)?,
+            content_type: JSON_FEED,
         },
         SiteRoute::Redirect(_) | SiteRoute::NotFound => return Err(SiteError::NotFound),
     })
@@ -494,4 +506,146 @@ async fn feed(
             })
             .collect(),
     })
+}
+
+/// A site's report feed: its newest published articles for a superior portal (or a neighbour)
+/// to pull, rendered as Atom (`report_atom.xml`) or JSON Feed 1.1 (`report_json`).
+#[derive(Debug, Clone, serde::Serialize)]
+struct ReportFeed {
+    id: String,
+    title: String,
+    subtitle: String,
+    self_url: String,
+    json_url: String,
+    site_url: String,
+    author: String,
+    /// RFC 3339.
+    updated: String,
+    entries: Vec<ReportEntry>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+struct ReportEntry {
+    /// `tag:{canonical host},2026:article:{id}`: the same whichever host or alias serves it.
+    id: String,
+    title: String,
+    url: String,
+    published: String,
+    updated: String,
+    /// The unit: the sending unit for adopted items, else the site's.
+    author: String,
+    /// 来源.
+    source: Option<String>,
+    adopted_from: Option<ReportUnit>,
+    summary: Option<String>,
+    /// The sanitized HTML body, attachment links made absolute.
+    content: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+struct ReportUnit {
+    code: String,
+    name: String,
+}
+
+async fn report_feed(
+    state: &AppState,
+    site: &Site,
+    links: &Links,
+) -> Result<ReportFeed, SiteError> {
+    let t = &site.tenant;
+    let items = state.store().report_feed(t.id, REPORT_FEED_ITEMS).await?;
+    let authority = t
+        .hosts
+        .first()
+        .map(|h| h.to_string())
+        .unwrap_or_else(|| format!("{}.invalid", t.code));
+    let updated = items
+        .iter()
+        .map(|i| i.article.updated_at)
+        .max()
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+    let files = links.abs("/files/");
+    Ok(ReportFeed {
+        id: format!("tag:{authority},2026:report"),
+        title: format!("{} 信息报送", t.name),
+        subtitle: format!("{}已发布的信息，供上级门户和兄弟单位订阅采用", t.name),
+        self_url: links.abs("/report/feed.xml"),
+        json_url: links.abs("/report/feed.json"),
+        site_url: links.abs("/"),
+        author: t.name.clone(),
+        updated: rfc3339(updated),
+        entries: items
+            .into_iter()
+            .map(|i| {
+                let a = i.article;
+                ReportEntry {
+                    id: format!("tag:{authority},2026:article:{}", a.id),
+                    url: links.abs(&format!("/art/{}.html", a.id)),
+                    published: rfc3339(a.published_at.unwrap_or(a.updated_at)),
+                    updated: rfc3339(a.updated_at),
+                    author: i
+                        .adopted_from
+                        .as_ref()
+                        .map_or_else(|| t.name.clone(), |u| u.name.clone()),
+                    source: a.source,
+                    adopted_from: i.adopted_from.map(|u| ReportUnit {
+                        code: u.code.to_string(),
+                        name: u.name,
+                    }),
+                    summary: a.summary,
+                    content: a
+                        .body
+                        .replace("src=\"/files/", &format!("src=\"{files}"))
+                        .replace("href=\"/files/", &format!("href=\"{files}")),
+                    title: a.title,
+                }
+            })
+            .collect(),
+    })
+}
+
+/// The report feed as JSON Feed 1.1 (<https://jsonfeed.org/version/1.1>), with the source and
+/// the adopting information in the `_zhanqun` extension of each item.
+fn report_json(feed: &ReportFeed) -> Result<String, SiteError> {
+    use serde_json::json;
+    let items: Vec<serde_json::Value> = feed
+        .entries
+        .iter()
+        .map(|e| {
+            let mut item = json!({
+                "id": e.id,
+                "url": e.url,
+                "title": e.title,
+                "content_html": e.content,
+                "date_published": e.published,
+                "date_modified": e.updated,
+                "authors": [{"name": e.author}],
+                "_zhanqun": {
+                    "source": e.source,
+                    "adopted_from": e.adopted_from.as_ref().map(|u| json!({"code": u.code, "name": u.name})),
+                },
+            });
+            if let Some(s) = &e.summary {
+                item["summary"] = json!(s);
+            }
+            if e.adopted_from.is_some() {
+                item["tags"] = json!(["adopted"]);
+            }
+            item
+        })
+        .collect();
+    let doc = json!({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": feed.title,
+        "description": feed.subtitle,
+        "home_page_url": feed.site_url,
+        "feed_url": feed.json_url,
+        "language": "zh-CN",
+        "authors": [{"name": feed.author, "url": feed.site_url}],
+        "_zhanqun": {"id": feed.id, "atom": feed.self_url, "updated": feed.updated},
+        "items": items,
+    });
+    serde_json::to_string_pretty(&doc)
+        .map_err(|e| SiteError::Internal(format!("encoding the JSON feed failed: {e}")))
 }

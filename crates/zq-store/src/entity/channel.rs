@@ -11,6 +11,8 @@ pub struct Model {
     pub sender_parent_id: Option<i64>,
     pub auto_adopt: bool,
     pub created_at: DateTimeUtc,
+    pub feed_url: Option<String>,
+    pub feed_sender_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

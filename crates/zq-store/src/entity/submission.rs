@@ -23,6 +23,7 @@ pub struct Model {
     pub submitted_at: DateTimeUtc,
     pub decided_at: Option<DateTimeUtc>,
     pub updated_at: DateTimeUtc,
+    pub external_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,562 @@
+//! Pulling upstream feeds into reporting channels: fetch a channel's `feed_url` (plain HTTP
+//! through hyper-util's client, bounded in size and time), parse it as Atom (roxmltree) or
+//! JSON Feed (serde_json), and hand the items to `Store::import_feed_items`, which skips the
+//! ones imported before. `AppState::spawn_feed_puller` does this for every channel with a feed
+//! every `feed_pull_secs`; `POST /api/v1/channels/{id}/pull` does it for one channel now.
+//!
+//! Limits: a feed larger than [`MAX_FEED_BYTES`] is refused whole; only the first
+//! [`MAX_FEED_ITEMS`] items of a feed are looked at (feeds list the newest first); fetching
+//! (connecting, the answer and its body) must finish within [`FETCH_TIMEOUT`]; redirects are
+//! not followed; `https://` feeds cannot be fetched yet (no TLS client in the platform).
+
+use std::collections::HashMap;
+use std::pin::Pin;
+use std::time::Duration;
+
+use axum::http::{Request, Uri, header};
+use hyper::body::Body as _;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use serde_json::Value;
+use zq_render::escape_html;
+use zq_store::{FeedItem, ImportReport, ReportingError};
+
+use crate::AppState;
+
+/// Largest feed accepted, in bytes.
+pub const MAX_FEED_BYTES: usize = 2 * 1024 * 1024;
+/// Items of one feed looked at, from the top.
+pub const MAX_FEED_ITEMS: usize = 200;
+/// Longest a fetch may take, from connecting to the last byte.
+pub const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
+
+const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
+/// The namespace of Zhanqun's additions to Atom (`zq:source`, `zq:adopted-from`).
+const ZQ_NS: &str = "urn:zhanqun:report";
+
+/// Why a feed could not be fetched or read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FeedError {
+    #[error("the feed URL cannot be fetched: {0}")]
+    BadUrl(String),
+    #[error("fetching the feed failed: {0}")]
+    Fetch(String),
+    #[error("the feed's server answered HTTP {0}")]
+    Status(u16),
+    #[error("the feed is larger than {} MiB", MAX_FEED_BYTES / (1024 * 1024))]
+    TooLarge,
+    #[error("fetching the feed took longer than {} s", FETCH_TIMEOUT.as_secs())]
+    Timeout,
+    #[error("the feed is malformed: {0}")]
+    Malformed(String),
+}
+
+/// Why pulling a channel did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum PullError {
+    #[error("channel {0} not found")]
+    NoChannel(i64),
+    #[error("channel {0} has no feed URL")]
+    NoFeed(i64),
+    #[error(transparent)]
+    Feed(#[from] FeedError),
+    #[error(transparent)]
+    Import(#[from] ReportingError),
+}
+
+/// What one pull did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PullReport {
+    pub channel_id: i64,
+    pub url: String,
+    #[serde(flatten)]
+    pub import: ImportReport,
+}
+
+/// Checks that `url` is something the puller can fetch: `http://host[:port]/…`.
+pub fn check_url(url: &str) -> Result<Uri, FeedError> {
+    let uri: Uri = url
+        .trim()
+        .parse()
+        .map_err(|e| FeedError::BadUrl(format!("{e}")))?;
+    match uri.scheme_str() {
+        Some("http") => {}
+        Some("https") => {
+            return Err(FeedError::BadUrl(
+                "https:// feeds are not supported yet; use an http:// address (for instance through a local TLS-terminating proxy)".into(),
+            ));
+        }
+        _ => {
+            return Err(FeedError::BadUrl(
+                "only http:// addresses can be pulled".into(),
+            ));
+        }
+    }
+    if uri.host().is_none_or(str::is_empty) {
+        return Err(FeedError::BadUrl("the address has no host".into()));
+    }
+    Ok(uri)
+}
+
+/// Fetches a feed's bytes: 2xx only, at most [`MAX_FEED_BYTES`], within [`FETCH_TIMEOUT`].
+pub async fn fetch(url: &str) -> Result<Vec<u8>, FeedError> {
+    let uri = check_url(url)?;
+    let mut connector = HttpConnector::new();
+    connector.set_connect_timeout(Some(Duration::from_secs(10)));
+    let client = Client::builder(TokioExecutor::new()).build::<_, String>(connector);
+    let req = Request::get(uri)
+        .header(
+            header::ACCEPT,
+            "application/feed+json, application/atom+xml, application/json;q=0.9, application/xml;q=0.8",
+        )
+        .header(header::USER_AGENT, "Zhanqun-feed-puller/1")
+        .body(String::new())
+        .map_err(|e| FeedError::BadUrl(e.to_string()))?;
+    let work = async {
+        let res = client
+            .request(req)
+            .await
+            .map_err(|e| FeedError::Fetch(error_chain(&e)))?;
+        let status = res.status();
+        if !status.is_success() {
+            return Err(FeedError::Status(status.as_u16()));
+        }
+        let declared = res
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > MAX_FEED_BYTES as u64) {
+            return Err(FeedError::TooLarge);
+        }
+        let mut body = res.into_body();
+        let mut out = Vec::new();
+        while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await
+        {
+            let frame = frame.map_err(|e| FeedError::Fetch(error_chain(&e)))?;
+            if let Ok(data) = frame.into_data() {
+                if out.len() + data.len() > MAX_FEED_BYTES {
+                    return Err(FeedError::TooLarge);
+                }
+                out.extend_from_slice(&data);
+            }
+        }
+        Ok(out)
+    };
+    tokio::time::timeout(FETCH_TIMEOUT, work)
+        .await
+        .map_err(|_| FeedError::Timeout)?
+}
+
+/// An error and its causes, on one line.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cause = c.source();
+    }
+    s
+}
+
+/// Parses an Atom feed or a JSON Feed (1.0 or 1.1); at most [`MAX_FEED_ITEMS`] items.
+pub fn parse_feed(bytes: &[u8]) -> Result<Vec<FeedItem>, FeedError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| FeedError::Malformed("the feed is not UTF-8".into()))?;
+    match text.trim_start().as_bytes().first() {
+        Some(b'{') => parse_json_feed(text),
+        Some(b'<') => parse_atom(text),
+        _ => Err(FeedError::Malformed(
+            "neither an Atom feed nor a JSON Feed".into(),
+        )),
+    }
+}
+
+fn parse_json_feed(text: &str) -> Result<Vec<FeedItem>, FeedError> {
+    let doc: Value = serde_json::from_str(text)
+        .map_err(|e| FeedError::Malformed(format!("invalid JSON: {e}")))?;
+    let version = doc.get("version").and_then(Value::as_str).unwrap_or("");
+    if !version.starts_with("https://jsonfeed.org/version/1") {
+        return Err(FeedError::Malformed(
+            "not a JSON Feed (no \"version\": \"https://jsonfeed.org/version/1.1\")".into(),
+        ));
+    }
+    let items = doc
+        .get("items")
+        .and_then(Value::as_array)
+        .ok_or_else(|| FeedError::Malformed("a JSON Feed needs an \"items\" array".into()))?;
+    let feed_author = first_author(&doc);
+    Ok(items
+        .iter()
+        .take(MAX_FEED_ITEMS)
+        .map(|item| {
+            let s = |k: &str| item.get(k).and_then(Value::as_str).map(str::to_owned);
+            let url = s("url").or_else(|| s("external_url"));
+            let id = match item.get("id") {
+                Some(Value::String(id)) => Some(id.clone()),
+                Some(Value::Number(n)) => Some(n.to_string()),
+                _ => None,
+            }
+            .filter(|id| !id.trim().is_empty())
+            .or_else(|| url.clone())
+            .unwrap_or_default();
+            let body = s("content_html")
+                .or_else(|| s("content_text").map(|t| text_to_html(&t)))
+                .or_else(|| s("summary").map(|t| text_to_html(&t)))
+                .unwrap_or_default();
+            FeedItem {
+                id,
+                title: s("title").unwrap_or_default(),
+                url,
+                body,
+                source: item
+                    .get("_zhanqun")
+                    .and_then(|z| z.get("source"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                author: first_author(item).or_else(|| feed_author.clone()),
+            }
+        })
+        .collect())
+}
+
+/// The first author's name: `authors` (1.1) or `author` (1.0).
+fn first_author(v: &Value) -> Option<String> {
+    v.get("authors")
+        .and_then(Value::as_array)
+        .and_then(|a| a.first())
+        .or_else(|| v.get("author"))
+        .and_then(|a| a.get("name"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+fn parse_atom(text: &str) -> Result<Vec<FeedItem>, FeedError> {
+    let opts = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        ..roxmltree::ParsingOptions::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(text, opts)
+        .map_err(|e| FeedError::Malformed(format!("invalid XML: {e}")))?;
+    let root = doc.root_element();
+    if root.tag_name().name() == "rss" {
+        return Err(FeedError::Malformed(
+            "RSS is not supported; offer Atom or JSON Feed".into(),
+        ));
+    }
+    if root.tag_name().name() != "feed" || root.tag_name().namespace() != Some(ATOM_NS) {
+        return Err(FeedError::Malformed(
+            "not an Atom feed (the root must be <feed xmlns=\"http://www.w3.org/2005/Atom\">)"
+                .into(),
+        ));
+    }
+    let feed_author = author_of(root);
+    Ok(children(root, ATOM_NS, "entry")
+        .take(MAX_FEED_ITEMS)
+        .map(|e| {
+            let url = children(e, ATOM_NS, "link")
+                .find(|l| l.attribute("rel").is_none_or(|r| r == "alternate"))
+                .and_then(|l| l.attribute("href"))
+                .map(|h| h.trim().to_owned());
+            let title = child(e, ATOM_NS, "title")
+                .map(|t| match t.attribute("type") {
+                    Some("html") | Some("xhtml") => strip_tags(&text_of(&t)),
+                    _ => text_of(&t),
+                })
+                .unwrap_or_default();
+            let body = child(e, ATOM_NS, "content")
+                .or_else(|| child(e, ATOM_NS, "summary"))
+                .map(|c| atom_html(&c, text))
+                .unwrap_or_default();
+            FeedItem {
+                id: child(e, ATOM_NS, "id")
+                    .map(|i| text_of(&i).trim().to_owned())
+                    .unwrap_or_default(),
+                title,
+                url,
+                body,
+                source: child(e, ZQ_NS, "source").map(|s| text_of(&s)),
+                author: author_of(e).or_else(|| feed_author.clone()),
+            }
+        })
+        .collect())
+}
+
+/// The child elements of `n` named `name` in namespace `ns`.
+fn children<'a, 'i>(
+    n: roxmltree::Node<'a, 'i>,
+    ns: &'static str,
+    name: &'static str,
+) -> impl Iterator<Item = roxmltree::Node<'a, 'i>> {
+    n.children().filter(move |c| {
+        c.is_element() && c.tag_name().name() == name && c.tag_name().namespace() == Some(ns)
+    })
+}
+
+/// The first child element of `n` named `name` in namespace `ns`.
+fn child<'a, 'i>(
+    n: roxmltree::Node<'a, 'i>,
+    ns: &'static str,
+    name: &'static str,
+) -> Option<roxmltree::Node<'a, 'i>> {
+    children(n, ns, name).next()
+}
+
+/// An entry's (or the feed's) author name.
+fn author_of(n: roxmltree::Node) -> Option<String> {
+    child(n, ATOM_NS, "author")
+        .and_then(|a| child(a, ATOM_NS, "name"))
+        .map(|a| text_of(&a).trim().to_owned())
+        .filter(|a| !a.is_empty())
+}
+
+/// Every text below a node, in order.
+fn text_of(n: &roxmltree::Node) -> String {
+    n.descendants()
+        .filter(|d| d.is_text())
+        .filter_map(|d| d.text())
+        .collect()
+}
+
+/// An Atom text construct as HTML: `html` as is, `xhtml` as the markup inside its `div`, and
+/// plain text escaped into paragraphs.
+fn atom_html(n: &roxmltree::Node, input: &str) -> String {
+    match n.attribute("type").unwrap_or("text") {
+        "html" | "text/html" => text_of(n),
+        "xhtml" | "application/xhtml+xml" => {
+            let div = n.children().find(|c| c.is_element());
+            match div.and_then(|d| Some((d.first_child()?, d.last_child()?))) {
+                Some((first, last)) => input
+                    .get(first.range().start..last.range().end)
+                    .unwrap_or_default()
+                    .to_owned(),
+                None => text_to_html(&text_of(n)),
+            }
+        }
+        _ => text_to_html(&text_of(n)),
+    }
+}
+
+/// Plain text as escaped HTML paragraphs, one per non-empty line.
+fn text_to_html(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| format!("<p>{}</p>", escape_html(l)))
+        .collect()
+}
+
+/// Text without markup (for titles given as HTML), with the common entities decoded.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
+/// Pulls channel `id`'s feed now: fetch, parse, import (new items only).
+pub async fn pull(state: &AppState, id: i64) -> Result<PullReport, PullError> {
+    let channel = state
+        .store()
+        .channel(id)
+        .await
+        .map_err(ReportingError::from)?
+        .ok_or(PullError::NoChannel(id))?;
+    let url = channel.feed_url.clone().ok_or(PullError::NoFeed(id))?;
+    let bytes = fetch(&url).await?;
+    let items = parse_feed(&bytes)?;
+    let import = state.store().import_feed_items(id, items).await?;
+    Ok(PullReport {
+        channel_id: id,
+        url,
+        import,
+    })
+}
+
+/// Failures in a row per channel, so a feed that stays down is logged once, not every round.
+#[derive(Debug, Default)]
+pub(crate) struct PullHealth {
+    failing: HashMap<i64, u64>,
+    listing_failed: bool,
+    /// Failed pulls since the puller started.
+    pub failures: u64,
+}
+
+/// One round of the background puller: every channel with a feed, one after another. Never
+/// fails: problems are logged (once per failing streak) and counted.
+pub(crate) async fn pull_all(state: &AppState, health: &mut PullHealth) {
+    let channels = match state.store().channels().await {
+        Ok(c) => {
+            health.listing_failed = false;
+            c
+        }
+        Err(e) => {
+            health.failures += 1;
+            if !std::mem::replace(&mut health.listing_failed, true) {
+                tracing::warn!(error = %e, "listing channels to pull their feeds failed; retrying every round");
+            }
+            return;
+        }
+    };
+    for ch in channels.iter().filter(|c| c.feed_url.is_some()) {
+        match pull(state, ch.id).await {
+            Ok(r) => {
+                if let Some(n) = health.failing.remove(&ch.id) {
+                    tracing::info!(channel = ch.id, failed_rounds = n, "feed pull works again");
+                }
+                if r.import.new > 0 || r.import.invalid > 0 {
+                    tracing::info!(
+                        channel = ch.id,
+                        new = r.import.new,
+                        adopted = r.import.adopted,
+                        invalid = r.import.invalid,
+                        "feed pulled"
+                    );
+                }
+            }
+            Err(e) => {
+                health.failures += 1;
+                let streak = health.failing.entry(ch.id).or_insert(0);
+                *streak += 1;
+                if *streak == 1 {
+                    tracing::warn!(channel = ch.id, url = ch.feed_url.as_deref().unwrap_or(""), error = %e,
+                        total_failures = health.failures, "pulling a feed failed; not logged again until it works");
+                } else {
+                    tracing::debug!(channel = ch.id, error = %e, streak = *streak, "pulling a feed failed again");
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atom_entries_give_id_title_link_html_source_and_author() {
+        let atom = r#"<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:zq="urn:zhanqun:report">
+<id>tag:x,2026:report</id><title>t</title><author><name>海川市发展和改革委员会</name></author>
+<entry><id>tag:x,2026:article:1</id><title>重点项目 &amp; 推进会</title>
+<link rel="alternate" type="text/html" href="http://x/art/1.html"/>
+<zq:source>市发改委</zq:source>
+<content type="html">&lt;p&gt;正文&lt;/p&gt;</content></entry>
+<entry><id>tag:x,2026:article:2</id><title type="html">&lt;b&gt;二&lt;/b&gt;</title>
+<author><name>别人</name></author>
+<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>甲</p><p>乙</p></div></content></entry>
+<entry><id>tag:x,2026:article:3</id><title>三</title><summary>一行
+两行 &lt;b&gt;</summary></entry>
+</feed>"#;
+        let items = parse_feed(atom.as_bytes()).unwrap();
+        assert_eq!(items.len(), 3);
+        assert_eq!(items[0].id, "tag:x,2026:article:1");
+        assert_eq!(items[0].title, "重点项目 & 推进会");
+        assert_eq!(items[0].url.as_deref(), Some("http://x/art/1.html"));
+        assert_eq!(items[0].body, "<p>正文</p>");
+        assert_eq!(items[0].source.as_deref(), Some("市发改委"));
+        assert_eq!(items[0].author.as_deref(), Some("海川市发展和改革委员会"));
+        assert_eq!(items[1].title, "二");
+        assert_eq!(items[1].body, "<p>甲</p><p>乙</p>");
+        assert_eq!(items[1].author.as_deref(), Some("别人"));
+        assert_eq!(items[2].body, "<p>一行</p><p>两行 &lt;b&gt;</p>");
+    }
+
+    #[test]
+    fn json_feed_items_give_id_title_url_html_and_source() {
+        let json = r#"{"version": "https://jsonfeed.org/version/1.1", "title": "t",
+            "authors": [{"name": "海川市教育局"}],
+            "items": [
+              {"id": "a1", "title": "一", "url": "http://x/1", "content_html": "<p>1</p>",
+               "_zhanqun": {"source": "市教育局"}},
+              {"id": 2, "title": "二", "content_text": "x < y"},
+              {"url": "http://x/3", "title": "三", "summary": "s"},
+              {"title": "no id"}
+            ]}"#;
+        let items = parse_feed(json.as_bytes()).unwrap();
+        assert_eq!(items.len(), 4);
+        assert_eq!(
+            (items[0].id.as_str(), items[0].body.as_str()),
+            ("a1", "<p>1</p>")
+        );
+        assert_eq!(items[0].source.as_deref(), Some("市教育局"));
+        assert_eq!(items[0].author.as_deref(), Some("海川市教育局"));
+        assert_eq!(
+            (items[1].id.as_str(), items[1].body.as_str()),
+            ("2", "<p>x &lt; y</p>")
+        );
+        assert_eq!(
+            items[2].id, "http://x/3",
+            "the url stands in for a missing id"
+        );
+        assert_eq!(items[3].id, "", "left for the import to refuse");
+    }
+
+    #[test]
+    fn malformed_feeds_are_refused_with_a_reason() {
+        let cases: [&[u8]; 8] = [
+            b"",
+            b"hello",
+            b"{\"items\": []}",
+            b"{\"version\": \"https://jsonfeed.org/version/1.1\"}",
+            b"{\"version\": ",
+            b"<rss version=\"2.0\"><channel/></rss>",
+            b"<feed><entry/></feed>",
+            b"<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"b\">]><feed xmlns=\"http://www.w3.org/2005/Atom\"/>",
+        ];
+        for c in cases {
+            assert!(
+                matches!(parse_feed(c), Err(FeedError::Malformed(_))),
+                "{:?}",
+                String::from_utf8_lossy(c)
+            );
+        }
+        assert!(matches!(
+            parse_feed(b"\xff\xfe<feed/>"),
+            Err(FeedError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn only_the_first_items_of_a_long_feed_are_read() {
+        let items: Vec<String> = (0..MAX_FEED_ITEMS + 50)
+            .map(|i| format!("{{\"id\": \"{i}\", \"title\": \"t{i}\"}}"))
+            .collect();
+        let json = format!(
+            "{{\"version\": \"https://jsonfeed.org/version/1\", \"items\": [{}]}}",
+            items.join(",")
+        );
+        let parsed = parse_feed(json.as_bytes()).unwrap();
+        assert_eq!(parsed.len(), MAX_FEED_ITEMS);
+        assert_eq!(parsed[0].id, "0");
+    }
+
+    #[test]
+    fn only_plain_http_urls_with_a_host_are_pulled() {
+        assert!(check_url("http://127.0.0.1:8080/sites/fgw/report/feed.json").is_ok());
+        for bad in [
+            "https://example.gov.cn/feed",
+            "ftp://x/feed",
+            "/report/feed.json",
+            "http://",
+            "not a url",
+        ] {
+            assert!(matches!(check_url(bad), Err(FeedError::BadUrl(_))), "{bad}");
+        }
+    }
+}
