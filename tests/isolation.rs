@@ -367,6 +367,18 @@ fn api_calls(b: &BObjects) -> Vec<(&'static str, String, Option<Value>)> {
             ),
         ),
         ("GET", "/api/v1/audit".into(), None),
+        (
+            "PUT",
+            "/api/v1/channels/1".into(),
+            Some(json!({"name": "越权", "columns": [b.column]})),
+        ),
+        (
+            "POST",
+            "/api/v1/channels".into(),
+            Some(
+                json!({"name": "越权", "receiver": B, "sender_kind": "town", "columns": [b.column]}),
+            ),
+        ),
         ("GET", format!("/api/v1/sites/{B}/submissions"), None),
         (
             "GET",
@@ -496,6 +508,22 @@ fn console_calls(b: &BObjects) -> Vec<ConsoleCall> {
             ],
         ),
         ("GET", "/console/admin/audit".into(), vec![]),
+        ("GET", "/console/admin/channels".into(), vec![]),
+        (
+            "POST",
+            "/console/admin/channels".into(),
+            vec![
+                ("name", "越权".into()),
+                ("receiver", B.into()),
+                ("columns", "tzgg".into()),
+                ("sender_kind", "town".into()),
+            ],
+        ),
+        (
+            "POST",
+            "/console/admin/channels/1".into(),
+            vec![("name", "越权".into())],
+        ),
         ("GET", format!("/console/sites/{B}/reporting/"), vec![]),
         ("GET", format!("/console/sites/{B}/reporting/inbox"), vec![]),
         (

@@ -264,6 +264,39 @@ on_both_backends! {
         assert_eq!(decide(app, &board, "www", id, "adopt", None).await.0, 200);
     }
 
+    async fn the_office_manages_channels_in_the_console_and_the_api(app: demo) {
+        app.account("office", Some(ClusterRole::ClusterAdmin), &[]).await;
+        app.account("jb.admin", None, &[("jb", TenantRole::SiteAdmin)]).await;
+        let (_, office) = app.sign_in("office", PASSWORD).await;
+        let office = office.unwrap();
+        let page = app.get_with("127.0.0.1", "/console/admin/channels", &[("cookie", &office)]).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("部门报送") && page.body.contains("全部部门"), "the demo channels are listed");
+        let csrf = hidden_csrf(&page.body);
+        let r = app.post_form("127.0.0.1", "/console/admin/channels", &[("csrf", &csrf), ("name", "街镇通知"), ("receiver", "jb"),
+            ("columns", "tzgg"), ("sender_kind", "town"), ("sender_parent", "jb"), ("auto_adopt", "on")], &[("cookie", &office)]).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let r = app.post_form("127.0.0.1", "/console/admin/channels", &[("csrf", &csrf), ("name", "坏栏目"), ("receiver", "jb"),
+            ("columns", "nosuch"), ("sender_kind", "town")], &[("cookie", &office)]).await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("nosuch") && r.body.contains("value=\"坏栏目\""), "said, and what was typed kept");
+        let secret = app.token("office.api", Some(ClusterRole::ClusterAdmin), None).await;
+        let ch = channel(app, &secret, "街镇通知").await;
+        assert_eq!(ch["auto_adopt"], true);
+        let id = ch["id"].as_i64().unwrap();
+        let r = app.post_form("127.0.0.1", &format!("/console/admin/channels/{id}"), &[("csrf", &csrf), ("name", "街镇通知直报")], &[("cookie", &office)]).await;
+        assert_eq!(r.status, 303);
+        let ch = channel(app, &secret, "街镇通知直报").await;
+        assert_eq!(ch["auto_adopt"], false, "unchecked");
+        let (s, c) = app.api(&secret, "PUT", &format!("/api/v1/channels/{id}"), Some(json!({"name": "街镇通知（改）", "auto_adopt": true, "columns": ch["columns"]}))).await;
+        assert_eq!((s, c["name"].as_str()), (200, Some("街镇通知（改）")), "{c}");
+        let editor = app.token("jb.ed", None, Some(("jb", TenantRole::Editor))).await;
+        assert_eq!(app.api(&editor, "PUT", &format!("/api/v1/channels/{id}"), Some(json!({"name": "x", "columns": ch["columns"]}))).await.0, 403);
+        let (_, admin) = app.sign_in("jb.admin", PASSWORD).await;
+        assert_eq!(app.get_with("127.0.0.1", "/console/admin/channels", &[("cookie", &admin.unwrap())]).await.status, 403);
+        assert!(app.store.audit_log(None, 50).await.unwrap().iter().any(|r| r.entry.action == "channel.update"));
+    }
+
     async fn a_town_sends_and_its_district_adopts_through_the_console(app: demo) {
         app.account("hbjd.editor", None, &[("jb-hbjd", TenantRole::Editor)]).await;
         app.account("jb.reviewer", None, &[("jb", TenantRole::Reviewer)]).await;
@@ -278,8 +311,12 @@ on_both_backends! {
         let key = page.body[key_at..key_at + 64].to_owned();
         let ch_at = page.body.find("<option value=\"").unwrap() + 15;
         let ch: String = page.body[ch_at..].chars().take_while(|c| c.is_ascii_digit()).collect();
+        let jb_t = app.store.tenant_by_code(&zq_domain::TenantCode::parse("jb").unwrap()).await.unwrap().unwrap();
+        let jzdt_id = app.store.columns(jb_t.id).await.unwrap().into_iter().find(|c| c.slug.as_str() == "jzdt").unwrap().id;
+        let jzdt = jzdt_id.0.to_string();
+        assert!(page.body.contains(&format!("<option value=\"{jzdt}\">")), "the target column is offered");
         let form = [("csrf", csrf.as_str()), ("client_key", key.as_str()), ("channel_id", ch.as_str()),
-            ("title", "和平街道举办社区邻里节"), ("body", "<p>邻里节吸引居民三百余人参加。</p>"), ("original_article", ""), ("note", "")];
+            ("title", "和平街道举办社区邻里节"), ("body", "<p>邻里节吸引居民三百余人参加。</p>"), ("original_article", ""), ("note", ""), ("suggested_column", jzdt.as_str())];
         for _ in 0..2 {
             let r = app.post_form("127.0.0.1", "/console/sites/jb-hbjd/reporting/", &form, &[("cookie", &town)]).await;
             assert_eq!(r.status, 303, "{}", r.body);
@@ -287,6 +324,7 @@ on_both_backends! {
         let jb_id = app.store.tenant_by_code(&zq_domain::TenantCode::parse("jb").unwrap()).await.unwrap().unwrap().id;
         let inbox = app.store.submissions(jb_id, false, &Default::default(), 10).await.unwrap();
         assert_eq!(inbox.len(), 1, "a double submit made one item");
+        assert_eq!(inbox[0].suggested_column, Some(jzdt_id), "with the suggested column");
         let id = inbox[0].id;
 
         let (_, other) = app.sign_in("jn.reviewer", PASSWORD).await;

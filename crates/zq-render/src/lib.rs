@@ -115,6 +115,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "console_tokens.html",
         include_str!("../templates/console_tokens.html"),
     ),
+    (
+        "console_channels.html",
+        include_str!("../templates/console_channels.html"),
+    ),
 ];
 
 /// The console's pages that take a free-form view (built by the console from service results).
@@ -137,6 +141,7 @@ pub enum ConsolePage {
     ReportingItem,
     Ranking,
     Tokens,
+    Channels,
 }
 
 impl ConsolePage {
@@ -157,6 +162,7 @@ impl ConsolePage {
             ConsolePage::ReportingItem => "console_reporting_item.html",
             ConsolePage::Ranking => "console_ranking.html",
             ConsolePage::Tokens => "console_tokens.html",
+            ConsolePage::Channels => "console_channels.html",
         }
     }
 }

@@ -333,6 +333,74 @@ impl Store {
         Ok(channel)
     }
 
+    /// Renames a channel, switches automatic adoption, or changes the receiver's columns that
+    /// take its items (who sends and who receives stay: they define the channel).
+    pub async fn update_channel(
+        &self,
+        id: i64,
+        name: &str,
+        auto_adopt: bool,
+        columns: Vec<ColumnId>,
+        who: Option<&Who>,
+    ) -> Result<Channel, StoreError> {
+        let name = name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 60 {
+            return Err(StoreError::NotAllowed(
+                "a channel name needs 1-60 characters".into(),
+            ));
+        }
+        if columns.is_empty() {
+            return Err(StoreError::NotAllowed(
+                "a channel needs at least one column".into(),
+            ));
+        }
+        let (_guard, txn) = self.begin_audited().await?;
+        let row = channel::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("channel {id}")))?;
+        let receiver = TenantId(row.receiver_id);
+        let found = site_column::Entity::find()
+            .filter(site_column::Column::TenantId.eq(receiver.0))
+            .filter(site_column::Column::Id.is_in(columns.iter().map(|c| c.0)))
+            .count(&txn)
+            .await?;
+        if found != columns.len() as u64 {
+            return Err(StoreError::NotFound("column of the receiving site".into()));
+        }
+        let mut active: channel::ActiveModel = row.into();
+        active.name = Set(name);
+        active.auto_adopt = Set(auto_adopt);
+        active.update(&txn).await?;
+        channel_column::Entity::delete_many()
+            .filter(channel_column::Column::ChannelId.eq(id))
+            .exec(&txn)
+            .await?;
+        for c in &columns {
+            channel_column::ActiveModel {
+                channel_id: Set(id),
+                column_id: Set(c.0),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        if let Some(who) = who {
+            crate::tenants::audit_admin(
+                &txn,
+                who,
+                Some(receiver),
+                format!("channel:{id}"),
+                "channel.update",
+            )
+            .await?;
+        }
+        let channel = load_channel(&txn, id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("channel {id}")))?;
+        txn.commit().await?;
+        Ok(channel)
+    }
+
     /// Every channel.
     pub async fn channels(&self) -> Result<Vec<Channel>, StoreError> {
         let ids: Vec<i64> = channel::Entity::find()

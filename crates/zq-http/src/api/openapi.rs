@@ -102,6 +102,7 @@ pub(crate) fn spec() -> Value {
                     "422": {"$ref": "#/components/responses/Error"},
                 },
             }},
+            "/api/v1/channels/{id}": {"put": op("修改渠道：名称、自动采用、接收栏目（集群管理员）", "reporting", "200", Some("ChannelChange"), &[path_param("id", "渠道编号", "integer")])},
             "/api/v1/sites/{code}/submissions": {
                 "get": op("报送信息：box=in 收到的（默认）、box=out 本站报出的；可按 state、sender、channel、from、to 筛选", "reporting", "200", None, &[code.clone(),
                     query_param("box", "in / out", "string"), query_param("state", "submitted / withdrawn / returned / adopted / rejected", "string"),
@@ -242,6 +243,9 @@ pub(crate) fn spec() -> Value {
                     "adopted": {"type": "integer", "description": "自动采用的条数"},
                     "submissions": {"type": "array", "items": {"type": "integer"}},
                     "problems": {"type": "array", "items": {"type": "string"}},
+                }},
+                "ChannelChange": {"type": "object", "required": ["name", "columns"], "properties": {
+                    "name": {"type": "string"}, "auto_adopt": {"type": "boolean"}, "columns": {"type": "array", "items": {"type": "integer"}},
                 }},
                 "NewSubmission": {"type": "object", "required": ["channel_id", "client_key"], "properties": {
                     "channel_id": {"type": "integer"}, "client_key": {"type": "string", "maxLength": 64},

@@ -21,6 +21,7 @@ pub(super) fn routes() -> Router<AppState> {
     let s = "/api/v1/sites/{code}";
     Router::new()
         .route("/api/v1/channels", get(channels).post(create_channel))
+        .route("/api/v1/channels/{id}", axum::routing::put(update_channel))
         .route("/api/v1/channels/{id}/pull", post(pull_channel))
         .route(&format!("{s}/submissions"), get(list).post(submit))
         .route(&format!("{s}/submissions/{{id}}"), get(show))
@@ -214,4 +215,13 @@ async fn figures(
             })
         }).collect::<Vec<_>>(),
     }))
+}
+
+async fn update_channel(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    Body(change): Body<reporting::ChannelChange>,
+) -> ApiResult {
+    ok(reporting::update_channel(&state, &c, parse_id(&id)?, change).await?)
 }

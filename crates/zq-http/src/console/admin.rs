@@ -61,7 +61,7 @@ fn role_label(r: TenantRole) -> &'static str {
 }
 
 /// The frame of the cluster pages: who is signed in and the tabs this account may open.
-fn admin_chrome(
+pub(super) fn admin_chrome(
     state: &AppState,
     cc: &ConsoleCaller,
     current: &str,
@@ -75,6 +75,9 @@ fn admin_chrome(
     }
     if can(Action::ManageAllUsers) {
         tabs.push(json!({"label": "账号", "url": format!("{BASE}/admin/users"), "current": current == "users"}));
+    }
+    if can(Action::ManageChannels) {
+        tabs.push(json!({"label": "报送渠道", "url": format!("{BASE}/admin/channels"), "current": current == "channels"}));
     }
     if can(Action::ReadAudit) {
         tabs.push(json!({"label": "审计日志", "url": format!("{BASE}/admin/audit"), "current": current == "audit"}));

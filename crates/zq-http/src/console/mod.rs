@@ -19,6 +19,7 @@ use zq_store::{AuditEntry, Session, StoreError};
 use crate::{AppState, ClientAddr, SessionError};
 
 mod admin;
+mod channels;
 mod reporting;
 mod site;
 mod tokens;
@@ -40,6 +41,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(admin::routes())
         .merge(reporting::routes())
         .merge(tokens::routes())
+        .merge(channels::routes())
         .layer(axum::middleware::map_response(no_store))
 }
 

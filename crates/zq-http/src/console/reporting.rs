@@ -122,11 +122,23 @@ async fn outbox_page(
     let items =
         reporting::submissions(state, &cc.caller, code, true, &SubmissionFilter::default()).await?;
     let unit = state.store().unit(t.id).await?;
-    let channels: Vec<Value> = names
+    let open: Vec<&Channel> = names
         .channels
         .iter()
         .filter(|c| may_send(c.senders(), c.receiver, unit))
+        .collect();
+    let channels: Vec<Value> = open
+        .iter()
         .map(|c| json!({"id": c.id, "name": c.name}))
+        .collect();
+    let all_columns = state.store().all_columns().await?;
+    let targets: Vec<Value> = open
+        .iter()
+        .flat_map(|c| {
+            c.columns.iter().filter_map(|id| all_columns.iter().find(|col| col.id == *id)).map(|col| {
+                json!({"id": col.id, "label": format!("{} · {}", names.tenant(c.receiver), col.name)})
+            })
+        })
         .collect();
     let published = state
         .store()
@@ -143,6 +155,7 @@ async fn outbox_page(
     v.insert("can_write".into(), json!(can_write));
     v.insert("can_receive".into(), json!(receives(&t, &names)));
     v.insert("channels".into(), Value::Array(channels));
+    v.insert("targets".into(), Value::Array(targets));
     v.insert(
         "published".into(),
         Value::Array(
@@ -198,7 +211,7 @@ async fn send(
             body: field(&f, "body"),
             source: None,
             original_article: parse("original_article")?.map(ArticleId),
-            suggested_column: None,
+            suggested_column: parse("suggested_column")?.map(zq_domain::ColumnId),
             note: f.get("note").cloned(),
         })
     })();

@@ -187,6 +187,7 @@ pub(super) fn notice(code: Option<&str>) -> Option<&'static str> {
         "report_returned" => "已退回报送单位。",
         "report_rejected" => "已标记为不采用。",
         "batch" => "批量处理完成。",
+        "channel" => "报送渠道已保存。",
         _ => return None,
     })
 }

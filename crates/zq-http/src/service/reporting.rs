@@ -257,3 +257,38 @@ pub(crate) async fn figures(
         .reporting_figures(Some(t.id), from, to)
         .await?)
 }
+
+/// What the office may change of a channel.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct ChannelChange {
+    pub name: String,
+    #[serde(default)]
+    pub auto_adopt: bool,
+    pub columns: Vec<i64>,
+}
+
+pub(crate) async fn update_channel(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    change: ChannelChange,
+) -> Result<Channel> {
+    if !allowed(
+        &caller.grants,
+        Action::ManageChannels,
+        None,
+        Default::default(),
+    ) {
+        return Err(ServiceError::Forbidden("管理报送渠道".into()));
+    }
+    Ok(state
+        .store()
+        .update_channel(
+            id,
+            &change.name,
+            change.auto_adopt,
+            change.columns.into_iter().map(ColumnId).collect(),
+            Some(&caller.who()),
+        )
+        .await?)
+}

@@ -1,0 +1,220 @@
+//! The office's page for reporting channels: every channel with its receiver, senders and
+//! columns; rename and switch automatic adoption; create a channel. Same service code as
+//! `POST/PUT /api/v1/channels`.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use zq_domain::TenantKind;
+use zq_domain::access::{Action, allowed};
+use zq_render::ConsolePage;
+
+use super::admin::admin_chrome;
+use super::site::{ConsoleCaller, PageResult, Shown, html_status};
+use super::{BASE, see_other};
+use crate::AppState;
+use crate::service::ServiceError;
+use crate::service::reporting::{self, ChannelChange, ChannelInput};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console/admin/channels", get(page).post(create))
+        .route("/console/admin/channels/{id}", post(update))
+}
+
+type Fields = HashMap<String, String>;
+
+fn field(f: &Fields, k: &str) -> String {
+    f.get(k).cloned().unwrap_or_default()
+}
+
+#[derive(Debug, serde::Deserialize, Default)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+fn kind_label(k: TenantKind) -> &'static str {
+    match k {
+        TenantKind::Portal => "门户",
+        TenantKind::Department => "部门",
+        TenantKind::District => "区县",
+        TenantKind::Town => "街镇",
+    }
+}
+
+async fn page(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Query(q): Query<NoticeQuery>,
+) -> PageResult {
+    render(&state, &cc, Shown::fresh(q.notice.as_deref())).await
+}
+
+async fn render(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) -> PageResult {
+    if !allowed(
+        &cc.caller.grants,
+        Action::ManageChannels,
+        None,
+        Default::default(),
+    ) {
+        return Err(ServiceError::Forbidden("管理报送渠道".into()));
+    }
+    let tenants = state.store().list_tenants().await?;
+    let name = |id| {
+        tenants
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| t.name.clone())
+            .unwrap_or_default()
+    };
+    let columns = state.store().all_columns().await?;
+    let rows: Vec<Value> = reporting::channels(state)
+        .await?
+        .iter()
+        .map(|c| {
+            let senders = match c.sender_parent {
+                Some(p) => format!("{}下属{}", name(p), kind_label(c.sender_kind)),
+                None => format!("全部{}", kind_label(c.sender_kind)),
+            };
+            json!({
+                "id": c.id,
+                "name": c.name,
+                "receiver": name(c.receiver),
+                "senders": senders,
+                "columns": c.columns.iter().filter_map(|id| columns.iter().find(|col| col.id == *id)).map(|col| col.name.clone()).collect::<Vec<_>>(),
+                "feed": c.feed_url.clone().unwrap_or_default(),
+                "auto_adopt": c.auto_adopt,
+            })
+        })
+        .collect();
+    let mut v = admin_chrome(state, cc, "channels", shown.notice);
+    v.insert("channels".into(), Value::Array(rows));
+    v.insert(
+        "kinds".into(),
+        Value::Array(
+            [
+                TenantKind::Department,
+                TenantKind::District,
+                TenantKind::Town,
+            ]
+            .iter()
+            .map(|k| json!({"value": k, "label": kind_label(*k)}))
+            .collect(),
+        ),
+    );
+    let f = &shown.form;
+    v.insert(
+        "form".into(),
+        json!({"name": field(f, "name"), "receiver": field(f, "receiver"), "columns": field(f, "columns"),
+               "sender_kind": field(f, "sender_kind"), "sender_parent": field(f, "sender_parent")}),
+    );
+    if let Some(e) = shown.error {
+        v.insert("error".into(), json!(e));
+    }
+    html_status(
+        state,
+        shown.status,
+        ConsolePage::Channels,
+        &Value::Object(v),
+    )
+}
+
+/// The receiver's column ids for space-separated column slugs.
+async fn column_ids(
+    state: &AppState,
+    receiver: &str,
+    slugs: &str,
+) -> Result<Vec<i64>, ServiceError> {
+    let code = zq_domain::TenantCode::parse(receiver.trim())
+        .map_err(|_| ServiceError::NotFound(format!("站点 {receiver}")))?;
+    let t = state
+        .store()
+        .tenant_by_code(&code)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("站点 {receiver}")))?;
+    let cols = state.store().columns(t.id).await?;
+    slugs
+        .split_whitespace()
+        .map(|s| {
+            cols.iter()
+                .find(|c| c.slug.as_str() == s)
+                .map(|c| c.id.0)
+                .ok_or_else(|| ServiceError::Invalid(format!("接收站点没有栏目 {s}")))
+        })
+        .collect()
+}
+
+async fn create(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    cc.check_csrf(&field(&f, "csrf"))?;
+    let result = async {
+        let columns = column_ids(&state, &field(&f, "receiver"), &field(&f, "columns")).await?;
+        let input = ChannelInput {
+            name: field(&f, "name"),
+            receiver: field(&f, "receiver").trim().to_owned(),
+            sender_kind: field(&f, "sender_kind"),
+            sender_parent: f.get("sender_parent").cloned(),
+            auto_adopt: field(&f, "auto_adopt") == "on",
+            columns,
+            feed_url: None,
+            feed_sender: None,
+        };
+        reporting::create_channel(&state, &cc.caller, input).await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!("{BASE}/admin/channels?notice=channel"))),
+        Err(
+            e @ (ServiceError::Invalid(_) | ServiceError::NotFound(_) | ServiceError::Conflict(_)),
+        ) => {
+            render(
+                &state,
+                &cc,
+                Shown::refused(f, &e, StatusCode::UNPROCESSABLE_ENTITY),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn update(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path(id): Path<String>,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    cc.check_csrf(&field(&f, "csrf"))?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ServiceError::NotFound(format!("渠道 {id}")))?;
+    let channel = reporting::channels(&state)
+        .await?
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| ServiceError::NotFound(format!("渠道 {id}")))?;
+    let change = ChannelChange {
+        name: field(&f, "name"),
+        auto_adopt: field(&f, "auto_adopt") == "on",
+        columns: channel.columns.iter().map(|c| c.0).collect(),
+    };
+    match reporting::update_channel(&state, &cc.caller, id, change).await {
+        Ok(_) => Ok(see_other(&format!("{BASE}/admin/channels?notice=channel"))),
+        Err(e @ ServiceError::Invalid(_)) => {
+            render(
+                &state,
+                &cc,
+                Shown::refused(HashMap::new(), &e, StatusCode::UNPROCESSABLE_ENTITY),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
