@@ -2,13 +2,10 @@
 //! for the general office (and the audit log for operators); a site's accounts and column tree
 //! for its site admin. Forms go through `crate::service::admin`, like the API.
 
-use std::collections::HashMap;
-
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use zq_domain::access::{Action, TenantRole};
 use zq_domain::{ColumnId, ColumnKind, TenantKind, TenantStatus, UpdateRequirement};
@@ -16,12 +13,13 @@ use zq_render::ConsolePage;
 use zq_store::{ColumnChange, Tenant, User};
 
 use super::site::{
-    ConsoleCaller, PageResult, Shown, chrome, html, html_status, notice, site_base, status_label,
+    ConsoleCaller, Fields, NoticeQuery, PageResult, Shown, audit_rows, chrome, field, html,
+    html_status, notice, site_base, status_label,
 };
 use super::{BASE, see_other};
 use crate::AppState;
 use crate::service::admin::{self, ColumnInput, TenantInput, UserInput};
-use crate::service::{ServiceError, format_local, site};
+use crate::service::{ServiceError, site};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -41,24 +39,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/console/sites/{code}/columns/{id}", post(update_column))
 }
 
-type Fields = HashMap<String, String>;
-
-#[derive(Debug, Deserialize, Default)]
-struct NoticeQuery {
-    notice: Option<String>,
-}
-
-fn field(f: &Fields, k: &str) -> String {
-    f.get(k).cloned().unwrap_or_default()
-}
-
-fn role_label(r: TenantRole) -> &'static str {
-    match r {
-        TenantRole::SiteAdmin => "网站管理员",
-        TenantRole::Editor => "编辑",
-        TenantRole::Reviewer => "审核",
-    }
-}
+use super::role_label;
 
 /// The frame of the cluster pages: who is signed in and the tabs this account may open.
 pub(super) fn admin_chrome(
@@ -424,31 +405,13 @@ async fn set_role(
 async fn cluster_audit(State(state): State<AppState>, cc: ConsoleCaller) -> PageResult {
     let rows = admin::cluster_audit(&state, &cc.caller, 300).await?;
     let tenants = state.store().list_tenants().await?;
-    let short = |h: &Option<String>| {
-        h.as_deref()
-            .map(|h| h[..h.len().min(12)].to_owned())
-            .unwrap_or_else(|| "—".into())
-    };
     let mut v = admin_chrome(&state, &cc, "audit", None);
-    v.insert(
-        "rows".into(),
-        Value::Array(
-            rows.iter()
-                .map(|r| {
-                    json!({
-                        "at": format_local(r.at, false),
-                        "site": r.entry.tenant.and_then(|t| tenants.iter().find(|x| x.id == t)).map(|t| t.name.clone()).unwrap_or_default(),
-                        "actor": r.entry.actor.as_ref().map(|(_, l)| l.clone()).unwrap_or_else(|| "system".into()),
-                        "action": r.entry.action,
-                        "object": r.entry.object,
-                        "client": r.entry.client.clone().unwrap_or_default(),
-                        "before": short(&r.entry.before_hash),
-                        "after": short(&r.entry.after_hash),
-                    })
-                })
-                .collect(),
-        ),
-    );
+    let site = |id: Option<zq_domain::TenantId>| {
+        id.and_then(|t| tenants.iter().find(|x| x.id == t))
+            .map(|t| t.name.clone())
+            .unwrap_or_default()
+    };
+    v.insert("rows".into(), audit_rows(&rows, site));
     html(&state, ConsolePage::ClusterAudit, &Value::Object(v))
 }
 

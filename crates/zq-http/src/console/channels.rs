@@ -14,7 +14,7 @@ use zq_domain::access::{Action, allowed};
 use zq_render::ConsolePage;
 
 use super::admin::admin_chrome;
-use super::site::{ConsoleCaller, PageResult, Shown, html_status};
+use super::site::{ConsoleCaller, Fields, NoticeQuery, PageResult, Shown, field, html_status};
 use super::{BASE, see_other};
 use crate::AppState;
 use crate::service::ServiceError;
@@ -24,17 +24,6 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/console/admin/channels", get(page).post(create))
         .route("/console/admin/channels/{id}", post(update))
-}
-
-type Fields = HashMap<String, String>;
-
-fn field(f: &Fields, k: &str) -> String {
-    f.get(k).cloned().unwrap_or_default()
-}
-
-#[derive(Debug, serde::Deserialize, Default)]
-struct NoticeQuery {
-    notice: Option<String>,
 }
 
 fn kind_label(k: TenantKind) -> &'static str {

@@ -331,7 +331,7 @@ async fn audit(
     Ok(())
 }
 
-fn role_label(r: TenantRole) -> &'static str {
+pub(super) fn role_label(r: TenantRole) -> &'static str {
     match r {
         TenantRole::SiteAdmin => "网站管理员",
         TenantRole::Editor => "编辑",

@@ -3,8 +3,6 @@
 //! sees the ranking of units with a bar chart and a CSV export. Everything goes through
 //! `crate::service::reporting`, like the API.
 
-use std::collections::HashMap;
-
 use axum::Router;
 use axum::extract::{Form, Path, Query, RawForm, State};
 use axum::http::StatusCode;
@@ -20,7 +18,9 @@ use zq_render::ConsolePage;
 use zq_store::{Channel, NewSubmission, Submission, SubmissionFilter, Tenant};
 
 use super::see_other;
-use super::site::{ConsoleCaller, PageResult, Shown, chrome, html, html_status};
+use super::site::{
+    ConsoleCaller, Fields, NoticeQuery, PageResult, Shown, chrome, field, html, html_status,
+};
 use crate::AppState;
 use crate::service::{
     self, ServiceError, format_local, parse_local, parse_period, reporting, site,
@@ -35,17 +35,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(&format!("{s}/ranking"), get(ranking))
         .route(&format!("{s}/{{id}}"), get(item))
         .route(&format!("{s}/{{id}}/{{step}}"), post(step))
-}
-
-type Fields = HashMap<String, String>;
-
-fn field(f: &Fields, k: &str) -> String {
-    f.get(k).cloned().unwrap_or_default()
-}
-
-#[derive(Debug, Deserialize, Default)]
-struct NoticeQuery {
-    notice: Option<String>,
 }
 
 struct Names {

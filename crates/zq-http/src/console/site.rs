@@ -604,11 +604,50 @@ async fn editor_page(
     html_status(state, status, ConsolePage::Editor, &Value::Object(v))
 }
 
+/// The query of a console page: a notice code after a redirect (and, for the editor, the
+/// column to preselect).
 #[derive(Debug, Deserialize, Default)]
-struct NoticeQuery {
-    notice: Option<String>,
+pub(super) struct NoticeQuery {
+    pub notice: Option<String>,
     #[serde(default)]
-    column: Option<i64>,
+    pub column: Option<i64>,
+}
+
+/// A submitted form's fields.
+pub(super) type Fields = HashMap<String, String>;
+
+/// One field of a form, empty when absent.
+pub(super) fn field(f: &Fields, k: &str) -> String {
+    f.get(k).cloned().unwrap_or_default()
+}
+
+/// Audit rows as the console's audit tables show them; `site` names the tenant of a row
+/// (for the cluster-wide log).
+pub(super) fn audit_rows(
+    rows: &[zq_store::AuditRecord],
+    site: impl Fn(Option<zq_domain::TenantId>) -> String,
+) -> Value {
+    let short = |h: &Option<String>| {
+        h.as_deref()
+            .map(|h| h[..h.len().min(12)].to_owned())
+            .unwrap_or_else(|| "—".into())
+    };
+    Value::Array(
+        rows.iter()
+            .map(|r| {
+                json!({
+                    "at": format_local(r.at, false),
+                    "site": site(r.entry.tenant),
+                    "actor": r.entry.actor.as_ref().map(|(_, l)| l.clone()).unwrap_or_else(|| "system".into()),
+                    "action": r.entry.action,
+                    "object": r.entry.object,
+                    "client": r.entry.client.clone().unwrap_or_default(),
+                    "before": short(&r.entry.before_hash),
+                    "after": short(&r.entry.after_hash),
+                })
+            })
+            .collect(),
+    )
 }
 
 async fn new_form(
@@ -1121,30 +1160,8 @@ async fn audit(
 ) -> PageResult {
     let rows = service::audit_log(&state, &cc.caller, &code, 200).await?;
     let t = service::site(&state, &cc.caller, &code, Action::ReadAudit).await?;
-    let short = |h: &Option<String>| {
-        h.as_deref()
-            .map(|h| h[..h.len().min(12)].to_owned())
-            .unwrap_or_else(|| "—".into())
-    };
     let mut v = chrome(&state, &cc, &t, "audit", None).await?;
-    v.insert(
-        "rows".into(),
-        Value::Array(
-            rows.iter()
-                .map(|r| {
-                    json!({
-                        "at": format_local(r.at, false),
-                        "actor": r.entry.actor.as_ref().map(|(_, l)| l.clone()).unwrap_or_else(|| "system".into()),
-                        "action": r.entry.action,
-                        "object": r.entry.object,
-                        "client": r.entry.client.clone().unwrap_or_default(),
-                        "before": short(&r.entry.before_hash),
-                        "after": short(&r.entry.after_hash),
-                    })
-                })
-                .collect(),
-        ),
-    );
+    v.insert("rows".into(), audit_rows(&rows, |_| String::new()));
     html(&state, ConsolePage::Audit, &Value::Object(v))
 }
 
