@@ -179,40 +179,76 @@ async fn upstream(routes: Vec<(&'static str, Reply)>) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
-        while let Ok((mut sock, _)) = listener.accept().await {
-            let routes = routes.clone();
+        while let Ok((sock, _)) = listener.accept().await {
+            tokio::spawn(answer(sock, routes.clone()));
+        }
+    });
+    addr
+}
+
+/// The same over TLS, with the given certificate chain and key; its address.
+async fn upstream_tls(
+    routes: Vec<(&'static str, Reply)>,
+    chain: Vec<rustls::pki_types::CertificateDer<'static>>,
+    key: rustls::pki_types::PrivateKeyDer<'static>,
+) -> SocketAddr {
+    let routes: Arc<HashMap<&'static str, Reply>> = Arc::new(routes.into_iter().collect());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let (acceptor, routes) = (acceptor.clone(), routes.clone());
             tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut buf = [0u8; 1024];
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
-                    match sock.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => head.extend_from_slice(&buf[..n]),
-                    }
+                // A client that refuses the certificate ends the handshake: nothing to answer.
+                if let Ok(tls) = acceptor.accept(sock).await {
+                    answer(tls, routes).await;
                 }
-                let head = String::from_utf8_lossy(&head);
-                let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
-                let reply = routes.get(path.as_str()).cloned().unwrap_or(Reply {
-                    status: 404,
-                    content_type: "text/plain",
-                    body: b"no such feed".to_vec(),
-                    length: true,
-                });
-                let mut out = format!(
-                    "HTTP/1.1 {} X\r\nContent-Type: {}\r\nConnection: close\r\n",
-                    reply.status, reply.content_type
-                );
-                if reply.length {
-                    out.push_str(&format!("Content-Length: {}\r\n", reply.body.len()));
-                }
-                out.push_str("\r\n");
-                let _ = sock.write_all(out.as_bytes()).await;
-                let _ = sock.write_all(&reply.body).await;
-                let _ = sock.shutdown().await;
             });
         }
     });
     addr
+}
+
+/// Reads one request head from `sock` and writes the route's canned reply.
+async fn answer<S>(mut sock: S, routes: Arc<HashMap<&'static str, Reply>>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let mut head = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
+        match sock.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    let reply = routes.get(path.as_str()).cloned().unwrap_or(Reply {
+        status: 404,
+        content_type: "text/plain",
+        body: b"no such feed".to_vec(),
+        length: true,
+    });
+    let mut out = format!(
+        "HTTP/1.1 {} X\r\nContent-Type: {}\r\nConnection: close\r\n",
+        reply.status, reply.content_type
+    );
+    if reply.length {
+        out.push_str(&format!("Content-Length: {}\r\n", reply.body.len()));
+    }
+    out.push_str("\r\n");
+    let _ = sock.write_all(out.as_bytes()).await;
+    let _ = sock.write_all(&reply.body).await;
+    let _ = sock.shutdown().await;
 }
 
 on_both_backends! {
@@ -422,7 +458,7 @@ on_both_backends! {
         assert_eq!(pull(app, &office, 999_999).await.0, 404);
         let (_, column) = app.column("www", "tzgg").await;
         for (feed_url, feed_sender) in [
-            (json!("https://province.example.gov.cn/feed.json"), json!("fgw")),
+            (json!("file:///etc/passwd"), json!("fgw")),
             (json!("ftp://x/feed"), json!("fgw")),
             (json!(format!("http://{up}/html")), json!(null)),
             (json!(null), json!("fgw")),
@@ -463,6 +499,79 @@ on_both_backends! {
         assert_eq!(two["title"], "多余 空白 的标题");
         assert_eq!(two["body"], "<p>纯文本 &lt;正文&gt;</p>");
     }
+
+    async fn a_closed_channel_takes_no_submissions_is_not_pulled_keeps_its_history_and_only_unused_channels_can_be_deleted(app: demo) {
+        let office = app.token("office", Some(ClusterRole::ClusterAdmin), None).await;
+        let fgw = app.token("fgw-editor", None, Some(("fgw", TenantRole::Editor))).await;
+        let url = format!("http://{}/sites/fgw/report/feed.json", app.addr);
+        let ch = feed_channel(app, &office, "发改委订阅", ("www", "tzgg"), (&url, "fgw"), false).await;
+        let (s, report) = pull(app, &office, ch).await;
+        assert_eq!(s, 200, "{report}");
+        let imported = report["new"].as_u64().unwrap();
+        assert!(imported > 0, "{report}");
+        let (_, column) = app.column("www", "tzgg").await;
+        let change = |active: bool| json!({"name": "发改委订阅", "columns": [column.0], "active": active});
+
+        // Close it: the same list shows it closed, and nothing new gets in.
+        let (s, closed) = app.api(&office, "PUT", &format!("/api/v1/channels/{ch}"), Some(change(false))).await;
+        assert_eq!((s, closed["active"].as_bool()), (200, Some(false)), "{closed}");
+        let (s, body) = pull(app, &office, ch).await;
+        assert_eq!(s, 409, "a closed channel is not pulled: {body}");
+        let (s, body) = app.api(&fgw, "POST", "/api/v1/sites/fgw/submissions", Some(json!({
+            "channel_id": ch, "client_key": "closed-1", "title": "关闭后的报送", "body": "<p>正文</p>"}))).await;
+        assert_eq!(s, 409, "a closed channel takes no submissions: {body}");
+        assert!(body["message"].as_str().unwrap_or("").contains("已关闭"), "{body}");
+        assert_eq!(inbox(app, &office, "www", ch).await.len() as u64, imported, "history stays");
+
+        // A channel with submissions cannot be deleted (history and figures stay), only closed.
+        let (s, body) = app.api(&office, "DELETE", &format!("/api/v1/channels/{ch}"), None).await;
+        assert_eq!(s, 409, "{body}");
+        assert!(body["message"].as_str().unwrap_or("").contains("关闭"), "{body}");
+
+        // Open again: sending works, and a change without `active` leaves it open.
+        let (s, _) = app.api(&office, "PUT", &format!("/api/v1/channels/{ch}"), Some(change(true))).await;
+        assert_eq!(s, 200);
+        let (s, reopened) = app.api(&office, "PUT", &format!("/api/v1/channels/{ch}"),
+            Some(json!({"name": "发改委订阅（改名）", "columns": [column.0]}))).await;
+        assert_eq!((s, reopened["active"].as_bool()), (200, Some(true)), "{reopened}");
+        let (s, body) = app.api(&fgw, "POST", "/api/v1/sites/fgw/submissions", Some(json!({
+            "channel_id": ch, "client_key": "open-1", "title": "重新开放后的报送", "body": "<p>正文</p>"}))).await;
+        assert_eq!(s, 201, "{body}");
+
+        // An unused channel is deleted, with its audit row; a site's people cannot delete.
+        let (s, spare) = create_channel(app, &office, json!({"name": "备用渠道", "receiver": "www",
+            "sender_kind": "district", "columns": [column.0]})).await;
+        assert_eq!(s, 201, "{spare}");
+        let spare = spare["id"].as_i64().unwrap();
+        let admin = app.token("www-admin", None, Some(("www", TenantRole::SiteAdmin))).await;
+        assert_eq!(app.api(&admin, "DELETE", &format!("/api/v1/channels/{spare}"), None).await.0, 403);
+        let (s, body) = app.api(&office, "DELETE", &format!("/api/v1/channels/{spare}"), None).await;
+        assert_eq!(s, 204, "{body}");
+        assert_eq!(app.api(&office, "DELETE", &format!("/api/v1/channels/{spare}"), None).await.0, 404);
+        assert_eq!(app.api(&office, "DELETE", "/api/v1/channels/abc", None).await.0, 404);
+        let (_, channels) = app.api(&office, "GET", "/api/v1/channels", None).await;
+        assert!(!channels.as_array().unwrap().iter().any(|c| c["id"] == spare));
+        let (_, audit) = app.api(&office, "GET", "/api/v1/audit?limit=50", None).await;
+        assert!(audit.as_array().unwrap().iter().any(|e| e["action"] == "channel.delete"
+            && e["object"] == format!("channel:{spare}")), "{audit}");
+    }
+
+    async fn imported_items_keep_the_date_their_source_published_them(app: demo) {
+        let office = app.token("office", Some(ClusterRole::ClusterAdmin), None).await;
+        let feed = json!({"version": "https://jsonfeed.org/version/1.1", "title": "邻市", "items": [
+            {"id": "n-1", "title": "邻市信息一", "content_html": "<p>一</p>", "date_published": "2026-03-02T09:30:00+08:00"},
+            {"id": "n-2", "title": "邻市信息二", "content_html": "<p>二</p>", "date_modified": "2026-03-04T08:00:00Z"},
+            {"id": "n-3", "title": "邻市信息三", "content_html": "<p>三</p>"},
+        ]});
+        let up = upstream(vec![("/feed.json", Reply::ok("application/feed+json", feed.to_string()))]).await;
+        let ch = feed_channel(app, &office, "邻市订阅", ("www", "tzgg"), (&format!("http://{up}/feed.json"), "fgw"), false).await;
+        assert_eq!(pull(app, &office, ch).await.1["new"].as_u64(), Some(3));
+        let items = inbox(app, &office, "www", ch).await;
+        let date = |id: &str| items.iter().find(|i| i["external_id"] == id).unwrap()["external_published_at"].clone();
+        assert_eq!(date("n-1"), json!("2026-03-02T01:30:00Z"));
+        assert_eq!(date("n-2"), json!("2026-03-04T08:00:00Z"));
+        assert_eq!(date("n-3"), Value::Null);
+    }
 }
 
 fn escape(s: &str) -> String {
@@ -501,7 +610,7 @@ mod background {
             l.local_addr().unwrap()
         };
         // A failing feed first: the round goes on to the next channel.
-        feed_channel(
+        let failing = feed_channel(
             app,
             &office,
             "失效的订阅源",
@@ -536,6 +645,24 @@ mod background {
         // Later rounds add nothing.
         tokio::time::sleep(Duration::from_millis(2500)).await;
         assert_eq!(inbox(app, &office, "www", ch).await.len(), offered);
+        // Operators see the failing feed in the metrics, without anyone pulling by hand.
+        let metrics = app.metrics().await;
+        let count = |labels: String| {
+            metrics
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("zhanqun_feed_pulls_total{{{labels}}} ")))
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        assert!(
+            count(format!("channel=\"{failing}\",result=\"failed\"")) >= 2.0,
+            "{metrics}"
+        );
+        assert_eq!(count(format!("channel=\"{failing}\",result=\"ok\"")), 0.0);
+        assert!(
+            count(format!("channel=\"{ch}\",result=\"ok\"")) >= 2.0,
+            "{metrics}"
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -550,5 +677,166 @@ mod background {
         let app = app(Backend::Postgres).await;
         the_background_puller_imports_feeds_by_itself_and_survives_a_failing_one(&app).await;
         app.finish().await;
+    }
+}
+
+/// `https://` feeds: trusted through `feed_ca_file` (a private CA, as a provincial portal may
+/// use), refused when the certificate is not trusted; every pull counted in the metrics.
+mod tls {
+    use super::*;
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+
+    /// A certificate for 127.0.0.1 and localhost: signed by `issuer`, or self-signed.
+    fn server_cert(
+        issuer: Option<&Issuer<'static, KeyPair>>,
+    ) -> (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>) {
+        let key = KeyPair::generate().unwrap();
+        let params = CertificateParams::new(vec!["127.0.0.1".into(), "localhost".into()]).unwrap();
+        let cert = match issuer {
+            Some(i) => params.signed_by(&key, i).unwrap(),
+            None => params.self_signed(&key).unwrap(),
+        };
+        let der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
+        (vec![cert.der().clone()], der)
+    }
+
+    /// A private CA: its PEM and its issuer.
+    fn ca() -> (String, Issuer<'static, KeyPair>) {
+        let key = KeyPair::generate().unwrap();
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "海川测试根证书");
+        let cert = params.self_signed(&key).unwrap();
+        (cert.pem(), Issuer::new(params, key))
+    }
+
+    /// The value of one sample of the metrics text, e.g. `feed_pulls_total{channel="3",result="ok"}`.
+    fn sample(metrics: &str, name_and_labels: &str) -> Option<f64> {
+        let prefix = format!("zhanqun_{name_and_labels} ");
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(&prefix))
+            .and_then(|v| v.trim().parse().ok())
+    }
+
+    async fn https_feeds_are_pulled_when_trusted_refused_when_not_and_counted(backend: Backend) {
+        let (ca_pem, issuer) = ca();
+        let ca_file = std::env::temp_dir().join(format!(
+            "zq-feed-ca-{}-{}.pem",
+            std::process::id(),
+            fastrand::u64(..)
+        ));
+        std::fs::write(&ca_file, ca_pem).unwrap();
+        let app = TestApp::setup(Setup {
+            backend: Some(backend),
+            demo: Some(DemoOptions {
+                news_articles: 4,
+                seed: 7,
+            }),
+            env: vec![("ZQ_FEED_CA_FILE".into(), ca_file.display().to_string())],
+            ..Setup::default()
+        })
+        .await;
+        let feed = json!({"version": "https://jsonfeed.org/version/1.1", "title": "省级门户", "items": [
+            {"id": "p-1", "title": "省里的通知一", "content_html": "<p>一</p>"},
+            {"id": "p-2", "title": "省里的通知二", "content_html": "<p>二</p>"},
+        ]});
+        let routes = || {
+            vec![(
+                "/feed.json",
+                Reply::ok("application/feed+json", feed.to_string()),
+            )]
+        };
+        let (chain, key) = server_cert(Some(&issuer));
+        let trusted = upstream_tls(routes(), chain, key).await;
+        let (chain, key) = server_cert(None);
+        let untrusted = upstream_tls(routes(), chain, key).await;
+        let office = app
+            .token("office", Some(ClusterRole::ClusterAdmin), None)
+            .await;
+
+        let good = feed_channel(
+            &app,
+            &office,
+            "省级门户",
+            ("www", "tzgg"),
+            (&format!("https://{trusted}/feed.json"), "fgw"),
+            false,
+        )
+        .await;
+        let (s, report) = pull(&app, &office, good).await;
+        assert_eq!((s, report["new"].as_u64()), (200, Some(2)), "{report}");
+        assert_eq!(
+            pull(&app, &office, good).await.1["new"].as_u64(),
+            Some(0),
+            "once per item"
+        );
+
+        let bad = feed_channel(
+            &app,
+            &office,
+            "证书不受信任",
+            ("www", "tzgg"),
+            (&format!("https://{untrusted}/feed.json"), "fgw"),
+            false,
+        )
+        .await;
+        let (s, body) = pull(&app, &office, bad).await;
+        assert_eq!(s, 422, "{body}");
+        let message = body["message"].as_str().unwrap_or("");
+        assert!(
+            message.contains("拉取订阅源失败") && message.contains("certificate"),
+            "{body}"
+        );
+        assert!(inbox(&app, &office, "www", bad).await.is_empty());
+
+        let metrics = app.metrics().await;
+        let m = |s: String| sample(&metrics, &s);
+        assert_eq!(
+            m(format!(
+                "feed_pulls_total{{channel=\"{good}\",result=\"ok\"}}"
+            )),
+            Some(2.0),
+            "{metrics}"
+        );
+        assert_eq!(
+            m(format!("feed_items_imported_total{{channel=\"{good}\"}}")),
+            Some(2.0)
+        );
+        assert_eq!(
+            m(format!(
+                "feed_pulls_total{{channel=\"{bad}\",result=\"failed\"}}"
+            )),
+            Some(1.0)
+        );
+        assert_eq!(
+            m(format!(
+                "feed_pulls_total{{channel=\"{bad}\",result=\"ok\"}}"
+            )),
+            None
+        );
+        let last = m(format!(
+            "feed_last_success_timestamp_seconds{{channel=\"{good}\"}}"
+        ))
+        .unwrap();
+        assert!(
+            (last - chrono::Utc::now().timestamp() as f64).abs() < 120.0,
+            "{last}"
+        );
+        app.finish().await;
+        let _ = std::fs::remove_file(ca_file);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite_https_feeds_are_pulled_when_trusted_refused_when_not_and_counted() {
+        https_feeds_are_pulled_when_trusted_refused_when_not_and_counted(Backend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres_https_feeds_are_pulled_when_trusted_refused_when_not_and_counted() {
+        https_feeds_are_pulled_when_trusted_refused_when_not_and_counted(Backend::Postgres).await;
     }
 }

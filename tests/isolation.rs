@@ -372,6 +372,8 @@ fn api_calls(b: &BObjects) -> Vec<(&'static str, String, Option<Value>)> {
             "/api/v1/channels/1".into(),
             Some(json!({"name": "越权", "columns": [b.column]})),
         ),
+        ("DELETE", "/api/v1/channels/1".into(), None),
+        ("POST", "/api/v1/channels/1/pull".into(), None),
         (
             "POST",
             "/api/v1/channels".into(),
@@ -524,6 +526,8 @@ fn console_calls(b: &BObjects) -> Vec<ConsoleCall> {
             "/console/admin/channels/1".into(),
             vec![("name", "越权".into())],
         ),
+        ("POST", "/console/admin/channels/1/delete".into(), vec![]),
+        ("POST", "/console/admin/channels/1/pull".into(), vec![]),
         ("GET", format!("/console/sites/{B}/reporting/"), vec![]),
         ("GET", format!("/console/sites/{B}/reporting/inbox"), vec![]),
         (

@@ -284,10 +284,30 @@ on_both_backends! {
         let ch = channel(app, &secret, "街镇通知").await;
         assert_eq!(ch["auto_adopt"], true);
         let id = ch["id"].as_i64().unwrap();
-        let r = app.post_form("127.0.0.1", &format!("/console/admin/channels/{id}"), &[("csrf", &csrf), ("name", "街镇通知直报")], &[("cookie", &office)]).await;
+        let r = app.post_form("127.0.0.1", &format!("/console/admin/channels/{id}"), &[("csrf", &csrf), ("name", "街镇通知直报"), ("active", "on")], &[("cookie", &office)]).await;
         assert_eq!(r.status, 303);
         let ch = channel(app, &secret, "街镇通知直报").await;
-        assert_eq!(ch["auto_adopt"], false, "unchecked");
+        assert_eq!((&ch["auto_adopt"], &ch["active"]), (&json!(false), &json!(true)), "unchecked, still open");
+        let r = app.post_form("127.0.0.1", &format!("/console/admin/channels/{id}"), &[("csrf", &csrf), ("name", "街镇通知直报")], &[("cookie", &office)]).await;
+        assert_eq!(r.status, 303);
+        assert_eq!(channel(app, &secret, "街镇通知直报").await["active"], false, "closed by unchecking 开放");
+        let page = app.get_with("127.0.0.1", "/console/admin/channels", &[("cookie", &office)]).await;
+        assert!(page.body.contains("class=\"muted\""), "a closed channel is shown dimmed");
+        // Deleting: refused for a channel with history (the demo's department channel), done for an unused one.
+        let used = channel(app, &secret, "部门报送").await["id"].as_i64().unwrap();
+        let fgw = app.token("fgw.ed", None, Some(("fgw", TenantRole::Editor))).await;
+        assert_eq!(submit(app, &fgw, "fgw", used, "used-1", "让渠道有历史").await.0, 201);
+        let r = app.post_form("127.0.0.1", &format!("/console/admin/channels/{used}/delete"), &[("csrf", &csrf)], &[("cookie", &office)]).await;
+        assert_eq!(r.status, 409);
+        assert!(r.body.contains("不能删除"), "said why");
+        let r = app.post_form("127.0.0.1", &format!("/console/admin/channels/{id}/delete"), &[("csrf", &csrf)], &[("cookie", &office)]).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let (_, all) = app.api(&secret, "GET", "/api/v1/channels", None).await;
+        assert!(!all.as_array().unwrap().iter().any(|c| c["id"] == id), "deleted");
+        let r = app.post_form("127.0.0.1", "/console/admin/channels", &[("csrf", &csrf), ("name", "街镇通知"), ("receiver", "jb"),
+            ("columns", "tzgg"), ("sender_kind", "town"), ("sender_parent", "jb"), ("auto_adopt", "on")], &[("cookie", &office)]).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let id = channel(app, &secret, "街镇通知").await["id"].as_i64().unwrap();
         let (s, c) = app.api(&secret, "PUT", &format!("/api/v1/channels/{id}"), Some(json!({"name": "街镇通知（改）", "auto_adopt": true, "columns": ch["columns"]}))).await;
         assert_eq!((s, c["name"].as_str()), (200, Some("街镇通知（改）")), "{c}");
         let editor = app.token("jb.ed", None, Some(("jb", TenantRole::Editor))).await;

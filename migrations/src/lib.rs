@@ -14,6 +14,7 @@ mod m0006_sessions;
 mod m0007_editorial;
 mod m0008_reporting;
 mod m0009_channel_feeds;
+mod m0010_channel_state_item_dates;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_editorial::Migration),
             Box::new(m0008_reporting::Migration),
             Box::new(m0009_channel_feeds::Migration),
+            Box::new(m0010_channel_state_item_dates::Migration),
         ]
     }
 }

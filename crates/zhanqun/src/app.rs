@@ -36,6 +36,7 @@ pub fn http_config(cfg: &Config) -> HttpConfig {
         tenant_refresh: cfg.tenant_refresh,
         public_scheme: cfg.public_scheme.clone(),
         console_host: Some(cfg.console_host.clone()),
+        feed_extra_roots: cfg.feed_extra_roots.clone(),
         limits: ConnLimits {
             header_read_timeout: cfg.header_read_timeout,
             ..ConnLimits::default()

@@ -25,6 +25,7 @@ struct Raw {
     tenant_refresh_secs: u64,
     scheduler_tick_secs: u64,
     feed_pull_secs: u64,
+    feed_ca_file: String,
     db_max_connections: u32,
     db_acquire_timeout_ms: u64,
     cache_enabled: bool,
@@ -61,6 +62,9 @@ pub struct Config {
     pub scheduler_tick: Duration,
     /// How often channels with an upstream feed are pulled.
     pub feed_pull: Duration,
+    /// Extra trusted roots (PEM file `feed_ca_file`) for pulling `https://` feeds, besides the
+    /// system's; for an upstream portal with a private CA.
+    pub feed_extra_roots: Vec<zq_http::feeds::Certificate>,
     pub db_max_connections: u32,
     pub db_acquire_timeout: Duration,
     /// The page cache (moka L1, Redis L2 when `redis_url` is set).
@@ -98,6 +102,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("tenant_refresh_secs", "5"),
     ("scheduler_tick_secs", "30"),
     ("feed_pull_secs", "900"),
+    ("feed_ca_file", ""),
     ("db_max_connections", "16"),
     ("db_acquire_timeout_ms", "1000"),
     ("cache_enabled", "true"),
@@ -264,6 +269,11 @@ impl Config {
                 )
             })?),
         };
+        let feed_extra_roots = match raw.feed_ca_file.trim() {
+            "" => Vec::new(),
+            f => zq_http::feeds::load_ca_file(Path::new(f))
+                .map_err(|e| bad("feed_ca_file", e.to_string()))?,
+        };
         let cache = zq_cache::CacheConfig {
             enabled: raw.cache_enabled,
             max_bytes: raw.cache_max_bytes,
@@ -289,6 +299,7 @@ impl Config {
             tenant_refresh: secs("tenant_refresh_secs", raw.tenant_refresh_secs, 3600)?,
             scheduler_tick: secs("scheduler_tick_secs", raw.scheduler_tick_secs, 3600)?,
             feed_pull: secs("feed_pull_secs", raw.feed_pull_secs, 86_400)?,
+            feed_extra_roots,
             db_max_connections: raw.db_max_connections,
             db_acquire_timeout: Duration::from_millis(raw.db_acquire_timeout_ms),
             cache,
@@ -326,6 +337,34 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn a_feed_ca_file_must_exist_and_hold_a_certificate() {
+        let missing = Config::load(None, env(&[("ZQ_FEED_CA_FILE", "/nonexistent/ca.pem")]));
+        assert!(
+            matches!(
+                missing,
+                Err(ConfigError::Value {
+                    key: "feed_ca_file",
+                    ..
+                })
+            ),
+            "{missing:?}"
+        );
+        let junk = std::env::temp_dir().join(format!("zq-junk-ca-{}.pem", std::process::id()));
+        std::fs::write(&junk, "not a certificate").unwrap();
+        let e = Config::load(None, env(&[("ZQ_FEED_CA_FILE", junk.to_str().unwrap())]));
+        let _ = std::fs::remove_file(&junk);
+        match e {
+            Err(ConfigError::Value { key, message }) => {
+                assert_eq!(key, "feed_ca_file");
+                assert!(message.contains("no PEM certificate"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let fine = Config::load(None, env(&[])).unwrap();
+        assert!(fine.feed_extra_roots.is_empty());
     }
 
     #[test]

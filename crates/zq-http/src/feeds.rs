@@ -1,5 +1,6 @@
-//! Pulling upstream feeds into reporting channels: fetch a channel's `feed_url` (plain HTTP
-//! through hyper-util's client, bounded in size and time), parse it as Atom (roxmltree) or
+//! Pulling upstream feeds into reporting channels: fetch a channel's `feed_url` (HTTP, or HTTPS
+//! through rustls with the system's trusted roots plus those of `feed_ca_file`; hyper-util's
+//! client, bounded in size and time), parse it as Atom (roxmltree) or
 //! JSON Feed (serde_json), and hand the items to `Store::import_feed_items`, which skips the
 //! ones imported before. `AppState::spawn_feed_puller` does this for every channel with a feed
 //! every `feed_pull_secs`; `POST /api/v1/channels/{id}/pull` does it for one channel now.
@@ -7,17 +8,23 @@
 //! Limits: a feed larger than [`MAX_FEED_BYTES`] is refused whole; only the first
 //! [`MAX_FEED_ITEMS`] items of a feed are looked at (feeds list the newest first); fetching
 //! (connecting, the answer and its body) must finish within [`FETCH_TIMEOUT`]; redirects are
-//! not followed; `https://` feeds cannot be fetched yet (no TLS client in the platform).
+//! not followed. Every pull is counted in the metrics (`feed_pulls_total` by channel and
+//! result, `feed_items_imported_total`, `feed_last_success_timestamp_seconds`).
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{Request, Uri, header};
+use chrono::{DateTime, Utc};
 use hyper::body::Body as _;
+use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+use rustls_pki_types::pem::PemObject as _;
 use serde_json::Value;
 use zq_render::escape_html;
 use zq_store::{FeedItem, ImportReport, ReportingError};
@@ -35,6 +42,9 @@ const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 /// The namespace of Zhanqun's additions to Atom (`zq:source`, `zq:adopted-from`).
 const ZQ_NS: &str = "urn:zhanqun:report";
 
+/// A trusted root certificate (DER).
+pub type Certificate = rustls_pki_types::CertificateDer<'static>;
+
 /// Why a feed could not be fetched or read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FeedError {
@@ -50,6 +60,8 @@ pub enum FeedError {
     Timeout,
     #[error("the feed is malformed: {0}")]
     Malformed(String),
+    #[error("TLS: {0}")]
+    Tls(String),
 }
 
 /// Why pulling a channel did not happen.
@@ -59,6 +71,8 @@ pub enum PullError {
     NoChannel(i64),
     #[error("channel {0} has no feed URL")]
     NoFeed(i64),
+    #[error("channel {0} is closed")]
+    Closed(i64),
     #[error(transparent)]
     Feed(#[from] FeedError),
     #[error(transparent)]
@@ -74,24 +88,76 @@ pub struct PullReport {
     pub import: ImportReport,
 }
 
-/// Checks that `url` is something the puller can fetch: `http://host[:port]/…`.
+/// Reads the certificates of a PEM file (one or more `BEGIN CERTIFICATE` blocks): the extra
+/// roots trusted for `https://` feeds (`feed_ca_file`).
+pub fn load_ca_file(path: &Path) -> Result<Vec<Certificate>, FeedError> {
+    let certs = Certificate::pem_file_iter(path)
+        .map_err(|e| FeedError::Tls(format!("{}: {e}", path.display())))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| FeedError::Tls(format!("{}: {e}", path.display())))?;
+    if certs.is_empty() {
+        return Err(FeedError::Tls(format!(
+            "{}: no PEM certificate (-----BEGIN CERTIFICATE-----) in the file",
+            path.display()
+        )));
+    }
+    let mut roots = rustls::RootCertStore::empty();
+    let (_, unusable) = roots.add_parsable_certificates(certs.iter().cloned());
+    if unusable > 0 {
+        return Err(FeedError::Tls(format!(
+            "{}: {unusable} certificate(s) cannot be used as a trusted root",
+            path.display()
+        )));
+    }
+    Ok(certs)
+}
+
+/// The client the puller fetches with: HTTP and HTTPS (rustls on ring, TLS 1.2 and 1.3), the
+/// system's trusted roots plus the configured extra ones.
+pub struct FeedClient {
+    client: Client<HttpsConnector<HttpConnector>, String>,
+}
+
+impl FeedClient {
+    /// Loads the system's roots (a missing or unreadable store only leaves the extra roots).
+    pub fn new(extra_roots: &[Certificate]) -> Result<FeedClient, FeedError> {
+        let mut roots = rustls::RootCertStore::empty();
+        let native = rustls_native_certs::load_native_certs();
+        if !native.errors.is_empty() {
+            tracing::debug!(errors = ?native.errors, "some system root certificates could not be read");
+        }
+        roots.add_parsable_certificates(native.certs);
+        roots.add_parsable_certificates(extra_roots.iter().cloned());
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| FeedError::Tls(e.to_string()))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let mut http = HttpConnector::new();
+        http.set_connect_timeout(Some(Duration::from_secs(10)));
+        http.enforce_http(false);
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
+        Ok(FeedClient {
+            client: Client::builder(TokioExecutor::new()).build(connector),
+        })
+    }
+}
+
+/// Checks that `url` is something the puller can fetch: `http(s)://host[:port]/…`.
 pub fn check_url(url: &str) -> Result<Uri, FeedError> {
     let uri: Uri = url
         .trim()
         .parse()
         .map_err(|e| FeedError::BadUrl(format!("{e}")))?;
-    match uri.scheme_str() {
-        Some("http") => {}
-        Some("https") => {
-            return Err(FeedError::BadUrl(
-                "https:// feeds are not supported yet; use an http:// address (for instance through a local TLS-terminating proxy)".into(),
-            ));
-        }
-        _ => {
-            return Err(FeedError::BadUrl(
-                "only http:// addresses can be pulled".into(),
-            ));
-        }
+    if !matches!(uri.scheme_str(), Some("http" | "https")) {
+        return Err(FeedError::BadUrl(
+            "only http:// and https:// addresses can be pulled".into(),
+        ));
     }
     if uri.host().is_none_or(str::is_empty) {
         return Err(FeedError::BadUrl("the address has no host".into()));
@@ -100,11 +166,9 @@ pub fn check_url(url: &str) -> Result<Uri, FeedError> {
 }
 
 /// Fetches a feed's bytes: 2xx only, at most [`MAX_FEED_BYTES`], within [`FETCH_TIMEOUT`].
-pub async fn fetch(url: &str) -> Result<Vec<u8>, FeedError> {
+pub async fn fetch(client: &FeedClient, url: &str) -> Result<Vec<u8>, FeedError> {
     let uri = check_url(url)?;
-    let mut connector = HttpConnector::new();
-    connector.set_connect_timeout(Some(Duration::from_secs(10)));
-    let client = Client::builder(TokioExecutor::new()).build::<_, String>(connector);
+    let client = &client.client;
     let req = Request::get(uri)
         .header(
             header::ACCEPT,
@@ -218,6 +282,9 @@ fn parse_json_feed(text: &str) -> Result<Vec<FeedItem>, FeedError> {
                     .and_then(Value::as_str)
                     .map(str::to_owned),
                 author: first_author(item).or_else(|| feed_author.clone()),
+                published: s("date_published")
+                    .or_else(|| s("date_modified"))
+                    .and_then(|d| rfc3339(&d)),
             }
         })
         .collect())
@@ -280,9 +347,19 @@ fn parse_atom(text: &str) -> Result<Vec<FeedItem>, FeedError> {
                 body,
                 source: child(e, ZQ_NS, "source").map(|s| text_of(&s)),
                 author: author_of(e).or_else(|| feed_author.clone()),
+                published: child(e, ATOM_NS, "published")
+                    .or_else(|| child(e, ATOM_NS, "updated"))
+                    .and_then(|d| rfc3339(&text_of(&d))),
             }
         })
         .collect())
+}
+
+/// An RFC 3339 date (Atom and JSON Feed both use it); `None` when it is not one.
+fn rfc3339(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s.trim())
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
 }
 
 /// The child elements of `n` named `name` in namespace `ns`.
@@ -378,13 +455,22 @@ pub async fn pull(state: &AppState, id: i64) -> Result<PullReport, PullError> {
         .map_err(ReportingError::from)?
         .ok_or(PullError::NoChannel(id))?;
     let url = channel.feed_url.clone().ok_or(PullError::NoFeed(id))?;
-    let bytes = fetch(&url).await?;
-    let items = parse_feed(&bytes)?;
-    let import = state.store().import_feed_items(id, items).await?;
+    if !channel.active {
+        return Err(PullError::Closed(id));
+    }
+    let result = async {
+        let bytes = fetch(state.feed_client()?, &url).await?;
+        let items = parse_feed(&bytes)?;
+        Ok::<_, PullError>(state.store().import_feed_items(id, items).await?)
+    }
+    .await;
+    state
+        .metrics()
+        .feed_pull(id, result.as_ref().map(|r| r.new).ok());
     Ok(PullReport {
         channel_id: id,
         url,
-        import,
+        import: result?,
     })
 }
 
@@ -413,7 +499,7 @@ pub(crate) async fn pull_all(state: &AppState, health: &mut PullHealth) {
             return;
         }
     };
-    for ch in channels.iter().filter(|c| c.feed_url.is_some()) {
+    for ch in channels.iter().filter(|c| c.active && c.feed_url.is_some()) {
         match pull(state, ch.id).await {
             Ok(r) => {
                 if let Some(n) = health.failing.remove(&ch.id) {
@@ -454,11 +540,12 @@ mod tests {
 <feed xmlns="http://www.w3.org/2005/Atom" xmlns:zq="urn:zhanqun:report">
 <id>tag:x,2026:report</id><title>t</title><author><name>海川市发展和改革委员会</name></author>
 <entry><id>tag:x,2026:article:1</id><title>重点项目 &amp; 推进会</title>
+<published>2026-03-02T09:30:00+08:00</published><updated>2026-03-05T00:00:00Z</updated>
 <link rel="alternate" type="text/html" href="http://x/art/1.html"/>
 <zq:source>市发改委</zq:source>
 <content type="html">&lt;p&gt;正文&lt;/p&gt;</content></entry>
 <entry><id>tag:x,2026:article:2</id><title type="html">&lt;b&gt;二&lt;/b&gt;</title>
-<author><name>别人</name></author>
+<author><name>别人</name></author><updated>2026-03-04T08:00:00Z</updated>
 <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>甲</p><p>乙</p></div></content></entry>
 <entry><id>tag:x,2026:article:3</id><title>三</title><summary>一行
 两行 &lt;b&gt;</summary></entry>
@@ -475,6 +562,18 @@ mod tests {
         assert_eq!(items[1].body, "<p>甲</p><p>乙</p>");
         assert_eq!(items[1].author.as_deref(), Some("别人"));
         assert_eq!(items[2].body, "<p>一行</p><p>两行 &lt;b&gt;</p>");
+        let date = |s: &str| Some(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc));
+        assert_eq!(
+            items[0].published,
+            date("2026-03-02T01:30:00Z"),
+            "published first"
+        );
+        assert_eq!(
+            items[1].published,
+            date("2026-03-04T08:00:00Z"),
+            "else updated"
+        );
+        assert_eq!(items[2].published, None);
     }
 
     #[test]
@@ -483,8 +582,8 @@ mod tests {
             "authors": [{"name": "海川市教育局"}],
             "items": [
               {"id": "a1", "title": "一", "url": "http://x/1", "content_html": "<p>1</p>",
-               "_zhanqun": {"source": "市教育局"}},
-              {"id": 2, "title": "二", "content_text": "x < y"},
+               "_zhanqun": {"source": "市教育局"}, "date_published": "2026-04-01T10:00:00+08:00"},
+              {"id": 2, "title": "二", "content_text": "x < y", "date_modified": "yesterday"},
               {"url": "http://x/3", "title": "三", "summary": "s"},
               {"title": "no id"}
             ]}"#;
@@ -496,6 +595,11 @@ mod tests {
         );
         assert_eq!(items[0].source.as_deref(), Some("市教育局"));
         assert_eq!(items[0].author.as_deref(), Some("海川市教育局"));
+        assert_eq!(
+            items[0].published.map(|d| d.to_rfc3339()).as_deref(),
+            Some("2026-04-01T02:00:00+00:00")
+        );
+        assert_eq!(items[1].published, None, "not a date");
         assert_eq!(
             (items[1].id.as_str(), items[1].body.as_str()),
             ("2", "<p>x &lt; y</p>")
@@ -547,11 +651,12 @@ mod tests {
     }
 
     #[test]
-    fn only_plain_http_urls_with_a_host_are_pulled() {
+    fn only_http_and_https_urls_with_a_host_are_pulled() {
         assert!(check_url("http://127.0.0.1:8080/sites/fgw/report/feed.json").is_ok());
+        assert!(check_url("https://example.gov.cn/feed").is_ok());
         for bad in [
-            "https://example.gov.cn/feed",
             "ftp://x/feed",
+            "file:///etc/passwd",
             "/report/feed.json",
             "http://",
             "not a url",

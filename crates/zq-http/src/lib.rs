@@ -56,6 +56,8 @@ pub struct HttpConfig {
     pub public_scheme: String,
     /// The console's own host: every path there leads to the console.
     pub console_host: Option<zq_domain::Host>,
+    /// Trusted roots for `https://` feeds besides the system's (`feed_ca_file`).
+    pub feed_extra_roots: Vec<feeds::Certificate>,
     pub limits: ConnLimits,
 }
 
@@ -67,6 +69,7 @@ impl Default for HttpConfig {
             tenant_refresh: Duration::from_secs(5),
             public_scheme: "http".into(),
             console_host: None,
+            feed_extra_roots: Vec::new(),
             limits: ConnLimits::default(),
         }
     }
@@ -81,6 +84,8 @@ struct Inner {
     metrics: Arc<Metrics>,
     bus: Bus,
     sessions: Sessions,
+    /// The feed puller's HTTP(S) client, made on first use (loading the system's roots).
+    feed_client: std::sync::OnceLock<Result<feeds::FeedClient, feeds::FeedError>>,
 }
 
 /// Everything a request handler needs; cheap to clone.
@@ -122,6 +127,7 @@ impl AppState {
             metrics,
             bus,
             sessions,
+            feed_client: std::sync::OnceLock::new(),
         })))
     }
 
@@ -204,6 +210,16 @@ impl AppState {
 
     pub fn store(&self) -> &Store {
         &self.0.store
+    }
+
+    /// The feed puller's client (plain HTTP and HTTPS with the system's roots plus
+    /// `feed_extra_roots`), made on first use.
+    pub(crate) fn feed_client(&self) -> Result<&feeds::FeedClient, feeds::FeedError> {
+        self.0
+            .feed_client
+            .get_or_init(|| feeds::FeedClient::new(&self.0.config.feed_extra_roots))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     pub fn registry(&self) -> &Registry {

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use prometheus::{
-    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts,
-    Registry, TextEncoder,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge,
+    IntGaugeVec, Opts, Registry, TextEncoder,
 };
 use zq_cache::Outcome;
 
@@ -34,6 +34,9 @@ pub struct Metrics {
     redis_errors: IntCounter,
     cache_bytes: IntGauge,
     cache_entries: IntGauge,
+    feed_pulls: IntCounterVec,
+    feed_items: IntCounterVec,
+    feed_last_success: IntGaugeVec,
     handles: Mutex<HashMap<String, Arc<TenantMetrics>>>,
 }
 
@@ -153,6 +156,27 @@ impl Metrics {
             "cache_l1_entries",
             "Pages held by the in-process page cache",
         ));
+        let feed_pulls = must(IntCounterVec::new(
+            Opts::new(
+                "feed_pulls_total",
+                "Pulls of a reporting channel's upstream feed, by channel id and result (ok, failed)",
+            ),
+            &["channel", "result"],
+        ));
+        let feed_items = must(IntCounterVec::new(
+            Opts::new(
+                "feed_items_imported_total",
+                "Feed items imported as new submissions, by channel id",
+            ),
+            &["channel"],
+        ));
+        let feed_last_success = must(IntGaugeVec::new(
+            Opts::new(
+                "feed_last_success_timestamp_seconds",
+                "Unix time of a channel's last successful feed pull (alert when it grows old)",
+            ),
+            &["channel"],
+        ));
         for c in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
@@ -164,6 +188,9 @@ impl Metrics {
             Box::new(redis_errors.clone()),
             Box::new(cache_bytes.clone()),
             Box::new(cache_entries.clone()),
+            Box::new(feed_pulls.clone()),
+            Box::new(feed_items.clone()),
+            Box::new(feed_last_success.clone()),
         ] {
             must(registry.register(c));
         }
@@ -183,6 +210,9 @@ impl Metrics {
             redis_errors,
             cache_bytes,
             cache_entries,
+            feed_pulls,
+            feed_items,
+            feed_last_success,
             handles: Mutex::new(HashMap::new()),
         }
     }
@@ -211,6 +241,26 @@ impl Metrics {
         });
         handles.insert(code.to_owned(), h.clone());
         h
+    }
+
+    /// Records one pull of channel `channel`'s feed: `Some(new items)` when it worked.
+    pub fn feed_pull(&self, channel: i64, imported: Option<usize>) {
+        let channel = channel.to_string();
+        match imported {
+            Some(n) => {
+                self.feed_pulls.with_label_values(&[&channel, "ok"]).inc();
+                self.feed_items
+                    .with_label_values(&[&channel])
+                    .inc_by(n as u64);
+                self.feed_last_success
+                    .with_label_values(&[&channel])
+                    .set(chrono::Utc::now().timestamp());
+            }
+            None => self
+                .feed_pulls
+                .with_label_values(&[&channel, "failed"])
+                .inc(),
+        }
     }
 
     /// The Prometheus text exposition, after bringing the sampled values up to date.

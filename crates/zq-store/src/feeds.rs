@@ -62,6 +62,9 @@ pub struct FeedItem {
     pub source: Option<String>,
     /// The item's author (used as the source when no source is given).
     pub author: Option<String>,
+    /// When its source published it (Atom `published`, else `updated`; JSON Feed
+    /// `date_published`, else `date_modified`).
+    pub published: Option<chrono::DateTime<Utc>>,
 }
 
 /// What an import did.
@@ -205,6 +208,13 @@ impl Store {
         let channel = load_channel(&self.db, channel_id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("channel {channel_id}")))?;
+        if !channel.active {
+            return Err(StoreError::Conflict(format!(
+                "渠道“{}”已关闭，不再导入订阅",
+                channel.name
+            ))
+            .into());
+        }
         let sender = channel.feed_sender.ok_or_else(|| {
             StoreError::NotAllowed(format!("channel {channel_id} has no feed to import"))
         })?;
@@ -313,6 +323,7 @@ impl Store {
                 decided_at: Set(None),
                 updated_at: Set(now),
                 external_id: Set(Some(id.clone())),
+                external_published_at: Set(item.published),
                 ..Default::default()
             }
             .insert(&txn)

@@ -42,6 +42,8 @@ pub struct Channel {
     pub feed_url: Option<String>,
     /// The tenant the feed's items are attributed to (set with `feed_url`).
     pub feed_sender: Option<TenantId>,
+    /// Open: takes submissions and its feed is pulled. A closed channel keeps its history.
+    pub active: bool,
 }
 
 impl Channel {
@@ -97,6 +99,8 @@ pub struct Submission {
     pub decided_at: Option<DateTime<Utc>>,
     /// The feed item's id, for submissions imported from a channel's feed.
     pub external_id: Option<String>,
+    /// When the feed item's source published it (as the feed says), for imported items.
+    pub external_published_at: Option<DateTime<Utc>>,
 }
 
 /// What a sender enters: a new text, or one of its own published articles.
@@ -199,6 +203,7 @@ fn to_submission(r: submission::Model) -> Result<Submission, StoreError> {
         submitted_at: r.submitted_at,
         decided_at: r.decided_at,
         external_id: r.external_id,
+        external_published_at: r.external_published_at,
     })
 }
 
@@ -250,6 +255,7 @@ pub(crate) async fn load_channel<C: sea_orm::ConnectionTrait>(
         columns,
         feed_url: row.feed_url,
         feed_sender: row.feed_sender_id.map(TenantId),
+        active: row.active,
     }))
 }
 
@@ -304,6 +310,7 @@ impl Store {
             created_at: Set(Utc::now()),
             feed_url: Set(feed.as_ref().map(|f| f.url.clone())),
             feed_sender_id: Set(feed.as_ref().map(|f| f.sender.0)),
+            active: Set(true),
             ..Default::default()
         }
         .insert(&txn)
@@ -333,14 +340,16 @@ impl Store {
         Ok(channel)
     }
 
-    /// Renames a channel, switches automatic adoption, or changes the receiver's columns that
-    /// take its items (who sends and who receives stay: they define the channel).
+    /// Renames a channel, switches automatic adoption, changes the receiver's columns that
+    /// take its items, or opens or closes it (`active`, unchanged when `None`). Who sends and
+    /// who receives stay: they define the channel.
     pub async fn update_channel(
         &self,
         id: i64,
         name: &str,
         auto_adopt: bool,
         columns: Vec<ColumnId>,
+        active: Option<bool>,
         who: Option<&Who>,
     ) -> Result<Channel, StoreError> {
         let name = name.trim().to_owned();
@@ -368,10 +377,13 @@ impl Store {
         if found != columns.len() as u64 {
             return Err(StoreError::NotFound("column of the receiving site".into()));
         }
-        let mut active: channel::ActiveModel = row.into();
-        active.name = Set(name);
-        active.auto_adopt = Set(auto_adopt);
-        active.update(&txn).await?;
+        let mut change: channel::ActiveModel = row.into();
+        change.name = Set(name);
+        change.auto_adopt = Set(auto_adopt);
+        if let Some(open) = active {
+            change.active = Set(open);
+        }
+        change.update(&txn).await?;
         channel_column::Entity::delete_many()
             .filter(channel_column::Column::ChannelId.eq(id))
             .exec(&txn)
@@ -399,6 +411,42 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("channel {id}")))?;
         txn.commit().await?;
         Ok(channel)
+    }
+
+    /// Deletes a channel that never carried a submission (one that did can only be closed,
+    /// so the history and the figures stay).
+    pub async fn delete_channel(&self, id: i64, who: Option<&Who>) -> Result<(), StoreError> {
+        let (_guard, txn) = self.begin_audited().await?;
+        let row = channel::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("channel {id}")))?;
+        let used = submission::Entity::find()
+            .filter(submission::Column::ChannelId.eq(id))
+            .count(&txn)
+            .await?;
+        if used > 0 {
+            return Err(StoreError::Conflict(format!(
+                "渠道已有 {used} 条报送记录，不能删除；可以关闭它"
+            )));
+        }
+        channel_column::Entity::delete_many()
+            .filter(channel_column::Column::ChannelId.eq(id))
+            .exec(&txn)
+            .await?;
+        channel::Entity::delete_by_id(id).exec(&txn).await?;
+        if let Some(who) = who {
+            crate::tenants::audit_admin(
+                &txn,
+                who,
+                Some(TenantId(row.receiver_id)),
+                format!("channel:{id}"),
+                "channel.delete",
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(())
     }
 
     /// Every channel.
@@ -464,6 +512,13 @@ impl Store {
             .await?
             .filter(|c| may_send(c.senders(), c.receiver, unit))
             .ok_or_else(|| StoreError::NotFound(format!("channel {}", new.channel_id)))?;
+        if !channel.active {
+            return Err(StoreError::Conflict(format!(
+                "渠道“{}”已关闭，不再接收报送",
+                channel.name
+            ))
+            .into());
+        }
         if let Some(c) = new.suggested_column
             && !channel.columns.contains(&c)
         {

@@ -91,7 +91,7 @@ pub(crate) fn spec() -> Value {
                 "post": op("新建报送渠道（集群管理员）；可带 feed_url 与 feed_sender，定时拉取上游订阅源", "reporting", "201", Some("ChannelInput"), &[]),
             },
             "/api/v1/channels/{id}/pull": {"post": {
-                "summary": "立即拉取渠道的订阅源（Atom 或 JSON Feed，仅 http://；集群管理员）：按条目 id 去重，返回新增条数",
+                "summary": "立即拉取渠道的订阅源（Atom 或 JSON Feed，http:// 或 https://；集群管理员）：按条目 id 去重，返回新增条数",
                 "tags": ["reporting"],
                 "parameters": [path_param("id", "渠道编号", "integer")],
                 "responses": {
@@ -102,7 +102,10 @@ pub(crate) fn spec() -> Value {
                     "422": {"$ref": "#/components/responses/Error"},
                 },
             }},
-            "/api/v1/channels/{id}": {"put": op("修改渠道：名称、自动采用、接收栏目（集群管理员）", "reporting", "200", Some("ChannelChange"), &[path_param("id", "渠道编号", "integer")])},
+            "/api/v1/channels/{id}": {
+                "put": op("修改渠道：名称、自动采用、接收栏目、开放或关闭（集群管理员）", "reporting", "200", Some("ChannelChange"), &[path_param("id", "渠道编号", "integer")]),
+                "delete": op("删除从未有过报送的渠道（已有报送的渠道只能关闭：409；集群管理员）", "reporting", "204", None, &[path_param("id", "渠道编号", "integer")]),
+            },
             "/api/v1/sites/{code}/submissions": {
                 "get": op("报送信息：box=in 收到的（默认）、box=out 本站报出的；可按 state、sender、channel、from、to 筛选", "reporting", "200", None, &[code.clone(),
                     query_param("box", "in / out", "string"), query_param("state", "submitted / withdrawn / returned / adopted / rejected", "string"),
@@ -246,6 +249,7 @@ pub(crate) fn spec() -> Value {
                 }},
                 "ChannelChange": {"type": "object", "required": ["name", "columns"], "properties": {
                     "name": {"type": "string"}, "auto_adopt": {"type": "boolean"}, "columns": {"type": "array", "items": {"type": "integer"}},
+                    "active": {"type": "boolean", "description": "false 关闭渠道（不再接收报送、不再拉取订阅源，历史保留）；省略则不变"},
                 }},
                 "NewSubmission": {"type": "object", "required": ["channel_id", "client_key"], "properties": {
                     "channel_id": {"type": "integer"}, "client_key": {"type": "string", "maxLength": 64},

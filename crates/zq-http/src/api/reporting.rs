@@ -21,7 +21,10 @@ pub(super) fn routes() -> Router<AppState> {
     let s = "/api/v1/sites/{code}";
     Router::new()
         .route("/api/v1/channels", get(channels).post(create_channel))
-        .route("/api/v1/channels/{id}", axum::routing::put(update_channel))
+        .route(
+            "/api/v1/channels/{id}",
+            axum::routing::put(update_channel).delete(delete_channel),
+        )
         .route("/api/v1/channels/{id}/pull", post(pull_channel))
         .route(&format!("{s}/submissions"), get(list).post(submit))
         .route(&format!("{s}/submissions/{{id}}"), get(show))
@@ -215,6 +218,15 @@ async fn figures(
             })
         }).collect::<Vec<_>>(),
     }))
+}
+
+async fn delete_channel(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, ApiError> {
+    reporting::delete_channel(&state, &c, parse_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 async fn update_channel(

@@ -1,6 +1,7 @@
 //! The office's page for reporting channels: every channel with its receiver, senders and
-//! columns; rename and switch automatic adoption; create a channel. Same service code as
-//! `POST/PUT /api/v1/channels`.
+//! columns; rename, switch automatic adoption, open or close; pull a channel's feed now;
+//! delete an unused channel; create a channel (optionally pulling an upstream feed). Same
+//! service code as `/api/v1/channels`.
 
 use std::collections::HashMap;
 
@@ -24,6 +25,8 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/console/admin/channels", get(page).post(create))
         .route("/console/admin/channels/{id}", post(update))
+        .route("/console/admin/channels/{id}/delete", post(delete))
+        .route("/console/admin/channels/{id}/pull", post(pull))
 }
 
 fn kind_label(k: TenantKind) -> &'static str {
@@ -77,6 +80,7 @@ async fn render(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) -> PageR
                 "columns": c.columns.iter().filter_map(|id| columns.iter().find(|col| col.id == *id)).map(|col| col.name.clone()).collect::<Vec<_>>(),
                 "feed": c.feed_url.clone().unwrap_or_default(),
                 "auto_adopt": c.auto_adopt,
+                "active": c.active,
             })
         })
         .collect();
@@ -99,7 +103,8 @@ async fn render(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) -> PageR
     v.insert(
         "form".into(),
         json!({"name": field(f, "name"), "receiver": field(f, "receiver"), "columns": field(f, "columns"),
-               "sender_kind": field(f, "sender_kind"), "sender_parent": field(f, "sender_parent")}),
+               "sender_kind": field(f, "sender_kind"), "sender_parent": field(f, "sender_parent"),
+               "feed_url": field(f, "feed_url"), "feed_sender": field(f, "feed_sender")}),
     );
     if let Some(e) = shown.error {
         v.insert("error".into(), json!(e));
@@ -152,8 +157,8 @@ async fn create(
             sender_parent: f.get("sender_parent").cloned(),
             auto_adopt: field(&f, "auto_adopt") == "on",
             columns,
-            feed_url: None,
-            feed_sender: None,
+            feed_url: f.get("feed_url").cloned(),
+            feed_sender: f.get("feed_sender").cloned(),
         };
         reporting::create_channel(&state, &cc.caller, input).await
     }
@@ -181,9 +186,7 @@ async fn update(
     Form(f): Form<Fields>,
 ) -> PageResult {
     cc.check_csrf(&field(&f, "csrf"))?;
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ServiceError::NotFound(format!("渠道 {id}")))?;
+    let id = channel_id(&id)?;
     let channel = reporting::channels(&state)
         .await?
         .into_iter()
@@ -193,17 +196,60 @@ async fn update(
         name: field(&f, "name"),
         auto_adopt: field(&f, "auto_adopt") == "on",
         columns: channel.columns.iter().map(|c| c.0).collect(),
+        active: Some(field(&f, "active") == "on"),
     };
-    match reporting::update_channel(&state, &cc.caller, id, change).await {
-        Ok(_) => Ok(see_other(&format!("{BASE}/admin/channels?notice=channel"))),
-        Err(e @ ServiceError::Invalid(_)) => {
-            render(
-                &state,
-                &cc,
-                Shown::refused(HashMap::new(), &e, StatusCode::UNPROCESSABLE_ENTITY),
-            )
-            .await
+    let result = reporting::update_channel(&state, &cc.caller, id, change).await;
+    after_change(&state, &cc, result.map(|_| "channel")).await
+}
+
+/// Back to the list with a notice, or the list again with the reason a change was refused.
+async fn after_change(
+    state: &AppState,
+    cc: &ConsoleCaller,
+    result: Result<&str, ServiceError>,
+) -> PageResult {
+    match result {
+        Ok(notice) => Ok(see_other(&format!("{BASE}/admin/channels?notice={notice}"))),
+        Err(
+            e @ (ServiceError::Invalid(_)
+            | ServiceError::Conflict(_)
+            | ServiceError::TooLarge(_)
+            | ServiceError::NotFound(_)),
+        ) => {
+            let status = match e {
+                ServiceError::Conflict(_) => StatusCode::CONFLICT,
+                ServiceError::NotFound(_) => StatusCode::NOT_FOUND,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            render(state, cc, Shown::refused(HashMap::new(), &e, status)).await
         }
         Err(e) => Err(e),
     }
+}
+
+fn channel_id(id: &str) -> Result<i64, ServiceError> {
+    id.parse()
+        .map_err(|_| ServiceError::NotFound(format!("渠道 {id}")))
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path(id): Path<String>,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    cc.check_csrf(&field(&f, "csrf"))?;
+    let result = reporting::delete_channel(&state, &cc.caller, channel_id(&id)?).await;
+    after_change(&state, &cc, result.map(|()| "channel_deleted")).await
+}
+
+async fn pull(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path(id): Path<String>,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    cc.check_csrf(&field(&f, "csrf"))?;
+    let result = reporting::pull_channel(&state, &cc.caller, channel_id(&id)?).await;
+    after_change(&state, &cc, result.map(|_| "channel_pulled")).await
 }

@@ -407,6 +407,7 @@ async fn item_page(
             "channel": names.channel(s.channel_id),
             "submitted": format_local(s.submitted_at, false),
             "decided": s.decided_at.map(|d| format_local(d, false)),
+            "published_at_source": s.external_published_at.map(|d| format_local(d, false)),
             "note": s.note,
             "comment": s.decision_comment,
             "state": s.state,

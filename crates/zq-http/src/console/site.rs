@@ -188,6 +188,8 @@ pub(super) fn notice(code: Option<&str>) -> Option<&'static str> {
         "report_rejected" => "已标记为不采用。",
         "batch" => "批量处理完成。",
         "channel" => "报送渠道已保存。",
+        "channel_deleted" => "报送渠道已删除。",
+        "channel_pulled" => "订阅源已拉取，新的信息在接收站点的报送收件箱中。",
         _ => return None,
     })
 }

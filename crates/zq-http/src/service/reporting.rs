@@ -66,6 +66,7 @@ impl From<PullError> for ServiceError {
         match e {
             PullError::NoChannel(id) => ServiceError::NotFound(format!("报送渠道 {id}")),
             PullError::NoFeed(_) => ServiceError::Invalid("该渠道没有设置订阅源地址".into()),
+            PullError::Closed(_) => ServiceError::Conflict("渠道已关闭，不再拉取订阅源".into()),
             PullError::Feed(FeedError::TooLarge) => ServiceError::TooLarge(format!(
                 "订阅源太大：不能超过 {} MiB",
                 crate::feeds::MAX_FEED_BYTES / (1024 * 1024)
@@ -84,14 +85,7 @@ pub(crate) async fn create_channel(
     caller: &Caller,
     input: ChannelInput,
 ) -> Result<Channel> {
-    if !allowed(
-        &caller.grants,
-        Action::ManageChannels,
-        None,
-        Default::default(),
-    ) {
-        return Err(ServiceError::Forbidden("管理报送渠道".into()));
-    }
+    may_manage_channels(caller)?;
     let tenant = |code: &str| {
         let code = code.to_owned();
         async move {
@@ -153,14 +147,7 @@ pub(crate) async fn create_channel(
 
 /// Pulls channel `id`'s upstream feed now (the office only): how many items were new.
 pub(crate) async fn pull_channel(state: &AppState, caller: &Caller, id: i64) -> Result<PullReport> {
-    if !allowed(
-        &caller.grants,
-        Action::ManageChannels,
-        None,
-        Default::default(),
-    ) {
-        return Err(ServiceError::Forbidden("拉取订阅源".into()));
-    }
+    may_manage_channels(caller)?;
     Ok(crate::feeds::pull(state, id).await?)
 }
 
@@ -265,6 +252,32 @@ pub(crate) struct ChannelChange {
     #[serde(default)]
     pub auto_adopt: bool,
     pub columns: Vec<i64>,
+    /// Open (`true`) or close (`false`) the channel; unchanged when left out.
+    #[serde(default)]
+    pub active: Option<bool>,
+}
+
+/// The office's check before changing channels.
+fn may_manage_channels(caller: &Caller) -> Result<()> {
+    if allowed(
+        &caller.grants,
+        Action::ManageChannels,
+        None,
+        Default::default(),
+    ) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden("管理报送渠道".into()))
+    }
+}
+
+/// Deletes a channel that never carried a submission (others can only be closed).
+pub(crate) async fn delete_channel(state: &AppState, caller: &Caller, id: i64) -> Result<()> {
+    may_manage_channels(caller)?;
+    Ok(state
+        .store()
+        .delete_channel(id, Some(&caller.who()))
+        .await?)
 }
 
 pub(crate) async fn update_channel(
@@ -273,14 +286,7 @@ pub(crate) async fn update_channel(
     id: i64,
     change: ChannelChange,
 ) -> Result<Channel> {
-    if !allowed(
-        &caller.grants,
-        Action::ManageChannels,
-        None,
-        Default::default(),
-    ) {
-        return Err(ServiceError::Forbidden("管理报送渠道".into()));
-    }
+    may_manage_channels(caller)?;
     Ok(state
         .store()
         .update_channel(
@@ -288,6 +294,7 @@ pub(crate) async fn update_channel(
             &change.name,
             change.auto_adopt,
             change.columns.into_iter().map(ColumnId).collect(),
+            change.active,
             Some(&caller.who()),
         )
         .await?)

@@ -24,6 +24,7 @@ pub struct Model {
     pub decided_at: Option<DateTimeUtc>,
     pub updated_at: DateTimeUtc,
     pub external_id: Option<String>,
+    pub external_published_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
