@@ -100,7 +100,7 @@ STANDIN_PREFIX=
 COMPLETED=0
 CONSOLE=/dev/null
 CMDS=/dev/null
-RESULTS=/dev/null  # TSV: load server rps p50_ms p99_ms non2xx socket_errors
+RESULTS=/dev/null  # TSV: load server rps p50_ms p99_ms non2xx socket_errors cpu_us_per_request
 SUMMARY=
 EXPORT_INFO=
 RSS_MIB=n/a
@@ -460,7 +460,26 @@ to_ms() {
     }'
 }
 
-parse_wrk() { # file load server
+# CPU time (clock ticks, user + system) a server's processes have used so far: the process
+# itself and its children (nginx's workers). Read from /proc, so it needs no perf counters.
+server_ticks() { # pid
+    local t=0 p
+    for p in "$1" $(pgrep -P "$1" 2>/dev/null); do
+        [[ -r /proc/$p/stat ]] || continue
+        t=$((t + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat")))
+    done
+    printf '%s\n' "$t"
+}
+
+# CPU microseconds per request: ticks used during a run over the requests it answered. Unlike
+# req/s it hardly depends on what else the machine is doing, so it compares runs made at
+# different times (req/s on this shared 2-core machine varied up to 2x within minutes).
+cpu_per_request() { # ticks file
+    awk -v t="$1" -v hz="$(getconf CLK_TCK)" '/ requests in / { n = $1 }
+        END { if (n > 0) printf "%.1f", t * 1000000 / hz / n; else print "n/a" }' "$2"
+}
+
+parse_wrk() { # file load server cpu_ticks
     local file=$1 rps p50 p99 non2xx errs
     rps=$(awk '/^Requests\/sec:/ { print $2 }' "$file")
     p50=$(awk '$1 == "50%" { print $2; exit }' "$file")
@@ -468,8 +487,8 @@ parse_wrk() { # file load server
     non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$file")
     errs=$(awk -F': ' '/Socket errors:/ { print $2 }' "$file")
     [[ -n $rps && -n $p50 && -n $p99 ]] || die "could not parse wrk output $file"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$3" "$rps" "$(to_ms "$p50")" "$(to_ms "$p99")" \
-        "${non2xx:-0}" "${errs:-none}" >>"$RESULTS"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$3" "$rps" "$(to_ms "$p50")" "$(to_ms "$p99")" \
+        "${non2xx:-0}" "${errs:-none}" "$(cpu_per_request "$4" "$file")" >>"$RESULTS"
 }
 
 # bench LOAD SERVER PORT ROUND wrk-args...: a measured run.
@@ -489,9 +508,14 @@ bench() {
     local cmd=(wrk "-t$THREADS" "-c$CONNS" "-d$DURATION" --latency "$@")
     note_cmd "$(quote_cmd "${cmd[@]}")"
     log "\$ $(quote_cmd "${cmd[@]}")"
+    local pid ticks
+    if [[ $server == nginx ]]; then pid=$(nginx_pid "$NGINX_PREFIX"); else pid=$APP_PID; fi
+    ticks=$(server_ticks "$pid")
     in_bg "$out" "${cmd[@]}" || { tee -a "$CONSOLE" <"$out"; die "wrk failed"; }
+    ticks=$(($(server_ticks "$pid") - ticks))
     tee -a "$CONSOLE" <"$out"
-    parse_wrk "$out" "$load" "$server"
+    log "server CPU during the run: $ticks ticks, $(cpu_per_request "$ticks" "$out") us per request"
+    parse_wrk "$out" "$load" "$server" "$ticks"
     sleep 2
 }
 
@@ -555,8 +579,8 @@ build_report() {
     local load server label rps p50 p99 bad
     section "results"
     : >"$SUMMARY"
-    summary_line "$(printf '%-34s %-8s %12s %10s %10s  %s' load server req/s 'p50 ms' 'p99 ms' notes)"
-    summary_line "$(printf '%-34s %-8s %12s %10s %10s  %s' ---- ------ ----- ------ ------ -----)"
+    summary_line "$(printf '%-34s %-8s %12s %10s %10s %10s  %s' load server req/s 'p50 ms' 'p99 ms' 'CPU us/req' notes)"
+    summary_line "$(printf '%-34s %-8s %12s %10s %10s %10s  %s' ---- ------ ----- ------ ------ ---------- -----)"
     for load in a b c; do
         case $load in
             a) label="(a) hot: $HOT_HOST$HOT_PATH" ;;
@@ -565,7 +589,7 @@ build_report() {
         esac
         for server in nginx zhanqun; do
             if [[ $load == c && $server == nginx ]]; then
-                summary_line "$(printf '%-34s %-8s %12s %10s %10s  %s' "$label" nginx n/a n/a n/a 'no equivalent')"
+                summary_line "$(printf '%-34s %-8s %12s %10s %10s %10s  %s' "$label" nginx n/a n/a n/a n/a 'no equivalent')"
                 continue
             fi
             rps=$(result "$load" "$server" 3)
@@ -574,8 +598,8 @@ build_report() {
             bad=""
             [[ $(result "$load" "$server" 6) != 0 ]] && bad+="non-2xx/3xx: $(result "$load" "$server" 6); "
             [[ $(result "$load" "$server" 7) != none ]] && bad+="socket errors: $(result "$load" "$server" 7)"
-            summary_line "$(printf '%-34s %-8s %12s %10s %10s  %s' "$label" "$server" "$(fmt "$rps" 0)" \
-                "$(fmt "$p50" 2)" "$(fmt "$p99" 2)" "$bad")"
+            summary_line "$(printf '%-34s %-8s %12s %10s %10s %10s  %s' "$label" "$server" "$(fmt "$rps" 0)" \
+                "$(fmt "$p50" 2)" "$(fmt "$p99" 2)" "$(fmt "$(result "$load" "$server" 8)" 1)" "$bad")"
         done
     done
     summary_line ""
@@ -585,6 +609,10 @@ build_report() {
         invalid=$(invalid_reason "$l" nginx zhanqun)
         target_line "($l) req/s ratio" "$(ratio "$(result "$l" zhanqun 3)" "$(result "$l" nginx 3)")" ">=" "$TARGET_RPS_RATIO" "$invalid"
         target_line "($l) p99 ratio" "$(ratio "$(result "$l" zhanqun 5)" "$(result "$l" nginx 5)")" "<=" "$TARGET_P99_RATIO" "$invalid"
+    done
+    for l in a b; do
+        summary_line "$(printf '  %-44s %10s   (zhanqun / nginx; not a target, the cost behind the req/s ratio)' \
+            "($l) CPU per request ratio" "$(ratio "$(result "$l" zhanqun 8)" "$(result "$l" nginx 8)")")"
     done
     target_line "(c) req/s, cache disabled" "$(fmt "$(result c zhanqun 3)" 0)" ">=" "$TARGET_RENDER_RPS" "$(invalid_reason c zhanqun)"
     target_line "RSS after (b), MiB (ps)" "$RSS_MIB" "<=" "$TARGET_RSS_MIB"
