@@ -18,15 +18,10 @@ enum Submissions {
     ExternalPublishedAt,
 }
 
-async fn alter(m: &SchemaManager<'_>, stmt: TableAlterStatement) -> Result<(), DbErr> {
-    m.alter_table(stmt).await
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        alter(
-            m,
+        m.alter_table(
             Table::alter()
                 .table(Channels::Table)
                 .add_column(
@@ -38,8 +33,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        alter(
-            m,
+        m.alter_table(
             Table::alter()
                 .table(Submissions::Table)
                 .add_column(
@@ -53,16 +47,14 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        alter(
-            m,
+        m.alter_table(
             Table::alter()
                 .table(Submissions::Table)
                 .drop_column(Submissions::ExternalPublishedAt)
                 .to_owned(),
         )
         .await?;
-        alter(
-            m,
+        m.alter_table(
             Table::alter()
                 .table(Channels::Table)
                 .drop_column(Channels::Active)

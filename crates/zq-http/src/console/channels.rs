@@ -11,7 +11,6 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 use zq_domain::TenantKind;
-use zq_domain::access::{Action, allowed};
 use zq_render::ConsolePage;
 
 use super::admin::admin_chrome;
@@ -25,8 +24,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/console/admin/channels", get(page).post(create))
         .route("/console/admin/channels/{id}", post(update))
-        .route("/console/admin/channels/{id}/delete", post(delete))
-        .route("/console/admin/channels/{id}/pull", post(pull))
+        .route("/console/admin/channels/{id}/{action}", post(act))
 }
 
 fn kind_label(k: TenantKind) -> &'static str {
@@ -47,14 +45,7 @@ async fn page(
 }
 
 async fn render(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) -> PageResult {
-    if !allowed(
-        &cc.caller.grants,
-        Action::ManageChannels,
-        None,
-        Default::default(),
-    ) {
-        return Err(ServiceError::Forbidden("管理报送渠道".into()));
-    }
+    reporting::may_manage_channels(&cc.caller)?;
     let tenants = state.store().list_tenants().await?;
     let name = |id| {
         tenants
@@ -232,24 +223,23 @@ fn channel_id(id: &str) -> Result<i64, ServiceError> {
         .map_err(|_| ServiceError::NotFound(format!("渠道 {id}")))
 }
 
-async fn delete(
+/// The buttons beside a channel: `delete` (unused channels only) and `pull` (its feed, now).
+async fn act(
     State(state): State<AppState>,
     cc: ConsoleCaller,
-    Path(id): Path<String>,
+    Path((id, action)): Path<(String, String)>,
     Form(f): Form<Fields>,
 ) -> PageResult {
     cc.check_csrf(&field(&f, "csrf"))?;
-    let result = reporting::delete_channel(&state, &cc.caller, channel_id(&id)?).await;
-    after_change(&state, &cc, result.map(|()| "channel_deleted")).await
-}
-
-async fn pull(
-    State(state): State<AppState>,
-    cc: ConsoleCaller,
-    Path(id): Path<String>,
-    Form(f): Form<Fields>,
-) -> PageResult {
-    cc.check_csrf(&field(&f, "csrf"))?;
-    let result = reporting::pull_channel(&state, &cc.caller, channel_id(&id)?).await;
-    after_change(&state, &cc, result.map(|_| "channel_pulled")).await
+    let (id, caller) = (channel_id(&id)?, &cc.caller);
+    let result = match action.as_str() {
+        "delete" => reporting::delete_channel(&state, caller, id)
+            .await
+            .map(|()| "channel_deleted"),
+        "pull" => reporting::pull_channel(&state, caller, id)
+            .await
+            .map(|_| "channel_pulled"),
+        _ => return Err(ServiceError::NotFound(format!("操作 {action}"))),
+    };
+    after_change(&state, &cc, result).await
 }

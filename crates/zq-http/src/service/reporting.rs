@@ -257,8 +257,8 @@ pub(crate) struct ChannelChange {
     pub active: Option<bool>,
 }
 
-/// The office's check before changing channels.
-fn may_manage_channels(caller: &Caller) -> Result<()> {
+/// The office's check before changing channels (and seeing their management page).
+pub(crate) fn may_manage_channels(caller: &Caller) -> Result<()> {
     if allowed(
         &caller.grants,
         Action::ManageChannels,
