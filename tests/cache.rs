@@ -44,6 +44,57 @@ on_both_backends! {
         assert_eq!(metric(&m, "zhanqun_render_duration_seconds_count", &[("tenant", "fgw")]), Some(1.0));
     }
 
+    async fn a_hit_answers_exactly_like_the_render_whichever_way_it_is_served(app: demo) {
+        // A hit with the Host header in normal form is answered before the router
+        // (site::cached); with an upper-case Host or a trailing dot it goes through the router
+        // (site::handle). Both must give the rendered page's status, headers and bytes.
+        let same = |a: &zq_tests::Resp, b: &zq_tests::Resp, what: &str| {
+            assert_eq!(a.status, b.status, "{what}");
+            assert_eq!(a.body, b.body, "{what}");
+            let strip = |r: &zq_tests::Resp| {
+                let mut h = r.headers.clone();
+                h.remove("date");
+                h.remove("x-cache");
+                h
+            };
+            assert_eq!(strip(a), strip(b), "{what}");
+        };
+        let fast = host("fgw");
+        for (h, path) in [(fast.clone(), "/col/gzdt/"), (host("www"), "/sites/fgw/col/tzgg/")] {
+            let slow = [h.to_uppercase(), format!("{h}.")];
+            let rendered = app.get(&h, path).await;
+            assert_eq!(rendered.header("x-cache"), Some("miss"), "{h}{path}");
+            let hit = app.get(&h, path).await;
+            assert_eq!(hit.header("x-cache"), Some("l1_hit"), "{h}{path}");
+            same(&rendered, &hit, &format!("{h}{path}: render and hit"));
+            let etag = hit.header("etag").expect("etag").to_owned();
+            for extra in [
+                vec![("accept-encoding", "gzip")],
+                vec![("accept-encoding", "br, gzip")],
+                vec![("if-none-match", etag.as_str())],
+            ] {
+                let a = app.get_with(&h, path, &extra).await;
+                for other in &slow {
+                    let b = app.get_with(other, path, &extra).await;
+                    assert_eq!(b.header("x-cache"), a.header("x-cache"), "{other}{path} {extra:?}");
+                    same(&a, &b, &format!("{h} and {other}{path} with {extra:?}"));
+                }
+            }
+            let head = app.request("HEAD", Some(&h), path).await;
+            assert_eq!(head.status, 200);
+            assert!(head.body.is_empty(), "HEAD has no body");
+            assert_eq!(head.header("content-length"), hit.header("content-length"));
+        }
+        let m = app.metrics().await;
+        assert!(metric(&m, "zhanqun_cache_lookups_total", &[("tenant", "fgw"), ("layer", "l1"), ("result", "hit")]).unwrap_or(0.0) >= 10.0);
+        assert_eq!(metric(&m, "zhanqun_http_requests_total", &[("tenant", "fgw"), ("class", "3xx")]), Some(6.0), "the six 304s");
+        // A page that changed is never answered from the old generation.
+        add_article(app, "fgw", "gzdt", "发改委快速路径失效测试").await;
+        let fresh = app.get(&fast, "/col/gzdt/").await;
+        assert_eq!(fresh.header("x-cache"), Some("miss"));
+        assert!(fresh.body.contains("发改委快速路径失效测试"));
+    }
+
     async fn a_hundred_concurrent_requests_for_a_cold_page_render_it_once(app: demo) {
         let h = host("jw");
         let requests = (0..100).map(|_| app.get(&h, "/col/tzgg/"));

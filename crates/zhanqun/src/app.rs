@@ -128,8 +128,12 @@ pub async fn start(
             }
         }));
     }
-    let router = zq_http::router(state.clone());
-    let server = tokio::spawn(zq_http::serve(listener, router, limits, stop()));
+    let server = tokio::spawn(zq_http::serve_public(
+        listener,
+        state.clone(),
+        limits,
+        stop(),
+    ));
     Ok(Running {
         addr,
         metrics_addr,

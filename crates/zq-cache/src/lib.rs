@@ -89,6 +89,25 @@ pub struct PageKey {
     pub variant: Arc<str>,
 }
 
+/// A borrowed `PageKey`, to look a page up without allocating. Hashes and compares exactly
+/// like the `PageKey` with the same fields.
+#[derive(Debug, Clone, Copy, Hash)]
+pub struct PageKeyRef<'a> {
+    pub tenant: i64,
+    pub generation: u64,
+    pub path: &'a str,
+    pub variant: &'a str,
+}
+
+impl equivalent::Equivalent<PageKey> for PageKeyRef<'_> {
+    fn equivalent(&self, key: &PageKey) -> bool {
+        self.tenant == key.tenant
+            && self.generation == key.generation
+            && self.path == &*key.path
+            && self.variant == &*key.variant
+    }
+}
+
 impl PageKey {
     fn redis_key(&self) -> String {
         format!(
@@ -162,6 +181,14 @@ impl PageCache {
     /// Redis errors so far (0 without Redis).
     pub fn redis_errors(&self) -> u64 {
         self.redis.as_ref().map_or(0, |r| r.errors())
+    }
+
+    /// The page for `key` if L1 holds it (nothing else is asked, nothing rendered).
+    pub async fn get_l1(&self, key: &PageKeyRef<'_>) -> Option<Arc<CachedPage>> {
+        if !self.cfg.enabled {
+            return None;
+        }
+        self.l1.get(key).await
     }
 
     /// Returns the page for `key` from L1, else L2, else by calling `render` — once per key,
@@ -254,6 +281,42 @@ mod tests {
             body.as_bytes().to_vec(),
             false,
         )
+    }
+
+    #[tokio::test]
+    async fn a_borrowed_key_finds_exactly_the_page_its_owned_twin_stored() {
+        let cache = PageCache::new(CacheConfig::default(), None);
+        let ok = |_: &()| false;
+        cache
+            .get_or_render(key(3, "/a"), || async { Ok::<_, ()>(page("a")) }, ok)
+            .await
+            .unwrap();
+        let probe = |generation, path, variant| PageKeyRef {
+            tenant: 1,
+            generation,
+            path,
+            variant,
+        };
+        let hit = cache
+            .get_l1(&probe(3, "/a", "h"))
+            .await
+            .expect("stored page");
+        assert_eq!(&hit.identity[..], b"a");
+        for other in [
+            probe(2, "/a", "h"),
+            probe(3, "/b", "h"),
+            probe(3, "/a", "a"),
+        ] {
+            assert!(cache.get_l1(&other).await.is_none(), "{other:?}");
+        }
+        let off = PageCache::new(
+            CacheConfig {
+                enabled: false,
+                ..CacheConfig::default()
+            },
+            None,
+        );
+        assert!(off.get_l1(&probe(3, "/a", "h")).await.is_none());
     }
 
     #[tokio::test]

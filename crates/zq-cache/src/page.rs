@@ -135,7 +135,7 @@ impl CachedPage {
             content_type: content_type.to_owned(),
             cache_control: cache_control.to_owned(),
             etag,
-            identity: Bytes::from(body),
+            identity: exact_bytes(body),
             gzip,
             br,
             rendered_at_ms: now_ms(),
@@ -245,13 +245,20 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Bytes that own exactly `v.len()` bytes: a rendered page or a compressor's output has
+/// spare capacity (up to half of it), which a cache full of them would hold on to.
+fn exact_bytes(mut v: Vec<u8>) -> Bytes {
+    v.shrink_to_fit();
+    Bytes::from(v)
+}
+
 fn gzip(body: &[u8]) -> Bytes {
     let mut enc = flate2::write::GzEncoder::new(
         Vec::with_capacity(body.len() / 3),
         flate2::Compression::new(6),
     );
     match enc.write_all(body).and_then(|()| enc.finish()) {
-        Ok(v) => Bytes::from(v),
+        Ok(v) => exact_bytes(v),
         Err(_) => Bytes::new(),
     }
 }
@@ -264,7 +271,7 @@ fn brotli(body: &[u8]) -> Bytes {
         ..Default::default()
     };
     match brotli::BrotliCompress(&mut &body[..], &mut out, &params) {
-        Ok(_) => Bytes::from(out),
+        Ok(_) => exact_bytes(out),
         Err(_) => Bytes::new(),
     }
 }

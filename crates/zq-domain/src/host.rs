@@ -64,6 +64,25 @@ impl Host {
         &self.0
     }
 
+    /// The common case without allocating: when `raw` is already in the form `parse` gives
+    /// (lower-case name, no trailing dot or spaces) with at most a valid `:port`, returns the
+    /// name and the port part (`""` or `":8080"`). The name is only checked for its characters,
+    /// so use it to look up hosts that were parsed; `None` means "ask `parse`", not "invalid".
+    pub fn normal_parts(raw: &str) -> Option<(&str, &str)> {
+        let (name, port) = match raw.find(':') {
+            Some(i) => raw.split_at(i),
+            None => (raw, ""),
+        };
+        let normal_name = !name.is_empty()
+            && !name.ends_with('.')
+            && name.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_')
+            });
+        let plain_port = port.len() < 2 || port[1..].bytes().all(|b| b.is_ascii_digit());
+        (normal_name && plain_port && port != ":" && check_port(port).is_ok())
+            .then_some((name, port))
+    }
+
     /// Whether this host is `suffix` itself or a name under it (`www.x.localhost` under `x.localhost`).
     pub fn is_under(&self, suffix: &Host) -> bool {
         self.0 == suffix.0
@@ -84,6 +103,13 @@ fn check_port(after: &str) -> Result<(), ()> {
     }
 }
 
+/// Lets maps keyed by `Host` be searched with a `&str` (see `Host::normal_parts`).
+impl std::borrow::Borrow<str> for Host {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl std::fmt::Display for Host {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
@@ -93,6 +119,35 @@ impl std::fmt::Display for Host {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normal_parts_agree_with_parse_or_defer_to_it() {
+        for raw in [
+            "www.haichuan.localhost",
+            "www.haichuan.localhost:18082",
+            "127.0.0.1:3000",
+            "a_b.localhost:1",
+        ] {
+            let (name, port) = Host::normal_parts(raw).expect(raw);
+            assert_eq!(name, Host::parse(raw).unwrap().as_str(), "{raw}");
+            assert_eq!(format!("{name}{port}"), raw);
+        }
+        // Anything parse would change, or refuse for its port, is left to parse.
+        for raw in [
+            "WWW.haichuan.localhost",
+            "www.haichuan.localhost.",
+            " www.haichuan.localhost",
+            "www.haichuan.localhost:",
+            "www.haichuan.localhost:0",
+            "www.haichuan.localhost:65536",
+            "www.haichuan.localhost:+80",
+            "www.haichuan.localhost:80:80",
+            "[::1]:80",
+            "",
+        ] {
+            assert_eq!(Host::normal_parts(raw), None, "{raw}");
+        }
+    }
 
     #[test]
     fn hosts_normalise_case_port_and_trailing_dot() {

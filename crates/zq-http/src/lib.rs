@@ -36,7 +36,7 @@ pub use metrics::Metrics;
 
 pub use error::SiteError;
 pub use registry::Registry;
-pub use server::{ConnLimits, serve};
+pub use server::{ConnLimits, serve, serve_public};
 pub use sessions::{SessionError, Sessions};
 
 /// The client's address, attached to every request by the accept loop.

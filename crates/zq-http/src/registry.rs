@@ -102,6 +102,11 @@ impl Snapshot {
         self.by_host.get(host)
     }
 
+    /// Like `by_host`, for a name already in normal form (see `Host::normal_parts`).
+    pub fn by_host_name(&self, name: &str) -> Option<&Arc<Site>> {
+        self.by_host.get(name)
+    }
+
     pub fn by_code(&self, code: &str) -> Option<&Arc<Site>> {
         self.by_code.get(code)
     }

@@ -7,11 +7,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use hyper::Request;
+use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
+
+use crate::AppState;
 
 /// Connection-level limits.
 #[derive(Debug, Clone)]
@@ -39,6 +43,28 @@ impl Default for ConnLimits {
 pub async fn serve(
     listener: TcpListener,
     router: Router,
+    limits: ConnLimits,
+    shutdown: impl Future<Output = ()> + Send,
+) -> std::io::Result<()> {
+    serve_with(listener, router, None, limits, shutdown).await
+}
+
+/// Serves the platform (`crate::router(state)`) like `serve`, with cached pages answered
+/// before the router (`site::cached`).
+pub async fn serve_public(
+    listener: TcpListener,
+    state: AppState,
+    limits: ConnLimits,
+    shutdown: impl Future<Output = ()> + Send,
+) -> std::io::Result<()> {
+    let router = crate::router(state.clone());
+    serve_with(listener, router, Some(state), limits, shutdown).await
+}
+
+async fn serve_with(
+    listener: TcpListener,
+    router: Router,
+    front: Option<AppState>,
     limits: ConnLimits,
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
@@ -72,11 +98,21 @@ pub async fn serve(
         // The client's address rides in each request's extensions; layering the router per
         // connection would rebuild its whole route table for every connection.
         let per_conn = router.clone();
-        let service =
-            hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
-                req.extensions_mut().insert(crate::ClientAddr(peer));
-                per_conn.clone().oneshot(req)
-            });
+        let front = front.clone();
+        let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+            let router = per_conn.clone();
+            let front = front.clone();
+            async move {
+                let (mut parts, body) = req.into_parts();
+                if let Some(state) = &front
+                    && let Some(res) = crate::site::cached(state, &parts).await
+                {
+                    return Ok(res);
+                }
+                parts.extensions.insert(crate::ClientAddr(peer));
+                router.oneshot(Request::from_parts(parts, body)).await
+            }
+        });
         let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
         let conn = graceful.watch(conn.into_owned());
         tokio::spawn(async move {

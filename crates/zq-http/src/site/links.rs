@@ -54,12 +54,7 @@ impl Links {
 
     /// What, beyond the path, changes a page's bytes: host or alias links, the port, the scheme.
     pub fn variant(&self) -> String {
-        format!(
-            "{}|{}|{}",
-            if self.alias { "a" } else { "h" },
-            self.origin.port_suffix,
-            self.origin.scheme
-        )
+        variant(self.alias, &self.origin.port_suffix, &self.origin.scheme)
     }
 
     /// The site's base prefix ("" or "/sites/{code}").
@@ -105,4 +100,10 @@ impl Links {
             self.portal_name.clone()
         }
     }
+}
+
+/// The cache variant of a page requested on a site's host (`alias` false) or through
+/// `/sites/{code}/`, with the request's `:port` part and the public scheme.
+pub(crate) fn variant(alias: bool, port_suffix: &str, scheme: &str) -> String {
+    format!("{}|{port_suffix}|{scheme}", if alias { "a" } else { "h" })
 }

@@ -9,10 +9,11 @@ use std::time::Instant;
 
 use axum::body::{Body, HttpBody};
 use axum::extract::{Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use zq_cache::{CachedPage, Encoding, Outcome, PageKey};
+use zq_cache::{CachedPage, Encoding, Outcome, PageKey, PageKeyRef};
 use zq_domain::route::{SiteRoute, split_alias};
 use zq_domain::{Host, TenantStatus};
 use zq_render::view::ErrorView;
@@ -46,13 +47,66 @@ pub(crate) async fn handle(State(state): State<AppState>, req: Request) -> Respo
     let snap = state.registry().snapshot();
     let (tenant_metrics, res) = answer(&state, &snap, req).await;
     let tenant_metrics = tenant_metrics.unwrap_or_else(|| state.metrics().tenant(UNKNOWN_TENANT));
+    observe(&tenant_metrics, &res, started);
+    res
+}
+
+fn observe(tenant: &TenantMetrics, res: &Response, started: Instant) {
     let bytes = res.body().size_hint().exact().unwrap_or(0);
-    tenant_metrics.observe(
+    tenant.observe(
         res.status().as_u16(),
         started.elapsed().as_secs_f64(),
         usize::try_from(bytes).unwrap_or(0),
     );
-    res
+}
+
+/// Answers a request from L1 before it reaches the router, when L1 holds its page: a GET or
+/// HEAD of an open site, with a Host header already in normal form (or through the
+/// `/sites/{code}/` alias). The page, its headers and its metrics are what `handle` gives for
+/// a hit (but for the in-flight gauge: a hit never waits); this only skips what a hit does not
+/// need (the router, building links, an owned cache key). Anything else, a miss included,
+/// returns `None` and goes through `handle`.
+pub(crate) async fn cached(state: &AppState, parts: &Parts) -> Option<Response> {
+    let cache = state.cache();
+    if !cache.enabled() || !(parts.method == Method::GET || parts.method == Method::HEAD) {
+        return None;
+    }
+    let started = Instant::now();
+    let raw_host = match parts.headers.get(header::HOST) {
+        Some(v) => v.to_str().ok()?,
+        None => parts.uri.authority()?.as_str(),
+    };
+    let (name, port_suffix) = Host::normal_parts(raw_host)?;
+    let path = parts.uri.path();
+    let snap = state.registry().snapshot();
+    let console = state.config().console_host.as_ref();
+    let (site, alias, rest) = match split_alias(path) {
+        Some((code, rest)) if !rest.is_empty() => (snap.by_code(code)?, true, rest),
+        Some(_) => return None,
+        None if console.is_some_and(|c| c.as_str() == name) => return None,
+        None => (snap.by_host_name(name)?, false, path),
+    };
+    if site.tenant.status != TenantStatus::Active {
+        return None;
+    }
+    let variant = links::variant(alias, port_suffix, &state.config().public_scheme);
+    let key = PageKeyRef {
+        tenant: site.tenant.id.0,
+        generation: site.generation(),
+        path: rest,
+        variant: &variant,
+    };
+    let page = cache.get_l1(&key).await?;
+    site.metrics.cache(Outcome::L1Hit, cache.has_l2());
+    let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    let res = page_response(
+        &page,
+        Outcome::L1Hit,
+        header(header::IF_NONE_MATCH),
+        header(header::ACCEPT_ENCODING),
+    );
+    observe(&site.metrics, &res, started);
+    Some(res)
 }
 
 async fn answer(
@@ -298,6 +352,7 @@ fn page_response(
     let mut res = Response::new(Body::from(body));
     *res.status_mut() = status;
     let h = res.headers_mut();
+    h.reserve(12);
     let v = &page.header_values;
     h.insert(header::CONTENT_TYPE, v.content_type.clone());
     h.insert(header::CACHE_CONTROL, v.cache_control.clone());
