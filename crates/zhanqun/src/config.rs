@@ -103,7 +103,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("scheduler_tick_secs", "30"),
     ("feed_pull_secs", "900"),
     ("feed_ca_file", ""),
-    ("db_max_connections", "16"),
+    ("db_max_connections", "0"),
     ("db_acquire_timeout_ms", "1000"),
     ("cache_enabled", "true"),
     ("cache_max_bytes", "67108864"),
@@ -238,12 +238,19 @@ impl Config {
                 Err(bad(key, format!("expected 1 to {max} seconds, got {v}")))
             }
         };
-        if !(1..=1000).contains(&raw.db_max_connections) {
+        if raw.db_max_connections > 1000 {
             return Err(bad(
                 "db_max_connections",
-                format!("expected 1 to 1000, got {}", raw.db_max_connections),
+                format!(
+                    "expected 1 to 1000 (0 = chosen for the database), got {}",
+                    raw.db_max_connections
+                ),
             ));
         }
+        let db_max_connections = match raw.db_max_connections {
+            0 => default_pool_size(&database_url),
+            n => n,
+        };
         if !(50..=60_000).contains(&raw.db_acquire_timeout_ms) {
             return Err(bad(
                 "db_acquire_timeout_ms",
@@ -300,7 +307,7 @@ impl Config {
             scheduler_tick: secs("scheduler_tick_secs", raw.scheduler_tick_secs, 3600)?,
             feed_pull: secs("feed_pull_secs", raw.feed_pull_secs, 86_400)?,
             feed_extra_roots,
-            db_max_connections: raw.db_max_connections,
+            db_max_connections,
             db_acquire_timeout: Duration::from_millis(raw.db_acquire_timeout_ms),
             cache,
             metrics_listen,
@@ -311,6 +318,19 @@ impl Config {
     /// The database URL without its password, for logs.
     pub fn database_url_redacted(&self) -> String {
         redact(&self.database_url)
+    }
+}
+
+/// The pool size when `db_max_connections` is 0. An SQLite read is CPU work on the
+/// connection's own thread, so connections beyond twice the cores add no throughput, only
+/// memory (each maps the file and keeps its own page cache): 2 per core, 4 to 16.
+/// PostgreSQL: 16.
+fn default_pool_size(database_url: &str) -> u32 {
+    if database_url.starts_with("sqlite:") {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        u32::try_from(cores * 2).unwrap_or(16).clamp(4, 16)
+    } else {
+        16
     }
 }
 
@@ -376,6 +396,28 @@ mod tests {
         );
         assert!(c.redis_url.is_none());
         assert_eq!(c.feed_pull, Duration::from_secs(900));
+    }
+
+    #[test]
+    fn the_pool_size_is_chosen_for_the_database_unless_set() {
+        let sqlite = Config::load(None, env(&[])).unwrap();
+        assert!(
+            (4..=16).contains(&sqlite.db_max_connections),
+            "{}",
+            sqlite.db_max_connections
+        );
+        let pg = Config::load(None, env(&[("ZQ_DATABASE_URL", "postgres://u@h/db")])).unwrap();
+        assert_eq!(pg.db_max_connections, 16);
+        let set = Config::load(None, env(&[("ZQ_DB_MAX_CONNECTIONS", "3")])).unwrap();
+        assert_eq!(set.db_max_connections, 3);
+        let too_many = Config::load(None, env(&[("ZQ_DB_MAX_CONNECTIONS", "1001")]));
+        assert!(matches!(
+            too_many,
+            Err(ConfigError::Value {
+                key: "db_max_connections",
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -127,15 +127,16 @@ impl CachedPage {
         let (gzip, br) = if compress {
             (gzip(&body), brotli(&body))
         } else {
-            (Bytes::new(), Bytes::new())
+            (Vec::new(), Vec::new())
         };
+        let [identity, gzip, br] = one_block([&body, &gzip, &br]);
         CachedPage {
             status,
             header_values: HeaderValues::new(content_type, cache_control, &etag),
             content_type: content_type.to_owned(),
             cache_control: cache_control.to_owned(),
             etag,
-            identity: exact_bytes(body),
+            identity,
             gzip,
             br,
             rendered_at_ms: now_ms(),
@@ -152,14 +153,18 @@ impl CachedPage {
         }
     }
 
-    /// Bytes it occupies, for the cache's weigher.
+    /// Bytes it occupies, for the cache's weigher: the bodies and texts, plus what each entry
+    /// costs besides (measured, roughly: this struct and its header values, the key and
+    /// moka's bookkeeping in L1 and the stale map, allocator headers).
     pub fn weight(&self) -> u32 {
+        const ENTRY_OVERHEAD: usize = 1024;
         let n = self.identity.len()
             + self.gzip.len()
             + self.br.len()
             + self.content_type.len()
+            + self.cache_control.len()
             + self.etag.len()
-            + 128;
+            + ENTRY_OVERHEAD;
         u32::try_from(n).unwrap_or(u32::MAX)
     }
 
@@ -207,9 +212,7 @@ impl CachedPage {
         let content_type = String::from_utf8(r.field()?.to_vec()).ok()?;
         let cache_control = String::from_utf8(r.field()?.to_vec()).ok()?;
         let etag = String::from_utf8(r.field()?.to_vec()).ok()?;
-        let identity = Bytes::copy_from_slice(r.field()?);
-        let gzip = Bytes::copy_from_slice(r.field()?);
-        let br = Bytes::copy_from_slice(r.field()?);
+        let [identity, gzip, br] = one_block([r.field()?, r.field()?, r.field()?]);
         let header_values = HeaderValues::new(&content_type, &cache_control, &etag);
         r.0.is_empty().then_some(CachedPage {
             status,
@@ -245,25 +248,36 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Bytes that own exactly `v.len()` bytes: a rendered page or a compressor's output has
-/// spare capacity (up to half of it), which a cache full of them would hold on to.
-fn exact_bytes(mut v: Vec<u8>) -> Bytes {
-    v.shrink_to_fit();
-    Bytes::from(v)
+/// The three bodies in one allocation of exactly their size: a rendered page and the
+/// compressors' outputs have spare capacity (up to half of them), which a cache full of pages
+/// would hold on to, and one block per page instead of three fragments the heap less.
+fn one_block(parts: [&[u8]; 3]) -> [Bytes; 3] {
+    let mut all = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        all.extend_from_slice(p);
+    }
+    let all = Bytes::from(all);
+    let mut start = 0;
+    parts.map(|p| {
+        let part = all.slice(start..start + p.len());
+        start += p.len();
+        part
+    })
 }
 
-fn gzip(body: &[u8]) -> Bytes {
+/// Empty when compression fails (the page is then served uncompressed).
+fn gzip(body: &[u8]) -> Vec<u8> {
     let mut enc = flate2::write::GzEncoder::new(
         Vec::with_capacity(body.len() / 3),
         flate2::Compression::new(6),
     );
-    match enc.write_all(body).and_then(|()| enc.finish()) {
-        Ok(v) => exact_bytes(v),
-        Err(_) => Bytes::new(),
-    }
+    enc.write_all(body)
+        .and_then(|()| enc.finish())
+        .unwrap_or_default()
 }
 
-fn brotli(body: &[u8]) -> Bytes {
+/// Empty when compression fails.
+fn brotli(body: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(body.len() / 3);
     let params = brotli::enc::BrotliEncoderParams {
         quality: 5,
@@ -271,8 +285,8 @@ fn brotli(body: &[u8]) -> Bytes {
         ..Default::default()
     };
     match brotli::BrotliCompress(&mut &body[..], &mut out, &params) {
-        Ok(_) => exact_bytes(out),
-        Err(_) => Bytes::new(),
+        Ok(_) => out,
+        Err(_) => Vec::new(),
     }
 }
 

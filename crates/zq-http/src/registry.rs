@@ -5,7 +5,9 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
+
+use arc_swap::{ArcSwap, Guard};
 
 use zq_domain::{ColumnId, ColumnKind, Host, TenantKind};
 use zq_store::{Column, Store, StoreError, Tenant};
@@ -183,19 +185,23 @@ impl Generations {
 }
 
 /// Holds the current snapshot; cheap to clone and share.
+/// Reading it takes no lock and, through `peek`, writes no shared memory (arc-swap), so the
+/// cores answering cached pages do not contend for it.
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
-    current: Arc<RwLock<Arc<Snapshot>>>,
+    current: Arc<ArcSwap<Snapshot>>,
     generations: Arc<Generations>,
 }
 
 impl Registry {
     /// The current snapshot; hold it for the whole request.
     pub fn snapshot(&self) -> Arc<Snapshot> {
-        match self.current.read() {
-            Ok(guard) => guard.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
+        self.current.load_full()
+    }
+
+    /// The current snapshot for a short, non-awaiting look (a cache hit).
+    pub fn peek(&self) -> Guard<Arc<Snapshot>> {
+        self.current.load()
     }
 
     pub fn generations(&self) -> &Generations {
@@ -217,10 +223,7 @@ impl Registry {
             metrics,
         ));
         let n = snap.len();
-        match self.current.write() {
-            Ok(mut guard) => *guard = snap,
-            Err(poisoned) => *poisoned.into_inner() = snap,
-        }
+        self.current.store(snap);
         Ok(n)
     }
 }

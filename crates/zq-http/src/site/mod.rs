@@ -78,13 +78,16 @@ pub(crate) async fn cached(state: &AppState, parts: &Parts) -> Option<Response> 
     };
     let (name, port_suffix) = Host::normal_parts(raw_host)?;
     let path = parts.uri.path();
-    let snap = state.registry().snapshot();
     let console = state.config().console_host.as_ref();
-    let (site, alias, rest) = match split_alias(path) {
-        Some((code, rest)) if !rest.is_empty() => (snap.by_code(code)?, true, rest),
-        Some(_) => return None,
-        None if console.is_some_and(|c| c.as_str() == name) => return None,
-        None => (snap.by_host_name(name)?, false, path),
+    let (site, alias, rest) = {
+        let snap = state.registry().peek();
+        let (site, alias, rest) = match split_alias(path) {
+            Some((code, rest)) if !rest.is_empty() => (snap.by_code(code)?, true, rest),
+            Some(_) => return None,
+            None if console.is_some_and(|c| c.as_str() == name) => return None,
+            None => (snap.by_host_name(name)?, false, path),
+        };
+        (Arc::clone(site), alias, rest)
     };
     if site.tenant.status != TenantStatus::Active {
         return None;
