@@ -5,6 +5,7 @@ pub mod app;
 pub mod config;
 pub mod demo;
 pub mod export;
+pub mod memory;
 
 pub use app::{Running, open_store, start};
 pub use config::{Config, ConfigError};

@@ -212,6 +212,8 @@ async fn serve(mut cfg: Config, args: ServeArgs) -> Result<()> {
                 );
                 let accounts = demo::seed_accounts(&store).await?;
                 demo_accounts = accounts;
+                let released = zhanqun::memory::release_free_memory();
+                tracing::debug!(released, "returned the seeding's freed memory");
             }
             None => tracing::info!("the database already has tenants; not seeding the demo"),
         }
