@@ -85,6 +85,8 @@ on_both_backends! {
             assert!(head.body.is_empty(), "HEAD has no body");
             assert_eq!(head.header("content-length"), hit.header("content-length"));
         }
+        // A cached page does not make a malformed Host acceptable.
+        assert_eq!(app.get("a..b.localhost", "/sites/fgw/col/tzgg/").await.status, 400);
         let m = app.metrics().await;
         assert!(metric(&m, "zhanqun_cache_lookups_total", &[("tenant", "fgw"), ("layer", "l1"), ("result", "hit")]).unwrap_or(0.0) >= 10.0);
         assert_eq!(metric(&m, "zhanqun_http_requests_total", &[("tenant", "fgw"), ("class", "3xx")]), Some(6.0), "the six 304s");

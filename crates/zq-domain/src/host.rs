@@ -46,16 +46,10 @@ impl Host {
         if name.is_empty() || name.len() > Self::MAX_LEN {
             return Err(err("host name must have 1-253 characters"));
         }
-        for label in name.split('.') {
-            let ok_len = !label.is_empty() && label.len() <= 63;
-            let ok_chars = label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-            if !ok_len || !ok_chars || label.starts_with('-') || label.ends_with('-') {
-                return Err(err(
-                    "each label needs 1-63 characters a-z, 0-9 and inner hyphens",
-                ));
-            }
+        if !valid_labels(name) {
+            return Err(err(
+                "each label needs 1-63 characters a-z, 0-9 and inner hyphens",
+            ));
         }
         Ok(Host(name.to_ascii_lowercase()))
     }
@@ -64,20 +58,18 @@ impl Host {
         &self.0
     }
 
-    /// The common case without allocating: when `raw` is already in the form `parse` gives
-    /// (lower-case name, no trailing dot or spaces) with at most a valid `:port`, returns the
-    /// name and the port part (`""` or `":8080"`). The name is only checked for its characters,
-    /// so use it to look up hosts that were parsed; `None` means "ask `parse`", not "invalid".
+    /// The common case without allocating: when `raw` is a host name `parse` accepts and
+    /// leaves as it is (lower case, no trailing dot or spaces) with at most a valid `:port`,
+    /// returns the name and the port part (`""` or `":8080"`). `None` means "ask `parse`"
+    /// (which may still accept it, normalised), not "invalid".
     pub fn normal_parts(raw: &str) -> Option<(&str, &str)> {
         let (name, port) = match raw.find(':') {
             Some(i) => raw.split_at(i),
             None => (raw, ""),
         };
-        let normal_name = !name.is_empty()
-            && !name.ends_with('.')
-            && name.bytes().all(|b| {
-                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_')
-            });
+        let normal_name = name.len() <= Self::MAX_LEN
+            && !name.bytes().any(|b| b.is_ascii_uppercase())
+            && valid_labels(name);
         let plain_port = port.len() < 2 || port[1..].bytes().all(|b| b.is_ascii_digit());
         (normal_name && plain_port && port != ":" && check_port(port).is_ok())
             .then_some((name, port))
@@ -101,6 +93,19 @@ fn check_port(after: &str) -> Result<(), ()> {
             _ => Err(()),
         },
     }
+}
+
+/// Dot-separated DNS labels of 1-63 characters a-z (either case), 0-9, `_` and inner
+/// hyphens; so no empty name, no empty label and no trailing dot.
+fn valid_labels(name: &str) -> bool {
+    name.split('.').all(|label| {
+        (1..=63).contains(&label.len())
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    })
 }
 
 /// Lets maps keyed by `Host` be searched with a `&str` (see `Host::normal_parts`).
@@ -132,7 +137,7 @@ mod tests {
             assert_eq!(name, Host::parse(raw).unwrap().as_str(), "{raw}");
             assert_eq!(format!("{name}{port}"), raw);
         }
-        // Anything parse would change, or refuse for its port, is left to parse.
+        // Anything parse would change or refuse is left to parse.
         for raw in [
             "WWW.haichuan.localhost",
             "www.haichuan.localhost.",
@@ -144,6 +149,8 @@ mod tests {
             "www.haichuan.localhost:80:80",
             "[::1]:80",
             "",
+            "a..b.localhost",
+            "-a.localhost:80",
         ] {
             assert_eq!(Host::normal_parts(raw), None, "{raw}");
         }
