@@ -12,7 +12,7 @@
 #      host; its own prefix, pid file and logs in $WORK/nginx; never the system nginx or port 80);
 #   5. checks that 20 random manifest pages are byte-identical from both servers (>= 18 must be);
 #   6. warms both servers with every manifest page once (curl --parallel);
-#   7. wrk -t2 -c64 -d20s --latency, nginx then Zhanqun, for (a) one hot page and (b) a rotation
+#   7. wrk -t2 -c64 -d10s --latency (3 rounds), nginx then Zhanqun, for (a) one hot page and (b) a rotation
 #      over the manifest (ops/bench/rotate.lua); fills Zhanqun's cache (the rotation again
 #      under other Host ports until 1.25x the cache size was asked for) and reads its RSS; restarts
 #      Zhanqun with ZQ_CACHE_ENABLED=false and runs (c) the rotation against Zhanqun alone;
@@ -22,11 +22,11 @@
 # Every load is bounded (fixed wrk duration) and only ever targets 127.0.0.1.
 #
 # Environment overrides (defaults in brackets):
-#   DURATION [20s]          wrk duration of each measured run
+#   DURATION [10s]          wrk duration of each measured run
 #   CONNS [64]              wrk connections
 #   THREADS [2]             wrk threads
-#   ROUNDS [1]              measured runs per load and server, alternating nginx/zhanqun; the
-#                           table shows the median of each figure (use 3 on a noisy machine)
+#   ROUNDS [3]              measured runs per load and server, alternating nginx/zhanqun; the
+#                           table shows the median of each figure (this VM is noisy: keep 3)
 #   WARM_DURATION [3s]      unmeasured wrk run (same load) before every measured run; 0 = none
 #   ZHANQUN_PORT [18081]    Zhanqun's listener          NGINX_PORT [18082]   nginx's listener
 #   METRICS_PORT [19464]    Zhanqun's metrics listener
@@ -68,9 +68,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BENCH_DIR=$ROOT/ops/bench
 
-DURATION=${DURATION:-20s}
+DURATION=${DURATION:-10s}
 CONNS=${CONNS:-64}
-ROUNDS=${ROUNDS:-1}
+ROUNDS=${ROUNDS:-3}
 THREADS=${THREADS:-2}
 WARM_DURATION=${WARM_DURATION:-3s}
 ZHANQUN_PORT=${ZHANQUN_PORT:-18081}
