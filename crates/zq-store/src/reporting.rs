@@ -259,6 +259,71 @@ pub(crate) async fn load_channel<C: sea_orm::ConnectionTrait>(
     }))
 }
 
+/// A channel's name, trimmed, once it and the column list pass the rules of a channel.
+fn channel_name(name: &str, columns: &[ColumnId]) -> Result<String, StoreError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        return Err(StoreError::NotAllowed(
+            "a channel name needs 1-60 characters".into(),
+        ));
+    }
+    if columns.is_empty() {
+        return Err(StoreError::NotAllowed(
+            "a channel needs at least one column".into(),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// Links `columns` (which must all be the receiver's) to the channel.
+async fn add_channel_columns(
+    txn: &DatabaseTransaction,
+    channel_id: i64,
+    receiver: TenantId,
+    columns: &[ColumnId],
+) -> Result<(), StoreError> {
+    let found = site_column::Entity::find()
+        .filter(site_column::Column::TenantId.eq(receiver.0))
+        .filter(site_column::Column::Id.is_in(columns.iter().map(|c| c.0)))
+        .count(txn)
+        .await?;
+    if found != columns.len() as u64 {
+        return Err(StoreError::NotFound("column of the receiving site".into()));
+    }
+    for c in columns {
+        channel_column::ActiveModel {
+            channel_id: Set(channel_id),
+            column_id: Set(c.0),
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Records a change to a channel in the cluster audit log, when someone made it.
+async fn audit_channel(
+    txn: &DatabaseTransaction,
+    who: Option<&Who>,
+    receiver: TenantId,
+    channel_id: i64,
+    action: &str,
+) -> Result<(), StoreError> {
+    match who {
+        Some(who) => {
+            crate::tenants::audit_admin(
+                txn,
+                who,
+                Some(receiver),
+                format!("channel:{channel_id}"),
+                action,
+            )
+            .await
+        }
+        None => Ok(()),
+    }
+}
+
 impl Store {
     /// Creates a channel; its columns must belong to the receiver.
     pub async fn create_channel(
@@ -281,26 +346,8 @@ impl Store {
             Some(f) => Some(check_feed(&self.db, new.receiver, f).await?),
             None => None,
         };
-        let name = new.name.trim().to_owned();
-        if name.is_empty() || name.chars().count() > 60 {
-            return Err(StoreError::NotAllowed(
-                "a channel name needs 1-60 characters".into(),
-            ));
-        }
-        if new.columns.is_empty() {
-            return Err(StoreError::NotAllowed(
-                "a channel needs at least one column".into(),
-            ));
-        }
+        let name = channel_name(&new.name, &new.columns)?;
         let (_guard, txn) = self.begin_audited().await?;
-        let found = site_column::Entity::find()
-            .filter(site_column::Column::TenantId.eq(new.receiver.0))
-            .filter(site_column::Column::Id.is_in(new.columns.iter().map(|c| c.0)))
-            .count(&txn)
-            .await?;
-        if found != new.columns.len() as u64 {
-            return Err(StoreError::NotFound("column of the receiving site".into()));
-        }
         let row = channel::ActiveModel {
             name: Set(name),
             receiver_id: Set(new.receiver.0),
@@ -315,24 +362,8 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        for c in &new.columns {
-            channel_column::ActiveModel {
-                channel_id: Set(row.id),
-                column_id: Set(c.0),
-            }
-            .insert(&txn)
-            .await?;
-        }
-        if let Some(who) = who {
-            crate::tenants::audit_admin(
-                &txn,
-                who,
-                Some(new.receiver),
-                format!("channel:{}", row.id),
-                "channel.create",
-            )
-            .await?;
-        }
+        add_channel_columns(&txn, row.id, new.receiver, &new.columns).await?;
+        audit_channel(&txn, who, new.receiver, row.id, "channel.create").await?;
         let channel = load_channel(&txn, row.id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("channel {}", row.id)))?;
@@ -352,31 +383,13 @@ impl Store {
         active: Option<bool>,
         who: Option<&Who>,
     ) -> Result<Channel, StoreError> {
-        let name = name.trim().to_owned();
-        if name.is_empty() || name.chars().count() > 60 {
-            return Err(StoreError::NotAllowed(
-                "a channel name needs 1-60 characters".into(),
-            ));
-        }
-        if columns.is_empty() {
-            return Err(StoreError::NotAllowed(
-                "a channel needs at least one column".into(),
-            ));
-        }
+        let name = channel_name(name, &columns)?;
         let (_guard, txn) = self.begin_audited().await?;
         let row = channel::Entity::find_by_id(id)
             .one(&txn)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("channel {id}")))?;
         let receiver = TenantId(row.receiver_id);
-        let found = site_column::Entity::find()
-            .filter(site_column::Column::TenantId.eq(receiver.0))
-            .filter(site_column::Column::Id.is_in(columns.iter().map(|c| c.0)))
-            .count(&txn)
-            .await?;
-        if found != columns.len() as u64 {
-            return Err(StoreError::NotFound("column of the receiving site".into()));
-        }
         let mut change: channel::ActiveModel = row.into();
         change.name = Set(name);
         change.auto_adopt = Set(auto_adopt);
@@ -388,24 +401,8 @@ impl Store {
             .filter(channel_column::Column::ChannelId.eq(id))
             .exec(&txn)
             .await?;
-        for c in &columns {
-            channel_column::ActiveModel {
-                channel_id: Set(id),
-                column_id: Set(c.0),
-            }
-            .insert(&txn)
-            .await?;
-        }
-        if let Some(who) = who {
-            crate::tenants::audit_admin(
-                &txn,
-                who,
-                Some(receiver),
-                format!("channel:{id}"),
-                "channel.update",
-            )
-            .await?;
-        }
+        add_channel_columns(&txn, id, receiver, &columns).await?;
+        audit_channel(&txn, who, receiver, id, "channel.update").await?;
         let channel = load_channel(&txn, id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("channel {id}")))?;
@@ -435,16 +432,7 @@ impl Store {
             .exec(&txn)
             .await?;
         channel::Entity::delete_by_id(id).exec(&txn).await?;
-        if let Some(who) = who {
-            crate::tenants::audit_admin(
-                &txn,
-                who,
-                Some(TenantId(row.receiver_id)),
-                format!("channel:{id}"),
-                "channel.delete",
-            )
-            .await?;
-        }
+        audit_channel(&txn, who, TenantId(row.receiver_id), id, "channel.delete").await?;
         txn.commit().await?;
         Ok(())
     }

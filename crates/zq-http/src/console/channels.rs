@@ -178,11 +178,7 @@ async fn update(
 ) -> PageResult {
     cc.check_csrf(&field(&f, "csrf"))?;
     let id = channel_id(&id)?;
-    let channel = reporting::channels(&state)
-        .await?
-        .into_iter()
-        .find(|c| c.id == id)
-        .ok_or_else(|| ServiceError::NotFound(format!("渠道 {id}")))?;
+    let channel = reporting::channel(&state, id).await?;
     let change = ChannelChange {
         name: field(&f, "name"),
         auto_adopt: field(&f, "auto_adopt") == "on",

@@ -39,6 +39,15 @@ pub(crate) async fn channels(state: &AppState) -> Result<Vec<Channel>> {
     Ok(state.store().channels().await?)
 }
 
+/// One channel, by id.
+pub(crate) async fn channel(state: &AppState, id: i64) -> Result<Channel> {
+    state
+        .store()
+        .channel(id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("渠道 {id}")))
+}
+
 /// A new channel as the office enters it.
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct ChannelInput {
