@@ -310,6 +310,7 @@ async fn with_postgres_and_redis_a_publish_through_one_node_is_visible_through_a
         .set_tenant_status(
             &TenantCode::parse("sthjj").unwrap(),
             zq_domain::TenantStatus::Suspended,
+            &zq_store::Who::system(),
         )
         .await
         .unwrap();

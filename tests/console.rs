@@ -195,7 +195,7 @@ on_both_backends! {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_creates_one_signable_account_per_role_with_a_one_time_password() {
     let app = TestApp::demo(zq_tests::Backend::Sqlite).await;
-    let accounts = zhanqun::demo::seed_accounts(&app.store).await.unwrap();
+    let accounts = zhanqun::demo::seed_accounts(&app.services).await.unwrap();
     assert_eq!(accounts.len(), 5);
     let mut passwords: Vec<&str> = accounts.iter().map(|a| a.password.as_str()).collect();
     passwords.dedup();

@@ -1,6 +1,5 @@
 //! The public site over HTTP: tenants by Host header and alias, statuses, pages, feeds.
 
-use chrono::Utc;
 use zq_domain::{ArticleStatus, TenantCode, TenantStatus};
 use zq_tests::{TestApp, host, on_both_backends};
 
@@ -32,8 +31,8 @@ fn article(
     column: zq_domain::ColumnId,
     title: &str,
     status: ArticleStatus,
-) -> zq_store::NewArticle {
-    zq_store::NewArticle {
+) -> zq_tests::NewArticle {
+    zq_tests::NewArticle {
         column_id: column,
         ..zq_tests::article(title, status)
     }
@@ -92,7 +91,7 @@ on_both_backends! {
     }
 
     async fn a_suspended_tenant_answers_503_with_retry_after(app: demo) {
-        app.store.set_tenant_status(&TenantCode::parse("jn").unwrap(), TenantStatus::Suspended).await.unwrap();
+        app.store.set_tenant_status(&TenantCode::parse("jn").unwrap(), TenantStatus::Suspended, &zq_store::Who::system()).await.unwrap();
         app.reload().await;
         for path in ["/", "/col/qxyw/", "/sitemap.xml"] {
             let r = app.get(&host("jn"), path).await;
@@ -102,42 +101,42 @@ on_both_backends! {
         }
         let r = app.get("127.0.0.1", "/sites/jn/").await;
         assert_eq!(r.status, 503, "the alias is suspended too");
-        app.store.set_tenant_status(&TenantCode::parse("jn").unwrap(), TenantStatus::Active).await.unwrap();
+        app.store.set_tenant_status(&TenantCode::parse("jn").unwrap(), TenantStatus::Active, &zq_store::Who::system()).await.unwrap();
         app.reload().await;
         assert_eq!(app.get(&host("jn"), "/").await.status, 200, "resumed");
     }
 
     async fn an_archived_tenant_answers_410(app: demo) {
-        app.store.set_tenant_status(&TenantCode::parse("lhsrj").unwrap(), TenantStatus::Archived).await.unwrap();
+        app.store.set_tenant_status(&TenantCode::parse("lhsrj").unwrap(), TenantStatus::Archived, &zq_store::Who::system()).await.unwrap();
         app.reload().await;
         let r = app.get(&host("lhsrj"), "/").await;
         assert_eq!(r.status, 410);
         assert!(r.body.contains("已关闭"));
         assert_eq!(app.get(&host("lhsrj"), "/col/gzdt/").await.status, 410);
-        let again = app.store.set_tenant_status(&TenantCode::parse("lhsrj").unwrap(), TenantStatus::Active).await;
+        let again = app.store.set_tenant_status(&TenantCode::parse("lhsrj").unwrap(), TenantStatus::Active, &zq_store::Who::system()).await;
         assert!(again.is_err(), "archived is final");
     }
 
     async fn a_draft_article_is_404_until_published(app: demo) {
         let (tenant, col) = column_id(app, "mzj", "gzdt").await;
-        let id = app.store.create_article(tenant, article(col, "民政局草稿测试文章", ArticleStatus::Draft)).await.unwrap();
+        let id = app.create_article(tenant, article(col, "民政局草稿测试文章", ArticleStatus::Draft)).await.unwrap();
         let path = format!("/art/{id}.html");
         assert_eq!(app.get(&host("mzj"), &path).await.status, 404);
         let list = app.get(&host("mzj"), "/col/gzdt/").await;
         assert!(!list.body.contains("民政局草稿测试文章"), "drafts are not listed");
-        app.store.publish_article(tenant, id, Utc::now()).await.unwrap();
+        app.publish_article(tenant, id).await.unwrap();
         let r = app.get(&host("mzj"), &path).await;
         assert_eq!(r.status, 200);
         assert!(r.body.contains("民政局草稿测试文章"));
         let list = app.get(&host("mzj"), "/col/gzdt/").await;
         assert!(list.body.contains("民政局草稿测试文章"), "published articles are listed first");
-        app.store.withdraw_article(tenant, id).await.unwrap();
+        app.withdraw_article(tenant, id).await.unwrap();
         assert_eq!(app.get(&host("mzj"), &path).await.status, 404, "withdrawn is gone again");
     }
 
     async fn an_article_of_another_tenant_is_404_on_this_host(app: demo) {
         let (tenant, col) = column_id(app, "mzj", "gzdt").await;
-        let id = app.store.create_article(tenant, article(col, "只属于民政局", ArticleStatus::Published)).await.unwrap();
+        let id = app.create_article(tenant, article(col, "只属于民政局", ArticleStatus::Published)).await.unwrap();
         assert_eq!(app.get(&host("mzj"), &format!("/art/{id}.html")).await.status, 200);
         assert_eq!(app.get(&host("sfj"), &format!("/art/{id}.html")).await.status, 404);
         assert_eq!(app.get("127.0.0.1", &format!("/sites/sfj/art/{id}.html")).await.status, 404);
@@ -147,7 +146,7 @@ on_both_backends! {
         // Page size is 5 in tests; the news column has 8 seeded articles plus ours.
         let (tenant, col) = column_id(app, "jw", "gzdt").await;
         for i in 0..4 {
-            app.store.create_article(tenant, article(col, &format!("分页测试{i}"), ArticleStatus::Published)).await.unwrap();
+            app.create_article(tenant, article(col, &format!("分页测试{i}"), ArticleStatus::Published)).await.unwrap();
         }
         let p1 = app.get(&host("jw"), "/col/gzdt/").await;
         assert_eq!(p1.status, 200);
@@ -170,8 +169,8 @@ on_both_backends! {
 
     async fn sitemap_and_atom_are_xml_listing_only_published_items(app: demo) {
         let (tenant, col) = column_id(app, "czj", "gzdt").await;
-        let draft = app.store.create_article(tenant, article(col, "财政草稿不公开", ArticleStatus::Draft)).await.unwrap();
-        let published = app.store.create_article(tenant, article(col, "财政公开 & <发布>", ArticleStatus::Published)).await.unwrap();
+        let draft = app.create_article(tenant, article(col, "财政草稿不公开", ArticleStatus::Draft)).await.unwrap();
+        let published = app.create_article(tenant, article(col, "财政公开 & <发布>", ArticleStatus::Published)).await.unwrap();
 
         let r = app.get(&host("czj"), "/sitemap.xml").await;
         assert_eq!(r.status, 200);
@@ -200,7 +199,7 @@ on_both_backends! {
         let (tenant, col) = column_id(app, "gaj", "gzdt").await;
         let mut a = article(col, "<script>alert('x')</script>公告", ArticleStatus::Published);
         a.body = "<p onclick=\"steal()\">正文</p><script>alert(1)</script><a href=\"javascript:alert(2)\">链接</a>".into();
-        let id = app.store.create_article(tenant, a).await.unwrap();
+        let id = app.create_article(tenant, a).await.unwrap();
         for path in [format!("/art/{id}.html"), "/col/gzdt/".to_owned(), "/".to_owned()] {
             let r = app.get(&host("gaj"), &path).await;
             assert_eq!(r.status, 200);
@@ -214,9 +213,9 @@ on_both_backends! {
 
     async fn the_portal_home_aggregates_department_and_district_news(app: demo) {
         let (tenant, col) = column_id(app, "tjj", "gzdt").await;
-        app.store.create_article(tenant, article(col, "统计局最新动态聚合测试", ArticleStatus::Published)).await.unwrap();
+        app.create_article(tenant, article(col, "统计局最新动态聚合测试", ArticleStatus::Published)).await.unwrap();
         let (tenant, col) = column_id(app, "qs", "qxyw").await;
-        app.store.create_article(tenant, article(col, "青山区最新要闻聚合测试", ArticleStatus::Published)).await.unwrap();
+        app.create_article(tenant, article(col, "青山区最新要闻聚合测试", ArticleStatus::Published)).await.unwrap();
         let r = app.get(&host("www"), "/").await;
         assert_eq!(r.status, 200);
         assert!(r.body.contains("部门动态") && r.body.contains("区县动态"));

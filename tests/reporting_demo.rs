@@ -32,7 +32,7 @@ async fn the_demo_history_gives_meaningful_figures(backend: Backend) {
         news_articles: 4,
         seed: 2026,
     };
-    let report = zhanqun::demo::seed(&app.store, &suffix, opts)
+    let report = zhanqun::demo::seed(&app.services, &suffix, opts)
         .await
         .unwrap();
     app.reload().await;
@@ -318,7 +318,10 @@ async fn sqlite_a_history_import_checks_every_item_and_stores_all_or_nothing() {
         spoil(&mut second);
         let r = app
             .store
-            .import_reporting_history(vec![item(channel, fgw.id, "k1"), second])
+            .import_reporting_history(
+                vec![item(channel, fgw.id, "k1"), second],
+                &zq_store::Who::system(),
+            )
             .await;
         assert!(
             matches!(r, Err(zq_store::HistoryError::Item { index: 1, .. })),
@@ -329,7 +332,7 @@ async fn sqlite_a_history_import_checks_every_item_and_stores_all_or_nothing() {
     let before = app.store.generations().await.unwrap();
     let done = app
         .store
-        .import_reporting_history(vec![item(channel, fgw.id, "k1")])
+        .import_reporting_history(vec![item(channel, fgw.id, "k1")], &zq_store::Who::system())
         .await
         .unwrap();
     assert_eq!((done.submissions, done.adopted), (1, 1));
@@ -354,7 +357,7 @@ async fn sqlite_a_history_import_checks_every_item_and_stores_all_or_nothing() {
     // The same key again is a conflict, as for `submit`.
     let again = app
         .store
-        .import_reporting_history(vec![item(channel, fgw.id, "k1")])
+        .import_reporting_history(vec![item(channel, fgw.id, "k1")], &zq_store::Who::system())
         .await;
     assert!(again.is_err(), "a key is used once");
     app.finish().await;

@@ -5,7 +5,8 @@ use zq_domain::{
     ArticleStatus, ColumnKind, ColumnSlug, Host, Page, TenantCode, TenantKind, TenantStatus,
     UpdateRequirement,
 };
-use zq_store::{NewArticle, NewColumn, NewTenant, StoreError};
+use zq_store::{EditorialError, NewColumn, NewTenant, StoreError};
+use zq_tests::NewArticle;
 use zq_tests::on_both_backends;
 
 fn tenant(code: &str, kind: TenantKind, parent: Option<&str>) -> NewTenant {
@@ -38,15 +39,15 @@ fn column(slug: &str) -> NewColumn {
 on_both_backends! {
     async fn the_tenant_hierarchy_is_enforced(app: empty) {
         let s = &app.store;
-        assert!(matches!(s.create_tenant(tenant("d1", TenantKind::Department, None)).await, Err(StoreError::Invalid(_))));
-        s.create_tenant(tenant("www", TenantKind::Portal, None)).await.unwrap();
-        assert!(matches!(s.create_tenant(tenant("www2", TenantKind::Portal, None)).await, Err(StoreError::Conflict(_))), "one portal");
-        s.create_tenant(tenant("d1", TenantKind::Department, Some("www"))).await.unwrap();
-        s.create_tenant(tenant("q1", TenantKind::District, Some("www"))).await.unwrap();
-        assert!(s.create_tenant(tenant("t1", TenantKind::Town, Some("d1"))).await.is_err(), "towns sit under districts");
-        assert!(s.create_tenant(tenant("t1", TenantKind::Town, Some("www"))).await.is_err());
-        s.create_tenant(tenant("t1", TenantKind::Town, Some("q1"))).await.unwrap();
-        assert!(matches!(s.create_tenant(tenant("t2", TenantKind::Town, Some("nosuch"))).await, Err(StoreError::NotFound(_))));
+        assert!(matches!(s.create_tenant(tenant("d1", TenantKind::Department, None), &zq_store::Who::system()).await, Err(StoreError::Invalid(_))));
+        s.create_tenant(tenant("www", TenantKind::Portal, None), &zq_store::Who::system()).await.unwrap();
+        assert!(matches!(s.create_tenant(tenant("www2", TenantKind::Portal, None), &zq_store::Who::system()).await, Err(StoreError::Conflict(_))), "one portal");
+        s.create_tenant(tenant("d1", TenantKind::Department, Some("www")), &zq_store::Who::system()).await.unwrap();
+        s.create_tenant(tenant("q1", TenantKind::District, Some("www")), &zq_store::Who::system()).await.unwrap();
+        assert!(s.create_tenant(tenant("t1", TenantKind::Town, Some("d1")), &zq_store::Who::system()).await.is_err(), "towns sit under districts");
+        assert!(s.create_tenant(tenant("t1", TenantKind::Town, Some("www")), &zq_store::Who::system()).await.is_err());
+        s.create_tenant(tenant("t1", TenantKind::Town, Some("q1")), &zq_store::Who::system()).await.unwrap();
+        assert!(matches!(s.create_tenant(tenant("t2", TenantKind::Town, Some("nosuch")), &zq_store::Who::system()).await, Err(StoreError::NotFound(_))));
         let list = s.list_tenants().await.unwrap();
         assert_eq!(list.iter().map(|t| t.code.as_str()).collect::<Vec<_>>(), ["www", "d1", "q1", "t1"]);
         assert_eq!(list[3].parent_id, Some(list[2].id));
@@ -54,38 +55,38 @@ on_both_backends! {
 
     async fn codes_and_hosts_are_unique_and_a_failed_create_leaves_nothing(app: empty) {
         let s = &app.store;
-        s.create_tenant(tenant("www", TenantKind::Portal, None)).await.unwrap();
-        s.create_tenant(tenant("d1", TenantKind::Department, Some("www"))).await.unwrap();
-        assert!(matches!(s.create_tenant(tenant("d1", TenantKind::Department, Some("www"))).await, Err(StoreError::Conflict(_))));
+        s.create_tenant(tenant("www", TenantKind::Portal, None), &zq_store::Who::system()).await.unwrap();
+        s.create_tenant(tenant("d1", TenantKind::Department, Some("www")), &zq_store::Who::system()).await.unwrap();
+        assert!(matches!(s.create_tenant(tenant("d1", TenantKind::Department, Some("www")), &zq_store::Who::system()).await, Err(StoreError::Conflict(_))));
         let mut clash = tenant("d2", TenantKind::Department, Some("www"));
         clash.hosts.push(Host::parse("d1.test.localhost").unwrap());
-        assert!(matches!(s.create_tenant(clash).await, Err(StoreError::Conflict(_))));
+        assert!(matches!(s.create_tenant(clash, &zq_store::Who::system()).await, Err(StoreError::Conflict(_))));
         assert!(s.tenant_by_code(&TenantCode::parse("d2").unwrap()).await.unwrap().is_none(), "rolled back");
         let mut ok = tenant("d2", TenantKind::Department, Some("www"));
         ok.hosts.push(Host::parse("alt.test.localhost").unwrap());
-        let d2 = s.create_tenant(ok).await.unwrap();
+        let d2 = s.create_tenant(ok, &zq_store::Who::system()).await.unwrap();
         assert_eq!(d2.hosts[0].as_str(), "d2.test.localhost", "the first host stays canonical");
     }
 
     async fn status_changes_follow_the_rules(app: empty) {
         let s = &app.store;
-        s.create_tenant(tenant("www", TenantKind::Portal, None)).await.unwrap();
+        s.create_tenant(tenant("www", TenantKind::Portal, None), &zq_store::Who::system()).await.unwrap();
         let code = TenantCode::parse("www").unwrap();
-        assert_eq!(s.set_tenant_status(&code, TenantStatus::Suspended).await.unwrap().status, TenantStatus::Suspended);
-        assert!(matches!(s.set_tenant_status(&code, TenantStatus::Suspended).await, Err(StoreError::NotAllowed(_))));
-        s.set_tenant_status(&code, TenantStatus::Archived).await.unwrap();
-        assert!(s.set_tenant_status(&code, TenantStatus::Active).await.is_err());
-        assert!(matches!(s.set_tenant_status(&TenantCode::parse("nosuch").unwrap(), TenantStatus::Active).await, Err(StoreError::NotFound(_))));
+        assert_eq!(s.set_tenant_status(&code, TenantStatus::Suspended, &zq_store::Who::system()).await.unwrap().status, TenantStatus::Suspended);
+        assert!(matches!(s.set_tenant_status(&code, TenantStatus::Suspended, &zq_store::Who::system()).await, Err(StoreError::NotAllowed(_))));
+        s.set_tenant_status(&code, TenantStatus::Archived, &zq_store::Who::system()).await.unwrap();
+        assert!(s.set_tenant_status(&code, TenantStatus::Active, &zq_store::Who::system()).await.is_err());
+        assert!(matches!(s.set_tenant_status(&TenantCode::parse("nosuch").unwrap(), TenantStatus::Active, &zq_store::Who::system()).await, Err(StoreError::NotFound(_))));
     }
 
     async fn articles_are_scoped_by_tenant_and_sanitized(app: empty) {
         let s = &app.store;
-        s.create_tenant(tenant("www", TenantKind::Portal, None)).await.unwrap();
-        let a = s.create_tenant(tenant("a", TenantKind::Department, Some("www"))).await.unwrap();
-        let b = s.create_tenant(tenant("b", TenantKind::Department, Some("www"))).await.unwrap();
-        let col_a = s.create_column(a.id, column("gzdt")).await.unwrap();
-        let col_b = s.create_column(b.id, column("gzdt")).await.unwrap();
-        assert!(matches!(s.create_column(a.id, column("gzdt")).await, Err(StoreError::Conflict(_))), "slug unique per tenant");
+        s.create_tenant(tenant("www", TenantKind::Portal, None), &zq_store::Who::system()).await.unwrap();
+        let a = s.create_tenant(tenant("a", TenantKind::Department, Some("www")), &zq_store::Who::system()).await.unwrap();
+        let b = s.create_tenant(tenant("b", TenantKind::Department, Some("www")), &zq_store::Who::system()).await.unwrap();
+        let col_a = s.create_column(a.id, column("gzdt"), &zq_store::Who::system()).await.unwrap();
+        let col_b = s.create_column(b.id, column("gzdt"), &zq_store::Who::system()).await.unwrap();
+        assert!(matches!(s.create_column(a.id, column("gzdt"), &zq_store::Who::system()).await, Err(StoreError::Conflict(_))), "slug unique per tenant");
         let new = |col| NewArticle {
             column_id: col,
             title: "标题".into(),
@@ -99,24 +100,39 @@ on_both_backends! {
             status: ArticleStatus::Published,
             published_at: Some(Utc::now()),
         };
-        assert!(matches!(s.create_article(a.id, new(col_b.id)).await, Err(StoreError::NotFound(_))), "another tenant's column");
-        let id = s.create_article(a.id, new(col_a.id)).await.unwrap();
+        assert!(matches!(app.create_article(a.id, new(col_b.id)).await, Err(EditorialError::Fields(_))), "another tenant's column");
+        let id = app.create_article(a.id, new(col_a.id)).await.unwrap();
         let got = s.published_article(a.id, id).await.unwrap().expect("own article");
         assert!(!got.body.contains("script") && !got.body.contains("onerror"), "{}", got.body);
         assert!(s.published_article(b.id, id).await.unwrap().is_none(), "invisible to another tenant");
-        assert!(s.publish_article(b.id, id, Utc::now()).await.is_err(), "not writable by another tenant");
+        assert!(app.publish_article(b.id, id).await.is_err(), "not writable by another tenant");
         let (items, total) = s.list_published(b.id, &[col_a.id], Page::new(1, 10)).await.unwrap();
         assert_eq!((items.len(), total), (0, 0), "listing another tenant's column finds nothing");
         // A batch with one bad row stores nothing.
         let mut bad = new(col_a.id);
         bad.title = String::new();
-        assert!(s.create_articles(a.id, vec![new(col_a.id), bad]).await.is_err());
+        let import = |n: NewArticle| zq_store::ImportedArticle {
+            published_at: n.published_at,
+            text: zq_store::ArticleText {
+                column_id: n.column_id,
+                title: n.title,
+                subtitle: None,
+                source: None,
+                author: None,
+                summary: None,
+                body: n.body,
+                doc_number: None,
+                index_number: None,
+            },
+        };
+        let batch = vec![import(new(col_a.id)), import(bad)];
+        assert!(s.import_articles(a.id, batch, &zq_store::Who::system()).await.is_err());
         assert_eq!(s.count_articles(a.id).await.unwrap(), 1);
     }
 
     async fn the_demo_cluster_seeds_every_tenant_with_two_years_of_articles(app: empty) {
         let suffix = Host::parse(zq_tests::SUFFIX).unwrap();
-        let report = zhanqun::demo::seed(&app.store, &suffix, zhanqun::demo::DemoOptions::default()).await.unwrap();
+        let report = zhanqun::demo::seed(&app.services, &suffix, zhanqun::demo::DemoOptions::default()).await.unwrap();
         assert!(report.tenants >= 35);
         let tenants = app.store.list_tenants().await.unwrap();
         assert_eq!(tenants.iter().filter(|t| t.kind == TenantKind::Department).count(), 22);
@@ -130,7 +146,7 @@ on_both_backends! {
             let oldest = all.last().unwrap().published_at;
             assert!((newest - oldest).num_days() > 365, "{} spans {} days", t.code, (newest - oldest).num_days());
         }
-        assert!(zhanqun::demo::seed_if_empty(&app.store, &suffix, Default::default()).await.unwrap().is_none(), "seeding twice does nothing");
+        assert!(zhanqun::demo::seed_if_empty(&app.services, &suffix, Default::default()).await.unwrap().is_none(), "seeding twice does nothing");
     }
 }
 
@@ -153,14 +169,14 @@ mod accounts {
     on_both_backends! {
         async fn accounts_sign_in_with_their_password_only(app: empty) {
             let s = &app.store;
-            let u = s.create_user(user("zhang.wei", "Haichuan-Office-2026")).await.unwrap();
+            let u = s.create_user(user("zhang.wei", "Haichuan-Office-2026"), &zq_store::Who::system()).await.unwrap();
             let login = LoginName::parse("Zhang.Wei").unwrap();
             assert_eq!(s.verify_login(&login, "Haichuan-Office-2026").await.unwrap().map(|x| x.id), Some(u.id));
             assert!(s.verify_login(&login, "haichuan-office-2026").await.unwrap().is_none(), "case matters in passwords");
             assert!(s.verify_login(&LoginName::parse("nobody").unwrap(), "Haichuan-Office-2026").await.unwrap().is_none());
-            assert!(matches!(s.create_user(user("zhang.wei", "Another-Pass-2026")).await, Err(StoreError::Conflict(_))));
+            assert!(matches!(s.create_user(user("zhang.wei", "Another-Pass-2026"), &zq_store::Who::system()).await, Err(StoreError::Conflict(_))));
             for weak in ["short", "alllowercaseletters", "Li.Na-Office-2026"] {
-                assert!(matches!(s.create_user(user("li.na", weak)).await, Err(StoreError::NotAllowed(_))), "{weak}");
+                assert!(matches!(s.create_user(user("li.na", weak), &zq_store::Who::system()).await, Err(StoreError::NotAllowed(_))), "{weak}");
             }
             assert!(s.user_by_login(&LoginName::parse("li.na").unwrap()).await.unwrap().is_none(), "nothing half-saved");
         }
@@ -177,25 +193,25 @@ mod accounts {
                 parent: parent.map(|p| zq_domain::TenantCode::parse(p).unwrap()),
                 hosts: vec![zq_domain::Host::parse(&format!("{code}.t.localhost")).unwrap()],
             };
-            s.create_tenant(tenant("www", TenantKind::Portal, None)).await.unwrap();
-            let a = s.create_tenant(tenant("a", TenantKind::Department, Some("www"))).await.unwrap();
-            let b = s.create_tenant(tenant("b", TenantKind::Department, Some("www"))).await.unwrap();
-            let editor = s.create_user(user("editor.a", "Haichuan-Office-2026")).await.unwrap();
-            s.bind_role(editor.id, a.id, TenantRole::Editor).await.unwrap();
-            s.bind_role(editor.id, a.id, TenantRole::Editor).await.unwrap();
+            s.create_tenant(tenant("www", TenantKind::Portal, None), &zq_store::Who::system()).await.unwrap();
+            let a = s.create_tenant(tenant("a", TenantKind::Department, Some("www")), &zq_store::Who::system()).await.unwrap();
+            let b = s.create_tenant(tenant("b", TenantKind::Department, Some("www")), &zq_store::Who::system()).await.unwrap();
+            let editor = s.create_user(user("editor.a", "Haichuan-Office-2026"), &zq_store::Who::system()).await.unwrap();
+            s.set_binding(editor.id, a.id, TenantRole::Editor, true, &zq_store::Who::system()).await.unwrap();
+            s.set_binding(editor.id, a.id, TenantRole::Editor, true, &zq_store::Who::system()).await.unwrap();
             let g = s.grants(editor.id).await.unwrap();
             assert_eq!(g.bindings, vec![(a.id, TenantRole::Editor)], "binding twice keeps one");
             let p = TenantPolicy::default();
             assert!(allowed(&g, Action::WriteArticles, Some(a.id), p));
             assert!(!allowed(&g, Action::WriteArticles, Some(b.id), p));
             assert!(!allowed(&g, Action::Review, Some(a.id), p));
-            s.unbind_role(editor.id, a.id, TenantRole::Editor).await.unwrap();
+            s.set_binding(editor.id, a.id, TenantRole::Editor, false, &zq_store::Who::system()).await.unwrap();
             assert!(s.grants(editor.id).await.unwrap().bindings.is_empty());
-            assert!(matches!(s.bind_role(editor.id, zq_domain::TenantId(9999), TenantRole::Editor).await, Err(StoreError::NotFound(_))));
-            assert!(matches!(s.bind_role(UserId(9999), a.id, TenantRole::Editor).await, Err(StoreError::NotFound(_))));
+            assert!(matches!(s.set_binding(editor.id, zq_domain::TenantId(9999), TenantRole::Editor, true, &zq_store::Who::system()).await, Err(StoreError::NotFound(_))));
+            assert!(matches!(s.set_binding(UserId(9999), a.id, TenantRole::Editor, true, &zq_store::Who::system()).await, Err(StoreError::NotFound(_))));
             let mut admin = user("office.admin", "Haichuan-Office-2026");
             admin.cluster_role = Some(ClusterRole::ClusterAdmin);
-            let admin = s.create_user(admin).await.unwrap();
+            let admin = s.create_user(admin, &zq_store::Who::system()).await.unwrap();
             assert!(allowed(&s.grants(admin.id).await.unwrap(), Action::ManageTenants, None, p));
         }
     }

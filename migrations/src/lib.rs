@@ -15,6 +15,7 @@ mod m0007_editorial;
 mod m0008_reporting;
 mod m0009_channel_feeds;
 mod m0010_channel_state_item_dates;
+mod m0011_events_jobs_calendar;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_reporting::Migration),
             Box::new(m0009_channel_feeds::Migration),
             Box::new(m0010_channel_state_item_dates::Migration),
+            Box::new(m0011_events_jobs_calendar::Migration),
         ]
     }
 }

@@ -19,6 +19,7 @@ use hyper_util::rt::TokioExecutor;
 use sea_orm::{ConnectionTrait, Database};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use zhanqun::{Config, Running, demo};
+use zq_services::Services;
 use zq_store::Store;
 
 pub use zhanqun::demo::DemoOptions;
@@ -92,6 +93,8 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub metrics_addr: Option<SocketAddr>,
     pub store: Store,
+    /// The running server's services (the same store, clock and event dispatcher).
+    pub services: Services,
     pub backend: Backend,
     /// The database URL as the server was given it (through the proxy if any).
     pub database_url: String,
@@ -256,9 +259,14 @@ impl TestApp {
             let suffix = zq_domain::Host::parse(SUFFIX).expect("suffix");
             // No reporting history: tests count their own submissions exactly
             // (tests/reporting_demo.rs seeds the history itself).
-            demo::seed_with(&store, &suffix, opts, demo::HistoryOptions::NONE)
-                .await
-                .expect("seed demo");
+            demo::seed_with(
+                &Services::new(store.clone()),
+                &suffix,
+                opts,
+                demo::HistoryOptions::NONE,
+            )
+            .await
+            .expect("seed demo");
         }
         let listener = tokio::net::TcpListener::bind(cfg.listen)
             .await
@@ -267,10 +275,12 @@ impl TestApp {
             .await
             .expect("start");
         let client = Client::builder(TokioExecutor::new()).build_http();
+        let services = running.state.services().clone();
         TestApp {
             addr: running.addr,
             metrics_addr: running.metrics_addr,
             store,
+            services,
             backend,
             database_url: url,
             direct_database_url,
@@ -420,14 +430,76 @@ impl TestApp {
         &self,
         code: &str,
         slug: &str,
-        mut article: zq_store::NewArticle,
+        mut article: NewArticle,
     ) -> zq_domain::ArticleId {
         let (tenant, column) = self.column(code, slug).await;
         article.column_id = column;
-        self.store
-            .create_article(tenant, article)
+        self.create_article(tenant, article)
             .await
             .expect("create article")
+    }
+
+    /// Stores one article of a tenant through the audited import (as the system): published
+    /// at its time, or a draft.
+    pub async fn create_article(
+        &self,
+        tenant: zq_domain::TenantId,
+        a: NewArticle,
+    ) -> Result<zq_domain::ArticleId, zq_store::EditorialError> {
+        let published = a.status == zq_domain::ArticleStatus::Published;
+        let item = zq_store::ImportedArticle {
+            published_at: if published {
+                a.published_at.or(Some(chrono::Utc::now()))
+            } else {
+                None
+            },
+            text: zq_store::ArticleText {
+                column_id: a.column_id,
+                title: a.title,
+                subtitle: a.subtitle,
+                source: a.source,
+                author: a.author,
+                summary: a.summary,
+                body: a.body,
+                doc_number: a.doc_number,
+                index_number: a.index_number,
+            },
+        };
+        let ids = self
+            .store
+            .import_articles(tenant, vec![item], &zq_store::Who::system())
+            .await?;
+        Ok(ids[0])
+    }
+
+    /// Publishes a draft or withdrawn article now, as the system.
+    pub async fn publish_article(
+        &self,
+        tenant: zq_domain::TenantId,
+        id: zq_domain::ArticleId,
+    ) -> Result<(), zq_store::EditorialError> {
+        let now = chrono::Utc::now().timestamp();
+        let event = zq_domain::workflow::Event::PublishDirectly {
+            now,
+            publish_at: None,
+        };
+        self.store
+            .article_event(tenant, id, &event, &zq_store::Who::system())
+            .await
+            .map(|_| ())
+    }
+
+    /// Withdraws a published article, as the system.
+    pub async fn withdraw_article(
+        &self,
+        tenant: zq_domain::TenantId,
+        id: zq_domain::ArticleId,
+    ) -> Result<(), zq_store::EditorialError> {
+        let event = zq_domain::workflow::Event::Withdraw;
+        self.store
+            .article_event(tenant, id, &event, &zq_store::Who::system())
+            .await
+            .map(|_| ())
     }
 
     /// A GET with extra headers.
@@ -493,14 +565,18 @@ impl TestApp {
         cluster: Option<zq_domain::access::ClusterRole>,
         bindings: &[(&str, zq_domain::access::TenantRole)],
     ) -> zq_store::User {
+        let system = zq_store::Who::system();
         let u = self
             .store
-            .create_user(zq_store::NewUser {
-                login: zq_domain::security::LoginName::parse(login).expect("login"),
-                display_name: format!("{login}姓名"),
-                password: PASSWORD.into(),
-                cluster_role: cluster,
-            })
+            .create_user(
+                zq_store::NewUser {
+                    login: zq_domain::security::LoginName::parse(login).expect("login"),
+                    display_name: format!("{login}姓名"),
+                    password: PASSWORD.into(),
+                    cluster_role: cluster,
+                },
+                &system,
+            )
             .await
             .expect("create user");
         for (code, role) in bindings {
@@ -510,7 +586,10 @@ impl TestApp {
                 .await
                 .expect("tenant query")
                 .expect("tenant");
-            self.store.bind_role(u.id, t.id, *role).await.expect("bind");
+            self.store
+                .set_binding(u.id, t.id, *role, true, &system)
+                .await
+                .expect("bind");
         }
         u
     }
@@ -589,10 +668,26 @@ impl TestApp {
     }
 }
 
+/// An article as tests write it: its text, whether it is published, and when.
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    pub column_id: zq_domain::ColumnId,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub source: Option<String>,
+    pub author: Option<String>,
+    pub summary: Option<String>,
+    pub body: String,
+    pub doc_number: Option<String>,
+    pub index_number: Option<String>,
+    pub status: zq_domain::ArticleStatus,
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// A published article with `title`, for tests that only need some content (the column is set
 /// by `TestApp::add`).
-pub fn article(title: &str, status: zq_domain::ArticleStatus) -> zq_store::NewArticle {
-    zq_store::NewArticle {
+pub fn article(title: &str, status: zq_domain::ArticleStatus) -> NewArticle {
+    NewArticle {
         column_id: zq_domain::ColumnId(0),
         title: title.into(),
         subtitle: None,

@@ -7,6 +7,8 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use zq_cache::{Bus, PageCache, RedisLink};
 use zq_http::{AppState, ConnLimits, HttpConfig, Metrics, Sessions};
+use zq_services::Services;
+use zq_services::jobs::{FeedPulls, Job, JobRunner, ScheduledPublishing};
 use zq_store::{Store, StoreError, StoreOptions};
 
 use crate::Config;
@@ -36,7 +38,6 @@ pub fn http_config(cfg: &Config) -> HttpConfig {
         tenant_refresh: cfg.tenant_refresh,
         public_scheme: cfg.public_scheme.clone(),
         console_host: Some(cfg.console_host.clone()),
-        feed_extra_roots: cfg.feed_extra_roots.clone(),
         limits: ConnLimits {
             header_read_timeout: cfg.header_read_timeout,
             ..ConnLimits::default()
@@ -53,6 +54,8 @@ pub struct Running {
     pub state: AppState,
     shutdown: Option<tokio::sync::watch::Sender<bool>>,
     server: JoinHandle<std::io::Result<()>>,
+    /// The leased background jobs, stopped gracefully.
+    jobs: Option<JobRunner>,
     background: Vec<JoinHandle<()>>,
 }
 
@@ -61,6 +64,8 @@ pub struct Running {
 pub enum StartError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Service(#[from] zq_services::ServiceError),
     #[error("configuration key `redis_url`: {0}")]
     Redis(#[from] zq_cache::RedisUrlError),
     #[error("cannot listen on {addr} (configuration key `metrics_listen`): {source}")]
@@ -72,10 +77,30 @@ pub enum StartError {
     Io(#[from] std::io::Error),
 }
 
+/// The services over `store` as a server runs them: outgoing HTTP(S) with the configured extra
+/// roots, metrics reported to `metrics`.
+pub fn services(cfg: &Config, store: Store, metrics: Arc<Metrics>) -> Services {
+    Services::new(store)
+        .with_fetch(Arc::new(zq_http::fetch::HttpFetcher::new(
+            cfg.feed_extra_roots.clone(),
+        )))
+        .with_telemetry(metrics)
+}
+
+/// The background jobs every node runs (each tick runs on one node, by lease).
+pub fn jobs(cfg: &Config) -> Vec<Arc<dyn Job>> {
+    vec![
+        Arc::new(ScheduledPublishing {
+            every: cfg.scheduler_tick,
+        }),
+        Arc::new(FeedPulls::new(cfg.feed_pull)),
+    ]
+}
+
 /// Starts serving on `listener` with an already opened store: builds the cache (with Redis if
 /// configured; an unreachable Redis is not an error), the console's session store (Redis if
-/// configured, else the database), metrics, the site registry, the invalidation wiring, and
-/// the operations listener.
+/// configured, else the database), metrics, the services, the site registry, the invalidation
+/// wiring, the leased background jobs, and the operations listener.
 pub async fn start(
     cfg: &Config,
     store: Store,
@@ -97,13 +122,11 @@ pub async fn start(
     };
     let bus = redis.map(Bus::redis).unwrap_or_else(Bus::local);
     let metrics = Arc::new(Metrics::new());
-    let state = AppState::with_sessions(store, http, cache, bus, metrics, sessions).await?;
-    let mut background = vec![
-        state.spawn_refresher(),
-        state.spawn_scheduler(cfg.scheduler_tick),
-        state.spawn_feed_puller(cfg.feed_pull),
-    ];
+    let services = services(cfg, store, metrics.clone());
+    let state = AppState::with_sessions(services, http, cache, bus, metrics, sessions).await?;
+    let mut background = vec![state.spawn_refresher()];
     background.extend(state.wire_changes());
+    let jobs = JobRunner::start(state.services(), jobs(cfg), zq_services::jobs::node_name());
     let (tx, rx) = tokio::sync::watch::channel(false);
     let stop = move || {
         let mut rx = rx.clone();
@@ -140,15 +163,20 @@ pub async fn start(
         state,
         shutdown: Some(tx),
         server,
+        jobs: Some(jobs),
         background,
     })
 }
 
 impl Running {
-    /// Stops accepting, lets open requests finish, and waits for the server to end.
+    /// Stops accepting, lets open requests and running jobs finish, and waits for the server
+    /// to end.
     pub async fn stop(mut self) -> std::io::Result<()> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(true);
+        }
+        if let Some(jobs) = self.jobs.take() {
+            jobs.stop().await;
         }
         for t in &self.background {
             t.abort();
@@ -159,8 +187,12 @@ impl Running {
         }
     }
 
-    /// Waits until the server ends by itself (it does not, short of an error).
+    /// Waits until the server ends (after [`Running::request_stop`]), then lets running jobs
+    /// finish.
     pub async fn wait(&mut self) -> std::io::Result<()> {
+        if let Some(jobs) = self.jobs.take() {
+            jobs.stop().await;
+        }
         match (&mut self.server).await {
             Ok(r) => r,
             Err(e) => Err(std::io::Error::other(e)),

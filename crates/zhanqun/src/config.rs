@@ -64,7 +64,7 @@ pub struct Config {
     pub feed_pull: Duration,
     /// Extra trusted roots (PEM file `feed_ca_file`) for pulling `https://` feeds, besides the
     /// system's; for an upstream portal with a private CA.
-    pub feed_extra_roots: Vec<zq_http::feeds::Certificate>,
+    pub feed_extra_roots: Vec<zq_http::fetch::Certificate>,
     pub db_max_connections: u32,
     pub db_acquire_timeout: Duration,
     /// The page cache (moka L1, Redis L2 when `redis_url` is set).
@@ -278,7 +278,7 @@ impl Config {
         };
         let feed_extra_roots = match raw.feed_ca_file.trim() {
             "" => Vec::new(),
-            f => zq_http::feeds::load_ca_file(Path::new(f))
+            f => zq_http::fetch::load_ca_file(Path::new(f))
                 .map_err(|e| bad("feed_ca_file", e.to_string()))?,
         };
         let cache = zq_cache::CacheConfig {

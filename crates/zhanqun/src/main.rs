@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use zhanqun::{Config, demo};
-use zq_domain::{Host, TenantCode, TenantKind, TenantStatus};
-use zq_store::{NewTenant, Store};
+use zq_domain::{Host, TenantKind};
+use zq_services::admin::TenantInput;
+use zq_services::{Caller, Services};
+use zq_store::Store;
 
 /// Zhanqun (站群): one host serving a city's government portal and its department, district
 /// and town subsites.
@@ -199,7 +201,8 @@ async fn serve(mut cfg: Config, args: ServeArgs) -> Result<()> {
     let mut demo_accounts = Vec::new();
     if args.demo {
         let started = std::time::Instant::now();
-        match demo::seed_if_empty(&store, &cfg.host_suffix, demo::DemoOptions::default()).await? {
+        let seeder = Services::new(store.clone());
+        match demo::seed_if_empty(&seeder, &cfg.host_suffix, demo::DemoOptions::default()).await? {
             Some(r) => {
                 tracing::info!(
                     tenants = r.tenants,
@@ -210,7 +213,7 @@ async fn serve(mut cfg: Config, args: ServeArgs) -> Result<()> {
                     seconds = started.elapsed().as_secs_f32(),
                     "seeded the demo cluster"
                 );
-                let accounts = demo::seed_accounts(&store).await?;
+                let accounts = demo::seed_accounts(&seeder).await?;
                 demo_accounts = accounts;
                 let released = zhanqun::memory::release_free_memory();
                 tracing::debug!(released, "returned the seeding's freed memory");
@@ -331,21 +334,28 @@ fn read_new_password() -> Result<String> {
     }
 }
 
+/// The operator at the command line, as the audit log records them.
+fn cli_caller() -> Caller {
+    Caller::cli(std::env::var("USER").unwrap_or_else(|_| "unknown".into()))
+}
+
 async fn admin_create(cfg: &Config, login: &str, name: Option<String>) -> Result<()> {
     let login = zq_domain::security::LoginName::parse(login)?;
-    let store = open(cfg).await?;
-    if store.user_by_login(&login).await?.is_some() {
+    let svc = Services::new(open(cfg).await?);
+    if svc.store().user_by_login(&login).await?.is_some() {
         bail!("login {login} is taken");
     }
     let password = read_new_password()?;
-    let user = store
-        .create_user(zq_store::NewUser {
-            display_name: name.unwrap_or_else(|| login.to_string()),
-            login,
-            password,
-            cluster_role: Some(zq_domain::access::ClusterRole::ClusterAdmin),
-        })
-        .await?;
+    let display = name.unwrap_or_else(|| login.to_string());
+    let user = zq_services::admin::create_cluster_user(
+        &svc,
+        &cli_caller(),
+        login.as_str(),
+        &display,
+        password,
+        zq_domain::access::ClusterRole::ClusterAdmin,
+    )
+    .await?;
     println!(
         "Created cluster administrator {} ({}).",
         user.login, user.display_name
@@ -365,7 +375,7 @@ async fn export(cfg: Config, out: &std::path::Path, port: u16) -> Result<()> {
     );
     let metrics = std::sync::Arc::new(zq_http::Metrics::new());
     let state = zq_http::AppState::new(
-        store,
+        Services::new(store),
         zhanqun::app::http_config(&cfg),
         cache,
         zq_cache::Bus::local(),
@@ -409,56 +419,16 @@ async fn migrate(cfg: &Config, status: bool) -> Result<()> {
     Ok(())
 }
 
-fn status_verb(status: TenantStatus) -> &'static str {
-    match status {
-        TenantStatus::Active => "resume",
-        TenantStatus::Suspended => "suspend",
-        TenantStatus::Archived => "archive",
-    }
-}
-
-/// Records a tenant change made from the command line (the actor is the operating system user).
-async fn audit_cli(
-    store: &Store,
-    t: &zq_store::Tenant,
-    action: &str,
-    before: Option<&str>,
-    after: Option<&str>,
-) -> Result<()> {
-    let who = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
-    store
-        .append_audit(zq_store::AuditEntry {
-            actor: None,
-            tenant: Some(t.id),
-            object: format!("tenant:{}", t.code),
-            action: action.to_owned(),
-            client: Some(format!("cli:{who}")),
-            before_hash: before.map(|b| zq_store::content_hash(b.as_bytes())),
-            after_hash: after.map(|a| zq_store::content_hash(a.as_bytes())),
-        })
-        .await?;
-    Ok(())
-}
-
+/// Tenant commands call the same audited operations as the console: the change, its audit
+/// row (actor: the operating-system user, client `cli:{user}`) and its event in one
+/// transaction.
 async fn tenant(cfg: &Config, cmd: TenantCommand) -> Result<()> {
-    let store = open(cfg).await?;
-    let set_status = |code: String, status: TenantStatus| {
-        let store = store.clone();
+    let svc = Services::new(open(cfg).await?);
+    let set_status = |code: String, status: &'static str| {
+        let svc = svc.clone();
         async move {
-            let code = TenantCode::parse(&code)?;
-            let before = store
-                .tenant_by_code(&code)
-                .await?
-                .map(|t| t.status.as_str());
-            let t = store.set_tenant_status(&code, status).await?;
-            audit_cli(
-                &store,
-                &t,
-                &format!("tenant.{}", status_verb(status)),
-                before,
-                Some(t.status.as_str()),
-            )
-            .await?;
+            let t =
+                zq_services::admin::set_tenant_status(&svc, &cli_caller(), &code, status).await?;
             println!("Tenant {} ({}) is now {}.", t.code, t.name, t.status);
             println!("Running servers pick this up within their tenant refresh interval.");
             Ok::<_, anyhow::Error>(())
@@ -466,7 +436,7 @@ async fn tenant(cfg: &Config, cmd: TenantCommand) -> Result<()> {
     };
     match cmd {
         TenantCommand::List => {
-            let tenants = store.list_tenants().await?;
+            let tenants = svc.store().list_tenants().await?;
             if tenants.is_empty() {
                 println!("No tenants.");
             }
@@ -489,14 +459,14 @@ async fn tenant(cfg: &Config, cmd: TenantCommand) -> Result<()> {
         }
         TenantCommand::Create(a) => {
             let kind: TenantKind = a.kind.parse()?;
-            let code = TenantCode::parse(&a.code)?;
+            let code = zq_domain::TenantCode::parse(&a.code)?;
             let parent = match (kind, a.parent) {
-                (_, Some(p)) => Some(TenantCode::parse(&p)?),
+                (_, Some(p)) => Some(p),
                 (TenantKind::Department | TenantKind::District, None) => {
-                    let tenants = store.list_tenants().await?;
+                    let tenants = svc.store().list_tenants().await?;
                     let portal = tenants.into_iter().find(|t| t.kind == TenantKind::Portal);
                     match portal {
-                        Some(p) => Some(p.code),
+                        Some(p) => Some(p.code.to_string()),
                         None => {
                             bail!("create the portal first: departments and districts sit under it")
                         }
@@ -506,26 +476,25 @@ async fn tenant(cfg: &Config, cmd: TenantCommand) -> Result<()> {
                 (TenantKind::Portal, None) => None,
             };
             let hosts = if a.hosts.is_empty() {
-                vec![Host::parse(&format!("{}.{}", code, cfg.host_suffix))?]
+                vec![Host::parse(&format!("{}.{}", code, cfg.host_suffix))?.to_string()]
             } else {
                 a.hosts
-                    .iter()
-                    .map(|h| Host::parse(h))
-                    .collect::<Result<_, _>>()?
             };
-            let t = store
-                .create_tenant(NewTenant {
-                    code,
-                    kind,
+            let t = zq_services::admin::create_tenant(
+                &svc,
+                &cli_caller(),
+                TenantInput {
+                    code: code.to_string(),
+                    kind: kind.as_str().to_owned(),
                     sponsor: a.sponsor.unwrap_or_else(|| a.name.clone()),
                     name: a.name,
                     site_id: a.site_id,
                     contact: a.contact,
                     parent,
                     hosts,
-                })
-                .await?;
-            audit_cli(&store, &t, "tenant.create", None, Some(t.status.as_str())).await?;
+                },
+            )
+            .await?;
             let hosts: Vec<&str> = t.hosts.iter().map(Host::as_str).collect();
             println!(
                 "Created tenant {} ({}, {}) on {}.",
@@ -536,8 +505,8 @@ async fn tenant(cfg: &Config, cmd: TenantCommand) -> Result<()> {
             );
             Ok(())
         }
-        TenantCommand::Suspend { code } => set_status(code, TenantStatus::Suspended).await,
-        TenantCommand::Resume { code } => set_status(code, TenantStatus::Active).await,
-        TenantCommand::Archive { code } => set_status(code, TenantStatus::Archived).await,
+        TenantCommand::Suspend { code } => set_status(code, "suspended").await,
+        TenantCommand::Resume { code } => set_status(code, "active").await,
+        TenantCommand::Archive { code } => set_status(code, "archived").await,
     }
 }

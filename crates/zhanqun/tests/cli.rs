@@ -191,7 +191,7 @@ fn tenants_are_created_listed_suspended_resumed_and_archived() {
     let err = cli.fails(&["tenant", "resume", "jb"], &[]);
     assert!(err.contains("cannot become"), "{err}");
     let err = cli.fails(&["tenant", "suspend", "nosuch"], &[]);
-    assert!(err.contains("not found"), "{err}");
+    assert!(err.contains("不存在"), "not found: {err}");
     // Every change above is on record, and the record verifies.
     let out = cli.ok(&["audit", "verify"]);
     assert!(out.contains("verifies (6 rows)"), "{out}");
@@ -245,4 +245,75 @@ fn the_first_cluster_admin_is_created_with_a_password_from_stdin_and_no_default(
     assert!(!empty.status.success());
     let bad_login = create("x", "Haichuan-Portal-2026");
     assert!(String::from_utf8_lossy(&bad_login.stderr).contains("login"));
+}
+
+#[test]
+fn a_tenant_change_from_the_command_line_lands_with_its_audit_row_and_event_or_not_at_all() {
+    let cli = Cli::new("cli-txn");
+    let as_tester = [("USER", "tester")];
+    let ok = |args: &[&str]| {
+        let out = cli.run(args, &as_tester);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    ok(&[
+        "tenant",
+        "create",
+        "--code",
+        "www",
+        "--kind",
+        "portal",
+        "--name",
+        "中国海川",
+    ]);
+    ok(&["tenant", "suspend", "www"]);
+    ok(&["tenant", "archive", "www"]);
+    let refused = cli.run(&["tenant", "resume", "www"], &as_tester);
+    assert!(!refused.status.success(), "archived is final");
+
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        cli.dir.join("zhanqun.sqlite").display()
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = zq_store::Store::open(&zq_store::StoreOptions::new(url))
+            .await
+            .unwrap();
+        let mut rows = store.audit_log(None, 100).await.unwrap();
+        rows.reverse();
+        let actions: Vec<&str> = rows.iter().map(|r| r.entry.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            ["tenant.create", "tenant.suspend", "tenant.archive"],
+            "the refused resume left no row"
+        );
+        let suspend = &rows[1].entry;
+        assert_eq!(suspend.client.as_deref(), Some("cli:tester"));
+        assert_eq!(suspend.actor, None, "the command line acts as the system");
+        assert_eq!(suspend.object, "tenant:www");
+        assert_eq!(
+            suspend.before_hash.as_deref(),
+            Some(zq_store::content_hash(b"active").as_str())
+        );
+        assert_eq!(
+            suspend.after_hash.as_deref(),
+            Some(zq_store::content_hash(b"suspended").as_str())
+        );
+        let events = store.events_after(0, 100).await.unwrap();
+        let kinds: Vec<(&str, &str)> = events
+            .iter()
+            .map(|e| (e.kind.as_str(), e.object.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [("tenant_changed", "tenant:www"); 3],
+            "one event per change, none for the refused one"
+        );
+        assert!(events[1].change.sites_changed);
+        assert_eq!(store.verify_audit_chain().await.unwrap().broken_at, None);
+    });
 }

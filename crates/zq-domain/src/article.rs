@@ -3,7 +3,7 @@
 //! An article's state is its workflow state (`workflow::WorkflowState`); `ArticleStatus` is the
 //! same type under the name the public read path uses. Only `Published` is public.
 
-use crate::ColumnKind;
+use crate::{ColumnId, ColumnKind};
 
 pub use crate::workflow::WorkflowState as ArticleStatus;
 
@@ -32,6 +32,63 @@ impl FieldError {
             field,
             message: message.into(),
         }
+    }
+}
+
+/// The text of an article as an editor writes it: the one type for drafts, versions,
+/// adoptions and imports. The body is HTML, sanitized by the store when it is saved.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ArticleText {
+    pub column_id: ColumnId,
+    pub title: String,
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    /// 来源.
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub author: Option<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// HTML; sanitized when stored.
+    #[serde(default)]
+    pub body: String,
+    /// 文号.
+    #[serde(default)]
+    pub doc_number: Option<String>,
+    /// 索引号.
+    #[serde(default)]
+    pub index_number: Option<String>,
+}
+
+impl ArticleText {
+    /// The fields as [`check_fields`] reads them.
+    pub fn fields(&self) -> ArticleFields<'_> {
+        ArticleFields {
+            title: &self.title,
+            subtitle: self.subtitle.as_deref(),
+            source: self.source.as_deref(),
+            author: self.author.as_deref(),
+            summary: self.summary.as_deref(),
+            body: &self.body,
+            doc_number: self.doc_number.as_deref(),
+            index_number: self.index_number.as_deref(),
+        }
+    }
+
+    /// Every field trimmed and empty optional ones dropped (the body is left as it is).
+    pub fn trimmed(mut self) -> ArticleText {
+        fn opt(v: Option<String>) -> Option<String> {
+            v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+        }
+        self.title = self.title.trim().to_owned();
+        self.subtitle = opt(self.subtitle);
+        self.source = opt(self.source);
+        self.author = opt(self.author);
+        self.summary = opt(self.summary);
+        self.doc_number = opt(self.doc_number);
+        self.index_number = opt(self.index_number);
+        self
     }
 }
 
@@ -137,6 +194,29 @@ mod tests {
         let mut f = fields("标题");
         f.body = &body;
         assert_eq!(check_fields(&f)[0].field, "body");
+    }
+
+    #[test]
+    fn trimming_drops_empty_optional_fields_and_keeps_the_body() {
+        let t = ArticleText {
+            column_id: ColumnId(1),
+            title: "  标题 ".into(),
+            subtitle: Some("   ".into()),
+            source: Some(" 市政府办公室 ".into()),
+            author: None,
+            summary: Some(String::new()),
+            body: " <p>正文</p> ".into(),
+            doc_number: None,
+            index_number: Some(" 001 ".into()),
+        }
+        .trimmed();
+        assert_eq!(t.title, "标题");
+        assert_eq!(t.subtitle, None);
+        assert_eq!(t.source.as_deref(), Some("市政府办公室"));
+        assert_eq!(t.summary, None);
+        assert_eq!(t.body, " <p>正文</p> ");
+        assert_eq!(t.index_number.as_deref(), Some("001"));
+        assert!(check_fields(&t.fields()).is_empty());
     }
 
     #[test]

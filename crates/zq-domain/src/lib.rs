@@ -1,20 +1,26 @@
 //! Pure types and rules of a government site cluster.
 //!
-//! Tenants and their hierarchy, host names, columns, articles, the public URL space and
-//! pagination. This crate does no I/O and no async: every rule here is a plain function or
-//! enum with table-driven unit tests, so the layers above (store, render, http) only move data.
+//! Tenants and their hierarchy, host names, columns, articles, the public URL space,
+//! pagination, Beijing time (UTC+8, the platform's only zone) and the working-day calendar
+//! (工作日历) that statutory deadlines are counted in. This crate does no I/O and no async and
+//! reads no clock: every rule here is a plain function or enum with table-driven unit tests, so
+//! the layers above (store, render, http) only move data.
 
 pub mod access;
 pub mod article;
 pub mod attachment;
+pub mod calendar;
 pub mod column;
+pub mod event;
 pub mod host;
+pub mod html;
 pub mod ids;
 pub mod paging;
 pub mod reporting;
 pub mod route;
 pub mod security;
 pub mod tenant;
+pub mod time;
 pub mod workflow;
 
 pub use article::ArticleStatus;

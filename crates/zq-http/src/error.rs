@@ -101,3 +101,48 @@ impl From<zq_render::RenderError> for SiteError {
         SiteError::Internal(e.to_string())
     }
 }
+
+/// How an operation's failure is answered: the one map from `zq_services::ServiceError` (whose
+/// fault) to an HTTP status and the API's machine-readable error name.
+pub(crate) trait ServiceErrorHttp {
+    fn status(&self) -> StatusCode;
+    fn code(&self) -> &'static str;
+}
+
+impl ServiceErrorHttp for zq_services::ServiceError {
+    fn status(&self) -> StatusCode {
+        use zq_services::ServiceError as E;
+        match self {
+            E::Unauthenticated => StatusCode::UNAUTHORIZED,
+            E::Forbidden(_) => StatusCode::FORBIDDEN,
+            E::NotFound(_) => StatusCode::NOT_FOUND,
+            E::Fields(_) | E::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            E::Conflict(_) => StatusCode::CONFLICT,
+            E::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            E::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            E::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        use zq_services::ServiceError as E;
+        match self {
+            E::Unauthenticated => "unauthenticated",
+            E::Forbidden(_) => "forbidden",
+            E::NotFound(_) => "not_found",
+            E::Fields(_) => "invalid_fields",
+            E::Invalid(_) => "invalid",
+            E::Conflict(_) => "conflict",
+            E::TooLarge(_) => "too_large",
+            E::Unavailable(_) => "unavailable",
+            E::Internal(_) => "internal",
+        }
+    }
+}
+
+/// Logs a failure that is ours, once, where it is answered.
+pub(crate) fn log_if_ours(e: &zq_services::ServiceError) {
+    if let zq_services::ServiceError::Internal(m) = e {
+        tracing::error!(error = %m, "request failed");
+    }
+}

@@ -11,7 +11,7 @@
 mod api;
 mod console;
 mod error;
-pub mod feeds;
+pub mod fetch;
 pub mod metrics;
 pub mod registry;
 pub mod server;
@@ -30,6 +30,7 @@ use axum::routing::get;
 use tower_http::timeout::TimeoutLayer;
 use zq_cache::{Bus, BusMessage, PageCache};
 use zq_render::Renderer;
+use zq_services::Services;
 use zq_store::{ChangeEvent, Store};
 
 pub use metrics::Metrics;
@@ -56,8 +57,6 @@ pub struct HttpConfig {
     pub public_scheme: String,
     /// The console's own host: every path there leads to the console.
     pub console_host: Option<zq_domain::Host>,
-    /// Trusted roots for `https://` feeds besides the system's (`feed_ca_file`).
-    pub feed_extra_roots: Vec<feeds::Certificate>,
     pub limits: ConnLimits,
 }
 
@@ -69,14 +68,13 @@ impl Default for HttpConfig {
             tenant_refresh: Duration::from_secs(5),
             public_scheme: "http".into(),
             console_host: None,
-            feed_extra_roots: Vec::new(),
             limits: ConnLimits::default(),
         }
     }
 }
 
 struct Inner {
-    store: Store,
+    services: Services,
     renderer: Renderer,
     registry: Registry,
     config: HttpConfig,
@@ -84,8 +82,6 @@ struct Inner {
     metrics: Arc<Metrics>,
     bus: Bus,
     sessions: Sessions,
-    /// The feed puller's HTTP(S) client, made on first use (loading the system's roots).
-    feed_client: std::sync::OnceLock<Result<feeds::FeedClient, feeds::FeedError>>,
 }
 
 /// Everything a request handler needs; cheap to clone.
@@ -96,19 +92,19 @@ impl AppState {
     /// Builds the state, with console sessions in the database, and loads the site registry
     /// once.
     pub async fn new(
-        store: Store,
+        services: Services,
         config: HttpConfig,
         cache: PageCache,
         bus: Bus,
         metrics: Arc<Metrics>,
     ) -> Result<AppState, zq_store::StoreError> {
-        let sessions = Sessions::database(store.clone());
-        Self::with_sessions(store, config, cache, bus, metrics, sessions).await
+        let sessions = Sessions::database(services.store().clone());
+        Self::with_sessions(services, config, cache, bus, metrics, sessions).await
     }
 
     /// Builds the state with the given session store and loads the site registry once.
     pub async fn with_sessions(
-        store: Store,
+        services: Services,
         config: HttpConfig,
         cache: PageCache,
         bus: Bus,
@@ -117,9 +113,9 @@ impl AppState {
     ) -> Result<AppState, zq_store::StoreError> {
         let renderer = Renderer::new().map_err(|e| zq_store::StoreError::Corrupt(e.to_string()))?;
         let registry = Registry::default();
-        registry.reload(&store, &metrics).await?;
+        registry.reload(services.store(), &metrics).await?;
         Ok(AppState(Arc::new(Inner {
-            store,
+            services,
             renderer,
             registry,
             config,
@@ -127,7 +123,6 @@ impl AppState {
             metrics,
             bus,
             sessions,
-            feed_client: std::sync::OnceLock::new(),
         })))
     }
 
@@ -181,14 +176,13 @@ impl AppState {
         }
     }
 
-    /// Registers `apply_change` as the store's change hook and subscribes to the bus; the
-    /// returned task (if Redis is configured) runs until aborted.
+    /// Subscribes `apply_change` to every committed event of this process (inline, before
+    /// the write returns) and subscribes to the bus; the returned task (if Redis is
+    /// configured) runs until aborted.
     pub fn wire_changes(&self) -> Option<tokio::task::JoinHandle<()>> {
-        let me = self.clone();
-        self.store().set_change_hook(Arc::new(move |event| {
-            let me = me.clone();
-            Box::pin(async move { me.apply_change(event).await })
-        }));
+        self.services()
+            .events()
+            .subscribe_inline(Arc::new(PagesSubscriber(self.clone())));
         let on_msg = self.clone();
         let on_connect = self.clone();
         self.0.bus.subscribe(
@@ -209,17 +203,12 @@ impl AppState {
     }
 
     pub fn store(&self) -> &Store {
-        &self.0.store
+        self.0.services.store()
     }
 
-    /// The feed puller's client (plain HTTP and HTTPS with the system's roots plus
-    /// `feed_extra_roots`), made on first use.
-    pub(crate) fn feed_client(&self) -> Result<&feeds::FeedClient, feeds::FeedError> {
-        self.0
-            .feed_client
-            .get_or_init(|| feeds::FeedClient::new(&self.0.config.feed_extra_roots))
-            .as_ref()
-            .map_err(Clone::clone)
+    /// The operations, shared with the CLI and the jobs.
+    pub fn services(&self) -> &Services {
+        &self.0.services
     }
 
     pub fn registry(&self) -> &Registry {
@@ -236,44 +225,7 @@ impl AppState {
 
     /// Re-reads tenants, columns and generations now.
     pub async fn reload_sites(&self) -> Result<usize, zq_store::StoreError> {
-        self.0.registry.reload(&self.0.store, &self.0.metrics).await
-    }
-
-    /// Publishes scheduled articles when their time comes, checking every `tick`; runs until
-    /// aborted. On several nodes each checks; an article is published once because the
-    /// state change is conditional on it still being scheduled (the loser's transition fails).
-    pub fn spawn_scheduler(&self, tick: Duration) -> tokio::task::JoinHandle<()> {
-        let state = self.clone();
-        tokio::spawn(async move {
-            let mut interval = tokio::time::interval(tick);
-            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                interval.tick().await;
-                match state.store().publish_due(chrono::Utc::now()).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(published = n, "scheduled articles published"),
-                    Err(e) => tracing::warn!(error = %e, "checking scheduled articles failed"),
-                }
-            }
-        })
-    }
-
-    /// Pulls every channel's upstream feed every `every` (the first round one period after
-    /// start); runs until aborted. A failing pull is logged once per failing streak and
-    /// counted, and never stops the loop. On several nodes each pulls; an item is imported
-    /// once because its id is unique per channel (the loser's insert is skipped).
-    pub fn spawn_feed_puller(&self, every: Duration) -> tokio::task::JoinHandle<()> {
-        let state = self.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(every);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            tick.tick().await;
-            let mut health = feeds::PullHealth::default();
-            loop {
-                tick.tick().await;
-                feeds::pull_all(&state, &mut health).await;
-            }
-        })
+        self.0.registry.reload(self.store(), &self.0.metrics).await
     }
 
     /// Keeps the registry fresh by reloading it every `tenant_refresh`; runs until dropped.
@@ -289,6 +241,36 @@ impl AppState {
                     tracing::warn!(error = %e, "reloading the site registry failed; keeping the last one");
                 }
             }
+        })
+    }
+}
+
+/// The page cache's subscriber: every committed event raises the generations it carries
+/// (so the next request here renders anew), re-reads the registry when sites changed, and
+/// tells the other nodes over the bus.
+struct PagesSubscriber(AppState);
+
+impl zq_services::Subscriber for PagesSubscriber {
+    fn name(&self) -> &str {
+        "pages"
+    }
+
+    fn handle<'a>(
+        &'a self,
+        events: &'a [zq_store::Event],
+    ) -> zq_services::fetch::BoxFuture<'a, zq_services::Result<()>> {
+        Box::pin(async move {
+            let mut change = ChangeEvent::default();
+            for e in events {
+                change
+                    .generations
+                    .extend(e.change.generations.iter().copied());
+                change.sites_changed |= e.change.sites_changed;
+            }
+            if change != ChangeEvent::default() {
+                self.0.apply_change(change).await;
+            }
+            Ok(())
         })
     }
 }

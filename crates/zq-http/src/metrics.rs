@@ -37,6 +37,9 @@ pub struct Metrics {
     feed_pulls: IntCounterVec,
     feed_items: IntCounterVec,
     feed_last_success: IntGaugeVec,
+    job_runs: IntCounterVec,
+    job_last_run: IntGaugeVec,
+    job_duration: HistogramVec,
     handles: Mutex<HashMap<String, Arc<TenantMetrics>>>,
 }
 
@@ -177,6 +180,28 @@ impl Metrics {
             ),
             &["channel"],
         ));
+        let job_runs = must(IntCounterVec::new(
+            Opts::new(
+                "job_runs_total",
+                "Runs of a background job on this node, by job and result (ok, failed)",
+            ),
+            &["job", "result"],
+        ));
+        let job_last_run = must(IntGaugeVec::new(
+            Opts::new(
+                "job_last_run_timestamp_seconds",
+                "Unix time a background job last finished on this node",
+            ),
+            &["job"],
+        ));
+        let job_duration = must(HistogramVec::new(
+            prometheus::HistogramOpts::new(
+                "job_duration_seconds",
+                "How long a background job's runs on this node took",
+            )
+            .buckets(vec![0.01, 0.05, 0.25, 1.0, 5.0, 30.0, 120.0]),
+            &["job"],
+        ));
         for c in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
@@ -191,6 +216,9 @@ impl Metrics {
             Box::new(feed_pulls.clone()),
             Box::new(feed_items.clone()),
             Box::new(feed_last_success.clone()),
+            Box::new(job_runs.clone()),
+            Box::new(job_last_run.clone()),
+            Box::new(job_duration.clone()),
         ] {
             must(registry.register(c));
         }
@@ -213,6 +241,9 @@ impl Metrics {
             feed_pulls,
             feed_items,
             feed_last_success,
+            job_runs,
+            job_last_run,
+            job_duration,
             handles: Mutex::new(HashMap::new()),
         }
     }
@@ -243,26 +274,6 @@ impl Metrics {
         h
     }
 
-    /// Records one pull of channel `channel`'s feed: `Some(new items)` when it worked.
-    pub fn feed_pull(&self, channel: i64, imported: Option<usize>) {
-        let channel = channel.to_string();
-        match imported {
-            Some(n) => {
-                self.feed_pulls.with_label_values(&[&channel, "ok"]).inc();
-                self.feed_items
-                    .with_label_values(&[&channel])
-                    .inc_by(n as u64);
-                self.feed_last_success
-                    .with_label_values(&[&channel])
-                    .set(chrono::Utc::now().timestamp());
-            }
-            None => self
-                .feed_pulls
-                .with_label_values(&[&channel, "failed"])
-                .inc(),
-        }
-    }
-
     /// The Prometheus text exposition, after bringing the sampled values up to date.
     pub fn render(&self, cache: &zq_cache::PageCache) -> String {
         let (bytes, entries) = cache.l1_usage();
@@ -287,5 +298,36 @@ impl Metrics {
 impl Default for Metrics {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// The services report feed pulls and job runs here.
+impl zq_services::Telemetry for Metrics {
+    fn feed_pull(&self, channel: i64, imported: Option<u64>) {
+        let channel = channel.to_string();
+        match imported {
+            Some(n) => {
+                self.feed_pulls.with_label_values(&[&channel, "ok"]).inc();
+                self.feed_items.with_label_values(&[&channel]).inc_by(n);
+                self.feed_last_success
+                    .with_label_values(&[&channel])
+                    .set(chrono::Utc::now().timestamp());
+            }
+            None => self
+                .feed_pulls
+                .with_label_values(&[&channel, "failed"])
+                .inc(),
+        }
+    }
+
+    fn job_run(&self, job: &str, ok: bool, duration: std::time::Duration) {
+        let result = if ok { "ok" } else { "failed" };
+        self.job_runs.with_label_values(&[job, result]).inc();
+        self.job_last_run
+            .with_label_values(&[job])
+            .set(chrono::Utc::now().timestamp());
+        self.job_duration
+            .with_label_values(&[job])
+            .observe(duration.as_secs_f64());
     }
 }

@@ -119,6 +119,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "console_channels.html",
         include_str!("../templates/console_channels.html"),
     ),
+    (
+        "console_calendar.html",
+        include_str!("../templates/console_calendar.html"),
+    ),
 ];
 
 /// The console's pages that take a free-form view (built by the console from service results).
@@ -142,6 +146,8 @@ pub enum ConsolePage {
     Ranking,
     Tokens,
     Channels,
+    /// The office's working-day calendar.
+    Calendar,
 }
 
 impl ConsolePage {
@@ -163,6 +169,7 @@ impl ConsolePage {
             ConsolePage::Ranking => "console_ranking.html",
             ConsolePage::Tokens => "console_tokens.html",
             ConsolePage::Channels => "console_channels.html",
+            ConsolePage::Calendar => "console_calendar.html",
         }
     }
 }
@@ -185,21 +192,7 @@ fn formatter(
     minijinja::escape_formatter(out, state, value)
 }
 
-/// Escapes the five characters that matter in HTML and XML text and attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use zq_domain::html::escape_html;
 
 /// The template environment plus the fingerprinted assets it links to.
 pub struct Renderer {

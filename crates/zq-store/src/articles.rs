@@ -1,149 +1,18 @@
-//! Articles: writing (always sanitized), publishing, and the public read queries.
+//! The public read queries of articles (published content only, always scoped by tenant).
+//! Every write goes through the audited editorial path (`crate::editorial`).
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Query;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use zq_domain::{ArticleId, ArticleStatus, ColumnId, Page, TenantId, TenantKind, TenantStatus};
 
 use crate::changes::bump;
 use crate::entity::{article, site_column, tenant};
 use crate::error::parse_stored;
-use crate::{Article, ArticleSummary, NewArticle, Store, StoreError, sanitize_html};
+use crate::{Article, ArticleSummary, Store, StoreError};
 use zq_domain::tenant::feeds_portal;
 
-/// Longest accepted title, in characters.
-pub const MAX_TITLE_CHARS: usize = 200;
-
 impl Store {
-    /// Stores one article in a column of the tenant.
-    pub async fn create_article(
-        &self,
-        tenant: TenantId,
-        new: NewArticle,
-    ) -> Result<ArticleId, StoreError> {
-        Ok(self.create_articles(tenant, vec![new]).await?[0])
-    }
-
-    /// Stores several articles of one tenant in one transaction (all or none).
-    pub async fn create_articles(
-        &self,
-        tenant: TenantId,
-        new: Vec<NewArticle>,
-    ) -> Result<Vec<ArticleId>, StoreError> {
-        let columns = site_column::Entity::find()
-            .filter(site_column::Column::TenantId.eq(tenant.0))
-            .all(&self.db)
-            .await?;
-        let column_ids: Vec<i64> = columns.iter().map(|c| c.id).collect();
-        let now = Utc::now();
-        let mut rows = Vec::with_capacity(new.len());
-        for a in new {
-            if !column_ids.contains(&a.column_id.0) {
-                return Err(StoreError::NotFound(format!("column {}", a.column_id)));
-            }
-            let title = a.title.trim();
-            if title.is_empty() || title.chars().count() > MAX_TITLE_CHARS {
-                return Err(StoreError::NotAllowed(format!(
-                    "a title needs 1-{MAX_TITLE_CHARS} characters"
-                )));
-            }
-            if a.status == ArticleStatus::Published && a.published_at.is_none() {
-                return Err(StoreError::NotAllowed(
-                    "a published article needs a publish time".into(),
-                ));
-            }
-            rows.push(article::ActiveModel {
-                tenant_id: Set(tenant.0),
-                column_id: Set(a.column_id.0),
-                title: Set(title.to_owned()),
-                subtitle: Set(a.subtitle),
-                source: Set(a.source),
-                author: Set(a.author),
-                summary: Set(a.summary),
-                body: Set(sanitize_html(&a.body)),
-                doc_number: Set(a.doc_number),
-                index_number: Set(a.index_number),
-                status: Set(a.status.as_str().to_owned()),
-                published_at: Set(a.published_at),
-                created_at: Set(now),
-                updated_at: Set(a.published_at.unwrap_or(now)),
-                ..Default::default()
-            });
-        }
-        let public_news = rows.iter().any(|r| {
-            matches!(&r.status, sea_orm::ActiveValue::Set(s) if s == ArticleStatus::Published.as_str())
-                && matches!(&r.column_id, sea_orm::ActiveValue::Set(c) if columns.iter().any(|col| col.id == *c && col.is_news))
-        });
-        let any_public = rows
-            .iter()
-            .any(|r| matches!(&r.status, sea_orm::ActiveValue::Set(s) if s == ArticleStatus::Published.as_str()));
-        let txn = self.begin_write().await?;
-        let mut ids = Vec::with_capacity(rows.len());
-        for row in rows {
-            ids.push(ArticleId(row.insert(&txn).await?.id));
-        }
-        let generations = bump_if_public(&txn, tenant, any_public, public_news).await?;
-        txn.commit().await?;
-        self.notify_pages(generations).await;
-        Ok(ids)
-    }
-
-    /// Publishes a draft or withdrawn article of the tenant at `at`.
-    pub async fn publish_article(
-        &self,
-        tenant: TenantId,
-        id: ArticleId,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        self.set_article_status(tenant, id, ArticleStatus::Published, Some(at))
-            .await
-    }
-
-    /// Withdraws a published article of the tenant from the public site.
-    pub async fn withdraw_article(
-        &self,
-        tenant: TenantId,
-        id: ArticleId,
-    ) -> Result<(), StoreError> {
-        self.set_article_status(tenant, id, ArticleStatus::Withdrawn, None)
-            .await
-    }
-
-    async fn set_article_status(
-        &self,
-        tenant: TenantId,
-        id: ArticleId,
-        status: ArticleStatus,
-        at: Option<DateTime<Utc>>,
-    ) -> Result<(), StoreError> {
-        let txn = self.begin_write().await?;
-        let row = article::Entity::find_by_id(id.0)
-            .filter(article::Column::TenantId.eq(tenant.0))
-            .one(&txn)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("article {id}")))?;
-        let was_public = parse_stored::<ArticleStatus>(&row.status)?.is_public();
-        let column_is_news = site_column::Entity::find_by_id(row.column_id)
-            .one(&txn)
-            .await?
-            .is_some_and(|c| c.is_news);
-        let mut active: article::ActiveModel = row.into();
-        active.status = Set(status.as_str().to_owned());
-        if let Some(at) = at {
-            active.published_at = Set(Some(at));
-        }
-        active.updated_at = Set(Utc::now());
-        active.update(&txn).await?;
-        let public_change = was_public || status.is_public();
-        let generations = bump_if_public(&txn, tenant, public_change, column_is_news).await?;
-        txn.commit().await?;
-        self.notify_pages(generations).await;
-        Ok(())
-    }
-
     /// A published article of the tenant; drafts and withdrawn ones are `None`.
     pub async fn published_article(
         &self,

@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 use zq_domain::{TenantId, UserId};
@@ -96,18 +96,15 @@ fn to_entry(r: &audit::Model) -> AuditEntry {
 pub(crate) async fn audit_in(
     txn: &DatabaseTransaction,
     entry: AuditEntry,
+    now: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
-    if txn.get_database_backend() == DbBackend::Postgres {
-        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7270001)")
-            .await?;
-    }
+    crate::events::lock_chain(txn).await?;
     let prev = audit::Entity::find()
         .order_by_desc(audit::Column::Id)
         .one(txn)
         .await?
         .map_or_else(|| GENESIS.to_owned(), |r| r.hash);
     // Stored with millisecond precision so the hash recomputes on every backend.
-    let now = Utc::now();
     let at = DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now);
     let hash = row_hash(&prev, at, &entry);
     let row = audit::ActiveModel {
@@ -138,7 +135,7 @@ impl Store {
     pub async fn append_audit(&self, entry: AuditEntry) -> Result<i64, StoreError> {
         let _guard = self.audit_lock.lock().await;
         let txn = self.begin_write().await?;
-        let id = audit_in(&txn, entry).await?;
+        let id = audit_in(&txn, entry, self.now()).await?;
         txn.commit().await?;
         Ok(id)
     }

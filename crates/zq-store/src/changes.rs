@@ -1,62 +1,16 @@
-//! Change notification: every write that alters public pages bumps the affected tenants'
-//! generations inside its own transaction, and after the commit tells the registered hook
-//! (the cache and the bus, wired by the binary). The store knows nothing about caches.
-
-use std::sync::{Arc, RwLock};
+//! Generations: every write that alters public pages bumps the affected tenants'
+//! generations inside its own transaction and records them in its event (`crate::events`),
+//! so the page cache (keyed by generation) drops stale pages on every node. The store knows
+//! nothing about caches.
 
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use zq_domain::{TenantId, TenantKind};
 
 use crate::entity::tenant;
-use crate::{ChangeEvent, Store, StoreError};
-
-/// Called (and awaited) after each committed change, before the write returns to its caller.
-pub type ChangeHook = Arc<dyn Fn(ChangeEvent) -> BoxFuture + Send + Sync>;
-
-/// The future a change hook returns.
-pub type BoxFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
-
-/// The hook slot, shared by every clone of a `Store`.
-#[derive(Clone, Default)]
-pub(crate) struct HookSlot(Arc<RwLock<Option<ChangeHook>>>);
-
-impl std::fmt::Debug for HookSlot {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("HookSlot")
-    }
-}
+use crate::{Store, StoreError};
 
 impl Store {
-    /// Registers the function told about every committed change (replacing any earlier one).
-    pub fn set_change_hook(&self, hook: ChangeHook) {
-        match self.hook.0.write() {
-            Ok(mut g) => *g = Some(hook),
-            Err(p) => *p.into_inner() = Some(hook),
-        }
-    }
-
-    pub(crate) async fn notify(&self, event: ChangeEvent) {
-        let hook = match self.hook.0.read() {
-            Ok(g) => g.clone(),
-            Err(p) => p.into_inner().clone(),
-        };
-        if let Some(h) = hook {
-            h(event).await;
-        }
-    }
-
-    /// Tells the hook that these tenants' pages changed (nothing if the list is empty).
-    pub(crate) async fn notify_pages(&self, generations: Vec<(TenantId, u64)>) {
-        if !generations.is_empty() {
-            self.notify(ChangeEvent {
-                generations,
-                sites_changed: false,
-            })
-            .await;
-        }
-    }
-
     /// Every tenant's current generation, for nodes resynchronising after missed messages.
     pub async fn generations(&self) -> Result<Vec<(TenantId, u64)>, StoreError> {
         Ok(tenant::Entity::find()

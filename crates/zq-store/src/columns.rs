@@ -1,12 +1,11 @@
 //! The column tree of each tenant.
 
-use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use zq_domain::{ColumnId, ColumnKind, ColumnSlug, TenantId};
 
 use crate::entity::site_column;
 use crate::error::parse_stored;
-use crate::{Column, NewColumn, Store, StoreError};
+use crate::{Column, NewColumn, Store, StoreError, Who};
 
 impl Store {
     /// Every column of a tenant, in display order (parents before their children is not
@@ -23,21 +22,13 @@ impl Store {
             .collect()
     }
 
-    /// Adds a column to a tenant; the parent must be a column of the same tenant.
+    /// Adds a column to a tenant (the parent must be a column of the same tenant), with
+    /// `who`'s audit row and the event, in one transaction.
     pub async fn create_column(
         &self,
         tenant: TenantId,
         new: NewColumn,
-    ) -> Result<Column, StoreError> {
-        self.create_column_as(tenant, new, None).await
-    }
-
-    /// [`Store::create_column`], writing `who`'s audit row in the same transaction.
-    pub async fn create_column_as(
-        &self,
-        tenant: TenantId,
-        new: NewColumn,
-        who: Option<&crate::Who>,
+        who: &Who,
     ) -> Result<Column, StoreError> {
         if new.name.trim().is_empty() {
             return Err(StoreError::NotAllowed("a column needs a name".into()));
@@ -68,7 +59,7 @@ impl Store {
             responsible_unit: Set(new.responsible_unit),
             sort_order: Set(new.sort_order),
             is_news: Set(new.is_news),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.now()),
             ..Default::default()
         }
         .insert(&txn)
@@ -79,16 +70,12 @@ impl Store {
             })
         })?;
         let generations = crate::changes::bump(&txn, &[tenant], false).await?;
-        if let Some(who) = who {
-            let object = format!("column:{}", row.id);
-            crate::tenants::audit_admin(&txn, who, Some(tenant), object, "column.create").await?;
-        }
+        let object = format!("column:{}", row.id);
+        let event = self
+            .column_written(&txn, tenant, object, "column.create", generations, who)
+            .await?;
         txn.commit().await?;
-        self.notify(crate::ChangeEvent {
-            generations,
-            sites_changed: true,
-        })
-        .await;
+        self.committed(vec![event]).await;
         to_column(row)
     }
 
@@ -99,7 +86,7 @@ impl Store {
         tenant: TenantId,
         id: ColumnId,
         change: ColumnChange,
-        who: Option<&crate::Who>,
+        who: &Who,
     ) -> Result<Column, StoreError> {
         let name = change.name.trim().to_owned();
         if name.is_empty() || name.chars().count() > 40 {
@@ -141,17 +128,33 @@ impl Store {
         active.is_news = Set(change.is_news);
         let updated = active.update(&txn).await?;
         let generations = crate::changes::bump(&txn, &[tenant], change.is_news || was_news).await?;
-        if let Some(who) = who {
-            let object = format!("column:{id}");
-            crate::tenants::audit_admin(&txn, who, Some(tenant), object, "column.update").await?;
-        }
+        let object = format!("column:{id}");
+        let event = self
+            .column_written(&txn, tenant, object, "column.update", generations, who)
+            .await?;
         txn.commit().await?;
-        self.notify(crate::ChangeEvent {
+        self.committed(vec![event]).await;
+        to_column(updated)
+    }
+
+    /// The audit row and the event of a column change, inside its transaction.
+    async fn column_written(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        tenant: TenantId,
+        object: String,
+        action: &str,
+        generations: Vec<(TenantId, u64)>,
+        who: &Who,
+    ) -> Result<crate::Event, StoreError> {
+        let now = self.now();
+        crate::audit::audit_in(txn, who.entry(Some(tenant), object.clone(), action), now).await?;
+        let change = crate::ChangeEvent {
             generations,
             sites_changed: true,
-        })
-        .await;
-        to_column(updated)
+        };
+        let kind = zq_domain::event::EventKind::ColumnChanged;
+        crate::events::record_in(txn, now, kind, Some(tenant), object, change).await
     }
 
     /// One column of a tenant by id.

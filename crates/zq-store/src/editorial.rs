@@ -8,128 +8,50 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
 };
-use zq_domain::article::{ArticleFields, FieldError, check_fields, column_takes_articles};
+use zq_domain::article::{ArticleText, FieldError, check_fields, column_takes_articles};
+use zq_domain::event::EventKind;
 use zq_domain::workflow::{Event, WorkflowError, WorkflowState, transition};
 use zq_domain::{ArticleId, ColumnId, ColumnKind, TenantId, UserId};
 
 use crate::articles::bump_if_public;
-use crate::audit::{AuditEntry, audit_in, content_hash};
+use crate::audit::{audit_in, content_hash};
 use crate::entity::{article, article_version, site_column};
 use crate::error::parse_stored;
-use crate::{Store, StoreError, sanitize_html};
+use crate::events::record_in;
+use crate::{ChangeEvent, Store, StoreError, Who, sanitize_html};
 
-/// Who acts, as the audit log records it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Who {
-    /// The account and its login; `None` for the system (the scheduler).
-    pub user: Option<(UserId, String)>,
-    /// The client's address.
-    pub client: Option<String>,
+/// The text trimmed and its body sanitized: what is stored.
+pub(crate) fn clean_text(text: ArticleText) -> ArticleText {
+    let mut t = text.trimmed();
+    t.body = sanitize_html(&t.body);
+    t
 }
 
-impl Who {
-    /// The platform itself.
-    pub fn system() -> Who {
-        Who::default()
-    }
-
-    pub(crate) fn user_id(&self) -> Option<i64> {
-        self.user.as_ref().map(|(id, _)| id.0)
-    }
-
-    fn entry(&self, tenant: TenantId, object: String, action: &str) -> AuditEntry {
-        AuditEntry {
-            actor: self.user.clone(),
-            tenant: Some(tenant),
-            object,
-            action: action.to_owned(),
-            client: self.client.clone(),
-            before_hash: None,
-            after_hash: None,
-        }
+fn text_of_row(r: &article::Model) -> ArticleText {
+    ArticleText {
+        column_id: ColumnId(r.column_id),
+        title: r.title.clone(),
+        subtitle: r.subtitle.clone(),
+        source: r.source.clone(),
+        author: r.author.clone(),
+        summary: r.summary.clone(),
+        body: r.body.clone(),
+        doc_number: r.doc_number.clone(),
+        index_number: r.index_number.clone(),
     }
 }
 
-/// The text of an article as an editor writes it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ArticleText {
-    pub column_id: ColumnId,
-    pub title: String,
-    #[serde(default)]
-    pub subtitle: Option<String>,
-    #[serde(default)]
-    pub source: Option<String>,
-    #[serde(default)]
-    pub author: Option<String>,
-    #[serde(default)]
-    pub summary: Option<String>,
-    /// HTML; sanitized when stored.
-    #[serde(default)]
-    pub body: String,
-    /// 文号.
-    #[serde(default)]
-    pub doc_number: Option<String>,
-    /// 索引号.
-    #[serde(default)]
-    pub index_number: Option<String>,
-}
-
-impl ArticleText {
-    pub(crate) fn fields(&self) -> ArticleFields<'_> {
-        ArticleFields {
-            title: &self.title,
-            subtitle: self.subtitle.as_deref(),
-            source: self.source.as_deref(),
-            author: self.author.as_deref(),
-            summary: self.summary.as_deref(),
-            body: &self.body,
-            doc_number: self.doc_number.as_deref(),
-            index_number: self.index_number.as_deref(),
-        }
-    }
-
-    /// Trims every field, drops empty optional ones and sanitizes the body.
-    pub(crate) fn cleaned(mut self) -> ArticleText {
-        fn opt(v: Option<String>) -> Option<String> {
-            v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
-        }
-        self.title = self.title.trim().to_owned();
-        self.subtitle = opt(self.subtitle);
-        self.source = opt(self.source);
-        self.author = opt(self.author);
-        self.summary = opt(self.summary);
-        self.doc_number = opt(self.doc_number);
-        self.index_number = opt(self.index_number);
-        self.body = sanitize_html(&self.body);
-        self
-    }
-
-    fn from_row(r: &article::Model) -> ArticleText {
-        ArticleText {
-            column_id: ColumnId(r.column_id),
-            title: r.title.clone(),
-            subtitle: r.subtitle.clone(),
-            source: r.source.clone(),
-            author: r.author.clone(),
-            summary: r.summary.clone(),
-            body: r.body.clone(),
-            doc_number: r.doc_number.clone(),
-            index_number: r.index_number.clone(),
-        }
-    }
-
-    fn from_version(r: &article_version::Model) -> ArticleText {
-        ArticleText {
-            column_id: ColumnId(r.column_id),
-            title: r.title.clone(),
-            subtitle: r.subtitle.clone(),
-            source: r.source.clone(),
-            author: r.author.clone(),
-            summary: r.summary.clone(),
-            body: r.body.clone(),
-            doc_number: r.doc_number.clone(),
-            index_number: r.index_number.clone(),
-        }
+fn text_of_version(r: &article_version::Model) -> ArticleText {
+    ArticleText {
+        column_id: ColumnId(r.column_id),
+        title: r.title.clone(),
+        subtitle: r.subtitle.clone(),
+        source: r.source.clone(),
+        author: r.author.clone(),
+        summary: r.summary.clone(),
+        body: r.body.clone(),
+        doc_number: r.doc_number.clone(),
+        index_number: r.index_number.clone(),
     }
 }
 
@@ -205,7 +127,7 @@ fn to_editorial(r: article::Model) -> Result<EditorialArticle, StoreError> {
     Ok(EditorialArticle {
         id: ArticleId(r.id),
         tenant_id: TenantId(r.tenant_id),
-        text: ArticleText::from_row(&r),
+        text: text_of_row(&r),
         state: parse_stored(&r.status)?,
         publish_at: r.publish_at,
         published_at: r.published_at,
@@ -231,6 +153,7 @@ fn fingerprint(a: &EditorialArticle) -> String {
 
 /// Inserts a checked, cleaned article of the tenant in `state` (draft, or published for
 /// adoptions that need no further review) with its first version and audit row, inside `txn`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn insert_article(
     txn: &DatabaseTransaction,
     tenant: TenantId,
@@ -239,17 +162,17 @@ pub(crate) async fn insert_article(
     publish_at: Option<DateTime<Utc>>,
     who: &Who,
     action: &str,
+    now: DateTime<Utc>,
 ) -> Result<EditorialArticle, EditorialError> {
     check_column(txn, tenant, text.column_id).await?;
-    let now = Utc::now();
     let mut active = article::ActiveModel {
         tenant_id: Set(tenant.0),
         status: Set(state.as_str().to_owned()),
         published_at: Set(state.is_public().then_some(now)),
         publish_at: Set(publish_at),
         review_comment: Set(None),
-        created_by: Set(who.user_id()),
-        updated_by: Set(who.user_id()),
+        created_by: Set(who.user_row_id()),
+        updated_by: Set(who.user_row_id()),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -257,9 +180,9 @@ pub(crate) async fn insert_article(
     };
     set_text(&mut active, text);
     let row = active.insert(txn).await?;
-    insert_version(txn, &row, who.user_id()).await?;
+    insert_version(txn, &row, who.user_row_id()).await?;
     let after = to_editorial(row)?;
-    audit_article(txn, who, action, None, &after).await?;
+    audit_article(txn, who, action, None, &after, now).await?;
     Ok(after)
 }
 
@@ -270,12 +193,33 @@ async fn audit_article(
     action: &str,
     before: Option<&EditorialArticle>,
     after: &EditorialArticle,
+    now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let mut entry = who.entry(after.tenant_id, format!("article:{}", after.id), action);
+    let mut entry = who.entry(
+        Some(after.tenant_id),
+        format!("article:{}", after.id),
+        action,
+    );
     entry.before_hash = before.map(fingerprint);
     entry.after_hash = Some(fingerprint(after));
-    audit_in(txn, entry).await?;
+    audit_in(txn, entry, now).await?;
     Ok(())
+}
+
+/// Records the event of a change to an article inside its transaction.
+async fn article_written(
+    txn: &DatabaseTransaction,
+    now: DateTime<Utc>,
+    kind: EventKind,
+    after: &EditorialArticle,
+    generations: Vec<(TenantId, u64)>,
+) -> Result<crate::Event, StoreError> {
+    let change = ChangeEvent {
+        generations,
+        sites_changed: false,
+    };
+    let object = format!("article:{}", after.id);
+    record_in(txn, now, kind, Some(after.tenant_id), object, change).await
 }
 
 /// Checks the column belongs to the tenant and takes articles; returns whether it is the
@@ -373,17 +317,22 @@ impl Store {
             return Err(EditorialError::Fields(errors));
         }
         let (_guard, txn) = self.begin_audited().await?;
+        let now = self.now();
         let after = insert_article(
             &txn,
             tenant,
-            text.cleaned(),
+            clean_text(text),
             WorkflowState::Draft,
             publish_at,
             who,
             "article.create",
+            now,
         )
         .await?;
+        let event =
+            article_written(&txn, now, EventKind::ArticleCreated, &after, Vec::new()).await?;
         txn.commit().await?;
+        self.committed(vec![event]).await;
         Ok(after)
     }
 
@@ -406,7 +355,7 @@ impl Store {
         self.write_text(
             tenant,
             id,
-            text.cleaned(),
+            clean_text(text),
             publish_at,
             expected_version,
             who,
@@ -464,13 +413,17 @@ impl Store {
         set_text(&mut active, text);
         active.publish_at = Set(publish_at);
         active.version = Set(row.version + 1);
-        active.updated_by = Set(who.user_id());
-        active.updated_at = Set(Utc::now());
+        active.updated_by = Set(who.user_row_id());
+        let now = self.now();
+        active.updated_at = Set(now);
         let row = active.update(&txn).await?;
-        insert_version(&txn, &row, who.user_id()).await?;
+        insert_version(&txn, &row, who.user_row_id()).await?;
         let after = to_editorial(row)?;
-        audit_article(&txn, who, action, Some(&before), &after).await?;
+        audit_article(&txn, who, action, Some(&before), &after, now).await?;
+        let event =
+            article_written(&txn, now, EventKind::ArticleUpdated, &after, Vec::new()).await?;
         txn.commit().await?;
+        self.committed(vec![event]).await;
         Ok(after)
     }
 
@@ -488,7 +441,7 @@ impl Store {
         let row = load_for_update(&txn, tenant, id).await?;
         let before = to_editorial(row.clone())?;
         let next = transition(before.state, event)?;
-        let now = Utc::now();
+        let now = self.now();
         let mut active: article::ActiveModel = row.clone().into();
         active.status = Set(next.as_str().to_owned());
         match event {
@@ -510,7 +463,7 @@ impl Store {
             Event::Edit | Event::Recall | Event::Withdraw => {}
         }
         if !matches!(event, Event::Due { .. }) {
-            active.updated_by = Set(who.user_id());
+            active.updated_by = Set(who.user_row_id());
         }
         active.updated_at = Set(now);
         let row = active.update(&txn).await?;
@@ -519,9 +472,15 @@ impl Store {
         let generations = bump_if_public(&txn, tenant, public_change, news).await?;
         let after = to_editorial(row)?;
         let action = format!("article.{}", event.name());
-        audit_article(&txn, who, &action, Some(&before), &after).await?;
+        audit_article(&txn, who, &action, Some(&before), &after, now).await?;
+        let kind = match (before.state.is_public(), after.state.is_public()) {
+            (false, true) => EventKind::ArticlePublished,
+            (_, false) if matches!(event, Event::Withdraw) => EventKind::ArticleWithdrawn,
+            _ => EventKind::ArticleUpdated,
+        };
+        let recorded = article_written(&txn, now, kind, &after, generations).await?;
         txn.commit().await?;
-        self.notify_pages(generations).await;
+        self.committed(vec![recorded]).await;
         Ok(after)
     }
 
@@ -675,9 +634,101 @@ impl Store {
 fn to_version(r: &article_version::Model) -> Result<ArticleVersion, StoreError> {
     Ok(ArticleVersion {
         version: r.version,
-        text: ArticleText::from_version(r),
+        text: text_of_version(r),
         state: parse_stored(&r.state)?,
         saved_by: r.saved_by.map(UserId),
         saved_at: r.saved_at,
     })
+}
+
+/// An article brought in whole from elsewhere (a legacy site moving onto the platform, the
+/// demo cluster): its text and, when it is already public there, when it was published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedArticle {
+    pub text: ArticleText,
+    /// `Some`: published at that time; `None`: a draft.
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+impl Store {
+    /// Imports articles of one tenant in one transaction, all or nothing: each is checked like
+    /// an editor's text (fields, a column of the tenant that takes articles), stored with its
+    /// first version, its audit row (`article.import`, with the content fingerprint) and its
+    /// event; the tenant's generation (and the portal's, for news) is bumped once.
+    pub async fn import_articles(
+        &self,
+        tenant: TenantId,
+        items: Vec<ImportedArticle>,
+        who: &Who,
+    ) -> Result<Vec<ArticleId>, EditorialError> {
+        if items.is_empty() {
+            return Ok(Vec::new());
+        }
+        let columns = site_column::Entity::find()
+            .filter(site_column::Column::TenantId.eq(tenant.0))
+            .all(&self.db)
+            .await?;
+        let mut errors = Vec::new();
+        for item in &items {
+            errors.extend(check_fields(&item.text.fields()));
+            match columns.iter().find(|c| c.id == item.text.column_id.0) {
+                None => errors.push(FieldError::new("column_id", "栏目不存在")),
+                Some(c) if !column_takes_articles(parse_stored(&c.kind)?) => {
+                    errors.push(FieldError::new("column_id", "外部链接栏目不能发布文章"))
+                }
+                Some(_) => {}
+            }
+            if !errors.is_empty() {
+                return Err(EditorialError::Fields(errors));
+            }
+        }
+        let public = items.iter().any(|i| i.published_at.is_some());
+        let news = items.iter().any(|i| {
+            i.published_at.is_some()
+                && columns
+                    .iter()
+                    .any(|c| c.id == i.text.column_id.0 && c.is_news)
+        });
+        let now = self.now();
+        let (_guard, txn) = self.begin_audited().await?;
+        let mut generations = bump_if_public(&txn, tenant, public, news).await?;
+        let mut ids = Vec::with_capacity(items.len());
+        let mut events = Vec::with_capacity(items.len());
+        for item in items {
+            let state = if item.published_at.is_some() {
+                WorkflowState::Published
+            } else {
+                WorkflowState::Draft
+            };
+            let mut active = article::ActiveModel {
+                tenant_id: Set(tenant.0),
+                status: Set(state.as_str().to_owned()),
+                published_at: Set(item.published_at),
+                publish_at: Set(None),
+                review_comment: Set(None),
+                created_by: Set(who.user_row_id()),
+                updated_by: Set(who.user_row_id()),
+                version: Set(1),
+                created_at: Set(item.published_at.unwrap_or(now)),
+                updated_at: Set(item.published_at.unwrap_or(now)),
+                ..Default::default()
+            };
+            set_text(&mut active, clean_text(item.text));
+            let row = active.insert(&txn).await?;
+            insert_version(&txn, &row, who.user_row_id()).await?;
+            let after = to_editorial(row)?;
+            audit_article(&txn, who, "article.import", None, &after, now).await?;
+            let kind = if state.is_public() {
+                EventKind::ArticlePublished
+            } else {
+                EventKind::ArticleCreated
+            };
+            let gens = std::mem::take(&mut generations);
+            events.push(article_written(&txn, now, kind, &after, gens).await?);
+            ids.push(after.id);
+        }
+        txn.commit().await?;
+        self.committed(events).await;
+        Ok(ids)
+    }
 }

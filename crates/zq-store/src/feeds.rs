@@ -21,7 +21,7 @@ use zq_domain::reporting::SubmissionState;
 use zq_domain::workflow::WorkflowState;
 use zq_domain::{ArticleId, ColumnId, TenantCode, TenantId};
 
-use crate::editorial::Who;
+use crate::Who;
 use crate::entity::{article, submission, tenant};
 use crate::error::parse_stored;
 use crate::reporting::{ReportingError, adopt_in, audit_submission, load_channel};
@@ -302,7 +302,7 @@ impl Store {
                 .map(|u| format!("订阅导入：{}", u.trim()))
                 .filter(|n| n.chars().count() <= 500);
             let (guard, txn) = self.begin_audited().await?;
-            let now = Utc::now();
+            let now = self.now();
             let inserted = submission::ActiveModel {
                 channel_id: Set(channel.id),
                 sender_id: Set(sender.0),
@@ -339,15 +339,16 @@ impl Store {
                 }
                 Err(e) => return Err(e.into()),
             };
-            audit_submission(&txn, &system, sender, row.id, "submission.import").await?;
-            let mut generations = Vec::new();
+            let mut events = vec![
+                audit_submission(&txn, &system, sender, row.id, "submission.import", now).await?,
+            ];
             if channel.auto_adopt {
-                generations = adopt_in(&txn, &channel, row.id, None, true, &system).await?;
+                events.extend(adopt_in(&txn, &channel, row.id, None, true, &system, now).await?);
                 report.adopted += 1;
             }
             txn.commit().await?;
             drop(guard);
-            self.notify_pages(generations).await;
+            self.committed(events).await;
             report.new += 1;
             report.submissions.push(row.id);
         }

@@ -8,8 +8,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use zq_domain::TenantId;
 use zq_domain::attachment::{AttachmentError, check};
 
+use crate::Who;
 use crate::audit::{audit_in, content_hash};
-use crate::editorial::Who;
 use crate::entity::{attachment, blob};
 use crate::{Store, StoreError};
 
@@ -85,7 +85,7 @@ impl Store {
         {
             return Ok(to_attachment(existing));
         }
-        let now = Utc::now();
+        let now = self.now();
         let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
         blob::Entity::insert(blob::ActiveModel {
             sha256: Set(sha.clone()),
@@ -108,27 +108,23 @@ impl Store {
             file_name: Set(file_name.to_owned()),
             content_type: Set(ty.mime.to_owned()),
             size: Set(size),
-            uploaded_by: Set(who.user.as_ref().map(|(u, _)| u.0)),
+            uploaded_by: Set(who.user_row_id()),
             created_at: Set(now),
             ..Default::default()
         }
         .insert(&txn)
         .await
         .map_err(StoreError::from)?;
-        audit_in(
-            &txn,
-            crate::AuditEntry {
-                actor: who.user.clone(),
-                tenant: Some(tenant),
-                object: format!("attachment:{}", row.id),
-                action: "attachment.upload".into(),
-                client: who.client.clone(),
-                before_hash: None,
-                after_hash: Some(sha),
-            },
-        )
-        .await?;
+        let object = format!("attachment:{}", row.id);
+        let mut entry = who.entry(Some(tenant), object.clone(), "attachment.upload");
+        entry.after_hash = Some(sha);
+        audit_in(&txn, entry, now).await?;
+        let kind = zq_domain::event::EventKind::AttachmentStored;
+        let event =
+            crate::events::record_in(&txn, now, kind, Some(tenant), object, Default::default())
+                .await?;
         txn.commit().await.map_err(StoreError::from)?;
+        self.committed(vec![event]).await;
         Ok(to_attachment(row))
     }
 

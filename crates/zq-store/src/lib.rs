@@ -9,13 +9,17 @@
 
 mod articles;
 mod audit;
+mod calendar;
 mod changes;
+mod clock;
 mod columns;
 mod editorial;
 mod entity;
 mod error;
+mod events;
 mod feeds;
 mod files;
+mod leases;
 pub mod model;
 mod reporting;
 mod reporting_seed;
@@ -23,6 +27,7 @@ mod sessions;
 mod tenants;
 mod tokens;
 mod users;
+mod who;
 
 use std::time::Duration;
 
@@ -30,14 +35,16 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbB
 use sea_orm_migration::MigratorTrait;
 
 pub use audit::{AUDIT_RETENTION_DAYS, AuditEntry, AuditRecord, ChainCheck, content_hash};
-pub use changes::{BoxFuture, ChangeHook};
+pub use clock::Clock;
 pub use columns::ColumnChange;
 pub use editorial::{
-    ArticleListItem, ArticleText, ArticleVersion, EditorialArticle, EditorialError, Who,
+    ArticleListItem, ArticleVersion, EditorialArticle, EditorialError, ImportedArticle,
 };
 pub use error::StoreError;
+pub use events::{BoxFuture, Event, EventHook};
 pub use feeds::{FeedItem, FeedUnit, ImportReport, MAX_EXTERNAL_ID_BYTES, ReportFeedItem};
 pub use files::{Attachment, UploadError};
+pub use leases::JobRecord;
 pub use model::*;
 pub use reporting::{
     Channel, ChannelFeed, Decision, MAX_FEED_URL_BYTES, NewChannel, NewSubmission, ReportingError,
@@ -48,6 +55,8 @@ pub use sessions::{Session, random_token};
 pub use tenants::SiteSettings;
 pub use tokens::{ApiToken, TOKEN_PREFIX};
 pub use users::{NewUser, User};
+pub use who::{Actor, Who};
+pub use zq_domain::article::ArticleText;
 
 /// Database connection settings.
 #[derive(Debug, Clone)]
@@ -74,9 +83,11 @@ impl StoreOptions {
 #[derive(Clone, Debug)]
 pub struct Store {
     db: DatabaseConnection,
-    hook: changes::HookSlot,
+    hook: events::HookSlot,
     /// Serialises audit appends in this process (see `append_audit`).
     audit_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Where every timestamp comes from.
+    clock: Clock,
 }
 
 impl Store {
@@ -103,9 +114,26 @@ impl Store {
         }
         Ok(Store {
             db,
-            hook: changes::HookSlot::default(),
+            hook: events::HookSlot::default(),
             audit_lock: Default::default(),
+            clock: Clock::system(),
         })
+    }
+
+    /// The same store reading time from `clock` (a manual clock in tests).
+    pub fn with_clock(mut self, clock: Clock) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    /// The clock every timestamp is read from.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// The current time by the store's clock.
+    pub(crate) fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     /// Connects and brings the schema up to date.

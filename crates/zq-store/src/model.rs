@@ -113,24 +113,7 @@ pub struct ArticleSummary {
     pub updated_at: DateTime<Utc>,
 }
 
-/// What a new article needs; the body is sanitized when stored.
-#[derive(Debug, Clone)]
-pub struct NewArticle {
-    pub column_id: ColumnId,
-    pub title: String,
-    pub subtitle: Option<String>,
-    pub source: Option<String>,
-    pub author: Option<String>,
-    pub summary: Option<String>,
-    pub body: String,
-    pub doc_number: Option<String>,
-    pub index_number: Option<String>,
-    pub status: ArticleStatus,
-    /// Required when `status` is published.
-    pub published_at: Option<DateTime<Utc>>,
-}
-
-/// What a committed write changed, for caches and other nodes.
+/// What a committed write changed for the page cache: part of every event.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ChangeEvent {
     /// Tenants whose public pages changed, with their new generations.

@@ -18,11 +18,15 @@ use zq_domain::workflow::WorkflowState;
 use zq_domain::{ArticleId, ColumnId, TenantId, TenantKind};
 
 use crate::articles::bump_if_public;
-use crate::audit::{AuditEntry, audit_in};
-use crate::editorial::{ArticleText, EditorialError, Who, insert_article};
+use crate::audit::audit_in;
+use crate::editorial::{EditorialError, clean_text, insert_article};
 use crate::entity::{article, channel, channel_column, site_column, submission, tenant};
 use crate::error::parse_stored;
+use crate::events::record_in;
+use crate::{ChangeEvent, Event, Who};
 use crate::{Store, StoreError, sanitize_html};
+use zq_domain::article::ArticleText;
+use zq_domain::event::EventKind;
 
 /// A reporting channel.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -207,27 +211,26 @@ fn to_submission(r: submission::Model) -> Result<Submission, StoreError> {
     })
 }
 
+/// The audit row and the event of a step on a submission, inside its transaction.
 pub(crate) async fn audit_submission(
     txn: &DatabaseTransaction,
     who: &Who,
     tenant: TenantId,
     id: i64,
     action: &str,
-) -> Result<(), StoreError> {
-    audit_in(
-        txn,
-        AuditEntry {
-            actor: who.user.clone(),
-            tenant: Some(tenant),
-            object: format!("submission:{id}"),
-            action: action.to_owned(),
-            client: who.client.clone(),
-            before_hash: None,
-            after_hash: None,
-        },
-    )
-    .await?;
-    Ok(())
+    now: DateTime<Utc>,
+) -> Result<Event, StoreError> {
+    let object = format!("submission:{id}");
+    audit_in(txn, who.entry(Some(tenant), object.clone(), action), now).await?;
+    let kind = if matches!(
+        action,
+        "submission.adopt" | "submission.return" | "submission.reject"
+    ) {
+        EventKind::SubmissionDecided
+    } else {
+        EventKind::SubmissionSent
+    };
+    record_in(txn, now, kind, Some(tenant), object, ChangeEvent::default()).await
 }
 
 pub(crate) async fn load_channel<C: sea_orm::ConnectionTrait>(
@@ -301,46 +304,37 @@ async fn add_channel_columns(
     Ok(())
 }
 
-/// Records a change to a channel in the cluster audit log, when someone made it.
+/// Records a change to a channel in the audit log and as an event.
 async fn audit_channel(
     txn: &DatabaseTransaction,
-    who: Option<&Who>,
+    who: &Who,
     receiver: TenantId,
     channel_id: i64,
     action: &str,
-) -> Result<(), StoreError> {
-    match who {
-        Some(who) => {
-            crate::tenants::audit_admin(
-                txn,
-                who,
-                Some(receiver),
-                format!("channel:{channel_id}"),
-                action,
-            )
-            .await
-        }
-        None => Ok(()),
-    }
+    now: DateTime<Utc>,
+) -> Result<Event, StoreError> {
+    let object = format!("channel:{channel_id}");
+    audit_in(txn, who.entry(Some(receiver), object.clone(), action), now).await?;
+    let kind = EventKind::ChannelChanged;
+    record_in(
+        txn,
+        now,
+        kind,
+        Some(receiver),
+        object,
+        ChangeEvent::default(),
+    )
+    .await
 }
 
 impl Store {
-    /// Creates a channel; its columns must belong to the receiver.
+    /// Creates a channel (its columns must belong to the receiver) that may also pull a
+    /// feed: the feed's sender must be an existing tenant other than the receiver.
     pub async fn create_channel(
         &self,
         new: NewChannel,
-        who: Option<&Who>,
-    ) -> Result<Channel, StoreError> {
-        self.create_channel_with_feed(new, None, who).await
-    }
-
-    /// Creates a channel that may also pull a feed: the feed's sender must be an existing
-    /// tenant other than the receiver.
-    pub async fn create_channel_with_feed(
-        &self,
-        new: NewChannel,
         feed: Option<ChannelFeed>,
-        who: Option<&Who>,
+        who: &Who,
     ) -> Result<Channel, StoreError> {
         let feed = match feed {
             Some(f) => Some(check_feed(&self.db, new.receiver, f).await?),
@@ -354,7 +348,7 @@ impl Store {
             sender_kind: Set(new.sender_kind.as_str().to_owned()),
             sender_parent_id: Set(new.sender_parent.map(|t| t.0)),
             auto_adopt: Set(new.auto_adopt),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.now()),
             feed_url: Set(feed.as_ref().map(|f| f.url.clone())),
             feed_sender_id: Set(feed.as_ref().map(|f| f.sender.0)),
             active: Set(true),
@@ -363,11 +357,20 @@ impl Store {
         .insert(&txn)
         .await?;
         add_channel_columns(&txn, row.id, new.receiver, &new.columns).await?;
-        audit_channel(&txn, who, new.receiver, row.id, "channel.create").await?;
+        let event = audit_channel(
+            &txn,
+            who,
+            new.receiver,
+            row.id,
+            "channel.create",
+            self.now(),
+        )
+        .await?;
         let channel = load_channel(&txn, row.id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("channel {}", row.id)))?;
         txn.commit().await?;
+        self.committed(vec![event]).await;
         Ok(channel)
     }
 
@@ -381,7 +384,7 @@ impl Store {
         auto_adopt: bool,
         columns: Vec<ColumnId>,
         active: Option<bool>,
-        who: Option<&Who>,
+        who: &Who,
     ) -> Result<Channel, StoreError> {
         let name = channel_name(name, &columns)?;
         let (_guard, txn) = self.begin_audited().await?;
@@ -402,17 +405,18 @@ impl Store {
             .exec(&txn)
             .await?;
         add_channel_columns(&txn, id, receiver, &columns).await?;
-        audit_channel(&txn, who, receiver, id, "channel.update").await?;
+        let event = audit_channel(&txn, who, receiver, id, "channel.update", self.now()).await?;
         let channel = load_channel(&txn, id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("channel {id}")))?;
         txn.commit().await?;
+        self.committed(vec![event]).await;
         Ok(channel)
     }
 
     /// Deletes a channel that never carried a submission (one that did can only be closed,
     /// so the history and the figures stay).
-    pub async fn delete_channel(&self, id: i64, who: Option<&Who>) -> Result<(), StoreError> {
+    pub async fn delete_channel(&self, id: i64, who: &Who) -> Result<(), StoreError> {
         let (_guard, txn) = self.begin_audited().await?;
         let row = channel::Entity::find_by_id(id)
             .one(&txn)
@@ -432,8 +436,10 @@ impl Store {
             .exec(&txn)
             .await?;
         channel::Entity::delete_by_id(id).exec(&txn).await?;
-        audit_channel(&txn, who, TenantId(row.receiver_id), id, "channel.delete").await?;
+        let receiver = TenantId(row.receiver_id);
+        let event = audit_channel(&txn, who, receiver, id, "channel.delete", self.now()).await?;
         txn.commit().await?;
+        self.committed(vec![event]).await;
         Ok(())
     }
 
@@ -555,7 +561,7 @@ impl Store {
             return Err(ReportingError::Fields(errors));
         }
         let (_guard, txn) = self.begin_audited().await?;
-        let now = Utc::now();
+        let now = self.now();
         let row = submission::ActiveModel {
             channel_id: Set(channel.id),
             sender_id: Set(sender.0),
@@ -573,7 +579,7 @@ impl Store {
             state: Set(SubmissionState::Submitted.as_str().to_owned()),
             decision_comment: Set(None),
             adopted_article_id: Set(None),
-            submitted_by: Set(who.user_id()),
+            submitted_by: Set(who.user_row_id()),
             decided_by: Set(None),
             submitted_at: Set(now),
             decided_at: Set(None),
@@ -583,17 +589,17 @@ impl Store {
         .insert(&txn)
         .await
         .map_err(|e| crate::error::conflict_as(e, || format!("submission key {key} was used")))?;
-        audit_submission(&txn, who, sender, row.id, "submission.submit").await?;
-        let mut generations = Vec::new();
+        let mut events =
+            vec![audit_submission(&txn, who, sender, row.id, "submission.submit", now).await?];
         if channel.auto_adopt {
-            generations = adopt_in(&txn, &channel, row.id, None, true, &Who::system()).await?;
+            events.extend(adopt_in(&txn, &channel, row.id, None, true, &Who::system(), now).await?);
         }
         let out = submission::Entity::find_by_id(row.id)
             .one(&txn)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("submission {}", row.id)))?;
         txn.commit().await?;
-        self.notify_pages(generations).await;
+        self.committed(events).await;
         Ok((to_submission(out)?, true))
     }
 
@@ -616,10 +622,11 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("submission {id}")))?;
         let state: SubmissionState = parse_stored(&row.state)?;
         let next = transition(state, &event)?;
-        set_state_if(&txn, id, state, next, None, None).await?;
+        let now = self.now();
+        set_state_if(&txn, id, state, next, None, None, now).await?;
         if event == SubmissionEvent::Resubmit {
             submission::Entity::update_many()
-                .col_expr(submission::Column::SubmittedAt, Expr::value(Utc::now()))
+                .col_expr(submission::Column::SubmittedAt, Expr::value(now))
                 .col_expr(
                     submission::Column::DecisionComment,
                     Expr::value(Option::<String>::None),
@@ -628,16 +635,11 @@ impl Store {
                 .exec(&txn)
                 .await?;
         }
-        audit_submission(
-            &txn,
-            who,
-            sender,
-            id,
-            &format!("submission.{}", event.name()),
-        )
-        .await?;
+        let action = format!("submission.{}", event.name());
+        let recorded = audit_submission(&txn, who, sender, id, &action, now).await?;
         let out = submission::Entity::find_by_id(id).one(&txn).await?;
         txn.commit().await?;
+        self.committed(vec![recorded]).await;
         Ok(to_submission(out.ok_or_else(|| {
             StoreError::NotFound(format!("submission {id}"))
         })?)?)
@@ -660,14 +662,15 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("submission {id}")))?;
         let state: SubmissionState = parse_stored(&row.state)?;
-        let mut generations = Vec::new();
+        let now = self.now();
+        let mut events = Vec::new();
         match decision {
             Decision::Adopt { column, publish } => {
                 transition(state, &SubmissionEvent::Adopt)?;
                 let channel = load_channel(&txn, row.channel_id)
                     .await?
                     .ok_or_else(|| StoreError::NotFound(format!("channel {}", row.channel_id)))?;
-                generations = adopt_in(&txn, &channel, id, column, publish, who).await?;
+                events = adopt_in(&txn, &channel, id, column, publish, who, now).await?;
             }
             Decision::Return(comment) | Decision::Reject(comment) if comment.trim().is_empty() => {
                 return Err(SubmissionError::CommentRequired.into());
@@ -679,8 +682,11 @@ impl Store {
                         comment: comment.clone(),
                     },
                 )?;
-                set_state_if(&txn, id, state, next, Some(comment.trim()), who.user_id()).await?;
-                audit_submission(&txn, who, receiver, id, "submission.return").await?;
+                let by = who.user_row_id();
+                set_state_if(&txn, id, state, next, Some(comment.trim()), by, now).await?;
+                events.push(
+                    audit_submission(&txn, who, receiver, id, "submission.return", now).await?,
+                );
             }
             Decision::Reject(reason) => {
                 let next = transition(
@@ -689,13 +695,16 @@ impl Store {
                         reason: reason.clone(),
                     },
                 )?;
-                set_state_if(&txn, id, state, next, Some(reason.trim()), who.user_id()).await?;
-                audit_submission(&txn, who, receiver, id, "submission.reject").await?;
+                let by = who.user_row_id();
+                set_state_if(&txn, id, state, next, Some(reason.trim()), by, now).await?;
+                events.push(
+                    audit_submission(&txn, who, receiver, id, "submission.reject", now).await?,
+                );
             }
         }
         let out = submission::Entity::find_by_id(id).one(&txn).await?;
         txn.commit().await?;
-        self.notify_pages(generations).await;
+        self.committed(events).await;
         Ok(to_submission(out.ok_or_else(|| {
             StoreError::NotFound(format!("submission {id}"))
         })?)?)
@@ -850,9 +859,9 @@ async fn set_state_if(
     to: SubmissionState,
     comment: Option<&str>,
     decided_by: Option<i64>,
+    now: DateTime<Utc>,
 ) -> Result<(), ReportingError> {
     use submission::Column as S;
-    let now = Utc::now();
     let mut q = submission::Entity::update_many()
         .col_expr(S::State, Expr::value(to.as_str()))
         .col_expr(S::UpdatedAt, Expr::value(now));
@@ -876,7 +885,8 @@ async fn set_state_if(
 }
 
 /// Adopts submission `id` of `channel` inside `txn`: claims it (still pending), creates the
-/// receiver's article attributed to the sender, links it, audits, and bumps the receiver.
+/// receiver's article attributed to the sender, links it, audits, and bumps the receiver;
+/// returns the events recorded (the decision, and the article with the generations raised).
 pub(crate) async fn adopt_in(
     txn: &DatabaseTransaction,
     channel: &Channel,
@@ -884,14 +894,16 @@ pub(crate) async fn adopt_in(
     column: Option<ColumnId>,
     publish: bool,
     who: &Who,
-) -> Result<Vec<(TenantId, u64)>, ReportingError> {
+    now: DateTime<Utc>,
+) -> Result<Vec<Event>, ReportingError> {
     set_state_if(
         txn,
         id,
         SubmissionState::Submitted,
         SubmissionState::Adopted,
         None,
-        who.user_id(),
+        who.user_row_id(),
+        now,
     )
     .await?;
     let row = submission::Entity::find_by_id(id)
@@ -928,11 +940,12 @@ pub(crate) async fn adopt_in(
     let article = insert_article(
         txn,
         receiver,
-        text.cleaned(),
+        clean_text(text),
         state,
         None,
         who,
         "article.adopt",
+        now,
     )
     .await?;
     submission::Entity::update_many()
@@ -943,10 +956,22 @@ pub(crate) async fn adopt_in(
         .filter(submission::Column::Id.eq(id))
         .exec(txn)
         .await?;
-    audit_submission(txn, who, receiver, id, "submission.adopt").await?;
+    let decided = audit_submission(txn, who, receiver, id, "submission.adopt", now).await?;
     let news = site_column::Entity::find_by_id(column.0)
         .one(txn)
         .await?
         .is_some_and(|c| c.is_news);
-    Ok(bump_if_public(txn, receiver, publish, news).await?)
+    let generations = bump_if_public(txn, receiver, publish, news).await?;
+    let kind = if publish {
+        EventKind::ArticlePublished
+    } else {
+        EventKind::ArticleCreated
+    };
+    let change = ChangeEvent {
+        generations,
+        sites_changed: false,
+    };
+    let object = format!("article:{}", article.id);
+    let written = record_in(txn, now, kind, Some(receiver), object, change).await?;
+    Ok(vec![decided, written])
 }

@@ -4,9 +4,10 @@
 //! too slow for a year of it; this import writes everything with batched inserts in one
 //! transaction instead.
 //!
-//! **No audit rows are written for imported history.** It is demonstration data that never
-//! happened on this platform, so there is nobody to attribute it to; the audit log starts with
-//! what people do afterwards.
+//! The import is one audited operation: one audit row (`reporting.import`, attributed to the
+//! importing actor, with a fingerprint of every imported key) and one event carrying the
+//! receivers' raised generations, in the same transaction as the rows. The individual steps
+//! never happened on this platform, so they get no rows of their own.
 
 use std::collections::{HashMap, HashSet};
 
@@ -21,11 +22,15 @@ use zq_domain::tenant::feeds_portal;
 use zq_domain::workflow::WorkflowState;
 use zq_domain::{ColumnId, TenantId, TenantKind};
 
+use crate::audit::{audit_in, content_hash};
 use crate::changes::bump;
-use crate::editorial::ArticleText;
 use crate::entity::{article, article_version, site_column, submission, tenant};
 use crate::error::{conflict_as, parse_stored};
+use crate::events::record_in;
+use crate::{ChangeEvent, Who};
 use crate::{Store, StoreError, sanitize_html};
+use zq_domain::article::ArticleText;
+use zq_domain::event::EventKind;
 
 /// Rows per INSERT statement: far below SQLite's and PostgreSQL's bound-parameter limits.
 const BATCH: usize = 300;
@@ -98,19 +103,20 @@ impl Store {
     /// receiver's published article (source: the sending unit, published when it was decided,
     /// in the item's column, version 1 recorded) linked from the submission, as an adoption
     /// through `decide` would leave it. Receivers' generations are bumped so cached pages show
-    /// the new articles. **Writes no audit rows** (see the module documentation): meant for
-    /// seeding the demo cluster, not for moving real data.
+    /// the new articles. One audit row and one event for the whole import (see the module
+    /// documentation).
     pub async fn import_reporting_history(
         &self,
         items: Vec<HistoricItem>,
+        who: &Who,
     ) -> Result<HistoryImport, HistoryError> {
         if items.is_empty() {
             return Ok(HistoryImport::default());
         }
         let checked = self.check_history(items).await?;
-        let now = Utc::now();
+        let now = self.now();
         // On SQLite this takes the write lock at once, so the ids reserved below stay free.
-        let txn = self.begin_write().await?;
+        let (_guard, txn) = self.begin_audited().await?;
         let adopted: Vec<usize> = (0..checked.len())
             .filter(|&i| checked[i].item.state == SubmissionState::Adopted)
             .collect();
@@ -228,8 +234,19 @@ impl Store {
         } else {
             bump(&txn, &receivers, with_portal).await?
         };
+        let keys: Vec<&str> = checked.iter().map(|c| c.item.client_key.trim()).collect();
+        let object = format!("submissions:{}", checked.len());
+        let mut entry = who.entry(None, object.clone(), "reporting.import");
+        entry.after_hash = Some(content_hash(keys.join("\n").as_bytes()));
+        audit_in(&txn, entry, now).await?;
+        let change = ChangeEvent {
+            generations,
+            sites_changed: false,
+        };
+        let kind = EventKind::SubmissionDecided;
+        let event = record_in(&txn, now, kind, None, object, change).await?;
         txn.commit().await?;
-        self.notify_pages(generations).await;
+        self.committed(vec![event]).await;
         Ok(HistoryImport {
             submissions: checked.len(),
             adopted: adopted.len(),
@@ -252,7 +269,7 @@ impl Store {
                 Ok((t.id, (unit, t.name)))
             })
             .collect::<Result<_, StoreError>>()?;
-        let now = Utc::now();
+        let now = self.now();
         let mut keys = HashSet::new();
         let mut out = Vec::with_capacity(items.len());
         for (index, item) in items.into_iter().enumerate() {

@@ -1,14 +1,16 @@
 //! Tenants and their host names.
 
-use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use zq_domain::{Host, TenantCode, TenantId, TenantStatus, tenant::check_parent};
 
+use crate::audit::{audit_in, content_hash};
 use crate::changes::{bump, bump_all};
 use crate::entity::{tenant, tenant_host};
 use crate::error::parse_stored;
-use crate::{ChangeEvent, NewTenant, Store, StoreError, Tenant};
+use crate::events::record_in;
+use crate::{ChangeEvent, NewTenant, Store, StoreError, Tenant, Who};
 use zq_domain::TenantKind;
+use zq_domain::event::EventKind;
 
 impl Store {
     /// Every tenant with its hosts, portal first, then by id.
@@ -61,18 +63,10 @@ impl Store {
             .collect())
     }
 
-    /// Creates a tenant and its hosts in one transaction, checking the hierarchy (one portal;
-    /// departments and districts under it; towns under a district) and that code and hosts are free.
-    pub async fn create_tenant(&self, new: NewTenant) -> Result<Tenant, StoreError> {
-        self.create_tenant_as(new, None).await
-    }
-
-    /// [`Store::create_tenant`], writing `who`'s audit row in the same transaction.
-    pub async fn create_tenant_as(
-        &self,
-        new: NewTenant,
-        who: Option<&crate::Who>,
-    ) -> Result<Tenant, StoreError> {
+    /// Creates a tenant and its hosts in one transaction with `who`'s audit row and its event,
+    /// checking the hierarchy (one portal; departments and districts under it; towns under a
+    /// district) and that code and hosts are free.
+    pub async fn create_tenant(&self, new: NewTenant, who: &Who) -> Result<Tenant, StoreError> {
         if new.name.trim().is_empty() || new.sponsor.trim().is_empty() {
             return Err(StoreError::NotAllowed(
                 "a tenant needs a name and a sponsor (主办单位)".into(),
@@ -122,7 +116,7 @@ impl Store {
                 new.code
             )));
         }
-        let now = Utc::now();
+        let now = self.now();
         let row = tenant::ActiveModel {
             code: Set(new.code.as_str().to_owned()),
             kind: Set(new.kind.as_str().to_owned()),
@@ -138,6 +132,19 @@ impl Store {
             ..Default::default()
         }
         .insert(&txn)
+        .await?;
+        // Recorded before the hosts, so a refused host rolls the event back with the tenant.
+        let event = record_in(
+            &txn,
+            now,
+            EventKind::TenantChanged,
+            Some(TenantId(row.id)),
+            format!("tenant:{}", new.code),
+            ChangeEvent {
+                generations: Vec::new(),
+                sites_changed: true,
+            },
+        )
         .await?;
         for (position, host) in (0i32..).zip(&new.hosts) {
             let taken = tenant_host::Entity::find_by_id(host.as_str().to_owned())
@@ -156,22 +163,14 @@ impl Store {
             .insert(&txn)
             .await?;
         }
-        if let Some(who) = who {
-            audit_admin(
-                &txn,
-                who,
-                Some(TenantId(row.id)),
-                format!("tenant:{}", new.code),
-                "tenant.create",
-            )
-            .await?;
-        }
+        let entry = who.entry(
+            Some(TenantId(row.id)),
+            format!("tenant:{}", new.code),
+            "tenant.create",
+        );
+        audit_in(&txn, entry, now).await?;
         txn.commit().await?;
-        self.notify(ChangeEvent {
-            generations: Vec::new(),
-            sites_changed: true,
-        })
-        .await;
+        self.committed(vec![event]).await;
         let hosts: Vec<&str> = new.hosts.iter().map(Host::as_str).collect();
         to_tenant(row, &hosts)
     }
@@ -208,7 +207,8 @@ impl Store {
         active.logo = Set(settings.logo.clone());
         active.theme_color = Set(settings.theme_color.clone());
         active.editors_publish_directly = Set(settings.editors_publish_directly);
-        active.updated_at = Set(Utc::now());
+        let now = self.now();
+        active.updated_at = Set(now);
         let updated = active.update(&txn).await?;
         // The portal's name shows in every site's unified header.
         let generations = if updated.kind == TenantKind::Portal.as_str() {
@@ -216,45 +216,39 @@ impl Store {
         } else {
             bump(&txn, &[id], false).await?
         };
-        crate::audit::audit_in(
+        let object = format!("tenant:{}", updated.code);
+        let mut entry = who.entry(Some(id), object.clone(), "site.settings");
+        entry.before_hash = Some(before.fingerprint());
+        entry.after_hash = Some(settings.fingerprint());
+        audit_in(&txn, entry, now).await?;
+        let change = ChangeEvent {
+            generations,
+            sites_changed: true,
+        };
+        let event = record_in(
             &txn,
-            crate::AuditEntry {
-                actor: who.user.clone(),
-                tenant: Some(id),
-                object: format!("tenant:{}", updated.code),
-                action: "site.settings".into(),
-                client: who.client.clone(),
-                before_hash: Some(before.fingerprint()),
-                after_hash: Some(settings.fingerprint()),
-            },
+            now,
+            EventKind::TenantChanged,
+            Some(id),
+            object,
+            change,
         )
         .await?;
         txn.commit().await?;
-        self.notify(ChangeEvent {
-            generations,
-            sites_changed: true,
-        })
-        .await;
+        self.committed(vec![event]).await;
         self.tenant_by_id(id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("tenant {id}")))
     }
 
-    /// Moves a tenant to another status (suspend, resume, archive); archived is final.
+    /// Moves a tenant to another status (suspend, resume, archive; archived is final), with
+    /// `who`'s audit row (hashes of the status before and after) and the event, in one
+    /// transaction.
     pub async fn set_tenant_status(
         &self,
         code: &TenantCode,
         status: TenantStatus,
-    ) -> Result<Tenant, StoreError> {
-        self.set_tenant_status_as(code, status, None).await
-    }
-
-    /// [`Store::set_tenant_status`], writing `who`'s audit row in the same transaction.
-    pub async fn set_tenant_status_as(
-        &self,
-        code: &TenantCode,
-        status: TenantStatus,
-        who: Option<&crate::Who>,
+        who: &Who,
     ) -> Result<Tenant, StoreError> {
         let (_guard, txn) = self.begin_audited().await?;
         let row = tenant::Entity::find()
@@ -270,7 +264,8 @@ impl Store {
         }
         let mut active: tenant::ActiveModel = row.into();
         active.status = Set(status.as_str().to_owned());
-        active.updated_at = Set(Utc::now());
+        let now = self.now();
+        active.updated_at = Set(now);
         let updated = active.update(&txn).await?;
         // The portal's status shows on every page's header links; others only on their own.
         let generations = if updated.kind == TenantKind::Portal.as_str() {
@@ -278,23 +273,24 @@ impl Store {
         } else {
             bump(&txn, &[TenantId(updated.id)], false).await?
         };
-        if let Some(who) = who {
-            let action = format!("tenant.{}", status_verb(status));
-            audit_admin(
-                &txn,
-                who,
-                Some(TenantId(updated.id)),
-                format!("tenant:{code}"),
-                &action,
-            )
-            .await?;
-        }
-        txn.commit().await?;
-        self.notify(ChangeEvent {
+        let action = format!("tenant.{}", status_verb(status));
+        let mut entry = who.entry(
+            Some(TenantId(updated.id)),
+            format!("tenant:{code}"),
+            &action,
+        );
+        entry.before_hash = Some(content_hash(current.as_str().as_bytes()));
+        entry.after_hash = Some(content_hash(status.as_str().as_bytes()));
+        audit_in(&txn, entry, now).await?;
+        let change = ChangeEvent {
             generations,
             sites_changed: true,
-        })
-        .await;
+        };
+        let object = format!("tenant:{code}");
+        let tenant = Some(TenantId(updated.id));
+        let event = record_in(&txn, now, EventKind::TenantChanged, tenant, object, change).await?;
+        txn.commit().await?;
+        self.committed(vec![event]).await;
         self.tenant_by_code(code)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("tenant {code}")))
@@ -409,28 +405,4 @@ fn status_verb(s: TenantStatus) -> &'static str {
         TenantStatus::Suspended => "suspend",
         TenantStatus::Archived => "archive",
     }
-}
-
-/// Writes the audit row of an administrative change inside its transaction.
-pub(crate) async fn audit_admin(
-    txn: &sea_orm::DatabaseTransaction,
-    who: &crate::Who,
-    tenant: Option<TenantId>,
-    object: String,
-    action: &str,
-) -> Result<(), StoreError> {
-    crate::audit::audit_in(
-        txn,
-        crate::AuditEntry {
-            actor: who.user.clone(),
-            tenant,
-            object,
-            action: action.to_owned(),
-            client: who.client.clone(),
-            before_hash: None,
-            after_hash: None,
-        },
-    )
-    .await?;
-    Ok(())
 }

@@ -6,8 +6,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use zq_domain::access::{ClusterRole, TokenScope};
 use zq_domain::{TenantId, UserId};
 
-use crate::audit::{AuditEntry, audit_in, content_hash};
-use crate::editorial::Who;
+use crate::Who;
+use crate::audit::{audit_in, content_hash};
 use crate::entity::api_token;
 use crate::error::parse_stored;
 use crate::sessions::random_token;
@@ -86,7 +86,7 @@ impl Store {
             tenant_id: Set(tenant.map(|t| t.0)),
             role: Set(role.to_owned()),
             label: Set(label.to_owned()),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.now()),
             last_used_at: Set(None),
             expires_at: Set(expires_at),
             revoked: Set(false),
@@ -94,19 +94,8 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        audit_in(
-            &txn,
-            AuditEntry {
-                actor: who.user.clone(),
-                tenant,
-                object: format!("token:{}", row.id),
-                action: "token.create".into(),
-                client: who.client.clone(),
-                before_hash: None,
-                after_hash: None,
-            },
-        )
-        .await?;
+        let entry = who.entry(tenant, format!("token:{}", row.id), "token.create");
+        audit_in(&txn, entry, self.now()).await?;
         txn.commit().await?;
         Ok((to_token(row), secret))
     }
@@ -172,19 +161,8 @@ impl Store {
         let mut active: api_token::ActiveModel = row.into();
         active.revoked = Set(true);
         active.update(&txn).await?;
-        audit_in(
-            &txn,
-            AuditEntry {
-                actor: who.user.clone(),
-                tenant,
-                object: format!("token:{id}"),
-                action: "token.revoke".into(),
-                client: who.client.clone(),
-                before_hash: None,
-                after_hash: None,
-            },
-        )
-        .await?;
+        let entry = who.entry(tenant, format!("token:{id}"), "token.revoke");
+        audit_in(&txn, entry, self.now()).await?;
         txn.commit().await?;
         Ok(())
     }

@@ -4,7 +4,6 @@
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
-use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use zq_domain::access::{ClusterRole, Grants, TenantRole};
 use zq_domain::security::{LoginName, check_password};
@@ -117,17 +116,9 @@ fn to_user(row: user::Model) -> Result<User, StoreError> {
 }
 
 impl Store {
-    /// Creates an account after checking the password policy; the login must be free.
-    pub async fn create_user(&self, new: NewUser) -> Result<User, StoreError> {
-        self.create_user_as(new, None).await
-    }
-
-    /// [`Store::create_user`], writing `who`'s audit row in the same transaction.
-    pub async fn create_user_as(
-        &self,
-        new: NewUser,
-        who: Option<&crate::Who>,
-    ) -> Result<User, StoreError> {
+    /// Creates an account after checking the password policy (the login must be free), with
+    /// `who`'s audit row in the same transaction.
+    pub async fn create_user(&self, new: NewUser, who: &crate::Who) -> Result<User, StoreError> {
         check_password(new.login.as_str(), &new.password)
             .map_err(|p| StoreError::NotAllowed(p.to_string()))?;
         if new.display_name.trim().is_empty() {
@@ -137,7 +128,7 @@ impl Store {
         }
         let password_hash = hash(new.password).await?;
         let (_guard, txn) = self.begin_audited().await?;
-        let now = Utc::now();
+        let now = self.now();
         let row = user::ActiveModel {
             login: Set(new.login.as_str().to_owned()),
             display_name: Set(new.display_name.trim().to_owned()),
@@ -151,10 +142,8 @@ impl Store {
         .insert(&txn)
         .await
         .map_err(|e| crate::error::conflict_as(e, || format!("login {} is taken", new.login)))?;
-        if let Some(who) = who {
-            let object = format!("user:{}", new.login);
-            crate::tenants::audit_admin(&txn, who, None, object, "user.create").await?;
-        }
+        let entry = who.entry(None, format!("user:{}", new.login), "user.create");
+        crate::audit::audit_in(&txn, entry, now).await?;
         txn.commit().await?;
         to_user(row)
     }
@@ -209,26 +198,6 @@ impl Store {
             .collect()
     }
 
-    /// Gives an account a role on a tenant (idempotent).
-    pub async fn bind_role(
-        &self,
-        user: UserId,
-        tenant: TenantId,
-        role: TenantRole,
-    ) -> Result<(), StoreError> {
-        self.set_binding(user, tenant, role, true, None).await
-    }
-
-    /// Removes a role of an account on a tenant.
-    pub async fn unbind_role(
-        &self,
-        user: UserId,
-        tenant: TenantId,
-        role: TenantRole,
-    ) -> Result<(), StoreError> {
-        self.set_binding(user, tenant, role, false, None).await
-    }
-
     /// Gives (`bound`) or takes away a role of an account on a tenant, writing `who`'s audit
     /// row in the same transaction; doing what is already the case changes nothing.
     pub async fn set_binding(
@@ -237,7 +206,7 @@ impl Store {
         tenant: TenantId,
         role: TenantRole,
         bound: bool,
-        who: Option<&crate::Who>,
+        who: &crate::Who,
     ) -> Result<(), StoreError> {
         let (_guard, txn) = self.begin_audited().await?;
         if tenant::Entity::find_by_id(tenant.0)
@@ -262,7 +231,7 @@ impl Store {
                     user_id: Set(user.0),
                     tenant_id: Set(tenant.0),
                     role: Set(role.as_str().to_owned()),
-                    created_at: Set(Utc::now()),
+                    created_at: Set(self.now()),
                     ..Default::default()
                 }
                 .insert(&txn)
@@ -273,11 +242,9 @@ impl Store {
             }
             _ => return Ok(()),
         }
-        if let Some(who) = who {
-            let action = if bound { "role.bind" } else { "role.unbind" };
-            let object = format!("user:{}:{role}", account.login);
-            crate::tenants::audit_admin(&txn, who, Some(tenant), object, action).await?;
-        }
+        let action = if bound { "role.bind" } else { "role.unbind" };
+        let object = format!("user:{}:{role}", account.login);
+        crate::audit::audit_in(&txn, who.entry(Some(tenant), object, action), self.now()).await?;
         txn.commit().await?;
         Ok(())
     }

@@ -12,7 +12,8 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, 
 use fastrand::Rng;
 use zq_domain::TenantKind;
 use zq_domain::reporting::{SubmissionState, Unit, may_send};
-use zq_store::{HistoricItem, HistoryImport, Store, Tenant};
+use zq_services::{Caller, ServiceError, Services};
+use zq_store::{HistoricItem, HistoryImport, Tenant};
 
 use super::DemoError;
 use super::content::{self, ArticleSpec};
@@ -93,7 +94,7 @@ impl Profile {
 
 /// Seeds `opts.months` of history before `now` on every channel, deterministically from `seed`.
 pub(crate) async fn seed_history(
-    store: &Store,
+    svc: &Services,
     city: &str,
     seed: u64,
     opts: HistoryOptions,
@@ -102,15 +103,11 @@ pub(crate) async fn seed_history(
     if opts.months == 0 {
         return Ok(HistoryImport::default());
     }
-    let items = plan(
-        &store.channels().await?,
-        &store.list_tenants().await?,
-        city,
-        seed,
-        opts,
-        now,
-    );
-    Ok(store.import_reporting_history(items).await?)
+    let store = svc.store();
+    let channels = store.channels().await.map_err(ServiceError::from)?;
+    let tenants = store.list_tenants().await.map_err(ServiceError::from)?;
+    let items = plan(&channels, &tenants, city, seed, opts, now);
+    Ok(zq_services::reporting::import_history(svc, &Caller::system(), items).await?)
 }
 
 /// The history as items, oldest first.

@@ -11,10 +11,12 @@ use std::collections::HashMap;
 
 use chrono::{Duration, TimeZone, Utc};
 use serde::Deserialize;
-use zq_domain::{
-    ArticleStatus, ColumnKind, ColumnSlug, Host, TenantCode, TenantKind, UpdateRequirement,
-};
-use zq_store::{NewArticle, NewColumn, NewTenant, Store, StoreError, Tenant};
+use zq_domain::article::ArticleText;
+use zq_domain::{ColumnKind, ColumnSlug, Host, TenantKind, UpdateRequirement};
+use zq_services::admin::{ColumnInput, TenantInput, UserInput};
+use zq_services::reporting::ChannelInput;
+use zq_services::{Caller, ServiceError, Services};
+use zq_store::{ImportedArticle, Tenant};
 
 /// The demo cluster's definition, compiled in.
 pub const DEMO_TOML: &str = include_str!("../../data/demo-cluster.toml");
@@ -102,9 +104,7 @@ pub enum DemoError {
     #[error("the demo cluster definition is invalid: {0}")]
     Definition(String),
     #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    History(#[from] zq_store::HistoryError),
+    Service(#[from] ServiceError),
 }
 
 pub fn definition() -> Result<DemoCluster, DemoError> {
@@ -135,35 +135,43 @@ pub fn demo_host(code: &str, suffix: &Host) -> Result<Host, DemoError> {
 
 /// Seeds the demo cluster into a database that has no tenants yet; does nothing otherwise.
 pub async fn seed_if_empty(
-    store: &Store,
+    svc: &Services,
     suffix: &Host,
     opts: DemoOptions,
 ) -> Result<Option<SeedReport>, DemoError> {
-    if !store.list_tenants().await?.is_empty() {
+    if !svc
+        .store()
+        .list_tenants()
+        .await
+        .map_err(ServiceError::from)?
+        .is_empty()
+    {
         return Ok(None);
     }
-    seed(store, suffix, opts).await.map(Some)
+    seed(svc, suffix, opts).await.map(Some)
 }
 
 /// Seeds the demo cluster: tenants (portal first, towns after their districts), columns,
 /// articles, and a year of reporting history.
 pub async fn seed(
-    store: &Store,
+    svc: &Services,
     suffix: &Host,
     opts: DemoOptions,
 ) -> Result<SeedReport, DemoError> {
-    seed_with(store, suffix, opts, HistoryOptions::default()).await
+    seed_with(svc, suffix, opts, HistoryOptions::default()).await
 }
 
 /// Seeds the demo cluster with as much reporting history as `history` says (none with
 /// [`HistoryOptions::NONE`]: tests that count their own submissions).
+/// Everything is written through the services as the system, audited like any other write.
 pub async fn seed_with(
-    store: &Store,
+    svc: &Services,
     suffix: &Host,
     opts: DemoOptions,
     history: HistoryOptions,
 ) -> Result<SeedReport, DemoError> {
     let def = definition()?;
+    let system = Caller::system();
     let mut rng = fastrand::Rng::with_seed(opts.seed);
     let mut report = SeedReport {
         tenants: 0,
@@ -185,19 +193,17 @@ pub async fn seed_with(
             .kind
             .parse()
             .map_err(|e: zq_domain::ParseError| DemoError::Definition(e.to_string()))?;
-        let code = TenantCode::parse(&t.code).map_err(|e| DemoError::Definition(e.to_string()))?;
         let parent = match kind {
             TenantKind::Portal => None,
-            TenantKind::Town => t.parent.as_deref(),
-            _ => Some(def.cluster.portal_code.as_str()),
-        }
-        .map(TenantCode::parse)
-        .transpose()
-        .map_err(|e| DemoError::Definition(e.to_string()))?;
-        let tenant = store
-            .create_tenant(NewTenant {
-                code,
-                kind,
+            TenantKind::Town => t.parent.clone(),
+            _ => Some(def.cluster.portal_code.clone()),
+        };
+        let tenant = zq_services::admin::create_tenant(
+            svc,
+            &system,
+            TenantInput {
+                code: t.code.clone(),
+                kind: t.kind.clone(),
                 name: t.name.clone(),
                 sponsor: t.sponsor.clone().unwrap_or_else(|| t.name.clone()),
                 site_id: Some(
@@ -212,9 +218,10 @@ pub async fn seed_with(
                     1_000_000 + n * 4_321
                 )),
                 parent,
-                hosts: vec![demo_host(&t.code, suffix)?],
-            })
-            .await?;
+                hosts: vec![demo_host(&t.code, suffix)?.to_string()],
+            },
+        )
+        .await?;
         report.tenants += 1;
         let template = def
             .columns
@@ -224,16 +231,7 @@ pub async fn seed_with(
         let mut leaves = Vec::new();
         let mut order = 0;
         for c in template {
-            seed_column(
-                store,
-                &tenant,
-                c,
-                None,
-                &mut order,
-                &mut leaves,
-                &mut report,
-            )
-            .await?;
+            seed_column(svc, &tenant, c, None, &mut order, &mut leaves, &mut report).await?;
         }
         for extra in &t.extra_columns {
             let def = ColumnDef {
@@ -246,7 +244,7 @@ pub async fn seed_with(
                 children: Vec::new(),
             };
             seed_column(
-                store,
+                svc,
                 &tenant,
                 &def,
                 None,
@@ -257,7 +255,7 @@ pub async fn seed_with(
             .await?;
         }
         report.articles += seed_articles(
-            store,
+            svc,
             &tenant,
             &def.cluster.city,
             &leaves,
@@ -268,7 +266,7 @@ pub async fn seed_with(
         .await?;
     }
     let started = std::time::Instant::now();
-    let imported = history::seed_history(store, &def.cluster.city, opts.seed, history, now).await?;
+    let imported = history::seed_history(svc, &def.cluster.city, opts.seed, history, now).await?;
     report.submissions = imported.submissions;
     if imported.submissions > 0 {
         tracing::info!(
@@ -289,7 +287,7 @@ struct Leaf {
 }
 
 fn seed_column<'a>(
-    store: &'a Store,
+    svc: &'a Services,
     tenant: &'a Tenant,
     c: &'a ColumnDef,
     parent: Option<zq_domain::ColumnId>,
@@ -306,50 +304,56 @@ fn seed_column<'a>(
             .parse()
             .map_err(bad)?;
         let update: UpdateRequirement = c.update.parse().map_err(bad)?;
+        ColumnSlug::parse(&c.slug).map_err(bad)?;
         *order += 10;
-        let col = store
-            .create_column(
-                tenant.id,
-                NewColumn {
-                    parent_id: parent,
-                    slug: ColumnSlug::parse(&c.slug).map_err(bad)?,
-                    name: c.name.clone(),
-                    kind,
-                    external_url: None,
-                    update_requirement: update,
-                    responsible_unit: Some(responsible_unit(tenant, &c.name)),
-                    sort_order: *order,
-                    is_news: c.news,
-                },
-            )
-            .await?;
+        let system = Caller::system();
+        let code = tenant.code.as_str();
+        let col = zq_services::admin::create_column(
+            svc,
+            &system,
+            code,
+            ColumnInput {
+                slug: c.slug.clone(),
+                name: c.name.clone(),
+                kind: kind.as_str().to_owned(),
+                parent_id: parent.map(|p| p.0),
+                external_url: None,
+                update_requirement: update.as_str().to_owned(),
+                responsible_unit: Some(responsible_unit(tenant, &c.name)),
+                sort_order: *order,
+                is_news: c.news,
+            },
+        )
+        .await?;
         report.columns += 1;
         if let Some(from) = &c.reported_from {
             let sender_kind: TenantKind = from.parse().map_err(bad)?;
-            store
-                .create_channel(
-                    zq_store::NewChannel {
-                        name: format!(
-                            "{}报送：{}·{}",
-                            match sender_kind {
-                                TenantKind::Department => "部门",
-                                TenantKind::District => "区县",
-                                TenantKind::Town => "街镇",
-                                TenantKind::Portal => "门户",
-                            },
-                            tenant.name,
-                            c.name
-                        ),
-                        receiver: tenant.id,
-                        sender_kind,
-                        // The portal takes from every unit of the kind; a district from its own towns.
-                        sender_parent: (tenant.kind != TenantKind::Portal).then_some(tenant.id),
-                        auto_adopt: false,
-                        columns: vec![col.id],
-                    },
-                    None,
-                )
-                .await?;
+            zq_services::reporting::create_channel(
+                svc,
+                &system,
+                ChannelInput {
+                    name: format!(
+                        "{}报送：{}·{}",
+                        match sender_kind {
+                            TenantKind::Department => "部门",
+                            TenantKind::District => "区县",
+                            TenantKind::Town => "街镇",
+                            TenantKind::Portal => "门户",
+                        },
+                        tenant.name,
+                        c.name
+                    ),
+                    receiver: code.to_owned(),
+                    sender_kind: sender_kind.as_str().to_owned(),
+                    // The portal takes from every unit of the kind; a district from its own towns.
+                    sender_parent: (tenant.kind != TenantKind::Portal).then(|| code.to_owned()),
+                    auto_adopt: false,
+                    columns: vec![col.id.0],
+                    feed_url: None,
+                    feed_sender: None,
+                },
+            )
+            .await?;
             report.channels += 1;
         }
         if c.children.is_empty() {
@@ -370,7 +374,7 @@ fn seed_column<'a>(
             }
         }
         for child in &c.children {
-            seed_column(store, tenant, child, Some(col.id), order, leaves, report).await?;
+            seed_column(svc, tenant, child, Some(col.id), order, leaves, report).await?;
         }
         Ok(())
     })
@@ -396,7 +400,7 @@ fn responsible_unit(tenant: &Tenant, column: &str) -> String {
 }
 
 async fn seed_articles(
-    store: &Store,
+    svc: &Services,
     tenant: &Tenant,
     city: &str,
     leaves: &[Leaf],
@@ -428,23 +432,24 @@ async fn seed_articles(
             let at = (midnight + Duration::minutes(i64::from(g.minute_of_day))
                 - Duration::hours(8))
             .min(now);
-            batch.push(NewArticle {
-                column_id: leaf.id,
-                title: g.title,
-                subtitle: g.subtitle,
-                source: Some(g.source),
-                author: Some(g.author),
-                summary: Some(g.summary),
-                body: g.body_html,
-                doc_number: g.doc_number,
-                index_number: g.index_number,
-                status: ArticleStatus::Published,
+            batch.push(ImportedArticle {
+                text: ArticleText {
+                    column_id: leaf.id,
+                    title: g.title,
+                    subtitle: g.subtitle,
+                    source: Some(g.source),
+                    author: Some(g.author),
+                    summary: Some(g.summary),
+                    body: g.body_html,
+                    doc_number: g.doc_number,
+                    index_number: g.index_number,
+                },
                 published_at: Some(at),
             });
         }
     }
     let n = batch.len();
-    store.create_articles(tenant.id, batch).await?;
+    zq_services::articles::import(svc, &Caller::system(), tenant.code.as_str(), batch).await?;
     Ok(n)
 }
 
@@ -489,6 +494,9 @@ mod tests {
     }
 }
 
+/// The district whose site the demo's site accounts work on.
+const DISTRICT: &str = "jb";
+
 /// A demo account and its one-time password.
 #[derive(Debug, Clone)]
 pub struct DemoAccount {
@@ -510,13 +518,8 @@ type AccountSpec = (
 
 /// Creates one account per role (the office, an operator, and a district's site admin, editor
 /// and reviewer) with random passwords, returned once so `serve --demo` can print them.
-pub async fn seed_accounts(store: &Store) -> Result<Vec<DemoAccount>, DemoError> {
+pub async fn seed_accounts(svc: &Services) -> Result<Vec<DemoAccount>, DemoError> {
     use zq_domain::access::{ClusterRole, TenantRole};
-    let bad = |e: zq_domain::ParseError| DemoError::Definition(e.to_string());
-    let district = store
-        .tenant_by_code(&TenantCode::parse("jb").map_err(bad)?)
-        .await?
-        .ok_or_else(|| DemoError::Definition("the demo district jb is missing".into()))?;
     let specs: [AccountSpec; 5] = [
         (
             "office",
@@ -562,17 +565,35 @@ pub async fn seed_accounts(store: &Store) -> Result<Vec<DemoAccount>, DemoError>
     let mut out = Vec::new();
     for (login, name, cluster, role, label, site) in specs {
         // Random hex plus a fixed tail that satisfies the password policy's character classes.
-        let password = format!("{}-Zq9", &zq_store::random_token()?[..14]);
-        let user = store
-            .create_user(zq_store::NewUser {
-                login: zq_domain::security::LoginName::parse(login).map_err(bad)?,
-                display_name: name.into(),
-                password: password.clone(),
-                cluster_role: cluster,
-            })
-            .await?;
-        if let Some(r) = role {
-            store.bind_role(user.id, district.id, r).await?;
+        let token = zq_store::random_token().map_err(ServiceError::from)?;
+        let password = format!("{}-Zq9", &token[..14]);
+        let system = Caller::system();
+        match (cluster, role) {
+            (Some(c), _) => {
+                zq_services::admin::create_cluster_user(
+                    svc,
+                    &system,
+                    login,
+                    name,
+                    password.clone(),
+                    c,
+                )
+                .await?;
+            }
+            (None, r) => {
+                zq_services::admin::create_user(
+                    svc,
+                    &system,
+                    Some(DISTRICT),
+                    UserInput {
+                        login: login.into(),
+                        display_name: name.into(),
+                        password: password.clone(),
+                        role: r.map(|r| r.as_str().to_owned()),
+                    },
+                )
+                .await?;
+            }
         }
         out.push(DemoAccount {
             login: login.into(),

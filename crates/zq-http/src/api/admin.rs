@@ -60,7 +60,9 @@ pub(super) async fn create_tenant(
     ApiCaller(c): ApiCaller,
     Body(input): Body<TenantInput>,
 ) -> ApiResult {
-    created(site_json(&admin::create_tenant(&state, &c, input).await?))
+    created(site_json(
+        &admin::create_tenant(state.services(), &c, input).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,7 +77,7 @@ async fn set_status(
     Body(input): Body<StatusInput>,
 ) -> ApiResult {
     ok(site_json(
-        &admin::set_tenant_status(&state, &c, &code, &input.status).await?,
+        &admin::set_tenant_status(state.services(), &c, &code, &input.status).await?,
     ))
 }
 
@@ -84,7 +86,7 @@ async fn site_users(
     ApiCaller(c): ApiCaller,
     Path(code): Path<String>,
 ) -> ApiResult {
-    let (_, users) = admin::site_users(&state, &c, &code).await?;
+    let (_, users) = admin::site_users(state.services(), &c, &code).await?;
     ok(users
         .iter()
         .map(|(u, roles)| {
@@ -102,7 +104,7 @@ async fn create_site_user(
     Body(input): Body<UserInput>,
 ) -> ApiResult {
     created(user_json(
-        &admin::create_user(&state, &c, Some(&code), input).await?,
+        &admin::create_user(state.services(), &c, Some(&code), input).await?,
     ))
 }
 
@@ -112,12 +114,12 @@ async fn create_user(
     Body(input): Body<UserInput>,
 ) -> ApiResult {
     created(user_json(
-        &admin::create_user(&state, &c, None, input).await?,
+        &admin::create_user(state.services(), &c, None, input).await?,
     ))
 }
 
 async fn all_users(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult {
-    ok(admin::all_users(&state, &c)
+    ok(admin::all_users(state.services(), &c)
         .await?
         .iter()
         .map(user_json)
@@ -129,7 +131,7 @@ async fn bind(
     ApiCaller(c): ApiCaller,
     Path((code, login, role)): Path<(String, String, String)>,
 ) -> ApiResult {
-    admin::set_role(&state, &c, &code, &login, &role, true).await?;
+    admin::set_role(state.services(), &c, &code, &login, &role, true).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -138,7 +140,7 @@ async fn unbind(
     ApiCaller(c): ApiCaller,
     Path((code, login, role)): Path<(String, String, String)>,
 ) -> ApiResult {
-    admin::set_role(&state, &c, &code, &login, &role, false).await?;
+    admin::set_role(state.services(), &c, &code, &login, &role, false).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -149,7 +151,7 @@ pub(super) async fn create_column(
     Body(input): Body<ColumnInput>,
 ) -> ApiResult {
     created(column_json(
-        &admin::create_column(&state, &c, &code, input).await?,
+        &admin::create_column(state.services(), &c, &code, input).await?,
     ))
 }
 
@@ -161,7 +163,7 @@ async fn update_column(
 ) -> ApiResult {
     let id = parse_id(&id)?;
     ok(column_json(
-        &admin::update_column(&state, &c, &code, id, change).await?,
+        &admin::update_column(state.services(), &c, &code, id, change).await?,
     ))
 }
 
@@ -176,6 +178,6 @@ async fn cluster_audit(
     ApiCaller(c): ApiCaller,
     Params(p): Params<AuditParams>,
 ) -> Result<axum::response::Response, ApiError> {
-    let rows = admin::cluster_audit(&state, &c, p.limit).await?;
+    let rows = admin::cluster_audit(state.services(), &c, p.limit).await?;
     ok(rows.iter().map(super::audit_json).collect::<Vec<_>>())
 }

@@ -9,6 +9,7 @@
 //! The document describing all of this is served at `/api/v1/openapi.json`.
 
 mod admin;
+mod calendar;
 mod openapi;
 mod reporting;
 
@@ -26,6 +27,7 @@ use serde_json::{Value, json};
 use zq_domain::workflow::WorkflowState;
 use zq_store::{ArticleText, SiteSettings, Tenant};
 
+use crate::error::ServiceErrorHttp as _;
 use crate::service::{self, Caller, ServiceError, Step};
 use crate::{AppState, ClientAddr};
 
@@ -71,6 +73,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/tokens", get(list_tokens).post(create_token))
         .merge(admin::routes())
         .merge(reporting::routes())
+        .merge(calendar::routes())
         .route("/api/v1/tokens/{id}", axum::routing::delete(revoke_token))
         // Unknown paths under the API answer in JSON, not with the public site's 404 page.
         .route("/api/v1/{*rest}", axum::routing::any(not_found))
@@ -101,6 +104,7 @@ impl From<ServiceError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let e = self.0;
+        crate::error::log_if_ours(&e);
         let fields: Vec<Value> = match &e {
             ServiceError::Fields(f) => f
                 .iter()
@@ -201,7 +205,7 @@ impl FromRequestParts<AppState> for ApiCaller {
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .map(str::trim)
                 .ok_or(ApiError(ServiceError::Unauthenticated))?;
-            return service::token_caller(state, secret, client)
+            return service::token_caller(state.services(), secret, client)
                 .await?
                 .map(ApiCaller)
                 .ok_or(ApiError(ServiceError::Unauthenticated));
@@ -224,7 +228,7 @@ impl FromRequestParts<AppState> for ApiCaller {
             )));
         }
         Ok(ApiCaller(
-            service::session_caller(state, &session.user, client).await?,
+            service::session_caller(state.services(), &session.user, client).await?,
         ))
     }
 }
@@ -253,7 +257,7 @@ fn site_json(t: &Tenant) -> Value {
 }
 
 async fn me(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult {
-    let sites = service::sites(&state, &c).await?;
+    let sites = service::sites(state.services(), &c).await?;
     let roles: Vec<Value> = sites
         .iter()
         .map(|t| {
@@ -265,7 +269,7 @@ async fn me(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult
         })
         .collect();
     ok(json!({
-        "id": c.user_id,
+        "id": c.user_id(),
         "login": c.login,
         "display_name": c.display_name,
         "cluster_role": c.grants.cluster,
@@ -274,7 +278,7 @@ async fn me(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult
 }
 
 async fn list_sites(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult {
-    let sites = service::sites(&state, &c).await?;
+    let sites = service::sites(state.services(), &c).await?;
     ok(sites.iter().map(site_json).collect::<Vec<_>>())
 }
 
@@ -283,7 +287,7 @@ async fn show_site(
     ApiCaller(c): ApiCaller,
     Path(code): Path<String>,
 ) -> ApiResult {
-    let t = service::site(&state, &c, &code, zq_domain::access::Action::Read).await?;
+    let t = service::site(state.services(), &c, &code, zq_domain::access::Action::Read).await?;
     ok(site_json(&t))
 }
 
@@ -293,7 +297,7 @@ async fn put_settings(
     Path(code): Path<String>,
     Body(settings): Body<SiteSettings>,
 ) -> ApiResult {
-    let t = service::update_settings(&state, &c, &code, settings).await?;
+    let t = service::update_settings(state.services(), &c, &code, settings).await?;
     ok(site_json(&t))
 }
 
@@ -302,7 +306,7 @@ async fn list_columns(
     ApiCaller(c): ApiCaller,
     Path(code): Path<String>,
 ) -> ApiResult {
-    let cols = service::columns(&state, &c, &code).await?;
+    let cols = service::columns(state.services(), &c, &code).await?;
     ok(cols.iter().map(admin::column_json).collect::<Vec<_>>())
 }
 
@@ -332,7 +336,8 @@ async fn list_articles(
         .map(str::parse::<WorkflowState>)
         .transpose()
         .map_err(|e| bad_request(e.to_string()))?;
-    let (_, items, total) = service::articles(&state, &c, &code, filter, p.limit, p.offset).await?;
+    let (_, items, total) =
+        service::articles(state.services(), &c, &code, filter, p.limit, p.offset).await?;
     ok(json!({"total": total, "items": items}))
 }
 
@@ -364,7 +369,7 @@ async fn create_article(
     Body(input): Body<ArticleInput>,
 ) -> ApiResult {
     let at = time_field(input.publish_at.as_deref())?;
-    created(service::create_article(&state, &c, &code, input.text, at).await?)
+    created(service::create_article(state.services(), &c, &code, input.text, at).await?)
 }
 
 async fn show_article(
@@ -372,7 +377,7 @@ async fn show_article(
     ApiCaller(c): ApiCaller,
     Path((code, id)): Path<(String, String)>,
 ) -> ApiResult {
-    let (_, a) = service::article(&state, &c, &code, parse_id(&id)?).await?;
+    let (_, a) = service::article(state.services(), &c, &code, parse_id(&id)?).await?;
     ok(a)
 }
 
@@ -384,7 +389,7 @@ async fn update_article(
 ) -> ApiResult {
     let at = time_field(input.publish_at.as_deref())?;
     let a = service::update_article(
-        &state,
+        state.services(),
         &c,
         &code,
         parse_id(&id)?,
@@ -419,7 +424,7 @@ async fn step(
     let at = time_field(input.publish_at.as_deref())?;
     let step = Step::parse(&step, input.comment, at)
         .ok_or_else(|| ApiError(ServiceError::NotFound(format!("操作 {step}"))))?;
-    ok(service::step(&state, &c, &code, id, step).await?)
+    ok(service::step(state.services(), &c, &code, id, step).await?)
 }
 
 async fn versions(
@@ -427,7 +432,7 @@ async fn versions(
     ApiCaller(c): ApiCaller,
     Path((code, id)): Path<(String, String)>,
 ) -> ApiResult {
-    ok(service::versions(&state, &c, &code, parse_id(&id)?).await?)
+    ok(service::versions(state.services(), &c, &code, parse_id(&id)?).await?)
 }
 
 #[derive(Debug, Deserialize)]
@@ -443,7 +448,7 @@ async fn diff(
     Params(p): Params<DiffParams>,
 ) -> ApiResult {
     let (_, _, lines) =
-        service::version_diff(&state, &c, &code, parse_id(&id)?, p.from, p.to).await?;
+        service::version_diff(state.services(), &c, &code, parse_id(&id)?, p.from, p.to).await?;
     ok(json!({"from": p.from, "to": p.to, "lines": lines}))
 }
 
@@ -455,7 +460,7 @@ async fn restore(
     let version = version
         .parse::<i32>()
         .map_err(|_| ApiError(ServiceError::NotFound(format!("版本 {version}"))))?;
-    ok(service::restore(&state, &c, &code, parse_id(&id)?, version).await?)
+    ok(service::restore(state.services(), &c, &code, parse_id(&id)?, version).await?)
 }
 
 async fn list_attachments(
@@ -463,7 +468,7 @@ async fn list_attachments(
     ApiCaller(c): ApiCaller,
     Path(code): Path<String>,
 ) -> ApiResult {
-    let files = service::attachments(&state, &c, &code).await?;
+    let files = service::attachments(state.services(), &c, &code).await?;
     ok(files
         .iter()
         .map(|a| json!({"attachment": a, "url": a.public_path()}))
@@ -489,7 +494,7 @@ async fn upload(
             MAX_UPLOAD_BYTES / (1024 * 1024)
         )))
     })?;
-    let a = service::upload(&state, &c, &code, &p.name, &body).await?;
+    let a = service::upload(state.services(), &c, &code, &p.name, &body).await?;
     let url = a.public_path();
     created(json!({"attachment": a, "url": url}))
 }
@@ -506,7 +511,7 @@ async fn audit(
     Path(code): Path<String>,
     Params(p): Params<AuditParams>,
 ) -> ApiResult {
-    let rows = service::audit_log(&state, &c, &code, p.limit).await?;
+    let rows = service::audit_log(state.services(), &c, &code, p.limit).await?;
     ok(rows.iter().map(audit_json).collect::<Vec<_>>())
 }
 
@@ -543,7 +548,7 @@ async fn create_token(
 ) -> ApiResult {
     let expires = time_field(input.expires_at.as_deref())?;
     let (token, secret) = service::create_token(
-        &state,
+        state.services(),
         &c,
         input.site.as_deref(),
         &input.role,
@@ -555,7 +560,7 @@ async fn create_token(
 }
 
 async fn list_tokens(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult {
-    ok(service::tokens(&state, &c).await?)
+    ok(service::tokens(state.services(), &c).await?)
 }
 
 async fn revoke_token(
@@ -563,6 +568,6 @@ async fn revoke_token(
     ApiCaller(c): ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
-    service::revoke_token(&state, &c, parse_id(&id)?).await?;
+    service::revoke_token(state.services(), &c, parse_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

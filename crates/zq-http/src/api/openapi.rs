@@ -86,6 +86,13 @@ pub(crate) fn spec() -> Value {
                 "get": op("全部账号（集群管理员）", "admin", "200", None, &[]),
                 "post": op("新建账号（集群管理员）", "admin", "201", Some("UserInput"), &[]),
             },
+            "/api/v1/calendar": {"get": op("今年的工作日历：放假日与调休上班日、全年工作日数", "calendar", "200", None, &[])},
+            "/api/v1/calendar/{year}": {
+                "get": op("某年的工作日历", "calendar", "200", None, &[path_param("year", "年份，如 2026", "integer")]),
+                "put": op("整年替换工作日历（集群管理员）：days 为 [{date, kind: off|work, note}]，调休上班日须为周六或周日", "calendar", "200", Some("CalendarYear"), &[path_param("year", "年份，如 2026", "integer")]),
+            },
+            "/api/v1/calendar/working-days": {"get": op("从某日起算第 N 个工作日（法定办理时限）", "calendar", "200", None,
+                &[query_param("from", "起算日期，如 2026-09-30（不计当天）", "string"), query_param("days", "工作日数", "integer")])},
             "/api/v1/channels": {
                 "get": op("信息报送渠道", "reporting", "200", None, &[]),
                 "post": op("新建报送渠道（集群管理员）；可带 feed_url 与 feed_sender，定时拉取上游订阅源", "reporting", "201", Some("ChannelInput"), &[]),
@@ -190,6 +197,11 @@ pub(crate) fn spec() -> Value {
                 "Error": {"description": "错误", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
             },
             "schemas": {
+                "CalendarYear": {"type": "object", "required": ["days"], "properties": {"days": {"type": "array", "items": {
+                    "type": "object", "required": ["date", "kind"], "properties": {
+                        "date": {"type": "string", "format": "date"},
+                        "kind": {"type": "string", "enum": ["off", "work"]},
+                        "note": {"type": "string", "maxLength": 40}}}}}},
                 "Error": {"type": "object", "required": ["error", "message"], "properties": {
                     "error": {"type": "string", "enum": ["unauthenticated", "forbidden", "not_found", "invalid_fields", "invalid", "conflict", "too_large", "unavailable", "internal"]},
                     "message": {"type": "string"},

@@ -33,7 +33,7 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 async fn channels(State(state): State<AppState>, ApiCaller(_): ApiCaller) -> ApiResult {
-    ok(reporting::channels(&state).await?)
+    ok(reporting::channels(state.services()).await?)
 }
 
 async fn create_channel(
@@ -41,7 +41,7 @@ async fn create_channel(
     ApiCaller(c): ApiCaller,
     Body(input): Body<reporting::ChannelInput>,
 ) -> ApiResult {
-    created(reporting::create_channel(&state, &c, input).await?)
+    created(reporting::create_channel(state.services(), &c, input).await?)
 }
 
 /// Pulls the channel's feed now; answers what was imported (`new`: items not seen before).
@@ -50,7 +50,7 @@ async fn pull_channel(
     ApiCaller(c): ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
-    ok(reporting::pull_channel(&state, &c, parse_id(&id)?).await?)
+    ok(reporting::pull_channel(state.services(), &c, parse_id(&id)?).await?)
 }
 
 async fn submit(
@@ -59,7 +59,7 @@ async fn submit(
     Path(code): Path<String>,
     Body(new): Body<NewSubmission>,
 ) -> ApiResult {
-    let (s, fresh) = reporting::submit(&state, &c, &code, new).await?;
+    let (s, fresh) = reporting::submit(state.services(), &c, &code, new).await?;
     if fresh { created(s) } else { ok(s) }
 }
 
@@ -103,7 +103,7 @@ async fn list(
         from: time(p.from.as_deref())?,
         to: time(p.to.as_deref())?,
     };
-    ok(reporting::submissions(&state, &c, &code, outbox, &filter).await?)
+    ok(reporting::submissions(state.services(), &c, &code, outbox, &filter).await?)
 }
 
 async fn show(
@@ -111,7 +111,7 @@ async fn show(
     ApiCaller(c): ApiCaller,
     Path((code, id)): Path<(String, String)>,
 ) -> ApiResult {
-    ok(reporting::submission(&state, &c, &code, parse_id(&id)?).await?)
+    ok(reporting::submission(state.services(), &c, &code, parse_id(&id)?).await?)
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -134,7 +134,16 @@ async fn step(
     } else {
         serde_json::from_slice(&body).map_err(|e| bad_request(format!("请求体无效：{e}")))?
     };
-    ok(reporting::step(&state, &c, &code, id, &step, input.comment, input.column_id).await?)
+    ok(reporting::step(
+        state.services(),
+        &c,
+        &code,
+        id,
+        &step,
+        input.comment,
+        input.column_id,
+    )
+    .await?)
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -158,7 +167,7 @@ async fn figures(
         (None, Some(f), Some(t)) => (f, t),
         _ => return Err(bad_request("请给出 period（如 2026-Q3），或 from 和 to")),
     };
-    let rows = reporting::figures(&state, &c, &code, from, to).await?;
+    let rows = reporting::figures(state.services(), &c, &code, from, to).await?;
     let tenants = state
         .store()
         .list_tenants()
@@ -225,7 +234,7 @@ async fn delete_channel(
     ApiCaller(c): ApiCaller,
     Path(id): Path<String>,
 ) -> Result<axum::response::Response, ApiError> {
-    reporting::delete_channel(&state, &c, parse_id(&id)?).await?;
+    reporting::delete_channel(state.services(), &c, parse_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -235,5 +244,5 @@ async fn update_channel(
     Path(id): Path<String>,
     Body(change): Body<reporting::ChannelChange>,
 ) -> ApiResult {
-    ok(reporting::update_channel(&state, &c, parse_id(&id)?, change).await?)
+    ok(reporting::update_channel(state.services(), &c, parse_id(&id)?, change).await?)
 }

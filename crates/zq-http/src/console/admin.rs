@@ -18,6 +18,7 @@ use super::site::{
 };
 use super::{BASE, see_other};
 use crate::AppState;
+use crate::error::ServiceErrorHttp as _;
 use crate::service::admin::{self, ColumnInput, TenantInput, UserInput};
 use crate::service::{ServiceError, site};
 
@@ -60,6 +61,9 @@ pub(super) fn admin_chrome(
     if can(Action::ManageChannels) {
         tabs.push(json!({"label": "报送渠道", "url": format!("{BASE}/admin/channels"), "current": current == "channels"}));
     }
+    if can(Action::ManageTenants) {
+        tabs.push(json!({"label": "工作日历", "url": format!("{BASE}/admin/calendar"), "current": current == "calendar"}));
+    }
     if can(Action::ReadAudit) {
         tabs.push(json!({"label": "审计日志", "url": format!("{BASE}/admin/audit"), "current": current == "audit"}));
     }
@@ -100,7 +104,7 @@ async fn tenants_page(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) ->
         None,
         Default::default(),
     ) {
-        return Err(ServiceError::Forbidden("管理站点".into()));
+        return Err(ServiceError::Forbidden("管理站点".into()).into());
     }
     let all = state.store().list_tenants().await?;
     let code_of = |id| {
@@ -171,7 +175,7 @@ async fn create_tenant(
         site_id: f.get("site_id").cloned(),
         contact: f.get("contact").cloned(),
     };
-    match admin::create_tenant(&state, &cc.caller, input).await {
+    match admin::create_tenant(state.services(), &cc.caller, input).await {
         Ok(_) => Ok(see_other(&format!("{BASE}/admin/tenants?notice=tenant"))),
         Err(
             e @ (ServiceError::Invalid(_) | ServiceError::Conflict(_) | ServiceError::NotFound(_)),
@@ -183,7 +187,7 @@ async fn create_tenant(
             };
             tenants_page(&state, &cc, Shown::refused(f, &e, status)).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -194,13 +198,14 @@ async fn tenant_status(
     Form(f): Form<Fields>,
 ) -> PageResult {
     cc.check_csrf(&field(&f, "csrf"))?;
-    match admin::set_tenant_status(&state, &cc.caller, &code, &field(&f, "status")).await {
+    match admin::set_tenant_status(state.services(), &cc.caller, &code, &field(&f, "status")).await
+    {
         Ok(_) => Ok(see_other(&format!("{BASE}/admin/tenants?notice=status"))),
         Err(e @ (ServiceError::Invalid(_) | ServiceError::Conflict(_))) => {
             let status = e.status();
             tenants_page(&state, &cc, Shown::refused(Fields::new(), &e, status)).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -231,7 +236,7 @@ async fn all_users_page(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) 
         error,
         status,
     } = shown;
-    let users = admin::all_users(state, &cc.caller).await?;
+    let users = admin::all_users(state.services(), &cc.caller).await?;
     let tenants = state.store().list_tenants().await?;
     let mut rows = Vec::new();
     for u in &users {
@@ -285,13 +290,13 @@ async fn create_user(
     Form(f): Form<Fields>,
 ) -> PageResult {
     cc.check_csrf(&field(&f, "csrf"))?;
-    match admin::create_user(&state, &cc.caller, None, user_input(&f)).await {
+    match admin::create_user(state.services(), &cc.caller, None, user_input(&f)).await {
         Ok(_) => Ok(see_other(&format!("{BASE}/admin/users?notice=user"))),
         Err(e @ (ServiceError::Invalid(_) | ServiceError::Conflict(_))) => {
             let status = e.status();
             all_users_page(&state, &cc, Shown::refused(f, &e, status)).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -316,7 +321,7 @@ async fn site_users_page(
         error,
         status,
     } = shown;
-    let (t, users) = admin::site_users(state, &cc.caller, code).await?;
+    let (t, users) = admin::site_users(state.services(), &cc.caller, code).await?;
     let rows: Vec<Value> = users
         .iter()
         .map(|(u, roles)| {
@@ -368,13 +373,13 @@ async fn create_site_user(
     Form(f): Form<Fields>,
 ) -> PageResult {
     cc.check_csrf(&field(&f, "csrf"))?;
-    match admin::create_user(&state, &cc.caller, Some(&code), user_input(&f)).await {
+    match admin::create_user(state.services(), &cc.caller, Some(&code), user_input(&f)).await {
         Ok(_) => Ok(see_other(&format!("{BASE}/sites/{code}/users?notice=user"))),
         Err(e @ (ServiceError::Invalid(_) | ServiceError::Conflict(_))) => {
             let status = e.status();
             site_users_page(&state, &cc, &code, Shown::refused(f, &e, status)).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -386,7 +391,16 @@ async fn set_role(
 ) -> PageResult {
     cc.check_csrf(&field(&f, "csrf"))?;
     let bound = field(&f, "bound") == "on";
-    match admin::set_role(&state, &cc.caller, &code, &login, &field(&f, "role"), bound).await {
+    match admin::set_role(
+        state.services(),
+        &cc.caller,
+        &code,
+        &login,
+        &field(&f, "role"),
+        bound,
+    )
+    .await
+    {
         Ok(()) => Ok(see_other(&format!("{BASE}/sites/{code}/users?notice=role"))),
         Err(e @ ServiceError::Conflict(_)) => {
             let status = e.status();
@@ -398,12 +412,12 @@ async fn set_role(
             )
             .await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
 async fn cluster_audit(State(state): State<AppState>, cc: ConsoleCaller) -> PageResult {
-    let rows = admin::cluster_audit(&state, &cc.caller, 300).await?;
+    let rows = admin::cluster_audit(state.services(), &cc.caller, 300).await?;
     let tenants = state.store().list_tenants().await?;
     let mut v = admin_chrome(&state, &cc, "audit", None);
     let site = |id: Option<zq_domain::TenantId>| {
@@ -446,7 +460,7 @@ async fn columns_page(
         error,
         status,
     } = shown;
-    let t = site(state, &cc.caller, code, Action::ManageColumns).await?;
+    let t = site(state.services(), &cc.caller, code, Action::ManageColumns).await?;
     let cols = state.store().columns(t.id).await?;
     // Depth-first order, children under their parent.
     fn walk(
@@ -564,7 +578,7 @@ async fn create_column(
         })
     };
     let result = match input() {
-        Ok(i) => admin::create_column(&state, &cc.caller, &code, i).await,
+        Ok(i) => admin::create_column(state.services(), &cc.caller, &code, i).await,
         Err(e) => Err(e),
     };
     column_result(&state, &cc, &code, f, result.map(|_| ())).await
@@ -593,7 +607,7 @@ async fn update_column(
         })
     };
     let result = match change() {
-        Ok(c) => admin::update_column(&state, &cc.caller, &code, id, c).await,
+        Ok(c) => admin::update_column(state.services(), &cc.caller, &code, id, c).await,
         Err(e) => Err(e),
     };
     column_result(&state, &cc, &code, Fields::new(), result.map(|_| ())).await
@@ -616,6 +630,6 @@ async fn column_result(
             let status = e.status();
             columns_page(state, cc, code, Shown::refused(form, &e, status)).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }

@@ -55,7 +55,7 @@ async fn render(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) -> PageR
             .unwrap_or_default()
     };
     let columns = state.store().all_columns().await?;
-    let rows: Vec<Value> = reporting::channels(state)
+    let rows: Vec<Value> = reporting::channels(state.services())
         .await?
         .iter()
         .map(|c| {
@@ -151,7 +151,7 @@ async fn create(
             feed_url: f.get("feed_url").cloned(),
             feed_sender: f.get("feed_sender").cloned(),
         };
-        reporting::create_channel(&state, &cc.caller, input).await
+        reporting::create_channel(state.services(), &cc.caller, input).await
     }
     .await;
     match result {
@@ -166,7 +166,7 @@ async fn create(
             )
             .await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -178,14 +178,14 @@ async fn update(
 ) -> PageResult {
     cc.check_csrf(&field(&f, "csrf"))?;
     let id = channel_id(&id)?;
-    let channel = reporting::channel(&state, id).await?;
+    let channel = reporting::channel(state.services(), id).await?;
     let change = ChannelChange {
         name: field(&f, "name"),
         auto_adopt: field(&f, "auto_adopt") == "on",
         columns: channel.columns.iter().map(|c| c.0).collect(),
         active: Some(field(&f, "active") == "on"),
     };
-    let result = reporting::update_channel(&state, &cc.caller, id, change).await;
+    let result = reporting::update_channel(state.services(), &cc.caller, id, change).await;
     after_change(&state, &cc, result.map(|_| "channel")).await
 }
 
@@ -210,7 +210,7 @@ async fn after_change(
             };
             render(state, cc, Shown::refused(HashMap::new(), &e, status)).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -229,13 +229,13 @@ async fn act(
     cc.check_csrf(&field(&f, "csrf"))?;
     let (id, caller) = (channel_id(&id)?, &cc.caller);
     let result = match action.as_str() {
-        "delete" => reporting::delete_channel(&state, caller, id)
+        "delete" => reporting::delete_channel(state.services(), caller, id)
             .await
             .map(|()| "channel_deleted"),
-        "pull" => reporting::pull_channel(&state, caller, id)
+        "pull" => reporting::pull_channel(state.services(), caller, id)
             .await
             .map(|_| "channel_pulled"),
-        _ => return Err(ServiceError::NotFound(format!("操作 {action}"))),
+        _ => return Err(ServiceError::NotFound(format!("操作 {action}")).into()),
     };
     after_change(&state, &cc, result).await
 }

@@ -19,6 +19,7 @@ use zq_store::{AuditEntry, Session, StoreError};
 use crate::{AppState, ClientAddr, SessionError};
 
 mod admin;
+mod calendar;
 mod channels;
 mod reporting;
 mod site;
@@ -42,6 +43,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(reporting::routes())
         .merge(tokens::routes())
         .merge(channels::routes())
+        .merge(calendar::routes())
         .layer(axum::middleware::map_response(no_store))
 }
 

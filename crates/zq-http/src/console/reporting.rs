@@ -22,6 +22,7 @@ use super::site::{
     ConsoleCaller, Fields, NoticeQuery, PageResult, Shown, chrome, field, html, html_status,
 };
 use crate::AppState;
+use crate::error::ServiceErrorHttp as _;
 use crate::service::{
     self, ServiceError, format_local, parse_local, parse_period, reporting, site,
 };
@@ -46,7 +47,7 @@ impl Names {
     async fn load(state: &AppState) -> Result<Names, ServiceError> {
         Ok(Names {
             tenants: state.store().list_tenants().await?,
-            channels: reporting::channels(state).await?,
+            channels: reporting::channels(state.services()).await?,
         })
     }
 
@@ -106,10 +107,16 @@ async fn outbox_page(
         error,
         status,
     } = shown;
-    let t = site(state, &cc.caller, code, Action::Read).await?;
+    let t = site(state.services(), &cc.caller, code, Action::Read).await?;
     let names = Names::load(state).await?;
-    let items =
-        reporting::submissions(state, &cc.caller, code, true, &SubmissionFilter::default()).await?;
+    let items = reporting::submissions(
+        state.services(),
+        &cc.caller,
+        code,
+        true,
+        &SubmissionFilter::default(),
+    )
+    .await?;
     let unit = state.store().unit(t.id).await?;
     let open: Vec<&Channel> = names
         .channels
@@ -205,7 +212,7 @@ async fn send(
         })
     })();
     let result = match new {
-        Ok(new) => reporting::submit(&state, &cc.caller, &code, new)
+        Ok(new) => reporting::submit(state.services(), &cc.caller, &code, new)
             .await
             .map(|_| ()),
         Err(e) => Err(e),
@@ -228,7 +235,7 @@ async fn send(
             };
             outbox_page(&state, &cc, &code, Shown::refused(f, &e, status)).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -266,7 +273,7 @@ async fn inbox(
     Path(code): Path<String>,
     Query(q): Query<InboxQuery>,
 ) -> PageResult {
-    let t = site(&state, &cc.caller, &code, Action::Read).await?;
+    let t = site(state.services(), &cc.caller, &code, Action::Read).await?;
     let names = Names::load(&state).await?;
     let filter = SubmissionFilter {
         sender: opt_i64(&q.sender).map(TenantId),
@@ -278,7 +285,7 @@ async fn inbox(
         from: day(&q.from, false),
         to: day(&q.to, true),
     };
-    let items = reporting::submissions(&state, &cc.caller, &code, false, &filter).await?;
+    let items = reporting::submissions(state.services(), &cc.caller, &code, false, &filter).await?;
     let mine: Vec<&Channel> = names
         .channels
         .iter()
@@ -369,8 +376,8 @@ async fn item_page(
     error: Option<String>,
     status: StatusCode,
 ) -> PageResult {
-    let s = reporting::submission(state, &cc.caller, code, id).await?;
-    let t = site(state, &cc.caller, code, Action::Read).await?;
+    let s = reporting::submission(state.services(), &cc.caller, code, id).await?;
+    let t = site(state.services(), &cc.caller, code, Action::Read).await?;
     let names = Names::load(state).await?;
     let receiving = s.receiver == t.id;
     let can = |a| allowed(&cc.caller.grants, a, Some(t.id), service::policy(&t));
@@ -435,7 +442,7 @@ async fn step(
         .map_err(|_| ServiceError::NotFound(format!("报送信息 {id}")))?;
     let column = f.get("column_id").and_then(|c| c.trim().parse().ok());
     let result = reporting::step(
-        &state,
+        state.services(),
         &cc.caller,
         &code,
         id,
@@ -466,7 +473,7 @@ async fn step(
             let status = e.status();
             item_page(&state, &cc, &code, id, None, Some(e.to_string()), status).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -483,7 +490,7 @@ async fn batch(
     cc.check_csrf(&get("csrf").unwrap_or_default())?;
     let step = get("step").unwrap_or_default();
     if !matches!(step.as_str(), "adopt" | "return" | "reject") {
-        return Err(ServiceError::Invalid("请选择处理方式".into()));
+        return Err(ServiceError::Invalid("请选择处理方式".into()).into());
     }
     let ids: Vec<i64> = pairs
         .iter()
@@ -491,10 +498,19 @@ async fn batch(
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
     if ids.is_empty() {
-        return Err(ServiceError::Invalid("请先勾选要处理的报送信息".into()));
+        return Err(ServiceError::Invalid("请先勾选要处理的报送信息".into()).into());
     }
     for id in ids {
-        reporting::step(&state, &cc.caller, &code, id, &step, get("comment"), None).await?;
+        reporting::step(
+            state.services(),
+            &cc.caller,
+            &code,
+            id,
+            &step,
+            get("comment"),
+            None,
+        )
+        .await?;
     }
     Ok(see_other(&format!(
         "{}/reporting/inbox?notice=batch",
@@ -533,7 +549,7 @@ async fn ranking(
     Path(code): Path<String>,
     Query(q): Query<RankingQuery>,
 ) -> PageResult {
-    let t = site(&state, &cc.caller, &code, Action::Read).await?;
+    let t = site(state.services(), &cc.caller, &code, Action::Read).await?;
     let names = Names::load(&state).await?;
     let enc = |v: &str| {
         percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string()
@@ -567,7 +583,7 @@ async fn ranking(
     };
     let (rows, error) = match range {
         Ok((from, to)) => (
-            reporting::figures(&state, &cc.caller, &code, from, to).await?,
+            reporting::figures(state.services(), &cc.caller, &code, from, to).await?,
             None,
         ),
         Err(e) => (Vec::new(), Some(e)),

@@ -21,6 +21,7 @@ use zq_render::ConsolePage;
 use zq_store::{ArticleText, Attachment, EditorialArticle, SiteSettings, Tenant};
 
 use super::{BASE, see_other};
+use crate::error::ServiceErrorHttp as _;
 use crate::service::{self, Caller, ServiceError, Step, allowed_on, format_local, parse_local};
 use crate::{AppState, ClientAddr};
 
@@ -70,13 +71,15 @@ impl FromRequestParts<AppState> for ConsoleCaller {
             .get::<ClientAddr>()
             .map(|c| c.0.ip().to_string());
         match super::session(state, &parts.headers).await {
-            Ok(Some((_, s))) => match service::session_caller(state, &s.user, client).await {
-                Ok(caller) => Ok(ConsoleCaller {
-                    caller,
-                    csrf: s.csrf,
-                }),
-                Err(e) => Err(error_page(&e)),
-            },
+            Ok(Some((_, s))) => {
+                match service::session_caller(state.services(), &s.user, client).await {
+                    Ok(caller) => Ok(ConsoleCaller {
+                        caller,
+                        csrf: s.csrf,
+                    }),
+                    Err(e) => Err(error_page(&e)),
+                }
+            }
             Ok(None) => Err(see_other(&format!("{BASE}/login"))),
             Err(e) => Err(error_page(&ServiceError::from(e))),
         }
@@ -97,10 +100,8 @@ impl ConsoleCaller {
 }
 
 /// A failure shown as a small page with a way back.
-fn error_page(e: &ServiceError) -> Response {
-    if let ServiceError::Internal(m) = e {
-        tracing::error!(error = %m, "console request failed");
-    }
+pub(crate) fn error_page(e: &ServiceError) -> Response {
+    crate::error::log_if_ours(e);
     let body = format!(
         "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{status}</title></head><body><main><h1>{msg}</h1><p><a href=\"{BASE}/\">返回我的网站</a></p></main></body></html>",
         status = e.status().as_u16(),
@@ -121,9 +122,25 @@ fn error_page(e: &ServiceError) -> Response {
     res
 }
 
-impl IntoResponse for ServiceError {
+/// An operation's failure, answered in the console as [`error_page`].
+#[derive(Debug)]
+pub(crate) struct PageError(pub ServiceError);
+
+impl From<ServiceError> for PageError {
+    fn from(e: ServiceError) -> Self {
+        PageError(e)
+    }
+}
+
+impl From<zq_store::StoreError> for PageError {
+    fn from(e: zq_store::StoreError) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        error_page(&self)
+        error_page(&self.0)
     }
 }
 
@@ -160,7 +177,7 @@ impl<'a> Shown<'a> {
     }
 }
 
-pub(super) type PageResult = Result<Response, ServiceError>;
+pub(super) type PageResult = Result<Response, PageError>;
 
 /// Notices shown after a redirect, by code (never text from the request).
 pub(super) fn notice(code: Option<&str>) -> Option<&'static str> {
@@ -189,6 +206,7 @@ pub(super) fn notice(code: Option<&str>) -> Option<&'static str> {
         "batch" => "批量处理完成。",
         "channel" => "报送渠道已保存。",
         "channel_deleted" => "报送渠道已删除。",
+        "calendar" => "工作日历已保存，办理时限按新的安排计算。",
         "channel_pulled" => "订阅源已拉取，新的信息在接收站点的报送收件箱中。",
         _ => return None,
     })
@@ -349,8 +367,15 @@ async fn list_page(
     notice_code: Option<&str>,
     current: &str,
 ) -> PageResult {
-    let (t, items, total) =
-        service::articles(state, &cc.caller, code, filter, PAGE, page * PAGE).await?;
+    let (t, items, total) = service::articles(
+        state.services(),
+        &cc.caller,
+        code,
+        filter,
+        PAGE,
+        page * PAGE,
+    )
+    .await?;
     let columns = state.store().columns(t.id).await?;
     let col_name = |id: ColumnId| {
         columns
@@ -658,7 +683,7 @@ async fn new_form(
     Path(code): Path<String>,
     Query(q): Query<NoticeQuery>,
 ) -> PageResult {
-    let t = service::site(&state, &cc.caller, &code, Action::WriteArticles).await?;
+    let t = service::site(state.services(), &cc.caller, &code, Action::WriteArticles).await?;
     let form = FormValues {
         column_id: q.column.unwrap_or(0),
         ..FormValues::default()
@@ -692,7 +717,8 @@ async fn show(
     Path((code, id)): Path<(String, String)>,
     Query(q): Query<NoticeQuery>,
 ) -> PageResult {
-    let (t, a) = service::article(&state, &cc.caller, &code, parse_article_id(&id)?).await?;
+    let (t, a) =
+        service::article(state.services(), &cc.caller, &code, parse_article_id(&id)?).await?;
     editor_page(
         &state,
         &cc,
@@ -773,7 +799,7 @@ async fn create(
     Path(code): Path<String>,
     multipart: Multipart,
 ) -> PageResult {
-    let t = service::site(&state, &cc.caller, &code, Action::WriteArticles).await?;
+    let t = service::site(state.services(), &cc.caller, &code, Action::WriteArticles).await?;
     save_article(&state, &cc, &t, None, multipart).await
 }
 
@@ -783,7 +809,8 @@ async fn save(
     Path((code, id)): Path<(String, String)>,
     multipart: Multipart,
 ) -> PageResult {
-    let (t, a) = service::article(&state, &cc.caller, &code, parse_article_id(&id)?).await?;
+    let (t, a) =
+        service::article(state.services(), &cc.caller, &code, parse_article_id(&id)?).await?;
     save_article(&state, &cc, &t, Some(a), multipart).await
 }
 
@@ -848,16 +875,21 @@ async fn save_article(
     let publish_at = publish_at.unwrap_or(None);
     let mut uploaded = Vec::new();
     for (name, bytes) in &parsed.files {
-        uploaded.push(service::upload(state, &cc.caller, t.code.as_str(), name, bytes).await?);
+        uploaded.push(
+            service::upload(state.services(), &cc.caller, t.code.as_str(), name, bytes).await?,
+        );
     }
     append_files(&mut form.body, t.code.as_str(), &uploaded);
     let code = t.code.as_str();
     let result = match &existing {
-        None => service::create_article(state, &cc.caller, code, form.text(), publish_at).await,
+        None => {
+            service::create_article(state.services(), &cc.caller, code, form.text(), publish_at)
+                .await
+        }
         Some(a) => {
             let expected = form.version.trim().parse::<i32>().ok();
             service::update_article(
-                state,
+                state.services(),
                 &cc.caller,
                 code,
                 a.id.0,
@@ -878,7 +910,7 @@ async fn save_article(
             let status = e.status();
             return redisplay(form, Vec::new(), Some(e.to_string()), status).await;
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     let then = parsed.fields.get("then").map(String::as_str);
     let (step, done) = match then {
@@ -891,7 +923,7 @@ async fn save_article(
     };
     let url = format!("{}/articles/{}", site_base(t), saved.id);
     if let Some(step) = step
-        && let Err(e) = service::step(state, &cc.caller, code, saved.id.0, step).await
+        && let Err(e) = service::step(state.services(), &cc.caller, code, saved.id.0, step).await
     {
         // The text is saved; say why the next step did not happen.
         return editor_page(
@@ -958,13 +990,13 @@ async fn step(
         Step::PublishDirectly { .. } => "published",
         Step::Withdraw => "withdrawn",
     };
-    match service::step(&state, &cc.caller, &code, id, parsed).await {
+    match service::step(state.services(), &cc.caller, &code, id, parsed).await {
         Ok(a) => Ok(see_other(&format!(
             "{BASE}/sites/{code}/articles/{}?notice={done}",
             a.id
         ))),
         Err(e @ (ServiceError::Conflict(_) | ServiceError::Invalid(_))) => {
-            let (t, a) = service::article(&state, &cc.caller, &code, id).await?;
+            let (t, a) = service::article(state.services(), &cc.caller, &code, id).await?;
             editor_page(
                 &state,
                 &cc,
@@ -980,7 +1012,7 @@ async fn step(
             )
             .await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -998,14 +1030,14 @@ async fn versions(
     Query(q): Query<DiffQuery>,
 ) -> PageResult {
     let id = parse_article_id(&id)?;
-    let (t, a) = service::article(&state, &cc.caller, &code, id).await?;
-    let list = service::versions(&state, &cc.caller, &code, id).await?;
+    let (t, a) = service::article(state.services(), &cc.caller, &code, id).await?;
+    let list = service::versions(state.services(), &cc.caller, &code, id).await?;
     let newest = list.first().map_or(1, |v| v.version);
     let to = q.to.unwrap_or(newest);
     let from = q.from.unwrap_or((to - 1).max(1));
     let diff = if from != to {
         Some(
-            service::version_diff(&state, &cc.caller, &code, id, from, to)
+            service::version_diff(state.services(), &cc.caller, &code, id, from, to)
                 .await?
                 .2,
         )
@@ -1075,7 +1107,7 @@ async fn restore(
     let version = version
         .parse::<i32>()
         .map_err(|_| ServiceError::NotFound(format!("版本 {version}")))?;
-    let a = service::restore(&state, &cc.caller, &code, id, version).await?;
+    let a = service::restore(state.services(), &cc.caller, &code, id, version).await?;
     Ok(see_other(&format!(
         "{BASE}/sites/{code}/articles/{}?notice=restored",
         a.id
@@ -1088,7 +1120,7 @@ async fn settings(
     Path(code): Path<String>,
     Query(q): Query<NoticeQuery>,
 ) -> PageResult {
-    let t = service::site(&state, &cc.caller, &code, Action::EditSettings).await?;
+    let t = service::site(state.services(), &cc.caller, &code, Action::EditSettings).await?;
     settings_page(
         &state,
         &cc,
@@ -1127,7 +1159,7 @@ async fn save_settings(
     Path(code): Path<String>,
     Form(f): Form<HashMap<String, String>>,
 ) -> PageResult {
-    let t = service::site(&state, &cc.caller, &code, Action::EditSettings).await?;
+    let t = service::site(state.services(), &cc.caller, &code, Action::EditSettings).await?;
     let g = |k: &str| f.get(k).cloned();
     let form = SiteSettings {
         name: g("name").unwrap_or_default(),
@@ -1142,7 +1174,7 @@ async fn save_settings(
         let e = Some("表单已过期，请重新提交。".into());
         return settings_page(&state, &cc, &t, form, None, e, StatusCode::FORBIDDEN).await;
     }
-    match service::update_settings(&state, &cc.caller, &code, form.clone()).await {
+    match service::update_settings(state.services(), &cc.caller, &code, form.clone()).await {
         Ok(_) => Ok(see_other(&format!(
             "{}/settings?notice=settings",
             site_base(&t)
@@ -1151,7 +1183,7 @@ async fn save_settings(
             let status = e.status();
             settings_page(&state, &cc, &t, form, None, Some(e.to_string()), status).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1160,8 +1192,8 @@ async fn audit(
     cc: ConsoleCaller,
     Path(code): Path<String>,
 ) -> PageResult {
-    let rows = service::audit_log(&state, &cc.caller, &code, 200).await?;
-    let t = service::site(&state, &cc.caller, &code, Action::ReadAudit).await?;
+    let rows = service::audit_log(state.services(), &cc.caller, &code, 200).await?;
+    let t = service::site(state.services(), &cc.caller, &code, Action::ReadAudit).await?;
     let mut v = chrome(&state, &cc, &t, "audit", None).await?;
     v.insert("rows".into(), audit_rows(&rows, |_| String::new()));
     html(&state, ConsolePage::Audit, &Value::Object(v))
@@ -1192,8 +1224,8 @@ async fn attachments_page(
     error: Option<String>,
     status: StatusCode,
 ) -> PageResult {
-    let files = service::attachments(state, &cc.caller, code).await?;
-    let t = service::site(state, &cc.caller, code, Action::Read).await?;
+    let files = service::attachments(state.services(), &cc.caller, code).await?;
+    let t = service::site(state.services(), &cc.caller, code, Action::Read).await?;
     let mut v = chrome(state, cc, &t, "attachments", notice_code).await?;
     v.insert(
         "can_write".into(),
@@ -1243,7 +1275,7 @@ async fn upload(
     Path(code): Path<String>,
     multipart: Multipart,
 ) -> PageResult {
-    service::site(&state, &cc.caller, &code, Action::WriteArticles).await?;
+    service::site(state.services(), &cc.caller, &code, Action::WriteArticles).await?;
     let parsed = read_multipart(multipart).await?;
     if parsed.fields.get("csrf") != Some(&cc.csrf) {
         let e = Some("表单已过期，请重新提交。".into());
@@ -1266,7 +1298,7 @@ async fn upload(
         .await;
     }
     for (name, bytes) in &parsed.files {
-        service::upload(&state, &cc.caller, &code, name, bytes).await?;
+        service::upload(state.services(), &cc.caller, &code, name, bytes).await?;
     }
     Ok(see_other(&format!(
         "{BASE}/sites/{code}/attachments?notice=uploaded"

@@ -14,6 +14,7 @@ use zq_render::ConsolePage;
 use super::site::{ConsoleCaller, PageResult, html_status};
 use super::{BASE, see_other};
 use crate::AppState;
+use crate::error::ServiceErrorHttp as _;
 use crate::service::{self, ServiceError, format_local, parse_local};
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -67,7 +68,7 @@ async fn render(
         }
     }
     let now = chrono::Utc::now();
-    let tokens: Vec<Value> = service::tokens(state, c)
+    let tokens: Vec<Value> = service::tokens(state.services(), c)
         .await?
         .iter()
         .map(|t| {
@@ -114,7 +115,15 @@ async fn create(
     let site = (site != "*").then_some(site);
     let result = match parse_local(&get("expires_at")) {
         Ok(expires) => {
-            service::create_token(&state, &cc.caller, site, role, &get("label"), expires).await
+            service::create_token(
+                state.services(),
+                &cc.caller,
+                site,
+                role,
+                &get("label"),
+                expires,
+            )
+            .await
         }
         Err(e) => Err(ServiceError::Invalid(e)),
     };
@@ -126,7 +135,7 @@ async fn create(
             let status = e.status();
             render(&state, &cc, None, Some(e.to_string()), status).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -140,7 +149,7 @@ async fn revoke(
     let id: i64 = id
         .parse()
         .map_err(|_| ServiceError::NotFound(format!("令牌 {id}")))?;
-    service::revoke_token(&state, &cc.caller, id).await?;
+    service::revoke_token(state.services(), &cc.caller, id).await?;
     Ok(see_other(&format!("{BASE}/tokens")))
 }
 

@@ -5,7 +5,7 @@ use zq_store::ArticleVersion;
 
 /// One line of a diff.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub(crate) struct DiffLine {
+pub struct DiffLine {
     /// `equal`, `insert` or `delete`.
     pub tag: &'static str,
     pub text: String,
@@ -43,7 +43,7 @@ fn lines(v: &ArticleVersion) -> String {
 }
 
 /// What changed from `a` to `b`.
-pub(crate) fn diff_versions(a: &ArticleVersion, b: &ArticleVersion) -> Vec<DiffLine> {
+pub fn diff_versions(a: &ArticleVersion, b: &ArticleVersion) -> Vec<DiffLine> {
     let (old, new) = (lines(a), lines(b));
     TextDiff::from_lines(&old, &new)
         .iter_all_changes()

@@ -3,13 +3,13 @@
 //! log across the cluster. Every change is audited in its own transaction by the store.
 
 use serde::Deserialize;
-use zq_domain::access::{Action, TenantRole, allowed};
+use zq_domain::access::{Action, ClusterRole, TenantRole, allowed};
 use zq_domain::security::LoginName;
 use zq_domain::{ColumnId, ColumnKind, ColumnSlug, Host, TenantCode, TenantKind, TenantStatus};
 use zq_store::{AuditRecord, Column, ColumnChange, NewColumn, NewTenant, NewUser, Tenant, User};
 
-use super::{Caller, Result, ServiceError, site};
-use crate::AppState;
+use crate::error::action_label;
+use crate::{Caller, Result, ServiceError, Services, site};
 
 fn invalid(e: impl ToString) -> ServiceError {
     ServiceError::Invalid(e.to_string())
@@ -19,15 +19,13 @@ fn cluster_only(caller: &Caller, action: Action) -> Result<()> {
     if allowed(&caller.grants, action, None, Default::default()) {
         Ok(())
     } else {
-        Err(ServiceError::Forbidden(
-            super::action_label(action).to_owned(),
-        ))
+        Err(ServiceError::Forbidden(action_label(action).to_owned()))
     }
 }
 
 /// A new tenant as the office enters it.
 #[derive(Debug, Clone, Deserialize)]
-pub(crate) struct TenantInput {
+pub struct TenantInput {
     pub code: String,
     pub kind: String,
     pub name: String,
@@ -43,11 +41,7 @@ pub(crate) struct TenantInput {
     pub contact: Option<String>,
 }
 
-pub(crate) async fn create_tenant(
-    state: &AppState,
-    caller: &Caller,
-    input: TenantInput,
-) -> Result<Tenant> {
+pub async fn create_tenant(svc: &Services, caller: &Caller, input: TenantInput) -> Result<Tenant> {
     cluster_only(caller, Action::ManageTenants)?;
     let opt = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let new = NewTenant {
@@ -70,14 +64,11 @@ pub(crate) async fn create_tenant(
             .collect::<std::result::Result<_, _>>()
             .map_err(invalid)?,
     };
-    Ok(state
-        .store()
-        .create_tenant_as(new, Some(&caller.who()))
-        .await?)
+    Ok(svc.store().create_tenant(new, &caller.who()).await?)
 }
 
-pub(crate) async fn set_tenant_status(
-    state: &AppState,
+pub async fn set_tenant_status(
+    svc: &Services,
     caller: &Caller,
     code: &str,
     status: &str,
@@ -86,32 +77,32 @@ pub(crate) async fn set_tenant_status(
     let code =
         TenantCode::parse(code).map_err(|_| ServiceError::NotFound(format!("站点 {code}")))?;
     let status = status.parse::<TenantStatus>().map_err(invalid)?;
-    Ok(state
+    Ok(svc
         .store()
-        .set_tenant_status_as(&code, status, Some(&caller.who()))
+        .set_tenant_status(&code, status, &caller.who())
         .await?)
 }
 
 /// Every account (the office).
-pub(crate) async fn all_users(state: &AppState, caller: &Caller) -> Result<Vec<User>> {
+pub async fn all_users(svc: &Services, caller: &Caller) -> Result<Vec<User>> {
     cluster_only(caller, Action::ManageAllUsers)?;
-    Ok(state.store().list_users().await?)
+    Ok(svc.store().list_users().await?)
 }
 
 /// The accounts with a role on a site, with their roles (its site admin, or the office).
-pub(crate) async fn site_users(
-    state: &AppState,
+pub async fn site_users(
+    svc: &Services,
     caller: &Caller,
     code: &str,
 ) -> Result<(Tenant, Vec<(User, Vec<TenantRole>)>)> {
-    let t = site(state, caller, code, Action::ManageTenantUsers).await?;
-    let users = state.store().tenant_users(t.id).await?;
+    let t = site(svc, caller, code, Action::ManageTenantUsers).await?;
+    let users = svc.store().tenant_users(t.id).await?;
     Ok((t, users))
 }
 
 /// A new account as an administrator enters it.
 #[derive(Debug, Clone, Deserialize)]
-pub(crate) struct UserInput {
+pub struct UserInput {
     pub login: String,
     pub display_name: String,
     /// The initial password, checked by the password policy.
@@ -123,15 +114,15 @@ pub(crate) struct UserInput {
 
 /// Creates an account: the office anywhere (without a site), a site admin on their site
 /// (with a first role there).
-pub(crate) async fn create_user(
-    state: &AppState,
+pub async fn create_user(
+    svc: &Services,
     caller: &Caller,
     code: Option<&str>,
     input: UserInput,
 ) -> Result<User> {
     let site_role = match code {
         Some(code) => {
-            let t = site(state, caller, code, Action::ManageTenantUsers).await?;
+            let t = site(svc, caller, code, Action::ManageTenantUsers).await?;
             let role = input
                 .role
                 .as_deref()
@@ -147,61 +138,89 @@ pub(crate) async fn create_user(
         }
     };
     let login = LoginName::parse(&input.login).map_err(invalid)?;
-    let user = state
+    let user = svc
         .store()
-        .create_user_as(
+        .create_user(
             NewUser {
                 login,
                 display_name: input.display_name,
                 password: input.password,
                 cluster_role: None,
             },
-            Some(&caller.who()),
+            &caller.who(),
         )
         .await?;
     if let Some((t, Some(role))) = site_role {
-        state
-            .store()
-            .set_binding(user.id, t.id, role, true, Some(&caller.who()))
+        svc.store()
+            .set_binding(user.id, t.id, role, true, &caller.who())
             .await?;
     }
     Ok(user)
 }
 
+/// Creates an account holding a cluster role (the general office's administrators and
+/// operators): the office, or the command line's first `admin create`.
+pub async fn create_cluster_user(
+    svc: &Services,
+    caller: &Caller,
+    login: &str,
+    display_name: &str,
+    password: String,
+    role: ClusterRole,
+) -> Result<User> {
+    cluster_only(caller, Action::ManageAllUsers)?;
+    let login = LoginName::parse(login).map_err(invalid)?;
+    if svc.store().user_by_login(&login).await?.is_some() {
+        return Err(ServiceError::Conflict(format!("登录名 {login} 已被使用")));
+    }
+    Ok(svc
+        .store()
+        .create_user(
+            NewUser {
+                login,
+                display_name: display_name.to_owned(),
+                password,
+                cluster_role: Some(role),
+            },
+            &caller.who(),
+        )
+        .await?)
+}
+
 /// Gives or takes away a role of an account on a site.
-pub(crate) async fn set_role(
-    state: &AppState,
+pub async fn set_role(
+    svc: &Services,
     caller: &Caller,
     code: &str,
     login: &str,
     role: &str,
     bound: bool,
 ) -> Result<()> {
-    let t = site(state, caller, code, Action::ManageTenantUsers).await?;
+    let t = site(svc, caller, code, Action::ManageTenantUsers).await?;
     let role = role
         .parse::<TenantRole>()
         .map_err(|_| ServiceError::NotFound(format!("角色 {role}")))?;
     let login =
         LoginName::parse(login).map_err(|_| ServiceError::NotFound(format!("账号 {login}")))?;
-    let user = state
+    let user = svc
         .store()
         .user_by_login(&login)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("账号 {login}")))?;
-    if !bound && user.id == caller.user_id && role == TenantRole::SiteAdmin {
+    if !bound && caller.user_id() == Some(user.id) && role == TenantRole::SiteAdmin {
         return Err(ServiceError::Conflict(
             "不能取消自己的网站管理员角色，请由其他管理员操作".into(),
         ));
     }
-    Ok(state
+    Ok(svc
         .store()
-        .set_binding(user.id, t.id, role, bound, Some(&caller.who()))
+        .set_binding(user.id, t.id, role, bound, &caller.who())
         .await?)
 }
 
 /// A new column as a site admin enters it.
 #[derive(Debug, Clone, Deserialize)]
-pub(crate) struct ColumnInput {
+pub struct ColumnInput {
     pub slug: String,
     pub name: String,
     pub kind: String,
@@ -218,13 +237,13 @@ pub(crate) struct ColumnInput {
     pub is_news: bool,
 }
 
-pub(crate) async fn create_column(
-    state: &AppState,
+pub async fn create_column(
+    svc: &Services,
     caller: &Caller,
     code: &str,
     input: ColumnInput,
 ) -> Result<Column> {
-    let t = site(state, caller, code, Action::ManageColumns).await?;
+    let t = site(svc, caller, code, Action::ManageColumns).await?;
     let kind = input.kind.parse::<ColumnKind>().map_err(invalid)?;
     let external_url = input
         .external_url
@@ -252,32 +271,29 @@ pub(crate) async fn create_column(
     if new.name.is_empty() || new.name.chars().count() > 40 {
         return Err(invalid("栏目名称需要 1-40 个字"));
     }
-    Ok(state
-        .store()
-        .create_column_as(t.id, new, Some(&caller.who()))
-        .await?)
+    Ok(svc.store().create_column(t.id, new, &caller.who()).await?)
 }
 
-pub(crate) async fn update_column(
-    state: &AppState,
+pub async fn update_column(
+    svc: &Services,
     caller: &Caller,
     code: &str,
     id: i64,
     change: ColumnChange,
 ) -> Result<Column> {
-    let t = site(state, caller, code, Action::ManageColumns).await?;
-    Ok(state
+    let t = site(svc, caller, code, Action::ManageColumns).await?;
+    Ok(svc
         .store()
-        .update_column(t.id, ColumnId(id), change, Some(&caller.who()))
+        .update_column(t.id, ColumnId(id), change, &caller.who())
         .await?)
 }
 
 /// The newest audit rows of the whole cluster (the office and operators).
-pub(crate) async fn cluster_audit(
-    state: &AppState,
+pub async fn cluster_audit(
+    svc: &Services,
     caller: &Caller,
     limit: u64,
 ) -> Result<Vec<AuditRecord>> {
     cluster_only(caller, Action::ReadAudit)?;
-    Ok(state.store().audit_log(None, limit.min(500)).await?)
+    Ok(svc.store().audit_log(None, limit.min(500)).await?)
 }

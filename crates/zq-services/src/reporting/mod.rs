@@ -13,9 +13,10 @@ use zq_store::{
     SubmissionFilter, UnitFigures,
 };
 
-use super::{Caller, Result, ServiceError, policy, site};
-use crate::AppState;
-use crate::feeds::{FeedError, PullError, PullReport};
+pub mod feed;
+
+use crate::reporting::feed::{FeedError, PullError, PullReport};
+use crate::{Caller, Result, ServiceError, Services, policy, site};
 
 impl From<ReportingError> for ServiceError {
     fn from(e: ReportingError) -> Self {
@@ -35,14 +36,13 @@ impl From<ReportingError> for ServiceError {
 }
 
 /// Every channel (any signed-in person may see where items can go).
-pub(crate) async fn channels(state: &AppState) -> Result<Vec<Channel>> {
-    Ok(state.store().channels().await?)
+pub async fn channels(svc: &Services) -> Result<Vec<Channel>> {
+    Ok(svc.store().channels().await?)
 }
 
 /// One channel, by id.
-pub(crate) async fn channel(state: &AppState, id: i64) -> Result<Channel> {
-    state
-        .store()
+pub async fn channel(svc: &Services, id: i64) -> Result<Channel> {
+    svc.store()
         .channel(id)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("渠道 {id}")))
@@ -50,7 +50,7 @@ pub(crate) async fn channel(state: &AppState, id: i64) -> Result<Channel> {
 
 /// A new channel as the office enters it.
 #[derive(Debug, Clone, Deserialize)]
-pub(crate) struct ChannelInput {
+pub struct ChannelInput {
     pub name: String,
     /// The receiving site's code.
     pub receiver: String,
@@ -78,7 +78,7 @@ impl From<PullError> for ServiceError {
             PullError::Closed(_) => ServiceError::Conflict("渠道已关闭，不再拉取订阅源".into()),
             PullError::Feed(FeedError::TooLarge) => ServiceError::TooLarge(format!(
                 "订阅源太大：不能超过 {} MiB",
-                crate::feeds::MAX_FEED_BYTES / (1024 * 1024)
+                crate::reporting::feed::MAX_FEED_BYTES / (1024 * 1024)
             )),
             PullError::Feed(f @ FeedError::Malformed(_)) => {
                 ServiceError::Invalid(format!("订阅源格式无效（{f}）"))
@@ -89,8 +89,8 @@ impl From<PullError> for ServiceError {
     }
 }
 
-pub(crate) async fn create_channel(
-    state: &AppState,
+pub async fn create_channel(
+    svc: &Services,
     caller: &Caller,
     input: ChannelInput,
 ) -> Result<Channel> {
@@ -99,8 +99,7 @@ pub(crate) async fn create_channel(
         let code = code.to_owned();
         async move {
             let c = TenantCode::parse(&code).map_err(|e| ServiceError::Invalid(e.to_string()))?;
-            state
-                .store()
+            svc.store()
                 .tenant_by_code(&c)
                 .await?
                 .ok_or_else(|| ServiceError::NotFound(format!("站点 {code}")))
@@ -119,7 +118,7 @@ pub(crate) async fn create_channel(
     let feed = match (given(input.feed_url), given(input.feed_sender)) {
         (None, None) => None,
         (Some(url), Some(sender)) => {
-            crate::feeds::check_url(&url)
+            crate::reporting::feed::check_url(&url)
                 .map_err(|e| ServiceError::Invalid(format!("订阅源地址不可用（{e}）")))?;
             Some(ChannelFeed {
                 url,
@@ -137,9 +136,9 @@ pub(crate) async fn create_channel(
             ));
         }
     };
-    Ok(state
+    Ok(svc
         .store()
-        .create_channel_with_feed(
+        .create_channel(
             NewChannel {
                 name: input.name,
                 receiver: receiver.id,
@@ -149,54 +148,54 @@ pub(crate) async fn create_channel(
                 columns: input.columns.into_iter().map(ColumnId).collect(),
             },
             feed,
-            Some(&caller.who()),
+            &caller.who(),
         )
         .await?)
 }
 
 /// Pulls channel `id`'s upstream feed now (the office only): how many items were new.
-pub(crate) async fn pull_channel(state: &AppState, caller: &Caller, id: i64) -> Result<PullReport> {
+pub async fn pull_channel(svc: &Services, caller: &Caller, id: i64) -> Result<PullReport> {
     may_manage_channels(caller)?;
-    Ok(crate::feeds::pull(state, id).await?)
+    Ok(crate::reporting::feed::pull(svc, id).await?)
 }
 
 /// Sends an item from site `code`; `false` when the client key was used before (the first
 /// submission is returned and nothing new is created).
-pub(crate) async fn submit(
-    state: &AppState,
+pub async fn submit(
+    svc: &Services,
     caller: &Caller,
     code: &str,
     new: NewSubmission,
 ) -> Result<(Submission, bool)> {
-    let t = site(state, caller, code, Action::WriteArticles).await?;
-    Ok(state.store().submit(t.id, new, &caller.who()).await?)
+    let t = site(svc, caller, code, Action::WriteArticles).await?;
+    Ok(svc.store().submit(t.id, new, &caller.who()).await?)
 }
 
 /// Submissions sent by site `code` (`outbox`) or addressed to it.
-pub(crate) async fn submissions(
-    state: &AppState,
+pub async fn submissions(
+    svc: &Services,
     caller: &Caller,
     code: &str,
     outbox: bool,
     filter: &SubmissionFilter,
 ) -> Result<Vec<Submission>> {
-    let t = site(state, caller, code, Action::Read).await?;
-    Ok(state.store().submissions(t.id, outbox, filter, 500).await?)
+    let t = site(svc, caller, code, Action::Read).await?;
+    Ok(svc.store().submissions(t.id, outbox, filter, 500).await?)
 }
 
-pub(crate) async fn submission(
-    state: &AppState,
+pub async fn submission(
+    svc: &Services,
     caller: &Caller,
     code: &str,
     id: i64,
 ) -> Result<Submission> {
-    let t = site(state, caller, code, Action::Read).await?;
-    Ok(state.store().submission(t.id, id).await?)
+    let t = site(svc, caller, code, Action::Read).await?;
+    Ok(svc.store().submission(t.id, id).await?)
 }
 
 /// A step on a submission, from the side named by `code`.
-pub(crate) async fn step(
-    state: &AppState,
+pub async fn step(
+    svc: &Services,
     caller: &Caller,
     code: &str,
     id: i64,
@@ -204,10 +203,10 @@ pub(crate) async fn step(
     comment: Option<String>,
     column: Option<i64>,
 ) -> Result<Submission> {
-    let store = state.store();
+    let store = svc.store();
     match step {
         "withdraw" | "resubmit" => {
-            let t = site(state, caller, code, Action::WriteArticles).await?;
+            let t = site(svc, caller, code, Action::WriteArticles).await?;
             let event = if step == "withdraw" {
                 SubmissionEvent::Withdraw
             } else {
@@ -216,7 +215,7 @@ pub(crate) async fn step(
             Ok(store.sender_step(t.id, id, event, &caller.who()).await?)
         }
         "adopt" | "return" | "reject" => {
-            let t = site(state, caller, code, Action::Read).await?;
+            let t = site(svc, caller, code, Action::Read).await?;
             let can = |a| allowed(&caller.grants, a, Some(t.id), policy(&t));
             if !(can(Action::Review) || can(Action::WriteArticles)) {
                 return Err(ServiceError::Forbidden("处理报送信息".into()));
@@ -237,26 +236,40 @@ pub(crate) async fn step(
 }
 
 /// Figures per sending unit of items addressed to site `code` in `[from, to)`.
-pub(crate) async fn figures(
-    state: &AppState,
+pub async fn figures(
+    svc: &Services,
     caller: &Caller,
     code: &str,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<UnitFigures>> {
-    let t = site(state, caller, code, Action::Read).await?;
+    let t = site(svc, caller, code, Action::Read).await?;
     if to <= from {
         return Err(ServiceError::Invalid("结束时间须晚于开始时间".into()));
     }
-    Ok(state
-        .store()
-        .reporting_figures(Some(t.id), from, to)
-        .await?)
+    Ok(svc.store().reporting_figures(Some(t.id), from, to).await?)
+}
+
+/// Imports a history of past submissions with their own times and decisions (the office
+/// only; the demo cluster's year of reporting): one audited transaction.
+pub async fn import_history(
+    svc: &Services,
+    caller: &Caller,
+    items: Vec<zq_store::HistoricItem>,
+) -> Result<zq_store::HistoryImport> {
+    may_manage_channels(caller)?;
+    svc.store()
+        .import_reporting_history(items, &caller.who())
+        .await
+        .map_err(|e| match e {
+            zq_store::HistoryError::Store(s) => s.into(),
+            other => ServiceError::Invalid(other.to_string()),
+        })
 }
 
 /// What the office may change of a channel.
 #[derive(Debug, Clone, Deserialize)]
-pub(crate) struct ChannelChange {
+pub struct ChannelChange {
     pub name: String,
     #[serde(default)]
     pub auto_adopt: bool,
@@ -267,7 +280,7 @@ pub(crate) struct ChannelChange {
 }
 
 /// The office's check before changing channels (and seeing their management page).
-pub(crate) fn may_manage_channels(caller: &Caller) -> Result<()> {
+pub fn may_manage_channels(caller: &Caller) -> Result<()> {
     if allowed(
         &caller.grants,
         Action::ManageChannels,
@@ -281,22 +294,19 @@ pub(crate) fn may_manage_channels(caller: &Caller) -> Result<()> {
 }
 
 /// Deletes a channel that never carried a submission (others can only be closed).
-pub(crate) async fn delete_channel(state: &AppState, caller: &Caller, id: i64) -> Result<()> {
+pub async fn delete_channel(svc: &Services, caller: &Caller, id: i64) -> Result<()> {
     may_manage_channels(caller)?;
-    Ok(state
-        .store()
-        .delete_channel(id, Some(&caller.who()))
-        .await?)
+    Ok(svc.store().delete_channel(id, &caller.who()).await?)
 }
 
-pub(crate) async fn update_channel(
-    state: &AppState,
+pub async fn update_channel(
+    svc: &Services,
     caller: &Caller,
     id: i64,
     change: ChannelChange,
 ) -> Result<Channel> {
     may_manage_channels(caller)?;
-    Ok(state
+    Ok(svc
         .store()
         .update_channel(
             id,
@@ -304,7 +314,7 @@ pub(crate) async fn update_channel(
             change.auto_adopt,
             change.columns.into_iter().map(ColumnId).collect(),
             change.active,
-            Some(&caller.who()),
+            &caller.who(),
         )
         .await?)
 }

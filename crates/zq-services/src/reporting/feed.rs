@@ -1,68 +1,34 @@
-//! Pulling upstream feeds into reporting channels: fetch a channel's `feed_url` (HTTP, or HTTPS
-//! through rustls with the system's trusted roots plus those of `feed_ca_file`; hyper-util's
-//! client, bounded in size and time), parse it as Atom (roxmltree) or
-//! JSON Feed (serde_json), and hand the items to `Store::import_feed_items`, which skips the
-//! ones imported before. `AppState::spawn_feed_puller` does this for every channel with a feed
-//! every `feed_pull_secs`; `POST /api/v1/channels/{id}/pull` does it for one channel now.
+//! Upstream feeds of reporting channels: parse a fetched feed as Atom (roxmltree) or JSON
+//! Feed (serde_json), and pull a channel's feed (fetch through the services' outgoing HTTP
+//! client, parse, hand the items to `Store::import_feed_items`, which skips the ones imported
+//! before). The `FeedPulls` job does this for every open channel with a feed every
+//! `feed_pull_secs`; `POST /api/v1/channels/{id}/pull` does it for one channel now.
 //!
 //! Limits: a feed larger than [`MAX_FEED_BYTES`] is refused whole; only the first
-//! [`MAX_FEED_ITEMS`] items of a feed are looked at (feeds list the newest first); fetching
-//! (connecting, the answer and its body) must finish within [`FETCH_TIMEOUT`]; redirects are
-//! not followed. Every pull is counted in the metrics (`feed_pulls_total` by channel and
-//! result, `feed_items_imported_total`, `feed_last_success_timestamp_seconds`).
+//! [`MAX_FEED_ITEMS`] items of a feed are looked at (feeds list the newest first). Every pull
+//! is reported to the services' telemetry (counted in the metrics by the HTTP layer).
 
 use std::collections::HashMap;
-use std::path::Path;
-use std::pin::Pin;
-use std::sync::Arc;
-use std::time::Duration;
 
-use axum::http::{Request, Uri, header};
 use chrono::{DateTime, Utc};
-use hyper::body::Body as _;
-use hyper_rustls::HttpsConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
-use rustls_pki_types::pem::PemObject as _;
 use serde_json::Value;
-use zq_render::escape_html;
+use zq_domain::html::escape_html;
 use zq_store::{FeedItem, ImportReport, ReportingError};
 
-use crate::AppState;
+use crate::Services;
+pub use crate::fetch::FeedError;
 
 /// Largest feed accepted, in bytes.
 pub const MAX_FEED_BYTES: usize = 2 * 1024 * 1024;
 /// Items of one feed looked at, from the top.
 pub const MAX_FEED_ITEMS: usize = 200;
-/// Longest a fetch may take, from connecting to the last byte.
-pub const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
 
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 /// The namespace of Zhanqun's additions to Atom (`zq:source`, `zq:adopted-from`).
 const ZQ_NS: &str = "urn:zhanqun:report";
-
-/// A trusted root certificate (DER).
-pub type Certificate = rustls_pki_types::CertificateDer<'static>;
-
-/// Why a feed could not be fetched or read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum FeedError {
-    #[error("the feed URL cannot be fetched: {0}")]
-    BadUrl(String),
-    #[error("fetching the feed failed: {0}")]
-    Fetch(String),
-    #[error("the feed's server answered HTTP {0}")]
-    Status(u16),
-    #[error("the feed is larger than {} MiB", MAX_FEED_BYTES / (1024 * 1024))]
-    TooLarge,
-    #[error("fetching the feed took longer than {} s", FETCH_TIMEOUT.as_secs())]
-    Timeout,
-    #[error("the feed is malformed: {0}")]
-    Malformed(String),
-    #[error("TLS: {0}")]
-    Tls(String),
-}
+/// What the puller asks for.
+const ACCEPT: &str =
+    "application/feed+json, application/atom+xml, application/json;q=0.9, application/xml;q=0.8";
 
 /// Why pulling a channel did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -88,141 +54,29 @@ pub struct PullReport {
     pub import: ImportReport,
 }
 
-/// Reads the certificates of a PEM file (one or more `BEGIN CERTIFICATE` blocks): the extra
-/// roots trusted for `https://` feeds (`feed_ca_file`).
-pub fn load_ca_file(path: &Path) -> Result<Vec<Certificate>, FeedError> {
-    let certs = Certificate::pem_file_iter(path)
-        .map_err(|e| FeedError::Tls(format!("{}: {e}", path.display())))?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| FeedError::Tls(format!("{}: {e}", path.display())))?;
-    if certs.is_empty() {
-        return Err(FeedError::Tls(format!(
-            "{}: no PEM certificate (-----BEGIN CERTIFICATE-----) in the file",
-            path.display()
-        )));
-    }
-    let mut roots = rustls::RootCertStore::empty();
-    let (_, unusable) = roots.add_parsable_certificates(certs.iter().cloned());
-    if unusable > 0 {
-        return Err(FeedError::Tls(format!(
-            "{}: {unusable} certificate(s) cannot be used as a trusted root",
-            path.display()
-        )));
-    }
-    Ok(certs)
-}
-
-/// The client the puller fetches with: HTTP and HTTPS (rustls on ring, TLS 1.2 and 1.3), the
-/// system's trusted roots plus the configured extra ones.
-pub struct FeedClient {
-    client: Client<HttpsConnector<HttpConnector>, String>,
-}
-
-impl FeedClient {
-    /// Loads the system's roots (a missing or unreadable store only leaves the extra roots).
-    pub fn new(extra_roots: &[Certificate]) -> Result<FeedClient, FeedError> {
-        let mut roots = rustls::RootCertStore::empty();
-        let native = rustls_native_certs::load_native_certs();
-        if !native.errors.is_empty() {
-            tracing::debug!(errors = ?native.errors, "some system root certificates could not be read");
-        }
-        roots.add_parsable_certificates(native.certs);
-        roots.add_parsable_certificates(extra_roots.iter().cloned());
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let tls = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| FeedError::Tls(e.to_string()))?
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        let mut http = HttpConnector::new();
-        http.set_connect_timeout(Some(Duration::from_secs(10)));
-        http.enforce_http(false);
-        let connector = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(tls)
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
-        Ok(FeedClient {
-            client: Client::builder(TokioExecutor::new()).build(connector),
-        })
-    }
-}
-
 /// Checks that `url` is something the puller can fetch: `http(s)://host[:port]/…`.
-pub fn check_url(url: &str) -> Result<Uri, FeedError> {
-    let uri: Uri = url
-        .trim()
-        .parse()
-        .map_err(|e| FeedError::BadUrl(format!("{e}")))?;
-    if !matches!(uri.scheme_str(), Some("http" | "https")) {
-        return Err(FeedError::BadUrl(
-            "only http:// and https:// addresses can be pulled".into(),
-        ));
-    }
-    if uri.host().is_none_or(str::is_empty) {
+pub fn check_url(url: &str) -> Result<(), FeedError> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .ok_or_else(|| {
+            FeedError::BadUrl("only http:// and https:// addresses can be pulled".into())
+        })?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if host.starts_with('[') {
+        host.split(']').next().unwrap_or("").trim_start_matches('[')
+    } else {
+        host.split(':').next().unwrap_or("")
+    };
+    if host.is_empty() {
         return Err(FeedError::BadUrl("the address has no host".into()));
     }
-    Ok(uri)
-}
-
-/// Fetches a feed's bytes: 2xx only, at most [`MAX_FEED_BYTES`], within [`FETCH_TIMEOUT`].
-pub async fn fetch(client: &FeedClient, url: &str) -> Result<Vec<u8>, FeedError> {
-    let uri = check_url(url)?;
-    let client = &client.client;
-    let req = Request::get(uri)
-        .header(
-            header::ACCEPT,
-            "application/feed+json, application/atom+xml, application/json;q=0.9, application/xml;q=0.8",
-        )
-        .header(header::USER_AGENT, "Zhanqun-feed-puller/1")
-        .body(String::new())
-        .map_err(|e| FeedError::BadUrl(e.to_string()))?;
-    let work = async {
-        let res = client
-            .request(req)
-            .await
-            .map_err(|e| FeedError::Fetch(error_chain(&e)))?;
-        let status = res.status();
-        if !status.is_success() {
-            return Err(FeedError::Status(status.as_u16()));
-        }
-        let declared = res
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|n| n > MAX_FEED_BYTES as u64) {
-            return Err(FeedError::TooLarge);
-        }
-        let mut body = res.into_body();
-        let mut out = Vec::new();
-        while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await
-        {
-            let frame = frame.map_err(|e| FeedError::Fetch(error_chain(&e)))?;
-            if let Ok(data) = frame.into_data() {
-                if out.len() + data.len() > MAX_FEED_BYTES {
-                    return Err(FeedError::TooLarge);
-                }
-                out.extend_from_slice(&data);
-            }
-        }
-        Ok(out)
-    };
-    tokio::time::timeout(FETCH_TIMEOUT, work)
-        .await
-        .map_err(|_| FeedError::Timeout)?
-}
-
-/// An error and its causes, on one line.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        s.push_str(": ");
-        s.push_str(&c.to_string());
-        cause = c.source();
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(FeedError::BadUrl("the address contains spaces".into()));
     }
-    s
+    Ok(())
 }
 
 /// Parses an Atom feed or a JSON Feed (1.0 or 1.1); at most [`MAX_FEED_ITEMS`] items.
@@ -447,8 +301,8 @@ fn strip_tags(html: &str) -> String {
 }
 
 /// Pulls channel `id`'s feed now: fetch, parse, import (new items only).
-pub async fn pull(state: &AppState, id: i64) -> Result<PullReport, PullError> {
-    let channel = state
+pub async fn pull(svc: &Services, id: i64) -> Result<PullReport, PullError> {
+    let channel = svc
         .store()
         .channel(id)
         .await
@@ -459,14 +313,13 @@ pub async fn pull(state: &AppState, id: i64) -> Result<PullReport, PullError> {
         return Err(PullError::Closed(id));
     }
     let result = async {
-        let bytes = fetch(state.feed_client()?, &url).await?;
+        let bytes = svc.fetcher().get(&url, ACCEPT, MAX_FEED_BYTES).await?;
         let items = parse_feed(&bytes)?;
-        Ok::<_, PullError>(state.store().import_feed_items(id, items).await?)
+        Ok::<_, PullError>(svc.store().import_feed_items(id, items).await?)
     }
     .await;
-    state
-        .metrics()
-        .feed_pull(id, result.as_ref().map(|r| r.new).ok());
+    svc.telemetry()
+        .feed_pull(id, result.as_ref().map(|r| r.new as u64).ok());
     Ok(PullReport {
         channel_id: id,
         url,
@@ -476,7 +329,7 @@ pub async fn pull(state: &AppState, id: i64) -> Result<PullReport, PullError> {
 
 /// Failures in a row per channel, so a feed that stays down is logged once, not every round.
 #[derive(Debug, Default)]
-pub(crate) struct PullHealth {
+pub struct PullHealth {
     failing: HashMap<i64, u64>,
     listing_failed: bool,
     /// Failed pulls since the puller started.
@@ -485,8 +338,8 @@ pub(crate) struct PullHealth {
 
 /// One round of the background puller: every channel with a feed, one after another. Never
 /// fails: problems are logged (once per failing streak) and counted.
-pub(crate) async fn pull_all(state: &AppState, health: &mut PullHealth) {
-    let channels = match state.store().channels().await {
+pub async fn pull_all(svc: &Services, health: &mut PullHealth) {
+    let channels = match svc.store().channels().await {
         Ok(c) => {
             health.listing_failed = false;
             c
@@ -500,7 +353,7 @@ pub(crate) async fn pull_all(state: &AppState, health: &mut PullHealth) {
         }
     };
     for ch in channels.iter().filter(|c| c.active && c.feed_url.is_some()) {
-        match pull(state, ch.id).await {
+        match pull(svc, ch.id).await {
             Ok(r) => {
                 if let Some(n) = health.failing.remove(&ch.id) {
                     tracing::info!(channel = ch.id, failed_rounds = n, "feed pull works again");
@@ -653,6 +506,7 @@ mod tests {
     #[test]
     fn only_http_and_https_urls_with_a_host_are_pulled() {
         assert!(check_url("http://127.0.0.1:8080/sites/fgw/report/feed.json").is_ok());
+        assert!(check_url("http://[::1]:8080/feed").is_ok());
         assert!(check_url("https://example.gov.cn/feed").is_ok());
         for bad in [
             "ftp://x/feed",

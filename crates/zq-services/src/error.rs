@@ -1,0 +1,134 @@
+//! Why an operation did not happen, and whose fault it is. The HTTP layer maps these to
+//! status codes in one place (`zq_http::error`), the CLI to messages; this crate knows
+//! nothing of either. Messages are in Chinese: a clerk or a citizen reads them.
+
+use zq_domain::access::Action;
+use zq_domain::article::FieldError;
+use zq_store::{EditorialError, StoreError, UploadError};
+
+/// Why an operation did not happen. Every variant but the last two is the caller's fault.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("请先登录")]
+    Unauthenticated,
+    #[error("没有权限：{0}")]
+    Forbidden(String),
+    #[error("{0}不存在")]
+    NotFound(String),
+    #[error("填写有误：{}", .0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("；"))]
+    Fields(Vec<FieldError>),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("服务暂不可用，请稍后再试")]
+    Unavailable(String),
+    #[error("系统错误")]
+    Internal(String),
+}
+
+/// Whose fault an error is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The caller sent something wrong or may not do this (unauthenticated, forbidden,
+    /// invalid input, too large).
+    Client,
+    /// The object does not exist (or is not visible to the caller).
+    NotFound,
+    /// The object's current state does not allow it, or someone else changed it first.
+    Conflict,
+    /// A system we depend on (the database, Redis, a feed's server) is unavailable.
+    Upstream,
+    /// A defect of ours.
+    Internal,
+}
+
+impl ServiceError {
+    /// Whose fault it is.
+    pub fn fault(&self) -> Fault {
+        match self {
+            ServiceError::Unauthenticated
+            | ServiceError::Forbidden(_)
+            | ServiceError::Fields(_)
+            | ServiceError::Invalid(_)
+            | ServiceError::TooLarge(_) => Fault::Client,
+            ServiceError::NotFound(_) => Fault::NotFound,
+            ServiceError::Conflict(_) => Fault::Conflict,
+            ServiceError::Unavailable(_) => Fault::Upstream,
+            ServiceError::Internal(_) => Fault::Internal,
+        }
+    }
+
+    pub(crate) fn forbidden(action: Action) -> ServiceError {
+        ServiceError::Forbidden(action_label(action).to_owned())
+    }
+}
+
+/// An action as a person reads it, for "没有权限：…".
+pub fn action_label(a: Action) -> &'static str {
+    match a {
+        Action::Read => "查看",
+        Action::ManageTenants => "管理站点",
+        Action::ManageAllUsers => "管理全部账号",
+        Action::ManageTenantUsers => "管理本站账号",
+        Action::EditSettings => "修改站点设置",
+        Action::ManageColumns => "管理栏目",
+        Action::WriteArticles => "撰写信息",
+        Action::PublishDirectly => "直接发布",
+        Action::Review => "审核",
+        Action::Withdraw => "撤回",
+        Action::ReadAudit => "查看审计日志",
+        Action::ManageChannels => "管理报送渠道",
+    }
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(m) => ServiceError::Unavailable(m),
+            StoreError::NotFound(m) => ServiceError::NotFound(m),
+            StoreError::Conflict(m) => ServiceError::Conflict(m),
+            StoreError::Invalid(p) => ServiceError::Invalid(p.to_string()),
+            StoreError::NotAllowed(m) => ServiceError::Invalid(m),
+            e @ (StoreError::Corrupt(_) | StoreError::Db(_)) => {
+                ServiceError::Internal(e.to_string())
+            }
+        }
+    }
+}
+
+impl From<EditorialError> for ServiceError {
+    fn from(e: EditorialError) -> Self {
+        match e {
+            EditorialError::Fields(f) => ServiceError::Fields(f),
+            EditorialError::Workflow(w) => ServiceError::Conflict(workflow_message(&w)),
+            EditorialError::Stale { current } => ServiceError::Conflict(format!(
+                "这篇信息已被他人修改（现为第 {current} 版），请刷新后再改"
+            )),
+            EditorialError::Store(s) => s.into(),
+        }
+    }
+}
+
+fn workflow_message(e: &zq_domain::workflow::WorkflowError) -> String {
+    use zq_domain::workflow::WorkflowError as W;
+    match e {
+        W::NotAllowed { state, .. } => format!("当前状态（{}）下不能这样操作", state.label()),
+        W::CommentRequired => "退回时请填写意见".into(),
+        W::NotDue => "还没到定时发布时间".into(),
+    }
+}
+
+impl From<UploadError> for ServiceError {
+    fn from(e: UploadError) -> Self {
+        match e {
+            UploadError::Refused(r) => ServiceError::Invalid(r.to_string()),
+            UploadError::Store(s) => s.into(),
+        }
+    }
+}
+
+/// The result of an operation.
+pub type Result<T> = std::result::Result<T, ServiceError>;

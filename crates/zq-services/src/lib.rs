@@ -1,0 +1,109 @@
+//! The operations of Zhanqun: one function per thing a person, a job or an importer can do,
+//! used alike by the console and the JSON API (zq-http), the command line and the demo
+//! seeder (the binary) and the background jobs. Each takes the [`Caller`], decides
+//! permission through `zq_domain::access`, and calls the store, whose writes run in one
+//! transaction with their audit row and their event.
+//!
+//! This crate knows nothing of HTTP (CI checks it reaches neither axum nor hyper): errors say
+//! whose fault they are ([`ServiceError::fault`]) and the HTTP layer maps them to statuses;
+//! outgoing HTTP is the [`Fetch`] trait, the metrics are the [`Telemetry`] trait.
+//!
+//! Tenants are named by code in every call. A tenant the caller cannot see at all answers
+//! "not found" (its existence is not disclosed); one the caller can see but not change in
+//! this way answers "forbidden". Objects are always looked up within the named tenant, so an
+//! id of another tenant finds nothing.
+
+pub mod admin;
+pub mod articles;
+pub mod calendar;
+mod caller;
+mod diff;
+mod error;
+pub mod events;
+pub mod fetch;
+pub mod jobs;
+pub mod reporting;
+pub mod telemetry;
+pub mod tokens;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use zq_store::{Clock, Store};
+
+pub use articles::*;
+pub use caller::{Allowed, Caller, allowed_on, policy, site, sites};
+pub use diff::{DiffLine, diff_versions};
+pub use error::{Fault, Result, ServiceError, action_label};
+pub use events::{Events, Subscriber};
+pub use fetch::{FeedError, Fetch, NoFetch};
+pub use telemetry::{NoTelemetry, Telemetry};
+pub use tokens::*;
+
+/// What every operation works with: the store (and through it the one clock), outgoing
+/// HTTP, the metrics sink and the event dispatcher. Cheap to clone.
+#[derive(Clone)]
+pub struct Services {
+    store: Store,
+    fetch: Arc<dyn Fetch>,
+    telemetry: Arc<dyn Telemetry>,
+    events: Events,
+}
+
+impl Services {
+    /// Services over `store`, without outgoing HTTP or metrics (add them with
+    /// [`Services::with_fetch`] and [`Services::with_telemetry`]). Registers the event
+    /// dispatcher as the store's event hook.
+    pub fn new(store: Store) -> Services {
+        let events = Events::default();
+        let dispatcher = events.clone();
+        store.set_event_hook(Arc::new(move |batch| {
+            let d = dispatcher.clone();
+            Box::pin(async move { d.dispatch(batch).await })
+        }));
+        Services {
+            store,
+            fetch: Arc::new(NoFetch),
+            telemetry: Arc::new(NoTelemetry),
+            events,
+        }
+    }
+
+    /// The same services fetching through `fetch`.
+    pub fn with_fetch(mut self, fetch: Arc<dyn Fetch>) -> Services {
+        self.fetch = fetch;
+        self
+    }
+
+    /// The same services reporting to `telemetry`.
+    pub fn with_telemetry(mut self, telemetry: Arc<dyn Telemetry>) -> Services {
+        self.telemetry = telemetry;
+        self
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The one clock (the store's): every "now" of an operation.
+    pub fn clock(&self) -> &Clock {
+        self.store.clock()
+    }
+
+    /// The current time by the clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.store.clock().now()
+    }
+
+    pub fn fetcher(&self) -> &dyn Fetch {
+        self.fetch.as_ref()
+    }
+
+    pub fn telemetry(&self) -> &dyn Telemetry {
+        self.telemetry.as_ref()
+    }
+
+    pub fn events(&self) -> &Events {
+        &self.events
+    }
+}
