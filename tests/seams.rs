@@ -353,3 +353,119 @@ mod calendar {
         }
     }
 }
+
+/// The hidden `token` field of a public form page.
+fn form_token(body: &str) -> String {
+    let at = body.find("name=\"token\" value=\"").expect("token field") + 20;
+    body[at..].split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_test_form_checks_token_size_and_rate_and_answers_in_chinese() {
+    let app = TestApp::setup(zq_tests::Setup {
+        backend: Some(Backend::Sqlite),
+        demo: Some(zq_tests::DemoOptions {
+            news_articles: 2,
+            seed: 3,
+        }),
+        env: vec![
+            ("ZQ_PUBLIC_TEST_FORM".into(), "true".into()),
+            ("ZQ_FORM_SUBMITS_PER_MINUTE".into(), "5".into()),
+        ],
+        ..Default::default()
+    })
+    .await;
+    let fgw = zq_tests::host("fgw");
+    let page = app.get(&fgw, "/forms/test").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.header("cache-control"),
+        Some("no-store"),
+        "forms are never cached"
+    );
+    assert!(
+        page.body.contains("表单测试") && page.body.contains("发展和改革"),
+        "in the site's frame"
+    );
+    let token = form_token(&page.body);
+    let alias = app.get("127.0.0.1", "/sites/fgw/forms/test").await;
+    assert_eq!(alias.status, 200, "also under the alias");
+    let jb_token = form_token(&app.get(&zq_tests::host("jb"), "/forms/test").await.body);
+
+    let post = |form: Vec<(&'static str, String)>| {
+        let app = &app;
+        let fgw = fgw.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form(&fgw, "/forms/test", &pairs, &[]).await
+        }
+    };
+    // 1. No token, 2. another site's token: refused as expired forms.
+    let r = post(vec![("message", "你好".into())]).await;
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("表单已过期"), "{}", r.body);
+    let r = post(vec![("token", jb_token), ("message", "你好".into())]).await;
+    assert_eq!(r.status, 403, "a token of another site");
+    // 3. A good post: what was received, escaped, and never cached.
+    let r = post(vec![
+        ("token", token.clone()),
+        ("message", "建议<b>增加</b>公交线路".into()),
+    ])
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("已收到") && r.body.contains("建议&lt;b&gt;增加&lt;/b&gt;公交线路"),
+        "{}",
+        r.body
+    );
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    // 4. An empty message: the form again with the reason.
+    let r = post(vec![("token", token.clone()), ("message", "   ".into())]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("请填写留言内容"), "{}", r.body);
+    // 5. Too large a body.
+    let r = post(vec![
+        ("token", token.clone()),
+        ("message", "字".repeat(8000)),
+    ])
+    .await;
+    assert_eq!(r.status, 413);
+    assert!(r.body.contains("提交的内容过多"), "{}", r.body);
+    // 6. The sixth post within the minute from this address.
+    let r = post(vec![("token", token), ("message", "再来一次".into())]).await;
+    assert_eq!(r.status, 429);
+    assert!(
+        r.header("retry-after")
+            .and_then(|s| s.parse::<u32>().ok())
+            .is_some_and(|s| s >= 1)
+    );
+    assert!(r.body.contains("提交过于频繁"), "{}", r.body);
+    // Reading the form is not limited.
+    assert_eq!(app.get(&fgw, "/forms/test").await.status, 200);
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_setting_there_is_no_test_form() {
+    let app = TestApp::spawn(
+        Backend::Sqlite,
+        Some(zq_tests::DemoOptions {
+            news_articles: 1,
+            seed: 3,
+        }),
+    )
+    .await;
+    let r = app.get(&zq_tests::host("fgw"), "/forms/test").await;
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains("页面不存在"));
+    let r = app
+        .post_form(
+            &zq_tests::host("fgw"),
+            "/forms/test",
+            &[("message", "x")],
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    app.finish().await;
+}

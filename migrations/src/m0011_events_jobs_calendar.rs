@@ -1,6 +1,7 @@
 //! The seams under the next capabilities: the durable event outbox (written in the same
 //! transaction as the change it describes) with each subscriber's position, the lease rows
-//! of the job runner (one run per job and tick across nodes), and the working-day calendar
+//! of the job runner (one run per job and tick across nodes), the cluster's secrets (the key
+//! that signs public form tokens, shared by every node), and the working-day calendar
 //! (holidays and adjusted working weekends, editable by the office), filled with the State
 //! Council's published schedules that ship with the platform (2025 and 2026).
 
@@ -42,6 +43,14 @@ enum JobLeases {
     LastError,
     Runs,
     Failures,
+}
+
+#[derive(DeriveIden)]
+enum Secrets {
+    Table,
+    Name,
+    Value,
+    CreatedAt,
 }
 
 #[derive(DeriveIden)]
@@ -95,6 +104,15 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_table(
             Table::create()
+                .table(Secrets::Table)
+                .col(string_len(Secrets::Name, 64).primary_key())
+                .col(string_len(Secrets::Value, 128))
+                .col(timestamp_with_time_zone(Secrets::CreatedAt))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
                 .table(CalendarDays::Table)
                 .col(date(CalendarDays::Day).primary_key())
                 .col(string_len(CalendarDays::Kind, 8))
@@ -130,6 +148,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for t in [
             CalendarDays::Table.into_iden(),
+            Secrets::Table.into_iden(),
             JobLeases::Table.into_iden(),
             EventPositions::Table.into_iden(),
             Events::Table.into_iden(),

@@ -38,6 +38,8 @@ pub fn http_config(cfg: &Config) -> HttpConfig {
         tenant_refresh: cfg.tenant_refresh,
         public_scheme: cfg.public_scheme.clone(),
         console_host: Some(cfg.console_host.clone()),
+        form_submits_per_minute: cfg.form_submits_per_minute,
+        test_form: cfg.public_test_form,
         limits: ConnLimits {
             header_read_timeout: cfg.header_read_timeout,
             ..ConnLimits::default()

@@ -33,6 +33,8 @@ struct Raw {
     cache_ttl_secs: u64,
     stale_max_secs: u64,
     metrics_listen: String,
+    form_submits_per_minute: u32,
+    public_test_form: bool,
     log: String,
 }
 
@@ -71,6 +73,10 @@ pub struct Config {
     pub cache: zq_cache::CacheConfig,
     /// Address of the operations listener serving `/metrics`; `None` when set to "off".
     pub metrics_listen: Option<SocketAddr>,
+    /// Public forms one client address may post per minute (per node).
+    pub form_submits_per_minute: u32,
+    /// Serve the public form path's test form at `/forms/test` on every site.
+    pub public_test_form: bool,
     /// Log filter, e.g. `info` or `zq_http=debug,info`.
     pub log: String,
 }
@@ -110,6 +116,8 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("cache_ttl_secs", "600"),
     ("stale_max_secs", "3600"),
     ("metrics_listen", "127.0.0.1:9464"),
+    ("form_submits_per_minute", "10"),
+    ("public_test_form", "false"),
     ("log", "info"),
 ];
 
@@ -281,6 +289,12 @@ impl Config {
             f => zq_http::fetch::load_ca_file(Path::new(f))
                 .map_err(|e| bad("feed_ca_file", e.to_string()))?,
         };
+        if !(1..=10_000).contains(&raw.form_submits_per_minute) {
+            return Err(bad(
+                "form_submits_per_minute",
+                format!("expected 1 to 10000, got {}", raw.form_submits_per_minute),
+            ));
+        }
         let cache = zq_cache::CacheConfig {
             enabled: raw.cache_enabled,
             max_bytes: raw.cache_max_bytes,
@@ -311,6 +325,8 @@ impl Config {
             db_acquire_timeout: Duration::from_millis(raw.db_acquire_timeout_ms),
             cache,
             metrics_listen,
+            form_submits_per_minute: raw.form_submits_per_minute,
+            public_test_form: raw.public_test_form,
             log: raw.log,
         })
     }

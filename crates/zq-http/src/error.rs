@@ -20,6 +20,15 @@ pub enum SiteError {
     /// No such host or page: 404.
     #[error("not found")]
     NotFound,
+    /// A form's token is missing, forged, for another site or form, or too old: 403.
+    #[error("form token refused")]
+    FormExpired,
+    /// A form's body is larger than the form takes: 413.
+    #[error("form too large")]
+    TooLarge,
+    /// This client sent too many forms: 429 with Retry-After (seconds).
+    #[error("too many requests")]
+    TooManyRequests(u32),
     /// The site is closed for good: 410.
     #[error("site archived")]
     Gone,
@@ -41,6 +50,9 @@ impl SiteError {
             SiteError::UriTooLong => StatusCode::URI_TOO_LONG,
             SiteError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             SiteError::NotFound => StatusCode::NOT_FOUND,
+            SiteError::FormExpired => StatusCode::FORBIDDEN,
+            SiteError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            SiteError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             SiteError::Gone => StatusCode::GONE,
             SiteError::Suspended | SiteError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             SiteError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -52,6 +64,7 @@ impl SiteError {
         match self {
             SiteError::Suspended => Some(3600),
             SiteError::Unavailable(_) => Some(5),
+            SiteError::TooManyRequests(secs) => Some(*secs),
             _ => None,
         }
     }
@@ -66,6 +79,15 @@ impl SiteError {
                 "页面不存在",
                 "您访问的页面不存在或已被删除，请检查地址是否正确。",
             ),
+            SiteError::FormExpired => (
+                "表单已过期",
+                "表单已过期或无效，请返回上一页刷新后重新填写提交。",
+            ),
+            SiteError::TooLarge => (
+                "提交的内容过多",
+                "您提交的内容超过了该表单允许的大小，请精简后重新提交。",
+            ),
+            SiteError::TooManyRequests(_) => ("提交过于频繁", "您提交得过于频繁，请稍候片刻再试。"),
             SiteError::Gone => (
                 "网站已关闭",
                 "该网站已停止运行并归档，相关信息请访问门户网站。",

@@ -57,6 +57,10 @@ pub struct HttpConfig {
     pub public_scheme: String,
     /// The console's own host: every path there leads to the console.
     pub console_host: Option<zq_domain::Host>,
+    /// Public forms a client address may post per minute, per node.
+    pub form_submits_per_minute: u32,
+    /// Serve the public form path's test form (`/forms/test`).
+    pub test_form: bool,
     pub limits: ConnLimits,
 }
 
@@ -68,6 +72,8 @@ impl Default for HttpConfig {
             tenant_refresh: Duration::from_secs(5),
             public_scheme: "http".into(),
             console_host: None,
+            form_submits_per_minute: 10,
+            test_form: false,
             limits: ConnLimits::default(),
         }
     }
@@ -82,6 +88,8 @@ struct Inner {
     metrics: Arc<Metrics>,
     bus: Bus,
     sessions: Sessions,
+    /// Rate limits and token key of the public form path.
+    forms: site::forms::FormGuard,
 }
 
 /// Everything a request handler needs; cheap to clone.
@@ -114,16 +122,23 @@ impl AppState {
         let renderer = Renderer::new().map_err(|e| zq_store::StoreError::Corrupt(e.to_string()))?;
         let registry = Registry::default();
         registry.reload(services.store(), &metrics).await?;
+        let forms = site::forms::FormGuard::new(config.form_submits_per_minute);
         Ok(AppState(Arc::new(Inner {
             services,
             renderer,
             registry,
+            forms,
             config,
             cache,
             metrics,
             bus,
             sessions,
         })))
+    }
+
+    /// The public form path's guards.
+    pub(crate) fn forms(&self) -> &site::forms::FormGuard {
+        &self.0.forms
     }
 
     /// Where console sessions live.
@@ -292,6 +307,8 @@ pub fn router(state: AppState) -> Router {
         // Public pages never read request bodies; routes that do will set their own limits.
         .merge(console::router())
         .merge(api::router())
+        // Public forms: POST on tenant sites, never cached; they read their own bodies.
+        .merge(site::forms::routes())
         // Console forms are small; the editor, uploads and the API set their own limits.
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
         .fallback(site::handle)

@@ -29,6 +29,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("article.html", include_str!("../templates/article.html")),
     ("sitemap.html", include_str!("../templates/sitemap.html")),
     ("error.html", include_str!("../templates/error.html")),
+    (
+        "form_test.html",
+        include_str!("../templates/form_test.html"),
+    ),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
     ("atom.xml", include_str!("../templates/atom.xml")),
     (
@@ -253,6 +257,11 @@ impl Renderer {
 
     pub fn error_page(&self, v: &ErrorView) -> Result<String, RenderError> {
         self.render("error.html", v)
+    }
+
+    /// A public form page (`form_test.html`).
+    pub fn form_page(&self, v: &crate::view::FormView) -> Result<String, RenderError> {
+        self.render("form_test.html", v)
     }
 
     pub fn sitemap_xml(&self, v: &SitemapXmlView) -> Result<String, RenderError> {

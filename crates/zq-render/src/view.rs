@@ -163,6 +163,24 @@ pub struct ErrorView {
     pub home_name: String,
 }
 
+/// A public form page (the test form of the form path): the form, or what was received.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormView {
+    pub chrome: Chrome,
+    pub heading: String,
+    /// Where the form posts (the page's own address).
+    pub action: String,
+    /// The signed per-form token the post must carry.
+    pub token: String,
+    /// The message field as typed (shown again after a refused post).
+    pub message: String,
+    pub max_chars: usize,
+    /// Why the post was refused, next to the field.
+    pub error: Option<String>,
+    /// After a post that was taken: what was received.
+    pub received: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SitemapEntry {
     /// Absolute URL.

@@ -23,6 +23,7 @@ mod leases;
 pub mod model;
 mod reporting;
 mod reporting_seed;
+mod secrets;
 mod sessions;
 mod tenants;
 mod tokens;

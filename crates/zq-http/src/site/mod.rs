@@ -1,6 +1,8 @@
 //! The public site: resolves the tenant of a request, checks its status, routes the path and
 //! answers with a rendered page or an error page.
 
+mod extract;
+pub(crate) mod forms;
 mod links;
 mod pages;
 

@@ -15,6 +15,7 @@ pub mod event_position;
 pub mod job_lease;
 pub mod login_failure;
 pub mod role_binding;
+pub mod secret;
 pub mod session;
 pub mod site_column;
 pub mod submission;

@@ -1,0 +1,281 @@
+//! The public form path: how a citizen posts a form to a tenant site. Every form lives at
+//! `/forms/{name}` on the site's host (or `/sites/{code}/forms/{name}`); the tenant comes
+//! from the [`SiteCtx`] extractor like every public page, answers are never cached
+//! (`Cache-Control: no-store`), and before a post reaches the form it passes, in order:
+//!
+//! 1. a rate limit per client address (governor, `form_submits_per_minute` per node): 429
+//!    with `Retry-After`;
+//! 2. a body limit per form: 413;
+//! 3. the per-form token: HMAC-SHA256 (ring) with the cluster's `form-token` secret over the
+//!    tenant, the form's name, the time the form was served and a nonce; refused (403) when it
+//!    is forged, for another site or form, older than [`TOKEN_MAX_AGE_SECS`] or from the future.
+//!    The token also names the form uniquely, so a form that stores what it receives can use
+//!    it to take a double post once.
+//!
+//! Every refusal is a Chinese page in the site's own frame. The only form today is the test
+//! form (`public_test_form = true`), which echoes what it received and stores nothing; the
+//! interaction issue's mailboxes will be the first real ones.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::OnceLock;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use zq_render::view::FormView;
+
+use super::extract::SiteCtx;
+use super::{error_response, pages};
+use crate::{AppState, ClientAddr, SiteError};
+
+/// How long a served form may be posted.
+pub const TOKEN_MAX_AGE_SECS: i64 = 2 * 3600;
+/// The test form's body limit.
+const TEST_FORM_MAX_BYTES: usize = 16 * 1024;
+/// The test form's message limit, in characters.
+const TEST_FORM_MAX_CHARS: usize = 500;
+
+/// The per-node guards of the form path: the rate limiter and the token key.
+pub(crate) struct FormGuard {
+    limiter: DefaultKeyedRateLimiter<IpAddr>,
+    key: OnceLock<ring::hmac::Key>,
+}
+
+impl FormGuard {
+    /// A guard letting each client address post `per_minute` forms a minute (bursts of as
+    /// many).
+    pub(crate) fn new(per_minute: u32) -> FormGuard {
+        let n = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        FormGuard {
+            limiter: RateLimiter::keyed(Quota::per_minute(n)),
+            key: OnceLock::new(),
+        }
+    }
+
+    /// `Err(seconds to wait)` when the address has used up its quota.
+    fn check_rate(&self, addr: IpAddr) -> Result<(), u32> {
+        self.limiter.check_key(&addr).map_err(|not_until| {
+            let wait = not_until.wait_time_from(governor::clock::Clock::now(
+                &governor::clock::DefaultClock::default(),
+            ));
+            u32::try_from(wait.as_secs()).unwrap_or(u32::MAX).max(1)
+        })
+    }
+
+    async fn key(&self, state: &AppState) -> Result<&ring::hmac::Key, SiteError> {
+        if let Some(k) = self.key.get() {
+            return Ok(k);
+        }
+        let secret = state.store().cluster_secret("form-token").await?;
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret.as_bytes());
+        Ok(self.key.get_or_init(|| key))
+    }
+}
+
+/// The signed part of a token.
+fn payload(tenant: i64, form: &str, issued: i64, nonce: &str) -> String {
+    format!("{tenant}|{form}|{issued}|{nonce}")
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A fresh token for `form` of `tenant`, issued at `now` (Unix seconds).
+fn issue(key: &ring::hmac::Key, tenant: i64, form: &str, now: i64) -> Result<String, SiteError> {
+    let nonce = zq_store::random_token()
+        .map_err(|e| SiteError::Internal(e.to_string()))?
+        .chars()
+        .take(16)
+        .collect::<String>();
+    let tag = ring::hmac::sign(key, payload(tenant, form, now, &nonce).as_bytes());
+    Ok(format!("{now}.{nonce}.{}", hex(tag.as_ref())))
+}
+
+/// Whether `token` was issued by this cluster for `form` of `tenant`, within the last
+/// [`TOKEN_MAX_AGE_SECS`] before `now`.
+fn verify(key: &ring::hmac::Key, token: &str, tenant: i64, form: &str, now: i64) -> bool {
+    let mut parts = token.splitn(3, '.');
+    let (Some(issued), Some(nonce), Some(tag)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let Ok(issued) = issued.parse::<i64>() else {
+        return false;
+    };
+    if !(now - TOKEN_MAX_AGE_SECS..=now + 60).contains(&issued)
+        || nonce.len() != 16
+        || tag.len() != 64
+    {
+        return false;
+    }
+    let Some(tag) = (0..32)
+        .map(|i| u8::from_str_radix(tag.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect::<Option<Vec<u8>>>()
+    else {
+        return false;
+    };
+    ring::hmac::verify(key, payload(tenant, form, issued, nonce).as_bytes(), &tag).is_ok()
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/forms/{form}", get(form).post(form))
+        .route("/sites/{code}/forms/{form}", get(form).post(form))
+}
+
+/// One handler for every form: resolves the site, finds the form, guards a post, answers.
+async fn form(State(state): State<AppState>, ctx: SiteCtx, req: Request) -> Response {
+    let name = ctx.rest.strip_prefix("/forms/").unwrap_or("");
+    if name != "test" || !state.config().test_form {
+        return ctx.error(&state, &SiteError::NotFound);
+    }
+    let res = match *req.method() {
+        Method::GET | Method::HEAD => test_form(&state, &ctx, name, None, None, None).await,
+        Method::POST => post_test_form(&state, &ctx, name, req).await,
+        _ => Err(SiteError::MethodNotAllowed),
+    };
+    let mut res = res.unwrap_or_else(|e| ctx.error(&state, &e));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+async fn post_test_form(
+    state: &AppState,
+    ctx: &SiteCtx,
+    name: &str,
+    req: Request,
+) -> Result<Response, SiteError> {
+    let guard = state.forms();
+    if let Some(ClientAddr(addr)) = req.extensions().get::<ClientAddr>().copied() {
+        guard
+            .check_rate(addr.ip())
+            .map_err(SiteError::TooManyRequests)?;
+    }
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > TEST_FORM_MAX_BYTES) {
+        return Err(SiteError::TooLarge);
+    }
+    let bytes = axum::body::to_bytes(req.into_body(), TEST_FORM_MAX_BYTES)
+        .await
+        .map_err(|_| SiteError::TooLarge)?;
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
+        .map_err(|_| SiteError::BadRequest("the form body is not urlencoded".into()))?;
+    let field = |k: &str| {
+        fields
+            .iter()
+            .find(|(name, _)| name == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let key = guard.key(state).await?;
+    let now = state.services().now().timestamp();
+    if !verify(key, &field("token"), ctx.site.tenant.id.0, name, now) {
+        return Err(SiteError::FormExpired);
+    }
+    let message = field("message");
+    let trimmed = message.trim();
+    let error = if trimmed.is_empty() {
+        Some("请填写留言内容。".to_owned())
+    } else if trimmed.chars().count() > TEST_FORM_MAX_CHARS {
+        Some(format!("留言内容不能超过 {TEST_FORM_MAX_CHARS} 字。"))
+    } else {
+        None
+    };
+    match error {
+        Some(e) => {
+            let mut res = test_form(state, ctx, name, Some(message), Some(e), None).await?;
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+        None => test_form(state, ctx, name, None, None, Some(trimmed.to_owned())).await,
+    }
+}
+
+/// The test form's page: the form with a fresh token, or what was received.
+async fn test_form(
+    state: &AppState,
+    ctx: &SiteCtx,
+    name: &str,
+    message: Option<String>,
+    error: Option<String>,
+    received: Option<String>,
+) -> Result<Response, SiteError> {
+    let key = state.forms().key(state).await?;
+    let now = state.services().now().timestamp();
+    let heading = "表单测试".to_owned();
+    let view = FormView {
+        chrome: pages::chrome(
+            &ctx.snap,
+            &ctx.site,
+            &ctx.links,
+            heading.clone(),
+            Vec::new(),
+            None,
+        ),
+        heading,
+        action: ctx.links.url(&format!("/forms/{name}")),
+        token: issue(key, ctx.site.tenant.id.0, name, now)?,
+        message: message.unwrap_or_default(),
+        max_chars: TEST_FORM_MAX_CHARS,
+        error,
+        received,
+    };
+    let body = state.renderer().form_page(&view)?;
+    let mut res = (StatusCode::OK, Body::from(body)).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    crate::set_security_headers(h);
+    Ok(res)
+}
+
+impl SiteCtx {
+    /// The error page for `err` in this site's frame.
+    pub(crate) fn error(&self, state: &AppState, err: &SiteError) -> Response {
+        error_response(state, &self.snap, Some(&self.site), &self.links, err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_good_for_its_site_and_form_for_two_hours_only() {
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, b"test key");
+        let now = 1_800_000_000;
+        let t = issue(&key, 7, "test", now).unwrap();
+        assert!(verify(&key, &t, 7, "test", now));
+        assert!(verify(&key, &t, 7, "test", now + TOKEN_MAX_AGE_SECS));
+        assert!(
+            !verify(&key, &t, 7, "test", now + TOKEN_MAX_AGE_SECS + 1),
+            "too old"
+        );
+        assert!(!verify(&key, &t, 7, "test", now - 61), "from the future");
+        assert!(!verify(&key, &t, 8, "test", now), "another site");
+        assert!(!verify(&key, &t, 7, "mailbox", now), "another form");
+        let other = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, b"other key");
+        assert!(!verify(&other, &t, 7, "test", now), "another cluster's key");
+        let flipped = if t.ends_with('0') { '1' } else { '0' };
+        let forged = format!("{}{flipped}", &t[..t.len() - 1]);
+        assert!(
+            !verify(&key, &forged, 7, "test", now),
+            "a changed signature"
+        );
+        for junk in ["", "x", "1.2.3", "abc.def.ghi", &t[..20]] {
+            assert!(!verify(&key, junk, 7, "test", now), "{junk}");
+        }
+    }
+}
