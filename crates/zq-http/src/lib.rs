@@ -9,6 +9,7 @@
 #![recursion_limit = "512"]
 
 mod api;
+mod auth;
 mod console;
 mod error;
 pub mod fetch;

@@ -16,7 +16,7 @@ mod reporting;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
@@ -27,9 +27,10 @@ use serde_json::{Value, json};
 use zq_domain::workflow::WorkflowState;
 use zq_store::{ArticleText, SiteSettings, Tenant};
 
+use crate::AppState;
+pub(crate) use crate::auth::ApiCaller;
 use crate::error::ServiceErrorHttp as _;
-use crate::service::{self, Caller, ServiceError, Step};
-use crate::{AppState, ClientAddr};
+use crate::service::{self, ServiceError, Step};
 
 /// Largest JSON body (an article with a long body).
 const MAX_JSON_BYTES: usize = 1024 * 1024;
@@ -184,52 +185,6 @@ impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for Param
             }
             Err(e) => Err(bad_request(e.body_text())),
         }
-    }
-}
-
-/// The authenticated caller of an API request.
-pub(crate) struct ApiCaller(pub Caller);
-
-impl FromRequestParts<AppState> for ApiCaller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let client = parts
-            .extensions
-            .get::<ClientAddr>()
-            .map(|c| c.0.ip().to_string());
-        if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
-            let secret = auth
-                .to_str()
-                .ok()
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .map(str::trim)
-                .ok_or(ApiError(ServiceError::Unauthenticated))?;
-            return service::token_caller(state.services(), secret, client)
-                .await?
-                .map(ApiCaller)
-                .ok_or(ApiError(ServiceError::Unauthenticated));
-        }
-        let Some((_, session)) = crate::console::session(state, &parts.headers)
-            .await
-            .map_err(|e| ApiError(e.into()))?
-        else {
-            return Err(ApiError(ServiceError::Unauthenticated));
-        };
-        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-        let csrf_ok = parts
-            .headers
-            .get("x-csrf-token")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v == session.csrf);
-        if !safe && !csrf_ok {
-            return Err(ApiError(ServiceError::Forbidden(
-                "缺少或过期的 CSRF 令牌（X-CSRF-Token）".into(),
-            )));
-        }
-        Ok(ApiCaller(
-            service::session_caller(state.services(), &session.user, client).await?,
-        ))
     }
 }
 

@@ -12,7 +12,7 @@ use zq_domain::{ColumnId, ColumnKind, TenantKind, TenantStatus, UpdateRequiremen
 use zq_render::ConsolePage;
 use zq_store::{ColumnChange, Tenant, User};
 
-use super::site::{
+use super::frame::{
     ConsoleCaller, Fields, NoticeQuery, PageResult, Shown, audit_rows, chrome, field, html,
     html_status, notice, site_base, status_label,
 };

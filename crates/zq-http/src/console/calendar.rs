@@ -14,7 +14,7 @@ use zq_domain::calendar::{CalendarDay, DayKind};
 use zq_render::ConsolePage;
 
 use super::admin::admin_chrome;
-use super::site::{ConsoleCaller, PageResult, html_status};
+use super::frame::{ConsoleCaller, PageResult, html_status};
 use super::{BASE, see_other};
 use crate::AppState;
 use crate::error::ServiceErrorHttp as _;

@@ -14,7 +14,7 @@ use zq_domain::TenantKind;
 use zq_render::ConsolePage;
 
 use super::admin::admin_chrome;
-use super::site::{ConsoleCaller, Fields, NoticeQuery, PageResult, Shown, field, html_status};
+use super::frame::{ConsoleCaller, Fields, NoticeQuery, PageResult, Shown, field, html_status};
 use super::{BASE, see_other};
 use crate::AppState;
 use crate::service::ServiceError;

@@ -14,19 +14,23 @@ use serde::Deserialize;
 use zq_domain::access::{ClusterRole, TenantRole};
 use zq_domain::security::LoginName;
 use zq_render::view::{ConsoleHomeView, ConsoleLoginView, ConsoleSite};
-use zq_store::{AuditEntry, Session, StoreError};
+use zq_store::{AuditEntry, StoreError};
 
+use crate::auth::{CSRF_COOKIE, SESSION_COOKIE, cookie, is_token, session, set_cookie};
 use crate::{AppState, ClientAddr, SessionError};
 
 mod admin;
+mod articles;
+mod attachments;
 mod calendar;
 mod channels;
+mod editor;
+pub(crate) mod frame;
 mod reporting;
+mod settings;
 mod site;
 mod tokens;
 
-const SESSION_COOKIE: &str = "zq_session";
-const CSRF_COOKIE: &str = "zq_csrf";
 /// Where the console lives under any host.
 pub const BASE: &str = "/console";
 
@@ -106,37 +110,6 @@ impl IntoResponse for ConsoleError {
 
 type Result<T> = std::result::Result<T, ConsoleError>;
 
-/// The value of one cookie of the request.
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
-}
-
-fn is_token(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
-    let secure = if state.config().public_scheme == "https" {
-        "; Secure"
-    } else {
-        ""
-    };
-    let age = max_age
-        .map(|a| format!("; Max-Age={a}"))
-        .unwrap_or_default();
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{age}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static(""))
-}
-
 pub(crate) fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
 }
@@ -148,21 +121,6 @@ pub(crate) fn portal_name(state: &AppState) -> String {
         .portal()
         .map(|p| p.tenant.name.clone())
         .unwrap_or_else(|| "站群".into())
-}
-
-/// The signed-in session of the request, if any.
-pub(crate) async fn session(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<Option<(String, Session)>> {
-    let Some(token) = cookie(headers, SESSION_COOKIE).filter(|t| is_token(t)) else {
-        return Ok(None);
-    };
-    Ok(state
-        .sessions()
-        .get(&token, Utc::now().timestamp())
-        .await?
-        .map(|s| (token, s)))
 }
 
 fn login_response(

@@ -17,10 +17,10 @@ use zq_domain::{ArticleId, TenantId};
 use zq_render::ConsolePage;
 use zq_store::{Channel, NewSubmission, Submission, SubmissionFilter, Tenant};
 
-use super::see_other;
-use super::site::{
+use super::frame::{
     ConsoleCaller, Fields, NoticeQuery, PageResult, Shown, chrome, field, html, html_status,
 };
+use super::see_other;
 use crate::AppState;
 use crate::error::ServiceErrorHttp as _;
 use crate::service::{

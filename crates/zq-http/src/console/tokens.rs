@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use zq_domain::access::ClusterRole;
 use zq_render::ConsolePage;
 
-use super::site::{ConsoleCaller, PageResult, html_status};
+use super::frame::{ConsoleCaller, PageResult, html_status};
 use super::{BASE, see_other};
 use crate::AppState;
 use crate::error::ServiceErrorHttp as _;

@@ -31,10 +31,9 @@ use zq_render::view::FormView;
 
 use super::extract::SiteCtx;
 use super::{error_response, pages};
+use crate::auth::form_token::{issue, verify};
 use crate::{AppState, ClientAddr, SiteError};
 
-/// How long a served form may be posted.
-pub const TOKEN_MAX_AGE_SECS: i64 = 2 * 3600;
 /// The test form's body limit.
 const TEST_FORM_MAX_BYTES: usize = 16 * 1024;
 /// The test form's message limit, in characters.
@@ -75,51 +74,6 @@ impl FormGuard {
         let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret.as_bytes());
         Ok(self.key.get_or_init(|| key))
     }
-}
-
-/// The signed part of a token.
-fn payload(tenant: i64, form: &str, issued: i64, nonce: &str) -> String {
-    format!("{tenant}|{form}|{issued}|{nonce}")
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A fresh token for `form` of `tenant`, issued at `now` (Unix seconds).
-fn issue(key: &ring::hmac::Key, tenant: i64, form: &str, now: i64) -> Result<String, SiteError> {
-    let nonce = zq_store::random_token()
-        .map_err(|e| SiteError::Internal(e.to_string()))?
-        .chars()
-        .take(16)
-        .collect::<String>();
-    let tag = ring::hmac::sign(key, payload(tenant, form, now, &nonce).as_bytes());
-    Ok(format!("{now}.{nonce}.{}", hex(tag.as_ref())))
-}
-
-/// Whether `token` was issued by this cluster for `form` of `tenant`, within the last
-/// [`TOKEN_MAX_AGE_SECS`] before `now`.
-fn verify(key: &ring::hmac::Key, token: &str, tenant: i64, form: &str, now: i64) -> bool {
-    let mut parts = token.splitn(3, '.');
-    let (Some(issued), Some(nonce), Some(tag)) = (parts.next(), parts.next(), parts.next()) else {
-        return false;
-    };
-    let Ok(issued) = issued.parse::<i64>() else {
-        return false;
-    };
-    if !(now - TOKEN_MAX_AGE_SECS..=now + 60).contains(&issued)
-        || nonce.len() != 16
-        || tag.len() != 64
-    {
-        return false;
-    }
-    let Some(tag) = (0..32)
-        .map(|i| u8::from_str_radix(tag.get(2 * i..2 * i + 2)?, 16).ok())
-        .collect::<Option<Vec<u8>>>()
-    else {
-        return false;
-    };
-    ring::hmac::verify(key, payload(tenant, form, issued, nonce).as_bytes(), &tag).is_ok()
 }
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -245,37 +199,5 @@ impl SiteCtx {
     /// The error page for `err` in this site's frame.
     pub(crate) fn error(&self, state: &AppState, err: &SiteError) -> Response {
         error_response(state, &self.snap, Some(&self.site), &self.links, err)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_token_is_good_for_its_site_and_form_for_two_hours_only() {
-        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, b"test key");
-        let now = 1_800_000_000;
-        let t = issue(&key, 7, "test", now).unwrap();
-        assert!(verify(&key, &t, 7, "test", now));
-        assert!(verify(&key, &t, 7, "test", now + TOKEN_MAX_AGE_SECS));
-        assert!(
-            !verify(&key, &t, 7, "test", now + TOKEN_MAX_AGE_SECS + 1),
-            "too old"
-        );
-        assert!(!verify(&key, &t, 7, "test", now - 61), "from the future");
-        assert!(!verify(&key, &t, 8, "test", now), "another site");
-        assert!(!verify(&key, &t, 7, "mailbox", now), "another form");
-        let other = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, b"other key");
-        assert!(!verify(&other, &t, 7, "test", now), "another cluster's key");
-        let flipped = if t.ends_with('0') { '1' } else { '0' };
-        let forged = format!("{}{flipped}", &t[..t.len() - 1]);
-        assert!(
-            !verify(&key, &forged, 7, "test", now),
-            "a changed signature"
-        );
-        for junk in ["", "x", "1.2.3", "abc.def.ghi", &t[..20]] {
-            assert!(!verify(&key, junk, 7, "test", now), "{junk}");
-        }
     }
 }

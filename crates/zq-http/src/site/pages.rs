@@ -21,10 +21,9 @@ pub(crate) const REPORT_FEED_ITEMS: u64 = 50;
 /// The content type of JSON Feed documents.
 const JSON_FEED: &str = "application/feed+json; charset=utf-8";
 
-/// China Standard Time, in which every date on the public pages is shown.
+/// Every date on the public pages is shown in Beijing time (`zq_domain::time::beijing`).
 fn cst() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600)
-        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"))
+    zq_domain::time::beijing()
 }
 
 fn day(t: DateTime<Utc>) -> String {

@@ -1,0 +1,272 @@
+//! A site's article lists (全部信息 with state filters, 待审核), an article's version history
+//! with diff and restore, and the site's audit log.
+
+use axum::extract::{Form, Path, Query, State};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use zq_domain::ColumnId;
+use zq_domain::access::Action;
+use zq_domain::workflow::WorkflowState;
+use zq_render::ConsolePage;
+
+use super::{BASE, see_other};
+use crate::AppState;
+use crate::service::{self, ServiceError, format_local};
+
+use super::editor::parse_article_id;
+use super::frame::*;
+
+#[derive(Debug, Deserialize, Default)]
+pub(super) struct ListQuery {
+    state: Option<String>,
+    #[serde(default)]
+    page: u64,
+    notice: Option<String>,
+}
+
+pub(super) const PAGE: u64 = 30;
+
+pub(super) async fn list(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path(code): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    let filter = q
+        .state
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .and_then(|s| s.parse::<WorkflowState>().ok());
+    list_page(
+        &state,
+        &cc,
+        &code,
+        filter,
+        q.page,
+        q.notice.as_deref(),
+        "list",
+    )
+    .await
+}
+
+pub(super) async fn review(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path(code): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    list_page(
+        &state,
+        &cc,
+        &code,
+        Some(WorkflowState::PendingReview),
+        q.page,
+        q.notice.as_deref(),
+        "review",
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn list_page(
+    state: &AppState,
+    cc: &ConsoleCaller,
+    code: &str,
+    filter: Option<WorkflowState>,
+    page: u64,
+    notice_code: Option<&str>,
+    current: &str,
+) -> PageResult {
+    let (t, items, total) = service::articles(
+        state.services(),
+        &cc.caller,
+        code,
+        filter,
+        PAGE,
+        page * PAGE,
+    )
+    .await?;
+    let columns = state.store().columns(t.id).await?;
+    let col_name = |id: ColumnId| {
+        columns
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.name.clone())
+            .unwrap_or_default()
+    };
+    let base = site_base(&t);
+    let page_url = |p: u64| {
+        let mut u = format!(
+            "{base}/{}?page={p}",
+            if current == "review" { "review" } else { "" }
+        );
+        if let Some(f) = filter.filter(|_| current != "review") {
+            u.push_str(&format!("&state={f}"));
+        }
+        u
+    };
+    let mut filters =
+        vec![json!({"label": "全部", "url": format!("{base}/"), "current": filter.is_none()})];
+    for s in WorkflowState::ALL {
+        filters.push(json!({"label": s.label(), "url": format!("{base}/?state={s}"), "current": filter == Some(*s)}));
+    }
+    let mut v = chrome(state, cc, &t, current, notice_code).await?;
+    v.insert(
+        "heading".into(),
+        json!(if current == "review" {
+            "待审核信息"
+        } else {
+            "信息管理"
+        }),
+    );
+    v.insert(
+        "can_write".into(),
+        json!(zq_domain::access::allowed(
+            &cc.caller.grants,
+            Action::WriteArticles,
+            Some(t.id),
+            service::policy(&t)
+        )),
+    );
+    v.insert("filters".into(), Value::Array(filters));
+    v.insert(
+        "items".into(),
+        Value::Array(
+            items
+                .iter()
+                .map(|a| {
+                    json!({
+                        "id": a.id,
+                        "title": a.title,
+                        "column": col_name(a.column_id),
+                        "state": a.state,
+                        "state_label": a.state.label(),
+                        "version": a.version,
+                        "updated": format_local(a.updated_at, false),
+                        "published": a.published_at.or(a.publish_at).map(|t| format_local(t, false)).unwrap_or_default(),
+                    })
+                })
+                .collect(),
+        ),
+    );
+    v.insert("total".into(), json!(total));
+    v.insert(
+        "prev_url".into(),
+        json!((page > 0).then(|| page_url(page - 1))),
+    );
+    v.insert(
+        "next_url".into(),
+        json!(((page + 1) * PAGE < total).then(|| page_url(page + 1))),
+    );
+    html(state, ConsolePage::Articles, &Value::Object(v))
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub(super) struct DiffQuery {
+    from: Option<i32>,
+    to: Option<i32>,
+    notice: Option<String>,
+}
+
+pub(super) async fn versions(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path((code, id)): Path<(String, String)>,
+    Query(q): Query<DiffQuery>,
+) -> PageResult {
+    let id = parse_article_id(&id)?;
+    let (t, a) = service::article(state.services(), &cc.caller, &code, id).await?;
+    let list = service::versions(state.services(), &cc.caller, &code, id).await?;
+    let newest = list.first().map_or(1, |v| v.version);
+    let to = q.to.unwrap_or(newest);
+    let from = q.from.unwrap_or((to - 1).max(1));
+    let diff = if from != to {
+        Some(
+            service::version_diff(state.services(), &cc.caller, &code, id, from, to)
+                .await?
+                .2,
+        )
+    } else {
+        None
+    };
+    let users = state.store().list_users().await?;
+    let login_of = |u: Option<zq_domain::UserId>| {
+        u.and_then(|u| users.iter().find(|x| x.id == u))
+            .map(|x| x.display_name.clone())
+            .unwrap_or_else(|| "系统".into())
+    };
+    let mut v = chrome(&state, &cc, &t, "list", q.notice.as_deref()).await?;
+    v.insert("title".into(), json!(a.text.title));
+    v.insert(
+        "article_url".into(),
+        json!(format!("{}/articles/{}", site_base(&t), a.id)),
+    );
+    v.insert(
+        "can_restore".into(),
+        json!(
+            a.state.is_editable()
+                && zq_domain::access::allowed(
+                    &cc.caller.grants,
+                    Action::WriteArticles,
+                    Some(t.id),
+                    service::policy(&t)
+                )
+        ),
+    );
+    v.insert(
+        "versions".into(),
+        Value::Array(
+            list.iter()
+                .map(|x| {
+                    json!({
+                        "version": x.version,
+                        "title": x.text.title,
+                        "state_label": x.state.label(),
+                        "saved_by": login_of(x.saved_by),
+                        "saved_at": format_local(x.saved_at, false),
+                    })
+                })
+                .collect(),
+        ),
+    );
+    v.insert("from".into(), json!(from));
+    v.insert("to".into(), json!(to));
+    v.insert("diff".into(), json!(diff));
+    html(&state, ConsolePage::Versions, &Value::Object(v))
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub(super) struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub(super) async fn restore(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path((code, id, version)): Path<(String, String, String)>,
+    Form(f): Form<CsrfOnly>,
+) -> PageResult {
+    let id = parse_article_id(&id)?;
+    cc.check_csrf(&f.csrf)?;
+    let version = version
+        .parse::<i32>()
+        .map_err(|_| ServiceError::NotFound(format!("版本 {version}")))?;
+    let a = service::restore(state.services(), &cc.caller, &code, id, version).await?;
+    Ok(see_other(&format!(
+        "{BASE}/sites/{code}/articles/{}?notice=restored",
+        a.id
+    )))
+}
+
+pub(super) async fn audit(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path(code): Path<String>,
+) -> PageResult {
+    let rows = service::audit_log(state.services(), &cc.caller, &code, 200).await?;
+    let t = service::site(state.services(), &cc.caller, &code, Action::ReadAudit).await?;
+    let mut v = chrome(&state, &cc, &t, "audit", None).await?;
+    v.insert("rows".into(), audit_rows(&rows, |_| String::new()));
+    html(&state, ConsolePage::Audit, &Value::Object(v))
+}

@@ -1,0 +1,274 @@
+//! The console's frame: who is signed in (`ConsoleCaller`, with the session's CSRF token),
+//! how a failure is shown (`PageError`), how a form page is shown again after a refused submit
+//! (`Shown`), the notices after a redirect, the site frame every per-site page shares (tabs,
+//! site, account), and small helpers for forms and audit tables.
+
+use std::collections::HashMap;
+
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use zq_domain::access::Action;
+use zq_domain::workflow::WorkflowState;
+use zq_render::ConsolePage;
+use zq_store::Tenant;
+
+use super::BASE;
+use crate::AppState;
+pub(crate) use crate::auth::ConsoleCaller;
+use crate::error::ServiceErrorHttp as _;
+use crate::service::{self, ServiceError, format_local};
+
+/// A failure shown as a small page with a way back.
+pub(crate) fn error_page(e: &ServiceError) -> Response {
+    crate::error::log_if_ours(e);
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{status}</title></head><body><main><h1>{msg}</h1><p><a href=\"{BASE}/\">返回我的网站</a></p></main></body></html>",
+        status = e.status().as_u16(),
+        msg = zq_render::escape_html(&e.to_string()),
+    );
+    let mut res = (
+        e.status(),
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response();
+    if matches!(e, ServiceError::Unavailable(_)) {
+        res.headers_mut().insert(
+            header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static("5"),
+        );
+    }
+    res
+}
+
+/// An operation's failure, answered in the console as [`error_page`].
+#[derive(Debug)]
+pub(crate) struct PageError(pub ServiceError);
+
+impl From<ServiceError> for PageError {
+    fn from(e: ServiceError) -> Self {
+        PageError(e)
+    }
+}
+
+impl From<zq_store::StoreError> for PageError {
+    fn from(e: zq_store::StoreError) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        error_page(&self.0)
+    }
+}
+
+/// How a form page is shown: fresh (with a notice after a redirect), or again after a
+/// refused submit, with what was typed, the reason and its status.
+pub(super) struct Shown<'a> {
+    pub form: HashMap<String, String>,
+    pub notice: Option<&'a str>,
+    pub error: Option<String>,
+    pub status: StatusCode,
+}
+
+impl<'a> Shown<'a> {
+    pub fn fresh(notice: Option<&'a str>) -> Shown<'a> {
+        Shown {
+            form: HashMap::new(),
+            notice,
+            error: None,
+            status: StatusCode::OK,
+        }
+    }
+
+    pub fn refused(
+        form: HashMap<String, String>,
+        e: &ServiceError,
+        status: StatusCode,
+    ) -> Shown<'a> {
+        Shown {
+            form,
+            notice: None,
+            error: Some(e.to_string()),
+            status,
+        }
+    }
+}
+
+pub(super) type PageResult = Result<Response, PageError>;
+
+/// Notices shown after a redirect, by code (never text from the request).
+pub(super) fn notice(code: Option<&str>) -> Option<&'static str> {
+    Some(match code? {
+        "saved" => "已保存。",
+        "submitted" => "已保存并送审。",
+        "recalled" => "已撤回送审，可继续修改。",
+        "approved" => "审核通过。",
+        "returned" => "已退回编辑修改。",
+        "published" => "已发布。",
+        "withdrawn" => "已从网站撤下。",
+        "restored" => "已恢复为新版本。",
+        "settings" => "网站设置已保存，前台页面即时更新。",
+        "uploaded" => "附件已上传。",
+        "tenant" => "站点已新建。",
+        "status" => "站点状态已更改。",
+        "user" => "账号已新建。",
+        "role" => "角色已更改。",
+        "column" => "栏目已保存，前台页面即时更新。",
+        "submitted_report" => "已报送，可在下方查看处理进度。",
+        "report_withdrawn" => "已撤回报送。",
+        "report_resubmitted" => "已重新报送。",
+        "report_adopted" => "已采用。",
+        "report_returned" => "已退回报送单位。",
+        "report_rejected" => "已标记为不采用。",
+        "batch" => "批量处理完成。",
+        "channel" => "报送渠道已保存。",
+        "channel_deleted" => "报送渠道已删除。",
+        "calendar" => "工作日历已保存，办理时限按新的安排计算。",
+        "channel_pulled" => "订阅源已拉取，新的信息在接收站点的报送收件箱中。",
+        _ => return None,
+    })
+}
+
+pub(super) fn html(state: &AppState, page: ConsolePage, view: &Value) -> PageResult {
+    html_status(state, StatusCode::OK, page, view)
+}
+
+pub(super) fn html_status(
+    state: &AppState,
+    status: StatusCode,
+    page: ConsolePage,
+    view: &Value,
+) -> PageResult {
+    let body = state
+        .renderer()
+        .console_page(page, view)
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    Ok((
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response())
+}
+
+pub(super) fn status_label(t: &Tenant) -> &'static str {
+    match t.status {
+        zq_domain::TenantStatus::Active => "运行中",
+        zq_domain::TenantStatus::Suspended => "维护中",
+        zq_domain::TenantStatus::Archived => "已归档",
+    }
+}
+
+pub(super) fn site_base(t: &Tenant) -> String {
+    format!("{BASE}/sites/{}", t.code)
+}
+
+/// What every site page shows: the site, the tabs this person may open, who is signed in.
+pub(super) async fn chrome(
+    state: &AppState,
+    cc: &ConsoleCaller,
+    t: &Tenant,
+    current: &str,
+    notice_code: Option<&str>,
+) -> Result<serde_json::Map<String, Value>, ServiceError> {
+    let c = &cc.caller;
+    let base = site_base(t);
+    let pending = state
+        .store()
+        .editorial_list(t.id, Some(WorkflowState::PendingReview), 0, 0)
+        .await?
+        .1;
+    let policy = service::policy(t);
+    let can = |a| zq_domain::access::allowed(&c.grants, a, Some(t.id), policy);
+    let mut tabs = vec![
+        json!({"label": "全部信息", "url": format!("{base}/"), "current": current == "list", "count": null}),
+        json!({"label": "待审核", "url": format!("{base}/review"), "current": current == "review", "count": pending}),
+        json!({"label": "附件", "url": format!("{base}/attachments"), "current": current == "attachments", "count": null}),
+        json!({"label": "信息报送", "url": format!("{base}/reporting/"), "current": current == "reporting", "count": null}),
+    ];
+    if can(Action::ManageColumns) {
+        tabs.push(json!({"label": "栏目", "url": format!("{base}/columns"), "current": current == "columns", "count": null}));
+    }
+    if can(Action::ManageTenantUsers) {
+        tabs.push(json!({"label": "用户", "url": format!("{base}/users"), "current": current == "users", "count": null}));
+    }
+    if can(Action::EditSettings) {
+        tabs.push(json!({"label": "网站设置", "url": format!("{base}/settings"), "current": current == "settings", "count": null}));
+    }
+    if can(Action::ReadAudit) {
+        tabs.push(json!({"label": "审计日志", "url": format!("{base}/audit"), "current": current == "audit", "count": null}));
+    }
+    let mut m = serde_json::Map::new();
+    m.insert("portal_name".into(), json!(super::portal_name(state)));
+    m.insert("base".into(), json!(BASE));
+    m.insert("site_base".into(), json!(base));
+    m.insert("csrf".into(), json!(cc.csrf));
+    m.insert(
+        "me".into(),
+        json!({"display_name": c.display_name, "login": c.login}),
+    );
+    m.insert(
+        "site".into(),
+        json!({
+            "code": t.code.as_str(),
+            "name": t.name,
+            "kind_label": t.kind.label(),
+            "status_label": status_label(t),
+            "public_url": format!("/sites/{}/", t.code),
+        }),
+    );
+    m.insert("tabs".into(), Value::Array(tabs));
+    m.insert("notice".into(), json!(notice(notice_code)));
+    m.insert("error".into(), Value::Null);
+    Ok(m)
+}
+
+/// The query of a console page: a notice code after a redirect (and, for the editor, the
+/// column to preselect).
+#[derive(Debug, Deserialize, Default)]
+pub(super) struct NoticeQuery {
+    pub notice: Option<String>,
+    #[serde(default)]
+    pub column: Option<i64>,
+}
+
+/// A submitted form's fields.
+pub(super) type Fields = HashMap<String, String>;
+
+/// One field of a form, empty when absent.
+pub(super) fn field(f: &Fields, k: &str) -> String {
+    f.get(k).cloned().unwrap_or_default()
+}
+
+/// Audit rows as the console's audit tables show them; `site` names the tenant of a row
+/// (for the cluster-wide log).
+pub(super) fn audit_rows(
+    rows: &[zq_store::AuditRecord],
+    site: impl Fn(Option<zq_domain::TenantId>) -> String,
+) -> Value {
+    let short = |h: &Option<String>| {
+        h.as_deref()
+            .map(|h| h[..h.len().min(12)].to_owned())
+            .unwrap_or_else(|| "—".into())
+    };
+    Value::Array(
+        rows.iter()
+            .map(|r| {
+                json!({
+                    "at": format_local(r.at, false),
+                    "site": site(r.entry.tenant),
+                    "actor": r.entry.actor.as_ref().map(|(_, l)| l.clone()).unwrap_or_else(|| "system".into()),
+                    "action": r.entry.action,
+                    "object": r.entry.object,
+                    "client": r.entry.client.clone().unwrap_or_default(),
+                    "before": short(&r.entry.before_hash),
+                    "after": short(&r.entry.after_hash),
+                })
+            })
+            .collect(),
+    )
+}

@@ -1,0 +1,91 @@
+//! A site's settings page (网站设置): name, sponsor, contact, 网站标识码, logo, theme colour and
+//! whether editors may publish without review.
+
+use std::collections::HashMap;
+
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use zq_domain::access::Action;
+use zq_render::ConsolePage;
+use zq_store::{SiteSettings, Tenant};
+
+use super::see_other;
+use crate::AppState;
+use crate::error::ServiceErrorHttp as _;
+use crate::service::{self, ServiceError};
+
+use super::frame::*;
+
+pub(super) async fn settings(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path(code): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> PageResult {
+    let t = service::site(state.services(), &cc.caller, &code, Action::EditSettings).await?;
+    settings_page(
+        &state,
+        &cc,
+        &t,
+        SiteSettings::of(&t),
+        q.notice.as_deref(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub(super) async fn settings_page(
+    state: &AppState,
+    cc: &ConsoleCaller,
+    t: &Tenant,
+    form: SiteSettings,
+    notice_code: Option<&str>,
+    error: Option<String>,
+    status: StatusCode,
+) -> PageResult {
+    let mut v = chrome(state, cc, t, "settings", notice_code).await?;
+    v.insert(
+        "form".into(),
+        serde_json::to_value(&form).unwrap_or_default(),
+    );
+    if let Some(e) = error {
+        v.insert("error".into(), json!(e));
+    }
+    html_status(state, status, ConsolePage::Settings, &Value::Object(v))
+}
+
+pub(super) async fn save_settings(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path(code): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> PageResult {
+    let t = service::site(state.services(), &cc.caller, &code, Action::EditSettings).await?;
+    let g = |k: &str| f.get(k).cloned();
+    let form = SiteSettings {
+        name: g("name").unwrap_or_default(),
+        sponsor: g("sponsor").unwrap_or_default(),
+        site_id: g("site_id"),
+        contact: g("contact"),
+        logo: g("logo"),
+        theme_color: g("theme_color"),
+        editors_publish_directly: f.get("editors_publish_directly").is_some_and(|v| v == "on"),
+    };
+    if f.get("csrf") != Some(&cc.csrf) {
+        let e = Some("表单已过期，请重新提交。".into());
+        return settings_page(&state, &cc, &t, form, None, e, StatusCode::FORBIDDEN).await;
+    }
+    match service::update_settings(state.services(), &cc.caller, &code, form.clone()).await {
+        Ok(_) => Ok(see_other(&format!(
+            "{}/settings?notice=settings",
+            site_base(&t)
+        ))),
+        Err(e @ ServiceError::Invalid(_)) => {
+            let status = e.status();
+            settings_page(&state, &cc, &t, form, None, Some(e.to_string()), status).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
