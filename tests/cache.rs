@@ -199,11 +199,11 @@ impl Node {
         let dir = std::env::temp_dir().join(format!("zq-node-{port}"));
         let child = std::process::Command::new(bin)
             .arg("serve")
-            .env("ZQ_DATABASE_URL", database_url)
-            .env("ZQ_REDIS_URL", &redis.0)
-            .env("ZQ_REDIS_PREFIX", &redis.1)
-            .env("ZQ_LISTEN", format!("127.0.0.1:{port}"))
-            .env("ZQ_METRICS_LISTEN", "off")
+            .env("ZQ_DB__URL", database_url)
+            .env("ZQ_REDIS__URL", &redis.0)
+            .env("ZQ_REDIS__PREFIX", &redis.1)
+            .env("ZQ_HTTP__LISTEN", format!("127.0.0.1:{port}"))
+            .env("ZQ_METRICS__LISTEN", "off")
             .env("ZQ_DATA_DIR", &dir)
             .env("ZQ_LOG", "warn")
             .stdout(std::process::Stdio::null())
@@ -457,7 +457,7 @@ async fn with_redis_unreachable_at_start_up_the_platform_serves_from_l1_and_the_
     let app = TestApp::setup(Setup {
         backend: Some(Backend::Sqlite),
         demo: demo_small(),
-        env: vec![("ZQ_REDIS_URL".into(), "redis://127.0.0.1:1".into())],
+        env: vec![("ZQ_REDIS__URL".into(), "redis://127.0.0.1:1".into())],
         ..Setup::default()
     })
     .await;

@@ -384,7 +384,7 @@ async fn a_scheduled_article_is_published_by_the_scheduler_when_due() {
     let app = TestApp::setup(Setup {
         backend: Some(Backend::Sqlite),
         demo: Some(Default::default()),
-        env: vec![("ZQ_SCHEDULER_TICK_SECS".into(), "1".into())],
+        env: vec![("ZQ_JOBS__SCHEDULER_TICK_SECS".into(), "1".into())],
         ..Setup::default()
     })
     .await;

@@ -582,7 +582,7 @@ fn escape(s: &str) -> String {
         .replace('\'', "&#x27;")
 }
 
-/// The background puller, with `feed_pull_secs = 1`.
+/// The background puller, with `feeds.pull_secs = 1`.
 mod background {
     use super::*;
 
@@ -593,7 +593,7 @@ mod background {
                 news_articles: 8,
                 seed: 7,
             }),
-            env: vec![("ZQ_FEED_PULL_SECS".into(), "1".into())],
+            env: vec![("ZQ_FEEDS__PULL_SECS".into(), "1".into())],
             ..Setup::default()
         })
         .await
@@ -680,7 +680,7 @@ mod background {
     }
 }
 
-/// `https://` feeds: trusted through `feed_ca_file` (a private CA, as a provincial portal may
+/// `https://` feeds: trusted through `feeds.ca_file` (a private CA, as a provincial portal may
 /// use), refused when the certificate is not trusted; every pull counted in the metrics.
 mod tls {
     use super::*;
@@ -736,7 +736,7 @@ mod tls {
                 news_articles: 4,
                 seed: 7,
             }),
-            env: vec![("ZQ_FEED_CA_FILE".into(), ca_file.display().to_string())],
+            env: vec![("ZQ_FEEDS__CA_FILE".into(), ca_file.display().to_string())],
             ..Setup::default()
         })
         .await;

@@ -25,6 +25,7 @@ fn tenant_input(code: &str, kind: &str, host: &str) -> TenantInput {
         hosts: vec![host.into()],
         site_id: None,
         contact: None,
+        short_name: None,
     }
 }
 
@@ -99,7 +100,7 @@ on_both_backends! {
         let d2 = zq_services::admin::create_tenant(svc, &system, tenant_input("d2", "department", "d2.test.localhost")).await.unwrap();
         let col = zq_services::admin::create_column(svc, &system, "d2", zq_services::admin::ColumnInput {
             slug: "gzdt".into(), name: "工作动态".into(), kind: "article_list".into(), parent_id: None,
-            external_url: None, update_requirement: "weekly".into(), responsible_unit: None, sort_order: 0, is_news: true,
+            external_url: None, update_requirement: "weekly".into(), responsible_unit: None, sort_order: 0, is_news: true, aggregates: None,
         }).await.unwrap();
         let text = zq_store::ArticleText {
             column_id: col.id, title: "事件测试".into(), subtitle: None, source: None, author: None,
@@ -369,8 +370,8 @@ async fn the_public_test_form_checks_token_size_and_rate_and_answers_in_chinese(
             seed: 3,
         }),
         env: vec![
-            ("ZQ_PUBLIC_TEST_FORM".into(), "true".into()),
-            ("ZQ_FORM_SUBMITS_PER_MINUTE".into(), "5".into()),
+            ("ZQ_HTTP__PUBLIC_TEST_FORM".into(), "true".into()),
+            ("ZQ_HTTP__FORM_SUBMITS_PER_MINUTE".into(), "5".into()),
         ],
         ..Default::default()
     })

@@ -19,6 +19,7 @@ fn tenant(code: &str, kind: TenantKind, parent: Option<&str>) -> NewTenant {
         contact: None,
         parent: parent.map(|p| TenantCode::parse(p).unwrap()),
         hosts: vec![Host::parse(&format!("{code}.test.localhost")).unwrap()],
+        short_name: None,
     }
 }
 
@@ -33,6 +34,7 @@ fn column(slug: &str) -> NewColumn {
         responsible_unit: None,
         sort_order: 0,
         is_news: true,
+        aggregates: None,
     }
 }
 
@@ -192,6 +194,7 @@ mod accounts {
                 contact: None,
                 parent: parent.map(|p| zq_domain::TenantCode::parse(p).unwrap()),
                 hosts: vec![zq_domain::Host::parse(&format!("{code}.t.localhost")).unwrap()],
+                short_name: None,
             };
             s.create_tenant(tenant("www", TenantKind::Portal, None), &zq_store::Who::system()).await.unwrap();
             let a = s.create_tenant(tenant("a", TenantKind::Department, Some("www")), &zq_store::Who::system()).await.unwrap();

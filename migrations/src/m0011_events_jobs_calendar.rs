@@ -1,7 +1,9 @@
 //! The seams under the next capabilities: the durable event outbox (written in the same
 //! transaction as the change it describes) with each subscriber's position, the lease rows
 //! of the job runner (one run per job and tick across nodes), the cluster's secrets (the key
-//! that signs public form tokens, shared by every node), and the working-day calendar
+//! that signs public form tokens, shared by every node), a unit's short name and the columns
+//! that aggregate a kind of unit (configuration instead of demo-specific names in code), and
+//! the working-day calendar
 //! (holidays and adjusted working weekends, editable by the office), filled with the State
 //! Council's published schedules that ship with the platform (2025 and 2026).
 
@@ -46,6 +48,18 @@ enum JobLeases {
 }
 
 #[derive(DeriveIden)]
+enum Tenants {
+    Table,
+    ShortName,
+}
+
+#[derive(DeriveIden)]
+enum Columns {
+    Table,
+    Aggregates,
+}
+
+#[derive(DeriveIden)]
 enum Secrets {
     Table,
     Name,
@@ -65,6 +79,22 @@ enum CalendarDays {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // What used to be guessed from demo-specific Chinese names is configuration: a unit's
+        // short name for tags on aggregated lists, and which columns aggregate a kind of unit.
+        m.alter_table(
+            Table::alter()
+                .table(Tenants::Table)
+                .add_column(string_len_null(Tenants::ShortName, 40))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Columns::Table)
+                .add_column(string_len_null(Columns::Aggregates, 16))
+                .to_owned(),
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(Events::Table)
@@ -155,6 +185,19 @@ impl MigrationTrait for Migration {
         ] {
             m.drop_table(Table::drop().table(t).to_owned()).await?;
         }
-        Ok(())
+        m.alter_table(
+            Table::alter()
+                .table(Columns::Table)
+                .drop_column(Columns::Aggregates)
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Tenants::Table)
+                .drop_column(Tenants::ShortName)
+                .to_owned(),
+        )
+        .await
     }
 }

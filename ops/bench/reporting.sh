@@ -22,7 +22,7 @@
 #   SKIP_BUILD [0]  BIN [${CARGO_TARGET_DIR:-target}/release/zhanqun]
 #   KEEP [0]  1 = keep the work dir (server log, answers)   STRICT [0]  1 = exit 1 on MISS
 #   DATABASE_URL [unset]  an EMPTY PostgreSQL database to use instead of SQLite in the work dir,
-#                         e.g. postgres://postgres@127.0.0.1:5432/zq_bench (passed as ZQ_DATABASE_URL)
+#                         e.g. postgres://postgres@127.0.0.1:5432/zq_bench (passed as ZQ_DB__URL)
 # Only 127.0.0.1 is ever contacted. None of this script's settings are named ZQ_*: Zhanqun
 # reads every ZQ_* variable and refuses unknown ones.
 
@@ -80,11 +80,11 @@ WORK=$(mktemp -d /tmp/zq-bench-reporting.XXXXXX)
 export ZQ_DATA_DIR=$WORK/data
 DB_DESC="SQLite (the embedded default)"
 if [[ -n ${DATABASE_URL:-} ]]; then
-    export ZQ_DATABASE_URL=$DATABASE_URL
+    export ZQ_DB__URL=$DATABASE_URL
     DB_DESC="PostgreSQL ($(sed 's#//[^@/]*@#//…@#' <<<"$DATABASE_URL"))"
 fi
 printf '== zhanqun serve --demo (data in %s) ==\n' "$WORK"
-ZQ_METRICS_LISTEN=off ZQ_LOG=${ZQ_LOG:-info} "$BIN" serve --demo --listen 127.0.0.1:0 \
+ZQ_METRICS__LISTEN=off ZQ_LOG=${ZQ_LOG:-info} "$BIN" serve --demo --listen 127.0.0.1:0 \
     >"$WORK/server.log" 2>&1 &
 APP_PID=$!
 PORT=

@@ -15,7 +15,7 @@
 #   7. wrk -t2 -c64 -d10s --latency (3 rounds), nginx then Zhanqun, for (a) one hot page and (b) a rotation
 #      over the manifest (ops/bench/rotate.lua); fills Zhanqun's cache (the rotation again
 #      under other Host ports until 1.25x the cache size was asked for) and reads its RSS; restarts
-#      Zhanqun with ZQ_CACHE_ENABLED=false and runs (c) the rotation against Zhanqun alone;
+#      Zhanqun with ZQ_CACHE__ENABLED=false and runs (c) the rotation against Zhanqun alone;
 #   8. prints a table with targets marked PASS/MISS and writes it, the machine facts, the exact
 #      commands and the full console log to ops/bench/last-run.txt.
 #
@@ -30,7 +30,7 @@
 #   WARM_DURATION [3s]      unmeasured wrk run (same load) before every measured run; 0 = none
 #   ZHANQUN_PORT [18081]    Zhanqun's listener          NGINX_PORT [18082]   nginx's listener
 #   METRICS_PORT [19464]    Zhanqun's metrics listener
-#   CACHE_MAX_BYTES [67108864]  passed as ZQ_CACHE_MAX_BYTES
+#   CACHE_MAX_BYTES [67108864]  passed as ZQ_CACHE__MAX_BYTES
 #   HOT_HOST [www.haichuan.localhost]  HOT_PATH [/]   the page of load (a)
 #   HOST_PORT [$NGINX_PORT] port written into every Host header, to both servers. The export is
 #                           rendered for http://{host}:{NGINX_PORT}/, and Zhanqun puts the
@@ -424,9 +424,9 @@ start_app() { # label extra-env...
     port_in_use "$METRICS_PORT" && die "port $METRICS_PORT is already in use (a previous run still up?)"
     local envs=(
         "ZQ_DATA_DIR=$WORK/data"
-        "ZQ_LISTEN=127.0.0.1:$ZHANQUN_PORT"
-        "ZQ_METRICS_LISTEN=127.0.0.1:$METRICS_PORT"
-        "ZQ_CACHE_MAX_BYTES=$CACHE_MAX_BYTES"
+        "ZQ_HTTP__LISTEN=127.0.0.1:$ZHANQUN_PORT"
+        "ZQ_METRICS__LISTEN=127.0.0.1:$METRICS_PORT"
+        "ZQ_CACHE__MAX_BYTES=$CACHE_MAX_BYTES"
         "ZQ_LOG=warn"
         "$@"
     )
@@ -695,7 +695,7 @@ if [[ -n $FAKE_EXPORT ]]; then
     APP_DESC="FAKE_EXPORT: stand-in nginx on $ZHANQUN_PORT in place of zhanqun"
 else
     LAST_RUN=${LAST_RUN:-$BENCH_DIR/last-run.txt}
-    APP_DESC="zhanqun ZQ_CACHE_MAX_BYTES=$CACHE_MAX_BYTES"
+    APP_DESC="zhanqun ZQ_CACHE__MAX_BYTES=$CACHE_MAX_BYTES"
 fi
 case $LAST_RUN in /*) ;; *) LAST_RUN=$ROOT/$LAST_RUN ;; esac
 
@@ -709,7 +709,7 @@ fi
 ensure_tools
 # ZQ_* variables this script does not set itself would reach every zhanqun process.
 inherited=$(env | grep -o '^ZQ_[A-Z0-9_]*' |
-    grep -vxE 'ZQ_(DATA_DIR|LISTEN|METRICS_LISTEN|CACHE_MAX_BYTES|LOG)' | sort | tr '\n' ' ' || true)
+    grep -vxE 'ZQ_(DATA_DIR|HTTP__LISTEN|METRICS__LISTEN|CACHE__MAX_BYTES|LOG)' | sort | tr '\n' ' ' || true)
 if [[ -n $inherited ]]; then
     log "warning: inherited from the environment, these reach every zhanqun process: $inherited"
 fi
@@ -788,7 +788,7 @@ if ((PAGES < 1000)); then
     log "warning: the manifest has $PAGES pages (< 1000): the rotation covers fewer pages than intended"
 fi
 if [[ -z $FAKE_EXPORT ]] && ((TOTAL_BYTES > CACHE_MAX_BYTES)); then
-    log "warning: the exported pages ($TOTAL_BYTES bytes) exceed ZQ_CACHE_MAX_BYTES=$CACHE_MAX_BYTES;" \
+    log "warning: the exported pages ($TOTAL_BYTES bytes) exceed ZQ_CACHE__MAX_BYTES=$CACHE_MAX_BYTES;" \
         "(b) will include cache misses"
 fi
 grep -qxF "$HOT_HOST" "$WORK/hosts.txt" || die "hot host $HOT_HOST is not in the manifest"
@@ -975,7 +975,7 @@ fi
 # --- (c) cache disabled ---------------------------------------------------------------------------
 section "restart zhanqun with the cache disabled"
 stop_app
-start_app "cache off" ZQ_CACHE_ENABLED=false
+start_app "cache off" ZQ_CACHE__ENABLED=false
 mapfile -t C_ZQ < <(rotate_args "$ZHANQUN_PORT")
 for ((r = 1; r <= ROUNDS; r++)); do
     bench c zhanqun "$ZHANQUN_PORT" "$r" "${C_ZQ[@]}"

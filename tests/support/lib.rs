@@ -241,16 +241,16 @@ impl TestApp {
             redis = Some((url, name.clone()));
         }
         let mut env = vec![
-            ("ZQ_DATABASE_URL".to_owned(), url.clone()),
+            ("ZQ_DB__URL".to_owned(), url.clone()),
             ("ZQ_DATA_DIR".to_owned(), data_dir.display().to_string()),
-            ("ZQ_LISTEN".to_owned(), "127.0.0.1:0".to_owned()),
-            ("ZQ_PAGE_SIZE".to_owned(), "5".to_owned()),
-            ("ZQ_DB_MAX_CONNECTIONS".to_owned(), "8".to_owned()),
-            ("ZQ_METRICS_LISTEN".to_owned(), "127.0.0.1:0".to_owned()),
+            ("ZQ_HTTP__LISTEN".to_owned(), "127.0.0.1:0".to_owned()),
+            ("ZQ_HTTP__PAGE_SIZE".to_owned(), "5".to_owned()),
+            ("ZQ_DB__MAX_CONNECTIONS".to_owned(), "8".to_owned()),
+            ("ZQ_METRICS__LISTEN".to_owned(), "127.0.0.1:0".to_owned()),
         ];
         if let Some((u, prefix)) = &redis {
-            env.push(("ZQ_REDIS_URL".to_owned(), u.clone()));
-            env.push(("ZQ_REDIS_PREFIX".to_owned(), prefix.clone()));
+            env.push(("ZQ_REDIS__URL".to_owned(), u.clone()));
+            env.push(("ZQ_REDIS__PREFIX".to_owned(), prefix.clone()));
         }
         env.extend(setup.env);
         let cfg = Config::load(None, env).expect("test configuration");

@@ -68,9 +68,9 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Service(#[from] zq_services::ServiceError),
-    #[error("configuration key `redis_url`: {0}")]
+    #[error("configuration key `redis.url`: {0}")]
     Redis(#[from] zq_cache::RedisUrlError),
-    #[error("cannot listen on {addr} (configuration key `metrics_listen`): {source}")]
+    #[error("cannot listen on {addr} (configuration key `metrics.listen`): {source}")]
     MetricsListen {
         addr: SocketAddr,
         source: std::io::Error,

@@ -1,11 +1,12 @@
-//! Wiring of Zhanqun: configuration, the demo cluster, and starting the server. The binary
-//! (`main.rs`) is a thin CLI over this library; integration tests start the app through it.
+//! Wiring of Zhanqun: configuration and starting the server (the demo cluster is the zq-demo
+//! crate, re-exported as `demo`). The binary (`main.rs`) is a thin CLI over this library;
+//! integration tests start the app through it.
 
 pub mod app;
 pub mod config;
-pub mod demo;
 pub mod export;
 pub mod memory;
 
 pub use app::{Running, open_store, start};
 pub use config::{Config, ConfigError};
+pub use zq_demo as demo;

@@ -16,7 +16,8 @@ use zq_store::Store;
 #[derive(Parser)]
 #[command(name = "zhanqun", version, about, propagate_version = true)]
 struct Cli {
-    /// TOML configuration file (defaults, then this file, then ZQ_* environment variables).
+    /// TOML configuration file (defaults, then this file, then ZQ_* environment variables; see
+    /// zhanqun.example.toml).
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
     #[command(subcommand)]
@@ -58,7 +59,7 @@ struct ServeArgs {
     /// Seed the demo cluster (中国海川 and its subsites) if the database has no tenants.
     #[arg(long)]
     demo: bool,
-    /// Address to listen on, overriding the configuration's `listen`.
+    /// Address to listen on, overriding the configuration's `http.listen`.
     #[arg(long, value_name = "ADDR")]
     listen: Option<String>,
 }
@@ -123,6 +124,9 @@ struct CreateArgs {
     /// Address and telephone for the footer.
     #[arg(long)]
     contact: Option<String>,
+    /// Short name for the tags of the portal's aggregated lists (e.g. 发展和改革委员会).
+    #[arg(long)]
+    short_name: Option<String>,
 }
 
 fn main() -> std::process::ExitCode {
@@ -492,6 +496,7 @@ async fn tenant(cfg: &Config, cmd: TenantCommand) -> Result<()> {
                     contact: a.contact,
                     parent,
                     hosts,
+                    short_name: a.short_name,
                 },
             )
             .await?;

@@ -1,5 +1,8 @@
 //! The `zhanqun` command line: clear messages and non-zero exits on errors, tenant management.
 
+// Test code: a panic here is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -69,12 +72,25 @@ fn every_command_has_help() {
 #[test]
 fn a_wrong_configuration_value_names_its_key_and_exits_non_zero() {
     let cli = Cli::new("badcfg");
-    let err = cli.fails(&["migrate"], &[("ZQ_LISTEN", "not-an-address")]);
-    assert!(err.contains("`listen`"), "{err}");
-    let err = cli.fails(&["migrate"], &[("ZQ_DATABASE_URL", "mysql://x")]);
-    assert!(err.contains("`database_url`"), "{err}");
+    let err = cli.fails(&["migrate"], &[("ZQ_HTTP__LISTEN", "not-an-address")]);
+    assert!(err.contains("`http.listen`"), "{err}");
+    let err = cli.fails(&["migrate"], &[("ZQ_DB__URL", "mysql://x")]);
+    assert!(err.contains("`db.url`"), "{err}");
     let err = cli.fails(&["migrate"], &[("ZQ_UNHEARD_OF", "1")]);
     assert!(err.contains("unheard_of"), "{err}");
+    // The flat keys of earlier versions name the key that replaced them.
+    let err = cli.fails(&["migrate"], &[("ZQ_DATABASE_URL", "sqlite://x.db")]);
+    assert!(
+        err.contains("`database_url`") && err.contains("`[db] url`") && err.contains("ZQ_DB__URL"),
+        "{err}"
+    );
+    let old_toml = cli.dir.join("old.toml");
+    std::fs::write(&old_toml, "listen = \"127.0.0.1:7000\"\n").unwrap();
+    let err = cli.fails(&["--config", old_toml.to_str().unwrap(), "migrate"], &[]);
+    assert!(
+        err.contains("`listen`") && err.contains("`[http] listen`") && err.contains("old.toml"),
+        "{err}"
+    );
     let err = cli.fails(&["--config", "/nonexistent/zq.toml", "migrate"], &[]);
     assert!(
         err.contains("/nonexistent/zq.toml") && err.contains("no such file"),

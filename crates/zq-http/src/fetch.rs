@@ -1,6 +1,6 @@
 //! Outgoing HTTP(S) for the services (`zq_services::Fetch`): hyper-util's client over
 //! hyper-rustls (rustls on ring, TLS 1.2 and 1.3), trusting the system's roots plus the extra
-//! roots of `feed_ca_file`; bounded in size and time, redirects not followed. Made once per
+//! roots of `feeds.ca_file`; bounded in size and time, redirects not followed. Made once per
 //! process on first use (loading the system's roots takes a moment).
 
 use std::path::Path;
@@ -25,7 +25,7 @@ pub const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
 pub type Certificate = rustls_pki_types::CertificateDer<'static>;
 
 /// Reads the certificates of a PEM file (one or more `BEGIN CERTIFICATE` blocks): the extra
-/// roots trusted for `https://` feeds (`feed_ca_file`).
+/// roots trusted for `https://` feeds (`feeds.ca_file`).
 pub fn load_ca_file(path: &Path) -> Result<Vec<Certificate>, FeedError> {
     let certs = Certificate::pem_file_iter(path)
         .map_err(|e| FeedError::Tls(format!("{}: {e}", path.display())))?

@@ -39,6 +39,9 @@ pub struct TenantInput {
     pub site_id: Option<String>,
     #[serde(default)]
     pub contact: Option<String>,
+    /// The unit's short name for tags on aggregated lists (e.g. 发展和改革委员会).
+    #[serde(default)]
+    pub short_name: Option<String>,
 }
 
 pub async fn create_tenant(svc: &Services, caller: &Caller, input: TenantInput) -> Result<Tenant> {
@@ -63,7 +66,15 @@ pub async fn create_tenant(svc: &Services, caller: &Caller, input: TenantInput) 
             .map(Host::parse)
             .collect::<std::result::Result<_, _>>()
             .map_err(invalid)?,
+        short_name: opt(input.short_name),
     };
+    if new
+        .short_name
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > 40)
+    {
+        return Err(invalid("简称不能超过 40 个字"));
+    }
     Ok(svc.store().create_tenant(new, &caller.who()).await?)
 }
 
@@ -235,6 +246,17 @@ pub struct ColumnInput {
     pub sort_order: i32,
     #[serde(default)]
     pub is_news: bool,
+    /// `department` or `district`: the column gathers that kind of unit's news.
+    #[serde(default)]
+    pub aggregates: Option<String>,
+}
+
+/// An optional kind of unit as a form or JSON gives it (empty: none).
+fn opt_kind(v: Option<String>) -> Result<Option<TenantKind>> {
+    v.map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty() && s != "none")
+        .map(|s| s.parse::<TenantKind>().map_err(invalid))
+        .transpose()
 }
 
 pub async fn create_column(
@@ -267,6 +289,7 @@ pub async fn create_column(
             .filter(|u| !u.is_empty()),
         sort_order: input.sort_order,
         is_news: input.is_news,
+        aggregates: opt_kind(input.aggregates)?,
     };
     if new.name.is_empty() || new.name.chars().count() > 40 {
         return Err(invalid("栏目名称需要 1-40 个字"));

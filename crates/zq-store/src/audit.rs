@@ -129,6 +129,51 @@ pub(crate) async fn audit_in(
     Ok(row.id)
 }
 
+/// Appends `entries`, in order, at the end of the chain inside `txn` with batched inserts:
+/// the chain is computed here, so a bulk import costs a few statements instead of two per row.
+pub(crate) async fn audit_many_in(
+    txn: &DatabaseTransaction,
+    entries: Vec<AuditEntry>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    crate::events::lock_chain(txn).await?;
+    let mut prev = audit::Entity::find()
+        .order_by_desc(audit::Column::Id)
+        .one(txn)
+        .await?
+        .map_or_else(|| GENESIS.to_owned(), |r| r.hash);
+    let at = DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now);
+    let rows: Vec<audit::ActiveModel> = entries
+        .into_iter()
+        .map(|entry| {
+            let hash = row_hash(&prev, at, &entry);
+            audit::ActiveModel {
+                at: Set(at),
+                actor_id: Set(entry.actor.as_ref().map(|(id, _)| id.0)),
+                actor_login: Set(entry
+                    .actor
+                    .as_ref()
+                    .map_or_else(|| "system".to_owned(), |(_, l)| l.clone())),
+                tenant_id: Set(entry.tenant.map(|t| t.0)),
+                object: Set(entry.object),
+                action: Set(entry.action),
+                client: Set(entry.client),
+                before_hash: Set(entry.before_hash),
+                after_hash: Set(entry.after_hash),
+                prev_hash: Set(std::mem::replace(&mut prev, hash.clone())),
+                hash: Set(hash),
+                ..Default::default()
+            }
+        })
+        .collect();
+    for chunk in crate::reporting_seed::chunks(rows) {
+        audit::Entity::insert_many(chunk)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Appends one row at the end of the chain. Appends are serialised (an in-process lock, and
     /// on PostgreSQL a transaction-scoped advisory lock for other nodes) so the chain never forks.

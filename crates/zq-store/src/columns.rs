@@ -59,6 +59,7 @@ impl Store {
             responsible_unit: Set(new.responsible_unit),
             sort_order: Set(new.sort_order),
             is_news: Set(new.is_news),
+            aggregates: Set(new.aggregates.map(|k| k.as_str().to_owned())),
             created_at: Set(self.now()),
             ..Default::default()
         }
@@ -126,6 +127,14 @@ impl Store {
             .filter(|u| !u.is_empty()));
         active.sort_order = Set(change.sort_order);
         active.is_news = Set(change.is_news);
+        match change.aggregates.as_deref().map(str::trim) {
+            None => {}
+            Some("" | "none") => active.aggregates = Set(None),
+            Some(kind) => {
+                let kind: zq_domain::TenantKind = kind.parse()?;
+                active.aggregates = Set(Some(kind.as_str().to_owned()));
+            }
+        }
         let updated = active.update(&txn).await?;
         let generations = crate::changes::bump(&txn, &[tenant], change.is_news || was_news).await?;
         let object = format!("column:{id}");
@@ -186,6 +195,10 @@ pub struct ColumnChange {
     pub sort_order: i32,
     #[serde(default)]
     pub is_news: bool,
+    /// The kind of unit whose news the column gathers (`department`, `district`; `none` or
+    /// empty to stop); unchanged when left out.
+    #[serde(default)]
+    pub aggregates: Option<String>,
 }
 
 pub(crate) fn to_column(row: site_column::Model) -> Result<Column, StoreError> {
@@ -201,6 +214,7 @@ pub(crate) fn to_column(row: site_column::Model) -> Result<Column, StoreError> {
         responsible_unit: row.responsible_unit,
         sort_order: row.sort_order,
         is_news: row.is_news,
+        aggregates: row.aggregates.as_deref().map(parse_stored).transpose()?,
     })
 }
 

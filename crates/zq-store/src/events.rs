@@ -96,6 +96,53 @@ pub(crate) async fn record_in(
     })
 }
 
+/// Records several events inside the write's transaction with batched inserts, returning
+/// them with their ids (in order).
+pub(crate) async fn record_many_in(
+    txn: &DatabaseTransaction,
+    now: DateTime<Utc>,
+    items: Vec<(EventKind, Option<TenantId>, String, ChangeEvent)>,
+) -> Result<Vec<Event>, StoreError> {
+    lock_chain(txn).await?;
+    let before: i64 = event::Entity::find()
+        .select_only()
+        .column(event::Column::Id)
+        .order_by_desc(event::Column::Id)
+        .into_tuple::<i64>()
+        .one(txn)
+        .await?
+        .unwrap_or(0);
+    let at = DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now);
+    let rows: Vec<event::ActiveModel> = items
+        .into_iter()
+        .map(|(kind, tenant, object, change)| {
+            let gens: Vec<(i64, u64)> = change.generations.iter().map(|(t, g)| (t.0, *g)).collect();
+            event::ActiveModel {
+                at: Set(at),
+                kind: Set(kind.as_str().to_owned()),
+                tenant_id: Set(tenant.map(|t| t.0)),
+                object: Set(object),
+                generations: Set(serde_json::to_string(&gens).unwrap_or_else(|_| "[]".into())),
+                sites_changed: Set(change.sites_changed),
+                ..Default::default()
+            }
+        })
+        .collect();
+    for chunk in crate::reporting_seed::chunks(rows) {
+        event::Entity::insert_many(chunk)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    event::Entity::find()
+        .filter(event::Column::Id.gt(before))
+        .order_by_asc(event::Column::Id)
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(to_event)
+        .collect()
+}
+
 fn to_event(r: event::Model) -> Result<Event, StoreError> {
     let gens: Vec<(i64, u64)> = serde_json::from_str(&r.generations)
         .map_err(|e| StoreError::Corrupt(format!("event {}: generations: {e}", r.id)))?;

@@ -28,6 +28,9 @@ pub struct Tenant {
     pub logo: Option<String>,
     /// Editors may publish without review (a site setting; off by default).
     pub editors_publish_directly: bool,
+    /// The unit's short name for tags on aggregated lists (e.g. 发展和改革委员会 for
+    /// 海川市发展和改革委员会); the name when not set.
+    pub short_name: Option<String>,
     /// Host names, the first being the canonical one.
     pub hosts: Vec<Host>,
     /// Bumped by every change to the tenant's public pages; part of every cache key.
@@ -46,6 +49,8 @@ pub struct NewTenant {
     /// The parent's code; required for all but the portal.
     pub parent: Option<TenantCode>,
     pub hosts: Vec<Host>,
+    /// See [`Tenant::short_name`].
+    pub short_name: Option<String>,
 }
 
 /// A column (栏目) of a tenant.
@@ -63,6 +68,9 @@ pub struct Column {
     pub sort_order: i32,
     /// The tenant's main news column, aggregated on the portal's home page.
     pub is_news: bool,
+    /// The kind of unit whose news columns this column gathers on the home page (the
+    /// portal's 部门动态 gathers departments'), if any.
+    pub aggregates: Option<TenantKind>,
 }
 
 /// What a new column needs.
@@ -77,6 +85,7 @@ pub struct NewColumn {
     pub responsible_unit: Option<String>,
     pub sort_order: i32,
     pub is_news: bool,
+    pub aggregates: Option<TenantKind>,
 }
 
 /// An article in full.

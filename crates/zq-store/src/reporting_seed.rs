@@ -33,7 +33,7 @@ use zq_domain::article::ArticleText;
 use zq_domain::event::EventKind;
 
 /// Rows per INSERT statement: far below SQLite's and PostgreSQL's bound-parameter limits.
-const BATCH: usize = 300;
+pub(crate) const BATCH: usize = 300;
 
 /// One submission of the past, as it stands now.
 #[derive(Debug, Clone)]
@@ -372,7 +372,7 @@ impl Store {
 }
 
 /// Splits rows into INSERT-sized batches.
-fn chunks<T>(rows: Vec<T>) -> Vec<Vec<T>> {
+pub(crate) fn chunks<T>(rows: Vec<T>) -> Vec<Vec<T>> {
     let mut out = Vec::with_capacity(rows.len() / BATCH + 1);
     let mut it = rows.into_iter().peekable();
     while it.peek().is_some() {

@@ -129,6 +129,12 @@ impl Store {
             created_at: Set(now),
             updated_at: Set(now),
             generation: Set(0),
+            short_name: Set(new
+                .short_name
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(|n| n.chars().take(40).collect())),
             ..Default::default()
         }
         .insert(&txn)
@@ -311,6 +317,7 @@ fn to_tenant(row: tenant::Model, hosts: &[&str]) -> Result<Tenant, StoreError> {
         theme_color: row.theme_color,
         logo: row.logo,
         editors_publish_directly: row.editors_publish_directly,
+        short_name: row.short_name,
         generation: u64::try_from(row.generation).unwrap_or(0),
         hosts: hosts
             .iter()

@@ -174,6 +174,7 @@ async fn create_tenant(
             .collect(),
         site_id: f.get("site_id").cloned(),
         contact: f.get("contact").cloned(),
+        short_name: f.get("short_name").cloned(),
     };
     match admin::create_tenant(state.services(), &cc.caller, input).await {
         Ok(_) => Ok(see_other(&format!("{BASE}/admin/tenants?notice=tenant"))),
@@ -575,6 +576,7 @@ async fn create_column(
             responsible_unit: f.get("responsible_unit").cloned(),
             sort_order: sort_of(&f)?,
             is_news: field(&f, "is_news") == "on",
+            aggregates: f.get("aggregates").cloned(),
         })
     };
     let result = match input() {
@@ -604,6 +606,7 @@ async fn update_column(
             responsible_unit: f.get("responsible_unit").cloned(),
             sort_order: sort_of(&f)?,
             is_news: field(&f, "is_news") == "on",
+            aggregates: f.get("aggregates").cloned(),
         })
     };
     let result = match change() {

@@ -3,7 +3,7 @@
 //! from the [`SiteCtx`] extractor like every public page, answers are never cached
 //! (`Cache-Control: no-store`), and before a post reaches the form it passes, in order:
 //!
-//! 1. a rate limit per client address (governor, `form_submits_per_minute` per node): 429
+//! 1. a rate limit per client address (governor, `http.form_submits_per_minute` per node): 429
 //!    with `Retry-After`;
 //! 2. a body limit per form: 413;
 //! 3. the per-form token: HMAC-SHA256 (ring) with the cluster's `form-token` secret over the
@@ -13,7 +13,7 @@
 //!    it to take a double post once.
 //!
 //! Every refusal is a Chinese page in the site's own frame. The only form today is the test
-//! form (`public_test_form = true`), which echoes what it received and stores nothing; the
+//! form (`http.public_test_form = true`), which echoes what it received and stores nothing; the
 //! interaction issue's mailboxes will be the first real ones.
 
 use std::net::IpAddr;

@@ -241,40 +241,42 @@ async fn home(
             items: items.iter().map(|a| item(links, a)).collect(),
         });
     }
+    // Columns configured to gather a kind of unit's news (the portal's 部门动态, 区县动态).
     let mut aggregated = Vec::new();
-    if site.tenant.kind == TenantKind::Portal {
-        for (kind, fallback) in [
-            (TenantKind::Department, "部门动态"),
-            (TenantKind::District, "区县动态"),
-        ] {
-            let news = store
-                .latest_news_of_kind(kind, u64::from(HOME_ITEMS))
-                .await?;
-            let target = site
-                .columns
-                .iter()
-                .find(|c| c.name == fallback && c.kind == ColumnKind::ArticleList);
-            let items = news
-                .iter()
-                .filter_map(|a| {
-                    let from = snap.by_id(a.tenant_id)?;
-                    Some(ItemView {
-                        title: a.title.clone(),
-                        url: links.site_url(from, &format!("/art/{}.html", a.id)),
-                        date: day(a.published_at),
-                        summary: None,
-                        unit: Some(short_unit(&from.tenant.name)),
-                    })
+    for col in site
+        .columns
+        .iter()
+        .filter(|c| c.kind == ColumnKind::ArticleList)
+    {
+        let Some(kind) = col.aggregates else {
+            continue;
+        };
+        let news = store
+            .latest_news_of_kind(kind, u64::from(HOME_ITEMS))
+            .await?;
+        let items = news
+            .iter()
+            .filter_map(|a| {
+                let from = snap.by_id(a.tenant_id)?;
+                Some(ItemView {
+                    title: a.title.clone(),
+                    url: links.site_url(from, &format!("/art/{}.html", a.id)),
+                    date: day(a.published_at),
+                    summary: None,
+                    unit: Some(
+                        from.tenant
+                            .short_name
+                            .clone()
+                            .unwrap_or_else(|| from.tenant.name.clone()),
+                    ),
                 })
-                .collect();
-            aggregated.push(SectionView {
-                name: fallback.to_owned(),
-                url: target
-                    .map(|c| column_url(links, c))
-                    .unwrap_or_else(|| links.url("/")),
-                items,
-            });
-        }
+            })
+            .collect();
+        aggregated.push(SectionView {
+            name: col.name.clone(),
+            url: column_url(links, col),
+            items,
+        });
     }
     let updated = store.last_updated(site.tenant.id).await?;
     Ok(HomeView {
@@ -282,15 +284,6 @@ async fn home(
         sections,
         aggregated,
     })
-}
-
-/// A unit's name without the city prefix, for tags on aggregated lists.
-fn short_unit(name: &str) -> String {
-    let trimmed = name.strip_prefix("海川市").unwrap_or(name);
-    trimmed
-        .strip_suffix("人民政府")
-        .unwrap_or(trimmed)
-        .to_owned()
 }
 
 async fn column(

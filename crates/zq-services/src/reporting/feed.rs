@@ -2,7 +2,7 @@
 //! Feed (serde_json), and pull a channel's feed (fetch through the services' outgoing HTTP
 //! client, parse, hand the items to `Store::import_feed_items`, which skips the ones imported
 //! before). The `FeedPulls` job does this for every open channel with a feed every
-//! `feed_pull_secs`; `POST /api/v1/channels/{id}/pull` does it for one channel now.
+//! `feeds.pull_secs`; `POST /api/v1/channels/{id}/pull` does it for one channel now.
 //!
 //! Limits: a feed larger than [`MAX_FEED_BYTES`] is refused whole; only the first
 //! [`MAX_FEED_ITEMS`] items of a feed are looked at (feeds list the newest first). Every pull

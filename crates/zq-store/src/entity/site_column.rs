@@ -16,6 +16,8 @@ pub struct Model {
     pub sort_order: i32,
     pub is_news: bool,
     pub created_at: DateTimeUtc,
+    /// A kind of unit whose news this column gathers (`department`, `district`), if any.
+    pub aggregates: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,7 @@ pub struct Model {
     pub editors_publish_directly: bool,
     pub theme_color: Option<String>,
     pub logo: Option<String>,
+    pub short_name: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

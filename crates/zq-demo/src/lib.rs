@@ -1,6 +1,9 @@
 //! The demo cluster: 中国海川 with its department, district and town sites, their columns,
 //! two years of generated articles and a year of reporting history (信息报送), seeded into an
-//! empty database by `zhanqun serve --demo`.
+//! empty database by `zhanqun serve --demo`. It lives in its own crate so no production code
+//! depends on it: everything here is written through `zq_services` as the system, audited
+//! like any other write, and whatever the demo needs from the platform (a unit's short name,
+//! the columns that gather a kind of unit's news) is configuration it sets.
 
 pub mod content;
 mod history;
@@ -19,7 +22,7 @@ use zq_services::{Caller, ServiceError, Services};
 use zq_store::{ImportedArticle, Tenant};
 
 /// The demo cluster's definition, compiled in.
-pub const DEMO_TOML: &str = include_str!("../../data/demo-cluster.toml");
+pub const DEMO_TOML: &str = include_str!("../data/demo-cluster.toml");
 
 #[derive(Debug, Deserialize)]
 pub struct DemoCluster {
@@ -64,6 +67,8 @@ pub struct ColumnDef {
     #[serde(default)]
     pub news: bool,
     pub reported_from: Option<String>,
+    /// The kind of unit whose news the column gathers on the home page.
+    pub aggregates: Option<String>,
     #[serde(default)]
     pub children: Vec<ColumnDef>,
 }
@@ -219,6 +224,7 @@ pub async fn seed_with(
                 )),
                 parent,
                 hosts: vec![demo_host(&t.code, suffix)?.to_string()],
+                short_name: Some(short_name(&t.name, &def.cluster.city)),
             },
         )
         .await?;
@@ -241,6 +247,7 @@ pub async fn seed_with(
                 kind: None,
                 news: false,
                 reported_from: None,
+                aggregates: None,
                 children: Vec::new(),
             };
             seed_column(
@@ -322,6 +329,7 @@ fn seed_column<'a>(
                 responsible_unit: Some(responsible_unit(tenant, &c.name)),
                 sort_order: *order,
                 is_news: c.news,
+                aggregates: c.aggregates.clone(),
             },
         )
         .await?;
@@ -378,6 +386,17 @@ fn seed_column<'a>(
         }
         Ok(())
     })
+}
+
+/// A unit's name as tags on the portal's aggregated lists show it: without the city's name
+/// in front or 人民政府 behind (海川市发展和改革委员会 → 发展和改革委员会, 江北区人民政府 → 江北区).
+fn short_name(name: &str, city: &str) -> String {
+    let trimmed = name.strip_prefix(city).unwrap_or(name);
+    trimmed
+        .strip_suffix("人民政府")
+        .filter(|s| !s.is_empty())
+        .unwrap_or(trimmed)
+        .to_owned()
 }
 
 /// The office inside a unit that answers for a column.
@@ -456,6 +475,18 @@ async fn seed_articles(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_names_drop_the_city_and_the_government_suffix() {
+        for (name, short) in [
+            ("海川市发展和改革委员会", "发展和改革委员会"),
+            ("海川市江北区人民政府", "江北区"),
+            ("江北区和平街道办事处", "江北区和平街道办事处"),
+            ("海川市人民政府", "人民政府"),
+        ] {
+            assert_eq!(short_name(name, "海川市"), short, "{name}");
+        }
+    }
 
     #[test]
     fn the_demo_definition_parses_with_every_slug_and_kind_valid() {

@@ -1,0 +1,20 @@
+//! Every integration test in one binary: one link of the whole platform instead of fifteen,
+//! which was most of the test build's time on two cores. Each module is one file of this
+//! folder, testing one area over HTTP against the real server on SQLite and PostgreSQL
+//! (`on_both_backends!`); run one area with `scripts/test public_site::` (a name filter).
+
+mod admin;
+mod bad_input;
+mod browser;
+mod cache;
+mod console;
+mod editorial;
+mod feeds;
+mod isolation;
+mod migrations;
+mod public_site;
+mod reporting;
+mod reporting_demo;
+mod seams;
+mod sessions_redis;
+mod store;
