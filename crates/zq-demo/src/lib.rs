@@ -185,7 +185,7 @@ pub async fn seed_with(
         channels: 0,
         submissions: 0,
     };
-    let now = Utc::now();
+    let now = svc.now();
     // Parents before children: portal, departments and districts, then towns.
     let mut ordered: Vec<&TenantDef> = def.tenants.iter().collect();
     ordered.sort_by_key(|t| match t.kind.as_str() {

@@ -7,7 +7,6 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::Response;
-use chrono::Utc;
 use zq_store::Session;
 
 use crate::api::ApiError;
@@ -65,7 +64,7 @@ pub(crate) async fn session(
     };
     Ok(state
         .sessions()
-        .get(&token, Utc::now().timestamp())
+        .get(&token, state.services().now().timestamp())
         .await?
         .map(|s| (token, s)))
 }

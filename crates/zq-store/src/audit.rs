@@ -92,22 +92,21 @@ fn to_entry(r: &audit::Model) -> AuditEntry {
     }
 }
 
-/// Appends `entry` at the end of the chain inside `txn` (see [`Store::begin_audited`]).
-pub(crate) async fn audit_in(
-    txn: &DatabaseTransaction,
-    entry: AuditEntry,
-    now: DateTime<Utc>,
-) -> Result<i64, StoreError> {
+/// The hash of the chain's last row (the genesis value when the log is empty), read inside
+/// `txn` after taking the chain lock.
+async fn chain_head(txn: &DatabaseTransaction) -> Result<String, StoreError> {
     crate::events::lock_chain(txn).await?;
-    let prev = audit::Entity::find()
+    Ok(audit::Entity::find()
         .order_by_desc(audit::Column::Id)
         .one(txn)
         .await?
-        .map_or_else(|| GENESIS.to_owned(), |r| r.hash);
-    // Stored with millisecond precision so the hash recomputes on every backend.
-    let at = DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now);
-    let hash = row_hash(&prev, at, &entry);
-    let row = audit::ActiveModel {
+        .map_or_else(|| GENESIS.to_owned(), |r| r.hash))
+}
+
+/// The row of `entry` following the row whose hash is `prev`; `prev` becomes this row's hash.
+fn chained_row(entry: AuditEntry, at: DateTime<Utc>, prev: &mut String) -> audit::ActiveModel {
+    let hash = row_hash(prev, at, &entry);
+    audit::ActiveModel {
         at: Set(at),
         actor_id: Set(entry.actor.as_ref().map(|(id, _)| id.0)),
         actor_login: Set(entry
@@ -120,12 +119,27 @@ pub(crate) async fn audit_in(
         client: Set(entry.client),
         before_hash: Set(entry.before_hash),
         after_hash: Set(entry.after_hash),
-        prev_hash: Set(prev),
+        prev_hash: Set(std::mem::replace(prev, hash.clone())),
         hash: Set(hash),
         ..Default::default()
     }
-    .insert(txn)
-    .await?;
+}
+
+/// Times are stored with millisecond precision so the hash recomputes on every backend.
+fn stored_time(now: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now)
+}
+
+/// Appends `entry` at the end of the chain inside `txn` (see [`Store::begin_audited`]).
+pub(crate) async fn audit_in(
+    txn: &DatabaseTransaction,
+    entry: AuditEntry,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let mut prev = chain_head(txn).await?;
+    let row = chained_row(entry, stored_time(now), &mut prev)
+        .insert(txn)
+        .await?;
     Ok(row.id)
 }
 
@@ -136,35 +150,11 @@ pub(crate) async fn audit_many_in(
     entries: Vec<AuditEntry>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    crate::events::lock_chain(txn).await?;
-    let mut prev = audit::Entity::find()
-        .order_by_desc(audit::Column::Id)
-        .one(txn)
-        .await?
-        .map_or_else(|| GENESIS.to_owned(), |r| r.hash);
-    let at = DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now);
+    let mut prev = chain_head(txn).await?;
+    let at = stored_time(now);
     let rows: Vec<audit::ActiveModel> = entries
         .into_iter()
-        .map(|entry| {
-            let hash = row_hash(&prev, at, &entry);
-            audit::ActiveModel {
-                at: Set(at),
-                actor_id: Set(entry.actor.as_ref().map(|(id, _)| id.0)),
-                actor_login: Set(entry
-                    .actor
-                    .as_ref()
-                    .map_or_else(|| "system".to_owned(), |(_, l)| l.clone())),
-                tenant_id: Set(entry.tenant.map(|t| t.0)),
-                object: Set(entry.object),
-                action: Set(entry.action),
-                client: Set(entry.client),
-                before_hash: Set(entry.before_hash),
-                after_hash: Set(entry.after_hash),
-                prev_hash: Set(std::mem::replace(&mut prev, hash.clone())),
-                hash: Set(hash),
-                ..Default::default()
-            }
-        })
+        .map(|entry| chained_row(entry, at, &mut prev))
         .collect();
     for chunk in crate::reporting_seed::chunks(rows) {
         audit::Entity::insert_many(chunk)

@@ -72,28 +72,39 @@ pub(crate) async fn record_in(
     change: ChangeEvent,
 ) -> Result<Event, StoreError> {
     lock_chain(txn).await?;
-    let at = DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now);
     let object = object.into();
-    let gens: Vec<(i64, u64)> = change.generations.iter().map(|(t, g)| (t.0, *g)).collect();
-    let row = event::ActiveModel {
-        at: Set(at),
-        kind: Set(kind.as_str().to_owned()),
-        tenant_id: Set(tenant.map(|t| t.0)),
-        object: Set(object.clone()),
-        generations: Set(serde_json::to_string(&gens).unwrap_or_else(|_| "[]".into())),
-        sites_changed: Set(change.sites_changed),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
+    let row = event_row(now, kind, tenant, object.clone(), &change)
+        .insert(txn)
+        .await?;
     Ok(Event {
         id: row.id,
-        at,
+        at: row.at,
         kind,
         tenant,
         object,
         change,
     })
+}
+
+/// The row of an event (its time stored with millisecond precision, like the audit log's).
+fn event_row(
+    now: DateTime<Utc>,
+    kind: EventKind,
+    tenant: Option<TenantId>,
+    object: String,
+    change: &ChangeEvent,
+) -> event::ActiveModel {
+    let at = DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now);
+    let gens: Vec<(i64, u64)> = change.generations.iter().map(|(t, g)| (t.0, *g)).collect();
+    event::ActiveModel {
+        at: Set(at),
+        kind: Set(kind.as_str().to_owned()),
+        tenant_id: Set(tenant.map(|t| t.0)),
+        object: Set(object),
+        generations: Set(serde_json::to_string(&gens).unwrap_or_else(|_| "[]".into())),
+        sites_changed: Set(change.sites_changed),
+        ..Default::default()
+    }
 }
 
 /// Records several events inside the write's transaction with batched inserts, returning

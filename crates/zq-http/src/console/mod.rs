@@ -9,7 +9,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
-use chrono::Utc;
 use serde::Deserialize;
 use zq_domain::access::{ClusterRole, TenantRole};
 use zq_domain::security::LoginName;
@@ -200,7 +199,7 @@ async fn login_submit(
             Some("表单已过期，请重新输入后提交。"),
         );
     }
-    let now = Utc::now().timestamp();
+    let now = state.services().now().timestamp();
     let ip = client
         .map(|Extension(c)| c.0.ip().to_string())
         .unwrap_or_else(|| "unknown".into());

@@ -558,7 +558,7 @@ async fn ranking(
     let period = q
         .period
         .filter(|p| !p.trim().is_empty())
-        .unwrap_or_else(|| format_local(Utc::now(), false)[..4].to_owned());
+        .unwrap_or_else(|| format_local(state.services().now(), false)[..4].to_owned());
     let (range, label, query) = match custom {
         Some(r) => {
             let (f, t) = (

@@ -67,7 +67,7 @@ async fn render(
             scopes.push(json!({"value": format!("{code}:{role}"), "label": format!("{name} · {}", role_label(role.as_str()))}));
         }
     }
-    let now = chrono::Utc::now();
+    let now = state.services().now();
     let tokens: Vec<Value> = service::tokens(state.services(), c)
         .await?
         .iter()
