@@ -552,7 +552,8 @@ result() {
             print (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
         }' "$RESULTS"
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
+# Three decimals, so PASS/MISS is decided on the ratio itself (0.997 is a MISS, not "1.00").
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.3f", a / b }'; }
 mark() { # value op target
     awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
         if (v == "n/a" || v == "") { print "MISS (no figure)"; exit }

@@ -15,6 +15,7 @@ mod error;
 pub mod fetch;
 pub mod metrics;
 pub mod registry;
+mod routes;
 pub mod server;
 mod service;
 mod sessions;
@@ -23,12 +24,9 @@ mod site;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use tower_http::timeout::TimeoutLayer;
 use zq_cache::{Bus, BusMessage, PageCache};
 use zq_render::Renderer;
 use zq_services::Services;
@@ -38,6 +36,7 @@ pub use metrics::Metrics;
 
 pub use error::SiteError;
 pub use registry::Registry;
+pub use routes::{ops_router, router};
 pub use server::{ConnLimits, serve, serve_public};
 pub use sessions::{SessionError, Sessions};
 
@@ -291,40 +290,7 @@ impl zq_services::Subscriber for PagesSubscriber {
     }
 }
 
-/// The router: health endpoints, static assets, and every other path to the public site.
-pub fn router(state: AppState) -> Router {
-    let timeout = state.config().request_timeout;
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/static/{file}", get(static_asset))
-        // Health, readiness and assets get their headers and timeout from layers; the site
-        // handler sets its own headers and bounds only renders, so cache hits pay for neither.
-        .route_layer(axum::middleware::map_response(security_headers))
-        .route_layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            timeout,
-        ))
-        // Public pages never read request bodies; routes that do will set their own limits.
-        .merge(console::router())
-        .merge(api::router())
-        // Public forms: POST on tenant sites, never cached; they read their own bodies.
-        .merge(site::forms::routes())
-        // Console forms are small; the editor, uploads and the API set their own limits.
-        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
-        .fallback(site::handle)
-        .with_state(state)
-}
-
-/// The operations listener's router: `/metrics` in Prometheus text format.
-pub fn ops_router(state: AppState) -> Router {
-    Router::new()
-        .route("/metrics", get(metrics_text))
-        .route("/healthz", get(healthz))
-        .with_state(state)
-}
-
-async fn metrics_text(State(state): State<AppState>) -> Response {
+pub(crate) async fn metrics_text(State(state): State<AppState>) -> Response {
     state.cache().sync().await;
     (
         [(
@@ -337,7 +303,7 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
 }
 
 /// Headers every response carries.
-async fn security_headers(mut res: Response) -> Response {
+pub(crate) async fn security_headers(mut res: Response) -> Response {
     set_security_headers(res.headers_mut());
     res
 }
@@ -365,12 +331,12 @@ pub(crate) fn set_security_headers(h: &mut axum::http::HeaderMap) {
 }
 
 /// The process is up.
-async fn healthz() -> &'static str {
+pub(crate) async fn healthz() -> &'static str {
     "ok\n"
 }
 
 /// The process can serve: the database answers.
-async fn readyz(State(state): State<AppState>) -> Response {
+pub(crate) async fn readyz(State(state): State<AppState>) -> Response {
     match state.store().ping().await {
         Ok(()) => (
             StatusCode::OK,
@@ -386,7 +352,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn static_asset(
+pub(crate) async fn static_asset(
     State(state): State<AppState>,
     axum::extract::Path(file): axum::extract::Path<String>,
 ) -> Response {

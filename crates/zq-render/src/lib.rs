@@ -6,6 +6,7 @@
 //! interpolated value; only article bodies, sanitized when stored, are marked safe.
 
 mod assets;
+pub mod console_view;
 pub mod view;
 
 use minijinja::{Environment, UndefinedBehavior, Value};

@@ -4,7 +4,7 @@ use similar::{ChangeTag, TextDiff};
 use zq_store::ArticleVersion;
 
 /// One line of a diff.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiffLine {
     /// `equal`, `insert` or `delete`.
     pub tag: &'static str,

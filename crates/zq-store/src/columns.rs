@@ -183,21 +183,16 @@ impl Store {
 
 /// What may change of a column (its slug and kind stay: they are its public address and
 /// what it shows).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ColumnChange {
     pub name: String,
-    #[serde(default)]
     pub parent_id: Option<ColumnId>,
     pub update_requirement: zq_domain::UpdateRequirement,
-    #[serde(default)]
     pub responsible_unit: Option<String>,
-    #[serde(default)]
     pub sort_order: i32,
-    #[serde(default)]
     pub is_news: bool,
     /// The kind of unit whose news the column gathers (`department`, `district`; `none` or
     /// empty to stop); unchanged when left out.
-    #[serde(default)]
     pub aggregates: Option<String>,
 }
 

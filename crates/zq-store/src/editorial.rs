@@ -56,11 +56,10 @@ fn text_of_version(r: &article_version::Model) -> ArticleText {
 }
 
 /// An article as the console and the API see it, in any state.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EditorialArticle {
     pub id: ArticleId,
     pub tenant_id: TenantId,
-    #[serde(flatten)]
     pub text: ArticleText,
     pub state: WorkflowState,
     /// When it is (or was asked to be) published; scheduled articles wait for it.
@@ -77,7 +76,7 @@ pub struct EditorialArticle {
 }
 
 /// A line of the console's article lists.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArticleListItem {
     pub id: ArticleId,
     pub column_id: ColumnId,
@@ -90,10 +89,9 @@ pub struct ArticleListItem {
 }
 
 /// One saved version of an article's text.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArticleVersion {
     pub version: i32,
-    #[serde(flatten)]
     pub text: ArticleText,
     /// The article's state when this version was saved.
     pub state: WorkflowState,

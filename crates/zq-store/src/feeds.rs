@@ -68,7 +68,7 @@ pub struct FeedItem {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportReport {
     /// Items offered.
     pub items: usize,

@@ -14,7 +14,7 @@ use crate::entity::{attachment, blob};
 use crate::{Store, StoreError};
 
 /// An attachment of a tenant.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attachment {
     pub id: i64,
     pub tenant_id: TenantId,

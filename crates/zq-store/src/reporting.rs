@@ -29,7 +29,7 @@ use zq_domain::article::ArticleText;
 use zq_domain::event::EventKind;
 
 /// A reporting channel.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Channel {
     pub id: i64,
     pub name: String,
@@ -84,7 +84,7 @@ pub struct ChannelFeed {
 pub const MAX_FEED_URL_BYTES: usize = 2000;
 
 /// A submission as both sides see it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Submission {
     pub id: i64,
     pub channel_id: i64,
@@ -108,22 +108,16 @@ pub struct Submission {
 }
 
 /// What a sender enters: a new text, or one of its own published articles.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct NewSubmission {
     pub channel_id: i64,
     /// Chosen by the client once per item; sending again with the same key changes nothing.
     pub client_key: String,
-    #[serde(default)]
     pub title: String,
-    #[serde(default)]
     pub body: String,
-    #[serde(default)]
     pub source: Option<String>,
-    #[serde(default)]
     pub original_article: Option<ArticleId>,
-    #[serde(default)]
     pub suggested_column: Option<ColumnId>,
-    #[serde(default)]
     pub note: Option<String>,
 }
 
@@ -151,7 +145,7 @@ pub enum Decision {
 }
 
 /// Figures of one sending unit over a period.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UnitFigures {
     pub unit: TenantId,
     pub submitted: u64,

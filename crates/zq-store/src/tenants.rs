@@ -327,24 +327,19 @@ fn to_tenant(row: tenant::Model, hosts: &[&str]) -> Result<Tenant, StoreError> {
 }
 
 /// What a site admin edits about their site.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SiteSettings {
     pub name: String,
     /// 主办单位.
     pub sponsor: String,
     /// 网站标识码.
-    #[serde(default)]
     pub site_id: Option<String>,
-    #[serde(default)]
     pub contact: Option<String>,
     /// Path or URL of the logo picture (usually an uploaded attachment).
-    #[serde(default)]
     pub logo: Option<String>,
     /// `#rrggbb`.
-    #[serde(default)]
     pub theme_color: Option<String>,
     /// Editors may publish without review.
-    #[serde(default)]
     pub editors_publish_directly: bool,
 }
 
@@ -374,8 +369,29 @@ impl SiteSettings {
         }
     }
 
+    /// The settings' hash for the audit row: their JSON with the fields in declaration order,
+    /// the form every earlier row was hashed in.
     fn fingerprint(&self) -> String {
-        crate::content_hash(serde_json::to_string(self).unwrap_or_default().as_bytes())
+        #[derive(serde::Serialize)]
+        struct Hashed<'a> {
+            name: &'a str,
+            sponsor: &'a str,
+            site_id: &'a Option<String>,
+            contact: &'a Option<String>,
+            logo: &'a Option<String>,
+            theme_color: &'a Option<String>,
+            editors_publish_directly: bool,
+        }
+        let doc = Hashed {
+            name: &self.name,
+            sponsor: &self.sponsor,
+            site_id: &self.site_id,
+            contact: &self.contact,
+            logo: &self.logo,
+            theme_color: &self.theme_color,
+            editors_publish_directly: self.editors_publish_directly,
+        };
+        crate::content_hash(serde_json::to_string(&doc).unwrap_or_default().as_bytes())
     }
 
     /// Trimmed and checked by the domain's rules.

@@ -19,7 +19,7 @@ pub const TOKEN_PREFIX: &str = "zqt_";
 pub const MAX_LABEL_CHARS: usize = 100;
 
 /// A token as its owner sees it (never the secret).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiToken {
     pub id: i64,
     pub user_id: UserId,

@@ -1,87 +1,40 @@
 //! Administration through the API: tenants, accounts and role bindings, columns, and the
 //! cluster-wide audit log. Same service code as the console's administration pages.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::{get, post, put};
 use serde::Deserialize;
-use serde_json::{Value, json};
-use zq_store::{Column, ColumnChange, User};
 
-use super::{ApiCaller, ApiError, ApiResult, Body, Params, created, ok, parse_id, site_json};
+use super::{ApiCaller, ApiError, ApiResult, Body, Params, created, dto, ok, parse_id};
 use crate::AppState;
 use crate::service::admin::{self, ColumnInput, TenantInput, UserInput};
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/sites/{code}/status", post(set_status))
-        .route(
-            "/api/v1/sites/{code}/users",
-            get(site_users).post(create_site_user),
-        )
-        .route(
-            "/api/v1/sites/{code}/users/{login}/roles/{role}",
-            put(bind).delete(unbind),
-        )
-        .route("/api/v1/sites/{code}/columns/{id}", put(update_column))
-        .route("/api/v1/users", get(all_users).post(create_user))
-        .route("/api/v1/audit", get(cluster_audit))
-}
-
-pub(super) fn user_json(u: &User) -> Value {
-    json!({
-        "id": u.id,
-        "login": u.login.as_str(),
-        "display_name": u.display_name,
-        "cluster_role": u.cluster_role,
-        "disabled": u.disabled,
-    })
-}
-
-pub(super) fn column_json(col: &Column) -> Value {
-    json!({
-        "id": col.id,
-        "parent_id": col.parent_id,
-        "slug": col.slug.as_str(),
-        "name": col.name,
-        "kind": col.kind,
-        "external_url": col.external_url,
-        "update_requirement": col.update_requirement,
-        "responsible_unit": col.responsible_unit,
-        "sort_order": col.sort_order,
-        "is_news": col.is_news,
-    })
-}
-
-pub(super) async fn create_tenant(
+pub(crate) async fn create_tenant(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Body(input): Body<TenantInput>,
 ) -> ApiResult {
-    created(site_json(
-        &admin::create_tenant(state.services(), &c, input).await?,
-    ))
+    let t = admin::create_tenant(state.services(), &c, input).await?;
+    created(dto::Site::from(&t))
 }
 
 #[derive(Debug, Deserialize)]
-struct StatusInput {
+pub(crate) struct StatusInput {
     status: String,
 }
 
-async fn set_status(
+pub(crate) async fn set_status(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(code): Path<String>,
     Body(input): Body<StatusInput>,
 ) -> ApiResult {
-    ok(site_json(
-        &admin::set_tenant_status(state.services(), &c, &code, &input.status).await?,
-    ))
+    let t = admin::set_tenant_status(state.services(), &c, &code, &input.status).await?;
+    ok(dto::Site::from(&t))
 }
 
-async fn site_users(
+pub(crate) async fn site_users(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(code): Path<String>,
@@ -89,44 +42,35 @@ async fn site_users(
     let (_, users) = admin::site_users(state.services(), &c, &code).await?;
     ok(users
         .iter()
-        .map(|(u, roles)| {
-            let mut v = user_json(u);
-            v["roles"] = json!(roles);
-            v
-        })
+        .map(|(u, roles)| dto::Account::with_roles(u, roles))
         .collect::<Vec<_>>())
 }
 
-async fn create_site_user(
+pub(crate) async fn create_site_user(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(code): Path<String>,
     Body(input): Body<UserInput>,
 ) -> ApiResult {
-    created(user_json(
-        &admin::create_user(state.services(), &c, Some(&code), input).await?,
-    ))
+    let u = admin::create_user(state.services(), &c, Some(&code), input).await?;
+    created(dto::Account::from(&u))
 }
 
-async fn create_user(
+pub(crate) async fn create_user(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Body(input): Body<UserInput>,
 ) -> ApiResult {
-    created(user_json(
-        &admin::create_user(state.services(), &c, None, input).await?,
-    ))
+    let u = admin::create_user(state.services(), &c, None, input).await?;
+    created(dto::Account::from(&u))
 }
 
-async fn all_users(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult {
-    ok(admin::all_users(state.services(), &c)
-        .await?
-        .iter()
-        .map(user_json)
-        .collect::<Vec<_>>())
+pub(crate) async fn all_users(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult {
+    let users = admin::all_users(state.services(), &c).await?;
+    ok(dto::all::<_, dto::Account>(&users))
 }
 
-async fn bind(
+pub(crate) async fn bind(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path((code, login, role)): Path<(String, String, String)>,
@@ -135,7 +79,7 @@ async fn bind(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn unbind(
+pub(crate) async fn unbind(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path((code, login, role)): Path<(String, String, String)>,
@@ -144,40 +88,38 @@ async fn unbind(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-pub(super) async fn create_column(
+pub(crate) async fn create_column(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(code): Path<String>,
     Body(input): Body<ColumnInput>,
 ) -> ApiResult {
-    created(column_json(
-        &admin::create_column(state.services(), &c, &code, input).await?,
-    ))
+    let col = admin::create_column(state.services(), &c, &code, input).await?;
+    created(dto::ColumnDto::from(&col))
 }
 
-async fn update_column(
+pub(crate) async fn update_column(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path((code, id)): Path<(String, String)>,
-    Body(change): Body<ColumnChange>,
+    Body(change): Body<dto::ColumnChangeInput>,
 ) -> ApiResult {
     let id = parse_id(&id)?;
-    ok(column_json(
-        &admin::update_column(state.services(), &c, &code, id, change).await?,
-    ))
+    let col = admin::update_column(state.services(), &c, &code, id, change.into()).await?;
+    ok(dto::ColumnDto::from(&col))
 }
 
 #[derive(Debug, Deserialize)]
-struct AuditParams {
+pub(crate) struct AuditParams {
     #[serde(default = "super::default_limit")]
     limit: u64,
 }
 
-async fn cluster_audit(
+pub(crate) async fn cluster_audit(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Params(p): Params<AuditParams>,
 ) -> Result<axum::response::Response, ApiError> {
     let rows = admin::cluster_audit(state.services(), &c, p.limit).await?;
-    ok(rows.iter().map(super::audit_json).collect::<Vec<_>>())
+    ok(dto::all::<_, dto::AuditRow>(&rows))
 }

@@ -2,9 +2,7 @@
 //! replace a year's schedule (the office), and count working days from a date (for scripts
 //! that need a statutory deadline). Same service code as the console's 工作日历 page.
 
-use axum::Router;
 use axum::extract::{Path, State};
-use axum::routing::get;
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -13,13 +11,6 @@ use zq_domain::calendar::{CalendarDay, DayKind};
 use super::{ApiCaller, ApiError, ApiResult, Body, Params, bad_request, ok};
 use crate::AppState;
 use crate::service::calendar;
-
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/calendar", get(this_year))
-        .route("/api/v1/calendar/working-days", get(add_working_days))
-        .route("/api/v1/calendar/{year}", get(year).put(set_year))
-}
 
 fn day_json(d: &CalendarDay) -> Value {
     json!({"date": d.date.to_string(), "kind": d.kind, "note": d.note})
@@ -54,12 +45,12 @@ async fn year_json(state: &AppState, year: i32) -> Result<Value, ApiError> {
     }))
 }
 
-async fn this_year(State(state): State<AppState>, ApiCaller(_): ApiCaller) -> ApiResult {
+pub(crate) async fn this_year(State(state): State<AppState>, ApiCaller(_): ApiCaller) -> ApiResult {
     let year = zq_domain::time::beijing_date(state.services().now()).year();
     ok(year_json(&state, year).await?)
 }
 
-async fn year(
+pub(crate) async fn year(
     State(state): State<AppState>,
     ApiCaller(_): ApiCaller,
     Path(year): Path<String>,
@@ -69,19 +60,19 @@ async fn year(
 
 /// A year's schedule as sent: every listed day.
 #[derive(Debug, Deserialize)]
-struct YearInput {
+pub(crate) struct YearInput {
     days: Vec<DayInput>,
 }
 
 #[derive(Debug, Deserialize)]
-struct DayInput {
+pub(crate) struct DayInput {
     date: NaiveDate,
     kind: DayKind,
     #[serde(default)]
     note: String,
 }
 
-async fn set_year(
+pub(crate) async fn set_year(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(year): Path<String>,
@@ -98,14 +89,14 @@ async fn set_year(
 }
 
 #[derive(Debug, Deserialize)]
-struct CountQuery {
+pub(crate) struct CountQuery {
     from: NaiveDate,
     days: u32,
 }
 
 /// `?from=2026-09-30&days=3`: the `days`-th working day after `from` (counting from the day
 /// after), as a mailbox deadline is counted.
-async fn add_working_days(
+pub(crate) async fn add_working_days(
     State(state): State<AppState>,
     ApiCaller(_): ApiCaller,
     Params(q): Params<CountQuery>,

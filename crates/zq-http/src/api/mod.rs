@@ -8,24 +8,24 @@
 //! request that changes something must also send the session's CSRF token in `X-CSRF-Token`.
 //! The document describing all of this is served at `/api/v1/openapi.json`.
 
-mod admin;
-mod calendar;
-mod openapi;
-mod reporting;
+pub(crate) mod admin;
+pub(crate) mod calendar;
+pub(crate) mod dto;
+pub(crate) mod openapi;
+pub(crate) mod reporting;
 
+use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use zq_domain::workflow::WorkflowState;
-use zq_store::{ArticleText, SiteSettings, Tenant};
+use zq_store::ArticleText;
 
 use crate::AppState;
 pub(crate) use crate::auth::ApiCaller;
@@ -33,63 +33,18 @@ use crate::error::ServiceErrorHttp as _;
 use crate::service::{self, ServiceError, Step};
 
 /// Largest JSON body (an article with a long body).
-const MAX_JSON_BYTES: usize = 1024 * 1024;
+pub(crate) const MAX_JSON_BYTES: usize = 1024 * 1024;
 /// Largest upload: the largest attachment plus room for nothing else (the body is the file).
-const MAX_UPLOAD_BYTES: usize = zq_domain::attachment::MAX_FILE_BYTES;
+pub(crate) const MAX_UPLOAD_BYTES: usize = zq_domain::attachment::MAX_FILE_BYTES;
 
-pub(crate) fn router() -> Router<AppState> {
-    let sites = "/api/v1/sites/{code}";
-    Router::new()
-        .route("/api/v1/openapi.json", get(openapi::document))
-        .route("/api/v1/me", get(me))
-        .route("/api/v1/sites", get(list_sites).post(admin::create_tenant))
-        .route(sites, get(show_site))
-        .route(&format!("{sites}/settings"), put(put_settings))
-        .route(
-            &format!("{sites}/columns"),
-            get(list_columns).post(admin::create_column),
-        )
-        .route(
-            &format!("{sites}/articles"),
-            get(list_articles).post(create_article),
-        )
-        .route(
-            &format!("{sites}/articles/{{id}}"),
-            get(show_article).put(update_article),
-        )
-        .route(&format!("{sites}/articles/{{id}}/versions"), get(versions))
-        .route(&format!("{sites}/articles/{{id}}/diff"), get(diff))
-        .route(
-            &format!("{sites}/articles/{{id}}/versions/{{version}}/restore"),
-            post(restore),
-        )
-        .route(&format!("{sites}/articles/{{id}}/{{step}}"), post(step))
-        .route(
-            &format!("{sites}/attachments"),
-            get(list_attachments)
-                .post(upload)
-                .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
-        )
-        .route(&format!("{sites}/audit"), get(audit))
-        .route("/api/v1/tokens", get(list_tokens).post(create_token))
-        .merge(admin::routes())
-        .merge(reporting::routes())
-        .merge(calendar::routes())
-        .route("/api/v1/tokens/{id}", axum::routing::delete(revoke_token))
-        // Unknown paths under the API answer in JSON, not with the public site's 404 page.
-        .route("/api/v1/{*rest}", axum::routing::any(not_found))
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_JSON_BYTES))
-        .layer(axum::middleware::map_response(api_headers))
-}
-
-async fn api_headers(mut res: Response) -> Response {
+pub(crate) async fn api_headers(mut res: Response) -> Response {
     let h = res.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     crate::set_security_headers(h);
     res
 }
 
-async fn not_found() -> ApiError {
+pub(crate) async fn not_found() -> ApiError {
     ApiError(ServiceError::NotFound("接口".into()))
 }
 
@@ -147,7 +102,7 @@ fn created(value: impl serde::Serialize) -> ApiResult {
 }
 
 /// A JSON body whose faults (syntax, missing fields, wrong content type) come back as JSON.
-struct Body<T>(T);
+pub(crate) struct Body<T>(T);
 
 impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for Body<T> {
     type Rejection = ApiError;
@@ -172,7 +127,7 @@ impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for Body<T> {
 }
 
 /// Query parameters whose faults come back as JSON.
-struct Params<T>(T);
+pub(crate) struct Params<T>(T);
 
 impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for Params<T> {
     type Rejection = ApiError;
@@ -195,23 +150,7 @@ fn parse_id(s: &str) -> Result<i64, ApiError> {
         .ok_or_else(|| ApiError(ServiceError::NotFound(format!("编号 {s}"))))
 }
 
-fn site_json(t: &Tenant) -> Value {
-    json!({
-        "code": t.code.as_str(),
-        "kind": t.kind,
-        "name": t.name,
-        "sponsor": t.sponsor,
-        "site_id": t.site_id,
-        "contact": t.contact,
-        "status": t.status,
-        "hosts": t.hosts.iter().map(|h| h.as_str()).collect::<Vec<_>>(),
-        "logo": t.logo,
-        "theme_color": t.theme_color,
-        "editors_publish_directly": t.editors_publish_directly,
-    })
-}
-
-async fn me(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult {
+pub(crate) async fn me(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult {
     let sites = service::sites(state.services(), &c).await?;
     let roles: Vec<Value> = sites
         .iter()
@@ -232,41 +171,44 @@ async fn me(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult
     }))
 }
 
-async fn list_sites(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult {
+pub(crate) async fn list_sites(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+) -> ApiResult {
     let sites = service::sites(state.services(), &c).await?;
-    ok(sites.iter().map(site_json).collect::<Vec<_>>())
+    ok(dto::all::<_, dto::Site>(&sites))
 }
 
-async fn show_site(
+pub(crate) async fn show_site(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(code): Path<String>,
 ) -> ApiResult {
     let t = service::site(state.services(), &c, &code, zq_domain::access::Action::Read).await?;
-    ok(site_json(&t))
+    ok(dto::Site::from(&t))
 }
 
-async fn put_settings(
+pub(crate) async fn put_settings(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(code): Path<String>,
-    Body(settings): Body<SiteSettings>,
+    Body(settings): Body<dto::SettingsInput>,
 ) -> ApiResult {
-    let t = service::update_settings(state.services(), &c, &code, settings).await?;
-    ok(site_json(&t))
+    let t = service::update_settings(state.services(), &c, &code, settings.into()).await?;
+    ok(dto::Site::from(&t))
 }
 
-async fn list_columns(
+pub(crate) async fn list_columns(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(code): Path<String>,
 ) -> ApiResult {
     let cols = service::columns(state.services(), &c, &code).await?;
-    ok(cols.iter().map(admin::column_json).collect::<Vec<_>>())
+    ok(dto::all::<_, dto::ColumnDto>(&cols))
 }
 
 #[derive(Debug, Deserialize)]
-struct ListParams {
+pub(crate) struct ListParams {
     state: Option<String>,
     #[serde(default = "default_limit")]
     limit: u64,
@@ -278,7 +220,7 @@ fn default_limit() -> u64 {
     50
 }
 
-async fn list_articles(
+pub(crate) async fn list_articles(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(code): Path<String>,
@@ -293,12 +235,12 @@ async fn list_articles(
         .map_err(|e| bad_request(e.to_string()))?;
     let (_, items, total) =
         service::articles(state.services(), &c, &code, filter, p.limit, p.offset).await?;
-    ok(json!({"total": total, "items": items}))
+    ok(json!({"total": total, "items": dto::all::<_, dto::ArticleLine>(&items)}))
 }
 
 /// An article as the API takes it.
 #[derive(Debug, Deserialize)]
-struct ArticleInput {
+pub(crate) struct ArticleInput {
     #[serde(flatten)]
     text: ArticleText,
     /// RFC 3339, or local Beijing time `2026-12-01T09:30`.
@@ -317,26 +259,27 @@ fn time_field(s: Option<&str>) -> Result<Option<DateTime<Utc>>, ApiError> {
     })
 }
 
-async fn create_article(
+pub(crate) async fn create_article(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(code): Path<String>,
     Body(input): Body<ArticleInput>,
 ) -> ApiResult {
     let at = time_field(input.publish_at.as_deref())?;
-    created(service::create_article(state.services(), &c, &code, input.text, at).await?)
+    let a = service::create_article(state.services(), &c, &code, input.text, at).await?;
+    created(dto::Article::from(&a))
 }
 
-async fn show_article(
+pub(crate) async fn show_article(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path((code, id)): Path<(String, String)>,
 ) -> ApiResult {
     let (_, a) = service::article(state.services(), &c, &code, parse_id(&id)?).await?;
-    ok(a)
+    ok(dto::Article::from(&a))
 }
 
-async fn update_article(
+pub(crate) async fn update_article(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path((code, id)): Path<(String, String)>,
@@ -353,18 +296,18 @@ async fn update_article(
         input.version,
     )
     .await?;
-    ok(a)
+    ok(dto::Article::from(&a))
 }
 
 #[derive(Debug, Default, Deserialize)]
-struct StepInput {
+pub(crate) struct StepInput {
     #[serde(default)]
     comment: Option<String>,
     #[serde(default)]
     publish_at: Option<String>,
 }
 
-async fn step(
+pub(crate) async fn step(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path((code, id, step)): Path<(String, String, String)>,
@@ -379,24 +322,26 @@ async fn step(
     let at = time_field(input.publish_at.as_deref())?;
     let step = Step::parse(&step, input.comment, at)
         .ok_or_else(|| ApiError(ServiceError::NotFound(format!("操作 {step}"))))?;
-    ok(service::step(state.services(), &c, &code, id, step).await?)
+    let a = service::step(state.services(), &c, &code, id, step).await?;
+    ok(dto::Article::from(&a))
 }
 
-async fn versions(
+pub(crate) async fn versions(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path((code, id)): Path<(String, String)>,
 ) -> ApiResult {
-    ok(service::versions(state.services(), &c, &code, parse_id(&id)?).await?)
+    let versions = service::versions(state.services(), &c, &code, parse_id(&id)?).await?;
+    ok(dto::all::<_, dto::Version>(&versions))
 }
 
 #[derive(Debug, Deserialize)]
-struct DiffParams {
+pub(crate) struct DiffParams {
     from: i32,
     to: i32,
 }
 
-async fn diff(
+pub(crate) async fn diff(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path((code, id)): Path<(String, String)>,
@@ -404,10 +349,10 @@ async fn diff(
 ) -> ApiResult {
     let (_, _, lines) =
         service::version_diff(state.services(), &c, &code, parse_id(&id)?, p.from, p.to).await?;
-    ok(json!({"from": p.from, "to": p.to, "lines": lines}))
+    ok(json!({"from": p.from, "to": p.to, "lines": dto::all::<_, dto::DiffLineDto>(&lines)}))
 }
 
-async fn restore(
+pub(crate) async fn restore(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path((code, id, version)): Path<(String, String, String)>,
@@ -415,28 +360,26 @@ async fn restore(
     let version = version
         .parse::<i32>()
         .map_err(|_| ApiError(ServiceError::NotFound(format!("版本 {version}"))))?;
-    ok(service::restore(state.services(), &c, &code, parse_id(&id)?, version).await?)
+    let a = service::restore(state.services(), &c, &code, parse_id(&id)?, version).await?;
+    ok(dto::Article::from(&a))
 }
 
-async fn list_attachments(
+pub(crate) async fn list_attachments(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(code): Path<String>,
 ) -> ApiResult {
     let files = service::attachments(state.services(), &c, &code).await?;
-    ok(files
-        .iter()
-        .map(|a| json!({"attachment": a, "url": a.public_path()}))
-        .collect::<Vec<_>>())
+    ok(dto::all::<_, dto::AttachmentAt>(&files))
 }
 
 #[derive(Debug, Deserialize)]
-struct UploadParams {
+pub(crate) struct UploadParams {
     name: String,
 }
 
 /// The file is the request body; its name comes in `?name=`.
-async fn upload(
+pub(crate) async fn upload(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(code): Path<String>,
@@ -450,43 +393,27 @@ async fn upload(
         )))
     })?;
     let a = service::upload(state.services(), &c, &code, &p.name, &body).await?;
-    let url = a.public_path();
-    created(json!({"attachment": a, "url": url}))
+    created(dto::AttachmentAt::from(&a))
 }
 
 #[derive(Debug, Deserialize)]
-struct AuditParams {
+pub(crate) struct AuditParams {
     #[serde(default = "default_limit")]
     limit: u64,
 }
 
-async fn audit(
+pub(crate) async fn audit(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(code): Path<String>,
     Params(p): Params<AuditParams>,
 ) -> ApiResult {
     let rows = service::audit_log(state.services(), &c, &code, p.limit).await?;
-    ok(rows.iter().map(audit_json).collect::<Vec<_>>())
-}
-
-fn audit_json(r: &zq_store::AuditRecord) -> Value {
-    json!({
-        "id": r.id,
-        "at": r.at,
-        "actor": r.entry.actor.as_ref().map(|(_, l)| l.clone()).unwrap_or_else(|| "system".into()),
-        "tenant_id": r.entry.tenant,
-        "object": r.entry.object,
-        "action": r.entry.action,
-        "client": r.entry.client,
-        "before_hash": r.entry.before_hash,
-        "after_hash": r.entry.after_hash,
-        "hash": r.hash,
-    })
+    ok(dto::all::<_, dto::AuditRow>(&rows))
 }
 
 #[derive(Debug, Deserialize)]
-struct TokenInput {
+pub(crate) struct TokenInput {
     /// The tenant's code; omit for a cluster-role token.
     #[serde(default)]
     site: Option<String>,
@@ -496,7 +423,7 @@ struct TokenInput {
     expires_at: Option<String>,
 }
 
-async fn create_token(
+pub(crate) async fn create_token(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Body(input): Body<TokenInput>,
@@ -511,14 +438,18 @@ async fn create_token(
         expires,
     )
     .await?;
-    created(json!({"token": token, "secret": secret}))
+    created(json!({"token": dto::Token::from(&token), "secret": secret}))
 }
 
-async fn list_tokens(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult {
-    ok(service::tokens(state.services(), &c).await?)
+pub(crate) async fn list_tokens(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+) -> ApiResult {
+    let tokens = service::tokens(state.services(), &c).await?;
+    ok(dto::all::<_, dto::Token>(&tokens))
 }
 
-async fn revoke_token(
+pub(crate) async fn revoke_token(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(id): Path<String>,

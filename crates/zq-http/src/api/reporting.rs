@@ -1,70 +1,59 @@
 //! Reporting (信息报送) through the API: channels, submitting from a site, the inbox and
 //! outbox, decisions, and the figures per unit (JSON and CSV).
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 use zq_domain::TenantId;
 use zq_domain::reporting::SubmissionState;
-use zq_store::{NewSubmission, SubmissionFilter};
+use zq_store::SubmissionFilter;
 
-use super::{ApiCaller, ApiError, ApiResult, Body, Params, bad_request, created, ok, parse_id};
+use super::{
+    ApiCaller, ApiError, ApiResult, Body, Params, bad_request, created, dto, ok, parse_id,
+};
 use crate::AppState;
 use crate::service::{ServiceError, parse_local, parse_period, reporting};
 
-pub(super) fn routes() -> Router<AppState> {
-    let s = "/api/v1/sites/{code}";
-    Router::new()
-        .route("/api/v1/channels", get(channels).post(create_channel))
-        .route(
-            "/api/v1/channels/{id}",
-            axum::routing::put(update_channel).delete(delete_channel),
-        )
-        .route("/api/v1/channels/{id}/pull", post(pull_channel))
-        .route(&format!("{s}/submissions"), get(list).post(submit))
-        .route(&format!("{s}/submissions/{{id}}"), get(show))
-        .route(&format!("{s}/submissions/{{id}}/{{step}}"), post(step))
-        .route(&format!("{s}/reporting/figures"), get(figures))
+pub(crate) async fn channels(State(state): State<AppState>, ApiCaller(_): ApiCaller) -> ApiResult {
+    let channels = reporting::channels(state.services()).await?;
+    ok(dto::all::<_, dto::ChannelDto>(&channels))
 }
 
-async fn channels(State(state): State<AppState>, ApiCaller(_): ApiCaller) -> ApiResult {
-    ok(reporting::channels(state.services()).await?)
-}
-
-async fn create_channel(
+pub(crate) async fn create_channel(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Body(input): Body<reporting::ChannelInput>,
 ) -> ApiResult {
-    created(reporting::create_channel(state.services(), &c, input).await?)
+    let ch = reporting::create_channel(state.services(), &c, input).await?;
+    created(dto::ChannelDto::from(&ch))
 }
 
 /// Pulls the channel's feed now; answers what was imported (`new`: items not seen before).
-async fn pull_channel(
+pub(crate) async fn pull_channel(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
-    ok(reporting::pull_channel(state.services(), &c, parse_id(&id)?).await?)
+    let pull = reporting::pull_channel(state.services(), &c, parse_id(&id)?).await?;
+    ok(dto::Pull::from(&pull))
 }
 
-async fn submit(
+pub(crate) async fn submit(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(code): Path<String>,
-    Body(new): Body<NewSubmission>,
+    Body(new): Body<dto::SubmissionInput>,
 ) -> ApiResult {
-    let (s, fresh) = reporting::submit(state.services(), &c, &code, new).await?;
+    let (s, fresh) = reporting::submit(state.services(), &c, &code, new.into()).await?;
+    let s = dto::SubmissionDto::from(&s);
     if fresh { created(s) } else { ok(s) }
 }
 
 #[derive(Debug, Deserialize, Default)]
-struct ListParams {
+pub(crate) struct ListParams {
     /// `in` (addressed to the site, the default) or `out` (sent by it).
     #[serde(default)]
     r#box: Option<String>,
@@ -79,7 +68,7 @@ fn time(s: Option<&str>) -> Result<Option<DateTime<Utc>>, ApiError> {
     parse_local(s.unwrap_or("")).map_err(bad_request)
 }
 
-async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(code): Path<String>,
@@ -103,26 +92,28 @@ async fn list(
         from: time(p.from.as_deref())?,
         to: time(p.to.as_deref())?,
     };
-    ok(reporting::submissions(state.services(), &c, &code, outbox, &filter).await?)
+    let items = reporting::submissions(state.services(), &c, &code, outbox, &filter).await?;
+    ok(dto::all::<_, dto::SubmissionDto>(&items))
 }
 
-async fn show(
+pub(crate) async fn show(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path((code, id)): Path<(String, String)>,
 ) -> ApiResult {
-    ok(reporting::submission(state.services(), &c, &code, parse_id(&id)?).await?)
+    let s = reporting::submission(state.services(), &c, &code, parse_id(&id)?).await?;
+    ok(dto::SubmissionDto::from(&s))
 }
 
 #[derive(Debug, Deserialize, Default)]
-struct StepInput {
+pub(crate) struct StepInput {
     #[serde(default)]
     comment: Option<String>,
     #[serde(default)]
     column_id: Option<i64>,
 }
 
-async fn step(
+pub(crate) async fn step(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path((code, id, step)): Path<(String, String, String)>,
@@ -134,7 +125,7 @@ async fn step(
     } else {
         serde_json::from_slice(&body).map_err(|e| bad_request(format!("请求体无效：{e}")))?
     };
-    ok(reporting::step(
+    let s = reporting::step(
         state.services(),
         &c,
         &code,
@@ -143,11 +134,12 @@ async fn step(
         input.comment,
         input.column_id,
     )
-    .await?)
+    .await?;
+    ok(dto::SubmissionDto::from(&s))
 }
 
 #[derive(Debug, Deserialize, Default)]
-struct FigureParams {
+pub(crate) struct FigureParams {
     /// `2026`, `2026-Q3`, `2026-11`; or `from` and `to`.
     period: Option<String>,
     from: Option<String>,
@@ -156,7 +148,7 @@ struct FigureParams {
     format: Option<String>,
 }
 
-async fn figures(
+pub(crate) async fn figures(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(code): Path<String>,
@@ -229,7 +221,7 @@ async fn figures(
     }))
 }
 
-async fn delete_channel(
+pub(crate) async fn delete_channel(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(id): Path<String>,
@@ -238,11 +230,12 @@ async fn delete_channel(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn update_channel(
+pub(crate) async fn update_channel(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(id): Path<String>,
     Body(change): Body<reporting::ChannelChange>,
 ) -> ApiResult {
-    ok(reporting::update_channel(state.services(), &c, parse_id(&id)?, change).await?)
+    let ch = reporting::update_channel(state.services(), &c, parse_id(&id)?, change).await?;
+    ok(dto::ChannelDto::from(&ch))
 }

@@ -2,10 +2,8 @@
 //! for the general office (and the audit log for operators); a site's accounts and column tree
 //! for its site admin. Forms go through `crate::service::admin`, like the API.
 
-use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 use zq_domain::access::{Action, TenantRole};
 use zq_domain::{ColumnId, ColumnKind, TenantKind, TenantStatus, UpdateRequirement};
@@ -21,24 +19,6 @@ use crate::AppState;
 use crate::error::ServiceErrorHttp as _;
 use crate::service::admin::{self, ColumnInput, TenantInput, UserInput};
 use crate::service::{ServiceError, site};
-
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/console/admin/tenants", get(tenants).post(create_tenant))
-        .route("/console/admin/tenants/{code}/status", post(tenant_status))
-        .route("/console/admin/users", get(all_users).post(create_user))
-        .route("/console/admin/audit", get(cluster_audit))
-        .route(
-            "/console/sites/{code}/users",
-            get(site_users).post(create_site_user),
-        )
-        .route("/console/sites/{code}/users/{login}/roles", post(set_role))
-        .route(
-            "/console/sites/{code}/columns",
-            get(columns).post(create_column),
-        )
-        .route("/console/sites/{code}/columns/{id}", post(update_column))
-}
 
 use super::role_label;
 
@@ -83,7 +63,7 @@ pub(super) fn admin_chrome(
 
 // ---- tenants ----
 
-async fn tenants(
+pub(crate) async fn tenants(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Query(q): Query<NoticeQuery>,
@@ -156,7 +136,7 @@ async fn tenants_page(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) ->
     html_status(state, status, ConsolePage::Tenants, &Value::Object(v))
 }
 
-async fn create_tenant(
+pub(crate) async fn create_tenant(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Form(f): Form<Fields>,
@@ -192,7 +172,7 @@ async fn create_tenant(
     }
 }
 
-async fn tenant_status(
+pub(crate) async fn tenant_status(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path(code): Path<String>,
@@ -222,7 +202,7 @@ fn user_row(u: &User, roles: &[String], actions: Vec<Value>) -> Value {
     })
 }
 
-async fn all_users(
+pub(crate) async fn all_users(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Query(q): Query<NoticeQuery>,
@@ -285,7 +265,7 @@ fn user_input(f: &Fields) -> UserInput {
     }
 }
 
-async fn create_user(
+pub(crate) async fn create_user(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Form(f): Form<Fields>,
@@ -301,7 +281,7 @@ async fn create_user(
     }
 }
 
-async fn site_users(
+pub(crate) async fn site_users(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path(code): Path<String>,
@@ -367,7 +347,7 @@ async fn site_users_page(
     html_status(state, status, ConsolePage::Users, &Value::Object(v))
 }
 
-async fn create_site_user(
+pub(crate) async fn create_site_user(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path(code): Path<String>,
@@ -384,7 +364,7 @@ async fn create_site_user(
     }
 }
 
-async fn set_role(
+pub(crate) async fn set_role(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path((code, login)): Path<(String, String)>,
@@ -417,7 +397,7 @@ async fn set_role(
     }
 }
 
-async fn cluster_audit(State(state): State<AppState>, cc: ConsoleCaller) -> PageResult {
+pub(crate) async fn cluster_audit(State(state): State<AppState>, cc: ConsoleCaller) -> PageResult {
     let rows = admin::cluster_audit(state.services(), &cc.caller, 300).await?;
     let tenants = state.store().list_tenants().await?;
     let mut v = admin_chrome(&state, &cc, "audit", None);
@@ -426,13 +406,13 @@ async fn cluster_audit(State(state): State<AppState>, cc: ConsoleCaller) -> Page
             .map(|t| t.name.clone())
             .unwrap_or_default()
     };
-    v.insert("rows".into(), audit_rows(&rows, site));
+    v.insert("rows".into(), json!(audit_rows(&rows, site)));
     html(&state, ConsolePage::ClusterAudit, &Value::Object(v))
 }
 
 // ---- columns ----
 
-async fn columns(
+pub(crate) async fn columns(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path(code): Path<String>,
@@ -558,7 +538,7 @@ fn sort_of(f: &Fields) -> Result<i32, ServiceError> {
         .map_err(|_| ServiceError::Invalid("排序须为整数".into()))
 }
 
-async fn create_column(
+pub(crate) async fn create_column(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path(code): Path<String>,
@@ -586,7 +566,7 @@ async fn create_column(
     column_result(&state, &cc, &code, f, result.map(|_| ())).await
 }
 
-async fn update_column(
+pub(crate) async fn update_column(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path((code, id)): Path<(String, String)>,

@@ -8,6 +8,7 @@ use zq_domain::ColumnId;
 use zq_domain::access::Action;
 use zq_domain::workflow::WorkflowState;
 use zq_render::ConsolePage;
+use zq_render::console_view::AuditView;
 
 use super::{BASE, see_other};
 use crate::AppState;
@@ -17,7 +18,7 @@ use super::editor::parse_article_id;
 use super::frame::*;
 
 #[derive(Debug, Deserialize, Default)]
-pub(super) struct ListQuery {
+pub(crate) struct ListQuery {
     state: Option<String>,
     #[serde(default)]
     page: u64,
@@ -26,7 +27,7 @@ pub(super) struct ListQuery {
 
 pub(super) const PAGE: u64 = 30;
 
-pub(super) async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path(code): Path<String>,
@@ -49,7 +50,7 @@ pub(super) async fn list(
     .await
 }
 
-pub(super) async fn review(
+pub(crate) async fn review(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path(code): Path<String>,
@@ -162,13 +163,13 @@ pub(super) async fn list_page(
 }
 
 #[derive(Debug, Deserialize, Default)]
-pub(super) struct DiffQuery {
+pub(crate) struct DiffQuery {
     from: Option<i32>,
     to: Option<i32>,
     notice: Option<String>,
 }
 
-pub(super) async fn versions(
+pub(crate) async fn versions(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path((code, id)): Path<(String, String)>,
@@ -231,17 +232,25 @@ pub(super) async fn versions(
     );
     v.insert("from".into(), json!(from));
     v.insert("to".into(), json!(to));
-    v.insert("diff".into(), json!(diff));
+    v.insert(
+        "diff".into(),
+        json!(diff.map(|lines| {
+            lines
+                .iter()
+                .map(|l| json!({"tag": l.tag, "text": l.text}))
+                .collect::<Vec<_>>()
+        })),
+    );
     html(&state, ConsolePage::Versions, &Value::Object(v))
 }
 
 #[derive(Debug, Deserialize, Default)]
-pub(super) struct CsrfOnly {
+pub(crate) struct CsrfOnly {
     #[serde(default)]
     csrf: String,
 }
 
-pub(super) async fn restore(
+pub(crate) async fn restore(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path((code, id, version)): Path<(String, String, String)>,
@@ -259,14 +268,16 @@ pub(super) async fn restore(
     )))
 }
 
-pub(super) async fn audit(
+pub(crate) async fn audit(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path(code): Path<String>,
 ) -> PageResult {
     let rows = service::audit_log(state.services(), &cc.caller, &code, 200).await?;
     let t = service::site(state.services(), &cc.caller, &code, Action::ReadAudit).await?;
-    let mut v = chrome(&state, &cc, &t, "audit", None).await?;
-    v.insert("rows".into(), audit_rows(&rows, |_| String::new()));
-    html(&state, ConsolePage::Audit, &Value::Object(v))
+    let view = AuditView {
+        frame: site_frame(&state, &cc, &t, "audit", None).await?,
+        rows: audit_rows(&rows, |_| String::new()),
+    };
+    html(&state, ConsolePage::Audit, &view)
 }

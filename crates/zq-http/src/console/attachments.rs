@@ -2,9 +2,9 @@
 
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
-use serde_json::{Value, json};
 use zq_domain::access::Action;
 use zq_render::ConsolePage;
+use zq_render::console_view::{AttachmentsView, FileLine};
 
 use super::{BASE, see_other};
 use crate::AppState;
@@ -13,7 +13,7 @@ use crate::service::{self, format_local};
 use super::editor::*;
 use super::frame::*;
 
-pub(super) async fn attachments(
+pub(crate) async fn attachments(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path(code): Path<String>,
@@ -40,39 +40,32 @@ pub(super) async fn attachments_page(
 ) -> PageResult {
     let files = service::attachments(state.services(), &cc.caller, code).await?;
     let t = service::site(state.services(), &cc.caller, code, Action::Read).await?;
-    let mut v = chrome(state, cc, &t, "attachments", notice_code).await?;
-    v.insert(
-        "can_write".into(),
-        json!(zq_domain::access::allowed(
+    let mut frame = site_frame(state, cc, &t, "attachments", notice_code).await?;
+    frame.error = error;
+    let view = AttachmentsView {
+        frame,
+        can_write: zq_domain::access::allowed(
             &cc.caller.grants,
             Action::WriteArticles,
             Some(t.id),
-            service::policy(&t)
-        )),
-    );
-    v.insert(
-        "files".into(),
-        Value::Array(
-            files
-                .iter()
-                .map(|a| {
-                    let path = format!("/sites/{code}{}", a.public_path());
-                    json!({
-                        "name": a.file_name,
-                        "content_type": a.content_type,
-                        "size": human_size(a.size),
-                        "at": format_local(a.created_at, false),
-                        "url": path,
-                        "path": path,
-                    })
-                })
-                .collect(),
+            service::policy(&t),
         ),
-    );
-    if let Some(e) = error {
-        v.insert("error".into(), json!(e));
-    }
-    html_status(state, status, ConsolePage::Attachments, &Value::Object(v))
+        files: files
+            .iter()
+            .map(|a| {
+                let path = format!("/sites/{code}{}", a.public_path());
+                FileLine {
+                    name: a.file_name.clone(),
+                    content_type: a.content_type.clone(),
+                    size: human_size(a.size),
+                    at: format_local(a.created_at, false),
+                    url: path.clone(),
+                    path,
+                }
+            })
+            .collect(),
+    };
+    html_status(state, status, ConsolePage::Attachments, &view)
 }
 
 pub(super) fn human_size(n: i64) -> String {
@@ -83,7 +76,7 @@ pub(super) fn human_size(n: i64) -> String {
     }
 }
 
-pub(super) async fn upload(
+pub(crate) async fn upload(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path(code): Path<String>,

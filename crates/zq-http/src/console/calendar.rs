@@ -3,10 +3,8 @@
 //! (`2026-10-01 放假 国庆节`, `2026-10-10 上班 调休`). Every statutory deadline counted in
 //! working days reads this calendar. Same service code as `/api/v1/calendar`.
 
-use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
-use axum::routing::get;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -20,18 +18,14 @@ use crate::AppState;
 use crate::error::ServiceErrorHttp as _;
 use crate::service::{ServiceError, calendar};
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new().route("/console/admin/calendar", get(page).post(save))
-}
-
 #[derive(Debug, Deserialize, Default)]
-struct YearQuery {
+pub(crate) struct YearQuery {
     year: Option<i32>,
     notice: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
-struct YearForm {
+pub(crate) struct YearForm {
     #[serde(default)]
     csrf: String,
     year: i32,
@@ -41,7 +35,7 @@ struct YearForm {
 
 /// One listed day as the table shows it.
 #[derive(Debug, Serialize)]
-struct DayView {
+pub(crate) struct DayView {
     date: String,
     weekday: &'static str,
     kind: &'static str,
@@ -50,7 +44,7 @@ struct DayView {
 
 /// A year link above the table.
 #[derive(Debug, Serialize)]
-struct YearLink {
+pub(crate) struct YearLink {
     year: i32,
     url: String,
     current: bool,
@@ -58,7 +52,7 @@ struct YearLink {
 
 /// What the page shows besides the cluster frame.
 #[derive(Debug, Serialize)]
-struct CalendarView {
+pub(crate) struct CalendarView {
     year: i32,
     years: Vec<YearLink>,
     days: Vec<DayView>,
@@ -120,7 +114,7 @@ fn parse_lines(text: &str) -> Result<Vec<CalendarDay>, String> {
     Ok(days)
 }
 
-async fn page(
+pub(crate) async fn page(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Query(q): Query<YearQuery>,
@@ -212,7 +206,7 @@ async fn render(
     html_status(state, status, ConsolePage::Calendar, &Value::Object(v))
 }
 
-async fn save(
+pub(crate) async fn save(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Form(f): Form<YearForm>,

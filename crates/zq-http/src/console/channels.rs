@@ -5,10 +5,8 @@
 
 use std::collections::HashMap;
 
-use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use serde_json::{Value, json};
 use zq_domain::TenantKind;
 use zq_render::ConsolePage;
@@ -20,13 +18,6 @@ use crate::AppState;
 use crate::service::ServiceError;
 use crate::service::reporting::{self, ChannelChange, ChannelInput};
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/console/admin/channels", get(page).post(create))
-        .route("/console/admin/channels/{id}", post(update))
-        .route("/console/admin/channels/{id}/{action}", post(act))
-}
-
 fn kind_label(k: TenantKind) -> &'static str {
     match k {
         TenantKind::Portal => "门户",
@@ -36,7 +27,7 @@ fn kind_label(k: TenantKind) -> &'static str {
     }
 }
 
-async fn page(
+pub(crate) async fn page(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Query(q): Query<NoticeQuery>,
@@ -133,7 +124,7 @@ async fn column_ids(
         .collect()
 }
 
-async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Form(f): Form<Fields>,
@@ -170,7 +161,7 @@ async fn create(
     }
 }
 
-async fn update(
+pub(crate) async fn update(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path(id): Path<String>,
@@ -220,7 +211,7 @@ fn channel_id(id: &str) -> Result<i64, ServiceError> {
 }
 
 /// The buttons beside a channel: `delete` (unused channels only) and `pull` (its feed, now).
-async fn act(
+pub(crate) async fn act(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path((id, action)): Path<(String, String)>,

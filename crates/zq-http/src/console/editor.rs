@@ -23,11 +23,11 @@ use crate::service::{self, ServiceError, Step, allowed_on, format_local, parse_l
 use super::frame::*;
 
 /// Largest editor form: the article plus its attachments.
-pub(super) const MAX_FORM_BYTES: usize = 2 * zq_domain::attachment::MAX_FILE_BYTES + 1024 * 1024;
+pub(crate) const MAX_FORM_BYTES: usize = 2 * zq_domain::attachment::MAX_FILE_BYTES + 1024 * 1024;
 
 /// The editor's fields as strings, for refilling the form.
 #[derive(Debug, Default, Clone, serde::Serialize)]
-pub(super) struct FormValues {
+pub(crate) struct FormValues {
     column_id: i64,
     title: String,
     subtitle: String,
@@ -96,7 +96,7 @@ impl FormValues {
     }
 }
 
-pub(super) struct EditorPage<'a> {
+pub(crate) struct EditorPage<'a> {
     tenant: &'a Tenant,
     article: Option<&'a EditorialArticle>,
     form: FormValues,
@@ -205,7 +205,7 @@ pub(super) async fn editor_page(
     html_status(state, status, ConsolePage::Editor, &Value::Object(v))
 }
 
-pub(super) async fn new_form(
+pub(crate) async fn new_form(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path(code): Path<String>,
@@ -239,7 +239,7 @@ pub(super) fn parse_article_id(id: &str) -> Result<i64, ServiceError> {
         .ok_or_else(|| ServiceError::NotFound(format!("信息 {id}")))
 }
 
-pub(super) async fn show(
+pub(crate) async fn show(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path((code, id)): Path<(String, String)>,
@@ -264,7 +264,7 @@ pub(super) async fn show(
 }
 
 /// A multipart form: its text fields and its files (name, bytes).
-pub(super) struct Parsed {
+pub(crate) struct Parsed {
     pub(super) fields: HashMap<String, String>,
     pub(super) files: Vec<(String, Vec<u8>)>,
 }
@@ -321,7 +321,7 @@ pub(super) fn append_files(body: &mut String, code: &str, files: &[Attachment]) 
     }
 }
 
-pub(super) async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path(code): Path<String>,
@@ -331,7 +331,7 @@ pub(super) async fn create(
     save_article(&state, &cc, &t, None, multipart).await
 }
 
-pub(super) async fn save(
+pub(crate) async fn save(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path((code, id)): Path<(String, String)>,
@@ -490,7 +490,7 @@ pub(super) fn field_message(e: &FieldError) -> String {
 }
 
 #[derive(Debug, Deserialize, Default)]
-pub(super) struct StepForm {
+pub(crate) struct StepForm {
     #[serde(default)]
     csrf: String,
     #[serde(default)]
@@ -499,7 +499,7 @@ pub(super) struct StepForm {
     publish_at: Option<String>,
 }
 
-pub(super) async fn step(
+pub(crate) async fn step(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path((code, id, step)): Path<(String, String, String)>,

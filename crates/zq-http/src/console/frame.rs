@@ -8,10 +8,11 @@ use std::collections::HashMap;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use zq_domain::access::Action;
 use zq_domain::workflow::WorkflowState;
 use zq_render::ConsolePage;
+use zq_render::console_view::{AuditLine, Me, SiteBadge, SiteFrame, Tab};
 use zq_store::Tenant;
 
 use super::BASE;
@@ -67,7 +68,7 @@ impl IntoResponse for PageError {
 
 /// How a form page is shown: fresh (with a notice after a redirect), or again after a
 /// refused submit, with what was typed, the reason and its status.
-pub(super) struct Shown<'a> {
+pub(crate) struct Shown<'a> {
     pub form: HashMap<String, String>,
     pub notice: Option<&'a str>,
     pub error: Option<String>,
@@ -133,7 +134,11 @@ pub(super) fn notice(code: Option<&str>) -> Option<&'static str> {
     })
 }
 
-pub(super) fn html(state: &AppState, page: ConsolePage, view: &Value) -> PageResult {
+pub(super) fn html(
+    state: &AppState,
+    page: ConsolePage,
+    view: &impl serde::Serialize,
+) -> PageResult {
     html_status(state, StatusCode::OK, page, view)
 }
 
@@ -141,7 +146,7 @@ pub(super) fn html_status(
     state: &AppState,
     status: StatusCode,
     page: ConsolePage,
-    view: &Value,
+    view: &impl serde::Serialize,
 ) -> PageResult {
     let body = state
         .renderer()
@@ -168,13 +173,13 @@ pub(super) fn site_base(t: &Tenant) -> String {
 }
 
 /// What every site page shows: the site, the tabs this person may open, who is signed in.
-pub(super) async fn chrome(
+pub(super) async fn site_frame(
     state: &AppState,
     cc: &ConsoleCaller,
     t: &Tenant,
     current: &str,
     notice_code: Option<&str>,
-) -> Result<serde_json::Map<String, Value>, ServiceError> {
+) -> Result<SiteFrame, ServiceError> {
     let c = &cc.caller;
     let base = site_base(t);
     let pending = state
@@ -184,53 +189,70 @@ pub(super) async fn chrome(
         .1;
     let policy = service::policy(t);
     let can = |a| zq_domain::access::allowed(&c.grants, a, Some(t.id), policy);
+    let tab = |label, path: &str, name: &str, count| Tab {
+        label,
+        url: format!("{base}/{path}"),
+        current: current == name,
+        count,
+    };
     let mut tabs = vec![
-        json!({"label": "全部信息", "url": format!("{base}/"), "current": current == "list", "count": null}),
-        json!({"label": "待审核", "url": format!("{base}/review"), "current": current == "review", "count": pending}),
-        json!({"label": "附件", "url": format!("{base}/attachments"), "current": current == "attachments", "count": null}),
-        json!({"label": "信息报送", "url": format!("{base}/reporting/"), "current": current == "reporting", "count": null}),
+        tab("全部信息", "", "list", None),
+        tab("待审核", "review", "review", Some(pending)),
+        tab("附件", "attachments", "attachments", None),
+        tab("信息报送", "reporting/", "reporting", None),
     ];
-    if can(Action::ManageColumns) {
-        tabs.push(json!({"label": "栏目", "url": format!("{base}/columns"), "current": current == "columns", "count": null}));
+    for (action, label, path) in [
+        (Action::ManageColumns, "栏目", "columns"),
+        (Action::ManageTenantUsers, "用户", "users"),
+        (Action::EditSettings, "网站设置", "settings"),
+        (Action::ReadAudit, "审计日志", "audit"),
+    ] {
+        if can(action) {
+            tabs.push(tab(label, path, path, None));
+        }
     }
-    if can(Action::ManageTenantUsers) {
-        tabs.push(json!({"label": "用户", "url": format!("{base}/users"), "current": current == "users", "count": null}));
+    Ok(SiteFrame {
+        portal_name: super::portal_name(state),
+        base: BASE.to_owned(),
+        site_base: base.clone(),
+        csrf: cc.csrf.clone(),
+        me: Me {
+            display_name: c.display_name.clone(),
+            login: c.login.clone(),
+        },
+        site: SiteBadge {
+            code: t.code.as_str().to_owned(),
+            name: t.name.clone(),
+            kind_label: t.kind.label().to_owned(),
+            status_label: status_label(t).to_owned(),
+            public_url: format!("/sites/{}/", t.code),
+        },
+        tabs,
+        notice: notice(notice_code),
+        error: None,
+    })
+}
+
+/// The site frame as a JSON object, for pages that add their own keys one by one.
+pub(super) async fn chrome(
+    state: &AppState,
+    cc: &ConsoleCaller,
+    t: &Tenant,
+    current: &str,
+    notice_code: Option<&str>,
+) -> Result<serde_json::Map<String, Value>, ServiceError> {
+    let frame = site_frame(state, cc, t, current, notice_code).await?;
+    match serde_json::to_value(frame) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Ok(serde_json::Map::new()),
+        Err(e) => Err(ServiceError::Internal(e.to_string())),
     }
-    if can(Action::EditSettings) {
-        tabs.push(json!({"label": "网站设置", "url": format!("{base}/settings"), "current": current == "settings", "count": null}));
-    }
-    if can(Action::ReadAudit) {
-        tabs.push(json!({"label": "审计日志", "url": format!("{base}/audit"), "current": current == "audit", "count": null}));
-    }
-    let mut m = serde_json::Map::new();
-    m.insert("portal_name".into(), json!(super::portal_name(state)));
-    m.insert("base".into(), json!(BASE));
-    m.insert("site_base".into(), json!(base));
-    m.insert("csrf".into(), json!(cc.csrf));
-    m.insert(
-        "me".into(),
-        json!({"display_name": c.display_name, "login": c.login}),
-    );
-    m.insert(
-        "site".into(),
-        json!({
-            "code": t.code.as_str(),
-            "name": t.name,
-            "kind_label": t.kind.label(),
-            "status_label": status_label(t),
-            "public_url": format!("/sites/{}/", t.code),
-        }),
-    );
-    m.insert("tabs".into(), Value::Array(tabs));
-    m.insert("notice".into(), json!(notice(notice_code)));
-    m.insert("error".into(), Value::Null);
-    Ok(m)
 }
 
 /// The query of a console page: a notice code after a redirect (and, for the editor, the
 /// column to preselect).
 #[derive(Debug, Deserialize, Default)]
-pub(super) struct NoticeQuery {
+pub(crate) struct NoticeQuery {
     pub notice: Option<String>,
     #[serde(default)]
     pub column: Option<i64>,
@@ -249,26 +271,26 @@ pub(super) fn field(f: &Fields, k: &str) -> String {
 pub(super) fn audit_rows(
     rows: &[zq_store::AuditRecord],
     site: impl Fn(Option<zq_domain::TenantId>) -> String,
-) -> Value {
+) -> Vec<AuditLine> {
     let short = |h: &Option<String>| {
         h.as_deref()
             .map(|h| h[..h.len().min(12)].to_owned())
             .unwrap_or_else(|| "—".into())
     };
-    Value::Array(
-        rows.iter()
-            .map(|r| {
-                json!({
-                    "at": format_local(r.at, false),
-                    "site": site(r.entry.tenant),
-                    "actor": r.entry.actor.as_ref().map(|(_, l)| l.clone()).unwrap_or_else(|| "system".into()),
-                    "action": r.entry.action,
-                    "object": r.entry.object,
-                    "client": r.entry.client.clone().unwrap_or_default(),
-                    "before": short(&r.entry.before_hash),
-                    "after": short(&r.entry.after_hash),
-                })
-            })
-            .collect(),
-    )
+    rows.iter()
+        .map(|r| AuditLine {
+            at: format_local(r.at, false),
+            site: site(r.entry.tenant),
+            actor: r
+                .entry
+                .actor
+                .as_ref()
+                .map_or_else(|| "system".into(), |(_, l)| l.clone()),
+            action: r.entry.action.clone(),
+            object: r.entry.object.clone(),
+            client: r.entry.client.clone().unwrap_or_default(),
+            before: short(&r.entry.before_hash),
+            after: short(&r.entry.after_hash),
+        })
+        .collect()
 }

@@ -4,11 +4,10 @@
 //! HttpOnly, SameSite=Lax cookie.
 //! Permissions come from `zq_domain::access`; this module only moves data.
 
+use axum::Extension;
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Extension, Router};
 use serde::Deserialize;
 use zq_domain::access::{ClusterRole, TenantRole};
 use zq_domain::security::LoginName;
@@ -18,40 +17,22 @@ use zq_store::{AuditEntry, StoreError};
 use crate::auth::{CSRF_COOKIE, SESSION_COOKIE, cookie, is_token, session, set_cookie};
 use crate::{AppState, ClientAddr, SessionError};
 
-mod admin;
-mod articles;
-mod attachments;
-mod calendar;
-mod channels;
-mod editor;
+pub(crate) mod admin;
+pub(crate) mod articles;
+pub(crate) mod attachments;
+pub(crate) mod calendar;
+pub(crate) mod channels;
+pub(crate) mod editor;
 pub(crate) mod frame;
-mod reporting;
-mod settings;
-mod site;
-mod tokens;
+pub(crate) mod reporting;
+pub(crate) mod settings;
+pub(crate) mod tokens;
 
 /// Where the console lives under any host.
 pub const BASE: &str = "/console";
 
-/// The console's routes, under `/console/` on every host.
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/console", get(|| async { see_other(&format!("{BASE}/")) }))
-        .route("/console/", get(home))
-        .route("/console/login", get(login_page).post(login_submit))
-        .route("/console/logout", post(logout))
-        .route("/console/logout-all", post(logout_all))
-        .merge(site::routes())
-        .merge(admin::routes())
-        .merge(reporting::routes())
-        .merge(tokens::routes())
-        .merge(channels::routes())
-        .merge(calendar::routes())
-        .layer(axum::middleware::map_response(no_store))
-}
-
 /// Console pages are personal: never cached, with the platform's security headers.
-async fn no_store(mut res: Response) -> Response {
+pub(crate) async fn no_store(mut res: Response) -> Response {
     let h = res.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     crate::set_security_headers(h);
@@ -158,7 +139,10 @@ fn login_csrf(headers: &HeaderMap) -> Result<String> {
     }
 }
 
-async fn login_page(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+pub(crate) async fn login_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response> {
     if session(&state, &headers).await?.is_some() {
         return Ok(see_other(&format!("{BASE}/")));
     }
@@ -172,7 +156,7 @@ async fn login_page(State(state): State<AppState>, headers: HeaderMap) -> Result
 }
 
 #[derive(Debug, Deserialize)]
-struct LoginForm {
+pub(crate) struct LoginForm {
     #[serde(default)]
     login: String,
     #[serde(default)]
@@ -181,7 +165,7 @@ struct LoginForm {
     csrf: String,
 }
 
-async fn login_submit(
+pub(crate) async fn login_submit(
     State(state): State<AppState>,
     client: Option<Extension<ClientAddr>>,
     headers: HeaderMap,
@@ -298,7 +282,7 @@ pub(super) fn role_label(r: TenantRole) -> &'static str {
     }
 }
 
-async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+pub(crate) async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
     let Some((_, s)) = session(&state, &headers).await? else {
         return Ok(see_other(&format!("{BASE}/login")));
     };
@@ -360,7 +344,7 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<Respo
 }
 
 #[derive(Debug, Deserialize)]
-struct CsrfForm {
+pub(crate) struct CsrfForm {
     #[serde(default)]
     csrf: String,
 }
@@ -391,7 +375,7 @@ async fn sign_out(
     Ok(res)
 }
 
-async fn logout(
+pub(crate) async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
@@ -399,7 +383,7 @@ async fn logout(
     sign_out(&state, &headers, &form, false).await
 }
 
-async fn logout_all(
+pub(crate) async fn logout_all(
     State(state): State<AppState>,
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,

@@ -3,10 +3,8 @@
 //! sees the ranking of units with a bar chart and a CSV export. Everything goes through
 //! `crate::service::reporting`, like the API.
 
-use axum::Router;
 use axum::extract::{Form, Path, Query, RawForm, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -27,18 +25,7 @@ use crate::service::{
     self, ServiceError, format_local, parse_local, parse_period, reporting, site,
 };
 
-pub(crate) fn routes() -> Router<AppState> {
-    let s = "/console/sites/{code}/reporting";
-    Router::new()
-        .route(&format!("{s}/"), get(outbox).post(send))
-        .route(&format!("{s}/inbox"), get(inbox))
-        .route(&format!("{s}/batch"), post(batch))
-        .route(&format!("{s}/ranking"), get(ranking))
-        .route(&format!("{s}/{{id}}"), get(item))
-        .route(&format!("{s}/{{id}}/{{step}}"), post(step))
-}
-
-struct Names {
+pub(crate) struct Names {
     tenants: Vec<Tenant>,
     channels: Vec<Channel>,
 }
@@ -86,7 +73,7 @@ fn receives(t: &Tenant, names: &Names) -> bool {
     names.channels.iter().any(|c| c.receiver == t.id)
 }
 
-async fn outbox(
+pub(crate) async fn outbox(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path(code): Path<String>,
@@ -182,7 +169,7 @@ async fn outbox_page(
     html_status(state, status, ConsolePage::ReportingOut, &Value::Object(v))
 }
 
-async fn send(
+pub(crate) async fn send(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path(code): Path<String>,
@@ -244,7 +231,7 @@ fn base_of(code: &str) -> String {
 }
 
 #[derive(Debug, Deserialize, Default)]
-struct InboxQuery {
+pub(crate) struct InboxQuery {
     sender: Option<String>,
     channel: Option<String>,
     state: Option<String>,
@@ -267,7 +254,7 @@ fn day(s: &Option<String>, end: bool) -> Option<DateTime<Utc>> {
     })
 }
 
-async fn inbox(
+pub(crate) async fn inbox(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path(code): Path<String>,
@@ -345,7 +332,7 @@ async fn inbox(
     html(&state, ConsolePage::ReportingIn, &Value::Object(v))
 }
 
-async fn item(
+pub(crate) async fn item(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path((code, id)): Path<(String, String)>,
@@ -430,7 +417,7 @@ async fn item_page(
     html_status(state, status, ConsolePage::ReportingItem, &Value::Object(v))
 }
 
-async fn step(
+pub(crate) async fn step(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path((code, id, step)): Path<(String, String, String)>,
@@ -479,7 +466,7 @@ async fn step(
 
 /// Several items of the inbox at once: one decision for each; the first refusal stops and
 /// is reported (earlier ones stay decided: each decision is its own transaction).
-async fn batch(
+pub(crate) async fn batch(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path(code): Path<String>,
@@ -536,14 +523,14 @@ fn url_pairs(raw: &[u8]) -> Vec<(String, String)> {
 }
 
 #[derive(Debug, Deserialize, Default)]
-struct RankingQuery {
+pub(crate) struct RankingQuery {
     period: Option<String>,
     /// A custom range: both dates (inclusive), instead of a period.
     from: Option<String>,
     to: Option<String>,
 }
 
-async fn ranking(
+pub(crate) async fn ranking(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path(code): Path<String>,

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
-use serde_json::{Value, json};
 use zq_domain::access::Action;
 use zq_render::ConsolePage;
+use zq_render::console_view::{SettingsForm, SettingsView};
 use zq_store::{SiteSettings, Tenant};
 
 use super::see_other;
@@ -17,7 +17,7 @@ use crate::service::{self, ServiceError};
 
 use super::frame::*;
 
-pub(super) async fn settings(
+pub(crate) async fn settings(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path(code): Path<String>,
@@ -45,18 +45,24 @@ pub(super) async fn settings_page(
     error: Option<String>,
     status: StatusCode,
 ) -> PageResult {
-    let mut v = chrome(state, cc, t, "settings", notice_code).await?;
-    v.insert(
-        "form".into(),
-        serde_json::to_value(&form).unwrap_or_default(),
-    );
-    if let Some(e) = error {
-        v.insert("error".into(), json!(e));
-    }
-    html_status(state, status, ConsolePage::Settings, &Value::Object(v))
+    let mut frame = site_frame(state, cc, t, "settings", notice_code).await?;
+    frame.error = error;
+    let view = SettingsView {
+        frame,
+        form: SettingsForm {
+            name: form.name,
+            sponsor: form.sponsor,
+            site_id: form.site_id,
+            contact: form.contact,
+            logo: form.logo,
+            theme_color: form.theme_color,
+            editors_publish_directly: form.editors_publish_directly,
+        },
+    };
+    html_status(state, status, ConsolePage::Settings, &view)
 }
 
-pub(super) async fn save_settings(
+pub(crate) async fn save_settings(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path(code): Path<String>,

@@ -3,25 +3,18 @@
 
 use std::collections::HashMap;
 
-use axum::Router;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use serde_json::{Value, json};
+
 use zq_domain::access::ClusterRole;
 use zq_render::ConsolePage;
+use zq_render::console_view::{Choice, Me, TokenLine, TokensView};
 
 use super::frame::{ConsoleCaller, PageResult, html_status};
 use super::{BASE, see_other};
 use crate::AppState;
 use crate::error::ServiceErrorHttp as _;
 use crate::service::{self, ServiceError, format_local, parse_local};
-
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/console/tokens", get(page).post(create))
-        .route("/console/tokens/{id}/revoke", post(revoke))
-}
 
 fn role_label(role: &str) -> &'static str {
     match role {
@@ -34,7 +27,7 @@ fn role_label(role: &str) -> &'static str {
     }
 }
 
-async fn page(State(state): State<AppState>, cc: ConsoleCaller) -> PageResult {
+pub(crate) async fn page(State(state): State<AppState>, cc: ConsoleCaller) -> PageResult {
     render(&state, &cc, None, None, StatusCode::OK).await
 }
 
@@ -54,21 +47,27 @@ async fn render(
             .map(|t| (t.code.to_string(), t.name.clone()))
     };
     // The scopes this person may give a token: each role they hold.
-    let mut scopes: Vec<Value> = Vec::new();
+    let mut scopes: Vec<Choice> = Vec::new();
     if let Some(r) = c.grants.cluster {
         for role in [ClusterRole::ClusterAdmin, ClusterRole::Operator] {
             if r == ClusterRole::ClusterAdmin || role == r {
-                scopes.push(json!({"value": format!("*:{role}"), "label": format!("全集群 · {}", role_label(role.as_str()))}));
+                scopes.push(Choice {
+                    value: format!("*:{role}"),
+                    label: format!("全集群 · {}", role_label(role.as_str())),
+                });
             }
         }
     }
     for (t, role) in &c.grants.bindings {
         if let Some((code, name)) = code_of(*t) {
-            scopes.push(json!({"value": format!("{code}:{role}"), "label": format!("{name} · {}", role_label(role.as_str()))}));
+            scopes.push(Choice {
+                value: format!("{code}:{role}"),
+                label: format!("{name} · {}", role_label(role.as_str())),
+            });
         }
     }
     let now = state.services().now();
-    let tokens: Vec<Value> = service::tokens(state.services(), c)
+    let tokens: Vec<TokenLine> = service::tokens(state.services(), c)
         .await?
         .iter()
         .map(|t| {
@@ -78,32 +77,45 @@ async fn render(
                 .map(|(_, n)| n)
                 .unwrap_or_else(|| "全集群".into());
             let expired = t.expires_at.is_some_and(|e| e <= now);
-            json!({
-                "id": t.id,
-                "label": t.label,
-                "scope": format!("{site} · {}", role_label(&t.role)),
-                "created": format_local(t.created_at, false),
-                "used": t.last_used_at.map(|u| format_local(u, false)).unwrap_or_else(|| "—".into()),
-                "expires": t.expires_at.map(|e| format_local(e, false)).unwrap_or_else(|| "不过期".into()),
-                "status": if t.revoked { "已吊销" } else if expired { "已过期" } else { "有效" },
-                "active": !t.revoked && !expired,
-            })
+            TokenLine {
+                id: t.id,
+                label: t.label.clone(),
+                scope: format!("{site} · {}", role_label(&t.role)),
+                created: format_local(t.created_at, false),
+                used: t
+                    .last_used_at
+                    .map_or_else(|| "—".into(), |u| format_local(u, false)),
+                expires: t
+                    .expires_at
+                    .map_or_else(|| "不过期".into(), |e| format_local(e, false)),
+                status: if t.revoked {
+                    "已吊销"
+                } else if expired {
+                    "已过期"
+                } else {
+                    "有效"
+                },
+                active: !t.revoked && !expired,
+            }
         })
         .collect();
-    let view = json!({
-        "portal_name": super::portal_name(state),
-        "base": BASE,
-        "csrf": cc.csrf,
-        "me": {"display_name": c.display_name, "login": c.login},
-        "scopes": scopes,
-        "tokens": tokens,
-        "secret": secret,
-        "error": error,
-    });
+    let view = TokensView {
+        portal_name: super::portal_name(state),
+        base: BASE.to_owned(),
+        csrf: cc.csrf.clone(),
+        me: Me {
+            display_name: c.display_name.clone(),
+            login: c.login.clone(),
+        },
+        scopes,
+        tokens,
+        secret,
+        error,
+    };
     html_status(state, status, ConsolePage::Tokens, &view)
 }
 
-async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Form(f): Form<HashMap<String, String>>,
@@ -139,7 +151,7 @@ async fn create(
     }
 }
 
-async fn revoke(
+pub(crate) async fn revoke(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path(id): Path<String>,

@@ -20,12 +20,10 @@ use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::OnceLock;
 
-use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use zq_render::view::FormView;
 
@@ -76,14 +74,8 @@ impl FormGuard {
     }
 }
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/forms/{form}", get(form).post(form))
-        .route("/sites/{code}/forms/{form}", get(form).post(form))
-}
-
 /// One handler for every form: resolves the site, finds the form, guards a post, answers.
-async fn form(State(state): State<AppState>, ctx: SiteCtx, req: Request) -> Response {
+pub(crate) async fn form(State(state): State<AppState>, ctx: SiteCtx, req: Request) -> Response {
     let name = ctx.rest.strip_prefix("/forms/").unwrap_or("");
     if name != "test" || !state.config().test_form {
         return ctx.error(&state, &SiteError::NotFound);

@@ -46,11 +46,10 @@ pub enum PullError {
 }
 
 /// What one pull did.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct PullReport {
     pub channel_id: i64,
     pub url: String,
-    #[serde(flatten)]
     pub import: ImportReport,
 }
 

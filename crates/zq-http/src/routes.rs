@@ -1,0 +1,260 @@
+//! The route table: every path the platform answers, in one place, so that a newcomer finds
+//! the handler behind a URL here and nowhere else. Handlers live in the module named by their
+//! capability (`site`, `console::…`, `api::…`); this file only says which path goes where and
+//! which layers (headers, body limits, timeouts) wrap each group.
+//!
+//! Order of resolution for a public request: a cached page is answered before this router
+//! (`site::cached`, from `server::serve_public`); then the routes below; anything else is a
+//! page of a tenant site (`site::handle`, the fallback), chosen by Host or `/sites/{code}/`.
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Path};
+use axum::http::StatusCode;
+use axum::routing::{any, delete, get, post, put};
+use tower_http::timeout::TimeoutLayer;
+
+use crate::console::{self, BASE, see_other};
+use crate::{AppState, api, site};
+
+/// The public listener's router: health, assets, public forms, the console, the API, and every
+/// other path to the public site.
+pub fn router(state: AppState) -> Router {
+    let timeout = state.config().request_timeout;
+    Router::new()
+        .route("/healthz", get(crate::healthz))
+        .route("/readyz", get(crate::readyz))
+        .route("/static/{file}", get(crate::static_asset))
+        // Health, readiness and assets get their headers and timeout from layers; the site
+        // handler sets its own headers and bounds only renders, so cache hits pay for neither.
+        .route_layer(axum::middleware::map_response(crate::security_headers))
+        .route_layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .merge(console_routes())
+        .merge(api_routes())
+        .merge(form_routes())
+        // Console forms are small; the editor, uploads and the API set their own limits.
+        .layer(DefaultBodyLimit::max(64 * 1024))
+        .fallback(site::handle)
+        .with_state(state)
+}
+
+/// The operations listener's router: `/metrics` in Prometheus text format.
+pub fn ops_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(crate::metrics_text))
+        .route("/healthz", get(crate::healthz))
+        .with_state(state)
+}
+
+/// Public forms: POST on tenant sites (by Host or under the alias), never cached; each form
+/// reads its own body under its own limit (`site::forms`).
+fn form_routes() -> Router<AppState> {
+    use site::forms::form;
+    Router::new()
+        .route("/forms/{form}", get(form).post(form))
+        .route("/sites/{code}/forms/{form}", get(form).post(form))
+}
+
+/// The console, under `/console/` on every host; every answer is `no-store`.
+fn console_routes() -> Router<AppState> {
+    use console::articles::{audit, list, restore, review, versions};
+    use console::attachments::{attachments, upload};
+    use console::editor::{MAX_FORM_BYTES, create, new_form, save, show, step};
+    use console::settings::{save_settings, settings};
+    use console::{admin, calendar, channels, reporting, tokens};
+    let s = "/console/sites/{code}";
+    let r = "/console/sites/{code}/reporting";
+    let form_limit = || DefaultBodyLimit::max(MAX_FORM_BYTES);
+    Router::new()
+        // Sign-in and the start page.
+        .route("/console", get(|| async { see_other(&format!("{BASE}/")) }))
+        .route("/console/", get(console::home))
+        .route(
+            "/console/login",
+            get(console::login_page).post(console::login_submit),
+        )
+        .route("/console/logout", post(console::logout))
+        .route("/console/logout-all", post(console::logout_all))
+        // One site: articles, review, versions, settings, audit, attachments.
+        .route(
+            s,
+            get(|Path(code): Path<String>| async move {
+                see_other(&format!("{BASE}/sites/{code}/"))
+            }),
+        )
+        .route(&format!("{s}/"), get(list))
+        .route(&format!("{s}/review"), get(review))
+        .route(
+            &format!("{s}/articles/new"),
+            get(new_form).post(create).layer(form_limit()),
+        )
+        .route(
+            &format!("{s}/articles/{{id}}"),
+            get(show).post(save).layer(form_limit()),
+        )
+        .route(&format!("{s}/articles/{{id}}/versions"), get(versions))
+        .route(
+            &format!("{s}/articles/{{id}}/versions/{{version}}/restore"),
+            post(restore),
+        )
+        .route(&format!("{s}/articles/{{id}}/{{step}}"), post(step))
+        .route(&format!("{s}/settings"), get(settings).post(save_settings))
+        .route(&format!("{s}/audit"), get(audit))
+        .route(
+            &format!("{s}/attachments"),
+            get(attachments).post(upload).layer(form_limit()),
+        )
+        // One site: its users and roles, its columns.
+        .route(
+            &format!("{s}/users"),
+            get(admin::site_users).post(admin::create_site_user),
+        )
+        .route(
+            &format!("{s}/users/{{login}}/roles"),
+            post(admin::set_role),
+        )
+        .route(
+            &format!("{s}/columns"),
+            get(admin::columns).post(admin::create_column),
+        )
+        .route(&format!("{s}/columns/{{id}}"), post(admin::update_column))
+        // One site: information reporting (信息报送).
+        .route(
+            &format!("{r}/"),
+            get(reporting::outbox).post(reporting::send),
+        )
+        .route(&format!("{r}/inbox"), get(reporting::inbox))
+        .route(&format!("{r}/batch"), post(reporting::batch))
+        .route(&format!("{r}/ranking"), get(reporting::ranking))
+        .route(&format!("{r}/{{id}}"), get(reporting::item))
+        .route(&format!("{r}/{{id}}/{{step}}"), post(reporting::step))
+        // The cluster's office: tenants, users, audit, channels, calendar.
+        .route(
+            "/console/admin/tenants",
+            get(admin::tenants).post(admin::create_tenant),
+        )
+        .route(
+            "/console/admin/tenants/{code}/status",
+            post(admin::tenant_status),
+        )
+        .route(
+            "/console/admin/users",
+            get(admin::all_users).post(admin::create_user),
+        )
+        .route("/console/admin/audit", get(admin::cluster_audit))
+        .route(
+            "/console/admin/channels",
+            get(channels::page).post(channels::create),
+        )
+        .route("/console/admin/channels/{id}", post(channels::update))
+        .route("/console/admin/channels/{id}/{action}", post(channels::act))
+        .route(
+            "/console/admin/calendar",
+            get(calendar::page).post(calendar::save),
+        )
+        // Everyone's own API tokens.
+        .route("/console/tokens", get(tokens::page).post(tokens::create))
+        .route("/console/tokens/{id}/revoke", post(tokens::revoke))
+        .layer(axum::middleware::map_response(console::no_store))
+}
+
+/// The JSON API under `/api/v1/` (described at `/api/v1/openapi.json`); every answer is JSON
+/// and `no-store`, unknown paths included.
+fn api_routes() -> Router<AppState> {
+    use api::{admin, calendar, reporting};
+    let s = "/api/v1/sites/{code}";
+    Router::new()
+        .route("/api/v1/openapi.json", get(api::openapi::document))
+        .route("/api/v1/me", get(api::me))
+        // Sites, their settings, status, users and columns.
+        .route(
+            "/api/v1/sites",
+            get(api::list_sites).post(admin::create_tenant),
+        )
+        .route(s, get(api::show_site))
+        .route(&format!("{s}/settings"), put(api::put_settings))
+        .route(&format!("{s}/status"), post(admin::set_status))
+        .route(
+            &format!("{s}/users"),
+            get(admin::site_users).post(admin::create_site_user),
+        )
+        .route(
+            &format!("{s}/users/{{login}}/roles/{{role}}"),
+            put(admin::bind).delete(admin::unbind),
+        )
+        .route(
+            &format!("{s}/columns"),
+            get(api::list_columns).post(admin::create_column),
+        )
+        .route(&format!("{s}/columns/{{id}}"), put(admin::update_column))
+        // Articles: the workflow, versions, attachments, the site's audit log.
+        .route(
+            &format!("{s}/articles"),
+            get(api::list_articles).post(api::create_article),
+        )
+        .route(
+            &format!("{s}/articles/{{id}}"),
+            get(api::show_article).put(api::update_article),
+        )
+        .route(&format!("{s}/articles/{{id}}/versions"), get(api::versions))
+        .route(&format!("{s}/articles/{{id}}/diff"), get(api::diff))
+        .route(
+            &format!("{s}/articles/{{id}}/versions/{{version}}/restore"),
+            post(api::restore),
+        )
+        .route(&format!("{s}/articles/{{id}}/{{step}}"), post(api::step))
+        .route(
+            &format!("{s}/attachments"),
+            get(api::list_attachments)
+                .post(api::upload)
+                .layer(DefaultBodyLimit::max(api::MAX_UPLOAD_BYTES)),
+        )
+        .route(&format!("{s}/audit"), get(api::audit))
+        // Information reporting.
+        .route(
+            &format!("{s}/submissions"),
+            get(reporting::list).post(reporting::submit),
+        )
+        .route(&format!("{s}/submissions/{{id}}"), get(reporting::show))
+        .route(
+            &format!("{s}/submissions/{{id}}/{{step}}"),
+            post(reporting::step),
+        )
+        .route(&format!("{s}/reporting/figures"), get(reporting::figures))
+        .route(
+            "/api/v1/channels",
+            get(reporting::channels).post(reporting::create_channel),
+        )
+        .route(
+            "/api/v1/channels/{id}",
+            put(reporting::update_channel).delete(reporting::delete_channel),
+        )
+        .route("/api/v1/channels/{id}/pull", post(reporting::pull_channel))
+        // The cluster: users, audit, the working-day calendar.
+        .route(
+            "/api/v1/users",
+            get(admin::all_users).post(admin::create_user),
+        )
+        .route("/api/v1/audit", get(admin::cluster_audit))
+        .route("/api/v1/calendar", get(calendar::this_year))
+        .route(
+            "/api/v1/calendar/working-days",
+            get(calendar::add_working_days),
+        )
+        .route(
+            "/api/v1/calendar/{year}",
+            get(calendar::year).put(calendar::set_year),
+        )
+        // API tokens.
+        .route(
+            "/api/v1/tokens",
+            get(api::list_tokens).post(api::create_token),
+        )
+        .route("/api/v1/tokens/{id}", delete(api::revoke_token))
+        // Unknown paths under the API answer in JSON, not with the public site's 404 page.
+        .route("/api/v1/{*rest}", any(api::not_found))
+        .layer(DefaultBodyLimit::max(api::MAX_JSON_BYTES))
+        .layer(axum::middleware::map_response(api::api_headers))
+}
