@@ -10,6 +10,7 @@ mod cache;
 mod console;
 mod editorial;
 mod feeds;
+mod interaction;
 mod isolation;
 mod migrations;
 mod public_site;

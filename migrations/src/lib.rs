@@ -16,6 +16,7 @@ mod m0008_reporting;
 mod m0009_channel_feeds;
 mod m0010_channel_state_item_dates;
 mod m0011_events_jobs_calendar;
+mod m0012_interaction;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_channel_feeds::Migration),
             Box::new(m0010_channel_state_item_dates::Migration),
             Box::new(m0011_events_jobs_calendar::Migration),
+            Box::new(m0012_interaction::Migration),
         ]
     }
 }

@@ -45,6 +45,8 @@ pub struct Setup {
     pub db_via_proxy: bool,
     /// Extra `ZQ_*` settings.
     pub env: Vec<(String, String)>,
+    /// Start on a manual clock at this time (move it with `app.store.clock().set(…)`).
+    pub clock: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Which database a test runs on.
@@ -254,7 +256,10 @@ impl TestApp {
         }
         env.extend(setup.env);
         let cfg = Config::load(None, env).expect("test configuration");
-        let store = zhanqun::open_store(&cfg).await.expect("open test database");
+        let mut store = zhanqun::open_store(&cfg).await.expect("open test database");
+        if let Some(at) = setup.clock {
+            store = store.with_clock(zq_store::Clock::manual(at));
+        }
         if let Some(opts) = demo_opts {
             let suffix = zq_domain::Host::parse(SUFFIX).expect("suffix");
             // No reporting history: tests count their own submissions exactly

@@ -87,6 +87,7 @@ pub fn services(cfg: &Config, store: Store, metrics: Arc<Metrics>) -> Services {
             cfg.feed_extra_roots.clone(),
         )))
         .with_telemetry(metrics)
+        .with_interaction(cfg.interaction.clone())
 }
 
 /// The background jobs every node runs (each tick runs on one node, by lease).

@@ -261,6 +261,7 @@ pub async fn seed_with(
             )
             .await?;
         }
+        seed_mailbox(svc, &tenant, kind).await?;
         report.articles += seed_articles(
             svc,
             &tenant,
@@ -284,6 +285,34 @@ pub async fn seed_with(
         );
     }
     Ok(report)
+}
+
+/// Every site's mailbox: the mayor's on the portal, the district head's, the town head's, and
+/// each department's leader's.
+async fn seed_mailbox(svc: &Services, tenant: &Tenant, kind: TenantKind) -> Result<(), DemoError> {
+    let (slug, name) = match kind {
+        TenantKind::Portal => ("szxx", "市长信箱"),
+        TenantKind::District => ("qzxx", "区长信箱"),
+        TenantKind::Town => ("zzxx", "镇（街道）长信箱"),
+        TenantKind::Department => ("ldxx", "领导信箱"),
+    };
+    zq_services::interaction::create_mailbox(
+        svc,
+        &Caller::system(),
+        tenant.code.as_str(),
+        zq_store::NewMailbox {
+            slug: slug.into(),
+            name: name.into(),
+            description: Some(format!(
+                "欢迎您就{}的工作提出咨询、投诉、建议和求助。来信将在 {} 个工作日内答复。",
+                tenant.name,
+                svc.interaction().rules.letter.days
+            )),
+            sort_order: 0,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// A column where the demo puts articles, and how many.

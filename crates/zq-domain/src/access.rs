@@ -56,6 +56,16 @@ named_enum!(
         ReadAudit = "read_audit",
         /// Manage cross-tenant reporting channels.
         ManageChannels = "manage_channels",
+        /// Take, refuse, transfer, ask for corrections on and draft replies to the tenant's
+        /// interaction cases (letters, site-error reports, disclosure requests).
+        HandleCases = "handle_cases",
+        /// Approve or return a drafted reply before it goes to the writer.
+        ApproveReplies = "approve_replies",
+        /// Extend a case's deadline (延期, once per case).
+        ApproveExtension = "approve_extension",
+        /// See a writer's name, phone, email and identity number in full (an audited action;
+        /// everyone else sees them masked).
+        RevealPersonalData = "reveal_personal_data",
     }
 );
 
@@ -163,13 +173,19 @@ fn role_allows(role: TenantRole, action: Action, policy: TenantPolicy) -> bool {
                     | Review
                     | Withdraw
                     | ReadAudit
+                    | HandleCases
+                    | ApproveReplies
+                    | ApproveExtension
+                    | RevealPersonalData
             ) || (action == PublishDirectly && policy.editors_publish_directly)
         }
         TenantRole::Editor => {
-            matches!(action, Read | WriteArticles)
-                || (action == PublishDirectly && policy.editors_publish_directly)
+            matches!(
+                action,
+                Read | WriteArticles | HandleCases | RevealPersonalData
+            ) || (action == PublishDirectly && policy.editors_publish_directly)
         }
-        TenantRole::Reviewer => matches!(action, Read | Review | Withdraw),
+        TenantRole::Reviewer => matches!(action, Read | Review | Withdraw | ApproveReplies),
     }
 }
 
@@ -216,9 +232,9 @@ mod tests {
             (_, ManageTenants | ManageAllUsers | ManageChannels | PublishDirectly) => false,
             (_, Read) => true,
             (SiteAdmin, _) => true,
-            (Editor, WriteArticles) => true,
+            (Editor, WriteArticles | HandleCases | RevealPersonalData) => true,
             (Editor, _) => false,
-            (Reviewer, Review | Withdraw) => true,
+            (Reviewer, Review | Withdraw | ApproveReplies) => true,
             (Reviewer, _) => false,
         }
     }

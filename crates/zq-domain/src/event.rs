@@ -31,6 +31,10 @@ named_enum!(
         ChannelChanged = "channel_changed",
         /// The working-day calendar changed.
         CalendarChanged = "calendar_changed",
+        /// An interaction case was opened, took a step, was transferred or rated.
+        CaseChanged = "case_changed",
+        /// A mailbox was created or changed.
+        MailboxChanged = "mailbox_changed",
     }
 );
 

@@ -15,6 +15,7 @@ pub mod event;
 pub mod host;
 pub mod html;
 pub mod ids;
+pub mod interaction;
 pub mod paging;
 pub mod reporting;
 pub mod route;

@@ -23,6 +23,9 @@ pub enum SiteError {
     /// A form's token is missing, forged, for another site or form, or too old: 403.
     #[error("form token refused")]
     FormExpired,
+    /// A form cannot be taken now (a closed mailbox, a suspended site): 409.
+    #[error("refused: {0}")]
+    Refused(String),
     /// A form's body is larger than the form takes: 413.
     #[error("form too large")]
     TooLarge,
@@ -51,6 +54,7 @@ impl SiteError {
             SiteError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             SiteError::NotFound => StatusCode::NOT_FOUND,
             SiteError::FormExpired => StatusCode::FORBIDDEN,
+            SiteError::Refused(_) => StatusCode::CONFLICT,
             SiteError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             SiteError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             SiteError::Gone => StatusCode::GONE,
@@ -82,6 +86,10 @@ impl SiteError {
             SiteError::FormExpired => (
                 "表单已过期",
                 "表单已过期或无效，请返回上一页刷新后重新填写提交。",
+            ),
+            SiteError::Refused(_) => (
+                "暂时无法受理",
+                "该表单暂时无法受理，请稍后再试，或通过网站公布的联系方式联系我们。",
             ),
             SiteError::TooLarge => (
                 "提交的内容过多",

@@ -163,7 +163,7 @@ fn console_routes() -> Router<AppState> {
 /// The JSON API under `/api/v1/` (described at `/api/v1/openapi.json`); every answer is JSON
 /// and `no-store`, unknown paths included.
 fn api_routes() -> Router<AppState> {
-    use api::{admin, calendar, reporting};
+    use api::{admin, calendar, interaction, reporting};
     let s = "/api/v1/sites/{code}";
     Router::new()
         .route("/api/v1/openapi.json", get(api::openapi::document))
@@ -212,6 +212,21 @@ fn api_routes() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(api::MAX_UPLOAD_BYTES)),
         )
         .route(&format!("{s}/audit"), get(api::audit))
+        // Interaction: mailboxes and cases (互动交流).
+        .route(
+            &format!("{s}/mailboxes"),
+            get(interaction::mailboxes).post(interaction::create_mailbox),
+        )
+        .route(&format!("{s}/cases"), get(interaction::cases))
+        .route(&format!("{s}/cases/{{id}}"), get(interaction::case))
+        .route(
+            &format!("{s}/cases/{{id}}/reveal"),
+            post(interaction::reveal),
+        )
+        .route(
+            &format!("{s}/cases/{{id}}/{{step}}"),
+            post(interaction::step),
+        )
         // Information reporting.
         .route(
             &format!("{s}/submissions"),

@@ -7,6 +7,7 @@
 
 mod assets;
 pub mod console_view;
+pub mod interaction_view;
 pub mod view;
 
 use minijinja::{Environment, UndefinedBehavior, Value};
@@ -33,6 +34,14 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "form_test.html",
         include_str!("../templates/form_test.html"),
+    ),
+    (
+        "letter_form.html",
+        include_str!("../templates/letter_form.html"),
+    ),
+    (
+        "case_query.html",
+        include_str!("../templates/case_query.html"),
     ),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
     ("atom.xml", include_str!("../templates/atom.xml")),
@@ -263,6 +272,22 @@ impl Renderer {
     /// A public form page (`form_test.html`).
     pub fn form_page(&self, v: &crate::view::FormView) -> Result<String, RenderError> {
         self.render("form_test.html", v)
+    }
+
+    /// The letter form (`letter_form.html`).
+    pub fn letter_form(
+        &self,
+        v: &crate::interaction_view::LetterFormView,
+    ) -> Result<String, RenderError> {
+        self.render("letter_form.html", v)
+    }
+
+    /// The query page of a case (`case_query.html`).
+    pub fn case_query(
+        &self,
+        v: &crate::interaction_view::QueryView,
+    ) -> Result<String, RenderError> {
+        self.render("case_query.html", v)
     }
 
     pub fn sitemap_xml(&self, v: &SitemapXmlView) -> Result<String, RenderError> {

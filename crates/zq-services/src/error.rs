@@ -81,6 +81,10 @@ pub fn action_label(a: Action) -> &'static str {
         Action::Withdraw => "撤回",
         Action::ReadAudit => "查看审计日志",
         Action::ManageChannels => "管理报送渠道",
+        Action::HandleCases => "办理互动事项",
+        Action::ApproveReplies => "审核答复",
+        Action::ApproveExtension => "批准延期",
+        Action::RevealPersonalData => "查看来信人个人信息",
     }
 }
 

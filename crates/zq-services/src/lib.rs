@@ -21,6 +21,7 @@ mod diff;
 mod error;
 pub mod events;
 pub mod fetch;
+pub mod interaction;
 pub mod jobs;
 pub mod reporting;
 pub mod telemetry;
@@ -48,6 +49,7 @@ pub struct Services {
     fetch: Arc<dyn Fetch>,
     telemetry: Arc<dyn Telemetry>,
     events: Events,
+    interaction: Arc<interaction::InteractionSettings>,
 }
 
 impl Services {
@@ -66,7 +68,20 @@ impl Services {
             fetch: Arc::new(NoFetch),
             telemetry: Arc::new(NoTelemetry),
             events,
+            interaction: Arc::default(),
         }
+    }
+
+    /// The same services with the cluster's interaction settings (clocks, the personal-data
+    /// key).
+    pub fn with_interaction(mut self, settings: interaction::InteractionSettings) -> Services {
+        self.interaction = Arc::new(settings);
+        self
+    }
+
+    /// The cluster's interaction settings.
+    pub fn interaction(&self) -> &interaction::InteractionSettings {
+        &self.interaction
     }
 
     /// The same services fetching through `fetch`.

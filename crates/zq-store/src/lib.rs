@@ -19,6 +19,7 @@ mod error;
 mod events;
 mod feeds;
 mod files;
+mod interaction;
 mod leases;
 pub mod model;
 mod reporting;
@@ -45,6 +46,7 @@ pub use error::StoreError;
 pub use events::{BoxFuture, Event, EventHook};
 pub use feeds::{FeedItem, FeedUnit, ImportReport, MAX_EXTERNAL_ID_BYTES, ReportFeedItem};
 pub use files::{Attachment, UploadError};
+pub use interaction::{Case, CaseChange, CaseFilter, CaseStep, Mailbox, NewCase, NewMailbox};
 pub use leases::JobRecord;
 pub use model::*;
 pub use reporting::{

@@ -1,7 +1,8 @@
 //! Who acts: the actor every audited write takes. A person (an account and its login), the
 //! platform itself (the scheduler, importers, the demo seeder) or an operator at the command
-//! line. The audit log records each the same way it always has: accounts by id and login,
-//! the system as "system", the command line as the system with client `cli:{os user}`.
+//! line, or someone of the public writing in through a form. The audit log records each the
+//! same way it always has: accounts by id and login, the system as "system", the command line
+//! as the system with client `cli:{os user}`, the public as the system with `public:{address}`.
 
 use zq_domain::{TenantId, UserId};
 
@@ -17,6 +18,8 @@ pub enum Actor {
     System,
     /// An operator running `zhanqun` on the server, by operating-system user name.
     Cli(String),
+    /// Someone of the public, through a site's forms (a letter, a rating), by address.
+    Public,
 }
 
 /// Who acts, as the audit log records it.
@@ -49,6 +52,14 @@ impl Who {
         }
     }
 
+    /// Someone of the public writing from `client` (their address).
+    pub fn public(client: Option<String>) -> Who {
+        Who {
+            actor: Actor::Public,
+            client,
+        }
+    }
+
     /// The account's id, if a person acts.
     pub fn user_id(&self) -> Option<UserId> {
         match &self.actor {
@@ -73,6 +84,10 @@ impl Who {
     pub(crate) fn audit_client(&self) -> Option<String> {
         match &self.actor {
             Actor::Cli(user) => Some(format!("cli:{user}")),
+            Actor::Public => Some(format!(
+                "public:{}",
+                self.client.as_deref().unwrap_or("unknown")
+            )),
             _ => self.client.clone(),
         }
     }

@@ -1,7 +1,7 @@
 //! Configuration: built-in defaults → optional TOML file (`--config FILE`) → environment.
 //!
 //! Three keys sit at the top level (`data_dir`, `host_suffix`, `log`); the others are grouped in
-//! sections: `[http]`, `[db]`, `[cache]`, `[redis]`, `[jobs]`, `[feeds]`, `[metrics]`. In the
+//! sections: `[http]`, `[db]`, `[cache]`, `[redis]`, `[jobs]`, `[feeds]`, `[interaction]`, `[metrics]`. In the
 //! environment a top-level key is `ZQ_{KEY}` (`ZQ_DATA_DIR`) and a key of a section is
 //! `ZQ_{SECTION}__{KEY}`, with a double underscore (`ZQ_DB__URL`,
 //! `ZQ_HTTP__REQUEST_TIMEOUT_SECS`). Unknown keys are refused, the flat keys of earlier versions
@@ -30,6 +30,7 @@ struct Raw {
     redis: RawRedis,
     jobs: RawJobs,
     feeds: RawFeeds,
+    interaction: RawInteraction,
     metrics: RawMetrics,
 }
 
@@ -90,6 +91,21 @@ struct RawFeeds {
     ca_file: String,
 }
 
+/// `[interaction]`: mailboxes and other cases of the public.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInteraction {
+    personal_data_key: String,
+    letter_days: u32,
+    letter_extension_days: u32,
+    site_error_days: u32,
+    site_error_extension_days: u32,
+    disclosure_days: u32,
+    disclosure_extension_days: u32,
+    interview_question_days: u32,
+    interview_question_extension_days: u32,
+}
+
 /// `[metrics]`: the operations listener.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -139,8 +155,43 @@ pub struct Config {
     pub form_submits_per_minute: u32,
     /// Serve the public form path's test form at `/forms/test` on every site.
     pub public_test_form: bool,
+    /// The clocks of interaction cases and the key sealing writers' personal details
+    /// (`[interaction]`).
+    pub interaction: zq_services::interaction::InteractionSettings,
     /// Log filter, e.g. `info` or `zq_http=debug,info`.
     pub log: String,
+}
+
+/// The `[interaction]` section checked: the clocks within the rules' bounds, the key 64 hex
+/// digits when given.
+fn interaction_settings(
+    raw: RawInteraction,
+) -> Result<zq_services::interaction::InteractionSettings, ConfigError> {
+    use zq_domain::interaction::{ClockRule, ClockRules};
+    let rule = |days, extension| ClockRule { days, extension };
+    let rules = ClockRules {
+        letter: rule(raw.letter_days, raw.letter_extension_days),
+        site_error: rule(raw.site_error_days, raw.site_error_extension_days),
+        disclosure: rule(raw.disclosure_days, raw.disclosure_extension_days),
+        interview_question: rule(
+            raw.interview_question_days,
+            raw.interview_question_extension_days,
+        ),
+    };
+    rules.check().map_err(|e| ConfigError::Value {
+        key: "interaction.*_days",
+        message: e.to_string(),
+    })?;
+    let sealer = match raw.personal_data_key.trim() {
+        "" => None,
+        key => Some(
+            zq_services::interaction::Sealer::from_hex(key).map_err(|e| ConfigError::Value {
+                key: "interaction.personal_data_key",
+                message: e.to_string(),
+            })?,
+        ),
+    };
+    Ok(zq_services::interaction::InteractionSettings { rules, sealer })
 }
 
 /// A configuration that cannot be used: says which key and why.
@@ -284,11 +335,29 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("jobs.scheduler_tick_secs", "30"),
     ("feeds.pull_secs", "900"),
     ("feeds.ca_file", ""),
+    ("interaction.personal_data_key", ""),
+    ("interaction.letter_days", "3"),
+    ("interaction.letter_extension_days", "12"),
+    ("interaction.site_error_days", "3"),
+    ("interaction.site_error_extension_days", "2"),
+    ("interaction.disclosure_days", "20"),
+    ("interaction.disclosure_extension_days", "20"),
+    ("interaction.interview_question_days", "5"),
+    ("interaction.interview_question_extension_days", "10"),
     ("metrics.listen", "127.0.0.1:9464"),
 ];
 
 /// The sections, in the order of `zhanqun.example.toml`.
-pub const SECTIONS: &[&str] = &["http", "db", "cache", "redis", "jobs", "feeds", "metrics"];
+pub const SECTIONS: &[&str] = &[
+    "http",
+    "db",
+    "cache",
+    "redis",
+    "jobs",
+    "feeds",
+    "interaction",
+    "metrics",
+];
 
 /// The flat keys of earlier versions and the keys that replaced them.
 pub const RENAMED: &[(&str, &str)] = &[
@@ -488,6 +557,7 @@ impl Config {
             redis,
             jobs,
             feeds,
+            interaction,
             metrics,
         } = raw;
         let listen = http.listen.parse::<SocketAddr>().map_err(|_| {
@@ -616,6 +686,7 @@ impl Config {
                 format!("expected 1 to 10000, got {}", http.form_submits_per_minute),
             ));
         }
+        let interaction = interaction_settings(interaction)?;
         let page_cache = zq_cache::CacheConfig {
             enabled: cache.enabled,
             max_bytes: cache.max_bytes,
@@ -648,6 +719,7 @@ impl Config {
             metrics_listen,
             form_submits_per_minute: http.form_submits_per_minute,
             public_test_form: http.public_test_form,
+            interaction,
             log,
         })
     }

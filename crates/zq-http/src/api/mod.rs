@@ -11,6 +11,7 @@
 pub(crate) mod admin;
 pub(crate) mod calendar;
 pub(crate) mod dto;
+pub(crate) mod interaction;
 pub(crate) mod openapi;
 pub(crate) mod reporting;
 

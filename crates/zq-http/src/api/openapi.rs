@@ -133,6 +133,27 @@ pub(crate) fn spec() -> Value {
             }},
             "/api/v1/sites/{code}/reporting/figures": {"get": op("报送统计与排名（本站收到的）：period=2026 / 2026-Q3 / 2026-11，或 from 与 to；format=csv 导出", "reporting", "200", None,
                 &[code.clone(), query_param("period", "统计周期", "string"), query_param("from", "起始时间", "string"), query_param("to", "截止时间", "string"), query_param("format", "csv", "string")])},
+            "/api/v1/sites/{code}/mailboxes": {
+                "get": op("本站信箱", "interaction", "200", None, &site),
+                "post": op("开设信箱：slug（地址）、name、description、sort_order（网站管理员）", "interaction", "201", Some("NewMailbox"), &site),
+            },
+            "/api/v1/sites/{code}/cases": {"get": op("本站互动事项（来信等）：可按 kind、state 筛选；due=overdue 已超期、due=due 明天前到期", "interaction", "200", None,
+                &[code.clone(), query_param("kind", "letter / site_error / disclosure / interview_question", "string"),
+                  query_param("state", "submitted / accepted / … / closed", "string"), query_param("due", "overdue / due", "string"),
+                  query_param("limit", "条数，最多 200", "integer"), query_param("offset", "跳过条数", "integer")])},
+            "/api/v1/sites/{code}/cases/{id}": {"get": op("一件事项及其办理过程；来信人信息已脱敏（张**、138****5678）", "interaction", "200", None, &[code.clone(), path_param("id", "事项编号", "integer")])},
+            "/api/v1/sites/{code}/cases/{id}/reveal": {"post": op("查看来信人完整信息（须有查看个人信息权限；记入办理过程和审计日志）", "interaction", "200", None, &[code.clone(), path_param("id", "事项编号", "integer")])},
+            "/api/v1/sites/{code}/cases/{id}/{step}": {"post": {
+                "summary": "办理：accept 受理、refuse 不予受理（text 为理由）、transfer 转办（transfer_to 为站点代码：本单位下级或上级；集群管理员不限）、request_correction 要求补正（时限暂停）、consult_third_party / third_party_answered 征求第三方意见（依申请公开）、draft_reply 拟写答复（text；依申请公开另需 answer）、approve_reply 审核通过并答复、return_reply 退回答复、extend 延期（一次，须写理由）。带 version 时，事项已被他人处理则返回 409",
+                "tags": ["interaction"],
+                "parameters": [code.clone(), path_param("id", "事项编号", "integer"), {"name": "step", "in": "path", "required": true,
+                    "schema": {"type": "string", "enum": ["accept", "refuse", "transfer", "request_correction", "consult_third_party", "third_party_answered", "draft_reply", "approve_reply", "return_reply", "extend"]}}],
+                "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "text": {"type": "string"}, "version": {"type": "integer"}, "transfer_to": {"type": "string"},
+                    "answer": {"type": "string", "enum": ["granted", "partly_granted", "refused", "not_held", "would_need_creating", "still_unclear", "not_processed", "other"]}}}}}},
+                "responses": {"200": {"description": "办理后的事项"}, "403": {"$ref": "#/components/responses/Error"},
+                    "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}},
+            }},
             "/api/v1/audit": {"get": op("全集群审计日志（集群管理员、运维）", "audit", "200", None, &[query_param("limit", "条数，最多 500", "integer")])},
             "/api/v1/sites/{code}": {"get": op("站点信息", "sites", "200", None, &site)},
             "/api/v1/sites/{code}/settings": {"put": op("修改站点设置（网站管理员）", "sites", "200", Some("SiteSettings"), &site)},
@@ -268,6 +289,10 @@ pub(crate) fn spec() -> Value {
                     "title": {"type": "string"}, "body": {"type": "string"}, "source": {"type": "string"},
                     "original_article": {"type": "integer", "description": "本站已发布信息的编号（代替 title 和 body）"},
                     "suggested_column": {"type": "integer"}, "note": {"type": "string"},
+                }},
+                "NewMailbox": {"type": "object", "required": ["slug", "name"], "properties": {
+                    "slug": {"type": "string", "maxLength": 40, "description": "信箱地址：小写字母、数字、连字符"},
+                    "name": {"type": "string", "maxLength": 100}, "description": {"type": "string"}, "sort_order": {"type": "integer"},
                 }},
                 "TokenInput": {"type": "object", "required": ["role", "label"], "properties": {
                     "site": {"type": "string", "description": "站点代码；不填则为集群角色令牌"},

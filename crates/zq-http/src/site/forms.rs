@@ -12,9 +12,9 @@
 //!    The token also names the form uniquely, so a form that stores what it receives can use
 //!    it to take a double post once.
 //!
-//! Every refusal is a Chinese page in the site's own frame. The only form today is the test
-//! form (`http.public_test_form = true`), which echoes what it received and stores nothing; the
-//! interaction issue's mailboxes will be the first real ones.
+//! Every refusal is a Chinese page in the site's own frame. The forms: `letter`, `query` and
+//! `rate` (interaction, `site::interaction`), and the test form (`http.public_test_form =
+//! true`), which echoes what it received and stores nothing.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -28,7 +28,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use zq_render::view::FormView;
 
 use super::extract::SiteCtx;
-use super::{error_response, pages};
+use super::{error_response, interaction, pages};
 use crate::auth::form_token::{issue, verify};
 use crate::{AppState, ClientAddr, SiteError};
 
@@ -74,32 +74,83 @@ impl FormGuard {
     }
 }
 
+/// The fields of a form post, by name (the first of repeated names).
+pub(crate) struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    /// The field's value, empty when absent.
+    pub(crate) fn get(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+}
+
 /// One handler for every form: resolves the site, finds the form, guards a post, answers.
 pub(crate) async fn form(State(state): State<AppState>, ctx: SiteCtx, req: Request) -> Response {
-    let name = ctx.rest.strip_prefix("/forms/").unwrap_or("");
-    if name != "test" || !state.config().test_form {
-        return ctx.error(&state, &SiteError::NotFound);
-    }
-    let res = match *req.method() {
-        Method::GET | Method::HEAD => test_form(&state, &ctx, name, None, None, None).await,
-        Method::POST => post_test_form(&state, &ctx, name, req).await,
-        _ => Err(SiteError::MethodNotAllowed),
-    };
+    let name = ctx.rest.strip_prefix("/forms/").unwrap_or("").to_owned();
+    let res = answer(&state, &ctx, &name, req).await;
     let mut res = res.unwrap_or_else(|e| ctx.error(&state, &e));
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }
 
-async fn post_test_form(
+async fn answer(
     state: &AppState,
     ctx: &SiteCtx,
     name: &str,
     req: Request,
 ) -> Result<Response, SiteError> {
-    let guard = state.forms();
+    let read = matches!(*req.method(), Method::GET | Method::HEAD);
+    let post = *req.method() == Method::POST;
+    let limit = match name {
+        "test" if state.config().test_form => TEST_FORM_MAX_BYTES,
+        "letter" => interaction::LETTER_MAX_BYTES,
+        "query" | "rate" => interaction::QUERY_MAX_BYTES,
+        _ => return Err(SiteError::NotFound),
+    };
+    if !(read || post) || (read && name == "rate") {
+        return Err(SiteError::MethodNotAllowed);
+    }
+    let key = state.forms().key(state).await?.clone();
+    if read {
+        return match name {
+            "test" => test_form(state, ctx, name, None, None, None).await,
+            "letter" => {
+                interaction::letter_page(state, ctx, &key, Default::default(), Vec::new()).await
+            }
+            _ => interaction::query_page(state, ctx, &key, String::new(), None, None, false).await,
+        };
+    }
+    let client = req
+        .extensions()
+        .get::<ClientAddr>()
+        .map(|ClientAddr(a)| a.ip().to_string());
+    let fields = guarded(state, ctx, name, req, limit, &key).await?;
+    match name {
+        "test" => post_test_form(state, ctx, name, &fields).await,
+        "letter" => interaction::post_letter(state, ctx, &key, &fields, client).await,
+        "query" => interaction::post_query(state, ctx, &key, &fields).await,
+        _ => interaction::post_rate(state, ctx, &key, &fields, client).await,
+    }
+}
+
+/// Passes a post through the guards, in order: the rate limit per address (429), the body
+/// limit (413), a urlencoded body (400) and the form's token (403).
+async fn guarded(
+    state: &AppState,
+    ctx: &SiteCtx,
+    name: &str,
+    req: Request,
+    max_bytes: usize,
+    key: &ring::hmac::Key,
+) -> Result<Fields, SiteError> {
     if let Some(ClientAddr(addr)) = req.extensions().get::<ClientAddr>().copied() {
-        guard
+        state
+            .forms()
             .check_rate(addr.ip())
             .map_err(SiteError::TooManyRequests)?;
     }
@@ -108,27 +159,30 @@ async fn post_test_form(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > TEST_FORM_MAX_BYTES) {
+    if declared.is_some_and(|n| n > max_bytes) {
         return Err(SiteError::TooLarge);
     }
-    let bytes = axum::body::to_bytes(req.into_body(), TEST_FORM_MAX_BYTES)
+    let bytes = axum::body::to_bytes(req.into_body(), max_bytes)
         .await
         .map_err(|_| SiteError::TooLarge)?;
-    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
-        .map_err(|_| SiteError::BadRequest("the form body is not urlencoded".into()))?;
-    let field = |k: &str| {
-        fields
-            .iter()
-            .find(|(name, _)| name == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let key = guard.key(state).await?;
+    let fields = Fields(
+        serde_urlencoded::from_bytes(&bytes)
+            .map_err(|_| SiteError::BadRequest("the form body is not urlencoded".into()))?,
+    );
     let now = state.services().now().timestamp();
-    if !verify(key, &field("token"), ctx.site.tenant.id.0, name, now) {
+    if !verify(key, &fields.get("token"), ctx.site.tenant.id.0, name, now) {
         return Err(SiteError::FormExpired);
     }
-    let message = field("message");
+    Ok(fields)
+}
+
+async fn post_test_form(
+    state: &AppState,
+    ctx: &SiteCtx,
+    name: &str,
+    f: &Fields,
+) -> Result<Response, SiteError> {
+    let message = f.get("message");
     let trimmed = message.trim();
     let error = if trimmed.is_empty() {
         Some("请填写留言内容。".to_owned())
@@ -145,6 +199,18 @@ async fn post_test_form(
         }
         None => test_form(state, ctx, name, None, None, Some(trimmed.to_owned())).await,
     }
+}
+
+/// An HTML answer of the form path with the platform's headers.
+pub(crate) fn html(status: StatusCode, body: String) -> Result<Response, SiteError> {
+    let mut res = (status, Body::from(body)).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    crate::set_security_headers(h);
+    Ok(res)
 }
 
 /// The test form's page: the form with a fresh token, or what was received.
@@ -176,15 +242,7 @@ async fn test_form(
         error,
         received,
     };
-    let body = state.renderer().form_page(&view)?;
-    let mut res = (StatusCode::OK, Body::from(body)).into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    crate::set_security_headers(h);
-    Ok(res)
+    html(StatusCode::OK, state.renderer().form_page(&view)?)
 }
 
 impl SiteCtx {

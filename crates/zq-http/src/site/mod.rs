@@ -3,6 +3,7 @@
 
 mod extract;
 pub(crate) mod forms;
+mod interaction;
 mod links;
 mod pages;
 

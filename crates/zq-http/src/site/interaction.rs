@@ -1,0 +1,326 @@
+//! The public side of interaction (互动交流) on every tenant site, on the form path
+//! (`site::forms`: rate limit, body limit, signed per-form token, never cached):
+//!
+//! - `/forms/letter`: the letter form (写信) listing the site's mailboxes; a taken post answers
+//!   with the query page showing the new query code once;
+//! - `/forms/query`: the query page (办理查询): the code in, the case's state, dates and
+//!   reply out (never personal details); a replied case can be rated there;
+//! - `/forms/rate`: the rating's post, answered with the query page.
+//!
+//! The code travels only in POST bodies, never in a URL, so it stays out of logs and
+//! referrers.
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use zq_domain::interaction::personal::Personal;
+use zq_domain::interaction::{CaseState, LetterKind};
+use zq_domain::time::format_local;
+use zq_render::interaction_view::{
+    CaseStatus, Choice, FieldProblem, LetterFormView, LetterInput, MailboxChoice, QueryView,
+};
+use zq_store::Case;
+
+use super::extract::SiteCtx;
+use super::forms::{Fields, html};
+use super::pages;
+use crate::auth::form_token::issue;
+use crate::service::interaction::{self, LetterForm, MAX_CONTENT_CHARS, MAX_SUBJECT_CHARS};
+use crate::service::{Fault, ServiceError};
+use crate::{AppState, SiteError};
+
+/// Largest letter post.
+pub(crate) const LETTER_MAX_BYTES: usize = 64 * 1024;
+/// Largest query or rating post.
+pub(crate) const QUERY_MAX_BYTES: usize = 4 * 1024;
+
+fn paragraphs(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn rating_label(r: i16) -> &'static str {
+    match r {
+        5 => "非常满意",
+        4 => "满意",
+        3 => "基本满意",
+        2 => "不满意",
+        _ => "非常不满意",
+    }
+}
+
+fn token(
+    state: &AppState,
+    ctx: &SiteCtx,
+    key: &ring::hmac::Key,
+    form: &str,
+) -> Result<String, SiteError> {
+    issue(
+        key,
+        ctx.site.tenant.id.0,
+        form,
+        state.services().now().timestamp(),
+    )
+}
+
+/// The letter form, empty or as typed with the problems of a refused post.
+pub(crate) async fn letter_page(
+    state: &AppState,
+    ctx: &SiteCtx,
+    key: &ring::hmac::Key,
+    form: LetterInput,
+    errors: Vec<FieldProblem>,
+) -> Result<Response, SiteError> {
+    let mailboxes = interaction::mailboxes(state.services(), &ctx.site.tenant)
+        .await
+        .map_err(service_error)?
+        .into_iter()
+        .filter(|m| m.active)
+        .map(|m| MailboxChoice {
+            slug: m.slug,
+            name: m.name,
+        })
+        .collect();
+    let heading = "我要写信".to_owned();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let view = LetterFormView {
+        chrome: pages::chrome(
+            &ctx.snap,
+            &ctx.site,
+            &ctx.links,
+            heading.clone(),
+            Vec::new(),
+            None,
+        ),
+        heading,
+        action: ctx.links.url("/forms/letter"),
+        token: token(state, ctx, key, "letter")?,
+        mailboxes,
+        categories: LetterKind::ALL
+            .iter()
+            .map(|k| Choice {
+                value: k.as_str().to_owned(),
+                label: k.label().to_owned(),
+            })
+            .collect(),
+        form,
+        error_fields: errors.iter().map(|e| e.field.clone()).collect(),
+        errors,
+        max_subject: MAX_SUBJECT_CHARS,
+        max_content: MAX_CONTENT_CHARS,
+        query_url: ctx.links.url("/forms/query"),
+    };
+    html(status, state.renderer().letter_form(&view)?)
+}
+
+/// Takes a letter post (already past the guards, token checked).
+pub(crate) async fn post_letter(
+    state: &AppState,
+    ctx: &SiteCtx,
+    key: &ring::hmac::Key,
+    f: &Fields,
+    client: Option<String>,
+) -> Result<Response, SiteError> {
+    let input = LetterInput {
+        mailbox: f.get("mailbox"),
+        category: f.get("category"),
+        subject: f.get("subject"),
+        content: f.get("content"),
+        name: f.get("name"),
+        phone: f.get("phone"),
+        email: f.get("email"),
+        publish: f.get("publish") == "on",
+    };
+    let form = LetterForm {
+        mailbox: input.mailbox.clone(),
+        category: input.category.clone(),
+        subject: input.subject.clone(),
+        content: input.content.clone(),
+        personal: Personal {
+            name: input.name.clone(),
+            phone: input.phone.clone(),
+            email: Some(input.email.clone()),
+            id_number: None,
+            address: None,
+        },
+        publish_allowed: input.publish,
+    };
+    match interaction::submit_letter(
+        state.services(),
+        &ctx.site.tenant,
+        form,
+        &f.get("token"),
+        client,
+    )
+    .await
+    {
+        Ok(opened) => {
+            query_page(
+                state,
+                ctx,
+                key,
+                opened.query_code.clone(),
+                None,
+                Some(opened.case),
+                true,
+            )
+            .await
+        }
+        Err(ServiceError::Fields(errors)) => {
+            let errors = errors
+                .into_iter()
+                .map(|e| FieldProblem {
+                    field: e.field.to_owned(),
+                    message: e.message,
+                })
+                .collect();
+            letter_page(state, ctx, key, input, errors).await
+        }
+        Err(e) => Err(service_error(e)),
+    }
+}
+
+/// The query page: the code form, or the case the code opens.
+pub(crate) async fn query_page(
+    state: &AppState,
+    ctx: &SiteCtx,
+    key: &ring::hmac::Key,
+    code: String,
+    error: Option<String>,
+    case: Option<Case>,
+    received: bool,
+) -> Result<Response, SiteError> {
+    let heading = "办理查询".to_owned();
+    let status = match (&error, &case) {
+        (None, _) => StatusCode::OK,
+        (Some(_), None) => StatusCode::NOT_FOUND,
+        (Some(_), Some(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let view = QueryView {
+        chrome: pages::chrome(
+            &ctx.snap,
+            &ctx.site,
+            &ctx.links,
+            heading.clone(),
+            Vec::new(),
+            None,
+        ),
+        heading,
+        action: ctx.links.url("/forms/query"),
+        token: token(state, ctx, key, "query")?,
+        query_code: if received {
+            code.clone()
+        } else {
+            String::new()
+        },
+        code,
+        error,
+        case: case.as_ref().map(status_of),
+        received,
+        rate_action: ctx.links.url("/forms/rate"),
+        rate_token: token(state, ctx, key, "rate")?,
+        ratings: (1..=5)
+            .rev()
+            .map(|r| Choice {
+                value: r.to_string(),
+                label: rating_label(r).to_owned(),
+            })
+            .collect(),
+    };
+    html(status, state.renderer().case_query(&view)?)
+}
+
+fn status_of(c: &Case) -> CaseStatus {
+    CaseStatus {
+        subject: c.subject.clone(),
+        state_label: c.state.label().to_owned(),
+        submitted: format_local(c.submitted_at, false),
+        accepted: c.accepted_at.map(|t| format_local(t, false)),
+        due: c.due_on.map(|d| d.format("%Y-%m-%d").to_string()),
+        replied: c.replied_at.map(|t| format_local(t, false)),
+        reply_unit: c.reply_unit.clone(),
+        content: paragraphs(&c.content),
+        reply: c
+            .reply
+            .as_deref()
+            .filter(|_| c.state.is_answered())
+            .map(paragraphs),
+        can_rate: c.state == CaseState::Replied && c.rating.is_none(),
+        rating: c.rating.map(|r| rating_label(r).to_owned()),
+    }
+}
+
+/// Takes a query post: shows the case the code opens (only a case written to this site or
+/// now owned by it), or says no case has that code.
+pub(crate) async fn post_query(
+    state: &AppState,
+    ctx: &SiteCtx,
+    key: &ring::hmac::Key,
+    f: &Fields,
+) -> Result<Response, SiteError> {
+    let code = f.get("code").trim().to_owned();
+    let found = interaction::by_code(state.services(), &code)
+        .await
+        .map_err(service_error)?
+        .map(|(c, _)| c)
+        .filter(|c| c.origin_tenant_id == ctx.site.tenant.id || c.tenant_id == ctx.site.tenant.id);
+    match found {
+        Some(c) => query_page(state, ctx, key, code, None, Some(c), false).await,
+        None => {
+            let e = Some("没有找到这个查询码对应的来信，请核对后重新输入。".to_owned());
+            query_page(state, ctx, key, code, e, None, false).await
+        }
+    }
+}
+
+/// Takes a rating post and shows the case again.
+pub(crate) async fn post_rate(
+    state: &AppState,
+    ctx: &SiteCtx,
+    key: &ring::hmac::Key,
+    f: &Fields,
+    client: Option<String>,
+) -> Result<Response, SiteError> {
+    let code = f.get("code").trim().to_owned();
+    let rating = f.get("rating").parse::<i16>().unwrap_or(0);
+    let comment = Some(f.get("comment"));
+    match interaction::rate(state.services(), &code, rating, comment, client).await {
+        Ok(c) => query_page(state, ctx, key, code, None, Some(c), false).await,
+        Err(e @ (ServiceError::Fields(_) | ServiceError::Conflict(_))) => {
+            let shown = interaction::by_code(state.services(), &code)
+                .await
+                .map_err(service_error)?
+                .map(|(c, _)| c);
+            let message = match &e {
+                ServiceError::Fields(f) => f
+                    .iter()
+                    .map(|f| f.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("；"),
+                other => other.to_string(),
+            };
+            query_page(state, ctx, key, code, Some(message), shown, false).await
+        }
+        Err(ServiceError::NotFound(_)) => {
+            let e = Some("没有找到这个查询码对应的来信，请核对后重新输入。".to_owned());
+            query_page(state, ctx, key, code, e, None, false).await
+        }
+        Err(e) => Err(service_error(e)),
+    }
+}
+
+/// A service failure as the public site shows it.
+pub(crate) fn service_error(e: ServiceError) -> SiteError {
+    match e.fault() {
+        Fault::NotFound => SiteError::NotFound,
+        Fault::Client | Fault::Conflict => SiteError::Refused(e.to_string()),
+        Fault::Upstream => SiteError::Unavailable(e.to_string()),
+        Fault::Internal => SiteError::Internal(e.to_string()),
+    }
+}
