@@ -3,12 +3,13 @@
 
 use axum::extract::{Form, Path, Query, State};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use zq_domain::ColumnId;
 use zq_domain::access::Action;
 use zq_domain::workflow::WorkflowState;
 use zq_render::ConsolePage;
-use zq_render::console_view::AuditView;
+use zq_render::console_view::{
+    ArticleLine, ArticlesView, AuditView, DiffLine, Filter, VersionLine, VersionsView,
+};
 
 use super::{BASE, see_other};
 use crate::AppState;
@@ -106,60 +107,54 @@ pub(super) async fn list_page(
         }
         u
     };
-    let mut filters =
-        vec![json!({"label": "全部", "url": format!("{base}/"), "current": filter.is_none()})];
+    let mut filters = vec![Filter {
+        label: "全部",
+        url: format!("{base}/"),
+        current: filter.is_none(),
+    }];
     for s in WorkflowState::ALL {
-        filters.push(json!({"label": s.label(), "url": format!("{base}/?state={s}"), "current": filter == Some(*s)}));
+        filters.push(Filter {
+            label: s.label(),
+            url: format!("{base}/?state={s}"),
+            current: filter == Some(*s),
+        });
     }
-    let mut v = chrome(state, cc, &t, current, notice_code).await?;
-    v.insert(
-        "heading".into(),
-        json!(if current == "review" {
+    let view = ArticlesView {
+        frame: site_frame(state, cc, &t, current, notice_code).await?,
+        heading: if current == "review" {
             "待审核信息"
         } else {
             "信息管理"
-        }),
-    );
-    v.insert(
-        "can_write".into(),
-        json!(zq_domain::access::allowed(
+        },
+        can_write: zq_domain::access::allowed(
             &cc.caller.grants,
             Action::WriteArticles,
             Some(t.id),
-            service::policy(&t)
-        )),
-    );
-    v.insert("filters".into(), Value::Array(filters));
-    v.insert(
-        "items".into(),
-        Value::Array(
-            items
-                .iter()
-                .map(|a| {
-                    json!({
-                        "id": a.id,
-                        "title": a.title,
-                        "column": col_name(a.column_id),
-                        "state": a.state,
-                        "state_label": a.state.label(),
-                        "version": a.version,
-                        "updated": format_local(a.updated_at, false),
-                        "published": a.published_at.or(a.publish_at).map(|t| format_local(t, false)).unwrap_or_default(),
-                    })
-                })
-                .collect(),
+            service::policy(&t),
         ),
-    );
-    v.insert("total".into(), json!(total));
-    v.insert(
-        "prev_url".into(),
-        json!((page > 0).then(|| page_url(page - 1))),
-    );
-    v.insert(
-        "next_url".into(),
-        json!(((page + 1) * PAGE < total).then(|| page_url(page + 1))),
-    );
-    html(state, ConsolePage::Articles, &Value::Object(v))
+        filters,
+        items: items
+            .iter()
+            .map(|a| ArticleLine {
+                id: a.id.0,
+                title: a.title.clone(),
+                column: col_name(a.column_id),
+                state: a.state.as_str(),
+                state_label: a.state.label(),
+                version: a.version,
+                updated: format_local(a.updated_at, false),
+                published: a
+                    .published_at
+                    .or(a.publish_at)
+                    .map(|t| format_local(t, false))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        total,
+        prev_url: (page > 0).then(|| page_url(page - 1)),
+        next_url: ((page + 1) * PAGE < total).then(|| page_url(page + 1)),
+    };
+    html(state, ConsolePage::Articles, &view)
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -196,52 +191,40 @@ pub(crate) async fn versions(
             .map(|x| x.display_name.clone())
             .unwrap_or_else(|| "系统".into())
     };
-    let mut v = chrome(&state, &cc, &t, "list", q.notice.as_deref()).await?;
-    v.insert("title".into(), json!(a.text.title));
-    v.insert(
-        "article_url".into(),
-        json!(format!("{}/articles/{}", site_base(&t), a.id)),
-    );
-    v.insert(
-        "can_restore".into(),
-        json!(
-            a.state.is_editable()
-                && zq_domain::access::allowed(
-                    &cc.caller.grants,
-                    Action::WriteArticles,
-                    Some(t.id),
-                    service::policy(&t)
-                )
-        ),
-    );
-    v.insert(
-        "versions".into(),
-        Value::Array(
-            list.iter()
-                .map(|x| {
-                    json!({
-                        "version": x.version,
-                        "title": x.text.title,
-                        "state_label": x.state.label(),
-                        "saved_by": login_of(x.saved_by),
-                        "saved_at": format_local(x.saved_at, false),
-                    })
-                })
-                .collect(),
-        ),
-    );
-    v.insert("from".into(), json!(from));
-    v.insert("to".into(), json!(to));
-    v.insert(
-        "diff".into(),
-        json!(diff.map(|lines| {
+    let view = VersionsView {
+        frame: site_frame(&state, &cc, &t, "list", q.notice.as_deref()).await?,
+        title: a.text.title.clone(),
+        article_url: format!("{}/articles/{}", site_base(&t), a.id),
+        can_restore: a.state.is_editable()
+            && zq_domain::access::allowed(
+                &cc.caller.grants,
+                Action::WriteArticles,
+                Some(t.id),
+                service::policy(&t),
+            ),
+        versions: list
+            .iter()
+            .map(|x| VersionLine {
+                version: x.version,
+                title: x.text.title.clone(),
+                state_label: x.state.label(),
+                saved_by: login_of(x.saved_by),
+                saved_at: format_local(x.saved_at, false),
+            })
+            .collect(),
+        from,
+        to,
+        diff: diff.map(|lines| {
             lines
                 .iter()
-                .map(|l| json!({"tag": l.tag, "text": l.text}))
-                .collect::<Vec<_>>()
-        })),
-    );
-    html(&state, ConsolePage::Versions, &Value::Object(v))
+                .map(|l| DiffLine {
+                    tag: l.tag,
+                    text: l.text.clone(),
+                })
+                .collect()
+        }),
+    };
+    html(&state, ConsolePage::Versions, &view)
 }
 
 #[derive(Debug, Deserialize, Default)]

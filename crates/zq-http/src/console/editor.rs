@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
-use serde_json::{Value, json};
 use zq_domain::ColumnId;
 use zq_domain::access::Action;
 use zq_domain::article::{ArticleFields, FieldError, check_fields};
@@ -120,89 +119,110 @@ pub(super) async fn editor_page(
     let state_now = p.article.map_or(WorkflowState::Draft, |a| a.state);
     let allowed = allowed_on(c, t, state_now);
     let editable = state_now.is_editable() && can(Action::WriteArticles);
-    let mut v = chrome(state, cc, t, "list", p.notice).await?;
-    v.insert(
-        "heading".into(),
-        json!(if p.article.is_some() {
+    let mut frame = site_frame(state, cc, t, "list", p.notice).await?;
+    frame.error = p.error;
+    let (action, article_url, article, body_html, public_url) = match p.article {
+        Some(a) => {
+            let url = format!("{base}/articles/{}", a.id);
+            (
+                url.clone(),
+                url,
+                Some(ArticleHead {
+                    id: a.id.0,
+                    state: a.state.as_str(),
+                    state_label: a.state.label(),
+                    version: a.version,
+                    review_comment: a.review_comment.clone(),
+                    publish_at: a.publish_at.map(|t| format_local(t, false)),
+                    published_at: a.published_at.map(|t| format_local(t, false)),
+                }),
+                a.text.body.clone(),
+                a.state
+                    .is_public()
+                    .then(|| format!("/sites/{}/art/{}.html", t.code, a.id)),
+            )
+        }
+        None => (
+            format!("{base}/articles/new"),
+            String::new(),
+            None,
+            String::new(),
+            None,
+        ),
+    };
+    let view = EditorView {
+        frame,
+        heading: if p.article.is_some() {
             "信息"
         } else {
             "写信息"
-        }),
-    );
-    v.insert("editable".into(), json!(editable));
-    v.insert("can_submit".into(), json!(can(Action::WriteArticles)));
-    v.insert(
-        "can_publish_directly".into(),
-        json!(can(Action::PublishDirectly)),
-    );
-    v.insert(
-        "allowed".into(),
-        serde_json::to_value(allowed).unwrap_or_default(),
-    );
-    v.insert(
-        "columns".into(),
-        Value::Array(
-            columns
-                .iter()
-                .filter(|col| zq_domain::article::column_takes_articles(col.kind))
-                .map(|col| json!({"id": col.id, "label": col.name}))
-                .collect(),
-        ),
-    );
-    v.insert(
-        "column_name".into(),
-        json!(
-            columns
-                .iter()
-                .find(|col| col.id.0 == p.form.column_id)
-                .map(|col| col.name.clone())
-                .unwrap_or_default()
-        ),
-    );
-    v.insert("field_errors".into(), json!(p.field_errors));
-    if let Some(e) = p.error {
-        v.insert("error".into(), json!(e));
-    }
-    match p.article {
-        Some(a) => {
-            let url = format!("{base}/articles/{}", a.id);
-            v.insert("action".into(), json!(url));
-            v.insert("article_url".into(), json!(url));
-            v.insert(
-                "article".into(),
-                json!({
-                    "id": a.id,
-                    "state": a.state,
-                    "state_label": a.state.label(),
-                    "version": a.version,
-                    "review_comment": a.review_comment,
-                    "publish_at": a.publish_at.map(|t| format_local(t, false)),
-                    "published_at": a.published_at.map(|t| format_local(t, false)),
-                }),
-            );
-            v.insert("body_html".into(), json!(a.text.body));
-            v.insert(
-                "public_url".into(),
-                json!(
-                    a.state
-                        .is_public()
-                        .then(|| format!("/sites/{}/art/{}.html", t.code, a.id))
-                ),
-            );
-        }
-        None => {
-            v.insert("action".into(), json!(format!("{base}/articles/new")));
-            v.insert("article_url".into(), json!(""));
-            v.insert("article".into(), Value::Null);
-            v.insert("body_html".into(), json!(""));
-            v.insert("public_url".into(), Value::Null);
-        }
-    }
-    v.insert(
-        "form".into(),
-        serde_json::to_value(&p.form).unwrap_or_default(),
-    );
-    html_status(state, status, ConsolePage::Editor, &Value::Object(v))
+        },
+        editable,
+        can_submit: can(Action::WriteArticles),
+        can_publish_directly: can(Action::PublishDirectly),
+        allowed,
+        column_name: columns
+            .iter()
+            .find(|col| col.id.0 == p.form.column_id)
+            .map(|col| col.name.clone())
+            .unwrap_or_default(),
+        columns: columns
+            .iter()
+            .filter(|col| zq_domain::article::column_takes_articles(col.kind))
+            .map(|col| ColumnChoice {
+                id: col.id.0,
+                label: col.name.clone(),
+            })
+            .collect(),
+        field_errors: p.field_errors,
+        action,
+        article_url,
+        article,
+        body_html,
+        public_url,
+        form: p.form,
+    };
+    html_status(state, status, ConsolePage::Editor, &view)
+}
+
+/// A column the article may be put in.
+#[derive(Debug, serde::Serialize)]
+struct ColumnChoice {
+    id: i64,
+    label: String,
+}
+
+/// What the editor shows about a saved article.
+#[derive(Debug, serde::Serialize)]
+struct ArticleHead {
+    id: i64,
+    state: &'static str,
+    state_label: &'static str,
+    version: i32,
+    review_comment: Option<String>,
+    publish_at: Option<String>,
+    published_at: Option<String>,
+}
+
+/// The editor (写信息 / 信息): the form, the buttons this person has, the article's state.
+#[derive(Debug, serde::Serialize)]
+struct EditorView {
+    #[serde(flatten)]
+    frame: zq_render::console_view::SiteFrame,
+    heading: &'static str,
+    editable: bool,
+    can_submit: bool,
+    can_publish_directly: bool,
+    allowed: crate::service::Allowed,
+    columns: Vec<ColumnChoice>,
+    column_name: String,
+    field_errors: Vec<String>,
+    action: String,
+    article_url: String,
+    article: Option<ArticleHead>,
+    body_html: String,
+    public_url: Option<String>,
+    form: FormValues,
 }
 
 pub(crate) async fn new_form(

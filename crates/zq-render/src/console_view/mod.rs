@@ -1,10 +1,13 @@
 //! View models of the console's per-site pages, as `view` holds them for the public pages:
 //! the frame every site page shares (`SiteFrame`: site, tabs, account, notice) and the pages
-//! built from typed parts (settings, attachments, audit). A page's view flattens the frame, so
-//! `console_site_base.html` reads the same names on every page. Pages not converted yet still
-//! extend the frame's JSON with their own keys (`frame_map` in the console).
+//! built from typed parts, one module per capability (`articles`, …). A page's view flattens the
+//! frame, so `console_site_base.html` reads the same names on every page.
+
+mod articles;
 
 use serde::Serialize;
+
+pub use articles::{ArticleLine, ArticlesView, DiffLine, Filter, VersionLine, VersionsView};
 
 /// Who is signed in.
 #[derive(Debug, Clone, Serialize)]

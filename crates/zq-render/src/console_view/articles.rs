@@ -1,0 +1,77 @@
+//! Views of a site's article pages in the console: the lists (全部信息, 待审核) and an
+//! article's version history with its diff.
+
+use serde::Serialize;
+
+use super::SiteFrame;
+
+/// A link that may be the current one (filters, tabs).
+#[derive(Debug, Clone, Serialize)]
+pub struct Filter {
+    pub label: &'static str,
+    pub url: String,
+    pub current: bool,
+}
+
+/// A line of an article list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleLine {
+    pub id: i64,
+    pub title: String,
+    pub column: String,
+    /// The state's stored name (for styling) and its label.
+    pub state: &'static str,
+    pub state_label: &'static str,
+    pub version: i32,
+    pub updated: String,
+    /// When it was (or will be) published, empty if never.
+    pub published: String,
+}
+
+/// 信息管理 and 待审核信息.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticlesView {
+    #[serde(flatten)]
+    pub frame: SiteFrame,
+    pub heading: &'static str,
+    /// May write (the 写信息 button).
+    pub can_write: bool,
+    pub filters: Vec<Filter>,
+    pub items: Vec<ArticleLine>,
+    pub total: u64,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+}
+
+/// A saved version in the history.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionLine {
+    pub version: i32,
+    pub title: String,
+    pub state_label: &'static str,
+    pub saved_by: String,
+    pub saved_at: String,
+}
+
+/// One line of a diff: `equal`, `insert` or `delete`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffLine {
+    pub tag: &'static str,
+    pub text: String,
+}
+
+/// 版本记录: the versions, and the diff between two of them.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionsView {
+    #[serde(flatten)]
+    pub frame: SiteFrame,
+    pub title: String,
+    pub article_url: String,
+    /// The article is editable and the person may write: versions may be restored.
+    pub can_restore: bool,
+    pub versions: Vec<VersionLine>,
+    pub from: i32,
+    pub to: i32,
+    /// `None` when both sides are the same version.
+    pub diff: Option<Vec<DiffLine>>,
+}
