@@ -7,16 +7,19 @@ use axum::extract::{Form, Path, Query, RawForm, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
 use zq_domain::access::{Action, allowed};
 use zq_domain::reporting::{SubmissionState, may_send};
 use zq_domain::workflow::WorkflowState;
 use zq_domain::{ArticleId, TenantId};
 use zq_render::ConsolePage;
+use zq_render::console_view::{
+    InboxFilter, InboxView, ItemView, Named, OutboxView, Range, RankRow, RankingView, SendForm,
+    StateChoice, SubmissionDetail, SubmissionLine,
+};
 use zq_store::{Channel, NewSubmission, Submission, SubmissionFilter, Tenant};
 
 use super::frame::{
-    ConsoleCaller, Fields, NoticeQuery, PageResult, Shown, chrome, field, html, html_status,
+    ConsoleCaller, Fields, NoticeQuery, PageResult, Shown, field, html, html_status, site_frame,
 };
 use super::see_other;
 use crate::AppState;
@@ -55,18 +58,18 @@ impl Names {
     }
 }
 
-fn row(s: &Submission, names: &Names) -> Value {
-    json!({
-        "id": s.id,
-        "title": s.title,
-        "sender": names.tenant(s.sender),
-        "receiver": names.tenant(s.receiver),
-        "channel": names.channel(s.channel_id),
-        "submitted": format_local(s.submitted_at, false),
-        "state": s.state,
-        "state_label": s.state.label(),
-        "comment": s.decision_comment.clone().unwrap_or_default(),
-    })
+fn row(s: &Submission, names: &Names) -> SubmissionLine {
+    SubmissionLine {
+        id: s.id,
+        title: s.title.clone(),
+        sender: names.tenant(s.sender),
+        receiver: names.tenant(s.receiver),
+        channel: names.channel(s.channel_id),
+        submitted: format_local(s.submitted_at, false),
+        state: s.state.as_str(),
+        state_label: s.state.label(),
+        comment: s.decision_comment.clone().unwrap_or_default(),
+    }
 }
 
 fn receives(t: &Tenant, names: &Names) -> bool {
@@ -110,17 +113,24 @@ async fn outbox_page(
         .iter()
         .filter(|c| may_send(c.senders(), c.receiver, unit))
         .collect();
-    let channels: Vec<Value> = open
+    let channels: Vec<Named> = open
         .iter()
-        .map(|c| json!({"id": c.id, "name": c.name}))
+        .map(|c| Named {
+            id: c.id,
+            name: c.name.clone(),
+        })
         .collect();
     let all_columns = state.store().all_columns().await?;
-    let targets: Vec<Value> = open
+    let targets: Vec<Named> = open
         .iter()
         .flat_map(|c| {
-            c.columns.iter().filter_map(|id| all_columns.iter().find(|col| col.id == *id)).map(|col| {
-                json!({"id": col.id, "label": format!("{} · {}", names.tenant(c.receiver), col.name)})
-            })
+            c.columns
+                .iter()
+                .filter_map(|id| all_columns.iter().find(|col| col.id == *id))
+                .map(|col| Named {
+                    id: col.id.0,
+                    name: format!("{} · {}", names.tenant(c.receiver), col.name),
+                })
         })
         .collect();
     let published = state
@@ -134,39 +144,31 @@ async fn outbox_page(
         Some(t.id),
         service::policy(&t),
     );
-    let mut v = chrome(state, cc, &t, "reporting", notice_code).await?;
-    v.insert("can_write".into(), json!(can_write));
-    v.insert("can_receive".into(), json!(receives(&t, &names)));
-    v.insert("channels".into(), Value::Array(channels));
-    v.insert("targets".into(), Value::Array(targets));
-    v.insert(
-        "published".into(),
-        Value::Array(
-            published
-                .iter()
-                .map(|a| json!({"id": a.id, "title": a.title}))
-                .collect(),
-        ),
-    );
-    // A fresh key per form: sending the same form twice creates one submission.
-    v.insert("client_key".into(), json!(zq_store::random_token()?));
-    v.insert(
-        "form".into(),
-        json!({
-            "channel_id": field(&form, "channel_id").parse::<i64>().unwrap_or(0),
-            "title": field(&form, "title"),
-            "body": field(&form, "body"),
-            "note": field(&form, "note"),
-        }),
-    );
-    v.insert(
-        "items".into(),
-        Value::Array(items.iter().map(|s| row(s, &names)).collect()),
-    );
-    if let Some(e) = error {
-        v.insert("error".into(), json!(e));
-    }
-    html_status(state, status, ConsolePage::ReportingOut, &Value::Object(v))
+    let mut frame = site_frame(state, cc, &t, "reporting", notice_code).await?;
+    frame.error = error;
+    let view = OutboxView {
+        frame,
+        can_write,
+        can_receive: receives(&t, &names),
+        channels,
+        targets,
+        published: published
+            .iter()
+            .map(|a| Named {
+                id: a.id.0,
+                name: a.title.clone(),
+            })
+            .collect(),
+        client_key: zq_store::random_token()?,
+        form: SendForm {
+            channel_id: field(&form, "channel_id").parse::<i64>().unwrap_or(0),
+            title: field(&form, "title"),
+            body: field(&form, "body"),
+            note: field(&form, "note"),
+        },
+        items: items.iter().map(|s| row(s, &names)).collect(),
+    };
+    html_status(state, status, ConsolePage::ReportingOut, &view)
 }
 
 pub(crate) async fn send(
@@ -278,7 +280,7 @@ pub(crate) async fn inbox(
         .iter()
         .filter(|c| c.receiver == t.id)
         .collect();
-    let senders: Vec<Value> = names
+    let senders: Vec<Named> = names
         .tenants
         .iter()
         .filter(|u| {
@@ -289,47 +291,40 @@ pub(crate) async fn inbox(
             };
             mine.iter().any(|c| may_send(c.senders(), c.receiver, unit))
         })
-        .map(|u| json!({"id": u.id, "name": u.name}))
+        .map(|u| Named {
+            id: u.id.0,
+            name: u.name.clone(),
+        })
         .collect();
     let can = |a| allowed(&cc.caller.grants, a, Some(t.id), service::policy(&t));
-    let mut v = chrome(&state, &cc, &t, "reporting", q.notice.as_deref()).await?;
-    v.insert(
-        "can_decide".into(),
-        json!(can(Action::Review) || can(Action::WriteArticles)),
-    );
-    v.insert("units".into(), Value::Array(senders));
-    v.insert(
-        "channels".into(),
-        Value::Array(
-            mine.iter()
-                .map(|c| json!({"id": c.id, "name": c.name}))
-                .collect(),
-        ),
-    );
-    v.insert(
-        "states".into(),
-        Value::Array(
-            SubmissionState::ALL
-                .iter()
-                .map(|s| json!({"value": s, "label": s.label()}))
-                .collect(),
-        ),
-    );
-    v.insert(
-        "filter".into(),
-        json!({
-            "sender": opt_i64(&q.sender),
-            "channel": opt_i64(&q.channel),
-            "state": q.state.clone().unwrap_or_default(),
-            "from": q.from.clone().unwrap_or_default(),
-            "to": q.to.clone().unwrap_or_default(),
-        }),
-    );
-    v.insert(
-        "items".into(),
-        Value::Array(items.iter().map(|s| row(s, &names)).collect()),
-    );
-    html(&state, ConsolePage::ReportingIn, &Value::Object(v))
+    let view = InboxView {
+        frame: site_frame(&state, &cc, &t, "reporting", q.notice.as_deref()).await?,
+        can_decide: can(Action::Review) || can(Action::WriteArticles),
+        units: senders,
+        channels: mine
+            .iter()
+            .map(|c| Named {
+                id: c.id,
+                name: c.name.clone(),
+            })
+            .collect(),
+        states: SubmissionState::ALL
+            .iter()
+            .map(|s| StateChoice {
+                value: s.as_str(),
+                label: s.label(),
+            })
+            .collect(),
+        filter: InboxFilter {
+            sender: opt_i64(&q.sender),
+            channel: opt_i64(&q.channel),
+            state: q.state.clone().unwrap_or_default(),
+            from: q.from.clone().unwrap_or_default(),
+            to: q.to.clone().unwrap_or_default(),
+        },
+        items: items.iter().map(|s| row(s, &names)).collect(),
+    };
+    html(&state, ConsolePage::ReportingIn, &view)
 }
 
 pub(crate) async fn item(
@@ -370,12 +365,15 @@ async fn item_page(
     let can = |a| allowed(&cc.caller.grants, a, Some(t.id), service::policy(&t));
     let channel = names.channels.iter().find(|c| c.id == s.channel_id);
     let columns = state.store().columns(s.receiver).await?;
-    let channel_columns: Vec<Value> = channel
+    let channel_columns: Vec<Named> = channel
         .map(|c| {
             columns
                 .iter()
                 .filter(|col| c.columns.contains(&col.id))
-                .map(|col| json!({"id": col.id, "name": col.name}))
+                .map(|col| Named {
+                    id: col.id.0,
+                    name: col.name.clone(),
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -385,36 +383,33 @@ async fn item_page(
         .find(|x| x.id == s.receiver)
         .map(|x| x.code.to_string())
         .unwrap_or_default();
-    let mut v: Map<String, Value> = chrome(state, cc, &t, "reporting", notice_code).await?;
-    v.insert(
-        "can_decide".into(),
-        json!(receiving && (can(Action::Review) || can(Action::WriteArticles))),
-    );
-    v.insert("columns".into(), Value::Array(channel_columns));
-    v.insert(
-        "item".into(),
-        json!({
-            "id": s.id,
-            "title": s.title,
-            "sender": names.tenant(s.sender),
-            "source": s.source,
-            "channel": names.channel(s.channel_id),
-            "submitted": format_local(s.submitted_at, false),
-            "decided": s.decided_at.map(|d| format_local(d, false)),
-            "published_at_source": s.external_published_at.map(|d| format_local(d, false)),
-            "note": s.note,
-            "comment": s.decision_comment,
-            "state": s.state,
-            "state_label": s.state.label(),
-            "body": s.body,
-            "suggested_column": s.suggested_column,
-            "article_url": s.adopted_article.map(|a| format!("/sites/{receiver_code}/art/{a}.html")),
-        }),
-    );
-    if let Some(e) = error {
-        v.insert("error".into(), json!(e));
-    }
-    html_status(state, status, ConsolePage::ReportingItem, &Value::Object(v))
+    let mut frame = site_frame(state, cc, &t, "reporting", notice_code).await?;
+    frame.error = error;
+    let view = ItemView {
+        frame,
+        can_decide: receiving && (can(Action::Review) || can(Action::WriteArticles)),
+        columns: channel_columns,
+        item: SubmissionDetail {
+            id: s.id,
+            title: s.title.clone(),
+            sender: names.tenant(s.sender),
+            source: s.source.clone(),
+            channel: names.channel(s.channel_id),
+            submitted: format_local(s.submitted_at, false),
+            decided: s.decided_at.map(|d| format_local(d, false)),
+            published_at_source: s.external_published_at.map(|d| format_local(d, false)),
+            note: s.note.clone(),
+            comment: s.decision_comment.clone(),
+            state: s.state.as_str(),
+            state_label: s.state.label(),
+            body: s.body.clone(),
+            suggested_column: s.suggested_column.map(|c| c.0),
+            article_url: s
+                .adopted_article
+                .map(|a| format!("/sites/{receiver_code}/art/{a}.html")),
+        },
+    };
+    html_status(state, status, ConsolePage::ReportingItem, &view)
 }
 
 pub(crate) async fn step(
@@ -576,48 +571,41 @@ pub(crate) async fn ranking(
         Err(e) => (Vec::new(), Some(e)),
     };
     let top = rows.iter().map(|r| r.adopted).max().unwrap_or(0).max(1);
-    let mut v = chrome(&state, &cc, &t, "reporting", None).await?;
-    v.insert("can_receive".into(), json!(receives(&t, &names)));
-    v.insert("period".into(), json!(period));
-    v.insert("period_label".into(), json!(label));
-    v.insert(
-        "range".into(),
-        json!({"from": q.from.clone().unwrap_or_default(), "to": q.to.clone().unwrap_or_default()}),
-    );
-    v.insert(
-        "csv_url".into(),
-        json!(format!(
-            "/api/v1/sites/{code}/reporting/figures?{query}&format=csv"
-        )),
-    );
-    v.insert(
-        "rows".into(),
-        Value::Array(
-            rows.iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    json!({
-                        "rank": i + 1,
-                        "name": names.tenant(r.unit),
-                        "submitted": r.submitted,
-                        "adopted": r.adopted,
-                        "rate": format!("{:.1}", r.rate),
-                        "median": r.median_decision_secs.map(|s| format!("{:.1} 小时", s as f64 / 3600.0)).unwrap_or_else(|| "—".into()),
-                        "bar": r.adopted * 200 / top,
-                    })
-                })
-                .collect(),
-        ),
-    );
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
     };
-    if let Some(e) = error {
-        v.insert("error".into(), json!(e));
-    }
-    html_status(&state, status, ConsolePage::Ranking, &Value::Object(v))
+    let mut frame = site_frame(&state, &cc, &t, "reporting", None).await?;
+    frame.error = error;
+    let view = RankingView {
+        frame,
+        can_receive: receives(&t, &names),
+        period,
+        period_label: label,
+        range: Range {
+            from: q.from.clone().unwrap_or_default(),
+            to: q.to.clone().unwrap_or_default(),
+        },
+        csv_url: format!("/api/v1/sites/{code}/reporting/figures?{query}&format=csv"),
+        rows: rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| RankRow {
+                rank: i + 1,
+                name: names.tenant(r.unit),
+                submitted: r.submitted,
+                adopted: r.adopted,
+                rate: format!("{:.1}", r.rate),
+                median: r
+                    .median_decision_secs
+                    .map(|s| format!("{:.1} 小时", s as f64 / 3600.0))
+                    .unwrap_or_else(|| "—".into()),
+                bar: r.adopted * 200 / top,
+            })
+            .collect(),
+    };
+    html_status(&state, status, ConsolePage::Ranking, &view)
 }
 
 #[cfg(test)]

@@ -4,10 +4,15 @@
 //! frame, so `console_site_base.html` reads the same names on every page.
 
 mod articles;
+mod reporting;
 
 use serde::Serialize;
 
 pub use articles::{ArticleLine, ArticlesView, DiffLine, Filter, VersionLine, VersionsView};
+pub use reporting::{
+    InboxFilter, InboxView, ItemView, Named, OutboxView, Range, RankRow, RankingView, SendForm,
+    StateChoice, SubmissionDetail, SubmissionLine,
+};
 
 /// Who is signed in.
 #[derive(Debug, Clone, Serialize)]
