@@ -4,15 +4,18 @@
 
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
-use serde_json::{Map, Value, json};
 use zq_domain::access::{Action, TenantRole};
 use zq_domain::{ColumnId, ColumnKind, TenantKind, TenantStatus, UpdateRequirement};
 use zq_render::ConsolePage;
+use zq_render::console_view::{
+    AdminFrame, AdminTab, Choice, ClusterAuditView, ColumnForm, ColumnRow, ColumnsView, Me, Named,
+    RoleAction, StatusAction, TenantForm, TenantRow, TenantsView, UserForm, UserRow, UsersView,
+};
 use zq_store::{ColumnChange, Tenant, User};
 
 use super::frame::{
-    ConsoleCaller, Fields, NoticeQuery, PageResult, Shown, audit_rows, chrome, field, html,
-    html_status, notice, site_base, status_label,
+    ConsoleCaller, Fields, NoticeQuery, PageResult, Shown, audit_rows, field, html, html_status,
+    notice, site_base, site_frame, status_label,
 };
 use super::{BASE, see_other};
 use crate::AppState;
@@ -23,42 +26,41 @@ use crate::service::{ServiceError, site};
 use super::role_label;
 
 /// The frame of the cluster pages: who is signed in and the tabs this account may open.
-pub(super) fn admin_chrome(
+pub(super) fn admin_frame(
     state: &AppState,
     cc: &ConsoleCaller,
     current: &str,
     notice_code: Option<&str>,
-) -> Map<String, Value> {
+) -> AdminFrame {
     let c = &cc.caller;
     let can = |a| zq_domain::access::allowed(&c.grants, a, None, Default::default());
-    let mut tabs = Vec::new();
-    if can(Action::ManageTenants) {
-        tabs.push(json!({"label": "站点", "url": format!("{BASE}/admin/tenants"), "current": current == "tenants"}));
+    let tabs = [
+        (Action::ManageTenants, "站点", "tenants"),
+        (Action::ManageAllUsers, "账号", "users"),
+        (Action::ManageChannels, "报送渠道", "channels"),
+        (Action::ManageTenants, "工作日历", "calendar"),
+        (Action::ReadAudit, "审计日志", "audit"),
+    ]
+    .into_iter()
+    .filter(|(a, _, _)| can(*a))
+    .map(|(_, label, name)| AdminTab {
+        label,
+        url: format!("{BASE}/admin/{name}"),
+        current: current == name,
+    })
+    .collect();
+    AdminFrame {
+        portal_name: super::portal_name(state),
+        base: BASE.to_owned(),
+        csrf: cc.csrf.clone(),
+        me: Me {
+            display_name: c.display_name.clone(),
+            login: c.login.clone(),
+        },
+        tabs,
+        notice: notice(notice_code),
+        error: None,
     }
-    if can(Action::ManageAllUsers) {
-        tabs.push(json!({"label": "账号", "url": format!("{BASE}/admin/users"), "current": current == "users"}));
-    }
-    if can(Action::ManageChannels) {
-        tabs.push(json!({"label": "报送渠道", "url": format!("{BASE}/admin/channels"), "current": current == "channels"}));
-    }
-    if can(Action::ManageTenants) {
-        tabs.push(json!({"label": "工作日历", "url": format!("{BASE}/admin/calendar"), "current": current == "calendar"}));
-    }
-    if can(Action::ReadAudit) {
-        tabs.push(json!({"label": "审计日志", "url": format!("{BASE}/admin/audit"), "current": current == "audit"}));
-    }
-    let mut m = Map::new();
-    m.insert("portal_name".into(), json!(super::portal_name(state)));
-    m.insert("base".into(), json!(BASE));
-    m.insert("csrf".into(), json!(cc.csrf));
-    m.insert(
-        "me".into(),
-        json!({"display_name": c.display_name, "login": c.login}),
-    );
-    m.insert("tabs".into(), Value::Array(tabs));
-    m.insert("notice".into(), json!(notice(notice_code)));
-    m.insert("error".into(), Value::Null);
-    m
 }
 
 // ---- tenants ----
@@ -92,48 +94,55 @@ async fn tenants_page(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) ->
             .find(|t: &&Tenant| t.id == id)
             .map(|t| t.code.to_string())
     };
-    let rows: Vec<Value> = all
+    let rows: Vec<TenantRow> = all
         .iter()
-        .map(|t| {
-            let actions: Vec<Value> = [
+        .map(|t| TenantRow {
+            code: t.code.to_string(),
+            name: t.name.clone(),
+            kind_label: t.kind.label(),
+            parent: t.parent_id.and_then(code_of).unwrap_or_default(),
+            hosts: t.hosts.iter().map(|h| h.to_string()).collect(),
+            status_label: status_label(t),
+            actions: [
                 (TenantStatus::Suspended, "停用（维护）"),
                 (TenantStatus::Active, "恢复"),
                 (TenantStatus::Archived, "归档"),
             ]
             .iter()
             .filter(|(s, _)| t.status.can_become(*s))
-            .map(|(s, l)| json!({"status": s, "label": l}))
-            .collect();
-            json!({
-                "code": t.code.as_str(),
-                "name": t.name,
-                "kind_label": t.kind.label(),
-                "parent": t.parent_id.and_then(code_of).unwrap_or_default(),
-                "hosts": t.hosts.iter().map(|h| h.as_str()).collect::<Vec<_>>(),
-                "status_label": status_label(t),
-                "actions": actions,
+            .map(|(s, l)| StatusAction {
+                status: s.as_str(),
+                label: l,
             })
+            .collect(),
         })
         .collect();
-    let kinds: Vec<Value> = TenantKind::ALL
-        .iter()
-        .filter(|k| **k != TenantKind::Portal)
-        .map(|k| json!({"value": k, "label": k.label()}))
-        .collect();
-    let mut v = admin_chrome(state, cc, "tenants", notice_code);
-    v.insert("tenants".into(), Value::Array(rows));
-    v.insert("kinds".into(), Value::Array(kinds));
-    let mut f = json!({"code": "", "kind": "department", "parent": "", "name": "", "sponsor": "", "hosts": "", "site_id": "", "contact": ""});
-    for (k, val) in &form {
-        if k != "csrf" {
-            f[k] = json!(val);
-        }
-    }
-    v.insert("form".into(), f);
-    if let Some(e) = error {
-        v.insert("error".into(), json!(e));
-    }
-    html_status(state, status, ConsolePage::Tenants, &Value::Object(v))
+    let mut frame = admin_frame(state, cc, "tenants", notice_code);
+    frame.error = error;
+    let g = |k: &str, default: &str| form.get(k).cloned().unwrap_or_else(|| default.to_owned());
+    let view = TenantsView {
+        frame,
+        tenants: rows,
+        kinds: TenantKind::ALL
+            .iter()
+            .filter(|k| **k != TenantKind::Portal)
+            .map(|k| Choice {
+                value: k.as_str().to_owned(),
+                label: k.label().to_owned(),
+            })
+            .collect(),
+        form: TenantForm {
+            code: g("code", ""),
+            kind: g("kind", "department"),
+            parent: g("parent", ""),
+            name: g("name", ""),
+            sponsor: g("sponsor", ""),
+            hosts: g("hosts", ""),
+            site_id: g("site_id", ""),
+            contact: g("contact", ""),
+        },
+    };
+    html_status(state, status, ConsolePage::Tenants, &view)
 }
 
 pub(crate) async fn create_tenant(
@@ -192,14 +201,14 @@ pub(crate) async fn tenant_status(
 
 // ---- accounts ----
 
-fn user_row(u: &User, roles: &[String], actions: Vec<Value>) -> Value {
-    json!({
-        "login": u.login.as_str(),
-        "display_name": u.display_name,
-        "disabled": u.disabled,
-        "roles": roles,
-        "role_actions": actions,
-    })
+fn user_row(u: &User, roles: Vec<String>, role_actions: Vec<RoleAction>) -> UserRow {
+    UserRow {
+        login: u.login.to_string(),
+        display_name: u.display_name.clone(),
+        disabled: u.disabled,
+        roles,
+        role_actions,
+    }
 }
 
 pub(crate) async fn all_users(
@@ -237,23 +246,24 @@ async fn all_users_page(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) 
         if let Some(c) = u.cluster_role {
             roles.insert(0, c.to_string());
         }
-        rows.push(user_row(u, &roles, Vec::new()));
+        rows.push(user_row(u, roles, Vec::new()));
     }
-    let mut v = admin_chrome(state, cc, "users", notice_code);
-    v.insert("base_template".into(), json!("console_admin_base.html"));
-    v.insert("heading".into(), json!("全部账号"));
-    v.insert("users".into(), Value::Array(rows));
-    v.insert("roles_form".into(), Value::Null);
-    v.insert("role_choices".into(), Value::Null);
-    v.insert("create_action".into(), json!(format!("{BASE}/admin/users")));
-    v.insert(
-        "form".into(),
-        json!({"login": field(&form, "login"), "display_name": field(&form, "display_name")}),
-    );
-    if let Some(e) = error {
-        v.insert("error".into(), json!(e));
-    }
-    html_status(state, status, ConsolePage::Users, &Value::Object(v))
+    let mut frame = admin_frame(state, cc, "users", notice_code);
+    frame.error = error;
+    let view = UsersView {
+        frame,
+        base_template: "console_admin_base.html",
+        heading: "全部账号",
+        users: rows,
+        roles_form: None,
+        role_choices: None,
+        create_action: format!("{BASE}/admin/users"),
+        form: UserForm {
+            login: field(&form, "login"),
+            display_name: field(&form, "display_name"),
+        },
+    };
+    html_status(state, status, ConsolePage::Users, &view)
 }
 
 fn user_input(f: &Fields) -> UserInput {
@@ -303,48 +313,49 @@ async fn site_users_page(
         status,
     } = shown;
     let (t, users) = admin::site_users(state.services(), &cc.caller, code).await?;
-    let rows: Vec<Value> = users
+    let rows: Vec<UserRow> = users
         .iter()
         .map(|(u, roles)| {
             let actions = TenantRole::ALL
                 .iter()
                 .map(|r| {
                     let has = roles.contains(r);
-                    json!({
-                        "role": r,
-                        "bound": if has { "off" } else { "on" },
-                        "label": format!("{}{}", if has { "收回" } else { "授予" }, role_label(*r)),
-                    })
+                    RoleAction {
+                        role: r.as_str(),
+                        bound: if has { "off" } else { "on" },
+                        label: format!("{}{}", if has { "收回" } else { "授予" }, role_label(*r)),
+                    }
                 })
                 .collect();
             let labels: Vec<String> = roles.iter().map(|r| role_label(*r).to_owned()).collect();
-            user_row(u, &labels, actions)
+            user_row(u, labels, actions)
         })
         .collect();
-    let mut v = chrome(state, cc, &t, "users", notice_code).await?;
+    let mut frame = site_frame(state, cc, &t, "users", notice_code).await?;
+    frame.error = error;
     let base = site_base(&t);
-    v.insert("base_template".into(), json!("console_site_base.html"));
-    v.insert("heading".into(), json!("本站账号"));
-    v.insert("users".into(), Value::Array(rows));
-    v.insert("roles_form".into(), json!(format!("{base}/users")));
-    v.insert(
-        "role_choices".into(),
-        Value::Array(
+    let view = UsersView {
+        frame,
+        base_template: "console_site_base.html",
+        heading: "本站账号",
+        users: rows,
+        roles_form: Some(format!("{base}/users")),
+        role_choices: Some(
             TenantRole::ALL
                 .iter()
-                .map(|r| json!({"value": r, "label": role_label(*r)}))
+                .map(|r| Choice {
+                    value: r.as_str().to_owned(),
+                    label: role_label(*r).to_owned(),
+                })
                 .collect(),
         ),
-    );
-    v.insert("create_action".into(), json!(format!("{base}/users")));
-    v.insert(
-        "form".into(),
-        json!({"login": field(&form, "login"), "display_name": field(&form, "display_name")}),
-    );
-    if let Some(e) = error {
-        v.insert("error".into(), json!(e));
-    }
-    html_status(state, status, ConsolePage::Users, &Value::Object(v))
+        create_action: format!("{base}/users"),
+        form: UserForm {
+            login: field(&form, "login"),
+            display_name: field(&form, "display_name"),
+        },
+    };
+    html_status(state, status, ConsolePage::Users, &view)
 }
 
 pub(crate) async fn create_site_user(
@@ -400,14 +411,16 @@ pub(crate) async fn set_role(
 pub(crate) async fn cluster_audit(State(state): State<AppState>, cc: ConsoleCaller) -> PageResult {
     let rows = admin::cluster_audit(state.services(), &cc.caller, 300).await?;
     let tenants = state.store().list_tenants().await?;
-    let mut v = admin_chrome(&state, &cc, "audit", None);
     let site = |id: Option<zq_domain::TenantId>| {
         id.and_then(|t| tenants.iter().find(|x| x.id == t))
             .map(|t| t.name.clone())
             .unwrap_or_default()
     };
-    v.insert("rows".into(), json!(audit_rows(&rows, site)));
-    html(&state, ConsolePage::ClusterAudit, &Value::Object(v))
+    let view = ClusterAuditView {
+        frame: admin_frame(&state, &cc, "audit", None),
+        rows: audit_rows(&rows, site),
+    };
+    html(&state, ConsolePage::ClusterAudit, &view)
 }
 
 // ---- columns ----
@@ -459,59 +472,55 @@ async fn columns_page(
     }
     let mut ordered = Vec::new();
     walk(&cols, None, 0, &mut ordered);
-    let rows: Vec<Value> = ordered
+    let rows: Vec<ColumnRow> = ordered
         .iter()
-        .map(|(depth, c)| {
-            json!({
-                "id": c.id,
-                "indent": "— ".repeat(*depth),
-                "slug": c.slug.as_str(),
-                "kind_label": kind_label(c.kind),
-                "name": c.name,
-                "parent_id": c.parent_id,
-                "update_requirement": c.update_requirement,
-                "responsible_unit": c.responsible_unit.clone().unwrap_or_default(),
-                "sort_order": c.sort_order,
-                "is_news": c.is_news,
-            })
+        .map(|(depth, c)| ColumnRow {
+            id: c.id.0,
+            indent: "— ".repeat(*depth),
+            slug: c.slug.to_string(),
+            kind_label: kind_label(c.kind),
+            name: c.name.clone(),
+            parent_id: c.parent_id.map(|p| p.0),
+            update_requirement: c.update_requirement.as_str(),
+            responsible_unit: c.responsible_unit.clone().unwrap_or_default(),
+            sort_order: c.sort_order,
+            is_news: c.is_news,
         })
         .collect();
-    let mut v = chrome(state, cc, &t, "columns", notice_code).await?;
-    v.insert("columns".into(), Value::Array(rows));
-    v.insert(
-        "parents".into(),
-        Value::Array(
-            cols.iter()
-                .map(|c| json!({"id": c.id, "name": c.name}))
-                .collect(),
-        ),
-    );
-    v.insert(
-        "requirements".into(),
-        Value::Array(
-            UpdateRequirement::ALL
-                .iter()
-                .map(|r| json!({"value": r, "label": r.label()}))
-                .collect(),
-        ),
-    );
-    v.insert(
-        "kinds".into(),
-        Value::Array(
-            ColumnKind::ALL
-                .iter()
-                .map(|k| json!({"value": k, "label": kind_label(*k)}))
-                .collect(),
-        ),
-    );
-    v.insert(
-        "form".into(),
-        json!({"name": field(&form, "name"), "slug": field(&form, "slug"), "responsible_unit": field(&form, "responsible_unit"), "external_url": field(&form, "external_url")}),
-    );
-    if let Some(e) = error {
-        v.insert("error".into(), json!(e));
-    }
-    html_status(state, status, ConsolePage::Columns, &Value::Object(v))
+    let mut frame = site_frame(state, cc, &t, "columns", notice_code).await?;
+    frame.error = error;
+    let view = ColumnsView {
+        frame,
+        columns: rows,
+        parents: cols
+            .iter()
+            .map(|c| Named {
+                id: c.id.0,
+                name: c.name.clone(),
+            })
+            .collect(),
+        requirements: UpdateRequirement::ALL
+            .iter()
+            .map(|r| Choice {
+                value: r.as_str().to_owned(),
+                label: r.label().to_owned(),
+            })
+            .collect(),
+        kinds: ColumnKind::ALL
+            .iter()
+            .map(|k| Choice {
+                value: k.as_str().to_owned(),
+                label: kind_label(*k).to_owned(),
+            })
+            .collect(),
+        form: ColumnForm {
+            name: field(&form, "name"),
+            slug: field(&form, "slug"),
+            responsible_unit: field(&form, "responsible_unit"),
+            external_url: field(&form, "external_url"),
+        },
+    };
+    html_status(state, status, ConsolePage::Columns, &view)
 }
 
 fn parent_of(f: &Fields) -> Result<Option<i64>, ServiceError> {

@@ -7,11 +7,9 @@ use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use zq_domain::calendar::{CalendarDay, DayKind};
 use zq_render::ConsolePage;
 
-use super::admin::admin_chrome;
 use super::frame::{ConsoleCaller, PageResult, html_status};
 use super::{BASE, see_other};
 use crate::AppState;
@@ -50,9 +48,11 @@ pub(crate) struct YearLink {
     current: bool,
 }
 
-/// What the page shows besides the cluster frame.
+/// 工作日历: a year's listed days in the office's frame.
 #[derive(Debug, Serialize)]
 pub(crate) struct CalendarView {
+    #[serde(flatten)]
+    frame: zq_render::console_view::AdminFrame,
     year: i32,
     years: Vec<YearLink>,
     days: Vec<DayView>,
@@ -173,7 +173,10 @@ async fn render(
         (Some(a), Some(b)) => cal.working_days_between(a, b),
         _ => 0,
     };
+    let mut frame = super::admin::admin_frame(state, cc, "calendar", notice);
+    frame.error = error;
     let view = CalendarView {
+        frame,
         year,
         years: years
             .into_iter()
@@ -196,14 +199,7 @@ async fn render(
         working_days,
         published: cal.covers(year),
     };
-    let mut v = admin_chrome(state, cc, "calendar", notice);
-    if let Value::Object(extra) = serde_json::to_value(&view).unwrap_or_default() {
-        v.extend(extra);
-    }
-    if let Some(e) = error {
-        v.insert("error".into(), Value::String(e));
-    }
-    html_status(state, status, ConsolePage::Calendar, &Value::Object(v))
+    html_status(state, status, ConsolePage::Calendar, &view)
 }
 
 pub(crate) async fn save(

@@ -7,11 +7,11 @@ use std::collections::HashMap;
 
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
-use serde_json::{Value, json};
 use zq_domain::TenantKind;
 use zq_render::ConsolePage;
+use zq_render::console_view::{ChannelForm, ChannelRow, ChannelsView, Choice};
 
-use super::admin::admin_chrome;
+use super::admin::admin_frame;
 use super::frame::{ConsoleCaller, Fields, NoticeQuery, PageResult, Shown, field, html_status};
 use super::{BASE, see_other};
 use crate::AppState;
@@ -46,7 +46,7 @@ async fn render(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) -> PageR
             .unwrap_or_default()
     };
     let columns = state.store().all_columns().await?;
-    let rows: Vec<Value> = reporting::channels(state.services())
+    let rows: Vec<ChannelRow> = reporting::channels(state.services())
         .await?
         .iter()
         .map(|c| {
@@ -54,49 +54,51 @@ async fn render(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) -> PageR
                 Some(p) => format!("{}下属{}", name(p), kind_label(c.sender_kind)),
                 None => format!("全部{}", kind_label(c.sender_kind)),
             };
-            json!({
-                "id": c.id,
-                "name": c.name,
-                "receiver": name(c.receiver),
-                "senders": senders,
-                "columns": c.columns.iter().filter_map(|id| columns.iter().find(|col| col.id == *id)).map(|col| col.name.clone()).collect::<Vec<_>>(),
-                "feed": c.feed_url.clone().unwrap_or_default(),
-                "auto_adopt": c.auto_adopt,
-                "active": c.active,
-            })
+            ChannelRow {
+                id: c.id,
+                name: c.name.clone(),
+                receiver: name(c.receiver),
+                senders,
+                columns: c
+                    .columns
+                    .iter()
+                    .filter_map(|id| columns.iter().find(|col| col.id == *id))
+                    .map(|col| col.name.clone())
+                    .collect(),
+                feed: c.feed_url.clone().unwrap_or_default(),
+                auto_adopt: c.auto_adopt,
+                active: c.active,
+            }
         })
         .collect();
-    let mut v = admin_chrome(state, cc, "channels", shown.notice);
-    v.insert("channels".into(), Value::Array(rows));
-    v.insert(
-        "kinds".into(),
-        Value::Array(
-            [
-                TenantKind::Department,
-                TenantKind::District,
-                TenantKind::Town,
-            ]
-            .iter()
-            .map(|k| json!({"value": k, "label": kind_label(*k)}))
-            .collect(),
-        ),
-    );
+    let mut frame = admin_frame(state, cc, "channels", shown.notice);
+    frame.error = shown.error;
     let f = &shown.form;
-    v.insert(
-        "form".into(),
-        json!({"name": field(f, "name"), "receiver": field(f, "receiver"), "columns": field(f, "columns"),
-               "sender_kind": field(f, "sender_kind"), "sender_parent": field(f, "sender_parent"),
-               "feed_url": field(f, "feed_url"), "feed_sender": field(f, "feed_sender")}),
-    );
-    if let Some(e) = shown.error {
-        v.insert("error".into(), json!(e));
-    }
-    html_status(
-        state,
-        shown.status,
-        ConsolePage::Channels,
-        &Value::Object(v),
-    )
+    let view = ChannelsView {
+        frame,
+        channels: rows,
+        kinds: [
+            TenantKind::Department,
+            TenantKind::District,
+            TenantKind::Town,
+        ]
+        .iter()
+        .map(|k| Choice {
+            value: k.as_str().to_owned(),
+            label: kind_label(*k).to_owned(),
+        })
+        .collect(),
+        form: ChannelForm {
+            name: field(f, "name"),
+            receiver: field(f, "receiver"),
+            columns: field(f, "columns"),
+            sender_kind: field(f, "sender_kind"),
+            sender_parent: field(f, "sender_parent"),
+            feed_url: field(f, "feed_url"),
+            feed_sender: field(f, "feed_sender"),
+        },
+    };
+    html_status(state, shown.status, ConsolePage::Channels, &view)
 }
 
 /// The receiver's column ids for space-separated column slugs.

@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::Value;
 use zq_domain::access::Action;
 use zq_domain::workflow::WorkflowState;
 use zq_render::ConsolePage;
@@ -231,22 +230,6 @@ pub(super) async fn site_frame(
         notice: notice(notice_code),
         error: None,
     })
-}
-
-/// The site frame as a JSON object, for pages that add their own keys one by one.
-pub(super) async fn chrome(
-    state: &AppState,
-    cc: &ConsoleCaller,
-    t: &Tenant,
-    current: &str,
-    notice_code: Option<&str>,
-) -> Result<serde_json::Map<String, Value>, ServiceError> {
-    let frame = site_frame(state, cc, t, current, notice_code).await?;
-    match serde_json::to_value(frame) {
-        Ok(Value::Object(m)) => Ok(m),
-        Ok(_) => Ok(serde_json::Map::new()),
-        Err(e) => Err(ServiceError::Internal(e.to_string())),
-    }
 }
 
 /// The query of a console page: a notice code after a redirect (and, for the editor, the

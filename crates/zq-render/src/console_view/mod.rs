@@ -3,11 +3,17 @@
 //! built from typed parts, one module per capability (`articles`, …). A page's view flattens the
 //! frame, so `console_site_base.html` reads the same names on every page.
 
+mod admin;
 mod articles;
 mod reporting;
 
 use serde::Serialize;
 
+pub use admin::{
+    AdminFrame, AdminTab, ChannelForm, ChannelRow, ChannelsView, ClusterAuditView, ColumnForm,
+    ColumnRow, ColumnsView, RoleAction, StatusAction, TenantForm, TenantRow, TenantsView, UserForm,
+    UserRow, UsersView,
+};
 pub use articles::{ArticleLine, ArticlesView, DiffLine, Filter, VersionLine, VersionsView};
 pub use reporting::{
     InboxFilter, InboxView, ItemView, Named, OutboxView, Range, RankRow, RankingView, SendForm,
