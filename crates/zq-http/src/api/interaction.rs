@@ -9,7 +9,9 @@ use zq_domain::interaction::personal::Personal;
 use zq_domain::interaction::{CaseKind, CaseState};
 use zq_store::{Case, CaseFilter, CaseStep, Mailbox, NewMailbox};
 
-use super::{ApiCaller, ApiError, ApiResult, Body, Params, bad_request, created, ok, parse_id};
+use super::{
+    ApiCaller, ApiError, ApiResult, Body, OptionalBody, Params, bad_request, created, ok, parse_id,
+};
 use crate::AppState;
 use crate::service::interaction::{self, StepInput};
 
@@ -260,14 +262,9 @@ pub(crate) async fn step(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path((code, id, step)): Path<(String, String, String)>,
-    body: axum::body::Bytes,
+    OptionalBody(input): OptionalBody<CaseStepInput>,
 ) -> ApiResult {
     let id = parse_id(&id)?;
-    let input: CaseStepInput = if body.iter().all(u8::is_ascii_whitespace) {
-        CaseStepInput::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|e| bad_request(format!("请求体无效：{e}")))?
-    };
     let case = interaction::step(
         state.services(),
         &c,

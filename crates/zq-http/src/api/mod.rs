@@ -127,6 +127,33 @@ impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for Body<T> {
     }
 }
 
+/// A JSON body that may be left out (a workflow step without comment): empty or blank is the
+/// default value; faults come back as JSON.
+pub(crate) struct OptionalBody<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Default> FromRequest<AppState> for OptionalBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let body = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError(ServiceError::TooLarge(format!(
+                    "请求体太大：不能超过 {} KiB",
+                    MAX_JSON_BYTES / 1024
+                )))
+            } else {
+                bad_request("请求体无法读取")
+            }
+        })?;
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalBody(T::default()));
+        }
+        serde_json::from_slice(&body)
+            .map(OptionalBody)
+            .map_err(|e| bad_request(format!("请求体无效：{e}")))
+    }
+}
+
 /// Query parameters whose faults come back as JSON.
 pub(crate) struct Params<T>(T);
 
@@ -312,14 +339,9 @@ pub(crate) async fn step(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path((code, id, step)): Path<(String, String, String)>,
-    body: Bytes,
+    OptionalBody(input): OptionalBody<StepInput>,
 ) -> ApiResult {
     let id = parse_id(&id)?;
-    let input: StepInput = if body.iter().all(u8::is_ascii_whitespace) {
-        StepInput::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|e| bad_request(format!("请求体无效：{e}")))?
-    };
     let at = time_field(input.publish_at.as_deref())?;
     let step = Step::parse(&step, input.comment, at)
         .ok_or_else(|| ApiError(ServiceError::NotFound(format!("操作 {step}"))))?;

@@ -12,7 +12,8 @@ use zq_domain::reporting::SubmissionState;
 use zq_store::SubmissionFilter;
 
 use super::{
-    ApiCaller, ApiError, ApiResult, Body, Params, bad_request, created, dto, ok, parse_id,
+    ApiCaller, ApiError, ApiResult, Body, OptionalBody, Params, bad_request, created, dto, ok,
+    parse_id,
 };
 use crate::AppState;
 use crate::service::{ServiceError, parse_local, parse_period, reporting};
@@ -117,14 +118,9 @@ pub(crate) async fn step(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path((code, id, step)): Path<(String, String, String)>,
-    body: axum::body::Bytes,
+    OptionalBody(input): OptionalBody<StepInput>,
 ) -> ApiResult {
     let id = parse_id(&id)?;
-    let input: StepInput = if body.iter().all(u8::is_ascii_whitespace) {
-        StepInput::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|e| bad_request(format!("请求体无效：{e}")))?
-    };
     let s = reporting::step(
         state.services(),
         &c,

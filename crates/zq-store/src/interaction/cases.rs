@@ -259,26 +259,27 @@ impl Store {
                 ),
             );
         }
-        let total = q.clone().count(&self.db).await?;
-        let rows = if filter.due_by.is_some() {
+        let ordered = if filter.due_by.is_some() {
             q.order_by_asc(case::Column::DueOn)
         } else {
             q.order_by_desc(case::Column::Id)
-        }
-        .limit(limit)
-        .offset(offset)
-        .all(&self.db)
-        .await?;
+        };
+        self.case_page(ordered, limit, offset).await
+    }
+
+    /// One page of an ordered query of cases, and how many there are in all.
+    async fn case_page(
+        &self,
+        q: sea_orm::Select<case::Entity>,
+        limit: u64,
+        offset: u64,
+    ) -> Result<(Vec<Case>, u64), StoreError> {
+        let total = q.clone().count(&self.db).await?;
+        let rows = q.limit(limit).offset(offset).all(&self.db).await?;
         Ok((
             rows.into_iter().map(to_case).collect::<Result<_, _>>()?,
             total,
         ))
-    }
-
-    /// The history of a case of `tenant`, oldest first.
-    pub async fn case_steps(&self, tenant: TenantId, id: i64) -> Result<Vec<CaseStep>, StoreError> {
-        self.case(tenant, id).await?;
-        self.steps_of(id).await
     }
 
     /// The history of a case the caller already holds (e.g. by its query code).
@@ -518,54 +519,9 @@ impl Store {
                 case::Column::State
                     .is_in([CaseState::Replied.as_str(), CaseState::Closed.as_str()]),
             );
-        let total = q.clone().count(&self.db).await?;
-        let rows = q
+        let ordered = q
             .order_by_desc(case::Column::RepliedAt)
-            .order_by_desc(case::Column::Id)
-            .limit(limit)
-            .offset(offset)
-            .all(&self.db)
-            .await?;
-        Ok((
-            rows.into_iter().map(to_case).collect::<Result<_, _>>()?,
-            total,
-        ))
-    }
-
-    /// Every case of `tenant` that arrived in `[from, to)`, for the statistics.
-    pub async fn cases_between(
-        &self,
-        tenant: TenantId,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<Case>, StoreError> {
-        case::Entity::find()
-            .filter(case::Column::TenantId.eq(tenant.0))
-            .filter(case::Column::SubmittedAt.gte(from))
-            .filter(case::Column::SubmittedAt.lt(to))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(to_case)
-            .collect()
-    }
-
-    /// Open cases due on or before `day`, per tenant: the overdue and due-soon counts.
-    pub async fn open_cases_due_by(&self, day: NaiveDate) -> Result<Vec<Case>, StoreError> {
-        case::Entity::find()
-            .filter(case::Column::DueOn.lte(day))
-            .filter(
-                case::Column::State.is_in(
-                    CaseState::ALL
-                        .iter()
-                        .filter(|s| s.is_open())
-                        .map(|s| s.as_str()),
-                ),
-            )
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(to_case)
-            .collect()
+            .order_by_desc(case::Column::Id);
+        self.case_page(ordered, limit, offset).await
     }
 }
