@@ -223,20 +223,12 @@ async fn test_form(
     received: Option<String>,
 ) -> Result<Response, SiteError> {
     let key = state.forms().key(state).await?;
-    let now = state.services().now().timestamp();
     let heading = "表单测试".to_owned();
     let view = FormView {
-        chrome: pages::chrome(
-            &ctx.snap,
-            &ctx.site,
-            &ctx.links,
-            heading.clone(),
-            Vec::new(),
-            None,
-        ),
+        chrome: ctx.form_chrome(&heading),
         heading,
         action: ctx.links.url(&format!("/forms/{name}")),
-        token: issue(key, ctx.site.tenant.id.0, name, now)?,
+        token: ctx.form_token(state, key, name)?,
         message: message.unwrap_or_default(),
         max_chars: TEST_FORM_MAX_CHARS,
         error,
@@ -246,6 +238,33 @@ async fn test_form(
 }
 
 impl SiteCtx {
+    /// The frame of a form page titled `heading` (no breadcrumbs, no date).
+    pub(crate) fn form_chrome(&self, heading: &str) -> zq_render::view::Chrome {
+        pages::chrome(
+            &self.snap,
+            &self.site,
+            &self.links,
+            heading.to_owned(),
+            Vec::new(),
+            None,
+        )
+    }
+
+    /// A fresh signed token for `form` of this site.
+    pub(crate) fn form_token(
+        &self,
+        state: &AppState,
+        key: &ring::hmac::Key,
+        form: &str,
+    ) -> Result<String, SiteError> {
+        issue(
+            key,
+            self.site.tenant.id.0,
+            form,
+            state.services().now().timestamp(),
+        )
+    }
+
     /// The error page for `err` in this site's frame.
     pub(crate) fn error(&self, state: &AppState, err: &SiteError) -> Response {
         error_response(state, &self.snap, Some(&self.site), &self.links, err)

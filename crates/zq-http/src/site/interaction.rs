@@ -22,8 +22,6 @@ use zq_store::Case;
 
 use super::extract::SiteCtx;
 use super::forms::{Fields, html};
-use super::pages;
-use crate::auth::form_token::issue;
 use crate::service::interaction::{self, LetterForm, MAX_CONTENT_CHARS, MAX_SUBJECT_CHARS};
 use crate::service::{Fault, ServiceError};
 use crate::{AppState, SiteError};
@@ -51,20 +49,6 @@ fn rating_label(r: i16) -> &'static str {
     }
 }
 
-fn token(
-    state: &AppState,
-    ctx: &SiteCtx,
-    key: &ring::hmac::Key,
-    form: &str,
-) -> Result<String, SiteError> {
-    issue(
-        key,
-        ctx.site.tenant.id.0,
-        form,
-        state.services().now().timestamp(),
-    )
-}
-
 /// The letter form, empty or as typed with the problems of a refused post.
 pub(crate) async fn letter_page(
     state: &AppState,
@@ -90,17 +74,10 @@ pub(crate) async fn letter_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let view = LetterFormView {
-        chrome: pages::chrome(
-            &ctx.snap,
-            &ctx.site,
-            &ctx.links,
-            heading.clone(),
-            Vec::new(),
-            None,
-        ),
+        chrome: ctx.form_chrome(&heading),
         heading,
         action: ctx.links.url("/forms/letter"),
-        token: token(state, ctx, key, "letter")?,
+        token: ctx.form_token(state, key, "letter")?,
         mailboxes,
         categories: LetterKind::ALL
             .iter()
@@ -203,17 +180,10 @@ pub(crate) async fn query_page(
         (Some(_), Some(_)) => StatusCode::UNPROCESSABLE_ENTITY,
     };
     let view = QueryView {
-        chrome: pages::chrome(
-            &ctx.snap,
-            &ctx.site,
-            &ctx.links,
-            heading.clone(),
-            Vec::new(),
-            None,
-        ),
+        chrome: ctx.form_chrome(&heading),
         heading,
         action: ctx.links.url("/forms/query"),
-        token: token(state, ctx, key, "query")?,
+        token: ctx.form_token(state, key, "query")?,
         query_code: if received {
             code.clone()
         } else {
@@ -224,7 +194,7 @@ pub(crate) async fn query_page(
         case: case.as_ref().map(status_of),
         received,
         rate_action: ctx.links.url("/forms/rate"),
-        rate_token: token(state, ctx, key, "rate")?,
+        rate_token: ctx.form_token(state, key, "rate")?,
         ratings: (1..=5)
             .rev()
             .map(|r| Choice {
