@@ -17,6 +17,7 @@ mod m0009_channel_feeds;
 mod m0010_channel_state_item_dates;
 mod m0011_events_jobs_calendar;
 mod m0012_interaction;
+mod m0013_case_reminders;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_channel_state_item_dates::Migration),
             Box::new(m0011_events_jobs_calendar::Migration),
             Box::new(m0012_interaction::Migration),
+            Box::new(m0013_case_reminders::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ use tokio::task::JoinHandle;
 use zq_cache::{Bus, PageCache, RedisLink};
 use zq_http::{AppState, ConnLimits, HttpConfig, Metrics, Sessions};
 use zq_services::Services;
+use zq_services::interaction::reminders::CaseClocks;
 use zq_services::jobs::{FeedPulls, Job, JobRunner, ScheduledPublishing};
 use zq_store::{Store, StoreError, StoreOptions};
 
@@ -97,6 +98,9 @@ pub fn jobs(cfg: &Config) -> Vec<Arc<dyn Job>> {
             every: cfg.scheduler_tick,
         }),
         Arc::new(FeedPulls::new(cfg.feed_pull)),
+        Arc::new(CaseClocks {
+            every: cfg.case_clock,
+        }),
     ]
 }
 

@@ -34,6 +34,22 @@ pub enum SiteRoute {
     ReportFeedAtom,
     /// The site's report feed as JSON Feed 1.1: `/report/feed.json`.
     ReportFeedJson,
+    /// The site's interaction page (互动交流): its mailboxes, forms and figures, `/hudong/`.
+    Interaction,
+    /// The public registry of replied letters (信件选登), `/hudong/xinjian/` and its later
+    /// pages `/hudong/xinjian/page/{n}/`.
+    Registry {
+        page: u32,
+    },
+    /// One letter of the registry with its reply, `/hudong/xinjian/{id}.html`.
+    RegistryLetter {
+        id: i64,
+    },
+    /// The monthly statistics of the site's letters, `/hudong/tongji/` (this year) and
+    /// `/hudong/tongji/{year}/`.
+    Statistics {
+        year: Option<i32>,
+    },
     /// The path has a canonical form elsewhere (relative to the site's base).
     Redirect(String),
     /// Well-formed, but no such page.
@@ -94,6 +110,7 @@ impl SiteRoute {
             ["sitemap.xml"] => SiteRoute::SiteMapXml,
             ["report", "feed.xml"] => SiteRoute::ReportFeedAtom,
             ["report", "feed.json"] => SiteRoute::ReportFeedJson,
+            ["hudong", rest @ ..] => interaction_route(rest),
             ["art", file] => match file.strip_suffix(".html").and_then(parse_number::<i64>) {
                 Some(id) => SiteRoute::Article { id: ArticleId(id) },
                 None => SiteRoute::NotFound,
@@ -130,12 +147,88 @@ fn parse_number<T: std::str::FromStr + Default + PartialEq>(s: &str) -> Option<T
     s.parse::<T>().ok().filter(|n| *n != T::default())
 }
 
+/// The paths under `/hudong/`.
+fn interaction_route(rest: &[&str]) -> SiteRoute {
+    match rest {
+        [] => SiteRoute::Redirect("/hudong/".into()),
+        [""] | ["index.html"] => SiteRoute::Interaction,
+        ["xinjian"] => SiteRoute::Redirect("/hudong/xinjian/".into()),
+        ["xinjian", ""] => SiteRoute::Registry { page: 1 },
+        ["xinjian", "page", n, tail @ ..] => match (parse_number::<u32>(n), tail) {
+            (Some(1), _) => SiteRoute::Redirect("/hudong/xinjian/".into()),
+            (Some(page), [""]) => SiteRoute::Registry { page },
+            (Some(page), []) => SiteRoute::Redirect(format!("/hudong/xinjian/page/{page}/")),
+            _ => SiteRoute::NotFound,
+        },
+        ["xinjian", file] => match file.strip_suffix(".html").and_then(parse_number::<i64>) {
+            Some(id) => SiteRoute::RegistryLetter { id },
+            None => SiteRoute::NotFound,
+        },
+        ["tongji"] => SiteRoute::Redirect("/hudong/tongji/".into()),
+        ["tongji", ""] => SiteRoute::Statistics { year: None },
+        ["tongji", y, tail @ ..] => match (parse_number::<i32>(y), tail) {
+            (Some(year), [""]) if (2000..=2100).contains(&year) => {
+                SiteRoute::Statistics { year: Some(year) }
+            }
+            (Some(year), []) if (2000..=2100).contains(&year) => {
+                SiteRoute::Redirect(format!("/hudong/tongji/{year}/"))
+            }
+            _ => SiteRoute::NotFound,
+        },
+        _ => SiteRoute::NotFound,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn slug(s: &str) -> ColumnSlug {
         ColumnSlug::parse(s).unwrap()
+    }
+
+    #[test]
+    fn interaction_paths_route_to_the_registry_and_statistics() {
+        let cases = [
+            ("/hudong/", SiteRoute::Interaction),
+            ("/hudong", SiteRoute::Redirect("/hudong/".into())),
+            ("/hudong/xinjian/", SiteRoute::Registry { page: 1 }),
+            (
+                "/hudong/xinjian",
+                SiteRoute::Redirect("/hudong/xinjian/".into()),
+            ),
+            ("/hudong/xinjian/page/2/", SiteRoute::Registry { page: 2 }),
+            (
+                "/hudong/xinjian/page/2",
+                SiteRoute::Redirect("/hudong/xinjian/page/2/".into()),
+            ),
+            (
+                "/hudong/xinjian/page/1/",
+                SiteRoute::Redirect("/hudong/xinjian/".into()),
+            ),
+            ("/hudong/xinjian/page/0/", SiteRoute::NotFound),
+            ("/hudong/xinjian/page/x/", SiteRoute::NotFound),
+            (
+                "/hudong/xinjian/17.html",
+                SiteRoute::RegistryLetter { id: 17 },
+            ),
+            ("/hudong/xinjian/017.html", SiteRoute::NotFound),
+            ("/hudong/xinjian/a.html", SiteRoute::NotFound),
+            ("/hudong/tongji/", SiteRoute::Statistics { year: None }),
+            (
+                "/hudong/tongji/2026/",
+                SiteRoute::Statistics { year: Some(2026) },
+            ),
+            (
+                "/hudong/tongji/2026",
+                SiteRoute::Redirect("/hudong/tongji/2026/".into()),
+            ),
+            ("/hudong/tongji/1999/", SiteRoute::NotFound),
+            ("/hudong/other/", SiteRoute::NotFound),
+        ];
+        for (path, want) in cases {
+            assert_eq!(SiteRoute::parse(path).unwrap(), want, "{path}");
+        }
     }
 
     #[test]

@@ -292,6 +292,20 @@ impl zq_services::Subscriber for PagesSubscriber {
 
 pub(crate) async fn metrics_text(State(state): State<AppState>) -> Response {
     state.cache().sync().await;
+    if state.metrics().case_gauges_stale() {
+        // Read from the database on this node, at most every 30 s: every node reports the
+        // same cluster-wide figures, whichever node runs the clock job.
+        match service::interaction::open_counts_by_tenant(state.services()).await {
+            Ok(counts) => {
+                for (t, n) in counts {
+                    state
+                        .metrics()
+                        .set_cases(t.code.as_str(), n.open, n.due_soon, n.overdue);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "reading the case counts for the metrics failed"),
+        }
+    }
     (
         [(
             header::CONTENT_TYPE,

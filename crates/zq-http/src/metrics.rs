@@ -40,8 +40,17 @@ pub struct Metrics {
     job_runs: IntCounterVec,
     job_last_run: IntGaugeVec,
     job_duration: HistogramVec,
+    cases_open: IntGaugeVec,
+    cases_due_soon: IntGaugeVec,
+    cases_overdue: IntGaugeVec,
+    /// When the case gauges were last read from the database (they are read at most every
+    /// [`CASE_GAUGES_MAX_AGE`], on a scrape).
+    cases_read: Mutex<Option<std::time::Instant>>,
     handles: Mutex<HashMap<String, Arc<TenantMetrics>>>,
 }
+
+/// How old the case gauges may be when scraped.
+pub const CASE_GAUGES_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Pre-resolved handles of one tenant.
 pub struct TenantMetrics {
@@ -202,8 +211,25 @@ impl Metrics {
             .buckets(vec![0.01, 0.05, 0.25, 1.0, 5.0, 30.0, 120.0]),
             &["job"],
         ));
+        let case_gauge =
+            |name: &str, help: &str| must(IntGaugeVec::new(Opts::new(name, help), &["tenant"]));
+        let cases_open = case_gauge(
+            "cases_open",
+            "Interaction cases waiting for an answer, by owning tenant",
+        );
+        let cases_due_soon = case_gauge(
+            "cases_due_soon",
+            "Open cases due today or on the next working day, by owning tenant",
+        );
+        let cases_overdue = case_gauge(
+            "cases_overdue",
+            "Open cases past their due date in working days, by owning tenant (alert above 0)",
+        );
         for c in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(cases_open.clone()),
+            Box::new(cases_due_soon.clone()),
+            Box::new(cases_overdue.clone()),
             Box::new(latency.clone()),
             Box::new(bytes.clone()),
             Box::new(cache.clone()),
@@ -244,6 +270,10 @@ impl Metrics {
             job_runs,
             job_last_run,
             job_duration,
+            cases_open,
+            cases_due_soon,
+            cases_overdue,
+            cases_read: Mutex::new(None),
             handles: Mutex::new(HashMap::new()),
         }
     }
@@ -272,6 +302,33 @@ impl Metrics {
         });
         handles.insert(code.to_owned(), h.clone());
         h
+    }
+
+    /// Whether the case gauges are older than [`CASE_GAUGES_MAX_AGE`]; if so, marks them
+    /// read now (the caller reads them).
+    pub fn case_gauges_stale(&self) -> bool {
+        let mut read = match self.cases_read.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        let stale = read.is_none_or(|t| t.elapsed() >= CASE_GAUGES_MAX_AGE);
+        if stale {
+            *read = Some(std::time::Instant::now());
+        }
+        stale
+    }
+
+    /// Sets the case gauges of tenant `code`.
+    pub fn set_cases(&self, code: &str, open: u32, due_soon: u32, overdue: u32) {
+        self.cases_open
+            .with_label_values(&[code])
+            .set(i64::from(open));
+        self.cases_due_soon
+            .with_label_values(&[code])
+            .set(i64::from(due_soon));
+        self.cases_overdue
+            .with_label_values(&[code])
+            .set(i64::from(overdue));
     }
 
     /// The Prometheus text exposition, after bringing the sampled values up to date.

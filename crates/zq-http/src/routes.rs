@@ -63,7 +63,7 @@ fn console_routes() -> Router<AppState> {
     use console::attachments::{attachments, upload};
     use console::editor::{MAX_FORM_BYTES, create, new_form, save, show, step};
     use console::settings::{save_settings, settings};
-    use console::{admin, calendar, channels, reporting, tokens};
+    use console::{admin, calendar, cases, channels, reporting, tokens};
     let s = "/console/sites/{code}";
     let r = "/console/sites/{code}/reporting";
     let form_limit = || DefaultBodyLimit::max(MAX_FORM_BYTES);
@@ -130,7 +130,14 @@ fn console_routes() -> Router<AppState> {
         .route(&format!("{r}/ranking"), get(reporting::ranking))
         .route(&format!("{r}/{{id}}"), get(reporting::item))
         .route(&format!("{r}/{{id}}/{{step}}"), post(reporting::step))
-        // The cluster's office: tenants, users, audit, channels, calendar.
+        // One site: interaction cases (互动交流).
+        .route(&format!("{s}/cases"), get(cases::inbox))
+        .route(&format!("{s}/cases/{{id}}"), get(cases::show))
+        .route(&format!("{s}/cases/{{id}}/reveal"), post(cases::reveal))
+        .route(&format!("{s}/cases/{{id}}/{{step}}"), post(cases::step))
+        // The cluster's office: tenants, users, audit, channels, calendar, cases by unit.
+        .route("/console/admin/cases", get(cases::units))
+        .route("/console/admin/cases.csv", get(cases::units_csv))
         .route(
             "/console/admin/tenants",
             get(admin::tenants).post(admin::create_tenant),

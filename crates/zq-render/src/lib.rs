@@ -43,6 +43,27 @@ const TEMPLATES: &[(&str, &str)] = &[
         "case_query.html",
         include_str!("../templates/case_query.html"),
     ),
+    (
+        "site_error_form.html",
+        include_str!("../templates/site_error_form.html"),
+    ),
+    (
+        "disclosure_form.html",
+        include_str!("../templates/disclosure_form.html"),
+    ),
+    (
+        "interaction_hub.html",
+        include_str!("../templates/interaction_hub.html"),
+    ),
+    ("registry.html", include_str!("../templates/registry.html")),
+    (
+        "registry_letter.html",
+        include_str!("../templates/registry_letter.html"),
+    ),
+    (
+        "statistics.html",
+        include_str!("../templates/statistics.html"),
+    ),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
     ("atom.xml", include_str!("../templates/atom.xml")),
     (
@@ -60,6 +81,18 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "console_home.html",
         include_str!("../templates/console_home.html"),
+    ),
+    (
+        "console_cases.html",
+        include_str!("../templates/console_cases.html"),
+    ),
+    (
+        "console_case.html",
+        include_str!("../templates/console_case.html"),
+    ),
+    (
+        "console_case_units.html",
+        include_str!("../templates/console_case_units.html"),
     ),
     (
         "console_site_base.html",
@@ -162,6 +195,12 @@ pub enum ConsolePage {
     Channels,
     /// The office's working-day calendar.
     Calendar,
+    /// A site's case inbox (`CasesView`).
+    Cases,
+    /// One case (`CaseView`).
+    Case,
+    /// The office's per-unit case figures (`UnitsView`).
+    CaseUnits,
 }
 
 impl ConsolePage {
@@ -184,6 +223,39 @@ impl ConsolePage {
             ConsolePage::Tokens => "console_tokens.html",
             ConsolePage::Channels => "console_channels.html",
             ConsolePage::Calendar => "console_calendar.html",
+            ConsolePage::Cases => "console_cases.html",
+            ConsolePage::Case => "console_case.html",
+            ConsolePage::CaseUnits => "console_case_units.html",
+        }
+    }
+}
+
+/// The public interaction pages rendered by [`Renderer::interaction_page`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InteractionPage {
+    /// `SiteErrorFormView`.
+    SiteErrorForm,
+    /// `DisclosureFormView`.
+    DisclosureForm,
+    /// `HubView`.
+    Hub,
+    /// `RegistryView`.
+    Registry,
+    /// `RegistryLetterView`.
+    Letter,
+    /// `StatisticsView`.
+    Statistics,
+}
+
+impl InteractionPage {
+    fn template(self) -> &'static str {
+        match self {
+            InteractionPage::SiteErrorForm => "site_error_form.html",
+            InteractionPage::DisclosureForm => "disclosure_form.html",
+            InteractionPage::Hub => "interaction_hub.html",
+            InteractionPage::Registry => "registry.html",
+            InteractionPage::Letter => "registry_letter.html",
+            InteractionPage::Statistics => "statistics.html",
         }
     }
 }
@@ -288,6 +360,15 @@ impl Renderer {
         v: &crate::interaction_view::QueryView,
     ) -> Result<String, RenderError> {
         self.render("case_query.html", v)
+    }
+
+    /// A public interaction page other than the letter form and the query page.
+    pub fn interaction_page(
+        &self,
+        page: InteractionPage,
+        v: &impl serde::Serialize,
+    ) -> Result<String, RenderError> {
+        self.render(page.template(), v)
     }
 
     pub fn sitemap_xml(&self, v: &SitemapXmlView) -> Result<String, RenderError> {

@@ -242,6 +242,12 @@ pub struct ConsoleSite {
     pub public_url: String,
     /// The site's pages in the console.
     pub console_url: String,
+    /// Its cases waiting for an answer now, due today or on the next working day, overdue.
+    pub cases_open: u32,
+    pub cases_due_soon: u32,
+    pub cases_overdue: u32,
+    /// Its case inbox.
+    pub cases_url: String,
 }
 
 /// The console's start page: who is signed in and the sites they may act on.

@@ -85,6 +85,11 @@ impl Caller {
         allowed(&self.grants, action, Some(tenant.id), policy(tenant))
     }
 
+    /// Whether the caller sees every site (the office, operators, the system).
+    pub fn sees_everything(&self) -> bool {
+        self.grants.visible_tenants().is_none()
+    }
+
     fn sees(&self, tenant: TenantId) -> bool {
         self.grants
             .visible_tenants()

@@ -46,7 +46,9 @@ pub use error::StoreError;
 pub use events::{BoxFuture, Event, EventHook};
 pub use feeds::{FeedItem, FeedUnit, ImportReport, MAX_EXTERNAL_ID_BYTES, ReportFeedItem};
 pub use files::{Attachment, UploadError};
-pub use interaction::{Case, CaseChange, CaseFilter, CaseStep, Mailbox, NewCase, NewMailbox};
+pub use interaction::{
+    Case, CaseChange, CaseFigure, CaseFilter, CaseStep, Mailbox, NewCase, NewMailbox, Reminder,
+};
 pub use leases::JobRecord;
 pub use model::*;
 pub use reporting::{

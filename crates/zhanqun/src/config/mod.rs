@@ -81,6 +81,7 @@ struct RawRedis {
 #[serde(deny_unknown_fields)]
 struct RawJobs {
     scheduler_tick_secs: u64,
+    case_clock_secs: u64,
 }
 
 /// `[feeds]`: pulling the reporting channels' upstream feeds.
@@ -138,6 +139,8 @@ pub struct Config {
     pub tenant_refresh: Duration,
     /// How often scheduled articles are checked for publication (`jobs.scheduler_tick_secs`).
     pub scheduler_tick: Duration,
+    /// How often the case reminders (due tomorrow, overdue) are noted (`jobs.case_clock_secs`).
+    pub case_clock: Duration,
     /// How often channels with an upstream feed are pulled (`feeds.pull_secs`).
     pub feed_pull: Duration,
     /// Extra trusted roots (PEM file `feeds.ca_file`) for pulling `https://` feeds, besides the
@@ -333,6 +336,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("redis.url", ""),
     ("redis.prefix", "zq"),
     ("jobs.scheduler_tick_secs", "30"),
+    ("jobs.case_clock_secs", "300"),
     ("feeds.pull_secs", "900"),
     ("feeds.ca_file", ""),
     ("interaction.personal_data_key", ""),
@@ -711,6 +715,7 @@ impl Config {
             )?,
             tenant_refresh: secs("http.tenant_refresh_secs", http.tenant_refresh_secs, 3600)?,
             scheduler_tick: secs("jobs.scheduler_tick_secs", jobs.scheduler_tick_secs, 3600)?,
+            case_clock: secs("jobs.case_clock_secs", jobs.case_clock_secs, 86_400)?,
             feed_pull: secs("feeds.pull_secs", feeds.pull_secs, 86_400)?,
             feed_extra_roots,
             db_max_connections,

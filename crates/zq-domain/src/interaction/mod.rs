@@ -19,6 +19,7 @@
 
 pub mod clock;
 pub mod personal;
+pub mod stats;
 #[cfg(test)]
 mod tests;
 

@@ -214,6 +214,7 @@ pub(crate) async fn cases(
             }
         },
         mailbox: None,
+        open: false,
     };
     let (_, list, total) =
         interaction::inbox(state.services(), &c, &code, &filter, p.limit, p.offset).await?;

@@ -39,6 +39,7 @@ pub(super) fn admin_frame(
         (Action::ManageAllUsers, "账号", "users"),
         (Action::ManageChannels, "报送渠道", "channels"),
         (Action::ManageTenants, "工作日历", "calendar"),
+        (Action::Read, "互动交流", "cases"),
         (Action::ReadAudit, "审计日志", "audit"),
     ]
     .into_iter()

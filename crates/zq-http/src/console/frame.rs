@@ -129,6 +129,8 @@ pub(super) fn notice(code: Option<&str>) -> Option<&'static str> {
         "channel_deleted" => "报送渠道已删除。",
         "calendar" => "工作日历已保存，办理时限按新的安排计算。",
         "channel_pulled" => "订阅源已拉取，新的信息在接收站点的报送收件箱中。",
+        "case_step" => "已办理，办理过程已记录。",
+        "case_transferred" => "已转办，事项已交承办单位办理。",
         _ => return None,
     })
 }
@@ -199,6 +201,12 @@ pub(super) async fn site_frame(
         tab("待审核", "review", "review", Some(pending)),
         tab("附件", "attachments", "attachments", None),
         tab("信息报送", "reporting/", "reporting", None),
+        tab(
+            "互动交流",
+            "cases",
+            "cases",
+            Some(super::cases::open_count(state, t).await?),
+        ),
     ];
     for (action, label, path) in [
         (Action::ManageColumns, "栏目", "columns"),

@@ -21,6 +21,7 @@ pub(crate) mod admin;
 pub(crate) mod articles;
 pub(crate) mod attachments;
 pub(crate) mod calendar;
+pub(crate) mod cases;
 pub(crate) mod channels;
 pub(crate) mod editor;
 pub(crate) mod frame;
@@ -289,6 +290,14 @@ pub(crate) async fn home(State(state): State<AppState>, headers: HeaderMap) -> R
     let grants = state.store().grants(s.user.id).await?;
     let snap = state.registry().snapshot();
     let visible = grants.visible_tenants();
+    // What each site has waiting: the due-soon and overdue cases come first on this page.
+    // The page still opens when they cannot be read (the sites' pages show the same counts).
+    let counts = crate::service::interaction::open_counts_by_tenant(state.services())
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "reading the case counts for the start page failed");
+            Vec::new()
+        });
     let mut sites: Vec<ConsoleSite> = state
         .store()
         .list_tenants()
@@ -296,6 +305,11 @@ pub(crate) async fn home(State(state): State<AppState>, headers: HeaderMap) -> R
         .into_iter()
         .filter(|t| visible.as_ref().is_none_or(|v| v.contains(&t.id)))
         .map(|t| {
+            let n = counts
+                .iter()
+                .find(|(x, _)| x.id == t.id)
+                .map(|(_, n)| *n)
+                .unwrap_or_default();
             let mut roles: Vec<String> = grants
                 .roles_on(t.id)
                 .map(|r| role_label(r).to_owned())
@@ -323,10 +337,21 @@ pub(crate) async fn home(State(state): State<AppState>, headers: HeaderMap) -> R
                 roles,
                 public_url,
                 console_url: format!("{BASE}/sites/{}/", t.code),
+                cases_open: n.open,
+                cases_due_soon: n.due_soon,
+                cases_overdue: n.overdue,
+                cases_url: format!("{BASE}/sites/{}/cases", t.code),
             }
         })
         .collect();
-    sites.sort_by(|a, b| a.code.cmp(&b.code));
+    // Sites with overdue, then due-soon cases first; the rest by code.
+    sites.sort_by(|a, b| {
+        (b.cases_overdue, b.cases_due_soon, &a.code).cmp(&(
+            a.cases_overdue,
+            a.cases_due_soon,
+            &b.code,
+        ))
+    });
     let view = ConsoleHomeView {
         portal_name: portal_name(&state),
         display_name: s.user.display_name.clone(),

@@ -12,8 +12,9 @@
 //!    The token also names the form uniquely, so a form that stores what it receives can use
 //!    it to take a double post once.
 //!
-//! Every refusal is a Chinese page in the site's own frame. The forms: `letter`, `query` and
-//! `rate` (interaction, `site::interaction`), and the test form (`http.public_test_form =
+//! Every refusal is a Chinese page in the site's own frame. The forms: `letter`, `query`,
+//! `rate`, `error`, `disclosure`, `correct` and `complain` (interaction,
+//! `site::interaction`), and the test form (`http.public_test_form =
 //! true`), which echoes what it received and stores nothing.
 
 use std::net::IpAddr;
@@ -28,9 +29,11 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use zq_render::view::FormView;
 
 use super::extract::SiteCtx;
+use super::interaction::requests;
 use super::{error_response, interaction, pages};
 use crate::auth::form_token::{issue, verify};
 use crate::{AppState, ClientAddr, SiteError};
+use zq_render::interaction_view::SiteErrorInput;
 
 /// The test form's body limit.
 const TEST_FORM_MAX_BYTES: usize = 16 * 1024;
@@ -109,10 +112,12 @@ async fn answer(
     let limit = match name {
         "test" if state.config().test_form => TEST_FORM_MAX_BYTES,
         "letter" => interaction::LETTER_MAX_BYTES,
-        "query" | "rate" => interaction::QUERY_MAX_BYTES,
+        "error" | "disclosure" => requests::REQUEST_MAX_BYTES,
+        "query" | "rate" | "correct" | "complain" => interaction::QUERY_MAX_BYTES,
         _ => return Err(SiteError::NotFound),
     };
-    if !(read || post) || (read && name == "rate") {
+    let post_only = matches!(name, "rate" | "correct" | "complain");
+    if !(read || post) || (read && post_only) {
         return Err(SiteError::MethodNotAllowed);
     }
     let key = state.forms().key(state).await?.clone();
@@ -121,6 +126,20 @@ async fn answer(
             "test" => test_form(state, ctx, name, None, None, None).await,
             "letter" => {
                 interaction::letter_page(state, ctx, &key, Default::default(), Vec::new()).await
+            }
+            "error" => {
+                let referer = req
+                    .headers()
+                    .get(header::REFERER)
+                    .and_then(|v| v.to_str().ok());
+                let form = SiteErrorInput {
+                    page_url: requests::referring_page(ctx, referer),
+                    ..Default::default()
+                };
+                requests::error_page(state, ctx, &key, form, Vec::new()).await
+            }
+            "disclosure" => {
+                requests::disclosure_page(state, ctx, &key, Default::default(), Vec::new()).await
             }
             _ => interaction::query_page(state, ctx, &key, String::new(), None, None, false).await,
         };
@@ -133,7 +152,12 @@ async fn answer(
     match name {
         "test" => post_test_form(state, ctx, name, &fields).await,
         "letter" => interaction::post_letter(state, ctx, &key, &fields, client).await,
+        "error" => requests::post_error(state, ctx, &key, &fields, client).await,
+        "disclosure" => requests::post_disclosure(state, ctx, &key, &fields, client).await,
         "query" => interaction::post_query(state, ctx, &key, &fields).await,
+        "correct" | "complain" => {
+            requests::post_writer_step(state, ctx, &key, name, &fields, client).await
+        }
         _ => interaction::post_rate(state, ctx, &key, &fields, client).await,
     }
 }

@@ -4,6 +4,7 @@
 mod extract;
 pub(crate) mod forms;
 mod interaction;
+pub(crate) use interaction::paragraphs as interaction_paragraphs;
 mod links;
 mod pages;
 

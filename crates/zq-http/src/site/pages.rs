@@ -5,9 +5,10 @@ use zq_domain::{ColumnKind, Page, SiteRoute, TenantKind};
 use zq_render::view::*;
 use zq_store::{ArticleSummary, Column};
 
-use super::{Links, PageOut};
+use super::{Links, PageOut, interaction};
 use crate::registry::{Site, Snapshot};
 use crate::{AppState, SiteError};
+use zq_render::InteractionPage;
 
 const HTML: &str = "text/html; charset=utf-8";
 /// Items per home-page block.
@@ -26,7 +27,7 @@ fn cst() -> FixedOffset {
     zq_domain::time::beijing()
 }
 
-fn day(t: DateTime<Utc>) -> String {
+pub(crate) fn day(t: DateTime<Utc>) -> String {
     t.with_timezone(&cst()).format("%Y-%m-%d").to_string()
 }
 
@@ -110,11 +111,27 @@ pub(crate) async fn render(
             body: report_json(&report_feed(state, site, links).await?)?,
             content_type: JSON_FEED,
         },
+        SiteRoute::Interaction => html(r.interaction_page(
+            InteractionPage::Hub,
+            &interaction::pages::hub(state, snap, site, links).await?,
+        )?),
+        SiteRoute::Registry { page } => html(r.interaction_page(
+            InteractionPage::Registry,
+            &interaction::pages::registry(state, snap, site, links, page).await?,
+        )?),
+        SiteRoute::RegistryLetter { id } => html(r.interaction_page(
+            InteractionPage::Letter,
+            &interaction::pages::letter(state, snap, site, links, id).await?,
+        )?),
+        SiteRoute::Statistics { year } => html(r.interaction_page(
+            InteractionPage::Statistics,
+            &interaction::pages::statistics(state, snap, site, links, year).await?,
+        )?),
         SiteRoute::Redirect(_) | SiteRoute::NotFound => return Err(SiteError::NotFound),
     })
 }
 
-fn crumb(name: &str, url: Option<String>) -> Crumb {
+pub(crate) fn crumb(name: &str, url: Option<String>) -> Crumb {
     Crumb {
         name: name.to_owned(),
         url,
@@ -320,16 +337,6 @@ async fn column(
         1 => links.url(&format!("/col/{}/", col.slug)),
         n => links.url(&format!("/col/{}/page/{n}/", col.slug)),
     };
-    // A window of page links around the current one, plus the first and last.
-    let lo = page_no.saturating_sub(4).max(1);
-    let hi = (page_no + 4).min(total_pages);
-    let mut numbers: Vec<u32> = (lo..=hi).collect();
-    if lo > 1 {
-        numbers.insert(0, 1);
-    }
-    if hi < total_pages {
-        numbers.push(total_pages);
-    }
     let mut crumbs = column_crumbs(site, links, col, page_no > 1);
     if page_no > 1 {
         crumbs.push(crumb(&format!("第{page_no}页"), None));
@@ -344,23 +351,43 @@ async fn column(
             .map(|c| nav_item(links, c, false))
             .collect(),
         items: items.iter().map(|a| item(links, a)).collect(),
-        pagination: Pagination {
-            current: page_no,
-            total_pages,
-            total_items: total,
-            prev_url: (page_no > 1).then(|| page_url(page_no - 1)),
-            next_url: (page_no < total_pages).then(|| page_url(page_no + 1)),
-            pages: numbers
-                .into_iter()
-                .map(|n| PageLink {
-                    number: n,
-                    url: page_url(n),
-                    current: n == page_no,
-                })
-                .collect(),
-        },
+        pagination: pagination(page_no, total_pages, total, page_url),
         feed_url: links.url(&format!("/col/{}/atom.xml", col.slug)),
     })
+}
+
+/// The pager of a list: a window of page links around the current one, plus the first and
+/// last.
+pub(crate) fn pagination(
+    page_no: u32,
+    total_pages: u32,
+    total: u64,
+    page_url: impl Fn(u32) -> String,
+) -> Pagination {
+    let lo = page_no.saturating_sub(4).max(1);
+    let hi = (page_no + 4).min(total_pages);
+    let mut numbers: Vec<u32> = (lo..=hi).collect();
+    if lo > 1 {
+        numbers.insert(0, 1);
+    }
+    if hi < total_pages {
+        numbers.push(total_pages);
+    }
+    Pagination {
+        current: page_no,
+        total_pages,
+        total_items: total,
+        prev_url: (page_no > 1).then(|| page_url(page_no - 1)),
+        next_url: (page_no < total_pages).then(|| page_url(page_no + 1)),
+        pages: numbers
+            .into_iter()
+            .map(|n| PageLink {
+                number: n,
+                url: page_url(n),
+                current: n == page_no,
+            })
+            .collect(),
+    }
 }
 
 fn article_view(

@@ -5,6 +5,7 @@
 
 mod admin;
 mod articles;
+mod cases;
 mod reporting;
 
 use serde::Serialize;
@@ -15,6 +16,10 @@ pub use admin::{
     UserRow, UsersView,
 };
 pub use articles::{ArticleLine, ArticlesView, DiffLine, Filter, VersionLine, VersionsView};
+pub use cases::{
+    CaseFilterView, CaseLine, CaseView, CasesView, Fact, Option_, StepForm, StepLine, UnitLine,
+    UnitsView,
+};
 pub use reporting::{
     InboxFilter, InboxView, ItemView, Named, OutboxView, Range, RankRow, RankingView, SendForm,
     StateChoice, SubmissionDetail, SubmissionLine,

@@ -8,53 +8,28 @@
 //! for a caller holding `reveal_personal_data`, as an audited step; everyone else sees them
 //! masked.
 
+pub mod figures;
+pub mod public;
+pub mod reminders;
 pub mod sealer;
 
 use chrono::NaiveDate;
-use ring::hmac;
 use zq_domain::access::{Action, ClusterRole};
 use zq_domain::article::FieldError;
 use zq_domain::interaction::personal::Personal;
 use zq_domain::interaction::{
-    CaseActor, CaseClock, CaseError, CaseEvent, CaseFacts, CaseKind, CaseState, ClockRules,
-    DisclosureAnswer, LetterKind, may_transfer, transition,
+    CaseActor, CaseError, CaseEvent, CaseFacts, CaseKind, ClockRules, DisclosureAnswer, Outcome,
+    may_transfer, transition,
 };
 use zq_domain::time::beijing_date;
 use zq_domain::{TenantCode, TenantStatus};
-use zq_store::{Case, CaseChange, CaseFilter, CaseStep, Mailbox, NewCase, NewMailbox, Tenant, Who};
+use zq_store::{Case, CaseChange, CaseFilter, CaseStep, Mailbox, NewMailbox, Tenant, Who};
 
+pub use figures::*;
+pub use public::*;
 pub use sealer::Sealer;
 
 use crate::{Caller, Result, ServiceError, Services, site};
-
-/// Longest subject, in characters.
-pub const MAX_SUBJECT_CHARS: usize = 100;
-/// Longest letter or reply, in characters.
-pub const MAX_CONTENT_CHARS: usize = 5000;
-
-/// A letter as the public form gives it.
-#[derive(Debug, Clone, Default)]
-pub struct LetterForm {
-    /// The mailbox's slug on the site.
-    pub mailbox: String,
-    /// `consultation`, `complaint`, `suggestion`, `help` or `other`.
-    pub category: String,
-    pub subject: String,
-    pub content: String,
-    pub personal: Personal,
-    /// The writer allows the letter and its reply in the public registry.
-    pub publish_allowed: bool,
-}
-
-/// A case just opened (or found again: the same form posted twice), with its query code.
-#[derive(Debug, Clone)]
-pub struct Opened {
-    pub case: Case,
-    /// The code the writer follows the case with (shown once on the answer page; the same
-    /// form posted again shows it again).
-    pub query_code: String,
-    pub fresh: bool,
-}
 
 /// The cluster's interaction settings the services need.
 #[derive(Debug, Clone, Default)]
@@ -73,33 +48,6 @@ pub async fn sealer(svc: &Services) -> Result<Sealer> {
     }
     let key = svc.store().cluster_secret("personal-data").await?;
     Sealer::from_hex(&key).map_err(|e| ServiceError::Internal(e.to_string()))
-}
-
-/// The query code of a submission: an HMAC of the form submission's key with the cluster's
-/// secret, so the same post always gets the same code and nobody can derive it.
-async fn query_code(svc: &Services, submit_key: &str) -> Result<String> {
-    let secret = svc.store().cluster_secret("query-code").await?;
-    let key = hmac::Key::new(hmac::HMAC_SHA256, secret.as_bytes());
-    let tag = hmac::sign(&key, submit_key.as_bytes());
-    // 12 characters of an alphabet without look-alikes (no 0/O, 1/I/L): 60 bits.
-    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-    let code: String = tag
-        .as_ref()
-        .iter()
-        .take(12)
-        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
-        .collect();
-    Ok(format!("{}-{}-{}", &code[..4], &code[4..8], &code[8..]))
-}
-
-/// The stored hash of a query code, from what a citizen typed (case and dashes ignored).
-pub fn code_hash(code: &str) -> String {
-    let normal: String = code
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    zq_store::content_hash(format!("query-code:{normal}").as_bytes())
 }
 
 fn today(svc: &Services) -> NaiveDate {
@@ -124,131 +72,6 @@ fn text_field(
         errors.push(field(name, format!("{label}不能超过 {max} 个字")));
     }
     v
-}
-
-/// Opens a letter to mailbox `form.mailbox` of `tenant` from the public form. `submit_key`
-/// identifies the form submission (the hash of its signed token): posting it again opens
-/// nothing new and answers with the same case and code.
-pub async fn submit_letter(
-    svc: &Services,
-    tenant: &Tenant,
-    form: LetterForm,
-    submit_key: &str,
-    client: Option<String>,
-) -> Result<Opened> {
-    if tenant.status != TenantStatus::Active {
-        return Err(ServiceError::Conflict(
-            "本网站暂停服务，暂不接收来信".into(),
-        ));
-    }
-    let mailbox = svc.store().mailbox(tenant.id, &form.mailbox).await?;
-    if !mailbox.active {
-        return Err(ServiceError::Conflict(format!(
-            "“{}”暂停接收来信",
-            mailbox.name
-        )));
-    }
-    let mut errors = Vec::new();
-    let category = match form.category.parse::<LetterKind>() {
-        Ok(k) => Some(k.as_str().to_owned()),
-        Err(_) => {
-            errors.push(field("category", "请选择来信类型"));
-            None
-        }
-    };
-    let subject = text_field(
-        &mut errors,
-        "subject",
-        "标题",
-        &form.subject,
-        MAX_SUBJECT_CHARS,
-    );
-    let content = text_field(
-        &mut errors,
-        "content",
-        "来信内容",
-        &form.content,
-        MAX_CONTENT_CHARS,
-    );
-    let personal = match form.personal.checked(false) {
-        Ok(p) => Some(p),
-        Err(es) => {
-            errors.extend(es.into_iter().map(|e| field(e.field, e.message)));
-            None
-        }
-    };
-    let Some(personal) = personal.filter(|_| errors.is_empty()) else {
-        return Err(ServiceError::Fields(errors));
-    };
-    open(
-        svc,
-        tenant,
-        Draft {
-            kind: CaseKind::Letter,
-            mailbox: Some(mailbox),
-            subject,
-            content,
-            category,
-            personal,
-            publish_allowed: form.publish_allowed,
-        },
-        submit_key,
-        client,
-    )
-    .await
-}
-
-/// What every kind of case is opened with.
-struct Draft {
-    kind: CaseKind,
-    mailbox: Option<Mailbox>,
-    subject: String,
-    content: String,
-    category: Option<String>,
-    personal: Personal,
-    publish_allowed: bool,
-}
-
-async fn open(
-    svc: &Services,
-    tenant: &Tenant,
-    d: Draft,
-    submit_key: &str,
-    client: Option<String>,
-) -> Result<Opened> {
-    let submit_key = zq_store::content_hash(format!("submit:{submit_key}").as_bytes());
-    let code = query_code(svc, &submit_key).await?;
-    let sealed = sealer(svc).await?.seal(&d.personal, &submit_key)?;
-    let cal = svc.store().working_calendar().await?;
-    let day = today(svc);
-    let clock = CaseClock::start(day, svc.interaction().rules.rule(d.kind));
-    let (case, fresh) = svc
-        .store()
-        .open_case(
-            NewCase {
-                tenant_id: tenant.id,
-                kind: d.kind,
-                mailbox_id: d.mailbox.map(|m| m.id),
-                subject: d.subject,
-                content: d.content,
-                category: d.category,
-                page_url: None,
-                details: None,
-                personal: sealed,
-                publish_allowed: d.publish_allowed,
-                query_code_hash: code_hash(&code),
-                submit_key,
-                due_on: clock.due(&cal, day),
-                clock,
-            },
-            &Who::public(client),
-        )
-        .await?;
-    Ok(Opened {
-        case,
-        query_code: code,
-        fresh,
-    })
 }
 
 /// A site's mailboxes (for its interaction page and its form).
@@ -351,21 +174,8 @@ pub async fn step(
         kind: c.kind,
         extended: c.extended,
     };
-    let outcome = transition(c.state, facts, &event).map_err(|e| match e {
-        CaseError::TextRequired(_) => ServiceError::Fields(vec![field("text", e.to_string())]),
-        other => ServiceError::Conflict(other.to_string()),
-    })?;
-    let mut change = CaseChange {
-        event: event.clone(),
-        version: input.version,
-        clock: c.clock,
-        due_on: None,
-        transfer_to: None,
-        reply_draft: None,
-        reply_unit: None,
-        answer: None,
-        note: None,
-    };
+    let outcome = transition(c.state, facts, &event).map_err(refused)?;
+    let mut change = plain_change(&c, event.clone(), input.version, None);
     match &event {
         CaseEvent::Transfer => {
             let to = transfer_target(svc, caller, &t, input.transfer_to.as_deref()).await?;
@@ -392,6 +202,18 @@ pub async fn step(
         }
         _ => change.note = (!text.is_empty()).then(|| text.clone()),
     }
+    commit_step(svc, &c, outcome, change, &caller.who()).await
+}
+
+/// Applies an allowed transition's effect on the clock (with the calendar, today), sets the
+/// new due date and has the store write the step.
+async fn commit_step(
+    svc: &Services,
+    c: &Case,
+    outcome: Outcome,
+    mut change: CaseChange,
+    who: &Who,
+) -> Result<Case> {
     let cal = svc.store().working_calendar().await?;
     let day = today(svc);
     let rule = svc.interaction().rules.rule(c.kind);
@@ -400,8 +222,36 @@ pub async fn step(
         .then(|| change.clock.due(&cal, day));
     Ok(svc
         .store()
-        .case_step(t.id, c.id, c.state, outcome.state, change, &caller.who())
+        .case_step(c.tenant_id, c.id, c.state, outcome.state, change, who)
         .await?)
+}
+
+/// A refused transition as the services report it.
+fn refused(e: CaseError) -> ServiceError {
+    match e {
+        CaseError::TextRequired(_) => ServiceError::Fields(vec![field("text", e.to_string())]),
+        other => ServiceError::Conflict(other.to_string()),
+    }
+}
+
+/// A change that only moves the state (and the clock), with a note for the history.
+fn plain_change(
+    c: &Case,
+    event: CaseEvent,
+    version: Option<i32>,
+    note: Option<String>,
+) -> CaseChange {
+    CaseChange {
+        event,
+        version,
+        clock: c.clock,
+        due_on: None,
+        transfer_to: None,
+        reply_draft: None,
+        reply_unit: None,
+        answer: None,
+        note,
+    }
 }
 
 /// The site a case may be transferred to by `caller` from `from`.
@@ -443,65 +293,4 @@ async fn transfer_target(
         return Err(ServiceError::Conflict("不能转办给本单位".into()));
     }
     Ok(target)
-}
-
-/// What the writer sees of their case by its query code: the case (never personal details)
-/// and its history.
-pub async fn by_code(svc: &Services, code: &str) -> Result<Option<(Case, Vec<CaseStep>)>> {
-    let Some(c) = svc.store().case_by_code(&code_hash(code)).await? else {
-        return Ok(None);
-    };
-    let steps = svc.store().steps_of(c.id).await?;
-    Ok(Some((c, steps)))
-}
-
-/// The writer rates the reply (1–5) and the case is closed.
-pub async fn rate(
-    svc: &Services,
-    code: &str,
-    rating: i16,
-    comment: Option<String>,
-    client: Option<String>,
-) -> Result<Case> {
-    if !(1..=5).contains(&rating) {
-        return Err(ServiceError::Fields(vec![field(
-            "rating",
-            "请选择 1 到 5 分",
-        )]));
-    }
-    let comment = comment
-        .map(|c| c.trim().to_owned())
-        .filter(|c| !c.is_empty());
-    if comment.as_ref().is_some_and(|c| c.chars().count() > 500) {
-        return Err(ServiceError::Fields(vec![field(
-            "comment",
-            "评价意见不能超过 500 个字",
-        )]));
-    }
-    let c = svc
-        .store()
-        .case_by_code(&code_hash(code))
-        .await?
-        .ok_or_else(|| ServiceError::NotFound("查询码对应的事项".into()))?;
-    if c.state != CaseState::Replied {
-        return Err(ServiceError::Conflict("答复之后才能评价".into()));
-    }
-    // Rated and closed in one transaction (the store checks it is still replied).
-    Ok(svc
-        .store()
-        .rate_case(c.id, rating, comment, &Who::public(client))
-        .await?)
-}
-
-/// Replied letters of a site that their writers allowed to publish (信件选登), newest first.
-pub async fn registry(
-    svc: &Services,
-    tenant: &Tenant,
-    limit: u64,
-    offset: u64,
-) -> Result<(Vec<Case>, u64)> {
-    Ok(svc
-        .store()
-        .published_cases(tenant.id, CaseKind::Letter, limit.clamp(1, 100), offset)
-        .await?)
 }

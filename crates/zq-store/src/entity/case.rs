@@ -37,6 +37,8 @@ pub struct Model {
     pub rating_comment: Option<String>,
     pub version: i32,
     pub updated_at: DateTimeUtc,
+    pub due_soon_noticed_for: Option<Date>,
+    pub overdue_noticed_for: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

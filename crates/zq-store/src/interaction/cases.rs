@@ -29,6 +29,8 @@ pub struct CaseFilter {
     /// Only open cases due on or before this day (overdue and due-soon views).
     pub due_by: Option<NaiveDate>,
     pub mailbox: Option<i64>,
+    /// Only cases still waiting for an answer.
+    pub open: bool,
 }
 
 pub(crate) fn to_case(r: case::Model) -> Result<Case, StoreError> {
@@ -68,14 +70,16 @@ pub(crate) fn to_case(r: case::Model) -> Result<Case, StoreError> {
         rating_comment: r.rating_comment,
         version: r.version,
         updated_at: r.updated_at,
+        due_soon_noticed_for: r.due_soon_noticed_for,
+        overdue_noticed_for: r.overdue_noticed_for,
     })
 }
 
-fn int(v: u32) -> i32 {
+pub(super) fn int(v: u32) -> i32 {
     i32::try_from(v).unwrap_or(i32::MAX)
 }
 
-fn actor_label(who: &Who) -> String {
+pub(super) fn actor_label(who: &Who) -> String {
     match &who.actor {
         Actor::User(_, login) => login.clone(),
         Actor::Public => "公众".into(),
@@ -86,7 +90,7 @@ fn actor_label(who: &Who) -> String {
 
 /// Writes the step row, the audit row and the event of a step on case `id` of `tenant`.
 #[allow(clippy::too_many_arguments)]
-async fn record_step(
+pub(super) async fn record_step(
     txn: &DatabaseTransaction,
     who: &Who,
     tenant: TenantId,
@@ -152,7 +156,7 @@ impl Store {
         let now = self.now();
         let row = case::ActiveModel {
             tenant_id: Set(new.tenant_id.0),
-            origin_tenant_id: Set(new.tenant_id.0),
+            origin_tenant_id: Set(new.origin_tenant_id.0),
             kind: Set(new.kind.as_str().to_owned()),
             mailbox_id: Set(new.mailbox_id),
             state: Set(CaseState::Submitted.as_str().to_owned()),
@@ -248,6 +252,16 @@ impl Store {
         }
         if let Some(m) = filter.mailbox {
             q = q.filter(case::Column::MailboxId.eq(m));
+        }
+        if filter.open {
+            q = q.filter(
+                case::Column::State.is_in(
+                    CaseState::ALL
+                        .iter()
+                        .filter(|s| s.is_open())
+                        .map(|s| s.as_str()),
+                ),
+            );
         }
         if let Some(d) = filter.due_by {
             q = q.filter(case::Column::DueOn.lte(d)).filter(
@@ -503,7 +517,8 @@ impl Store {
         Ok(())
     }
 
-    /// Replied cases of `tenant` the writers allowed to publish, newest reply first.
+    /// Replied cases written to `tenant` or answered by it that the writers allowed to
+    /// publish, newest reply first.
     pub async fn published_cases(
         &self,
         tenant: TenantId,
@@ -511,17 +526,34 @@ impl Store {
         limit: u64,
         offset: u64,
     ) -> Result<(Vec<Case>, u64), StoreError> {
-        let q = case::Entity::find()
-            .filter(case::Column::TenantId.eq(tenant.0))
+        let ordered = published(tenant)
             .filter(case::Column::Kind.eq(kind.as_str()))
-            .filter(case::Column::PublishAllowed.eq(true))
-            .filter(
-                case::Column::State
-                    .is_in([CaseState::Replied.as_str(), CaseState::Closed.as_str()]),
-            );
-        let ordered = q
             .order_by_desc(case::Column::RepliedAt)
             .order_by_desc(case::Column::Id);
         self.case_page(ordered, limit, offset).await
     }
+
+    /// One published case of `tenant` (as [`Store::published_cases`] lists it).
+    pub async fn published_case(&self, tenant: TenantId, id: i64) -> Result<Case, StoreError> {
+        let row = published(tenant)
+            .filter(case::Column::Id.eq(id))
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("case {id}")))?;
+        to_case(row)
+    }
+}
+
+/// Cases written to or answered by `tenant`, replied, that their writers allowed to publish.
+fn published(tenant: TenantId) -> sea_orm::Select<case::Entity> {
+    case::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(case::Column::TenantId.eq(tenant.0))
+                .add(case::Column::OriginTenantId.eq(tenant.0)),
+        )
+        .filter(case::Column::PublishAllowed.eq(true))
+        .filter(
+            case::Column::State.is_in([CaseState::Replied.as_str(), CaseState::Closed.as_str()]),
+        )
 }

@@ -8,6 +8,7 @@
 //! cluster's key); this crate stores and returns the sealed text and never sees them in clear.
 
 mod cases;
+mod figures;
 mod mailboxes;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -15,6 +16,7 @@ use zq_domain::TenantId;
 use zq_domain::interaction::{CaseClock, CaseEvent, CaseKind, CaseState, DisclosureAnswer};
 
 pub use cases::CaseFilter;
+pub use figures::{CaseFigure, Reminder};
 
 /// A mailbox of a tenant (领导信箱, 部门信箱).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,12 +84,19 @@ pub struct Case {
     /// Increases with every step; a step names the version it was decided on.
     pub version: i32,
     pub updated_at: DateTime<Utc>,
+    /// The due date the handlers were last reminded of (due tomorrow).
+    pub due_soon_noticed_for: Option<NaiveDate>,
+    /// The due date last reported as missed.
+    pub overdue_noticed_for: Option<NaiveDate>,
 }
 
 /// A new case from a public form.
 #[derive(Debug, Clone)]
 pub struct NewCase {
+    /// The unit that owns it (for a site-error report: the site whose page it is).
     pub tenant_id: TenantId,
+    /// The site whose form it came through (where the writer follows it).
+    pub origin_tenant_id: TenantId,
     pub kind: CaseKind,
     pub mailbox_id: Option<i64>,
     pub subject: String,

@@ -8,7 +8,12 @@
 //! - `/forms/rate`: the rating's post, answered with the query page.
 //!
 //! The code travels only in POST bodies, never in a URL, so it stays out of logs and
-//! referrers.
+//! referrers. The other forms (site-error report, disclosure request, the writer's 补正 and
+//! complaint) are in `requests`; the cached pages (interaction page, registry, statistics) in
+//! `pages`.
+
+pub(crate) mod pages;
+pub(crate) mod requests;
 
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -16,9 +21,10 @@ use zq_domain::interaction::personal::Personal;
 use zq_domain::interaction::{CaseState, LetterKind};
 use zq_domain::time::format_local;
 use zq_render::interaction_view::{
-    CaseStatus, Choice, FieldProblem, LetterFormView, LetterInput, MailboxChoice, QueryView,
+    CaseStatus, Choice, FieldProblem, HistoryLine, LetterFormView, LetterInput, MailboxChoice,
+    QueryView,
 };
-use zq_store::Case;
+use zq_store::{Case, CaseStep};
 
 use super::extract::SiteCtx;
 use super::forms::{Fields, html};
@@ -31,7 +37,7 @@ pub(crate) const LETTER_MAX_BYTES: usize = 64 * 1024;
 /// Largest query or rating post.
 pub(crate) const QUERY_MAX_BYTES: usize = 4 * 1024;
 
-fn paragraphs(text: &str) -> Vec<String> {
+pub(crate) fn paragraphs(text: &str) -> Vec<String> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
@@ -39,7 +45,7 @@ fn paragraphs(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn rating_label(r: i16) -> &'static str {
+pub(crate) fn rating_label(r: i16) -> &'static str {
     match r {
         5 => "非常满意",
         4 => "满意",
@@ -137,30 +143,37 @@ pub(crate) async fn post_letter(
     )
     .await
     {
-        Ok(opened) => {
-            query_page(
-                state,
-                ctx,
-                key,
-                opened.query_code.clone(),
-                None,
-                Some(opened.case),
-                true,
-            )
-            .await
-        }
+        Ok(opened) => opened_page(state, ctx, key, opened).await,
         Err(ServiceError::Fields(errors)) => {
-            let errors = errors
-                .into_iter()
-                .map(|e| FieldProblem {
-                    field: e.field.to_owned(),
-                    message: e.message,
-                })
-                .collect();
-            letter_page(state, ctx, key, input, errors).await
+            letter_page(state, ctx, key, input, requests::problems(errors)).await
         }
         Err(e) => Err(service_error(e)),
     }
+}
+
+/// The answer to a taken form: the query page with the new case and its code, shown once.
+pub(crate) async fn opened_page(
+    state: &AppState,
+    ctx: &SiteCtx,
+    key: &ring::hmac::Key,
+    opened: interaction::Opened,
+) -> Result<Response, SiteError> {
+    let steps = state
+        .store()
+        .steps_of(opened.case.id)
+        .await
+        .map_err(|e| service_error(e.into()))?;
+    let code = opened.query_code.clone();
+    query_page(
+        state,
+        ctx,
+        key,
+        code,
+        None,
+        Some((opened.case, steps)),
+        true,
+    )
+    .await
 }
 
 /// The query page: the code form, or the case the code opens.
@@ -170,7 +183,7 @@ pub(crate) async fn query_page(
     key: &ring::hmac::Key,
     code: String,
     error: Option<String>,
-    case: Option<Case>,
+    case: Option<(Case, Vec<CaseStep>)>,
     received: bool,
 ) -> Result<Response, SiteError> {
     let heading = "办理查询".to_owned();
@@ -191,7 +204,7 @@ pub(crate) async fn query_page(
         },
         code,
         error,
-        case: case.as_ref().map(status_of),
+        case: case.as_ref().map(|(c, steps)| status_of(c, steps)),
         received,
         rate_action: ctx.links.url("/forms/rate"),
         rate_token: ctx.form_token(state, key, "rate")?,
@@ -202,13 +215,57 @@ pub(crate) async fn query_page(
                 label: rating_label(r).to_owned(),
             })
             .collect(),
+        correct_action: ctx.links.url("/forms/correct"),
+        correct_token: ctx.form_token(state, key, "correct")?,
+        complain_action: ctx.links.url("/forms/complain"),
+        complain_token: ctx.form_token(state, key, "complain")?,
     };
     html(status, state.renderer().case_query(&view)?)
 }
 
-fn status_of(c: &Case) -> CaseStatus {
+/// Steps whose note the writer sees (the others' notes are internal comments).
+const PUBLIC_NOTES: [&str; 7] = [
+    "refuse",
+    "transfer",
+    "request_correction",
+    "corrected",
+    "extend",
+    "reopen",
+    "rate",
+];
+
+fn status_of(c: &Case, steps: &[CaseStep]) -> CaseStatus {
+    let history = interaction::public_history(steps);
+    let correction_asked = (c.state == CaseState::AwaitingWriter)
+        .then(|| {
+            history
+                .iter()
+                .rev()
+                .find(|s| s.step == "request_correction")
+                .and_then(|s| s.note.clone())
+        })
+        .flatten();
     CaseStatus {
+        kind_label: c.kind.label().to_owned(),
         subject: c.subject.clone(),
+        page_url: c.page_url.clone(),
+        answer: c
+            .answer
+            .filter(|_| c.state.is_answered())
+            .map(|a| a.label().to_owned()),
+        history: history
+            .iter()
+            .map(|s| HistoryLine {
+                at: format_local(s.at, false),
+                label: interaction::step_label(&s.step).to_owned(),
+                note: s
+                    .note
+                    .clone()
+                    .filter(|_| PUBLIC_NOTES.contains(&s.step.as_str())),
+            })
+            .collect(),
+        correction_asked,
+        can_complain: matches!(c.state, CaseState::Replied | CaseState::Closed),
         state_label: c.state.label().to_owned(),
         submitted: format_local(c.submitted_at, false),
         accepted: c.accepted_at.map(|t| format_local(t, false)),
@@ -226,6 +283,54 @@ fn status_of(c: &Case) -> CaseStatus {
     }
 }
 
+/// The case the code opens with its history, if it can be followed on this site.
+pub(crate) async fn found(
+    state: &AppState,
+    ctx: &SiteCtx,
+    code: &str,
+) -> Result<Option<(Case, Vec<CaseStep>)>, SiteError> {
+    Ok(interaction::by_code(state.services(), code)
+        .await
+        .map_err(service_error)?
+        .filter(|(c, _)| interaction::followed_on(c, ctx.site.tenant.id)))
+}
+
+/// The query page for `code` after a writer's post was refused with `e`.
+pub(crate) async fn refused_post(
+    state: &AppState,
+    ctx: &SiteCtx,
+    key: &ring::hmac::Key,
+    code: String,
+    e: ServiceError,
+) -> Result<Response, SiteError> {
+    match e {
+        ServiceError::Fields(_) | ServiceError::Conflict(_) => {
+            let message = match &e {
+                ServiceError::Fields(f) => f
+                    .iter()
+                    .map(|f| f.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("；"),
+                other => other.to_string(),
+            };
+            let shown = found(state, ctx, &code).await?;
+            query_page(state, ctx, key, code, Some(message), shown, false).await
+        }
+        ServiceError::NotFound(_) => not_found(state, ctx, key, code).await,
+        e => Err(service_error(e)),
+    }
+}
+
+async fn not_found(
+    state: &AppState,
+    ctx: &SiteCtx,
+    key: &ring::hmac::Key,
+    code: String,
+) -> Result<Response, SiteError> {
+    let e = Some("没有找到这个查询码对应的事项，请核对后重新输入。".to_owned());
+    query_page(state, ctx, key, code, e, None, false).await
+}
+
 /// Takes a query post: shows the case the code opens (only a case written to this site or
 /// now owned by it), or says no case has that code.
 pub(crate) async fn post_query(
@@ -235,17 +340,9 @@ pub(crate) async fn post_query(
     f: &Fields,
 ) -> Result<Response, SiteError> {
     let code = f.get("code").trim().to_owned();
-    let found = interaction::by_code(state.services(), &code)
-        .await
-        .map_err(service_error)?
-        .map(|(c, _)| c)
-        .filter(|c| c.origin_tenant_id == ctx.site.tenant.id || c.tenant_id == ctx.site.tenant.id);
-    match found {
+    match found(state, ctx, &code).await? {
         Some(c) => query_page(state, ctx, key, code, None, Some(c), false).await,
-        None => {
-            let e = Some("没有找到这个查询码对应的来信，请核对后重新输入。".to_owned());
-            query_page(state, ctx, key, code, e, None, false).await
-        }
+        None => not_found(state, ctx, key, code).await,
     }
 }
 
@@ -258,30 +355,17 @@ pub(crate) async fn post_rate(
     client: Option<String>,
 ) -> Result<Response, SiteError> {
     let code = f.get("code").trim().to_owned();
+    if found(state, ctx, &code).await?.is_none() {
+        return not_found(state, ctx, key, code).await;
+    }
     let rating = f.get("rating").parse::<i16>().unwrap_or(0);
     let comment = Some(f.get("comment"));
     match interaction::rate(state.services(), &code, rating, comment, client).await {
-        Ok(c) => query_page(state, ctx, key, code, None, Some(c), false).await,
-        Err(e @ (ServiceError::Fields(_) | ServiceError::Conflict(_))) => {
-            let shown = interaction::by_code(state.services(), &code)
-                .await
-                .map_err(service_error)?
-                .map(|(c, _)| c);
-            let message = match &e {
-                ServiceError::Fields(f) => f
-                    .iter()
-                    .map(|f| f.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join("；"),
-                other => other.to_string(),
-            };
-            query_page(state, ctx, key, code, Some(message), shown, false).await
+        Ok(_) => {
+            let shown = found(state, ctx, &code).await?;
+            query_page(state, ctx, key, code, None, shown, false).await
         }
-        Err(ServiceError::NotFound(_)) => {
-            let e = Some("没有找到这个查询码对应的来信，请核对后重新输入。".to_owned());
-            query_page(state, ctx, key, code, e, None, false).await
-        }
-        Err(e) => Err(service_error(e)),
+        Err(e) => refused_post(state, ctx, key, code, e).await,
     }
 }
 

@@ -1,0 +1,631 @@
+//! The public's side of cases: opening one from a site's form (a letter, a site-error report,
+//! a disclosure request), following it with the query code, completing it when asked (补正),
+//! complaining about the reply (which reopens it) and rating it. The writer is identified only
+//! by the query code; the code is an HMAC of the form submission, so the same post always
+//! gets the same code and opens one case.
+
+use ring::hmac;
+use serde::Serialize;
+use zq_domain::TenantId;
+use zq_domain::TenantStatus;
+use zq_domain::interaction::personal::Personal;
+use zq_domain::interaction::{
+    CaseActor, CaseClock, CaseEvent, CaseFacts, CaseKind, CaseState, LetterKind, SiteErrorKind,
+    transition,
+};
+use zq_store::{Case, CaseStep, Mailbox, NewCase, Tenant, Who};
+
+use super::{commit_step, field, plain_change, refused, sealer, text_field, today};
+use crate::{Result, ServiceError, Services};
+
+/// Longest subject, in characters.
+pub const MAX_SUBJECT_CHARS: usize = 100;
+/// Longest letter or reply, in characters.
+pub const MAX_CONTENT_CHARS: usize = 5000;
+
+/// A letter as the public form gives it.
+#[derive(Debug, Clone, Default)]
+pub struct LetterForm {
+    /// The mailbox's slug on the site.
+    pub mailbox: String,
+    /// `consultation`, `complaint`, `suggestion`, `help` or `other`.
+    pub category: String,
+    pub subject: String,
+    pub content: String,
+    pub personal: Personal,
+    /// The writer allows the letter and its reply in the public registry.
+    pub publish_allowed: bool,
+}
+
+/// A case just opened (or found again: the same form posted twice), with its query code.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub case: Case,
+    /// The code the writer follows the case with (shown once on the answer page; the same
+    /// form posted again shows it again).
+    pub query_code: String,
+    pub fresh: bool,
+}
+
+/// The query code of a submission: an HMAC of the form submission's key with the cluster's
+/// secret, so the same post always gets the same code and nobody can derive it.
+async fn query_code(svc: &Services, submit_key: &str) -> Result<String> {
+    let secret = svc.store().cluster_secret("query-code").await?;
+    let key = hmac::Key::new(hmac::HMAC_SHA256, secret.as_bytes());
+    let tag = hmac::sign(&key, submit_key.as_bytes());
+    // 12 characters of an alphabet without look-alikes (no 0/O, 1/I/L): 60 bits.
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let code: String = tag
+        .as_ref()
+        .iter()
+        .take(12)
+        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+        .collect();
+    Ok(format!("{}-{}-{}", &code[..4], &code[4..8], &code[8..]))
+}
+
+/// The stored hash of a query code, from what a citizen typed (case and dashes ignored).
+pub fn code_hash(code: &str) -> String {
+    let normal: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    zq_store::content_hash(format!("query-code:{normal}").as_bytes())
+}
+
+/// Opens a letter to mailbox `form.mailbox` of `tenant` from the public form. `submit_key`
+/// identifies the form submission (the hash of its signed token): posting it again opens
+/// nothing new and answers with the same case and code.
+pub async fn submit_letter(
+    svc: &Services,
+    tenant: &Tenant,
+    form: LetterForm,
+    submit_key: &str,
+    client: Option<String>,
+) -> Result<Opened> {
+    if tenant.status != TenantStatus::Active {
+        return Err(ServiceError::Conflict(
+            "本网站暂停服务，暂不接收来信".into(),
+        ));
+    }
+    let mailbox = svc.store().mailbox(tenant.id, &form.mailbox).await?;
+    if !mailbox.active {
+        return Err(ServiceError::Conflict(format!(
+            "“{}”暂停接收来信",
+            mailbox.name
+        )));
+    }
+    let mut errors = Vec::new();
+    let category = match form.category.parse::<LetterKind>() {
+        Ok(k) => Some(k.as_str().to_owned()),
+        Err(_) => {
+            errors.push(field("category", "请选择来信类型"));
+            None
+        }
+    };
+    let subject = text_field(
+        &mut errors,
+        "subject",
+        "标题",
+        &form.subject,
+        MAX_SUBJECT_CHARS,
+    );
+    let content = text_field(
+        &mut errors,
+        "content",
+        "来信内容",
+        &form.content,
+        MAX_CONTENT_CHARS,
+    );
+    let personal = match form.personal.checked(false) {
+        Ok(p) => Some(p),
+        Err(es) => {
+            errors.extend(es.into_iter().map(|e| field(e.field, e.message)));
+            None
+        }
+    };
+    let Some(personal) = personal.filter(|_| errors.is_empty()) else {
+        return Err(ServiceError::Fields(errors));
+    };
+    open(
+        svc,
+        tenant,
+        Draft {
+            kind: CaseKind::Letter,
+            mailbox: Some(mailbox),
+            subject,
+            content,
+            category,
+            personal,
+            publish_allowed: form.publish_allowed,
+            owner: None,
+            page_url: None,
+            details: None,
+        },
+        submit_key,
+        client,
+    )
+    .await
+}
+
+/// What every kind of case is opened with.
+struct Draft {
+    kind: CaseKind,
+    mailbox: Option<Mailbox>,
+    subject: String,
+    content: String,
+    category: Option<String>,
+    personal: Personal,
+    publish_allowed: bool,
+    /// The owning unit when it is not the site of the form (a site-error report about
+    /// another site's page).
+    owner: Option<TenantId>,
+    page_url: Option<String>,
+    details: Option<String>,
+}
+
+async fn open(
+    svc: &Services,
+    tenant: &Tenant,
+    d: Draft,
+    submit_key: &str,
+    client: Option<String>,
+) -> Result<Opened> {
+    let submit_key = zq_store::content_hash(format!("submit:{submit_key}").as_bytes());
+    let code = query_code(svc, &submit_key).await?;
+    let sealed = sealer(svc).await?.seal(&d.personal, &submit_key)?;
+    let cal = svc.store().working_calendar().await?;
+    let day = today(svc);
+    let clock = CaseClock::start(day, svc.interaction().rules.rule(d.kind));
+    let (case, fresh) = svc
+        .store()
+        .open_case(
+            NewCase {
+                tenant_id: d.owner.unwrap_or(tenant.id),
+                origin_tenant_id: tenant.id,
+                kind: d.kind,
+                mailbox_id: d.mailbox.map(|m| m.id),
+                subject: d.subject,
+                content: d.content,
+                category: d.category,
+                page_url: d.page_url,
+                details: d.details,
+                personal: sealed,
+                publish_allowed: d.publish_allowed,
+                query_code_hash: code_hash(&code),
+                submit_key,
+                due_on: clock.due(&cal, day),
+                clock,
+            },
+            &Who::public(client),
+        )
+        .await?;
+    Ok(Opened {
+        case,
+        query_code: code,
+        fresh,
+    })
+}
+
+/// What the writer sees of their case by its query code: the case (never personal details)
+/// and its history.
+pub async fn by_code(svc: &Services, code: &str) -> Result<Option<(Case, Vec<CaseStep>)>> {
+    let Some(c) = svc.store().case_by_code(&code_hash(code)).await? else {
+        return Ok(None);
+    };
+    let steps = svc.store().steps_of(c.id).await?;
+    Ok(Some((c, steps)))
+}
+
+/// The writer rates the reply (1–5) and the case is closed.
+pub async fn rate(
+    svc: &Services,
+    code: &str,
+    rating: i16,
+    comment: Option<String>,
+    client: Option<String>,
+) -> Result<Case> {
+    if !(1..=5).contains(&rating) {
+        return Err(ServiceError::Fields(vec![field(
+            "rating",
+            "请选择 1 到 5 分",
+        )]));
+    }
+    let comment = comment
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty());
+    if comment.as_ref().is_some_and(|c| c.chars().count() > 500) {
+        return Err(ServiceError::Fields(vec![field(
+            "comment",
+            "评价意见不能超过 500 个字",
+        )]));
+    }
+    let c = svc
+        .store()
+        .case_by_code(&code_hash(code))
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("查询码对应的事项".into()))?;
+    if c.state != CaseState::Replied {
+        return Err(ServiceError::Conflict("答复之后才能评价".into()));
+    }
+    // Rated and closed in one transaction (the store checks it is still replied).
+    Ok(svc
+        .store()
+        .rate_case(c.id, rating, comment, &Who::public(client))
+        .await?)
+}
+
+/// Longest page address in a site-error report.
+pub const MAX_URL_CHARS: usize = 500;
+
+/// A site-error report (我为政府网站找错) as the public form gives it.
+#[derive(Debug, Clone, Default)]
+pub struct SiteErrorForm {
+    /// The page with the error, as the writer pasted it.
+    pub page_url: String,
+    /// `typo`, `broken_link`, `wrong_content`, `outdated`, `unavailable` or `other`.
+    pub kind: String,
+    pub content: String,
+    pub personal: Personal,
+}
+
+/// Opens a site-error report through the form of `tenant` about a page of `owner` (the
+/// site whose page it is, resolved from the address by the caller; `None` when the address
+/// is not a page of this cluster, which is refused).
+pub async fn submit_site_error(
+    svc: &Services,
+    tenant: &Tenant,
+    owner: Option<&Tenant>,
+    form: SiteErrorForm,
+    submit_key: &str,
+    client: Option<String>,
+) -> Result<Opened> {
+    accepting(tenant)?;
+    let mut errors = Vec::new();
+    let url = form.page_url.trim().to_owned();
+    if url.is_empty() {
+        errors.push(field("page_url", "请填写出错页面的网址"));
+    } else if url.chars().count() > MAX_URL_CHARS {
+        errors.push(field(
+            "page_url",
+            format!("网址不能超过 {MAX_URL_CHARS} 个字符"),
+        ));
+    } else if owner.is_none() {
+        errors.push(field(
+            "page_url",
+            "请填写本网站群内页面的网址（以 http:// 或 https:// 开头）",
+        ));
+    }
+    let kind = form.kind.parse::<SiteErrorKind>().ok();
+    if kind.is_none() {
+        errors.push(field("kind", "请选择错误类型"));
+    }
+    let content = text_field(
+        &mut errors,
+        "content",
+        "问题描述",
+        &form.content,
+        MAX_CONTENT_CHARS,
+    );
+    let personal = checked(form.personal, false, &mut errors);
+    let (Some(personal), Some(kind), Some(owner), true) =
+        (personal, kind, owner, errors.is_empty())
+    else {
+        return Err(ServiceError::Fields(errors));
+    };
+    if owner.status != TenantStatus::Active {
+        return Err(ServiceError::Conflict(format!(
+            "{}暂停服务，暂不接收找错留言",
+            owner.name
+        )));
+    }
+    open(
+        svc,
+        tenant,
+        Draft {
+            kind: CaseKind::SiteError,
+            mailbox: None,
+            subject: format!("{}：{}", kind.label(), clip(&url, 60)),
+            content,
+            category: Some(kind.as_str().to_owned()),
+            personal,
+            publish_allowed: false,
+            owner: Some(owner.id),
+            page_url: Some(url),
+            details: None,
+        },
+        submit_key,
+        client,
+    )
+    .await
+}
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        format!("{}…", s.chars().take(n).collect::<String>())
+    }
+}
+
+fn accepting(tenant: &Tenant) -> Result<()> {
+    if tenant.status != TenantStatus::Active {
+        return Err(ServiceError::Conflict(
+            "本网站暂停服务，暂不接收来信".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn checked(
+    p: Personal,
+    needs_identity: bool,
+    errors: &mut Vec<zq_domain::article::FieldError>,
+) -> Option<Personal> {
+    match p.checked(needs_identity) {
+        Ok(p) => Some(p),
+        Err(es) => {
+            errors.extend(es.into_iter().map(|e| field(e.field, e.message)));
+            None
+        }
+    }
+}
+
+/// Who asks for government information (申请人类型).
+pub const APPLICANT_KINDS: [(&str, &str); 2] =
+    [("citizen", "公民"), ("organization", "法人或者其他组织")];
+/// The forms the information may be given in (信息的载体形式).
+pub const MEDIA: [(&str, &str); 2] = [("paper", "纸质"), ("electronic", "电子文件")];
+/// How the applicant gets it (获取信息的方式).
+pub const DELIVERIES: [(&str, &str); 3] = [
+    ("post", "邮寄"),
+    ("email", "电子邮件"),
+    ("pickup", "当面领取"),
+];
+
+/// The label of a value of one of the lists above.
+pub fn label_of(list: &[(&'static str, &'static str)], value: &str) -> Option<&'static str> {
+    list.iter().find(|(v, _)| *v == value).map(|(_, l)| *l)
+}
+
+/// A disclosure request (依申请公开) as the public form gives it.
+#[derive(Debug, Clone, Default)]
+pub struct DisclosureForm {
+    /// `citizen` or `organization`.
+    pub applicant: String,
+    /// For an organization: its name and unified social credit code.
+    pub organization: String,
+    pub credit_code: String,
+    /// The information asked for: its name (the subject) and a description (文号, 时间…).
+    pub subject: String,
+    pub content: String,
+    pub purpose: String,
+    pub medium: String,
+    pub delivery: String,
+    /// The applicant's (or the organization's contact's) details; the identity number is
+    /// required of a citizen, the address of a postal delivery.
+    pub personal: Personal,
+}
+
+/// What a disclosure request keeps besides the common fields (no personal details here: they
+/// are sealed with the rest).
+#[derive(Debug, Clone, Serialize, serde::Deserialize, Default)]
+pub struct DisclosureDetails {
+    pub applicant: String,
+    pub purpose: Option<String>,
+    pub medium: String,
+    pub delivery: String,
+}
+
+/// Opens a disclosure request to `tenant` (the organ whose site it is).
+pub async fn submit_disclosure(
+    svc: &Services,
+    tenant: &Tenant,
+    form: DisclosureForm,
+    submit_key: &str,
+    client: Option<String>,
+) -> Result<Opened> {
+    accepting(tenant)?;
+    let mut errors = Vec::new();
+    let applicant = label_of(&APPLICANT_KINDS, &form.applicant);
+    if applicant.is_none() {
+        errors.push(field("applicant", "请选择申请人类型"));
+    }
+    let organization = applicant == Some("法人或者其他组织");
+    let mut personal = form.personal;
+    if organization {
+        let org = form.organization.trim();
+        let credit = form.credit_code.trim().to_ascii_uppercase();
+        if org.is_empty() {
+            errors.push(field("organization", "请填写法人或者其他组织的名称"));
+        }
+        if credit.len() != 18 || !credit.chars().all(|c| c.is_ascii_alphanumeric()) {
+            errors.push(field("credit_code", "请填写 18 位统一社会信用代码"));
+        }
+        // The organization's code stands in for the identity number.
+        personal.id_number = Some(credit);
+        personal.address = Some(
+            [org, personal.address.as_deref().unwrap_or("").trim()]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join("，"),
+        );
+    }
+    let subject = text_field(
+        &mut errors,
+        "subject",
+        "所需信息的名称",
+        &form.subject,
+        MAX_SUBJECT_CHARS,
+    );
+    let content = text_field(
+        &mut errors,
+        "content",
+        "所需信息的内容描述",
+        &form.content,
+        MAX_CONTENT_CHARS,
+    );
+    let medium = label_of(&MEDIA, &form.medium);
+    if medium.is_none() {
+        errors.push(field("medium", "请选择信息的载体形式"));
+    }
+    let delivery = label_of(&DELIVERIES, &form.delivery);
+    if delivery.is_none() {
+        errors.push(field("delivery", "请选择获取信息的方式"));
+    }
+    if form.delivery == "post"
+        && personal
+            .address
+            .as_deref()
+            .is_none_or(|a| a.trim().is_empty())
+    {
+        errors.push(field("address", "邮寄需要填写通信地址"));
+    }
+    if form.delivery == "email"
+        && personal
+            .email
+            .as_deref()
+            .is_none_or(|a| a.trim().is_empty())
+    {
+        errors.push(field("email", "以电子邮件获取需要填写电子邮箱"));
+    }
+    let purpose = form.purpose.trim().to_owned();
+    if purpose.chars().count() > 500 {
+        errors.push(field("purpose", "用途说明不能超过 500 个字"));
+    }
+    let personal = checked(personal, !organization, &mut errors);
+    let (Some(personal), Some(applicant), Some(medium), Some(delivery), true) =
+        (personal, applicant, medium, delivery, errors.is_empty())
+    else {
+        return Err(ServiceError::Fields(errors));
+    };
+    let details = DisclosureDetails {
+        applicant: applicant.to_owned(),
+        purpose: (!purpose.is_empty()).then_some(purpose),
+        medium: medium.to_owned(),
+        delivery: delivery.to_owned(),
+    };
+    let details =
+        serde_json::to_string(&details).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    open(
+        svc,
+        tenant,
+        Draft {
+            kind: CaseKind::Disclosure,
+            mailbox: None,
+            subject,
+            content,
+            category: Some(form.applicant.clone()),
+            personal,
+            publish_allowed: false,
+            owner: None,
+            page_url: None,
+            details: Some(details),
+        },
+        submit_key,
+        client,
+    )
+    .await
+}
+
+/// What the writer does with the query code besides reading and rating.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriterStep {
+    /// Completes the case as asked (补正): the text is the completion.
+    Correct(String),
+    /// Complains about the reply: the case is handled again with a fresh clock.
+    Complain(String),
+}
+
+/// Takes the writer's step on the case the code opens.
+pub async fn writer_step(
+    svc: &Services,
+    code: &str,
+    step: WriterStep,
+    client: Option<String>,
+) -> Result<Case> {
+    let (event, label, text) = match step {
+        WriterStep::Correct(t) => (CaseEvent::Corrected, "补正内容", t),
+        WriterStep::Complain(t) => (
+            CaseEvent::Reopen {
+                complaint: t.trim().to_owned(),
+            },
+            "对答复的意见",
+            t,
+        ),
+    };
+    let mut errors = Vec::new();
+    let text = text_field(&mut errors, "text", label, &text, MAX_CONTENT_CHARS);
+    if !errors.is_empty() {
+        return Err(ServiceError::Fields(errors));
+    }
+    let c = svc
+        .store()
+        .case_by_code(&code_hash(code))
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("查询码对应的事项".into()))?;
+    debug_assert_eq!(event.actor(), CaseActor::Writer);
+    let facts = CaseFacts {
+        kind: c.kind,
+        extended: c.extended,
+    };
+    let outcome = transition(c.state, facts, &event).map_err(refused)?;
+    let change = plain_change(&c, event, Some(c.version), Some(text));
+    commit_step(svc, &c, outcome, change, &Who::public(client)).await
+}
+
+/// The steps of a case its writer may see, in order: no reveals, drafts, returned drafts or
+/// reminders, and no names of the staff who took them.
+pub fn public_history(steps: &[CaseStep]) -> Vec<&CaseStep> {
+    const SHOWN: [&str; 11] = [
+        "submit",
+        "accept",
+        "refuse",
+        "transfer",
+        "request_correction",
+        "corrected",
+        "extend",
+        "approve_reply",
+        "reopen",
+        "rate",
+        "consult_third_party",
+    ];
+    steps
+        .iter()
+        .filter(|s| SHOWN.contains(&s.step.as_str()))
+        .collect()
+}
+
+/// Whether the case the code opens can be followed on site `site`: written to it or now
+/// owned by it.
+pub fn followed_on(c: &Case, site: TenantId) -> bool {
+    c.origin_tenant_id == site || c.tenant_id == site
+}
+
+/// The Chinese label of a step in a case's history.
+pub fn step_label(step: &str) -> &'static str {
+    match step {
+        "submit" => "提交",
+        "accept" => "受理",
+        "refuse" => "不予受理",
+        "transfer" => "转办",
+        "request_correction" => "要求补正",
+        "corrected" => "已补正",
+        "consult_third_party" => "征求第三方意见",
+        "third_party_answered" => "第三方意见已回复",
+        "draft_reply" => "拟写答复",
+        "approve_reply" => "答复",
+        "return_reply" => "退回答复",
+        "extend" => "延期",
+        "close" => "办结",
+        "reopen" => "对答复提出异议，重新办理",
+        "rate" => "评价",
+        "reveal" => "查看个人信息",
+        "due_soon" => "到期提醒",
+        "overdue" => "超期提醒",
+        _ => "其他",
+    }
+}

@@ -1,0 +1,96 @@
+//! The clock job (`case_clocks`, through the leased runner: once per tick across the
+//! cluster): every open case whose answer is due on the next working day gets a "due
+//! tomorrow" reminder, every case past its due date an "overdue" one, each once per due date
+//! (the store notes the date it reminded of, conditionally, so a second node or a second run
+//! adds nothing). A reminder is a step in the case's history and a row in the audit log by
+//! the system; the handlers see it in their inbox and, where mail is configured, get it by
+//! email (`Notifier`).
+
+use std::time::Duration;
+
+use zq_domain::interaction::ClockStatus;
+use zq_store::{Case, Reminder, Who};
+
+use super::today;
+use crate::fetch::BoxFuture;
+use crate::jobs::Job;
+use crate::{Result, Services};
+
+/// What one run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reminded {
+    pub due_soon: u32,
+    pub overdue: u32,
+}
+
+/// Sends the reminders due today (see the module's text).
+pub async fn remind(svc: &Services) -> Result<Reminded> {
+    let cal = svc.store().working_calendar().await?;
+    let day = today(svc);
+    let horizon = cal.next_working_day(day.succ_opt().unwrap_or(day));
+    let mut done = Reminded::default();
+    for c in svc.store().cases_to_remind(horizon).await? {
+        let Some(due) = c.due_on else { continue };
+        let (reminder, note) = match c.clock.status(&cal, day) {
+            ClockStatus::Overdue { late, .. } if c.overdue_noticed_for != Some(due) => (
+                Reminder::Overdue,
+                format!("已超过答复期限（{due}）{late} 个工作日"),
+            ),
+            ClockStatus::Running { left, .. }
+                if left <= 1 && c.due_soon_noticed_for != Some(due) =>
+            {
+                (Reminder::DueSoon, due_soon_note(&c, left))
+            }
+            _ => continue,
+        };
+        if svc
+            .store()
+            .note_reminder(c.id, reminder, due, note, &Who::system())
+            .await?
+        {
+            match reminder {
+                Reminder::DueSoon => done.due_soon += 1,
+                Reminder::Overdue => done.overdue += 1,
+            }
+        }
+    }
+    Ok(done)
+}
+
+fn due_soon_note(c: &Case, left: i64) -> String {
+    let due = c.due_on.map(|d| d.to_string()).unwrap_or_default();
+    if left <= 0 {
+        format!("今天（{due}）到期，请尽快答复")
+    } else {
+        format!("下一个工作日（{due}）到期，请尽快答复")
+    }
+}
+
+/// The leased job running [`remind`].
+pub struct CaseClocks {
+    pub every: Duration,
+}
+
+impl Job for CaseClocks {
+    fn name(&self) -> &str {
+        "case_clocks"
+    }
+
+    fn every(&self) -> Duration {
+        self.every
+    }
+
+    fn run<'a>(&'a self, svc: &'a Services) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let done = remind(svc).await?;
+            if done != Reminded::default() {
+                tracing::info!(
+                    due_soon = done.due_soon,
+                    overdue = done.overdue,
+                    "case reminders noted"
+                );
+            }
+            Ok(())
+        })
+    }
+}
