@@ -12,7 +12,7 @@ use zq_tests::TestApp;
 
 use super::{
     Chromedriver, OrFail, SITE, bounded, click, close, expect_notice, find, goto, in_a_browser,
-    public_url, screenshot, sign_in, text_of, wait_for, wait_for_located, whereabouts,
+    public_url, screenshot, scroll_to, sign_in, text_of, wait_for, wait_for_located, whereabouts,
 };
 
 /// The town the district hands the letter to.
@@ -31,6 +31,16 @@ async fn a_citizen_letter_is_transferred_answered_approved_read_rated_and_publis
         letter_scenario,
     )
     .await;
+}
+
+/// Clicks an element after scrolling it to the middle of the window, so that on a narrow
+/// window nothing (the sticky header, the keyboard's resize) lies over it.
+async fn press(c: &Client, css: &str, what: &str) {
+    let e = find(c, css, what).await;
+    scroll_to(c, &e, what).await;
+    bounded(&format!("clicking {what}"), e.click())
+        .await
+        .or_fail(&format!("clicking {what}"));
 }
 
 async fn type_into(c: &Client, css: &str, text: &str, what: &str) {
@@ -107,7 +117,7 @@ async fn letter_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
     )
     .await;
     assert_eq!(chosen, "区长信箱", "{}", whereabouts(&citizen).await);
-    click(
+    press(
         &citizen,
         "input[name=category][value=consultation]",
         "the 咨询 choice",
@@ -123,9 +133,9 @@ async fn letter_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
     .await;
     type_into(&citizen, "input#name", "赵市民", "the name").await;
     type_into(&citizen, "input#phone", "13700001234", "the phone").await;
-    click(&citizen, "input[name=publish]", "the consent to publish").await;
+    press(&citizen, "input[name=publish]", "the consent to publish").await;
     screenshot(&citizen, shots, "c01-letter-filled.png").await;
-    click(&citizen, "form button[type=submit]", "提交来信").await;
+    press(&citizen, "form button[type=submit]", "提交来信").await;
     let code = wait_for(
         &citizen,
         ".query-code strong",
@@ -181,7 +191,7 @@ async fn letter_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
     // The citizen reads the reply with the code and rates it.
     goto(&citizen, &public_url(app, SITE, "/forms/query")).await;
     type_into(&citizen, "input#code", &code, "the query code").await;
-    click(&citizen, "form button[type=submit]", "查询").await;
+    press(&citizen, "form button[type=submit]", "查询").await;
     let shown = wait_for(&citizen, ".reply", "the reply on the query page")
         .await
         .text()
@@ -190,9 +200,9 @@ async fn letter_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
     assert!(shown.contains("已恢复照明"), "{shown}");
     let status = text_of(&citizen, "table.case-status", "the case's dates").await;
     assert!(status.contains(TOWN_NAME), "answered by the town: {status}");
-    click(&citizen, "input[name=rating][value='5']", "非常满意").await;
+    press(&citizen, "input[name=rating][value='5']", "非常满意").await;
     screenshot(&citizen, shots, "c06-reply-read.png").await;
-    click(
+    press(
         &citizen,
         "form[action$='/forms/rate'] button[type=submit]",
         "提交评价",
@@ -217,7 +227,7 @@ async fn letter_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
     .await;
     let cells = row.text().await.or_fail("reading the registry row");
     assert!(cells.contains(TOWN_NAME), "{cells}");
-    click(&citizen, &format!("table.registry a"), "the letter's page").await;
+    press(&citizen, "table.registry a", "the letter's page").await;
     let page = wait_for(&citizen, "article.letter-page", "the letter's page").await;
     let text = page.text().await.or_fail("reading the letter's page");
     for label in [

@@ -11,6 +11,7 @@
 pub mod figures;
 pub mod public;
 pub mod reminders;
+pub mod requests;
 pub mod sealer;
 
 use chrono::NaiveDate;
@@ -27,6 +28,7 @@ use zq_store::{Case, CaseChange, CaseFilter, CaseStep, Mailbox, NewMailbox, Tena
 
 pub use figures::*;
 pub use public::*;
+pub use requests::*;
 pub use sealer::Sealer;
 
 use crate::{Caller, Result, ServiceError, Services, site};
