@@ -11,6 +11,7 @@ mod console;
 mod editorial;
 mod feeds;
 mod interaction;
+mod interaction_demo;
 mod interaction_flows;
 mod isolation;
 mod migrations;

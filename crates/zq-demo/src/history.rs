@@ -42,7 +42,7 @@ const CST_HOURS: i64 = 8;
 
 /// Relative volume per calendar month: the Spring Festival and National Day are quiet, the
 /// year's end is busy with summaries.
-const SEASON: [f64; 12] = [0.9, 0.6, 1.1, 1.0, 1.0, 1.1, 1.0, 0.9, 1.1, 0.8, 1.1, 1.2];
+pub(crate) const SEASON: [f64; 12] = [0.9, 0.6, 1.1, 1.0, 1.0, 1.1, 1.0, 0.9, 1.1, 0.8, 1.1, 1.2];
 
 /// Comments of a board sending an item back.
 const RETURNS: &[&str] = &[
@@ -241,7 +241,7 @@ fn send_time(from: NaiveDateTime, to: NaiveDateTime, rng: &mut Rng) -> Option<Na
 }
 
 /// A Poisson-distributed count with mean `mean` (Knuth's method; means here are small).
-fn poisson(mean: f64, rng: &mut Rng) -> u32 {
+pub(crate) fn poisson(mean: f64, rng: &mut Rng) -> u32 {
     let limit = (-mean.max(0.0)).exp();
     let (mut k, mut p) = (0, rng.f64());
     while p > limit && k < 100 {

@@ -5,6 +5,8 @@
 //! like any other write, and whatever the demo needs from the platform (a unit's short name,
 //! the columns that gather a kind of unit's news) is configuration it sets.
 
+mod cases;
+mod cases_text;
 pub mod content;
 mod history;
 
@@ -102,6 +104,8 @@ pub struct SeedReport {
     /// Submissions of the reporting history (each adopted one also made an article, not
     /// counted in `articles`).
     pub submissions: usize,
+    /// Interaction cases of the past year (letters, site-error reports, disclosure requests).
+    pub cases: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -184,6 +188,7 @@ pub async fn seed_with(
         articles: 0,
         channels: 0,
         submissions: 0,
+        cases: 0,
     };
     let now = svc.now();
     // Parents before children: portal, departments and districts, then towns.
@@ -276,6 +281,16 @@ pub async fn seed_with(
     let started = std::time::Instant::now();
     let imported = history::seed_history(svc, &def.cluster.city, opts.seed, history, now).await?;
     report.submissions = imported.submissions;
+    let started_cases = std::time::Instant::now();
+    report.cases =
+        cases::seed_cases(svc, &def.cluster.city, opts.seed, history.months, now).await?;
+    if report.cases > 0 {
+        tracing::info!(
+            cases = report.cases,
+            seconds = started_cases.elapsed().as_secs_f32(),
+            "seeded the demo's year of interaction (letters, site-error reports, disclosure requests)"
+        );
+    }
     if imported.submissions > 0 {
         tracing::info!(
             submissions = imported.submissions,

@@ -47,7 +47,8 @@ pub use events::{BoxFuture, Event, EventHook};
 pub use feeds::{FeedItem, FeedUnit, ImportReport, MAX_EXTERNAL_ID_BYTES, ReportFeedItem};
 pub use files::{Attachment, UploadError};
 pub use interaction::{
-    Case, CaseChange, CaseFigure, CaseFilter, CaseStep, Mailbox, NewCase, NewMailbox, Reminder,
+    Case, CaseChange, CaseFigure, CaseFilter, CaseStep, HistoricCase, HistoricStep, Mailbox,
+    NewCase, NewMailbox, Reminder,
 };
 pub use leases::JobRecord;
 pub use model::*;

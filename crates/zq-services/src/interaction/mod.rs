@@ -9,6 +9,7 @@
 //! masked.
 
 pub mod figures;
+pub mod import;
 pub mod public;
 pub mod reminders;
 pub mod requests;
@@ -27,6 +28,7 @@ use zq_domain::{TenantCode, TenantStatus};
 use zq_store::{Case, CaseChange, CaseFilter, CaseStep, Mailbox, NewMailbox, Tenant, Who};
 
 pub use figures::*;
+pub use import::{PastCase, import_history};
 pub use public::*;
 pub use requests::*;
 pub use sealer::Sealer;

@@ -47,7 +47,7 @@ pub struct Opened {
 
 /// The query code of a submission: an HMAC of the form submission's key with the cluster's
 /// secret, so the same post always gets the same code and nobody can derive it.
-async fn query_code(svc: &Services, submit_key: &str) -> Result<String> {
+pub(super) async fn query_code(svc: &Services, submit_key: &str) -> Result<String> {
     let secret = svc.store().cluster_secret("query-code").await?;
     let key = hmac::Key::new(hmac::HMAC_SHA256, secret.as_bytes());
     let tag = hmac::sign(&key, submit_key.as_bytes());

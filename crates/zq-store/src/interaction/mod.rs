@@ -9,6 +9,7 @@
 
 mod cases;
 mod figures;
+mod import;
 mod mailboxes;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -17,6 +18,7 @@ use zq_domain::interaction::{CaseClock, CaseEvent, CaseKind, CaseState, Disclosu
 
 pub use cases::CaseFilter;
 pub use figures::{CaseFigure, Reminder};
+pub use import::{HistoricCase, HistoricStep};
 
 /// A mailbox of a tenant (领导信箱, 部门信箱).
 #[derive(Debug, Clone, PartialEq, Eq)]
