@@ -423,3 +423,53 @@ async fn the_clock_job_notes_each_reminder_once_on_two_postgres_nodes_and_the_ga
     other.close().await.ok();
     app.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_letter_posted_faster_than_a_person_types_is_refused_and_taken_a_moment_later() {
+    let start = beijing_morning("2026-11-30");
+    let app = TestApp::setup(zq_tests::Setup {
+        backend: Some(zq_tests::Backend::Sqlite),
+        demo: Some(zq_tests::DemoOptions {
+            news_articles: 1,
+            seed: 3,
+        }),
+        clock: Some(start),
+        env: vec![("ZQ_HTTP__FORM_MIN_FILL_SECS".into(), "5".into())],
+        ..Default::default()
+    })
+    .await;
+    let h = host("jb");
+    let page = app.get(&h, "/forms/letter").await;
+    let token = hidden(&page.body, "token");
+    let mut fields = vec![
+        ("token", token.as_str()),
+        ("mailbox", "qzxx"),
+        ("category", "other"),
+        ("subject", "机器人来信"),
+        ("content", "秒填的表单。"),
+    ];
+    fields.extend_from_slice(&WRITER);
+    let r = app.post_form(&h, "/forms/letter", &fields, &[]).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("提交过快"), "{}", r.body);
+    let (_, n) = app
+        .store
+        .case_figures(
+            None,
+            start - chrono::Duration::days(1),
+            start + chrono::Duration::days(1),
+        )
+        .await
+        .map(|f| ((), f.len()))
+        .unwrap();
+    assert_eq!(n, 0, "nothing stored");
+    // Six seconds later (a person reading the form again) the same form is taken.
+    app.store.clock().set(start + chrono::Duration::seconds(6));
+    let r = app.post_form(&h, "/forms/letter", &fields, &[]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("query-code"), "{}", r.body);
+    // Following the case is not held to it.
+    let code = query_code(&r.body);
+    assert_eq!(query(&app, "jb", &code).await.status, 200);
+    app.finish().await;
+}

@@ -22,6 +22,7 @@
 #   N [10000]  C [64]  PORT [18091]  SITE [jb]  MAILBOX [qzxx]
 #   DUP_EVERY [10]  DUP_MODE [mixed]: sequential (a retry) | concurrent (a double click) | mixed
 #   SOURCES [$C]  loopback client addresses 127.0.0.1… the clients connect from (1 = one address)
+#   (the clients post as soon as a form is served: ZQ_HTTP__FORM_MIN_FILL_SECS=0)
 #   RATE_PER_MINUTE [10000]  passed as ZQ_HTTP__FORM_SUBMITS_PER_MINUTE (the server accepts
 #                            1–10000); the per-address limit would otherwise refuse the load
 #   READY_TIMEOUT [300] seconds for the first start   SKIP_BUILD [0]
@@ -125,7 +126,8 @@ if [[ -n ${DATABASE_URL:-} ]]; then
 fi
 say "== zhanqun serve --demo on $BASE (data in $WORK) =="
 ZQ_DATA_DIR=$WORK ZQ_HTTP__LISTEN=127.0.0.1:$PORT ZQ_METRICS__LISTEN=off \
-    ZQ_HTTP__FORM_SUBMITS_PER_MINUTE=$RATE_PER_MINUTE ZQ_LOG=${ZQ_LOG:-info} \
+    ZQ_HTTP__FORM_SUBMITS_PER_MINUTE=$RATE_PER_MINUTE ZQ_HTTP__FORM_MIN_FILL_SECS=0 \
+    ZQ_LOG=${ZQ_LOG:-info} \
     "$BIN" serve --demo >"$WORK/server.log" 2>&1 &
 APP_PID=$!
 START=$SECONDS

@@ -192,6 +192,11 @@ pub(crate) mod form_token {
 
     /// Whether `token` was issued by this cluster for `form` of `tenant`, within the last
     /// [`TOKEN_MAX_AGE_SECS`] before `now`.
+    /// The time (Unix seconds) a token says its form was served; check it with [`verify`].
+    pub(crate) fn issued_at(token: &str) -> Option<i64> {
+        token.split('.').next()?.parse().ok()
+    }
+
     pub(crate) fn verify(
         key: &ring::hmac::Key,
         token: &str,

@@ -29,6 +29,10 @@ pub enum SiteError {
     /// A form's body is larger than the form takes: 413.
     #[error("form too large")]
     TooLarge,
+    /// A form that opens a case was posted sooner after it was served than a person fills
+    /// it in (`http.form_min_fill_secs`): 422.
+    #[error("form posted too quickly")]
+    TooFast,
     /// This client sent too many forms: 429 with Retry-After (seconds).
     #[error("too many requests")]
     TooManyRequests(u32),
@@ -56,6 +60,7 @@ impl SiteError {
             SiteError::FormExpired => StatusCode::FORBIDDEN,
             SiteError::Refused(_) => StatusCode::CONFLICT,
             SiteError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            SiteError::TooFast => StatusCode::UNPROCESSABLE_ENTITY,
             SiteError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             SiteError::Gone => StatusCode::GONE,
             SiteError::Suspended | SiteError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -94,6 +99,10 @@ impl SiteError {
             SiteError::TooLarge => (
                 "提交的内容过多",
                 "您提交的内容超过了该表单允许的大小，请精简后重新提交。",
+            ),
+            SiteError::TooFast => (
+                "提交过快",
+                "为防止自动提交，表单打开后须稍候几秒再提交。请返回上一页，确认填写的内容后再次提交。",
             ),
             SiteError::TooManyRequests(_) => ("提交过于频繁", "您提交得过于频繁，请稍候片刻再试。"),
             SiteError::Gone => (

@@ -59,6 +59,9 @@ pub struct HttpConfig {
     pub console_host: Option<zq_domain::Host>,
     /// Public forms a client address may post per minute, per node.
     pub form_submits_per_minute: u32,
+    /// Seconds a form that opens a case (letter, site-error report, disclosure request) must
+    /// have been open before it is posted; a quicker post is a robot's (0: no minimum).
+    pub form_min_fill_secs: u32,
     /// Serve the public form path's test form (`/forms/test`).
     pub test_form: bool,
     pub limits: ConnLimits,
@@ -73,6 +76,7 @@ impl Default for HttpConfig {
             public_scheme: "http".into(),
             console_host: None,
             form_submits_per_minute: 10,
+            form_min_fill_secs: 3,
             test_form: false,
             limits: ConnLimits::default(),
         }

@@ -46,6 +46,7 @@ struct RawHttp {
     header_read_timeout_secs: u64,
     tenant_refresh_secs: u64,
     form_submits_per_minute: u32,
+    form_min_fill_secs: u32,
     public_test_form: bool,
 }
 
@@ -156,6 +157,8 @@ pub struct Config {
     pub metrics_listen: Option<SocketAddr>,
     /// Public forms one client address may post per minute (per node).
     pub form_submits_per_minute: u32,
+    /// Seconds a form that opens a case must have been open before it is posted.
+    pub form_min_fill_secs: u32,
     /// Serve the public form path's test form at `/forms/test` on every site.
     pub public_test_form: bool,
     /// The clocks of interaction cases and the key sealing writers' personal details
@@ -325,6 +328,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("http.header_read_timeout_secs", "10"),
     ("http.tenant_refresh_secs", "5"),
     ("http.form_submits_per_minute", "10"),
+    ("http.form_min_fill_secs", "3"),
     ("http.public_test_form", "false"),
     ("db.url", ""),
     ("db.max_connections", "0"),
@@ -690,6 +694,12 @@ impl Config {
                 format!("expected 1 to 10000, got {}", http.form_submits_per_minute),
             ));
         }
+        if http.form_min_fill_secs > 60 {
+            return Err(bad(
+                "http.form_min_fill_secs",
+                format!("expected 0 to 60, got {}", http.form_min_fill_secs),
+            ));
+        }
         let interaction = interaction_settings(interaction)?;
         let page_cache = zq_cache::CacheConfig {
             enabled: cache.enabled,
@@ -723,6 +733,7 @@ impl Config {
             cache: page_cache,
             metrics_listen,
             form_submits_per_minute: http.form_submits_per_minute,
+            form_min_fill_secs: http.form_min_fill_secs,
             public_test_form: http.public_test_form,
             interaction,
             log,

@@ -31,7 +31,7 @@ use zq_render::view::FormView;
 use super::extract::SiteCtx;
 use super::interaction::requests;
 use super::{error_response, interaction, pages};
-use crate::auth::form_token::{issue, verify};
+use crate::auth::form_token::{issue, issued_at, verify};
 use crate::{AppState, ClientAddr, SiteError};
 use zq_render::interaction_view::SiteErrorInput;
 
@@ -162,8 +162,12 @@ async fn answer(
     }
 }
 
+/// The forms that open a case, held to the minimum fill time.
+const OPENS_CASE: [&str; 3] = ["letter", "error", "disclosure"];
+
 /// Passes a post through the guards, in order: the rate limit per address (429), the body
-/// limit (413), a urlencoded body (400) and the form's token (403).
+/// limit (413), a urlencoded body (400), the form's token (403) and, for a form that opens a
+/// case, the minimum fill time (422).
 async fn guarded(
     state: &AppState,
     ctx: &SiteCtx,
@@ -194,8 +198,14 @@ async fn guarded(
             .map_err(|_| SiteError::BadRequest("the form body is not urlencoded".into()))?,
     );
     let now = state.services().now().timestamp();
-    if !verify(key, &fields.get("token"), ctx.site.tenant.id.0, name, now) {
+    let token = fields.get("token");
+    if !verify(key, &token, ctx.site.tenant.id.0, name, now) {
         return Err(SiteError::FormExpired);
+    }
+    // A form that opens a case and was filled in faster than a person can: a robot's.
+    let min = i64::from(state.config().form_min_fill_secs);
+    if OPENS_CASE.contains(&name) && min > 0 && issued_at(&token).is_some_and(|t| now - t < min) {
+        return Err(SiteError::TooFast);
     }
     Ok(fields)
 }

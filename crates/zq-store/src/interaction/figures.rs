@@ -75,20 +75,7 @@ impl Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<CaseFigure>, StoreError> {
-        let mut q = case::Entity::find()
-            .select_only()
-            .columns([
-                case::Column::TenantId,
-                case::Column::Kind,
-                case::Column::SubmittedAt,
-                case::Column::State,
-                case::Column::ClockStarted,
-                case::Column::ClockDays,
-                case::Column::PausedDays,
-                case::Column::PausedSince,
-                case::Column::StoppedOn,
-                case::Column::Rating,
-            ])
+        let mut q = figure_rows()
             .filter(case::Column::SubmittedAt.gte(from))
             .filter(case::Column::SubmittedAt.lt(to));
         if let Some(t) = tenant {
@@ -100,20 +87,7 @@ impl Store {
 
     /// Every open case of every tenant, as light rows (the dashboards' counts).
     pub async fn open_case_figures(&self) -> Result<Vec<CaseFigure>, StoreError> {
-        let rows: Vec<FigureRow> = case::Entity::find()
-            .select_only()
-            .columns([
-                case::Column::TenantId,
-                case::Column::Kind,
-                case::Column::SubmittedAt,
-                case::Column::State,
-                case::Column::ClockStarted,
-                case::Column::ClockDays,
-                case::Column::PausedDays,
-                case::Column::PausedSince,
-                case::Column::StoppedOn,
-                case::Column::Rating,
-            ])
+        let rows: Vec<FigureRow> = figure_rows()
             .filter(case::Column::State.is_in(open_states()))
             .into_tuple()
             .all(&self.db)
@@ -195,6 +169,22 @@ impl Store {
         self.committed(vec![event]).await;
         Ok(true)
     }
+}
+
+/// The columns of a [`FigureRow`].
+fn figure_rows() -> sea_orm::Select<case::Entity> {
+    case::Entity::find().select_only().columns([
+        case::Column::TenantId,
+        case::Column::Kind,
+        case::Column::SubmittedAt,
+        case::Column::State,
+        case::Column::ClockStarted,
+        case::Column::ClockDays,
+        case::Column::PausedDays,
+        case::Column::PausedSince,
+        case::Column::StoppedOn,
+        case::Column::Rating,
+    ])
 }
 
 fn figure(r: FigureRow) -> Result<CaseFigure, StoreError> {
