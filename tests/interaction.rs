@@ -136,6 +136,14 @@ on_both_backends! {
         assert_eq!(s, 404, "it left the district's inbox");
 
         // The town: an editor drafts; a reviewer approves; an editor may not approve.
+        // Another district sees neither the town's inbox nor the case under its own name.
+        let jn = app.token("case.jn", None, Some(("jn", TenantRole::SiteAdmin))).await;
+        let (s, _) = app.api(&jn, "GET", "/api/v1/sites/jb-xhz/cases", None).await;
+        assert_eq!(s, 404, "a town of another district is invisible");
+        let (s, _) = app.api(&jn, "GET", &format!("/api/v1/sites/jn/cases/{id}"), None).await;
+        assert_eq!(s, 404);
+        let (_, own) = app.api(&jn, "GET", "/api/v1/sites/jn/cases", None).await;
+        assert_eq!(own["total"], 0, "{own}");
         let (s, c) = step(app, &town, "jb-xhz", id, "accept", json!({})).await;
         assert_eq!(s, 200, "{c}");
         let (s, e) = step(app, &town, "jb-xhz", id, "draft_reply", json!({"text": ""})).await;

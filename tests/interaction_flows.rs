@@ -331,6 +331,40 @@ on_both_backends! {
         assert!(page.body.contains("查看个人信息"), "the reveal is in the history");
         assert!(page.body.contains("/draft_reply\""), "an accepted letter can be answered");
     }
+
+    async fn a_site_admin_opens_renames_and_pauses_a_mailbox_in_the_console_and_the_letter_form_follows(app: demo) {
+        app.account("mb.admin", None, &[("jn", TenantRole::SiteAdmin)]).await;
+        app.account("mb.editor", None, &[("jn", TenantRole::Editor)]).await;
+        let (_, admin) = app.sign_in("mb.admin", PASSWORD).await;
+        let admin = admin.unwrap();
+        let page = app.get_with("127.0.0.1", "/console/sites/jn/mailboxes", &[("cookie", &admin)]).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains("区长信箱"), "the demo's mailbox: {}", page.body);
+        let csrf = hidden_csrf(&page.body);
+        let r = app.post_form("127.0.0.1", "/console/sites/jn/mailboxes", &[("csrf", &csrf), ("slug", "jyxx"), ("name", "教育专线"), ("description", "入学、招生咨询"), ("sort_order", "20")], &[("cookie", &admin)]).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let form = app.get(&host("jn"), "/forms/letter").await;
+        assert!(form.body.contains("value=\"jyxx\""), "offered at once: {}", form.body);
+        // Renamed and paused: no longer offered, still listed in the console.
+        let page = app.get_with("127.0.0.1", "/console/sites/jn/mailboxes", &[("cookie", &admin)]).await;
+        let at = page.body.find("教育专线").unwrap();
+        let before = &page.body[..at];
+        let id: String = before[before.rfind("/mailboxes/").unwrap() + 11..].chars().take_while(char::is_ascii_digit).collect();
+        let r = app.post_form("127.0.0.1", &format!("/console/sites/jn/mailboxes/{id}"), &[("csrf", &csrf), ("name", "教育咨询信箱"), ("description", ""), ("sort_order", "5")], &[("cookie", &admin)]).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let form = app.get(&host("jn"), "/forms/letter").await;
+        assert!(!form.body.contains("value=\"jyxx\""), "a paused mailbox is not offered");
+        let page = app.get_with("127.0.0.1", "/console/sites/jn/mailboxes", &[("cookie", &admin)]).await;
+        assert!(page.body.contains("教育咨询信箱") && page.body.contains("已暂停"), "{}", page.body);
+        // An editor sees the mailboxes but may not change them.
+        let (_, editor) = app.sign_in("mb.editor", PASSWORD).await;
+        let editor = editor.unwrap();
+        let page = app.get_with("127.0.0.1", "/console/sites/jn/mailboxes", &[("cookie", &editor)]).await;
+        assert_eq!(page.status, 200);
+        let csrf = hidden_csrf(&page.body);
+        let r = app.post_form("127.0.0.1", &format!("/console/sites/jn/mailboxes/{id}"), &[("csrf", &csrf), ("name", "改名"), ("active", "on")], &[("cookie", &editor)]).await;
+        assert_eq!(r.status, 403, "{}", r.body);
+    }
 }
 
 /// 09:00 Beijing time on `day`.

@@ -135,6 +135,11 @@ fn console_routes() -> Router<AppState> {
         .route(&format!("{s}/cases/{{id}}"), get(cases::show))
         .route(&format!("{s}/cases/{{id}}/reveal"), post(cases::reveal))
         .route(&format!("{s}/cases/{{id}}/{{step}}"), post(cases::step))
+        .route(
+            &format!("{s}/mailboxes"),
+            get(cases::mailboxes::page).post(cases::mailboxes::create),
+        )
+        .route(&format!("{s}/mailboxes/{{id}}"), post(cases::mailboxes::update))
         // The cluster's office: tenants, users, audit, channels, calendar, cases by unit.
         .route("/console/admin/cases", get(cases::units))
         .route("/console/admin/cases.csv", get(cases::units_csv))

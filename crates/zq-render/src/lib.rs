@@ -91,6 +91,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/console_case.html"),
     ),
     (
+        "console_mailboxes.html",
+        include_str!("../templates/console_mailboxes.html"),
+    ),
+    (
         "console_case_units.html",
         include_str!("../templates/console_case_units.html"),
     ),
@@ -201,6 +205,8 @@ pub enum ConsolePage {
     Case,
     /// The office's per-unit case figures (`UnitsView`).
     CaseUnits,
+    /// A site's mailboxes (`MailboxesView`).
+    Mailboxes,
 }
 
 impl ConsolePage {
@@ -226,6 +232,7 @@ impl ConsolePage {
             ConsolePage::Cases => "console_cases.html",
             ConsolePage::Case => "console_case.html",
             ConsolePage::CaseUnits => "console_case_units.html",
+            ConsolePage::Mailboxes => "console_mailboxes.html",
         }
     }
 }

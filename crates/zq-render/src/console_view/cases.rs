@@ -148,3 +148,25 @@ pub struct UnitsView {
     pub rows: Vec<UnitLine>,
     pub csv_url: String,
 }
+
+/// A mailbox as its site's admin edits it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MailboxRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub sort_order: i32,
+    pub active: bool,
+}
+
+/// 信箱设置: a site's mailboxes, each editable, and a form for a new one.
+#[derive(Debug, Clone, Serialize)]
+pub struct MailboxesView {
+    #[serde(flatten)]
+    pub frame: SiteFrame,
+    pub can_edit: bool,
+    pub items: Vec<MailboxRow>,
+    /// The public letter form, where the mailboxes are offered.
+    pub letter_url: String,
+}

@@ -94,6 +94,23 @@ pub async fn create_mailbox(
     Ok(svc.store().create_mailbox(t.id, new, &caller.who()).await?)
 }
 
+/// Changes mailbox `id` of site `code` (its site admin or the office): name, description,
+/// order, and whether it takes letters.
+pub async fn update_mailbox(
+    svc: &Services,
+    caller: &Caller,
+    code: &str,
+    id: i64,
+    change: NewMailbox,
+    active: bool,
+) -> Result<Mailbox> {
+    let t = site(svc, caller, code, Action::EditSettings).await?;
+    Ok(svc
+        .store()
+        .update_mailbox(t.id, id, change, active, &caller.who())
+        .await?)
+}
+
 /// A page of site `code`'s cases (handlers of that site, the office, operators).
 pub async fn inbox(
     svc: &Services,

@@ -117,4 +117,59 @@ impl Store {
         self.committed(vec![event]).await;
         Ok(to_mailbox(row))
     }
+
+    /// Changes mailbox `id` of `tenant` (name, description, order, open or closed), with
+    /// `who`'s audit row and the event; its address stays.
+    pub async fn update_mailbox(
+        &self,
+        tenant: TenantId,
+        id: i64,
+        change: NewMailbox,
+        active: bool,
+        who: &Who,
+    ) -> Result<Mailbox, StoreError> {
+        let name = change.name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(StoreError::NotAllowed("信箱名称须为 1–100 个字".into()));
+        }
+        let (_guard, txn) = self.begin_audited().await?;
+        let now = self.now();
+        let row = mailbox::Entity::find_by_id(id)
+            .filter(mailbox::Column::TenantId.eq(tenant.0))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("mailbox {id}")))?;
+        let mut m: mailbox::ActiveModel = row.into();
+        m.name = Set(name);
+        m.description = Set(change
+            .description
+            .map(|d| d.trim().to_owned())
+            .filter(|d| !d.is_empty()));
+        m.sort_order = Set(change.sort_order);
+        m.active = Set(active);
+        let row = m.update(&txn).await?;
+        let object = format!("mailbox:{id}");
+        audit_in(
+            &txn,
+            who.entry(Some(tenant), object.clone(), "mailbox.update"),
+            now,
+        )
+        .await?;
+        let generations = bump(&txn, &[tenant], false).await?;
+        let event = record_in(
+            &txn,
+            now,
+            EventKind::MailboxChanged,
+            Some(tenant),
+            object,
+            ChangeEvent {
+                generations,
+                sites_changed: false,
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        self.committed(vec![event]).await;
+        Ok(to_mailbox(row))
+    }
 }

@@ -6,6 +6,7 @@
 //! through `crate::service::interaction::step`, like the API; a step decided on an old version
 //! of the case is refused with a conflict (two handlers replying at once: one wins).
 
+pub(crate) mod mailboxes;
 mod steps;
 mod units;
 
@@ -91,7 +92,7 @@ pub(crate) fn clock_text(
     }
 }
 
-fn base_of(code: &str) -> String {
+pub(super) fn base_of(code: &str) -> String {
     format!("{}/sites/{code}", super::BASE)
 }
 
