@@ -507,3 +507,128 @@ async fn a_letter_posted_faster_than_a_person_types_is_refused_and_taken_a_momen
     assert_eq!(query(&app, "jb", &code).await.status, 200);
     app.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_site_shortens_its_letter_time_limit_in_the_console_but_cannot_lengthen_it() {
+    let app = TestApp::setup(zq_tests::Setup {
+        backend: Some(zq_tests::Backend::Sqlite),
+        demo: Some(zq_tests::DemoOptions {
+            news_articles: 1,
+            seed: 4,
+        }),
+        // Monday 30 November 2026.
+        clock: Some(beijing_morning("2026-11-30")),
+        ..Default::default()
+    })
+    .await;
+    app.account("tl.admin", None, &[("qs", TenantRole::SiteAdmin)])
+        .await;
+    let qs = app
+        .token("tl.api", None, Some(("qs", TenantRole::SiteAdmin)))
+        .await;
+    let (_, session) = app.sign_in("tl.admin", PASSWORD).await;
+    let cookie = session.unwrap();
+    let page = app
+        .get_with(
+            "127.0.0.1",
+            "/console/sites/qs/mailboxes",
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("本站使用全站群统一的办理时限"),
+        "{}",
+        page.body
+    );
+    let csrf = hidden_csrf(&page.body);
+    let mut form: Vec<(String, String)> = vec![
+        ("csrf".into(), csrf.clone()),
+        ("action".into(), "save".into()),
+    ];
+    for (k, d, e) in [
+        ("letter", "2", "10"),
+        ("site_error", "3", "2"),
+        ("disclosure", "15", "15"),
+        ("interview_question", "5", "10"),
+    ] {
+        form.push((format!("{k}_days"), d.into()));
+        form.push((format!("{k}_extension"), e.into()));
+    }
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let r = app
+        .post_form(
+            "127.0.0.1",
+            "/console/sites/qs/clock-rules",
+            &pairs,
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    // A letter written now is due in two working days, not three.
+    let mut fields = vec![
+        ("mailbox", "qzxx"),
+        ("category", "help"),
+        ("subject", "时限测试"),
+        ("content", "请尽快答复。"),
+    ];
+    fields.extend_from_slice(&WRITER);
+    assert_eq!(post(&app, "qs", "letter", &fields).await.status, 200);
+    let c = only_case(&app, &qs, "qs").await;
+    assert_eq!(c["due_on"], "2026-12-02", "{c}");
+    let disclosure = app.get(&host("qs"), "/forms/disclosure").await;
+    assert!(
+        disclosure.body.contains("15 个工作日内答复"),
+        "the form says the site's limit"
+    );
+    // Longer than the cluster's: refused, in Chinese, nothing changed.
+    let longer: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| {
+            if *k == "letter_days" {
+                (*k, "5")
+            } else {
+                (*k, *v)
+            }
+        })
+        .collect();
+    let r = app
+        .post_form(
+            "127.0.0.1",
+            "/console/sites/qs/clock-rules",
+            &longer,
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("不能长于全站群的规定"), "{}", r.body);
+    // Back to the cluster's.
+    let r = app
+        .post_form(
+            "127.0.0.1",
+            "/console/sites/qs/clock-rules",
+            &[("csrf", &csrf), ("action", "reset")],
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = app
+        .get_with(
+            "127.0.0.1",
+            "/console/sites/qs/mailboxes",
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert!(
+        page.body.contains("本站使用全站群统一的办理时限"),
+        "{}",
+        page.body
+    );
+    let (_, audit) = app.api(&qs, "GET", "/api/v1/sites/qs/audit", None).await;
+    assert!(
+        audit.to_string().contains("clock_rules.set")
+            && audit.to_string().contains("clock_rules.reset"),
+        "{audit}"
+    );
+    app.finish().await;
+}

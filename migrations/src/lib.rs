@@ -18,6 +18,7 @@ mod m0010_channel_state_item_dates;
 mod m0011_events_jobs_calendar;
 mod m0012_interaction;
 mod m0013_case_reminders;
+mod m0014_tenant_clock_rules;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_events_jobs_calendar::Migration),
             Box::new(m0012_interaction::Migration),
             Box::new(m0013_case_reminders::Migration),
+            Box::new(m0014_tenant_clock_rules::Migration),
         ]
     }
 }

@@ -237,8 +237,12 @@ class Client:
         dup_lat = None
         t1 = time.perf_counter()
         if mode == "concurrent":
-            if self.conn2 is None:
-                self.conn2 = self.connect()
+            # A fresh second connection for each double click: a kept one would sit idle for
+            # many seconds between this client's doubled submissions, longer than the server's
+            # keep-alive wait (http.header_read_timeout_secs), and be closed under it.
+            if self.conn2 is not None:
+                self.conn2.close()
+            self.conn2 = self.connect()
             # Both posts on the wire before either answer is read.
             try:
                 self.conn.request("POST", self.base, body=body, headers=FORM_HEADERS)

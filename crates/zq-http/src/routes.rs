@@ -140,6 +140,7 @@ fn console_routes() -> Router<AppState> {
             get(cases::mailboxes::page).post(cases::mailboxes::create),
         )
         .route(&format!("{s}/mailboxes/{{id}}"), post(cases::mailboxes::update))
+        .route(&format!("{s}/clock-rules"), post(cases::mailboxes::clock_rules))
         // The cluster's office: tenants, users, audit, channels, calendar, cases by unit.
         .route("/console/admin/cases", get(cases::units))
         .route("/console/admin/cases.csv", get(cases::units_csv))

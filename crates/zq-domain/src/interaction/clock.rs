@@ -95,6 +95,31 @@ impl ClockRules {
         Ok(())
     }
 
+    /// These rules held to the cluster's: every time limit and extension at most the
+    /// cluster's (a tenant's rules set before the cluster tightened its own).
+    pub fn within(&self, cluster: &ClockRules) -> ClockRules {
+        let cap = |own: ClockRule, c: ClockRule| ClockRule {
+            days: own.days.clamp(1, c.days.max(1)),
+            extension: own.extension.min(c.extension),
+        };
+        ClockRules {
+            letter: cap(self.letter, cluster.letter),
+            site_error: cap(self.site_error, cluster.site_error),
+            disclosure: cap(self.disclosure, cluster.disclosure),
+            interview_question: cap(self.interview_question, cluster.interview_question),
+        }
+    }
+
+    /// Sets the rule of `kind`.
+    pub fn set(&mut self, kind: CaseKind, rule: ClockRule) {
+        match kind {
+            CaseKind::Letter => self.letter = rule,
+            CaseKind::SiteError => self.site_error = rule,
+            CaseKind::Disclosure => self.disclosure = rule,
+            CaseKind::InterviewQuestion => self.interview_question = rule,
+        }
+    }
+
     /// Checks a tenant's rules against the cluster's: a unit may promise faster answers, never
     /// slower ones.
     pub fn check_within(&self, cluster: &ClockRules) -> Result<(), ClockError> {

@@ -462,6 +462,24 @@ fn a_tenant_may_shorten_the_clusters_clocks_but_not_lengthen_them() {
         ..cluster
     };
     assert!(matches!(zero.check(), Err(ClockError::OutOfRange { .. })));
+    // Rules set before the cluster tightened its own are held to the cluster's.
+    let tighter = ClockRules {
+        disclosure: ClockRule {
+            days: 15,
+            extension: 15,
+        },
+        ..cluster
+    };
+    let held = slower.within(&tighter);
+    assert_eq!(
+        held.disclosure,
+        ClockRule {
+            days: 15,
+            extension: 15
+        }
+    );
+    assert_eq!(held.letter, cluster.letter);
+    assert_eq!(faster.within(&cluster), faster);
 }
 
 #[test]

@@ -131,6 +131,7 @@ pub(super) fn notice(code: Option<&str>) -> Option<&'static str> {
         "channel_pulled" => "订阅源已拉取，新的信息在接收站点的报送收件箱中。",
         "case_step" => "已办理，办理过程已记录。",
         "mailbox" => "信箱已保存，前台写信页即时更新。",
+        "clock_rules" => "办理时限已保存，此后收到的事项按新的时限计算。",
         "case_transferred" => "已转办，事项已交承办单位办理。",
         _ => return None,
     })

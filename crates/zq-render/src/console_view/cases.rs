@@ -160,13 +160,29 @@ pub struct MailboxRow {
     pub active: bool,
 }
 
-/// 信箱设置: a site's mailboxes, each editable, and a form for a new one.
+/// A kind of case's time limit on the settings page.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleRow {
+    pub kind: String,
+    pub label: String,
+    pub days: u32,
+    pub extension: u32,
+    /// The cluster's, the most the site may set.
+    pub max_days: u32,
+    pub max_extension: u32,
+}
+
+/// 信箱和时限: a site's mailboxes, each editable, a form for a new one, and the site's time
+/// limits.
 #[derive(Debug, Clone, Serialize)]
 pub struct MailboxesView {
     #[serde(flatten)]
     pub frame: SiteFrame,
     pub can_edit: bool,
     pub items: Vec<MailboxRow>,
+    pub rules: Vec<RuleRow>,
+    /// The site has its own time limits (else the cluster's apply).
+    pub rules_own: bool,
     /// The public letter form, where the mailboxes are offered.
     pub letter_url: String,
 }

@@ -18,7 +18,7 @@ pub use admin::{
 pub use articles::{ArticleLine, ArticlesView, DiffLine, Filter, VersionLine, VersionsView};
 pub use cases::{
     CaseFilterView, CaseLine, CaseView, CasesView, Fact, MailboxRow, MailboxesView, Option_,
-    StepForm, StepLine, UnitLine, UnitsView,
+    RuleRow, StepForm, StepLine, UnitLine, UnitsView,
 };
 pub use reporting::{
     InboxFilter, InboxView, ItemView, Named, OutboxView, Range, RankRow, RankingView, SendForm,

@@ -13,6 +13,7 @@ pub mod import;
 pub mod public;
 pub mod reminders;
 pub mod requests;
+pub mod rules;
 pub mod sealer;
 
 use chrono::NaiveDate;
@@ -31,6 +32,7 @@ pub use figures::*;
 pub use import::{PastCase, import_history};
 pub use public::*;
 pub use requests::*;
+pub use rules::{SiteRules, rules_of, set_site_rules, site_rules};
 pub use sealer::Sealer;
 
 use crate::{Caller, Result, ServiceError, Services, site};
@@ -237,7 +239,7 @@ async fn commit_step(
 ) -> Result<Case> {
     let cal = svc.store().working_calendar().await?;
     let day = today(svc);
-    let rule = svc.interaction().rules.rule(c.kind);
+    let rule = rules_of(svc, c.tenant_id).await?.rule(c.kind);
     change.clock.apply(outcome.clock, &cal, rule, day);
     change.due_on = (outcome.state.is_open() && !outcome.state.is_paused())
         .then(|| change.clock.due(&cal, day));

@@ -175,7 +175,8 @@ pub(super) async fn open(
     let sealed = sealer(svc).await?.seal(&d.personal, &submit_key)?;
     let cal = svc.store().working_calendar().await?;
     let day = today(svc);
-    let clock = CaseClock::start(day, svc.interaction().rules.rule(d.kind));
+    let owner = d.owner.unwrap_or(tenant.id);
+    let clock = CaseClock::start(day, super::rules_of(svc, owner).await?.rule(d.kind));
     let (case, fresh) = svc
         .store()
         .open_case(

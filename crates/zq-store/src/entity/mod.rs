@@ -23,5 +23,6 @@ pub mod session;
 pub mod site_column;
 pub mod submission;
 pub mod tenant;
+pub mod tenant_clock_rule;
 pub mod tenant_host;
 pub mod user;

@@ -11,6 +11,7 @@ mod cases;
 mod figures;
 mod import;
 mod mailboxes;
+mod rules;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use zq_domain::TenantId;

@@ -1,11 +1,14 @@
-//! 信箱设置: a site's mailboxes in the console. Everyone who handles the site's cases sees
-//! them; its admin (or the office) renames them, reorders them, pauses or reopens them and
-//! opens new ones, through `crate::service::interaction` like the API, each change audited.
+//! 信箱和时限: a site's mailboxes and time limits in the console. Everyone who handles the
+//! site's cases sees them; its admin (or the office) renames, reorders, pauses or reopens the
+//! mailboxes and opens new ones, and shortens the site's time limits below the cluster's (or
+//! goes back to the cluster's), through `crate::service::interaction` like the API, each
+//! change audited.
 
 use axum::extract::{Form, Path, Query, State};
 use zq_domain::access::Action;
+use zq_domain::interaction::{CaseKind, ClockRule};
 use zq_render::ConsolePage;
-use zq_render::console_view::{MailboxRow, MailboxesView};
+use zq_render::console_view::{MailboxRow, MailboxesView, RuleRow};
 use zq_store::NewMailbox;
 
 use super::super::frame::{
@@ -25,6 +28,7 @@ pub(crate) async fn page(
 ) -> PageResult {
     let t = site(state.services(), &cc.caller, &code, Action::Read).await?;
     let items = interaction::mailboxes(state.services(), &t).await?;
+    let r = interaction::site_rules(state.services(), &cc.caller, &code).await?;
     let view = MailboxesView {
         frame: site_frame(&state, &cc, &t, "cases", q.notice.as_deref()).await?,
         can_edit: cc.caller.can(Action::EditSettings, &t),
@@ -40,6 +44,21 @@ pub(crate) async fn page(
             })
             .collect(),
         letter_url: format!("/sites/{code}/forms/letter"),
+        rules: CaseKind::ALL
+            .iter()
+            .map(|k| {
+                let (own, max) = (r.rules.rule(*k), r.cluster.rule(*k));
+                RuleRow {
+                    kind: k.as_str().to_owned(),
+                    label: k.label().to_owned(),
+                    days: own.days,
+                    extension: own.extension,
+                    max_days: max.days,
+                    max_extension: max.extension,
+                }
+            })
+            .collect(),
+        rules_own: r.own,
     };
     html(&state, ConsolePage::Mailboxes, &view)
 }
@@ -91,6 +110,47 @@ pub(crate) async fn update(
         .await?;
     Ok(see_other(&format!(
         "{}/mailboxes?notice=mailbox",
+        base_of(&code)
+    )))
+}
+
+/// The site's time limits: saved (each kind's days and extension from the form) or reset to
+/// the cluster's.
+pub(crate) async fn clock_rules(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path(code): Path<String>,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    cc.check_csrf(&field(&f, "csrf"))?;
+    let rules = if field(&f, "action") == "reset" {
+        None
+    } else {
+        let mut rules = interaction::site_rules(state.services(), &cc.caller, &code)
+            .await?
+            .rules;
+        for k in CaseKind::ALL {
+            let number = |suffix: &str| {
+                field(&f, &format!("{}_{suffix}", k.as_str()))
+                    .trim()
+                    .parse::<u32>()
+                    .map_err(|_| {
+                        ServiceError::Invalid(format!("请填写{}的时限（整数）", k.label()))
+                    })
+            };
+            rules.set(
+                *k,
+                ClockRule {
+                    days: number("days")?,
+                    extension: number("extension")?,
+                },
+            );
+        }
+        Some(rules)
+    };
+    interaction::set_site_rules(state.services(), &cc.caller, &code, rules).await?;
+    Ok(see_other(&format!(
+        "{}/mailboxes?notice=clock_rules",
         base_of(&code)
     )))
 }

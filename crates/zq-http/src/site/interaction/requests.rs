@@ -189,10 +189,9 @@ pub(crate) async fn disclosure_page(
         max_subject: MAX_SUBJECT_CHARS,
         max_content: MAX_CONTENT_CHARS,
         query_url: ctx.links.url("/forms/query"),
-        days: state
-            .services()
-            .interaction()
-            .rules
+        days: interaction::rules_of(state.services(), ctx.site.tenant.id)
+            .await
+            .map_err(service_error)?
             .rule(CaseKind::Disclosure)
             .days,
         errors,
