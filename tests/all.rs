@@ -13,6 +13,7 @@ mod feeds;
 mod interaction;
 mod interaction_demo;
 mod interaction_flows;
+mod interaction_mail;
 mod isolation;
 mod migrations;
 mod public_site;

@@ -19,6 +19,7 @@ mod m0011_events_jobs_calendar;
 mod m0012_interaction;
 mod m0013_case_reminders;
 mod m0014_tenant_clock_rules;
+mod m0015_mailbox_notify;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_interaction::Migration),
             Box::new(m0013_case_reminders::Migration),
             Box::new(m0014_tenant_clock_rules::Migration),
+            Box::new(m0015_mailbox_notify::Migration),
         ]
     }
 }

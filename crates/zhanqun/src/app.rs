@@ -8,6 +8,7 @@ use tokio::task::JoinHandle;
 use zq_cache::{Bus, PageCache, RedisLink};
 use zq_http::{AppState, ConnLimits, HttpConfig, Metrics, Sessions};
 use zq_services::Services;
+use zq_services::interaction::notify::CaseMail;
 use zq_services::interaction::reminders::CaseClocks;
 use zq_services::jobs::{FeedPulls, Job, JobRunner, ScheduledPublishing};
 use zq_store::{Store, StoreError, StoreOptions};
@@ -94,7 +95,7 @@ pub fn services(cfg: &Config, store: Store, metrics: Arc<Metrics>) -> Services {
 
 /// The background jobs every node runs (each tick runs on one node, by lease).
 pub fn jobs(cfg: &Config) -> Vec<Arc<dyn Job>> {
-    vec![
+    let mut jobs: Vec<Arc<dyn Job>> = vec![
         Arc::new(ScheduledPublishing {
             every: cfg.scheduler_tick,
         }),
@@ -102,7 +103,14 @@ pub fn jobs(cfg: &Config) -> Vec<Arc<dyn Job>> {
         Arc::new(CaseClocks {
             every: cfg.case_clock,
         }),
-    ]
+    ];
+    if let Some(m) = &cfg.mail {
+        jobs.push(Arc::new(CaseMail {
+            every: m.every,
+            mailer: m.mailer.clone(),
+        }));
+    }
+    jobs
 }
 
 /// Starts serving on `listener` with an already opened store: builds the cache (with Redis if

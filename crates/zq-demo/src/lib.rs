@@ -324,6 +324,7 @@ async fn seed_mailbox(svc: &Services, tenant: &Tenant, kind: TenantKind) -> Resu
                 svc.interaction().rules.letter.days
             )),
             sort_order: 0,
+            notify_email: None,
         },
     )
     .await?;

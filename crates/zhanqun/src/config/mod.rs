@@ -17,6 +17,13 @@ use std::time::Duration;
 use config::Source as _;
 use serde::Deserialize;
 
+/// Where case notifications are mailed from, and how often the mail job runs.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    pub mailer: zq_services::interaction::notify::Mailer,
+    pub every: Duration,
+}
+
 /// The configuration as read, before validation.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,6 +38,7 @@ struct Raw {
     jobs: RawJobs,
     feeds: RawFeeds,
     interaction: RawInteraction,
+    mail: RawMail,
     metrics: RawMetrics,
 }
 
@@ -93,6 +101,15 @@ struct RawFeeds {
     ca_file: String,
 }
 
+/// `[mail]`: case notifications by email (off without a server).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMail {
+    smtp_url: String,
+    from: String,
+    every_secs: u64,
+}
+
 /// `[interaction]`: mailboxes and other cases of the public.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -144,6 +161,8 @@ pub struct Config {
     pub case_clock: Duration,
     /// How often channels with an upstream feed are pulled (`feeds.pull_secs`).
     pub feed_pull: Duration,
+    /// Case notifications by email (`[mail]`; `None`: off).
+    pub mail: Option<MailConfig>,
     /// Extra trusted roots (PEM file `feeds.ca_file`) for pulling `https://` feeds, besides the
     /// system's; for an upstream portal with a private CA.
     pub feed_extra_roots: Vec<zq_http::fetch::Certificate>,
@@ -343,6 +362,9 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("jobs.case_clock_secs", "300"),
     ("feeds.pull_secs", "900"),
     ("feeds.ca_file", ""),
+    ("mail.smtp_url", ""),
+    ("mail.from", "站群通知 <noreply@localhost>"),
+    ("mail.every_secs", "60"),
     ("interaction.personal_data_key", ""),
     ("interaction.letter_days", "3"),
     ("interaction.letter_extension_days", "12"),
@@ -364,6 +386,7 @@ pub const SECTIONS: &[&str] = &[
     "jobs",
     "feeds",
     "interaction",
+    "mail",
     "metrics",
 ];
 
@@ -566,6 +589,7 @@ impl Config {
             jobs,
             feeds,
             interaction,
+            mail,
             metrics,
         } = raw;
         let listen = http.listen.parse::<SocketAddr>().map_err(|_| {
@@ -736,6 +760,14 @@ impl Config {
             form_min_fill_secs: http.form_min_fill_secs,
             public_test_form: http.public_test_form,
             interaction,
+            mail: match mail.smtp_url.trim() {
+                "" => None,
+                url => Some(MailConfig {
+                    mailer: zq_services::interaction::notify::Mailer::new(url, &mail.from)
+                        .map_err(|e| bad("mail.smtp_url", e))?,
+                    every: secs("mail.every_secs", mail.every_secs, 86_400)?,
+                }),
+            },
             log,
         })
     }

@@ -430,3 +430,45 @@ fn passwords_are_redacted() {
     );
     assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
 }
+
+#[tokio::test]
+async fn mail_is_off_by_default_and_a_bad_server_or_sender_is_refused_by_name() {
+    assert!(Config::load(None, env(&[])).unwrap().mail.is_none());
+    let on = Config::load(
+        None,
+        env(&[
+            ("ZQ_MAIL__SMTP_URL", "smtp://127.0.0.1:2525"),
+            ("ZQ_MAIL__EVERY_SECS", "30"),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(on.mail.unwrap().every, Duration::from_secs(30));
+    let bad_url = Config::load(None, env(&[("ZQ_MAIL__SMTP_URL", "ftp://mail")]));
+    assert!(
+        matches!(
+            bad_url,
+            Err(ConfigError::Value {
+                key: "mail.smtp_url",
+                ..
+            })
+        ),
+        "{bad_url:?}"
+    );
+    let bad_from = Config::load(
+        None,
+        env(&[
+            ("ZQ_MAIL__SMTP_URL", "smtp://127.0.0.1:2525"),
+            ("ZQ_MAIL__FROM", "not an address"),
+        ]),
+    );
+    assert!(
+        matches!(
+            bad_from,
+            Err(ConfigError::Value {
+                key: "mail.smtp_url",
+                ..
+            })
+        ),
+        "{bad_from:?}"
+    );
+}

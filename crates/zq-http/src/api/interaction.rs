@@ -155,6 +155,7 @@ pub(crate) async fn create_mailbox(
             name: input.name,
             description: input.description,
             sort_order: input.sort_order,
+            notify_email: None,
         },
     )
     .await?;

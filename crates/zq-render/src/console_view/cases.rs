@@ -158,6 +158,7 @@ pub struct MailboxRow {
     pub description: String,
     pub sort_order: i32,
     pub active: bool,
+    pub notify_email: String,
 }
 
 /// A kind of case's time limit on the settings page.

@@ -10,6 +10,7 @@
 
 pub mod figures;
 pub mod import;
+pub mod notify;
 pub mod public;
 pub mod reminders;
 pub mod requests;
@@ -93,6 +94,7 @@ pub async fn create_mailbox(
     new: NewMailbox,
 ) -> Result<Mailbox> {
     let t = site(svc, caller, code, Action::EditSettings).await?;
+    notify::check_address(new.notify_email.as_deref().unwrap_or(""))?;
     Ok(svc.store().create_mailbox(t.id, new, &caller.who()).await?)
 }
 
@@ -107,6 +109,7 @@ pub async fn update_mailbox(
     active: bool,
 ) -> Result<Mailbox> {
     let t = site(svc, caller, code, Action::EditSettings).await?;
+    notify::check_address(change.notify_email.as_deref().unwrap_or(""))?;
     Ok(svc
         .store()
         .update_mailbox(t.id, id, change, active, &caller.who())

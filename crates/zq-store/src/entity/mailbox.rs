@@ -12,6 +12,7 @@ pub struct Model {
     pub sort_order: i32,
     pub active: bool,
     pub created_at: DateTimeUtc,
+    pub notify_email: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

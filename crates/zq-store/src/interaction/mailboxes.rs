@@ -21,7 +21,12 @@ fn to_mailbox(r: mailbox::Model) -> Mailbox {
         description: r.description,
         sort_order: r.sort_order,
         active: r.active,
+        notify_email: r.notify_email,
     }
+}
+
+fn blank_none(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
 /// A slug: 1–40 lower-case letters, digits and hyphens, not starting with a hyphen.
@@ -86,6 +91,7 @@ impl Store {
                 .map(|d| d.trim().to_owned())
                 .filter(|d| !d.is_empty())),
             sort_order: Set(new.sort_order),
+            notify_email: Set(blank_none(new.notify_email)),
             active: Set(true),
             created_at: Set(now),
             ..Default::default()
@@ -146,6 +152,7 @@ impl Store {
             .map(|d| d.trim().to_owned())
             .filter(|d| !d.is_empty()));
         m.sort_order = Set(change.sort_order);
+        m.notify_email = Set(blank_none(change.notify_email));
         m.active = Set(active);
         let row = m.update(&txn).await?;
         let object = format!("mailbox:{id}");

@@ -12,6 +12,7 @@ mod figures;
 mod import;
 mod mailboxes;
 mod rules;
+mod steps;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use zq_domain::TenantId;
@@ -20,6 +21,7 @@ use zq_domain::interaction::{CaseClock, CaseEvent, CaseKind, CaseState, Disclosu
 pub use cases::CaseFilter;
 pub use figures::{CaseFigure, Reminder};
 pub use import::{HistoricCase, HistoricStep};
+pub use steps::StepRow;
 
 /// A mailbox of a tenant (领导信箱, 部门信箱).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +35,8 @@ pub struct Mailbox {
     pub description: Option<String>,
     pub sort_order: i32,
     pub active: bool,
+    /// Where its case notifications go (an office's shared inbox), if anywhere.
+    pub notify_email: Option<String>,
 }
 
 /// What a new mailbox needs.
@@ -42,6 +46,8 @@ pub struct NewMailbox {
     pub name: String,
     pub description: Option<String>,
     pub sort_order: i32,
+    /// Checked by the services (an email address) before it arrives here.
+    pub notify_email: Option<String>,
 }
 
 /// A case as the owning unit sees it (personal details still sealed).

@@ -41,6 +41,7 @@ pub(crate) async fn page(
                 description: m.description.unwrap_or_default(),
                 sort_order: m.sort_order,
                 active: m.active,
+                notify_email: m.notify_email.unwrap_or_default(),
             })
             .collect(),
         letter_url: format!("/sites/{code}/forms/letter"),
@@ -78,6 +79,7 @@ fn input(f: &Fields) -> Result<NewMailbox, ServiceError> {
         name: field(f, "name"),
         description: Some(field(f, "description")),
         sort_order,
+        notify_email: Some(field(f, "notify_email")),
     })
 }
 
