@@ -632,3 +632,116 @@ async fn a_site_shortens_its_letter_time_limit_in_the_console_but_cannot_lengthe
     );
     app.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_changes_a_mailbox_and_a_sites_time_limits_and_gives_the_office_every_units_figures()
+ {
+    let app = TestApp::demo(zq_tests::Backend::Sqlite).await;
+    let office = app
+        .token("api.office", Some(ClusterRole::ClusterAdmin), None)
+        .await;
+    let bh = app
+        .token("api.bh", None, Some(("bh", TenantRole::SiteAdmin)))
+        .await;
+    let editor = app
+        .token("api.bhed", None, Some(("bh", TenantRole::Editor)))
+        .await;
+    let (_, boxes) = app
+        .api(&bh, "GET", "/api/v1/sites/bh/mailboxes", None)
+        .await;
+    let id = boxes[0]["id"].as_i64().unwrap();
+    let change = json!({"name": "区长信箱", "active": true, "notify_email": "bgs@bh.example.cn"});
+    let (s, e) = app
+        .api(
+            &editor,
+            "PUT",
+            &format!("/api/v1/sites/bh/mailboxes/{id}"),
+            Some(change.clone()),
+        )
+        .await;
+    assert_eq!(s, 403, "{e}");
+    let (s, m) = app
+        .api(
+            &bh,
+            "PUT",
+            &format!("/api/v1/sites/bh/mailboxes/{id}"),
+            Some(change),
+        )
+        .await;
+    assert_eq!(
+        (s, m["notify_email"].as_str()),
+        (200, Some("bgs@bh.example.cn")),
+        "{m}"
+    );
+    let bad = json!({"name": "区长信箱", "active": true, "notify_email": "不是邮箱"});
+    let (s, e) = app
+        .api(
+            &bh,
+            "PUT",
+            &format!("/api/v1/sites/bh/mailboxes/{id}"),
+            Some(bad),
+        )
+        .await;
+    assert!((400..500).contains(&s), "{s} {e}");
+
+    let (s, r) = app
+        .api(&bh, "GET", "/api/v1/sites/bh/clock-rules", None)
+        .await;
+    assert_eq!((s, r["own"].as_bool()), (200, Some(false)), "{r}");
+    let mut rules = r["cluster"].clone();
+    rules["letter"]["days"] = json!(2);
+    let (s, r) = app
+        .api(
+            &bh,
+            "PUT",
+            "/api/v1/sites/bh/clock-rules",
+            Some(json!({"rules": rules})),
+        )
+        .await;
+    assert_eq!(
+        (s, r["own"].as_bool(), r["rules"]["letter"]["days"].as_u64()),
+        (200, Some(true), Some(2)),
+        "{r}"
+    );
+    rules["letter"]["days"] = json!(30);
+    let (s, e) = app
+        .api(
+            &bh,
+            "PUT",
+            "/api/v1/sites/bh/clock-rules",
+            Some(json!({"rules": rules})),
+        )
+        .await;
+    assert!(
+        (400..500).contains(&s),
+        "longer than the cluster's: {s} {e}"
+    );
+    let (s, r) = app
+        .api(
+            &bh,
+            "PUT",
+            "/api/v1/sites/bh/clock-rules",
+            Some(json!({"rules": null})),
+        )
+        .await;
+    assert_eq!((s, r["own"].as_bool()), (200, Some(false)), "{r}");
+
+    let (s, _) = app.api(&bh, "GET", "/api/v1/cases/figures", None).await;
+    assert_eq!(s, 403, "a site admin does not see every unit");
+    let (s, f) = app
+        .api(&office, "GET", "/api/v1/cases/figures?year=2026", None)
+        .await;
+    assert_eq!((s, f["year"].as_i64()), (200, Some(2026)), "{f}");
+    assert!(f["units"].is_array(), "{f}");
+    let (s, csv) = app
+        .api(&office, "GET", "/api/v1/cases/figures?format=csv", None)
+        .await;
+    assert_eq!(s, 200);
+    assert!(
+        csv.as_str()
+            .unwrap_or_default()
+            .contains("code,name,received"),
+        "{csv}"
+    );
+    app.finish().await;
+}

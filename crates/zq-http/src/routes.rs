@@ -230,6 +230,15 @@ fn api_routes() -> Router<AppState> {
             &format!("{s}/mailboxes"),
             get(interaction::mailboxes).post(interaction::create_mailbox),
         )
+        .route(
+            &format!("{s}/mailboxes/{{id}}"),
+            put(interaction::settings::update_mailbox),
+        )
+        .route(
+            &format!("{s}/clock-rules"),
+            get(interaction::settings::clock_rules).put(interaction::settings::set_clock_rules),
+        )
+        .route("/api/v1/cases/figures", get(interaction::settings::figures))
         .route(&format!("{s}/cases"), get(interaction::cases))
         .route(&format!("{s}/cases/{{id}}"), get(interaction::case))
         .route(

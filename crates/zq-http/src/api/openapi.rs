@@ -137,6 +137,15 @@ pub(crate) fn spec() -> Value {
                 "get": op("本站信箱", "interaction", "200", None, &site),
                 "post": op("开设信箱：slug（地址）、name、description、sort_order（网站管理员）", "interaction", "201", Some("NewMailbox"), &site),
             },
+            "/api/v1/sites/{code}/mailboxes/{id}": {
+                "put": op("修改信箱：name、description、sort_order、active（是否接收来信）、notify_email（通知邮箱）（网站管理员）", "interaction", "200", Some("MailboxChange"), &[code.clone(), path_param("id", "信箱编号", "integer")]),
+            },
+            "/api/v1/sites/{code}/clock-rules": {
+                "get": op("本站办理时限（工作日）：rules 本站适用的、cluster 全站群规定、own 是否自定", "interaction", "200", None, &site),
+                "put": op("设置本站办理时限：只能短于全站群规定；rules 为 null 时恢复全站群规定（网站管理员）", "interaction", "200", Some("ClockRulesInput"), &site),
+            },
+            "/api/v1/cases/figures": {"get": op("各单位互动事项统计（集群管理员、运维）：year 年份；format=csv 导出", "interaction", "200", None,
+                &[query_param("year", "年份", "integer"), query_param("format", "csv", "string")])},
             "/api/v1/sites/{code}/cases": {"get": op("本站互动事项（来信等）：可按 kind、state 筛选；due=overdue 已超期、due=due 明天前到期", "interaction", "200", None,
                 &[code.clone(), query_param("kind", "letter / site_error / disclosure / interview_question", "string"),
                   query_param("state", "submitted / accepted / … / closed", "string"), query_param("due", "overdue / due", "string"),
@@ -293,6 +302,20 @@ pub(crate) fn spec() -> Value {
                 "NewMailbox": {"type": "object", "required": ["slug", "name"], "properties": {
                     "slug": {"type": "string", "maxLength": 40, "description": "信箱地址：小写字母、数字、连字符"},
                     "name": {"type": "string", "maxLength": 100}, "description": {"type": "string"}, "sort_order": {"type": "integer"},
+                    "notify_email": {"type": "string", "format": "email"},
+                }},
+                "MailboxChange": {"type": "object", "required": ["name", "active"], "properties": {
+                    "name": {"type": "string", "maxLength": 100}, "description": {"type": "string"}, "sort_order": {"type": "integer"},
+                    "active": {"type": "boolean"}, "notify_email": {"type": "string", "format": "email"},
+                }},
+                "ClockRule": {"type": "object", "required": ["days", "extension"], "properties": {
+                    "days": {"type": "integer", "minimum": 1, "maximum": 60}, "extension": {"type": "integer", "minimum": 0, "maximum": 60},
+                }},
+                "ClockRulesInput": {"type": "object", "required": ["rules"], "properties": {
+                    "rules": {"type": ["object", "null"], "properties": {
+                        "letter": {"$ref": "#/components/schemas/ClockRule"}, "site_error": {"$ref": "#/components/schemas/ClockRule"},
+                        "disclosure": {"$ref": "#/components/schemas/ClockRule"}, "interview_question": {"$ref": "#/components/schemas/ClockRule"},
+                    }},
                 }},
                 "TokenInput": {"type": "object", "required": ["role", "label"], "properties": {
                     "site": {"type": "string", "description": "站点代码；不填则为集群角色令牌"},

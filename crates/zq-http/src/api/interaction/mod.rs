@@ -2,6 +2,8 @@
 //! its case inbox with filters, one case with its history (personal details masked), the
 //! audited reveal, and each handling step. Same service code as the console.
 
+pub(crate) mod settings;
+
 use axum::extract::{Path, State};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -24,6 +26,7 @@ pub(crate) struct MailboxDto<'a> {
     description: &'a Option<String>,
     sort_order: i32,
     active: bool,
+    notify_email: &'a Option<String>,
 }
 
 impl<'a> From<&'a Mailbox> for MailboxDto<'a> {
@@ -35,6 +38,7 @@ impl<'a> From<&'a Mailbox> for MailboxDto<'a> {
             description: &m.description,
             sort_order: m.sort_order,
             active: m.active,
+            notify_email: &m.notify_email,
         }
     }
 }
@@ -138,6 +142,8 @@ pub(crate) struct MailboxInput {
     description: Option<String>,
     #[serde(default)]
     sort_order: i32,
+    #[serde(default)]
+    notify_email: Option<String>,
 }
 
 pub(crate) async fn create_mailbox(
@@ -155,7 +161,7 @@ pub(crate) async fn create_mailbox(
             name: input.name,
             description: input.description,
             sort_order: input.sort_order,
-            notify_email: None,
+            notify_email: input.notify_email,
         },
     )
     .await?;
