@@ -84,11 +84,19 @@ async fn take_step(c: &Client, step: &str, text: Option<&str>) {
         area.clear().await.or_fail("clearing the text");
         area.send_keys(t).await.or_fail("typing the text");
     }
+    // The page may show a notice already: wait for the next page before reading its notice.
+    let before = find(c, "body", "the case page").await;
     click(
         c,
         &format!("{form} button[type=submit]"),
         &format!("the {step} button"),
     )
+    .await;
+    bounded(&format!("leaving the page after {step}"), async {
+        while before.text().await.is_ok() {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    })
     .await;
 }
 
