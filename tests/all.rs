@@ -8,6 +8,7 @@ mod bad_input;
 mod browser;
 mod cache;
 mod console;
+mod consult;
 mod editorial;
 mod feeds;
 mod interaction;

@@ -20,6 +20,7 @@ mod m0012_interaction;
 mod m0013_case_reminders;
 mod m0014_tenant_clock_rules;
 mod m0015_mailbox_notify;
+mod m0016_consultations;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_case_reminders::Migration),
             Box::new(m0014_tenant_clock_rules::Migration),
             Box::new(m0015_mailbox_notify::Migration),
+            Box::new(m0016_consultations::Migration),
         ]
     }
 }

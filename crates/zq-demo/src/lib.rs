@@ -7,6 +7,7 @@
 
 mod cases;
 mod cases_text;
+mod consult;
 pub mod content;
 mod history;
 
@@ -106,6 +107,8 @@ pub struct SeedReport {
     pub submissions: usize,
     /// Interaction cases of the past year (letters, site-error reports, disclosure requests).
     pub cases: usize,
+    /// Solicitations, surveys and interviews (征集调查访谈).
+    pub consultations: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -189,6 +192,7 @@ pub async fn seed_with(
         channels: 0,
         submissions: 0,
         cases: 0,
+        consultations: 0,
     };
     let now = svc.now();
     // Parents before children: portal, departments and districts, then towns.
@@ -290,6 +294,19 @@ pub async fn seed_with(
             seconds = started_cases.elapsed().as_secs_f32(),
             "seeded the demo's year of interaction (letters, site-error reports, disclosure requests)"
         );
+    }
+    let system = &system;
+    let site = |code: &str| {
+        let code = code.to_owned();
+        async move {
+            zq_services::site(svc, system, &code, zq_domain::access::Action::Read)
+                .await
+                .ok()
+        }
+    };
+    if let Some(portal) = site(&def.cluster.portal_code).await {
+        let fgw = site("fgw").await;
+        report.consultations = consult::seed_consult(svc, &portal, fgw.as_ref(), opts.seed).await?;
     }
     if imported.submissions > 0 {
         tracing::info!(

@@ -35,6 +35,9 @@ named_enum!(
         CaseChanged = "case_changed",
         /// A mailbox was created or changed.
         MailboxChanged = "mailbox_changed",
+        /// A consultation (solicitation, survey, interview) was created, changed, published or
+        /// ended, or took a public entry, a response or a moderation decision.
+        ConsultationChanged = "consultation_changed",
     }
 );
 

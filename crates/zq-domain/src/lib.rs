@@ -11,6 +11,8 @@ pub mod article;
 pub mod attachment;
 pub mod calendar;
 pub mod column;
+pub mod consult;
+pub mod csv;
 pub mod event;
 pub mod host;
 pub mod html;

@@ -9,6 +9,7 @@
 
 use percent_encoding::percent_decode_str;
 
+use crate::consult::ConsultKind;
 use crate::{ArticleId, ColumnSlug};
 
 /// Longest request path accepted, in bytes, before decoding.
@@ -49,6 +50,16 @@ pub enum SiteRoute {
     /// `/hudong/tongji/{year}/`.
     Statistics {
         year: Option<i32>,
+    },
+    /// A site's consultations of one kind (意见征集 `/hudong/zhengji/`, 网上调查
+    /// `/hudong/diaocha/`, 在线访谈 `/hudong/fangtan/`).
+    Consultations {
+        kind: ConsultKind,
+    },
+    /// One consultation, `/hudong/{segment}/{id}.html`.
+    Consultation {
+        kind: ConsultKind,
+        id: i64,
     },
     /// The path has a canonical form elsewhere (relative to the site's base).
     Redirect(String),
@@ -175,7 +186,17 @@ fn interaction_route(rest: &[&str]) -> SiteRoute {
             }
             _ => SiteRoute::NotFound,
         },
-        _ => SiteRoute::NotFound,
+        [seg, tail @ ..] => match (ConsultKind::from_segment(seg), tail) {
+            (Some(_), []) => SiteRoute::Redirect(format!("/hudong/{seg}/")),
+            (Some(kind), [""]) => SiteRoute::Consultations { kind },
+            (Some(kind), [file]) => {
+                match file.strip_suffix(".html").and_then(parse_number::<i64>) {
+                    Some(id) => SiteRoute::Consultation { kind, id },
+                    None => SiteRoute::NotFound,
+                }
+            }
+            _ => SiteRoute::NotFound,
+        },
     }
 }
 
@@ -190,6 +211,26 @@ mod tests {
     #[test]
     fn interaction_paths_route_to_the_registry_and_statistics() {
         let cases = [
+            (
+                "/hudong/zhengji/",
+                SiteRoute::Consultations {
+                    kind: ConsultKind::Solicitation,
+                },
+            ),
+            (
+                "/hudong/diaocha",
+                SiteRoute::Redirect("/hudong/diaocha/".into()),
+            ),
+            (
+                "/hudong/fangtan/12.html",
+                SiteRoute::Consultation {
+                    kind: ConsultKind::Interview,
+                    id: 12,
+                },
+            ),
+            ("/hudong/fangtan/012.html", SiteRoute::NotFound),
+            ("/hudong/zhengji/1/", SiteRoute::NotFound),
+            ("/hudong/qita/", SiteRoute::NotFound),
             ("/hudong/", SiteRoute::Interaction),
             ("/hudong", SiteRoute::Redirect("/hudong/".into())),
             ("/hudong/xinjian/", SiteRoute::Registry { page: 1 }),

@@ -63,7 +63,7 @@ fn console_routes() -> Router<AppState> {
     use console::attachments::{attachments, upload};
     use console::editor::{MAX_FORM_BYTES, create, new_form, save, show, step};
     use console::settings::{save_settings, settings};
-    use console::{admin, calendar, cases, channels, reporting, tokens};
+    use console::{admin, calendar, cases, channels, consult, reporting, tokens};
     let s = "/console/sites/{code}";
     let r = "/console/sites/{code}/reporting";
     let form_limit = || DefaultBodyLimit::max(MAX_FORM_BYTES);
@@ -141,6 +141,22 @@ fn console_routes() -> Router<AppState> {
         )
         .route(&format!("{s}/mailboxes/{{id}}"), post(cases::mailboxes::update))
         .route(&format!("{s}/clock-rules"), post(cases::mailboxes::clock_rules))
+        // One site: solicitations, surveys and interviews (征集调查访谈).
+        .route(
+            &format!("{s}/consult"),
+            get(consult::list).post(consult::create),
+        )
+        .route(
+            &format!("{s}/consult/{{id}}"),
+            get(consult::show).post(consult::update),
+        )
+        .route(&format!("{s}/consult/{{id}}/step"), post(consult::step))
+        .route(&format!("{s}/consult/{{id}}/close"), post(consult::close))
+        .route(&format!("{s}/consult/{{id}}/export.csv"), get(consult::export))
+        .route(
+            &format!("{s}/consult/{{id}}/entries/{{entry}}"),
+            post(consult::entry),
+        )
         // The cluster's office: tenants, users, audit, channels, calendar, cases by unit.
         .route("/console/admin/cases", get(cases::units))
         .route("/console/admin/cases.csv", get(cases::units_csv))
@@ -176,7 +192,7 @@ fn console_routes() -> Router<AppState> {
 /// The JSON API under `/api/v1/` (described at `/api/v1/openapi.json`); every answer is JSON
 /// and `no-store`, unknown paths included.
 fn api_routes() -> Router<AppState> {
-    use api::{admin, calendar, interaction, reporting};
+    use api::{admin, calendar, consult, interaction, reporting};
     let s = "/api/v1/sites/{code}";
     Router::new()
         .route("/api/v1/openapi.json", get(api::openapi::document))
@@ -248,6 +264,31 @@ fn api_routes() -> Router<AppState> {
         .route(
             &format!("{s}/cases/{{id}}/{{step}}"),
             post(interaction::step),
+        )
+        // Participation: solicitations, surveys, interviews (征集调查访谈).
+        .route(
+            &format!("{s}/consultations"),
+            get(consult::list).post(consult::create),
+        )
+        .route(
+            &format!("{s}/consultations/{{id}}"),
+            get(consult::get).put(consult::update),
+        )
+        .route(
+            &format!("{s}/consultations/{{id}}/close"),
+            post(consult::close),
+        )
+        .route(
+            &format!("{s}/consultations/{{id}}/export.csv"),
+            get(consult::export),
+        )
+        .route(
+            &format!("{s}/consultations/{{id}}/entries/{{entry}}"),
+            post(consult::entry),
+        )
+        .route(
+            &format!("{s}/consultations/{{id}}/{{step}}"),
+            post(consult::step),
         )
         // Information reporting.
         .route(

@@ -7,6 +7,7 @@
 
 mod assets;
 pub mod console_view;
+pub mod consult_view;
 pub mod interaction_view;
 pub mod view;
 
@@ -63,6 +64,30 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "statistics.html",
         include_str!("../templates/statistics.html"),
+    ),
+    (
+        "consult_list.html",
+        include_str!("../templates/consult_list.html"),
+    ),
+    (
+        "consult_page.html",
+        include_str!("../templates/consult_page.html"),
+    ),
+    (
+        "consult_form.html",
+        include_str!("../templates/consult_form.html"),
+    ),
+    (
+        "console_consult_fields.html",
+        include_str!("../templates/console_consult_fields.html"),
+    ),
+    (
+        "console_consults.html",
+        include_str!("../templates/console_consults.html"),
+    ),
+    (
+        "console_consult.html",
+        include_str!("../templates/console_consult.html"),
     ),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
     ("atom.xml", include_str!("../templates/atom.xml")),
@@ -207,6 +232,10 @@ pub enum ConsolePage {
     CaseUnits,
     /// A site's mailboxes (`MailboxesView`).
     Mailboxes,
+    /// A site's consultations (`ConsultsView`).
+    Consults,
+    /// One consultation (`ConsultView`).
+    Consult,
 }
 
 impl ConsolePage {
@@ -233,6 +262,8 @@ impl ConsolePage {
             ConsolePage::Case => "console_case.html",
             ConsolePage::CaseUnits => "console_case_units.html",
             ConsolePage::Mailboxes => "console_mailboxes.html",
+            ConsolePage::Consults => "console_consults.html",
+            ConsolePage::Consult => "console_consult.html",
         }
     }
 }
@@ -252,6 +283,12 @@ pub enum InteractionPage {
     Letter,
     /// `StatisticsView`.
     Statistics,
+    /// `consult_view::ConsultListView`.
+    ConsultList,
+    /// `consult_view::ConsultPageView`.
+    Consultation,
+    /// `consult_view::ConsultFormView`.
+    ConsultForm,
 }
 
 impl InteractionPage {
@@ -263,6 +300,9 @@ impl InteractionPage {
             InteractionPage::Registry => "registry.html",
             InteractionPage::Letter => "registry_letter.html",
             InteractionPage::Statistics => "statistics.html",
+            InteractionPage::ConsultList => "consult_list.html",
+            InteractionPage::Consultation => "consult_page.html",
+            InteractionPage::ConsultForm => "consult_form.html",
         }
     }
 }

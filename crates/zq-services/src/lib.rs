@@ -17,6 +17,7 @@ pub mod admin;
 pub mod articles;
 pub mod calendar;
 mod caller;
+pub mod consult;
 mod diff;
 mod error;
 pub mod events;

@@ -13,6 +13,7 @@ mod calendar;
 mod changes;
 mod clock;
 mod columns;
+mod consult;
 mod editorial;
 mod entity;
 mod error;
@@ -39,6 +40,10 @@ use sea_orm_migration::MigratorTrait;
 pub use audit::{AUDIT_RETENTION_DAYS, AuditEntry, AuditRecord, ChainCheck, content_hash};
 pub use clock::Clock;
 pub use columns::ColumnChange;
+pub use consult::{
+    ALREADY_RESPONDED, ConsultChange, ConsultCounts, ConsultText, Consultation, Entry,
+    EntryDecision, NewEntry, NewResponse, SurveyResponse,
+};
 pub use editorial::{
     ArticleListItem, ArticleVersion, EditorialArticle, EditorialError, ImportedArticle,
 };

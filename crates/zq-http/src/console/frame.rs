@@ -133,6 +133,12 @@ pub(super) fn notice(code: Option<&str>) -> Option<&'static str> {
         "mailbox" => "信箱已保存，前台写信页即时更新。",
         "clock_rules" => "办理时限已保存，此后收到的事项按新的时限计算。",
         "case_transferred" => "已转办，事项已交承办单位办理。",
+        "consult_unpublished" => "已撤回为草稿，前台不再显示。",
+        "consult_ended" => "已提前结束，不再接收。",
+        "consult_outcome" => "结果已发布，前台页面即时更新。",
+        "consult_moderated" => "已审核。",
+        "consult_answered" => "答复已发布，前台访谈页面即时显示。",
+        "consult_closed" => "访谈已结束：实录稿件已送审，未答复的提问已转为事项。",
         _ => return None,
     })
 }

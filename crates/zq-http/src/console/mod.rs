@@ -23,6 +23,7 @@ pub(crate) mod attachments;
 pub(crate) mod calendar;
 pub(crate) mod cases;
 pub(crate) mod channels;
+pub(crate) mod consult;
 pub(crate) mod editor;
 pub(crate) mod frame;
 pub(crate) mod reporting;

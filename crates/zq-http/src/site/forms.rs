@@ -14,7 +14,8 @@
 //!
 //! Every refusal is a Chinese page in the site's own frame. The forms: `letter`, `query`,
 //! `rate`, `error`, `disclosure`, `correct` and `complain` (interaction,
-//! `site::interaction`), and the test form (`http.public_test_form =
+//! `site::interaction`), `comment`, `ask` and `survey` (participation, `site::consult`),
+//! and the test form (`http.public_test_form =
 //! true`), which echoes what it received and stores nothing.
 
 use std::net::IpAddr;
@@ -30,7 +31,7 @@ use zq_render::view::FormView;
 
 use super::extract::SiteCtx;
 use super::interaction::requests;
-use super::{error_response, interaction, pages};
+use super::{consult, error_response, interaction, pages};
 use crate::auth::form_token::{issue, issued_at, verify};
 use crate::{AppState, ClientAddr, SiteError};
 use zq_render::interaction_view::SiteErrorInput;
@@ -89,6 +90,15 @@ impl Fields {
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     }
+
+    /// Every value posted under `name` (check boxes), in order.
+    pub(crate) fn get_all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
 }
 
 /// One handler for every form: resolves the site, finds the form, guards a post, answers.
@@ -114,6 +124,7 @@ async fn answer(
         "letter" => interaction::LETTER_MAX_BYTES,
         "error" | "disclosure" => requests::REQUEST_MAX_BYTES,
         "query" | "rate" | "correct" | "complain" => interaction::QUERY_MAX_BYTES,
+        "comment" | "ask" | "survey" => consult::CONSULT_MAX_BYTES,
         _ => return Err(SiteError::NotFound),
     };
     let post_only = matches!(name, "rate" | "correct" | "complain");
@@ -141,6 +152,10 @@ async fn answer(
             "disclosure" => {
                 requests::disclosure_page(state, ctx, &key, Default::default(), Vec::new()).await
             }
+            "comment" | "ask" | "survey" => {
+                let item = consult::item_of(req.uri().query());
+                consult::form_page(state, ctx, &key, name, item, req.headers()).await
+            }
             _ => interaction::query_page(state, ctx, &key, String::new(), None, None, false).await,
         };
     }
@@ -148,6 +163,7 @@ async fn answer(
         .extensions()
         .get::<ClientAddr>()
         .map(|ClientAddr(a)| a.ip().to_string());
+    let voter = consult::voter_of(req.headers());
     let fields = guarded(state, ctx, name, req, limit, &key).await?;
     match name {
         "test" => post_test_form(state, ctx, name, &fields).await,
@@ -155,6 +171,9 @@ async fn answer(
         "error" => requests::post_error(state, ctx, &key, &fields, client).await,
         "disclosure" => requests::post_disclosure(state, ctx, &key, &fields, client).await,
         "query" => interaction::post_query(state, ctx, &key, &fields).await,
+        "comment" | "ask" | "survey" => {
+            consult::post(state, ctx, &key, name, &fields, voter, client).await
+        }
         "correct" | "complain" => {
             requests::post_writer_step(state, ctx, &key, name, &fields, client).await
         }

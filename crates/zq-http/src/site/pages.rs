@@ -5,7 +5,7 @@ use zq_domain::{ColumnKind, Page, SiteRoute, TenantKind};
 use zq_render::view::*;
 use zq_store::{ArticleSummary, Column};
 
-use super::{Links, PageOut, interaction};
+use super::{Links, PageOut, consult, interaction};
 use crate::registry::{Site, Snapshot};
 use crate::{AppState, SiteError};
 use zq_render::InteractionPage;
@@ -31,7 +31,7 @@ pub(crate) fn day(t: DateTime<Utc>) -> String {
     t.with_timezone(&cst()).format("%Y-%m-%d").to_string()
 }
 
-fn minute(t: DateTime<Utc>) -> String {
+pub(crate) fn minute(t: DateTime<Utc>) -> String {
     t.with_timezone(&cst()).format("%Y-%m-%d %H:%M").to_string()
 }
 
@@ -126,6 +126,14 @@ pub(crate) async fn render(
         SiteRoute::Statistics { year } => html(r.interaction_page(
             InteractionPage::Statistics,
             &interaction::pages::statistics(state, snap, site, links, year).await?,
+        )?),
+        SiteRoute::Consultations { kind } => html(r.interaction_page(
+            InteractionPage::ConsultList,
+            &consult::pages::list(state, snap, site, links, kind).await?,
+        )?),
+        SiteRoute::Consultation { kind, id } => html(r.interaction_page(
+            InteractionPage::Consultation,
+            &consult::pages::page(state, snap, site, links, kind, id).await?,
         )?),
         SiteRoute::Redirect(_) | SiteRoute::NotFound => return Err(SiteError::NotFound),
     })

@@ -6,6 +6,7 @@
 mod admin;
 mod articles;
 mod cases;
+mod consult;
 mod reporting;
 
 use serde::Serialize;
@@ -20,6 +21,7 @@ pub use cases::{
     CaseFilterView, CaseLine, CaseView, CasesView, Fact, MailboxRow, MailboxesView, Option_,
     RuleRow, StepForm, StepLine, UnitLine, UnitsView,
 };
+pub use consult::{ConsultFields, ConsultRow, ConsultView, ConsultsView, EntryRow, StepButton};
 pub use reporting::{
     InboxFilter, InboxView, ItemView, Named, OutboxView, Range, RankRow, RankingView, SendForm,
     StateChoice, SubmissionDetail, SubmissionLine,

@@ -353,3 +353,49 @@ pub fn step_label(step: &str) -> &'static str {
         _ => "其他",
     }
 }
+
+/// The query code a case opened from form submission `submit_key` will carry: given to the
+/// asker of an interview question when they ask, valid once the question becomes a case.
+pub async fn query_code_for(svc: &Services, submit_key: &str) -> Result<String> {
+    let key = zq_store::content_hash(format!("submit:{submit_key}").as_bytes());
+    query_code(svc, &key).await
+}
+
+/// Opens the case a question left unanswered by an online interview becomes (5 working days
+/// by default), for the interview's site; `submit_key` is the question's, so the asker's
+/// query code opens it. Opening it again finds the same case.
+pub async fn open_interview_question(
+    svc: &Services,
+    tenant: &Tenant,
+    interview: &str,
+    question: &str,
+    nickname: &str,
+    submit_key: &str,
+) -> Result<Opened> {
+    let subject: String = format!("在线访谈“{interview}”遗留问题")
+        .chars()
+        .take(MAX_SUBJECT_CHARS)
+        .collect();
+    open(
+        svc,
+        tenant,
+        Draft {
+            kind: CaseKind::InterviewQuestion,
+            mailbox: None,
+            subject,
+            content: question.to_owned(),
+            category: None,
+            personal: Personal {
+                name: nickname.to_owned(),
+                ..Default::default()
+            },
+            publish_allowed: true,
+            owner: None,
+            page_url: None,
+            details: None,
+        },
+        submit_key,
+        None,
+    )
+    .await
+}

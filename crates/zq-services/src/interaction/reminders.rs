@@ -4,7 +4,9 @@
 //! (the store notes the date it reminded of, conditionally, so a second node or a second run
 //! adds nothing). A reminder is a step in the case's history and a row in the audit log by
 //! the system; the handlers see it in their inbox and, where mail is configured, get it by
-//! email (`Notifier`).
+//! email (`Notifier`). The same run turns the unanswered questions of interviews that ended
+//! without a clerk closing them into cases (`consult::sweep_interviews`), and drops the cached
+//! pages of consultations that opened or closed by the clock (`refresh_consult_phases`).
 
 use std::time::Duration;
 
@@ -89,6 +91,14 @@ impl Job for CaseClocks {
                     overdue = done.overdue,
                     "case reminders noted"
                 );
+            }
+            let moved = svc.store().refresh_consult_phases().await?;
+            if moved > 0 {
+                tracing::info!(moved, "consultations opened or closed by the clock");
+            }
+            let opened = crate::consult::sweep_interviews(svc).await?;
+            if opened > 0 {
+                tracing::info!(opened, "interview questions turned into cases");
             }
             Ok(())
         })

@@ -96,6 +96,13 @@ pub(crate) async fn hub(
             "/forms/disclosure",
             "依申请公开政府信息",
         ),
+        entry("意见征集", "/hudong/zhengji/", "对政策文件草案发表意见"),
+        entry(
+            "网上调查",
+            "/hudong/diaocha/",
+            "填写问卷，调查结束后公布结果",
+        ),
+        entry("在线访谈", "/hudong/fangtan/", "向做客访谈的负责人提问"),
         entry("信件选登", "/hudong/xinjian/", "已答复并同意公开的来信"),
         entry(
             "来信统计",
