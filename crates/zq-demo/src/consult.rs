@@ -2,7 +2,7 @@
 //! first start: on the portal an open solicitation on a draft regulation with approved
 //! comments (and one waiting for moderation), a closed survey with its responses, results and
 //! outcome, and an announced interview already taking questions; on the development and
-//! reform commission a closed solicitation with its 采纳情况. Everything goes through the
+//! reform commission a closed solicitation with its 采纳情况; on a district an open survey. Everything goes through the
 //! services as a clerk and the public would: drafted, published, commented on or answered,
 //! moderated.
 
@@ -66,11 +66,13 @@ fn form(
     }
 }
 
-/// Seeds the participation of the portal `portal` and of the department `fgw` (if there).
+/// Seeds the participation of the portal `portal`, the department `fgw` and the district
+/// `district` (those that are there).
 pub(crate) async fn seed_consult(
     svc: &Services,
     portal: &Tenant,
     fgw: Option<&Tenant>,
+    district: Option<&Tenant>,
     seed: u64,
 ) -> Result<usize, DemoError> {
     let system = Caller::system();
@@ -216,6 +218,30 @@ pub(crate) async fn seed_consult(
     .await?;
     consult::moderate(svc, &system, code, v.id, q.entry.id, EntryState::Approved).await?;
     made += 1;
+
+    // An open survey on a district, for the questionnaire.
+    if let Some(jb) = district {
+        let code = jb.code.as_str();
+        let open = consult::create(
+            svc,
+            &system,
+            code,
+            &ConsultForm {
+                questions: "[单选] 您多久去一次区图书馆或文化馆？\n每周\n每月\n很少\n从不\n\n[多选] 您希望增加哪些公共文化服务？\n夜间开放\n少儿阅读\n讲座展览\n数字资源\n\n[填空] 其他意见建议".into(),
+                ..form(
+                    "survey",
+                    &format!("{}公共文化服务需求调查", jb.name),
+                    "您的意见将作为明年公共文化服务项目安排的参考。",
+                    "<p>为了解居民对公共文化服务的需求，现开展网上调查，约需两分钟。</p>",
+                    t(-3),
+                    t(15),
+                )
+            },
+        )
+        .await?;
+        consult::step(svc, &system, code, open.id, None, ConsultStep::Publish).await?;
+        made += 1;
+    }
 
     // A department's closed solicitation with its 采纳情况.
     if let Some(fgw) = fgw {

@@ -306,7 +306,9 @@ pub async fn seed_with(
     };
     if let Some(portal) = site(&def.cluster.portal_code).await {
         let fgw = site("fgw").await;
-        report.consultations = consult::seed_consult(svc, &portal, fgw.as_ref(), opts.seed).await?;
+        let jb = site("jb").await;
+        report.consultations =
+            consult::seed_consult(svc, &portal, fgw.as_ref(), jb.as_ref(), opts.seed).await?;
     }
     if imported.submissions > 0 {
         tracing::info!(

@@ -74,7 +74,7 @@ impl ConsultKind {
     pub fn outcome_label(self) -> &'static str {
         match self {
             ConsultKind::Solicitation => "采纳情况",
-            ConsultKind::Survey => "调查结果",
+            ConsultKind::Survey => "调查结论",
             ConsultKind::Interview => "访谈实录",
         }
     }

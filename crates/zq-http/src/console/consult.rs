@@ -157,19 +157,15 @@ pub(crate) async fn create(
 
 /// The steps a reviewer may take in `phase`.
 fn steps(kind: ConsultKind, phase: Phase) -> Vec<StepButton> {
-    let b = |name: &str, label: &str, confirm| StepButton {
+    let b = |name: &str, label: &str| StepButton {
         name: name.to_owned(),
         label: label.to_owned(),
-        confirm,
     };
     match phase {
-        Phase::Draft => vec![b("publish", "审核通过并发布", false)],
-        Phase::Upcoming => vec![b("unpublish", "撤回为草稿", true)],
+        Phase::Draft => vec![b("publish", "审核通过并发布")],
+        Phase::Upcoming => vec![b("unpublish", "撤回为草稿")],
         Phase::Open if kind == ConsultKind::Interview => Vec::new(),
-        Phase::Open => vec![
-            b("end", "提前结束", true),
-            b("unpublish", "撤回为草稿", true),
-        ],
+        Phase::Open => vec![b("end", "提前结束"), b("unpublish", "撤回为草稿")],
         Phase::Closed => Vec::new(),
     }
 }

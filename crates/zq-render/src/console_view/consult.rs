@@ -73,7 +73,6 @@ pub struct EntryRow {
 pub struct StepButton {
     pub name: String,
     pub label: String,
-    pub confirm: bool,
 }
 
 /// One consultation.
