@@ -15,6 +15,7 @@ mod interaction;
 mod interaction_demo;
 mod interaction_flows;
 mod interaction_mail;
+mod interaction_retention;
 mod isolation;
 mod migrations;
 mod public_site;

@@ -53,7 +53,7 @@ pub use feeds::{FeedItem, FeedUnit, ImportReport, MAX_EXTERNAL_ID_BYTES, ReportF
 pub use files::{Attachment, UploadError};
 pub use interaction::{
     Case, CaseChange, CaseFigure, CaseFilter, CaseStep, HistoricCase, HistoricStep, Mailbox,
-    NewCase, NewMailbox, Reminder, StepRow,
+    NewCase, NewMailbox, PERSONAL_ERASED, Reminder, StepRow,
 };
 pub use leases::JobRecord;
 pub use model::*;

@@ -115,6 +115,7 @@ struct RawMail {
 #[serde(deny_unknown_fields)]
 struct RawInteraction {
     personal_data_key: String,
+    personal_data_retention_days: u32,
     letter_days: u32,
     letter_extension_days: u32,
     site_error_days: u32,
@@ -216,7 +217,17 @@ fn interaction_settings(
             })?,
         ),
     };
-    Ok(zq_services::interaction::InteractionSettings { rules, sealer })
+    if raw.personal_data_retention_days > 36_500 {
+        return Err(ConfigError::Value {
+            key: "interaction.personal_data_retention_days",
+            message: "at most 36500 days (0 keeps the details)".into(),
+        });
+    }
+    Ok(zq_services::interaction::InteractionSettings {
+        rules,
+        sealer,
+        retention_days: raw.personal_data_retention_days,
+    })
 }
 
 /// A configuration that cannot be used: says which key and why.
@@ -366,6 +377,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("mail.from", "站群通知 <noreply@localhost>"),
     ("mail.every_secs", "60"),
     ("interaction.personal_data_key", ""),
+    ("interaction.personal_data_retention_days", "1095"),
     ("interaction.letter_days", "3"),
     ("interaction.letter_extension_days", "12"),
     ("interaction.site_error_days", "3"),

@@ -69,6 +69,17 @@ impl Personal {
     }
 
     /// The details as staff without the reveal permission see them.
+    /// What is shown of details erased at the end of their retention period.
+    pub fn erased() -> Personal {
+        Personal {
+            name: "（已按保存期限删除）".to_owned(),
+            phone: "（已删除）".to_owned(),
+            email: None,
+            id_number: None,
+            address: None,
+        }
+    }
+
     pub fn masked(&self) -> Personal {
         Personal {
             name: mask_name(&self.name),

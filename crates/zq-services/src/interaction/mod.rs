@@ -46,6 +46,9 @@ pub struct InteractionSettings {
     /// The key sealing personal details; `None`: a random key kept in the database (the
     /// embedded demo; production configures one).
     pub sealer: Option<Sealer>,
+    /// Days an answered case keeps its writer's personal details after its last change
+    /// (`interaction.personal_data_retention_days`); 0 keeps them.
+    pub retention_days: u32,
 }
 
 /// The sealer: the configured key, or the database's.
@@ -144,11 +147,20 @@ pub async fn case(
     let t = site(svc, caller, code, Action::Read).await?;
     let c = svc.store().case(t.id, id).await?;
     let steps = svc.store().steps_of(c.id).await?;
-    let personal = personal_of(svc, &c).await?.masked();
+    let personal = if c.personal == zq_store::PERSONAL_ERASED {
+        Personal::erased()
+    } else {
+        personal_of(svc, &c).await?.masked()
+    };
     Ok((t, c, steps, personal))
 }
 
 async fn personal_of(svc: &Services, c: &Case) -> Result<Personal> {
+    if c.personal == zq_store::PERSONAL_ERASED {
+        return Err(ServiceError::Conflict(
+            "来信人的个人信息已按保存期限删除".into(),
+        ));
+    }
     sealer(svc).await?.open(&c.personal, &c.submit_key)
 }
 

@@ -145,6 +145,9 @@ async fn mail_for(svc: &Services, s: &StepRow) -> Result<Option<Mail>> {
         }));
     }
     // The writer, if they gave an address.
+    if c.personal == zq_store::PERSONAL_ERASED {
+        return Ok(None);
+    }
     let personal = sealer(svc).await?.open(&c.personal, &c.submit_key)?;
     let Some(to) = personal.email.filter(|e| !e.trim().is_empty()) else {
         return Ok(None);

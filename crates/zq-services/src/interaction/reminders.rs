@@ -6,7 +6,8 @@
 //! the system; the handlers see it in their inbox and, where mail is configured, get it by
 //! email (`Notifier`). The same run turns the unanswered questions of interviews that ended
 //! without a clerk closing them into cases (`consult::sweep_interviews`), and drops the cached
-//! pages of consultations that opened or closed by the clock (`refresh_consult_phases`).
+//! pages of consultations that opened or closed by the clock (`refresh_consult_phases`), and
+//! erases writers' personal details at the end of their retention period (`erase_expired`).
 
 use std::time::Duration;
 
@@ -68,6 +69,24 @@ fn due_soon_note(c: &Case, left: i64) -> String {
     }
 }
 
+/// Most cases whose details one run erases (the rest wait for the next run).
+const ERASE_BATCH: u64 = 500;
+
+/// Erases the personal details of answered cases untouched for longer than the retention
+/// period (`InteractionSettings::retention_days`; 0 keeps them). Returns how many.
+pub async fn erase_expired(svc: &Services) -> Result<usize> {
+    let days = svc.interaction().retention_days;
+    if days == 0 {
+        return Ok(0);
+    }
+    let cutoff = svc.now() - chrono::Duration::days(i64::from(days));
+    Ok(svc
+        .store()
+        .erase_personal_before(cutoff, ERASE_BATCH)
+        .await?
+        .len())
+}
+
 /// The leased job running [`remind`].
 pub struct CaseClocks {
     pub every: Duration,
@@ -90,6 +109,13 @@ impl Job for CaseClocks {
                     due_soon = done.due_soon,
                     overdue = done.overdue,
                     "case reminders noted"
+                );
+            }
+            let erased = erase_expired(svc).await?;
+            if erased > 0 {
+                tracing::info!(
+                    erased,
+                    "personal details erased at the end of their retention"
                 );
             }
             let moved = svc.store().refresh_consult_phases().await?;

@@ -11,6 +11,7 @@ mod cases;
 mod figures;
 mod import;
 mod mailboxes;
+mod retention;
 mod rules;
 mod steps;
 
@@ -21,6 +22,7 @@ use zq_domain::interaction::{CaseClock, CaseEvent, CaseKind, CaseState, Disclosu
 pub use cases::CaseFilter;
 pub use figures::{CaseFigure, Reminder};
 pub use import::{HistoricCase, HistoricStep};
+pub use retention::PERSONAL_ERASED;
 pub use steps::StepRow;
 
 /// A mailbox of a tenant (领导信箱, 部门信箱).
