@@ -16,6 +16,7 @@ mod interaction_demo;
 mod interaction_flows;
 mod interaction_mail;
 mod interaction_retention;
+mod interaction_templates;
 mod isolation;
 mod migrations;
 mod public_site;

@@ -21,6 +21,7 @@ mod m0013_case_reminders;
 mod m0014_tenant_clock_rules;
 mod m0015_mailbox_notify;
 mod m0016_consultations;
+mod m0017_reply_templates;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_tenant_clock_rules::Migration),
             Box::new(m0015_mailbox_notify::Migration),
             Box::new(m0016_consultations::Migration),
+            Box::new(m0017_reply_templates::Migration),
         ]
     }
 }

@@ -141,6 +141,14 @@ fn console_routes() -> Router<AppState> {
         )
         .route(&format!("{s}/mailboxes/{{id}}"), post(cases::mailboxes::update))
         .route(&format!("{s}/clock-rules"), post(cases::mailboxes::clock_rules))
+        .route(
+            &format!("{s}/reply-templates"),
+            post(cases::mailboxes::create_template),
+        )
+        .route(
+            &format!("{s}/reply-templates/{{id}}"),
+            post(cases::mailboxes::update_template),
+        )
         // One site: solicitations, surveys and interviews (征集调查访谈).
         .route(
             &format!("{s}/consult"),
@@ -253,6 +261,16 @@ fn api_routes() -> Router<AppState> {
         .route(
             &format!("{s}/clock-rules"),
             get(interaction::settings::clock_rules).put(interaction::settings::set_clock_rules),
+        )
+        .route(
+            &format!("{s}/reply-templates"),
+            get(interaction::settings::reply_templates)
+                .post(interaction::settings::create_reply_template),
+        )
+        .route(
+            &format!("{s}/reply-templates/{{id}}"),
+            put(interaction::settings::update_reply_template)
+                .delete(interaction::settings::delete_reply_template),
         )
         .route("/api/v1/cases/figures", get(interaction::settings::figures))
         .route(&format!("{s}/cases"), get(interaction::cases))

@@ -31,6 +31,11 @@ const BUILTIN: &[(&str, &[u8], &str)] = &[
         "text/javascript; charset=utf-8",
     ),
     (
+        "console.js",
+        include_bytes!("../static/console.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
         "logo.svg",
         include_bytes!("../static/logo.svg"),
         "image/svg+xml",

@@ -350,6 +350,7 @@ impl Renderer {
         env.add_global("asset_style", Value::from(assets.url("style.css")));
         env.add_global("asset_logo", Value::from(assets.url("logo.svg")));
         env.add_global("asset_editor", Value::from(assets.url("editor.js")));
+        env.add_global("asset_console", Value::from(assets.url("console.js")));
         Ok(Renderer { env, assets })
     }
 

@@ -53,7 +53,7 @@ pub use feeds::{FeedItem, FeedUnit, ImportReport, MAX_EXTERNAL_ID_BYTES, ReportF
 pub use files::{Attachment, UploadError};
 pub use interaction::{
     Case, CaseChange, CaseFigure, CaseFilter, CaseStep, HistoricCase, HistoricStep, Mailbox,
-    NewCase, NewMailbox, PERSONAL_ERASED, Reminder, StepRow,
+    NewCase, NewMailbox, NewReplyTemplate, PERSONAL_ERASED, Reminder, ReplyTemplate, StepRow,
 };
 pub use leases::JobRecord;
 pub use model::*;

@@ -144,6 +144,14 @@ pub(crate) fn spec() -> Value {
                 "get": op("本站办理时限（工作日）：rules 本站适用的、cluster 全站群规定、own 是否自定", "interaction", "200", None, &site),
                 "put": op("设置本站办理时限：只能短于全站群规定；rules 为 null 时恢复全站群规定（网站管理员）", "interaction", "200", Some("ClockRulesInput"), &site),
             },
+            "/api/v1/sites/{code}/reply-templates": {
+                "get": op("本站常用答复", "interaction", "200", None, &site),
+                "post": op("新增常用答复：kind（事项类型，空为全部）、title、body、sort_order（网站管理员）", "interaction", "201", Some("ReplyTemplate"), &site),
+            },
+            "/api/v1/sites/{code}/reply-templates/{id}": {
+                "put": op("修改常用答复（网站管理员）", "interaction", "200", Some("ReplyTemplate"), &[code.clone(), path_param("id", "常用答复编号", "integer")]),
+                "delete": op("删除常用答复（网站管理员）", "interaction", "204", None, &[code.clone(), path_param("id", "常用答复编号", "integer")]),
+            },
             "/api/v1/cases/figures": {"get": op("各单位互动事项统计（集群管理员、运维）：year 年份；format=csv 导出", "interaction", "200", None,
                 &[query_param("year", "年份", "integer"), query_param("format", "csv", "string")])},
             "/api/v1/sites/{code}/cases": {"get": op("本站互动事项（来信等）：可按 kind、state 筛选；due=overdue 已超期、due=due 明天前到期", "interaction", "200", None,
@@ -332,6 +340,11 @@ pub(crate) fn spec() -> Value {
                 "MailboxChange": {"type": "object", "required": ["name", "active"], "properties": {
                     "name": {"type": "string", "maxLength": 100}, "description": {"type": "string"}, "sort_order": {"type": "integer"},
                     "active": {"type": "boolean"}, "notify_email": {"type": "string", "format": "email"},
+                }},
+                "ReplyTemplate": {"type": "object", "required": ["title", "body"], "properties": {
+                    "kind": {"type": "string", "enum": ["", "letter", "site_error", "disclosure", "interview_question"]},
+                    "title": {"type": "string", "maxLength": 100}, "body": {"type": "string", "maxLength": 2000},
+                    "sort_order": {"type": "integer", "minimum": 0, "maximum": 9999},
                 }},
                 "ClockRule": {"type": "object", "required": ["days", "extension"], "properties": {
                     "days": {"type": "integer", "minimum": 1, "maximum": 60}, "extension": {"type": "integer", "minimum": 0, "maximum": 60},

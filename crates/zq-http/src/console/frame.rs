@@ -132,6 +132,7 @@ pub(super) fn notice(code: Option<&str>) -> Option<&'static str> {
         "case_step" => "已办理，办理过程已记录。",
         "mailbox" => "信箱已保存，前台写信页即时更新。",
         "clock_rules" => "办理时限已保存，此后收到的事项按新的时限计算。",
+        "reply_template" => "常用答复已保存，拟写答复时即可使用。",
         "case_transferred" => "已转办，事项已交承办单位办理。",
         "consult_unpublished" => "已撤回为草稿，前台不再显示。",
         "consult_ended" => "已提前结束，不再接收。",

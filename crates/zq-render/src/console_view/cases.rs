@@ -186,4 +186,18 @@ pub struct MailboxesView {
     pub rules_own: bool,
     /// The public letter form, where the mailboxes are offered.
     pub letter_url: String,
+    /// The site's common replies, and the kinds of case they may be kept for.
+    pub templates: Vec<TemplateRow>,
+    pub case_kinds: Vec<Option_>,
+}
+
+/// A common reply (常用答复) of the site.
+#[derive(Debug, Clone, Serialize)]
+pub struct TemplateRow {
+    pub id: i64,
+    /// The case kind, empty for every kind.
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub sort_order: i32,
 }

@@ -19,7 +19,7 @@ pub use admin::{
 pub use articles::{ArticleLine, ArticlesView, DiffLine, Filter, VersionLine, VersionsView};
 pub use cases::{
     CaseFilterView, CaseLine, CaseView, CasesView, Fact, MailboxRow, MailboxesView, Option_,
-    RuleRow, StepForm, StepLine, UnitLine, UnitsView,
+    RuleRow, StepForm, StepLine, TemplateRow, UnitLine, UnitsView,
 };
 pub use consult::{ConsultFields, ConsultRow, ConsultView, ConsultsView, EntryRow, StepButton};
 pub use reporting::{

@@ -16,6 +16,7 @@ pub mod reminders;
 pub mod requests;
 pub mod rules;
 pub mod sealer;
+pub mod templates;
 
 use chrono::NaiveDate;
 use zq_domain::access::{Action, ClusterRole};
@@ -35,6 +36,9 @@ pub use public::*;
 pub use requests::*;
 pub use rules::{SiteRules, rules_of, set_site_rules, site_rules};
 pub use sealer::Sealer;
+pub use templates::{
+    TemplateForm, delete_reply_template, offered, reply_templates, save_reply_template,
+};
 
 use crate::{Caller, Result, ServiceError, Services, site};
 

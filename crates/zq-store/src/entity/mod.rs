@@ -20,6 +20,7 @@ pub mod event_position;
 pub mod job_lease;
 pub mod login_failure;
 pub mod mailbox;
+pub mod reply_template;
 pub mod role_binding;
 pub mod secret;
 pub mod session;

@@ -14,6 +14,7 @@ mod mailboxes;
 mod retention;
 mod rules;
 mod steps;
+mod templates;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use zq_domain::TenantId;
@@ -24,6 +25,7 @@ pub use figures::{CaseFigure, Reminder};
 pub use import::{HistoricCase, HistoricStep};
 pub use retention::PERSONAL_ERASED;
 pub use steps::StepRow;
+pub use templates::{NewReplyTemplate, ReplyTemplate};
 
 /// A mailbox of a tenant (领导信箱, 部门信箱).
 #[derive(Debug, Clone, PartialEq, Eq)]

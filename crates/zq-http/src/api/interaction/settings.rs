@@ -1,7 +1,8 @@
 //! The API's side of a site's interaction settings and the office's figures: changing a
 //! mailbox (name, description, order, open or paused, notification address), a site's own
 //! time limits (办理时限: read, set shorter than the cluster's, or back to the cluster's), and
-//! every unit's figures for a year (the office), as JSON or CSV. Same services as the console.
+//! every unit's figures for a year (the office), as JSON or CSV, and the site's common replies
+//! (常用答复). Same services as the console.
 
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -12,7 +13,7 @@ use zq_domain::interaction::ClockRules;
 use zq_domain::time::beijing_date;
 use zq_store::NewMailbox;
 
-use super::super::{ApiCaller, ApiResult, Body, Params, ok, parse_id};
+use super::super::{ApiCaller, ApiResult, Body, Params, created, ok, parse_id};
 use super::MailboxDto;
 use crate::AppState;
 use crate::service::interaction;
@@ -167,4 +168,67 @@ pub(crate) async fn figures(
         return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response());
     }
     ok(serde_json::json!({ "year": year, "units": rows }))
+}
+
+#[derive(Debug, Serialize)]
+struct TemplateDto {
+    id: i64,
+    kind: Option<&'static str>,
+    title: String,
+    body: String,
+    sort_order: i32,
+}
+
+fn template_dto(t: zq_store::ReplyTemplate) -> TemplateDto {
+    TemplateDto {
+        id: t.id,
+        kind: t.kind.map(|k| k.as_str()),
+        title: t.title,
+        body: t.body,
+        sort_order: t.sort_order,
+    }
+}
+
+/// `GET /api/v1/sites/{code}/reply-templates`.
+pub(crate) async fn reply_templates(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(code): Path<String>,
+) -> ApiResult {
+    let (_, list) = interaction::reply_templates(state.services(), &c, &code).await?;
+    ok(list.into_iter().map(template_dto).collect::<Vec<_>>())
+}
+
+/// `POST /api/v1/sites/{code}/reply-templates`.
+pub(crate) async fn create_reply_template(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(code): Path<String>,
+    Body(form): Body<interaction::TemplateForm>,
+) -> ApiResult {
+    let t = interaction::save_reply_template(state.services(), &c, &code, None, &form).await?;
+    created(template_dto(t))
+}
+
+/// `PUT /api/v1/sites/{code}/reply-templates/{id}`.
+pub(crate) async fn update_reply_template(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((code, id)): Path<(String, String)>,
+    Body(form): Body<interaction::TemplateForm>,
+) -> ApiResult {
+    let id = parse_id(&id)?;
+    let t = interaction::save_reply_template(state.services(), &c, &code, Some(id), &form).await?;
+    ok(template_dto(t))
+}
+
+/// `DELETE /api/v1/sites/{code}/reply-templates/{id}`.
+pub(crate) async fn delete_reply_template(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((code, id)): Path<(String, String)>,
+) -> ApiResult {
+    let id = parse_id(&id)?;
+    interaction::delete_reply_template(state.services(), &c, &code, id).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT.into_response())
 }

@@ -1,14 +1,14 @@
 //! 信箱和时限: a site's mailboxes and time limits in the console. Everyone who handles the
 //! site's cases sees them; its admin (or the office) renames, reorders, pauses or reopens the
 //! mailboxes and opens new ones, and shortens the site's time limits below the cluster's (or
-//! goes back to the cluster's), through `crate::service::interaction` like the API, each
-//! change audited.
+//! goes back to the cluster's), and keeps the site's common replies (常用答复), through
+//! `crate::service::interaction` like the API, each change audited.
 
 use axum::extract::{Form, Path, Query, State};
 use zq_domain::access::Action;
 use zq_domain::interaction::{CaseKind, ClockRule};
 use zq_render::ConsolePage;
-use zq_render::console_view::{MailboxRow, MailboxesView, RuleRow};
+use zq_render::console_view::{MailboxRow, MailboxesView, Option_, RuleRow, TemplateRow};
 use zq_store::NewMailbox;
 
 use super::super::frame::{
@@ -60,6 +60,26 @@ pub(crate) async fn page(
             })
             .collect(),
         rules_own: r.own,
+        templates: state
+            .store()
+            .reply_templates(t.id)
+            .await?
+            .into_iter()
+            .map(|x| TemplateRow {
+                id: x.id,
+                kind: x.kind.map(|k| k.as_str().to_owned()).unwrap_or_default(),
+                title: x.title,
+                body: x.body,
+                sort_order: x.sort_order,
+            })
+            .collect(),
+        case_kinds: CaseKind::ALL
+            .iter()
+            .map(|k| Option_ {
+                value: k.as_str().to_owned(),
+                label: k.label().to_owned(),
+            })
+            .collect(),
     };
     html(&state, ConsolePage::Mailboxes, &view)
 }
@@ -153,6 +173,66 @@ pub(crate) async fn clock_rules(
     interaction::set_site_rules(state.services(), &cc.caller, &code, rules).await?;
     Ok(see_other(&format!(
         "{}/mailboxes?notice=clock_rules",
+        base_of(&code)
+    )))
+}
+
+fn template_form(f: &Fields) -> interaction::TemplateForm {
+    interaction::TemplateForm {
+        kind: field(f, "kind"),
+        title: field(f, "title"),
+        body: field(f, "body"),
+        sort_order: field(f, "sort_order").trim().parse().unwrap_or(-1),
+    }
+}
+
+/// A new common reply.
+pub(crate) async fn create_template(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path(code): Path<String>,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    cc.check_csrf(&field(&f, "csrf"))?;
+    interaction::save_reply_template(
+        state.services(),
+        &cc.caller,
+        &code,
+        None,
+        &template_form(&f),
+    )
+    .await?;
+    Ok(see_other(&format!(
+        "{}/mailboxes?notice=reply_template",
+        base_of(&code)
+    )))
+}
+
+/// A common reply saved (`action=save`) or removed (`action=delete`).
+pub(crate) async fn update_template(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path((code, id)): Path<(String, String)>,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    cc.check_csrf(&field(&f, "csrf"))?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ServiceError::NotFound(format!("常用答复 {id}")))?;
+    if field(&f, "action") == "delete" {
+        interaction::delete_reply_template(state.services(), &cc.caller, &code, id).await?;
+    } else {
+        interaction::save_reply_template(
+            state.services(),
+            &cc.caller,
+            &code,
+            Some(id),
+            &template_form(&f),
+        )
+        .await?;
+    }
+    Ok(see_other(&format!(
+        "{}/mailboxes?notice=reply_template",
         base_of(&code)
     )))
 }

@@ -12,7 +12,7 @@ mod units;
 
 pub(crate) use units::{units, units_csv};
 
-use steps::{step_forms, templates};
+use steps::step_forms;
 
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
@@ -362,6 +362,7 @@ async fn case_page(
     } else {
         Vec::new()
     };
+    let own_templates = state.store().reply_templates(t.id).await?;
     let view = CaseView {
         frame,
         id: c.id,
@@ -396,7 +397,10 @@ async fn case_page(
             .iter()
             .map(|a| option(a.as_str(), a.label()))
             .collect(),
-        templates: templates(c.kind),
+        templates: interaction::offered(&own_templates, c.kind)
+            .into_iter()
+            .map(|(title, text)| option(&text, &title))
+            .collect(),
     };
     let status = shown.status.unwrap_or(StatusCode::OK);
     html_status(state, status, ConsolePage::Case, &view)

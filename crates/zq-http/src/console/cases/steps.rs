@@ -5,10 +5,8 @@
 
 use zq_domain::access::Action;
 use zq_domain::interaction::{CaseActor, CaseEvent, CaseFacts, CaseKind, transition};
-use zq_render::console_view::{Option_, StepForm};
+use zq_render::console_view::StepForm;
 use zq_store::Case;
-
-use super::option;
 
 /// The forms of the steps staff may take, in the order a handler meets them.
 pub(super) fn step_forms(c: &Case, can: impl Fn(Action) -> bool) -> Vec<StepForm> {
@@ -104,26 +102,4 @@ fn opening(kind: CaseKind) -> String {
             "申请人：\n本机关于  年  月  日收到您的政府信息公开申请。经审查，现答复如下：\n\n如对本答复不服，可以自收到本答复之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。".into()
         }
     }
-}
-
-/// Common replies a handler can copy (the kind's usual sentences).
-pub(super) fn templates(kind: CaseKind) -> Vec<Option_> {
-    let lines: &[&str] = match kind {
-        CaseKind::Disclosure => &[
-            "您申请的信息属于主动公开范围，可在本网站“政府信息公开”栏目查阅",
-            "您申请的信息本机关未制作或获取，依据《条例》第三十六条第（四）项告知",
-            "您申请的信息不属于本机关负责公开，建议向有关机关咨询",
-        ],
-        CaseKind::SiteError => &[
-            "已更正页面中的错误",
-            "已修复链接，现可正常访问",
-            "该信息已更新为最新内容",
-        ],
-        _ => &[
-            "您反映的问题已转交有关部门办理",
-            "经现场核实，相关问题已整改完毕",
-            "您的建议我们将在今后工作中认真研究",
-        ],
-    };
-    lines.iter().map(|l| option(l, l)).collect()
 }
