@@ -25,3 +25,4 @@ mod reporting_demo;
 mod seams;
 mod sessions_redis;
 mod store;
+mod validators;
