@@ -52,8 +52,8 @@ async fn the_demo_year_of_interaction_gives_real_registry_statistics_and_overdue
     }
     assert_eq!(
         kinds.len(),
-        3,
-        "letters, site-error reports, disclosure requests: {kinds:?}"
+        4,
+        "letters, site-error reports, disclosure requests, and the question an interview left: {kinds:?}"
     );
     for s in [
         CaseState::Closed,
@@ -103,5 +103,39 @@ async fn the_demo_year_of_interaction_gives_real_registry_statistics_and_overdue
         let r = app.get(&host(code), path).await;
         assert!(!has_phone(&r.body), "a phone number on {code}{path}");
     }
+
+    // Participation: a running solicitation and a closed survey with results on the portal, an
+    // interview held on a district with its transcript published.
+    let zhengji = app.get(&host("www"), "/hudong/zhengji/").await;
+    assert!(zhengji.body.contains("征集中"), "{}", zhengji.body);
+    let diaocha = app.get(&host("www"), "/hudong/diaocha/").await;
+    let survey = first_link(&diaocha.body, "/hudong/diaocha/").expect("a survey");
+    let page = app.get(&host("www"), &survey).await;
+    assert!(
+        page.body.contains("调查结果</h2>") && page.body.contains("调查结论"),
+        "{}",
+        page.body
+    );
+    let fangtan = app.get(&host("yx"), "/hudong/fangtan/").await;
+    let at = first_link(&fangtan.body, "/hudong/fangtan/").expect("an interview on yx");
+    let interview = app.get(&host("yx"), &at).await;
+    assert!(
+        interview.body.contains("已结束") && interview.body.contains("查看访谈实录全文"),
+        "{}",
+        interview.body
+    );
+    assert!(
+        interview.body.contains("普惠托育机构收费"),
+        "the answers are shown"
+    );
     app.finish().await;
+}
+
+/// The first link of `body` whose address starts with `prefix` and goes further.
+fn first_link(body: &str, prefix: &str) -> Option<String> {
+    let needle = format!("href=\"{prefix}");
+    body.match_indices(&needle)
+        .map(|(i, _)| body[i + 6..].split('"').next().unwrap_or_default())
+        .find(|url| url.len() > prefix.len())
+        .map(str::to_owned)
 }

@@ -2,7 +2,9 @@
 //! first start: on the portal an open solicitation on a draft regulation with approved
 //! comments (and one waiting for moderation), a closed survey with its responses, results and
 //! outcome, and an announced interview already taking questions; on the development and
-//! reform commission a closed solicitation with its 采纳情况; on a district an open survey. Everything goes through the
+//! reform commission a closed solicitation with its 采纳情况; on a district an open survey, on
+//! another an interview held three weeks ago with its published transcript and the question
+//! it left, now a case. Everything goes through the
 //! services as a clerk and the public would: drafted, published, commented on or answered,
 //! moderated.
 
@@ -73,6 +75,7 @@ pub(crate) async fn seed_consult(
     portal: &Tenant,
     fgw: Option<&Tenant>,
     district: Option<&Tenant>,
+    interviewed: Option<&Tenant>,
     seed: u64,
 ) -> Result<usize, DemoError> {
     let system = Caller::system();
@@ -243,6 +246,10 @@ pub(crate) async fn seed_consult(
         made += 1;
     }
 
+    if let Some(yx) = interviewed {
+        made += past_interview(svc, yx, seed).await?;
+    }
+
     // A department's closed solicitation with its 采纳情况.
     if let Some(fgw) = fgw {
         let code = fgw.code.as_str();
@@ -297,4 +304,81 @@ pub(crate) async fn seed_consult(
         made += 1;
     }
     Ok(made)
+}
+
+/// A district head's interview held three weeks ago: questions asked and answered, one left
+/// over (now a case), the transcript published in the site's first article column.
+async fn past_interview(svc: &Services, t: &Tenant, seed: u64) -> Result<usize, DemoError> {
+    let system = Caller::system();
+    let code = t.code.as_str();
+    let now = svc.now();
+    let day = beijing_date(now) - Duration::days(21);
+    let Some(column) = svc
+        .store()
+        .columns(t.id)
+        .await
+        .map_err(zq_services::ServiceError::from)?
+        .into_iter()
+        .find(|c| zq_domain::article::column_takes_articles(c.kind))
+    else {
+        return Ok(0);
+    };
+    // Drafted for now so the questions can be taken, then moved to the day it was held.
+    let mut f = form(
+        "interview",
+        &format!("{}主要负责同志谈“一老一小”民生实事", t.name),
+        "区政府主要负责同志做客在线访谈，介绍养老服务和托育服务民生实事项目进展。",
+        "<p>本期访谈围绕社区嵌入式养老服务设施和普惠托育机构建设，回应群众关心的问题。</p>",
+        format!("{}T09:00", beijing_date(now)),
+        format!("{}T23:59", beijing_date(now) + Duration::days(1)),
+    );
+    f.guests = format!("{}主要负责同志\n{}民政局局长", t.name, t.name);
+    let c = consult::create(svc, &system, code, &f).await?;
+    consult::step(svc, &system, code, c.id, None, ConsultStep::Publish).await?;
+    let asked = [
+        (
+            "银发族",
+            "社区食堂什么时候能覆盖到我们街道？",
+            Some("今年新建的 6 个社区食堂已全部开业，明年将覆盖全部街道。"),
+        ),
+        (
+            "二孩妈妈",
+            "普惠托育的收费标准是多少？",
+            Some("普惠托育机构收费不高于当地同类机构平均水平的八成，具体以公示为准。"),
+        ),
+        ("网友", "老旧小区加装电梯有没有补贴？", None),
+    ];
+    for (i, (nick, question, answer)) in asked.iter().enumerate() {
+        let taken = consult::submit_entry(
+            svc,
+            t,
+            c.id,
+            nick,
+            question,
+            &format!("demo-{seed}-{code}-ask-{i}"),
+            None,
+        )
+        .await?;
+        if let Some(a) = answer {
+            consult::answer(svc, &system, code, c.id, taken.entry.id, a, "区民政局局长").await?;
+        }
+    }
+    let mut held = ConsultForm::of(
+        &consult::detail(svc, &system, code, c.id)
+            .await?
+            .consultation,
+    );
+    held.opens_at = format!("{day}T09:30");
+    held.closes_at = format!("{day}T11:00");
+    consult::update(svc, &system, code, c.id, None, &held).await?;
+    let closed = consult::close_interview(svc, &system, code, c.id, column.id.0).await?;
+    zq_services::articles::step(
+        svc,
+        &system,
+        code,
+        closed.article_id,
+        zq_services::articles::Step::Approve { publish_at: None },
+    )
+    .await?;
+    Ok(1)
 }

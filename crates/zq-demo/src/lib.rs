@@ -307,8 +307,16 @@ pub async fn seed_with(
     if let Some(portal) = site(&def.cluster.portal_code).await {
         let fgw = site("fgw").await;
         let jb = site("jb").await;
-        report.consultations =
-            consult::seed_consult(svc, &portal, fgw.as_ref(), jb.as_ref(), opts.seed).await?;
+        let yx = site("yx").await;
+        report.consultations = consult::seed_consult(
+            svc,
+            &portal,
+            fgw.as_ref(),
+            jb.as_ref(),
+            yx.as_ref(),
+            opts.seed,
+        )
+        .await?;
     }
     if imported.submissions > 0 {
         tracing::info!(
