@@ -12,6 +12,7 @@ mod consult;
 mod editorial;
 mod feeds;
 mod interaction;
+mod interaction_captcha;
 mod interaction_demo;
 mod interaction_flows;
 mod interaction_mail;

@@ -251,6 +251,7 @@ impl TestApp {
             ("ZQ_METRICS__LISTEN".to_owned(), "127.0.0.1:0".to_owned()),
             // Tests post forms as soon as they are served (one test sets a minimum).
             ("ZQ_HTTP__FORM_MIN_FILL_SECS".to_owned(), "0".to_owned()),
+            ("ZQ_HTTP__FORM_CAPTCHA_AFTER".to_owned(), "0".to_owned()),
         ];
         if let Some((u, prefix)) = &redis {
             env.push(("ZQ_REDIS__URL".to_owned(), u.clone()));

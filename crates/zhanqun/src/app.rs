@@ -42,6 +42,7 @@ pub fn http_config(cfg: &Config) -> HttpConfig {
         console_host: Some(cfg.console_host.clone()),
         form_submits_per_minute: cfg.form_submits_per_minute,
         form_min_fill_secs: cfg.form_min_fill_secs,
+        form_captcha_after: cfg.form_captcha_after,
         test_form: cfg.public_test_form,
         limits: ConnLimits {
             header_read_timeout: cfg.header_read_timeout,

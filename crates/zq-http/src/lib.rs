@@ -62,6 +62,9 @@ pub struct HttpConfig {
     /// Seconds a form that opens a case (letter, site-error report, disclosure request) must
     /// have been open before it is posted; a quicker post is a robot's (0: no minimum).
     pub form_min_fill_secs: u32,
+    /// Case-opening posts one address may make an hour (per node) before the forms ask it a
+    /// verification question (`http.form_captcha_after`; 0: never).
+    pub form_captcha_after: u32,
     /// Serve the public form path's test form (`/forms/test`).
     pub test_form: bool,
     pub limits: ConnLimits,
@@ -77,6 +80,7 @@ impl Default for HttpConfig {
             console_host: None,
             form_submits_per_minute: 10,
             form_min_fill_secs: 3,
+            form_captcha_after: 5,
             test_form: false,
             limits: ConnLimits::default(),
         }
@@ -126,7 +130,8 @@ impl AppState {
         let renderer = Renderer::new().map_err(|e| zq_store::StoreError::Corrupt(e.to_string()))?;
         let registry = Registry::default();
         registry.reload(services.store(), &metrics).await?;
-        let forms = site::forms::FormGuard::new(config.form_submits_per_minute);
+        let forms =
+            site::forms::FormGuard::new(config.form_submits_per_minute, config.form_captcha_after);
         Ok(AppState(Arc::new(Inner {
             services,
             renderer,

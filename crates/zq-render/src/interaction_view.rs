@@ -22,6 +22,14 @@ pub struct MailboxChoice {
     pub name: String,
 }
 
+/// The verification question (验证问题) asked of an address past its quota.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaptchaView {
+    pub question: String,
+    /// The hidden field binding the answer to this form.
+    pub sig: String,
+}
+
 /// A field the writer must correct, linked from the error summary.
 #[derive(Debug, Clone, Serialize)]
 pub struct FieldProblem {
@@ -60,6 +68,8 @@ pub struct LetterFormView {
     pub max_content: usize,
     /// The query page.
     pub query_url: String,
+    /// The verification question, when this address is asked it.
+    pub captcha: Option<CaptchaView>,
 }
 
 /// A case as its writer sees it.
@@ -252,6 +262,8 @@ pub struct SiteErrorFormView {
     pub error_fields: Vec<String>,
     pub max_content: usize,
     pub query_url: String,
+    /// The verification question, when this address is asked it.
+    pub captcha: Option<CaptchaView>,
 }
 
 /// What the disclosure form was given.
@@ -290,4 +302,6 @@ pub struct DisclosureFormView {
     pub query_url: String,
     /// The statutory time limit in working days, for the notice above the form.
     pub days: u32,
+    /// The verification question, when this address is asked it.
+    pub captcha: Option<CaptchaView>,
 }

@@ -66,6 +66,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/statistics.html"),
     ),
     (
+        "form_captcha.html",
+        include_str!("../templates/form_captcha.html"),
+    ),
+    (
         "consult_list.html",
         include_str!("../templates/consult_list.html"),
     ),

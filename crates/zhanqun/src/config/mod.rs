@@ -55,6 +55,7 @@ struct RawHttp {
     tenant_refresh_secs: u64,
     form_submits_per_minute: u32,
     form_min_fill_secs: u32,
+    form_captcha_after: u32,
     public_test_form: bool,
 }
 
@@ -179,6 +180,9 @@ pub struct Config {
     pub form_submits_per_minute: u32,
     /// Seconds a form that opens a case must have been open before it is posted.
     pub form_min_fill_secs: u32,
+    /// Case-opening posts one address may make an hour before a verification question is asked
+    /// (0: never).
+    pub form_captcha_after: u32,
     /// Serve the public form path's test form at `/forms/test` on every site.
     pub public_test_form: bool,
     /// The clocks of interaction cases and the key sealing writers' personal details
@@ -359,6 +363,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("http.tenant_refresh_secs", "5"),
     ("http.form_submits_per_minute", "10"),
     ("http.form_min_fill_secs", "3"),
+    ("http.form_captcha_after", "5"),
     ("http.public_test_form", "false"),
     ("db.url", ""),
     ("db.max_connections", "0"),
@@ -730,6 +735,12 @@ impl Config {
                 format!("expected 1 to 10000, got {}", http.form_submits_per_minute),
             ));
         }
+        if http.form_captcha_after > 10_000 {
+            return Err(bad(
+                "http.form_captcha_after",
+                format!("expected 0 to 10000, got {}", http.form_captcha_after),
+            ));
+        }
         if http.form_min_fill_secs > 60 {
             return Err(bad(
                 "http.form_min_fill_secs",
@@ -770,6 +781,7 @@ impl Config {
             metrics_listen,
             form_submits_per_minute: http.form_submits_per_minute,
             form_min_fill_secs: http.form_min_fill_secs,
+            form_captcha_after: http.form_captcha_after,
             public_test_form: http.public_test_form,
             interaction,
             mail: match mail.smtp_url.trim() {

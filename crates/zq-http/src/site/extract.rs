@@ -21,6 +21,8 @@ pub(crate) struct SiteCtx {
     pub links: Links,
     /// The path within the site, e.g. `/forms/test`.
     pub rest: String,
+    /// The client's address, when the listener knows it.
+    pub client: Option<std::net::IpAddr>,
 }
 
 impl FromRequestParts<AppState> for SiteCtx {
@@ -48,6 +50,10 @@ impl FromRequestParts<AppState> for SiteCtx {
         }
         Ok(SiteCtx {
             rest: rest.unwrap_or_else(|| "/".into()),
+            client: parts
+                .extensions
+                .get::<crate::ClientAddr>()
+                .map(|crate::ClientAddr(a)| a.ip()),
             snap,
             site,
             links,

@@ -18,9 +18,11 @@
 //! and the test form (`http.public_test_form =
 //! true`), which echoes what it received and stores nothing.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -31,31 +33,67 @@ use zq_render::view::FormView;
 
 use super::extract::SiteCtx;
 use super::interaction::requests;
-use super::{consult, error_response, interaction, pages};
+use super::{captcha, consult, error_response, interaction, pages};
 use crate::auth::form_token::{issue, issued_at, verify};
 use crate::{AppState, ClientAddr, SiteError};
-use zq_render::interaction_view::SiteErrorInput;
+use zq_render::interaction_view::{CaptchaView, FieldProblem, SiteErrorInput};
 
 /// The test form's body limit.
 const TEST_FORM_MAX_BYTES: usize = 16 * 1024;
 /// The test form's message limit, in characters.
 const TEST_FORM_MAX_CHARS: usize = 500;
 
-/// The per-node guards of the form path: the rate limiter and the token key.
+/// How long an address that went past `http.form_captcha_after` is asked the question.
+const CHALLENGE_FOR: Duration = Duration::from_secs(3600);
+/// Most addresses remembered as challenged (the oldest are forgotten first).
+const CHALLENGED_MAX: usize = 100_000;
+
+/// The per-node guards of the form path: the rate limit, the softer quota past which the
+/// case-opening forms ask a verification question, and the token key.
 pub(crate) struct FormGuard {
     limiter: DefaultKeyedRateLimiter<IpAddr>,
+    captcha_quota: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    challenged: Mutex<HashMap<IpAddr, Instant>>,
     key: OnceLock<ring::hmac::Key>,
 }
 
 impl FormGuard {
     /// A guard letting each client address post `per_minute` forms a minute (bursts of as
     /// many).
-    pub(crate) fn new(per_minute: u32) -> FormGuard {
+    pub(crate) fn new(per_minute: u32, captcha_after: u32) -> FormGuard {
         let n = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         FormGuard {
             limiter: RateLimiter::keyed(Quota::per_minute(n)),
+            captcha_quota: NonZeroU32::new(captcha_after)
+                .map(|n| RateLimiter::keyed(Quota::per_hour(n))),
+            challenged: Mutex::new(HashMap::new()),
             key: OnceLock::new(),
         }
+    }
+
+    /// Whether the forms ask `addr` the verification question now.
+    pub(crate) fn challenged(&self, addr: Option<IpAddr>) -> bool {
+        let Some(addr) = addr else { return false };
+        let map = self.challenged.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(&addr).is_some_and(|until| *until > Instant::now())
+    }
+
+    /// Counts a case-opening post from `addr`; true when the address is past its quota (and
+    /// so is asked the question for the next hour).
+    fn count_case_post(&self, addr: Option<IpAddr>) -> bool {
+        let (Some(quota), Some(a)) = (&self.captcha_quota, addr) else {
+            return false;
+        };
+        if quota.check_key(&a).is_ok() {
+            return self.challenged(addr);
+        }
+        let mut map = self.challenged.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        if map.len() >= CHALLENGED_MAX {
+            map.retain(|_, until| *until > now);
+        }
+        map.insert(a, now + CHALLENGE_FOR);
+        true
     }
 
     /// `Err(seconds to wait)` when the address has used up its quota.
@@ -165,11 +203,18 @@ async fn answer(
         .map(|ClientAddr(a)| a.ip().to_string());
     let voter = consult::voter_of(req.headers());
     let fields = guarded(state, ctx, name, req, limit, &key).await?;
+    let unverified = if OPENS_CASE.contains(&name) {
+        unverified(state, ctx, &key, &fields)
+    } else {
+        None
+    };
     match name {
         "test" => post_test_form(state, ctx, name, &fields).await,
-        "letter" => interaction::post_letter(state, ctx, &key, &fields, client).await,
-        "error" => requests::post_error(state, ctx, &key, &fields, client).await,
-        "disclosure" => requests::post_disclosure(state, ctx, &key, &fields, client).await,
+        "letter" => interaction::post_letter(state, ctx, &key, &fields, client, unverified).await,
+        "error" => requests::post_error(state, ctx, &key, &fields, client, unverified).await,
+        "disclosure" => {
+            requests::post_disclosure(state, ctx, &key, &fields, client, unverified).await
+        }
         "query" => interaction::post_query(state, ctx, &key, &fields).await,
         "comment" | "ask" | "survey" => {
             consult::post(state, ctx, &key, name, &fields, voter, client).await
@@ -179,6 +224,33 @@ async fn answer(
         }
         _ => interaction::post_rate(state, ctx, &key, &fields, client).await,
     }
+}
+
+/// For a case-opening post from an address past its quota without the right answer to the
+/// verification question: the problem to show on the form (typed text kept).
+fn unverified(
+    state: &AppState,
+    ctx: &SiteCtx,
+    key: &ring::hmac::Key,
+    f: &Fields,
+) -> Option<FieldProblem> {
+    if !state.forms().count_case_post(ctx.client) {
+        return None;
+    }
+    let answered = captcha::check(
+        key,
+        &f.get("token"),
+        &f.get("captcha"),
+        &f.get("captcha_answer"),
+    );
+    (!answered).then(|| FieldProblem {
+        field: "captcha_answer".into(),
+        message: if f.get("captcha").is_empty() {
+            "本网络提交较多，请回答验证问题后再提交".into()
+        } else {
+            "验证问题回答不正确，请重新计算后填写阿拉伯数字".into()
+        },
+    })
 }
 
 /// The forms that open a case, held to the minimum fill time.
@@ -316,6 +388,20 @@ impl SiteCtx {
             form,
             state.services().now().timestamp(),
         )
+    }
+
+    /// The verification question for the form whose token is `token`, when this address is
+    /// asked it.
+    pub(crate) fn captcha(
+        &self,
+        state: &AppState,
+        key: &ring::hmac::Key,
+        token: &str,
+    ) -> Option<CaptchaView> {
+        state
+            .forms()
+            .challenged(self.client)
+            .then(|| captcha::challenge(key, token))
     }
 
     /// The error page for `err` in this site's frame.

@@ -1,6 +1,7 @@
 //! The public site: resolves the tenant of a request, checks its status, routes the path and
 //! answers with a rendered page or an error page.
 
+mod captcha;
 mod consult;
 mod extract;
 pub(crate) mod forms;

@@ -79,11 +79,14 @@ pub(crate) async fn letter_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let token = ctx.form_token(state, key, "letter")?;
+    let captcha = ctx.captcha(state, key, &token);
     let view = LetterFormView {
         chrome: ctx.form_chrome(&heading),
         heading,
         action: ctx.links.url("/forms/letter"),
-        token: ctx.form_token(state, key, "letter")?,
+        token,
+        captcha,
         mailboxes,
         categories: LetterKind::ALL
             .iter()
@@ -109,6 +112,7 @@ pub(crate) async fn post_letter(
     key: &ring::hmac::Key,
     f: &Fields,
     client: Option<String>,
+    unverified: Option<FieldProblem>,
 ) -> Result<Response, SiteError> {
     let input = LetterInput {
         mailbox: f.get("mailbox"),
@@ -120,6 +124,9 @@ pub(crate) async fn post_letter(
         email: f.get("email"),
         publish: f.get("publish") == "on",
     };
+    if let Some(p) = unverified {
+        return letter_page(state, ctx, key, input, vec![p]).await;
+    }
     let form = LetterForm {
         mailbox: input.mailbox.clone(),
         category: input.category.clone(),

@@ -87,11 +87,14 @@ pub(crate) async fn error_page(
     errors: Vec<FieldProblem>,
 ) -> Result<Response, SiteError> {
     let heading = "我为政府网站找错".to_owned();
+    let token = ctx.form_token(state, key, "error")?;
+    let captcha = ctx.captcha(state, key, &token);
     let view = SiteErrorFormView {
         chrome: ctx.form_chrome(&heading),
         heading,
         action: ctx.links.url("/forms/error"),
-        token: ctx.form_token(state, key, "error")?,
+        token,
+        captcha,
         kinds: SiteErrorKind::ALL
             .iter()
             .map(|k| Choice {
@@ -127,6 +130,7 @@ pub(crate) async fn post_error(
     key: &ring::hmac::Key,
     f: &Fields,
     client: Option<String>,
+    unverified: Option<FieldProblem>,
 ) -> Result<Response, SiteError> {
     let input = SiteErrorInput {
         page_url: f.get("page_url"),
@@ -136,6 +140,9 @@ pub(crate) async fn post_error(
         phone: f.get("phone"),
         email: f.get("email"),
     };
+    if let Some(p) = unverified {
+        return error_page(state, ctx, key, input, vec![p]).await;
+    }
     let owner = site_of_url(ctx, &input.page_url);
     let form = SiteErrorForm {
         page_url: input.page_url.clone(),
@@ -176,11 +183,14 @@ pub(crate) async fn disclosure_page(
     errors: Vec<FieldProblem>,
 ) -> Result<Response, SiteError> {
     let heading = "政府信息公开申请".to_owned();
+    let token = ctx.form_token(state, key, "disclosure")?;
+    let captcha = ctx.captcha(state, key, &token);
     let view = DisclosureFormView {
         chrome: ctx.form_chrome(&heading),
         heading,
         action: ctx.links.url("/forms/disclosure"),
-        token: ctx.form_token(state, key, "disclosure")?,
+        token,
+        captcha,
         applicants: choices(&APPLICANT_KINDS),
         media: choices(&MEDIA),
         deliveries: choices(&DELIVERIES),
@@ -209,6 +219,7 @@ pub(crate) async fn post_disclosure(
     key: &ring::hmac::Key,
     f: &Fields,
     client: Option<String>,
+    unverified: Option<FieldProblem>,
 ) -> Result<Response, SiteError> {
     let input = DisclosureInput {
         applicant: f.get("applicant"),
@@ -225,6 +236,9 @@ pub(crate) async fn post_disclosure(
         medium: f.get("medium"),
         delivery: f.get("delivery"),
     };
+    if let Some(p) = unverified {
+        return disclosure_page(state, ctx, key, input, vec![p]).await;
+    }
     let opt = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
     let form = DisclosureForm {
         applicant: input.applicant.clone(),
