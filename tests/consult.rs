@@ -9,7 +9,7 @@
 
 use serde_json::{Value, json};
 use zq_domain::access::TenantRole;
-use zq_tests::{Backend, PASSWORD, Resp, Setup, TestApp, cookie_of, hidden_csrf, host};
+use zq_tests::{Backend, PASSWORD, Resp, Setup, TestApp, cookie_of, hidden, hidden_csrf, host};
 
 /// 09:00 Beijing time on `day`.
 fn beijing_morning(day: &str) -> chrono::DateTime<chrono::Utc> {
@@ -29,15 +29,6 @@ async fn app(backend: Backend) -> TestApp {
         ..Default::default()
     })
     .await
-}
-
-fn hidden(body: &str, name: &str) -> String {
-    let needle = format!("name=\"{name}\" value=\"");
-    let at = body
-        .find(&needle)
-        .unwrap_or_else(|| panic!("{name} in {body}"))
-        + needle.len();
-    body[at..].split('"').next().unwrap().to_owned()
 }
 
 /// Opens participation form `form` for consultation `item` of jb (with `cookie`, if any) and

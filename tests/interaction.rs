@@ -8,17 +8,7 @@
 
 use serde_json::{Value, json};
 use zq_domain::access::{ClusterRole, TenantRole};
-use zq_tests::{TestApp, host, on_both_backends};
-
-/// The hidden field `name` of a form page.
-fn hidden(body: &str, name: &str) -> String {
-    let needle = format!("name=\"{name}\" value=\"");
-    let at = body
-        .find(&needle)
-        .unwrap_or_else(|| panic!("{name} in {body}"))
-        + needle.len();
-    body[at..].split('"').next().unwrap().to_owned()
-}
+use zq_tests::{TestApp, hidden, host, on_both_backends};
 
 /// The query code shown on the answer page.
 fn query_code(body: &str) -> String {

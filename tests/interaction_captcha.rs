@@ -4,13 +4,7 @@
 //! full-width) is taken; an answer fits only the form it was asked on; other addresses' forms
 //! and the non-case forms are never asked.
 
-use zq_tests::{Backend, Resp, Setup, TestApp, host};
-
-fn hidden(body: &str, name: &str) -> String {
-    let needle = format!("name=\"{name}\" value=\"");
-    let at = body.find(&needle).expect(name) + needle.len();
-    body[at..].split('"').next().unwrap().to_owned()
-}
+use zq_tests::{Backend, Resp, Setup, TestApp, hidden, host};
 
 /// The sum the question asks, from the page.
 fn answer(body: &str) -> usize {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use zq_domain::access::{ClusterRole, TenantRole};
-use zq_tests::{TestApp, host};
+use zq_tests::{TestApp, hidden, host};
 
 /// aiosmtpd on a free port, killed when dropped.
 struct SmtpServer {
@@ -168,12 +168,6 @@ fn qp(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).to_string()
-}
-
-fn hidden(body: &str, name: &str) -> String {
-    let needle = format!("name=\"{name}\" value=\"");
-    let at = body.find(&needle).unwrap() + needle.len();
-    body[at..].split('"').next().unwrap().to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

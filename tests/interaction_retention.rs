@@ -7,17 +7,11 @@
 use serde_json::{Value, json};
 use zq_domain::access::TenantRole;
 use zq_services::interaction::reminders::erase_expired;
-use zq_tests::{Backend, Setup, TestApp, host};
+use zq_tests::{Backend, Setup, TestApp, hidden, host};
 
 fn beijing_morning(day: &str) -> chrono::DateTime<chrono::Utc> {
     let d = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
     zq_domain::time::beijing_midnight(d) + chrono::Duration::hours(9)
-}
-
-fn hidden(body: &str, name: &str) -> String {
-    let needle = format!("name=\"{name}\" value=\"");
-    let at = body.find(&needle).expect(name) + needle.len();
-    body[at..].split('"').next().unwrap().to_owned()
 }
 
 /// Writes a letter to jb's mailbox; returns the answer page.

@@ -5,13 +5,7 @@
 
 use serde_json::json;
 use zq_domain::access::TenantRole;
-use zq_tests::{PASSWORD, TestApp, host, on_both_backends};
-
-fn hidden(body: &str, name: &str) -> String {
-    let needle = format!("name=\"{name}\" value=\"");
-    let at = body.find(&needle).expect(name) + needle.len();
-    body[at..].split('"').next().unwrap().to_owned()
-}
+use zq_tests::{PASSWORD, hidden, host, on_both_backends};
 
 on_both_backends! {
     async fn a_sites_common_replies_are_kept_by_its_admin_and_offered_when_drafting(app: demo) {

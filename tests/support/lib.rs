@@ -558,6 +558,16 @@ pub fn cookie_of<'a>(r: &'a Resp, name: &str) -> Option<(&'a str, String)> {
         })
 }
 
+/// The value of the first hidden field `name` of a page (a form's token, a survey's item…).
+pub fn hidden(body: &str, name: &str) -> String {
+    let needle = format!("name=\"{name}\" value=\"");
+    let at = body
+        .find(&needle)
+        .unwrap_or_else(|| panic!("{name} in {body}"))
+        + needle.len();
+    body[at..].split('"').next().unwrap_or_default().to_owned()
+}
+
 /// The first hidden `csrf` field of a console page.
 pub fn hidden_csrf(body: &str) -> String {
     let at = body.find("name=\"csrf\" value=\"").expect("csrf field") + 19;

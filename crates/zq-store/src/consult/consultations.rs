@@ -11,15 +11,12 @@ use sea_orm::{
 };
 use zq_domain::TenantId;
 use zq_domain::consult::{ConsultKind, Question};
-use zq_domain::event::EventKind;
 
 use super::{ConsultText, Consultation};
 use crate::audit::audit_in;
-use crate::changes::bump;
 use crate::entity::{consult_response, consultation};
 use crate::error::parse_stored;
-use crate::events::record_in;
-use crate::{ChangeEvent, Store, StoreError, Who, sanitize_html};
+use crate::{Store, StoreError, Who, sanitize_html};
 
 /// A step on a consultation after its creation.
 #[derive(Debug, Clone)]
@@ -182,15 +179,7 @@ impl Store {
             now,
         )
         .await?;
-        let event = record_in(
-            &txn,
-            now,
-            EventKind::ConsultationChanged,
-            Some(tenant),
-            object,
-            ChangeEvent::default(),
-        )
-        .await?;
+        let event = super::changed(&txn, now, tenant, object, false).await?;
         txn.commit().await?;
         self.committed(vec![event]).await;
         to_consultation(row)
@@ -229,23 +218,7 @@ impl Store {
         let object = format!("consultation:{id}");
         audit_in(&txn, who.entry(Some(tenant), object.clone(), action), now).await?;
         let public = was_public || row.published_at.is_some();
-        let generations = if public {
-            bump(&txn, &[tenant], false).await?
-        } else {
-            Vec::new()
-        };
-        let event = record_in(
-            &txn,
-            now,
-            EventKind::ConsultationChanged,
-            Some(tenant),
-            object,
-            ChangeEvent {
-                generations,
-                sites_changed: false,
-            },
-        )
-        .await?;
+        let event = super::changed(&txn, now, tenant, object, public).await?;
         txn.commit().await?;
         self.committed(vec![event]).await;
         to_consultation(row)

@@ -9,15 +9,12 @@ use sea_orm::{
 };
 use zq_domain::TenantId;
 use zq_domain::consult::{ConsultKind, EntryState};
-use zq_domain::event::EventKind;
 
 use super::{ConsultCounts, Consultation, Entry, EntryDecision, NewEntry};
 use crate::audit::audit_in;
-use crate::changes::bump;
 use crate::entity::{consult_entry, consult_response, consultation};
 use crate::error::parse_stored;
-use crate::events::record_in;
-use crate::{ChangeEvent, Store, StoreError, Who};
+use crate::{Store, StoreError, Who};
 
 fn to_entry(r: consult_entry::Model) -> Result<Entry, StoreError> {
     Ok(Entry {
@@ -88,15 +85,7 @@ impl Store {
             now,
         )
         .await?;
-        let event = record_in(
-            &txn,
-            now,
-            EventKind::ConsultationChanged,
-            Some(c.tenant_id),
-            object,
-            ChangeEvent::default(),
-        )
-        .await?;
+        let event = super::changed(&txn, now, c.tenant_id, object, false).await?;
         txn.commit().await?;
         self.committed(vec![event]).await;
         Ok((to_entry(row)?, true))
@@ -186,21 +175,12 @@ impl Store {
             now,
         )
         .await?;
-        let generations = if from.is_public() || decision.to.is_public() {
-            bump(&txn, &[tenant], false).await?
-        } else {
-            Vec::new()
-        };
-        let event = record_in(
+        let event = super::changed(
             &txn,
             now,
-            EventKind::ConsultationChanged,
-            Some(tenant),
+            tenant,
             format!("consultation:{id}"),
-            ChangeEvent {
-                generations,
-                sites_changed: false,
-            },
+            from.is_public() || decision.to.is_public(),
         )
         .await?;
         txn.commit().await?;

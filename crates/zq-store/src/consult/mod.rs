@@ -18,6 +18,41 @@ use zq_domain::consult::{Answer, ConsultKind, EntryState, Phase, Question};
 
 pub use consultations::ConsultChange;
 
+use sea_orm::DatabaseTransaction;
+use zq_domain::event::EventKind;
+
+use crate::changes::bump;
+use crate::events::{Event, record_in};
+use crate::{ChangeEvent, StoreError};
+
+/// The event of a change to consultation `object` of `tenant`, after bumping the site's cache
+/// generation when the public sees the change.
+pub(super) async fn changed(
+    txn: &DatabaseTransaction,
+    now: DateTime<Utc>,
+    tenant: TenantId,
+    object: String,
+    public: bool,
+) -> Result<Event, StoreError> {
+    let generations = if public {
+        bump(txn, &[tenant], false).await?
+    } else {
+        Vec::new()
+    };
+    record_in(
+        txn,
+        now,
+        EventKind::ConsultationChanged,
+        Some(tenant),
+        object,
+        ChangeEvent {
+            generations,
+            sites_changed: false,
+        },
+    )
+    .await
+}
+
 /// A consultation as the site keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Consultation {

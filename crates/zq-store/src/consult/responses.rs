@@ -6,13 +6,11 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use zq_domain::TenantId;
-use zq_domain::event::EventKind;
 
 use super::{Consultation, NewResponse, SurveyResponse};
 use crate::audit::audit_in;
 use crate::entity::consult_response;
-use crate::events::record_in;
-use crate::{ChangeEvent, Store, StoreError, Who};
+use crate::{Store, StoreError, Who};
 
 /// The refusal of a second response from the same browser.
 pub const ALREADY_RESPONDED: &str = "您已参与过本次调查，感谢您的参与";
@@ -73,13 +71,12 @@ impl Store {
             now,
         )
         .await?;
-        let event = record_in(
+        let event = super::changed(
             &txn,
             now,
-            EventKind::ConsultationChanged,
-            Some(c.tenant_id),
+            c.tenant_id,
             format!("consultation:{}", c.id),
-            ChangeEvent::default(),
+            false,
         )
         .await?;
         txn.commit().await?;
