@@ -1,6 +1,6 @@
 //! The field's own validators over what the server sends: the OpenAPI document of `/api/v1/`
 //! passes openapi-spec-validator (installed into `target/pytools` by `scripts/test`; the path
-//! comes in `ZQ_PYTOOLS`). A missing validator fails the test rather than skipping it.
+//! comes in `ZHANQUN_TEST_PYTOOLS`). A missing validator fails the test rather than skipping it.
 
 use zq_tests::{Backend, TestApp};
 
@@ -13,7 +13,7 @@ async fn the_openapi_document_passes_openapi_spec_validator() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("openapi.json");
     std::fs::write(&file, &doc.bytes).unwrap();
-    let pytools = std::env::var("ZQ_PYTOOLS")
+    let pytools = std::env::var("ZHANQUN_TEST_PYTOOLS")
         .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target/pytools").to_owned());
     let out = std::process::Command::new("python3")
         .args(["-m", "openapi_spec_validator"])
