@@ -380,6 +380,10 @@ async fn solicitation_flow(app: &TestApp) {
     let shown = page(app, "zhengji", id).await;
     assert!(shown.body.contains("宠物活动区") && shown.body.contains("遛狗的人"));
 
+    // Once the public took part it cannot go back to a draft.
+    let (s, refused) = step(app, &reviewer, id, "unpublish", None).await;
+    assert_eq!(s, 422, "{refused}");
+    assert!(refused.to_string().contains("已有公众参与"), "{refused}");
     // The outcome only after it ends; no comment after.
     let (s, refused) = step(app, &reviewer, id, "outcome", Some("采纳情况")).await;
     assert_eq!(s, 422, "no outcome while open: {refused}");

@@ -155,17 +155,20 @@ pub(crate) async fn create(
     }
 }
 
-/// The steps a reviewer may take in `phase`.
-fn steps(kind: ConsultKind, phase: Phase) -> Vec<StepButton> {
+/// The steps a reviewer may take in `phase` (back to a draft only before anyone took part).
+fn steps(kind: ConsultKind, phase: Phase, taken_part: bool) -> Vec<StepButton> {
     let b = |name: &str, label: &str| StepButton {
         name: name.to_owned(),
         label: label.to_owned(),
     };
+    let unpublish = (!taken_part).then(|| b("unpublish", "撤回为草稿"));
     match phase {
         Phase::Draft => vec![b("publish", "审核通过并发布")],
-        Phase::Upcoming => vec![b("unpublish", "撤回为草稿")],
+        Phase::Upcoming => unpublish.into_iter().collect(),
         Phase::Open if kind == ConsultKind::Interview => Vec::new(),
-        Phase::Open => vec![b("end", "提前结束"), b("unpublish", "撤回为草稿")],
+        Phase::Open => std::iter::once(b("end", "提前结束"))
+            .chain(unpublish)
+            .collect(),
         Phase::Closed => Vec::new(),
     }
 }
@@ -267,7 +270,7 @@ async fn show_page(
             .then(|| format!("/sites/{code}/hudong/{}/{}.html", c.kind.segment(), c.id)),
         can_write: cc.caller.can(Action::WriteArticles, t),
         steps: if cc.caller.can(Action::Review, t) {
-            steps(c.kind, phase)
+            steps(c.kind, phase, !d.entries.is_empty() || d.responses > 0)
         } else {
             Vec::new()
         },

@@ -14,7 +14,7 @@ use zq_domain::consult::{ConsultKind, Question};
 
 use super::{ConsultText, Consultation};
 use crate::audit::audit_in;
-use crate::entity::{consult_response, consultation};
+use crate::entity::{consult_entry, consult_response, consultation};
 use crate::error::parse_stored;
 use crate::{Store, StoreError, Who, sanitize_html};
 
@@ -110,6 +110,15 @@ async fn responses_of(txn: &DatabaseTransaction, id: i64) -> Result<u64, StoreEr
         .filter(consult_response::Column::ConsultationId.eq(id))
         .count(txn)
         .await?)
+}
+
+/// Whether anyone took part in consultation `id`: a response, a comment or a question.
+async fn taken_part(txn: &DatabaseTransaction, id: i64) -> Result<bool, StoreError> {
+    let entries = consult_entry::Entity::find()
+        .filter(consult_entry::Column::ConsultationId.eq(id))
+        .count(txn)
+        .await?;
+    Ok(entries > 0 || responses_of(txn, id).await? > 0)
 }
 
 impl Store {
@@ -252,7 +261,7 @@ async fn apply(
             if row.published_at.is_none() {
                 return refuse("尚未发布");
             }
-            if responses_of(txn, row.id).await? > 0 || row.ended_at.is_some() {
+            if taken_part(txn, row.id).await? || row.ended_at.is_some() {
                 return refuse("已有公众参与或已结束，不能撤回为草稿");
             }
             m.published_at = Set(None);
