@@ -5,6 +5,7 @@
 //! only the nickname the writer chose.
 
 use serde::Serialize;
+use zq_domain::consult::{QuestionKind, QuestionTally};
 
 use crate::interaction_view::FieldProblem;
 use crate::view::Chrome;
@@ -71,6 +72,40 @@ pub struct ResultQuestion {
     pub kind_label: String,
     pub answered: u64,
     pub options: Vec<ResultOption>,
+}
+
+impl ResultQuestion {
+    /// Question `number`'s tally as the pages show it (no options for free text).
+    pub fn of(number: usize, q: &QuestionTally) -> ResultQuestion {
+        ResultQuestion {
+            number,
+            prompt: q.prompt.clone(),
+            kind_label: q.kind.marker().to_owned(),
+            answered: q.answered,
+            options: if q.kind == QuestionKind::Text {
+                Vec::new()
+            } else {
+                q.options
+                    .iter()
+                    .map(|o| ResultOption {
+                        label: o.label.clone(),
+                        count: o.count,
+                        share: format!("{:.1}%", f64::from(o.per_mille) / 10.0),
+                        bar: o.per_mille.min(1000) / 5,
+                    })
+                    .collect()
+            },
+        }
+    }
+
+    /// Every question's tally, numbered from 1.
+    pub fn all(tallies: &[QuestionTally]) -> Vec<ResultQuestion> {
+        tallies
+            .iter()
+            .enumerate()
+            .map(|(i, q)| ResultQuestion::of(i + 1, q))
+            .collect()
+    }
 }
 
 /// `/hudong/{segment}/{id}.html`.

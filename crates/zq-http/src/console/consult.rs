@@ -10,12 +10,12 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use zq_domain::access::Action;
-use zq_domain::consult::{ConsultKind, EntryState, Phase, QuestionKind};
+use zq_domain::consult::{ConsultKind, EntryState, Phase};
 use zq_render::ConsolePage;
 use zq_render::console_view::{
     ConsultFields, ConsultRow, ConsultView, ConsultsView, EntryRow, Option_, StepButton,
 };
-use zq_render::consult_view::{ResultOption, ResultQuestion};
+use zq_render::consult_view::ResultQuestion;
 use zq_store::Tenant;
 
 use super::frame::{
@@ -173,31 +173,6 @@ fn steps(kind: ConsultKind, phase: Phase, taken_part: bool) -> Vec<StepButton> {
     }
 }
 
-fn results(q: &[zq_domain::consult::QuestionTally]) -> Vec<ResultQuestion> {
-    q.iter()
-        .enumerate()
-        .map(|(i, q)| ResultQuestion {
-            number: i + 1,
-            prompt: q.prompt.clone(),
-            kind_label: q.kind.marker().to_owned(),
-            answered: q.answered,
-            options: if q.kind == QuestionKind::Text {
-                Vec::new()
-            } else {
-                q.options
-                    .iter()
-                    .map(|o| ResultOption {
-                        label: o.label.clone(),
-                        count: o.count,
-                        share: format!("{:.1}%", f64::from(o.per_mille) / 10.0),
-                        bar: o.per_mille.min(1000) / 5,
-                    })
-                    .collect()
-            },
-        })
-        .collect()
-}
-
 fn entry_row(
     cc: &ConsoleCaller,
     t: &Tenant,
@@ -287,7 +262,7 @@ async fn show_page(
             .map(|e| entry_row(cc, t, code, c.kind, e))
             .collect(),
         responses: d.responses,
-        results: results(&d.results),
+        results: ResultQuestion::all(&d.results),
         outcome_label: c.kind.outcome_label().to_owned(),
         outcome: c.outcome.clone().unwrap_or_default(),
         can_outcome: phase == Phase::Closed && cc.caller.can(Action::Review, t),

@@ -6,9 +6,9 @@
 //! bars (SVG, no inline style) and the published outcome.
 
 use zq_domain::ArticleId;
-use zq_domain::consult::{ConsultKind, Phase, QuestionKind, QuestionTally};
+use zq_domain::consult::{ConsultKind, Phase};
 use zq_render::consult_view::{
-    ConsultLine, ConsultListView, ConsultPageView, EntryLine, KindTab, ResultOption, ResultQuestion,
+    ConsultLine, ConsultListView, ConsultPageView, EntryLine, KindTab, ResultQuestion,
 };
 use zq_store::{Consultation, Entry};
 
@@ -104,28 +104,6 @@ fn entry_line(e: &Entry) -> EntryLine {
     }
 }
 
-fn result_question(number: usize, q: &QuestionTally) -> ResultQuestion {
-    ResultQuestion {
-        number,
-        prompt: q.prompt.clone(),
-        kind_label: q.kind.marker().to_owned(),
-        answered: q.answered,
-        options: if q.kind == QuestionKind::Text {
-            Vec::new()
-        } else {
-            q.options
-                .iter()
-                .map(|o| ResultOption {
-                    label: o.label.clone(),
-                    count: o.count,
-                    share: format!("{:.1}%", f64::from(o.per_mille) / 10.0),
-                    bar: o.per_mille.min(1000) / 5,
-                })
-                .collect()
-        },
-    }
-}
-
 /// What the button to the form says.
 fn form_label(kind: ConsultKind) -> &'static str {
     match kind {
@@ -199,12 +177,7 @@ pub(crate) async fn page(
         form_label: form_label(kind).to_owned(),
         entries: entries.into_iter().map(entry_line).collect(),
         responses: p.responses,
-        results: p.results.as_ref().map(|r| {
-            r.iter()
-                .enumerate()
-                .map(|(i, q)| result_question(i + 1, q))
-                .collect()
-        }),
+        results: p.results.as_deref().map(ResultQuestion::all),
         outcome_label: kind.outcome_label().to_owned(),
         outcome: c.outcome.as_deref().map(paragraphs),
         outcome_at: c.outcome_at.map(minute),
