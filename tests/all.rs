@@ -14,6 +14,7 @@ mod feeds;
 mod interaction;
 mod interaction_captcha;
 mod interaction_demo;
+mod interaction_files;
 mod interaction_flows;
 mod interaction_mail;
 mod interaction_retention;

@@ -22,6 +22,7 @@ mod m0014_tenant_clock_rules;
 mod m0015_mailbox_notify;
 mod m0016_consultations;
 mod m0017_reply_templates;
+mod m0018_interaction_files;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_mailbox_notify::Migration),
             Box::new(m0016_consultations::Migration),
             Box::new(m0017_reply_templates::Migration),
+            Box::new(m0018_interaction_files::Migration),
         ]
     }
 }

@@ -139,6 +139,15 @@ async fn letter_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
         "the letter",
     )
     .await;
+    // A photo of the lamp, chosen in the file input like a phone's picker does.
+    let photo = shots.join("路灯照片.png");
+    std::fs::write(&photo, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR a dark street lamp")
+        .or_fail("writing the photo");
+    find(&citizen, "input#attachment", "the file input")
+        .await
+        .send_keys(&photo.display().to_string())
+        .await
+        .or_fail("choosing the photo");
     type_into(&citizen, "input#name", "赵市民", "the name").await;
     type_into(&citizen, "input#phone", "13700001234", "the phone").await;
     press(&citizen, "input[name=publish]", "the consent to publish").await;
@@ -154,6 +163,11 @@ async fn letter_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
     .await
     .or_fail("reading the query code");
     assert_eq!(code.len(), 14, "a code like ABCD-EFGH-JKMN: {code}");
+    let taken = text_of(&citizen, "table", "the case's facts").await;
+    assert!(
+        taken.contains("路灯照片.png"),
+        "the photo was taken: {taken}"
+    );
     screenshot(&citizen, shots, "c02-query-code.png").await;
 
     // The district accepts it and hands it to the town.
@@ -165,6 +179,8 @@ async fn letter_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
         masked.contains("赵**") && !masked.contains("13700001234"),
         "{masked}"
     );
+    let files = text_of(&district, "ul.case-files", "the letter's files").await;
+    assert!(files.contains("路灯照片.png"), "{files}");
     take_step(&district, "accept", None).await;
     expect_notice(&district, "已办理，办理过程已记录。", "accepting").await;
     let to = find(&district, "select#to-transfer", "the receiving unit select").await;

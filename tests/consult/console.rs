@@ -1,13 +1,33 @@
-//! The console drives the same steps: a draft from the form, published, a stale step refused.
+//! The console drives the same steps: a draft from the form with the site's draft document
+//! ticked as its attachment, published (the public page links the document), a stale step
+//! refused; the API refuses another site's attachment.
 
 use zq_domain::access::TenantRole;
 use zq_tests::{PASSWORD, TestApp, hidden, hidden_csrf};
 
 use super::page;
 
+const DRAFT_PDF: &[u8] = b"%PDF-1.7\n%draft regulation text\n%%EOF";
+
 pub(super) async fn console_flow(app: &TestApp) {
     app.account("cs.console", None, &[("jb", TenantRole::SiteAdmin)])
         .await;
+    let who = zq_store::Who::default();
+    let tenant = |code: &'static str| async move {
+        let code = zq_domain::TenantCode::parse(code).unwrap();
+        app.store.tenant_by_code(&code).await.unwrap().unwrap().id
+    };
+    let (jb, yx) = (tenant("jb").await, tenant("yx").await);
+    let draft = app
+        .store
+        .store_attachment(jb, "物业管理条例（征求意见稿）.pdf", DRAFT_PDF, &who)
+        .await
+        .unwrap();
+    let foreign = app
+        .store
+        .store_attachment(yx, "其他网站的文件.pdf", DRAFT_PDF, &who)
+        .await
+        .unwrap();
     let (_, session) = app.sign_in("cs.console", PASSWORD).await;
     let cookie = session.expect("session");
     let list = app
@@ -18,6 +38,13 @@ pub(super) async fn console_flow(app: &TestApp) {
         )
         .await;
     assert_eq!(list.status, 200, "{}", list.body);
+    let tick = format!("attachment_{}", draft.id);
+    assert!(
+        list.body.contains(&format!("name=\"{tick}\""))
+            && list.body.contains("物业管理条例（征求意见稿）.pdf"),
+        "the site's documents are offered: {}",
+        list.body
+    );
     let csrf = hidden_csrf(&list.body);
     let refused = app
         .post_form(
@@ -50,6 +77,7 @@ pub(super) async fn console_flow(app: &TestApp) {
                 ("body", "<p>正文</p>"),
                 ("opens_at", "2026-11-02T08:00"),
                 ("closes_at", "2026-11-20T17:00"),
+                (&tick, "on"),
             ],
             &[("cookie", &cookie)],
         )
@@ -58,6 +86,13 @@ pub(super) async fn console_flow(app: &TestApp) {
     let at = made.header("location").unwrap().to_owned();
     let detail = app.get_with("127.0.0.1", &at, &[("cookie", &cookie)]).await;
     assert!(detail.body.contains("控制台征集") && detail.body.contains("审核通过并发布"));
+    assert!(
+        detail
+            .body
+            .contains(&format!("name=\"{tick}\" value=\"on\" checked")),
+        "the edit form shows the document ticked: {}",
+        detail.body
+    );
     let path = at.split('?').next().unwrap();
     let version = hidden(&detail.body, "version");
     let published = app
@@ -70,7 +105,52 @@ pub(super) async fn console_flow(app: &TestApp) {
         .await;
     assert_eq!(published.status, 303);
     let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
-    assert_eq!(page(app, "zhengji", id).await.status, 200);
+    let public = page(app, "zhengji", id).await;
+    assert_eq!(public.status, 200);
+    assert!(
+        public.body.contains("征求意见稿及相关附件"),
+        "{}",
+        public.body
+    );
+    let link = draft.public_path();
+    assert!(public.body.contains(&link), "{}", public.body);
+    let file = app.get(&zq_tests::host("jb"), &link).await;
+    assert_eq!(file.status, 200);
+    assert_eq!(file.bytes, DRAFT_PDF);
+    // Through the API another site's attachment is refused; the site's own is kept in order.
+    let editor = app
+        .token("cs.apieditor", None, Some(("jb", TenantRole::Editor)))
+        .await;
+    let (s, e) = app
+        .api(
+            &editor,
+            "PUT",
+            &format!("/api/v1/sites/jb/consultations/{id}"),
+            Some(serde_json::json!({
+                "kind": "solicitation", "title": "控制台征集", "body": "<p>正文</p>",
+                "opens_at": "2026-11-02T08:00", "closes_at": "2026-11-20T17:00",
+                "attachments": [draft.id, foreign.id],
+            })),
+        )
+        .await;
+    assert_eq!(s, 422, "{e}");
+    assert!(
+        e.to_string().contains("所选附件不存在或不属于本网站"),
+        "{e}"
+    );
+    let (_, c) = app
+        .api(
+            &editor,
+            "GET",
+            &format!("/api/v1/sites/jb/consultations/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        c["consultation"]["attachments"],
+        serde_json::json!([draft.id]),
+        "{c}"
+    );
     let stale = app
         .post_form(
             "127.0.0.1",

@@ -352,6 +352,41 @@ impl TestApp {
         self.call("POST", host, path, &all, body).await
     }
 
+    /// POSTs a `multipart/form-data` form: text fields and files (field name, file name,
+    /// bytes), as a browser sends a form with file inputs.
+    pub async fn post_multipart(
+        &self,
+        host: &str,
+        path: &str,
+        form: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Resp {
+        let boundary = format!("zqtest{}", fastrand::u64(..));
+        let mut body = Vec::new();
+        for (k, v) in form {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\ncontent-disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (field, name, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\ncontent-disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\ncontent-type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let ct = format!("multipart/form-data; boundary={boundary}");
+        self.call("POST", host, path, &[("content-type", &ct)], body)
+            .await
+    }
+
     /// Any request with a body and extra headers (e.g. `authorization`, `content-type`).
     pub async fn call(
         &self,

@@ -166,6 +166,7 @@ fn play(
             submit_key: format!("demo-case-{n}"),
             clock,
             due_on: clock.due(d.cal, day),
+            files: Vec::new(),
         },
         state: CaseState::Submitted,
         submitted_at: submitted,

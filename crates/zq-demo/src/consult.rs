@@ -46,6 +46,9 @@ const COMMENTS: [(&str, &str, bool); 5] = [
 /// seeds them).
 const RESPONSES: u32 = 48;
 
+/// The draft regulation the demo solicitation publishes as its document.
+const DRAFT_TEXT: &str = "海川市电动自行车停放充电管理办法（征求意见稿）\n\n第一条 为了规范本市电动自行车停放充电行为，预防和减少火灾事故，保护人身和财产安全，根据《中华人民共和国消防法》等法律法规，结合本市实际，制定本办法。\n\n第二条 本市行政区域内电动自行车的停放、充电及其监督管理，适用本办法。\n\n第三条 新建住宅小区应当按照标准配建电动自行车集中停放场所和充电设施；既有住宅小区应当结合老旧小区改造逐步配建。\n\n第四条 禁止在建筑物的楼道、楼梯间、安全出口、疏散通道停放电动自行车或者为其充电。\n\n第五条 物业服务企业发现违反本办法第四条规定的行为，应当予以劝阻；劝阻无效的，应当及时报告所在地街道办事处或者消防救援机构。\n\n第六条 本办法自2027年3月1日起施行。\n";
+
 /// The survey's questions.
 const SURVEY: &str = "[单选] 您对本市政务服务网“一网通办”的总体评价是？\n非常满意\n满意\n基本满意\n不满意\n\n[多选] 您最常办理的事项有哪些？\n社保医保\n户籍证件\n不动产登记\n公积金\n企业开办\n\n[填空] 您对改进政务服务还有什么建议？";
 
@@ -86,19 +89,30 @@ pub(crate) async fn seed_consult(
     let code = portal.code.as_str();
     let mut made = 0;
 
-    // An open solicitation with comments, most approved.
+    // An open solicitation with comments, most approved, its draft published as a document.
+    let draft = zq_services::articles::upload(
+        svc,
+        &system,
+        code,
+        "海川市电动自行车停放充电管理办法（征求意见稿）.txt",
+        DRAFT_TEXT.as_bytes(),
+    )
+    .await?;
     let c = consult::create(
         svc,
         &system,
         code,
-        &form(
+        &ConsultForm {
+            attachments: vec![draft.id],
+            ..form(
             "solicitation",
             "关于《海川市电动自行车停放充电管理办法（征求意见稿）》公开征求意见的公告",
             "为规范电动自行车停放充电，消除火灾隐患，现将征求意见稿全文公布，欢迎提出意见建议。",
             "<p>为规范本市电动自行车停放充电行为，预防和减少火灾事故，市消防救援支队会同有关部门起草了《海川市电动自行车停放充电管理办法（征求意见稿）》，现向社会公开征求意见。</p><h2>征求意见稿要点</h2><ol><li>住宅小区应当按照标准配建集中停放和充电场所；</li><li>禁止在楼道、安全出口、疏散通道停放电动自行车或者充电；</li><li>物业服务企业发现违规行为应当劝阻，劝阻无效的报告街道或者消防救援机构。</li></ol><p>公众可以通过本页面“我要提意见”提出意见，也可以发送电子邮件至 yijian@haichuan.gov.cn。</p>",
             t(-10),
             t(20),
-        ),
+        )
+        },
     )
     .await?;
     consult::step(svc, &system, code, c.id, None, ConsultStep::Publish).await?;

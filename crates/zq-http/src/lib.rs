@@ -353,6 +353,35 @@ pub(crate) fn set_security_headers(h: &mut axum::http::HeaderMap) {
     );
 }
 
+/// A file as a download: its type, its name in `Content-Disposition` (shown in the browser when
+/// `inline`, saved otherwise) and the security headers; `None` when a header cannot carry the
+/// stored type.
+pub(crate) fn file_response(
+    bytes: Vec<u8>,
+    content_type: &str,
+    file_name: &str,
+    inline: bool,
+) -> Option<Response> {
+    let encoded =
+        percent_encoding::utf8_percent_encode(file_name, percent_encoding::NON_ALPHANUMERIC);
+    let disposition = format!(
+        "{}; filename*=UTF-8''{encoded}",
+        if inline { "inline" } else { "attachment" }
+    );
+    let mut res = Response::new(axum::body::Body::from(bytes));
+    let h = res.headers_mut();
+    set_security_headers(h);
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(content_type).ok()?,
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).ok()?,
+    );
+    Some(res)
+}
+
 /// The process is up.
 pub(crate) async fn healthz() -> &'static str {
     "ok\n"

@@ -134,6 +134,10 @@ fn console_routes() -> Router<AppState> {
         .route(&format!("{s}/cases"), get(cases::inbox))
         .route(&format!("{s}/cases/{{id}}"), get(cases::show))
         .route(&format!("{s}/cases/{{id}}/reveal"), post(cases::reveal))
+        .route(
+            &format!("{s}/cases/{{id}}/files/{{file}}"),
+            get(cases::files::download),
+        )
         .route(&format!("{s}/cases/{{id}}/{{step}}"), post(cases::step))
         .route(
             &format!("{s}/mailboxes"),
@@ -278,6 +282,10 @@ fn api_routes() -> Router<AppState> {
         .route(
             &format!("{s}/cases/{{id}}/reveal"),
             post(interaction::reveal),
+        )
+        .route(
+            &format!("{s}/cases/{{id}}/files/{{file}}"),
+            get(interaction::case_file),
         )
         .route(
             &format!("{s}/cases/{{id}}/{{step}}"),

@@ -108,10 +108,21 @@ impl ResultQuestion {
     }
 }
 
+/// A document to download from a public page.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileLink {
+    pub name: String,
+    pub url: String,
+    /// `PDF，120 KiB`.
+    pub about: String,
+}
+
 /// `/hudong/{segment}/{id}.html`.
 #[derive(Debug, Clone, Serialize)]
 pub struct ConsultPageView {
     pub chrome: Chrome,
+    /// The documents published with it (the draft, its explanation), to download.
+    pub files: Vec<FileLink>,
     /// 意见征集, 网上调查, 在线访谈.
     pub kind_label: String,
     /// The kind's segment (`zhengji`, `diaocha`, `fangtan`).

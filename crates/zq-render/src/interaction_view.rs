@@ -77,6 +77,8 @@ pub struct LetterFormView {
 pub struct CaseStatus {
     /// 来信, 网站找错, 依申请公开…
     pub kind_label: String,
+    /// The names of the files the writer attached (not downloadable here).
+    pub files: Vec<String>,
     pub subject: String,
     /// The page a site-error report is about.
     pub page_url: Option<String>,

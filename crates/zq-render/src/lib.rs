@@ -70,6 +70,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/form_captcha.html"),
     ),
     (
+        "form_files.html",
+        include_str!("../templates/form_files.html"),
+    ),
+    (
         "consult_list.html",
         include_str!("../templates/consult_list.html"),
     ),
@@ -330,6 +334,15 @@ fn formatter(
 }
 
 pub use zq_domain::html::escape_html;
+
+/// A file size as people read it: `980 B`, `12 KiB`, `1.5 MiB`.
+pub fn human_size(n: i64) -> String {
+    match n {
+        n if n >= 1024 * 1024 => format!("{:.1} MiB", n as f64 / (1024.0 * 1024.0)),
+        n if n >= 1024 => format!("{:.0} KiB", n as f64 / 1024.0),
+        n => format!("{n} B"),
+    }
+}
 
 /// The template environment plus the fingerprinted assets it links to.
 pub struct Renderer {

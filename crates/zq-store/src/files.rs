@@ -140,6 +140,28 @@ impl Store {
             .collect())
     }
 
+    /// The tenant's attachments with `ids`, in that order; ids that are not the tenant's are
+    /// left out.
+    pub async fn attachments_by_ids(
+        &self,
+        tenant: TenantId,
+        ids: &[i64],
+    ) -> Result<Vec<Attachment>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = attachment::Entity::find()
+            .filter(attachment::Column::TenantId.eq(tenant.0))
+            .filter(attachment::Column::Id.is_in(ids.iter().copied()))
+            .all(&self.db)
+            .await?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| rows.iter().find(|r| r.id == *id).cloned())
+            .map(to_attachment)
+            .collect())
+    }
+
     /// A file of the tenant by hash and name, with its bytes; `None` when the tenant has no
     /// such attachment (another tenant's file is not reachable through this tenant's site).
     pub async fn attachment_file(

@@ -52,8 +52,9 @@ pub use events::{BoxFuture, Event, EventHook};
 pub use feeds::{FeedItem, FeedUnit, ImportReport, MAX_EXTERNAL_ID_BYTES, ReportFeedItem};
 pub use files::{Attachment, UploadError};
 pub use interaction::{
-    Case, CaseChange, CaseFigure, CaseFilter, CaseStep, HistoricCase, HistoricStep, Mailbox,
-    NewCase, NewMailbox, NewReplyTemplate, PERSONAL_ERASED, Reminder, ReplyTemplate, StepRow,
+    Case, CaseChange, CaseFigure, CaseFile, CaseFilter, CaseStep, HistoricCase, HistoricStep,
+    Mailbox, NewCase, NewCaseFile, NewMailbox, NewReplyTemplate, PERSONAL_ERASED, Reminder,
+    ReplyTemplate, StepRow,
 };
 pub use leases::JobRecord;
 pub use model::*;

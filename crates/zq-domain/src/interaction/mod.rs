@@ -18,6 +18,7 @@
 //! Dates are passed in by the caller (no clock here).
 
 pub mod clock;
+pub mod files;
 pub mod personal;
 pub mod stats;
 #[cfg(test)]

@@ -32,6 +32,8 @@ struct ConsultDto {
     ended_at: Option<String>,
     outcome: Option<String>,
     article_id: Option<i64>,
+    /// Ids of the site's attachments published with it, in order.
+    attachments: Vec<i64>,
     version: i32,
 }
 
@@ -55,6 +57,7 @@ fn dto(c: &Consultation, now: chrono::DateTime<chrono::Utc>) -> ConsultDto {
         ended_at: c.ended_at.map(rfc),
         outcome: c.outcome.clone(),
         article_id: c.article_id,
+        attachments: c.attachments.clone(),
         version: c.version,
     }
 }

@@ -159,6 +159,14 @@ pub(crate) fn spec() -> Value {
                   query_param("state", "submitted / accepted / … / closed", "string"), query_param("due", "overdue / due", "string"),
                   query_param("limit", "条数，最多 200", "integer"), query_param("offset", "跳过条数", "integer")])},
             "/api/v1/sites/{code}/cases/{id}": {"get": op("一件事项及其办理过程；来信人信息已脱敏（张**、138****5678）", "interaction", "200", None, &[code.clone(), path_param("id", "事项编号", "integer")])},
+            "/api/v1/sites/{code}/cases/{id}/files/{file}": {"get": {
+                "summary": "下载来信人提交的附件（须有办理权限；每次下载记入审计日志）",
+                "tags": ["interaction"],
+                "parameters": [code.clone(), path_param("id", "事项编号", "integer"), path_param("file", "附件编号（见事项的 files）", "integer")],
+                "responses": {"200": {"description": "附件（Content-Disposition: attachment）",
+                    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                    "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}},
+            }},
             "/api/v1/sites/{code}/cases/{id}/reveal": {"post": op("查看来信人完整信息（须有查看个人信息权限；记入办理过程和审计日志）", "interaction", "200", None, &[code.clone(), path_param("id", "事项编号", "integer")])},
             "/api/v1/sites/{code}/cases/{id}/{step}": {"post": {
                 "summary": "办理：accept 受理、refuse 不予受理（text 为理由）、transfer 转办（transfer_to 为站点代码：本单位下级或上级；集群管理员不限）、request_correction 要求补正（时限暂停）、consult_third_party / third_party_answered 征求第三方意见（依申请公开）、draft_reply 拟写答复（text；依申请公开另需 answer）、approve_reply 审核通过并答复、return_reply 退回答复、extend 延期（一次，须写理由）。带 version 时，事项已被他人处理则返回 409",
@@ -361,6 +369,8 @@ pub(crate) fn spec() -> Value {
                     "body": {"type": "string", "description": "HTML，保存时净化"}, "guests": {"type": "string"},
                     "questions": {"type": "string", "description": "每题一段：[单选]/[多选]/[填空] 题目，以下每行一个选项"},
                     "opens_at": {"type": "string"}, "closes_at": {"type": "string"}, "version": {"type": "integer"},
+                    "attachments": {"type": "array", "maxItems": 10, "items": {"type": "integer"},
+                        "description": "随项目公开的本站附件编号（见 /api/v1/sites/{code}/attachments），按顺序：征求意见稿、起草说明等"},
                 }},
                 "EntryDecision": {"type": "object", "required": ["decision"], "properties": {
                     "decision": {"type": "string", "enum": ["approved", "rejected", "answered"]},

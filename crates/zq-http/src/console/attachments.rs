@@ -57,7 +57,7 @@ pub(super) async fn attachments_page(
                 FileLine {
                     name: a.file_name.clone(),
                     content_type: a.content_type.clone(),
-                    size: human_size(a.size),
+                    size: zq_render::human_size(a.size),
                     at: format_local(a.created_at, false),
                     url: path.clone(),
                     path,
@@ -66,14 +66,6 @@ pub(super) async fn attachments_page(
             .collect(),
     };
     html_status(state, status, ConsolePage::Attachments, &view)
-}
-
-pub(super) fn human_size(n: i64) -> String {
-    match n {
-        n if n >= 1024 * 1024 => format!("{:.1} MiB", n as f64 / (1024.0 * 1024.0)),
-        n if n >= 1024 => format!("{:.0} KiB", n as f64 / 1024.0),
-        n => format!("{n} B"),
-    }
 }
 
 pub(crate) async fn upload(

@@ -13,10 +13,10 @@ use zq_domain::access::Action;
 use zq_domain::consult::{ConsultKind, EntryState, Phase};
 use zq_render::ConsolePage;
 use zq_render::console_view::{
-    ConsultFields, ConsultRow, ConsultView, ConsultsView, EntryRow, Option_, StepButton,
+    ConsultFields, ConsultRow, ConsultView, ConsultsView, EntryRow, FileChoice, Option_, StepButton,
 };
 use zq_render::consult_view::ResultQuestion;
-use zq_store::Tenant;
+use zq_store::{Attachment, Tenant};
 
 use super::frame::{
     ConsoleCaller, Fields, NoticeQuery, PageError, PageResult, Shown, field, html_status,
@@ -25,14 +25,25 @@ use super::frame::{
 use super::see_other;
 use crate::AppState;
 use crate::service::consult::{self, ConsultForm, ConsultStep};
-use crate::service::{ServiceError, format_local};
+use crate::service::{self, ServiceError, format_local};
 
 fn base_of(code: &str) -> String {
     format!("{}/sites/{code}", super::BASE)
 }
 
-fn fields_of(form: &ConsultForm) -> ConsultFields {
+/// The form's fields; `files` are the site's attachments to choose from (documents, and any
+/// already chosen).
+fn fields_of(form: &ConsultForm, files: &[Attachment]) -> ConsultFields {
     ConsultFields {
+        attachments: files
+            .iter()
+            .filter(|a| !a.is_image || form.attachments.contains(&a.id))
+            .map(|a| FileChoice {
+                id: a.id,
+                name: a.file_name.clone(),
+                checked: form.attachments.contains(&a.id),
+            })
+            .collect(),
         kind: form.kind.clone(),
         title: form.title.clone(),
         summary: form.summary.clone(),
@@ -54,6 +65,15 @@ fn form_of(f: &Fields) -> ConsultForm {
         questions: field(f, "questions"),
         opens_at: field(f, "opens_at"),
         closes_at: field(f, "closes_at"),
+        // Check boxes `attachment_{id}`, in the order the files were uploaded.
+        attachments: {
+            let mut ids: Vec<i64> = f
+                .keys()
+                .filter_map(|k| k.strip_prefix("attachment_")?.parse().ok())
+                .collect();
+            ids.sort_unstable();
+            ids
+        },
     }
 }
 
@@ -83,14 +103,16 @@ async fn list_page(
     let now = state.services().now();
     let mut frame = site_frame(state, cc, &t, "cases", shown.notice).await?;
     frame.error = shown.error;
+    let files = service::attachments(state.services(), &cc.caller, code).await?;
     let form = if shown.form.is_empty() {
-        ConsultFields {
+        ConsultForm {
             kind: ConsultKind::Solicitation.as_str().to_owned(),
             ..Default::default()
         }
     } else {
-        fields_of(&form_of(&shown.form))
+        form_of(&shown.form)
     };
+    let form = fields_of(&form, &files);
     let view = ConsultsView {
         frame,
         can_write: cc.caller.can(Action::WriteArticles, &t),
@@ -249,7 +271,10 @@ async fn show_page(
         } else {
             Vec::new()
         },
-        form: fields_of(&form),
+        form: fields_of(
+            &form,
+            &service::attachments(state.services(), &cc.caller, code).await?,
+        ),
         pending: d
             .entries
             .iter()

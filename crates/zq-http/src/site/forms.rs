@@ -30,6 +30,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use zq_render::view::FormView;
+use zq_services::interaction::Upload;
 
 use super::extract::SiteCtx;
 use super::interaction::requests;
@@ -116,10 +117,16 @@ impl FormGuard {
     }
 }
 
-/// The fields of a form post, by name (the first of repeated names).
-pub(crate) struct Fields(Vec<(String, String)>);
+/// The fields of a form post, by name (the first of repeated names), and the files of a
+/// multipart post.
+pub(crate) struct Fields(Vec<(String, String)>, Vec<Upload>);
 
 impl Fields {
+    /// The files posted (a multipart form), in order; empty file inputs are left out.
+    pub(crate) fn files(&self) -> Vec<Upload> {
+        self.1.clone()
+    }
+
     /// The field's value, empty when absent.
     pub(crate) fn get(&self, name: &str) -> String {
         self.0
@@ -159,8 +166,8 @@ async fn answer(
     let post = *req.method() == Method::POST;
     let limit = match name {
         "test" if state.config().test_form => TEST_FORM_MAX_BYTES,
-        "letter" => interaction::LETTER_MAX_BYTES,
-        "error" | "disclosure" => requests::REQUEST_MAX_BYTES,
+        "letter" => interaction::LETTER_MAX_BYTES + FILES_MAX_BYTES,
+        "error" | "disclosure" => requests::REQUEST_MAX_BYTES + FILES_MAX_BYTES,
         "query" | "rate" | "correct" | "complain" => interaction::QUERY_MAX_BYTES,
         "comment" | "ask" | "survey" => consult::CONSULT_MAX_BYTES,
         _ => return Err(SiteError::NotFound),
@@ -253,11 +260,14 @@ fn unverified(
     })
 }
 
+/// Room in a case-opening form's body for its files (their limit and the multipart framing).
+const FILES_MAX_BYTES: usize = zq_domain::interaction::files::MAX_TOTAL_BYTES + 64 * 1024;
+
 /// The forms that open a case, held to the minimum fill time.
 const OPENS_CASE: [&str; 3] = ["letter", "error", "disclosure"];
 
 /// Passes a post through the guards, in order: the rate limit per address (429), the body
-/// limit (413), a urlencoded body (400), the form's token (403) and, for a form that opens a
+/// limit (413), a urlencoded body — or multipart for a form that takes files — (400), the form's token (403) and, for a form that opens a
 /// case, the minimum fill time (422).
 async fn guarded(
     state: &AppState,
@@ -281,13 +291,27 @@ async fn guarded(
     if declared.is_some_and(|n| n > max_bytes) {
         return Err(SiteError::TooLarge);
     }
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| multer::parse_boundary(v).ok());
     let bytes = axum::body::to_bytes(req.into_body(), max_bytes)
         .await
         .map_err(|_| SiteError::TooLarge)?;
-    let fields = Fields(
-        serde_urlencoded::from_bytes(&bytes)
-            .map_err(|_| SiteError::BadRequest("the form body is not urlencoded".into()))?,
-    );
+    let fields = match multipart {
+        Some(boundary) if OPENS_CASE.contains(&name) => read_multipart(bytes, boundary).await?,
+        Some(_) => {
+            return Err(SiteError::BadRequest(
+                "this form takes no files: post it urlencoded".into(),
+            ));
+        }
+        None => Fields(
+            serde_urlencoded::from_bytes(&bytes)
+                .map_err(|_| SiteError::BadRequest("the form body is not urlencoded".into()))?,
+            Vec::new(),
+        ),
+    };
     let now = state.services().now().timestamp();
     let token = fields.get("token");
     if !verify(key, &token, ctx.site.tenant.id.0, name, now) {
@@ -299,6 +323,30 @@ async fn guarded(
         return Err(SiteError::TooFast);
     }
     Ok(fields)
+}
+
+/// The text fields and files of a multipart post already read whole.
+async fn read_multipart(bytes: bytes::Bytes, boundary: String) -> Result<Fields, SiteError> {
+    let bad = |_| SiteError::BadRequest("the multipart form body is malformed".into());
+    let mut m = multer::Multipart::new(Body::from(bytes).into_data_stream(), boundary);
+    let (mut pairs, mut files) = (Vec::new(), Vec::new());
+    while let Some(field) = m.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        match field.file_name().map(str::to_owned) {
+            Some(file_name) => {
+                let bytes = field.bytes().await.map_err(bad)?;
+                // A file input left empty posts an unnamed, empty part.
+                if !file_name.is_empty() || !bytes.is_empty() {
+                    files.push(Upload {
+                        name: file_name,
+                        bytes: bytes.to_vec(),
+                    });
+                }
+            }
+            None => pairs.push((name, field.text().await.map_err(bad)?)),
+        }
+    }
+    Ok(Fields(pairs, files))
 }
 
 async fn post_test_form(

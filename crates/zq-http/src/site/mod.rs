@@ -462,18 +462,10 @@ async fn serve_file(
         })?
         .ok_or(SiteError::NotFound)?;
     let inline = a.is_image || a.content_type == "application/pdf";
-    let encoded =
-        percent_encoding::utf8_percent_encode(&a.file_name, percent_encoding::NON_ALPHANUMERIC);
-    let disposition = format!(
-        "{}; filename*=UTF-8''{encoded}",
-        if inline { "inline" } else { "attachment" }
-    );
-    let mut res = Response::new(Body::from(bytes));
+    let mut res = crate::file_response(bytes, &a.content_type, &a.file_name, inline)
+        .ok_or(SiteError::NotFound)?;
     let h = res.headers_mut();
-    crate::set_security_headers(h);
     let value = |s: &str| HeaderValue::from_str(s).map_err(|_| SiteError::NotFound);
-    h.insert(header::CONTENT_TYPE, value(&a.content_type)?);
-    h.insert(header::CONTENT_DISPOSITION, value(&disposition)?);
     h.insert(header::ETAG, value(&etag)?);
     h.insert(
         header::CACHE_CONTROL,

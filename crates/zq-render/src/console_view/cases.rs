@@ -115,10 +115,22 @@ pub struct CaseView {
     pub draft: Option<Vec<String>>,
     pub reply: Option<Vec<String>>,
     pub history: Vec<StepLine>,
+    /// The files the writer attached (downloads are audited).
+    pub files: Vec<CaseFileLine>,
     pub steps: Vec<StepForm>,
     pub targets: Vec<Option_>,
     pub answers: Vec<Option_>,
     pub templates: Vec<Option_>,
+}
+
+/// A file attached to a case.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseFileLine {
+    pub name: String,
+    /// `12.3 KiB`.
+    pub size: String,
+    /// Its download address; `None` for a caller who may not handle the case.
+    pub url: Option<String>,
 }
 
 /// One unit in the office's table.

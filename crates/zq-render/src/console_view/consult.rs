@@ -21,6 +21,16 @@ pub struct ConsultFields {
     /// `YYYY-MM-DDTHH:MM`, Beijing time.
     pub opens_at: String,
     pub closes_at: String,
+    /// The site's attachments to show with it, the chosen ones checked.
+    pub attachments: Vec<FileChoice>,
+}
+
+/// An attachment of the site offered on a form.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FileChoice {
+    pub id: i64,
+    pub name: String,
+    pub checked: bool,
 }
 
 /// A consultation in the site's list.

@@ -18,10 +18,12 @@ pub use admin::{
 };
 pub use articles::{ArticleLine, ArticlesView, DiffLine, Filter, VersionLine, VersionsView};
 pub use cases::{
-    CaseFilterView, CaseLine, CaseView, CasesView, Fact, MailboxRow, MailboxesView, Option_,
-    RuleRow, StepForm, StepLine, TemplateRow, UnitLine, UnitsView,
+    CaseFileLine, CaseFilterView, CaseLine, CaseView, CasesView, Fact, MailboxRow, MailboxesView,
+    Option_, RuleRow, StepForm, StepLine, TemplateRow, UnitLine, UnitsView,
 };
-pub use consult::{ConsultFields, ConsultRow, ConsultView, ConsultsView, EntryRow, StepButton};
+pub use consult::{
+    ConsultFields, ConsultRow, ConsultView, ConsultsView, EntryRow, FileChoice, StepButton,
+};
 pub use reporting::{
     InboxFilter, InboxView, ItemView, Named, OutboxView, Range, RankRow, RankingView, SendForm,
     StateChoice, SubmissionDetail, SubmissionLine,

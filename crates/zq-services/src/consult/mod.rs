@@ -19,7 +19,8 @@ use zq_domain::consult::{
 use zq_domain::csv;
 use zq_domain::time::{format_local, parse_local};
 use zq_store::{
-    ConsultChange, ConsultCounts, ConsultText, Consultation, Entry, EntryDecision, Tenant,
+    Attachment, ConsultChange, ConsultCounts, ConsultText, Consultation, Entry, EntryDecision,
+    Tenant,
 };
 
 pub use interview::{close_interview, sweep_interviews};
@@ -53,7 +54,14 @@ pub struct ConsultForm {
     pub opens_at: String,
     #[serde(default)]
     pub closes_at: String,
+    /// Ids of the site's attachments shown with it, in order (the draft document, its
+    /// explanation).
+    #[serde(default)]
+    pub attachments: Vec<i64>,
 }
+
+/// Most attachments shown with one consultation.
+pub const MAX_ATTACHMENTS: usize = 10;
 
 impl ConsultForm {
     /// The form of a stored consultation (for editing).
@@ -67,6 +75,7 @@ impl ConsultForm {
             questions: zq_domain::consult::questions_text(&c.questions),
             opens_at: format_local(c.opens_at, true),
             closes_at: format_local(c.closes_at, true),
+            attachments: c.attachments.clone(),
         }
     }
 
@@ -118,6 +127,12 @@ impl ConsultForm {
         } else {
             Vec::new()
         };
+        if self.attachments.len() > MAX_ATTACHMENTS {
+            errors.push(FieldError::new(
+                "attachments",
+                format!("附件最多选择 {MAX_ATTACHMENTS} 个"),
+            ));
+        }
         if kind == Some(ConsultKind::Interview) && self.guests.trim().is_empty() {
             errors.push(FieldError::new("guests", "请填写访谈嘉宾"));
         }
@@ -131,6 +146,7 @@ impl ConsultForm {
                 questions,
                 opens_at,
                 closes_at,
+                attachments: self.attachments.clone(),
             }),
             _ => Err(ServiceError::Fields(errors)),
         }
@@ -198,7 +214,7 @@ pub async fn create(
     form: &ConsultForm,
 ) -> Result<Consultation> {
     let t = site(svc, caller, code, Action::WriteArticles).await?;
-    let text = form.checked()?;
+    let text = own_attachments(svc, &t, form.checked()?).await?;
     Ok(svc
         .store()
         .create_consultation(t.id, text, &caller.who())
@@ -215,10 +231,35 @@ pub async fn update(
     form: &ConsultForm,
 ) -> Result<Consultation> {
     let t = site(svc, caller, code, Action::WriteArticles).await?;
-    let text = form.checked()?;
+    let text = own_attachments(svc, &t, form.checked()?).await?;
     Ok(svc
         .store()
         .change_consultation(t.id, id, version, ConsultChange::Edit(text), &caller.who())
+        .await?)
+}
+
+/// The text with its attachments checked to be the site's own (each once, in order).
+async fn own_attachments(svc: &Services, t: &Tenant, mut text: ConsultText) -> Result<ConsultText> {
+    let mut seen = std::collections::HashSet::new();
+    text.attachments.retain(|id| seen.insert(*id));
+    let found = svc
+        .store()
+        .attachments_by_ids(t.id, &text.attachments)
+        .await?;
+    if found.len() != text.attachments.len() {
+        return Err(ServiceError::Fields(vec![FieldError::new(
+            "attachments",
+            "所选附件不存在或不属于本网站",
+        )]));
+    }
+    Ok(text)
+}
+
+/// The site's attachments shown with consultation `c`, in order.
+pub async fn attachments_of(svc: &Services, c: &Consultation) -> Result<Vec<Attachment>> {
+    Ok(svc
+        .store()
+        .attachments_by_ids(c.tenant_id, &c.attachments)
         .await?)
 }
 

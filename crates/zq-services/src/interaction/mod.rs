@@ -28,7 +28,9 @@ use zq_domain::interaction::{
 };
 use zq_domain::time::beijing_date;
 use zq_domain::{TenantCode, TenantStatus};
-use zq_store::{Case, CaseChange, CaseFilter, CaseStep, Mailbox, NewMailbox, Tenant, Who};
+use zq_store::{
+    Case, CaseChange, CaseFile, CaseFilter, CaseStep, Mailbox, NewMailbox, Tenant, Who,
+};
 
 pub use figures::*;
 pub use import::{PastCase, import_history};
@@ -176,6 +178,31 @@ pub async fn reveal(svc: &Services, caller: &Caller, code: &str, id: i64) -> Res
     let p = personal_of(svc, &c).await?;
     svc.store().record_reveal(t.id, c.id, &caller.who()).await?;
     Ok(p)
+}
+
+/// The files attached to a case (names and sizes), for whoever may already see the case.
+pub async fn files_of(svc: &Services, c: &Case) -> Result<Vec<CaseFile>> {
+    Ok(svc.store().case_files(c.id).await?)
+}
+
+/// File `file` the writer attached to case `id` of site `code`, opened, for a handler of the
+/// owning unit; every download is a row in the audit log.
+pub async fn case_file(
+    svc: &Services,
+    caller: &Caller,
+    code: &str,
+    id: i64,
+    file: i64,
+) -> Result<(CaseFile, Vec<u8>)> {
+    let t = site(svc, caller, code, Action::HandleCases).await?;
+    let c = svc.store().case(t.id, id).await?;
+    let (f, sealed) = svc
+        .store()
+        .take_case_file(t.id, c.id, file, &caller.who())
+        .await?;
+    let bind = public::file_binding(&c.submit_key, &f.file_name);
+    let bytes = sealer(svc).await?.open_bytes(&sealed, &bind)?;
+    Ok((f, bytes))
 }
 
 /// A step staff take on a case.

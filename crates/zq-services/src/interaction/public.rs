@@ -11,7 +11,7 @@ use zq_domain::interaction::personal::Personal;
 use zq_domain::interaction::{
     CaseActor, CaseClock, CaseEvent, CaseFacts, CaseKind, CaseState, LetterKind, transition,
 };
-use zq_store::{Case, CaseStep, Mailbox, NewCase, Tenant, Who};
+use zq_store::{Case, CaseStep, Mailbox, NewCase, NewCaseFile, Tenant, Who};
 
 use super::{commit_step, field, plain_change, refused, sealer, text_field, today};
 use crate::{Result, ServiceError, Services};
@@ -33,6 +33,54 @@ pub struct LetterForm {
     pub personal: Personal,
     /// The writer allows the letter and its reply in the public registry.
     pub publish_allowed: bool,
+    /// Files attached to the form.
+    pub files: Vec<Upload>,
+}
+
+/// A file attached to a public form, as posted.
+#[derive(Debug, Clone, Default)]
+pub struct Upload {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A file that passed the checks, ready to seal.
+#[derive(Debug, Clone)]
+pub(super) struct CheckedFile {
+    name: String,
+    mime: &'static str,
+    bytes: Vec<u8>,
+}
+
+/// Checks the files of a form as a whole; a refusal is a problem on the `attachment` field.
+pub(super) fn checked_files(
+    files: Vec<Upload>,
+    errors: &mut Vec<zq_domain::article::FieldError>,
+) -> Vec<CheckedFile> {
+    let pairs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|u| (u.name.trim(), u.bytes.as_slice()))
+        .collect();
+    match zq_domain::interaction::files::check_files(&pairs) {
+        Ok(types) => files
+            .into_iter()
+            .zip(types)
+            .map(|(u, ty)| CheckedFile {
+                name: u.name.trim().to_owned(),
+                mime: ty.mime,
+                bytes: u.bytes,
+            })
+            .collect(),
+        Err(e) => {
+            errors.push(field("attachment", e.to_string()));
+            Vec::new()
+        }
+    }
+}
+
+/// What a case's file is sealed to: the case's submission and the file's name.
+pub(super) fn file_binding(submit_key: &str, name: &str) -> String {
+    format!("{submit_key}:file:{name}")
 }
 
 /// A case just opened (or found again: the same form posted twice), with its query code.
@@ -123,6 +171,7 @@ pub async fn submit_letter(
             None
         }
     };
+    let files = checked_files(form.files, &mut errors);
     let Some(personal) = personal.filter(|_| errors.is_empty()) else {
         return Err(ServiceError::Fields(errors));
     };
@@ -140,6 +189,7 @@ pub async fn submit_letter(
             owner: None,
             page_url: None,
             details: None,
+            files,
         },
         submit_key,
         client,
@@ -161,6 +211,7 @@ pub(super) struct Draft {
     pub(super) owner: Option<TenantId>,
     pub(super) page_url: Option<String>,
     pub(super) details: Option<String>,
+    pub(super) files: Vec<CheckedFile>,
 }
 
 pub(super) async fn open(
@@ -172,7 +223,20 @@ pub(super) async fn open(
 ) -> Result<Opened> {
     let submit_key = zq_store::content_hash(format!("submit:{submit_key}").as_bytes());
     let code = query_code(svc, &submit_key).await?;
-    let sealed = sealer(svc).await?.seal(&d.personal, &submit_key)?;
+    let sealer = sealer(svc).await?;
+    let sealed = sealer.seal(&d.personal, &submit_key)?;
+    let files = d
+        .files
+        .into_iter()
+        .map(|f| {
+            Ok(NewCaseFile {
+                sealed: sealer.seal_bytes(&f.bytes, &file_binding(&submit_key, &f.name))?,
+                size: i64::try_from(f.bytes.len()).unwrap_or(i64::MAX),
+                file_name: f.name,
+                content_type: f.mime.to_owned(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     let cal = svc.store().working_calendar().await?;
     let day = today(svc);
     let owner = d.owner.unwrap_or(tenant.id);
@@ -196,6 +260,7 @@ pub(super) async fn open(
                 submit_key,
                 due_on: clock.due(&cal, day),
                 clock,
+                files,
             },
             &Who::public(client),
         )
@@ -393,6 +458,7 @@ pub async fn open_interview_question(
             owner: None,
             page_url: None,
             details: None,
+            files: Vec::new(),
         },
         submit_key,
         None,

@@ -9,7 +9,9 @@ use zq_domain::interaction::personal::Personal;
 use zq_domain::interaction::{CaseKind, SiteErrorKind};
 use zq_store::Tenant;
 
-use super::public::{Draft, MAX_CONTENT_CHARS, MAX_SUBJECT_CHARS, Opened, open};
+use super::public::{
+    Draft, MAX_CONTENT_CHARS, MAX_SUBJECT_CHARS, Opened, Upload, checked_files, open,
+};
 use super::{field, text_field};
 use crate::{Result, ServiceError, Services};
 
@@ -25,6 +27,8 @@ pub struct SiteErrorForm {
     pub kind: String,
     pub content: String,
     pub personal: Personal,
+    /// Files attached to the form (a screenshot of the error).
+    pub files: Vec<Upload>,
 }
 
 /// Opens a site-error report through the form of `tenant` about a page of `owner` (the
@@ -66,6 +70,7 @@ pub async fn submit_site_error(
         MAX_CONTENT_CHARS,
     );
     let personal = checked(form.personal, false, &mut errors);
+    let files = checked_files(form.files, &mut errors);
     let (Some(personal), Some(kind), Some(owner), true) =
         (personal, kind, owner, errors.is_empty())
     else {
@@ -91,6 +96,7 @@ pub async fn submit_site_error(
             owner: Some(owner.id),
             page_url: Some(url),
             details: None,
+            files,
         },
         submit_key,
         client,
@@ -163,6 +169,8 @@ pub struct DisclosureForm {
     /// The applicant's (or the organization's contact's) details; the identity number is
     /// required of a citizen, the address of a postal delivery.
     pub personal: Personal,
+    /// Files attached to the form (an identity document, a letter of authorisation).
+    pub files: Vec<Upload>,
 }
 
 /// What a disclosure request keeps besides the common fields (no personal details here: they
@@ -254,6 +262,7 @@ pub async fn submit_disclosure(
         errors.push(field("purpose", "用途说明不能超过 500 个字"));
     }
     let personal = checked(personal, !organization, &mut errors);
+    let files = checked_files(form.files, &mut errors);
     let (Some(personal), Some(applicant), Some(medium), Some(delivery), true) =
         (personal, applicant, medium, delivery, errors.is_empty())
     else {
@@ -281,6 +290,7 @@ pub async fn submit_disclosure(
             owner: None,
             page_url: None,
             details: Some(details),
+            files,
         },
         submit_key,
         client,

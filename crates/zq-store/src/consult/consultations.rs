@@ -71,6 +71,12 @@ pub(super) fn to_consultation(r: consultation::Model) -> Result<Consultation, St
         outcome: r.outcome,
         outcome_at: r.outcome_at,
         article_id: r.article_id,
+        attachments: match r.attachment_ids.as_deref() {
+            Some(a) if !a.is_empty() => {
+                serde_json::from_str(a).map_err(|e| StoreError::Corrupt(e.to_string()))?
+            }
+            _ => Vec::new(),
+        },
         created_at: r.created_at,
         updated_at: r.updated_at,
         version: r.version,
@@ -102,6 +108,14 @@ fn set_text(m: &mut consultation::ActiveModel, t: ConsultText) -> Result<(), Sto
     m.questions = Set(questions_json(t.kind, &t.questions)?);
     m.opens_at = Set(t.opens_at);
     m.closes_at = Set(t.closes_at);
+    m.attachment_ids = Set(if t.attachments.is_empty() {
+        None
+    } else {
+        Some(
+            serde_json::to_string(&t.attachments)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        )
+    });
     Ok(())
 }
 

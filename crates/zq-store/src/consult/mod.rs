@@ -79,6 +79,8 @@ pub struct Consultation {
     pub outcome_at: Option<DateTime<Utc>>,
     /// An interview's transcript, kept as an article of the site.
     pub article_id: Option<i64>,
+    /// The site's attachments shown with it, in order (the draft document, its explanation).
+    pub attachments: Vec<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
@@ -108,6 +110,9 @@ pub struct ConsultText {
     pub questions: Vec<Question>,
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
+    /// Ids of the site's attachments to show with it (checked by the services to be the
+    /// site's own).
+    pub attachments: Vec<i64>,
 }
 
 /// A public entry: a comment on a solicitation or a question to an interview.

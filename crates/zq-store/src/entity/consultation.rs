@@ -19,6 +19,7 @@ pub struct Model {
     pub outcome: Option<String>,
     pub outcome_at: Option<DateTimeUtc>,
     pub article_id: Option<i64>,
+    pub attachment_ids: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

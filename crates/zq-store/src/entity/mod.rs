@@ -9,6 +9,7 @@ pub mod audit;
 pub mod blob;
 pub mod calendar_day;
 pub mod case;
+pub mod case_file;
 pub mod case_step;
 pub mod channel;
 pub mod channel_column;

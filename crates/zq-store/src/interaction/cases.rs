@@ -198,6 +198,7 @@ impl Store {
                 return Err(e.into());
             }
         };
+        super::files::insert_files(&txn, row.id, new.files, now).await?;
         let event = record_step(
             &txn,
             who,

@@ -9,6 +9,7 @@
 
 mod cases;
 mod figures;
+mod files;
 mod import;
 mod mailboxes;
 mod retention;
@@ -127,6 +128,29 @@ pub struct NewCase {
     pub clock: CaseClock,
     /// The due date on the day it arrived.
     pub due_on: NaiveDate,
+    /// The files the writer attached, sealed by the services.
+    pub files: Vec<NewCaseFile>,
+}
+
+/// A file a writer attached, as the services sealed it.
+#[derive(Debug, Clone)]
+pub struct NewCaseFile {
+    pub file_name: String,
+    pub content_type: String,
+    /// Size of the file itself (not of the sealed bytes).
+    pub size: i64,
+    pub sealed: Vec<u8>,
+}
+
+/// A file attached to a case (its bytes stay sealed in the database until downloaded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFile {
+    pub id: i64,
+    pub case_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub created_at: DateTime<Utc>,
 }
 
 /// One step in a case's history.

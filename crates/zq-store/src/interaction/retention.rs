@@ -1,6 +1,7 @@
 //! How long writers' personal details are kept (个人信息保护法: no longer than the purpose
 //! needs): the sealed details of a case that has been answered (replied, closed or not
-//! accepted) and left untouched for the configured period are replaced by a marker. The case,
+//! accepted) and left untouched for the configured period are replaced by a marker, and the
+//! files the writer attached are deleted. The case,
 //! its reply and history stay (the registry and the statistics need them); the erasure is a
 //! step in the case's history and an audit row by the system, in one transaction with it.
 
@@ -11,7 +12,7 @@ use zq_domain::TenantId;
 use zq_domain::interaction::CaseState;
 
 use super::cases::record_step;
-use crate::entity::case;
+use crate::entity::{case, case_file};
 use crate::{Store, StoreError, Who};
 
 /// What `cases.personal` holds once the details are erased.
@@ -52,6 +53,10 @@ impl Store {
             if done.rows_affected == 0 {
                 continue;
             }
+            case_file::Entity::delete_many()
+                .filter(case_file::Column::CaseId.eq(r.id))
+                .exec(&txn)
+                .await?;
             events.push(
                 record_step(
                     &txn,

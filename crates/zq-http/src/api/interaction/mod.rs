@@ -110,6 +110,16 @@ struct CaseDetail<'a> {
     /// Masked (张**, 138****5678); `POST …/reveal` gives them in full, audited.
     writer: &'a Personal,
     steps: Vec<StepDto<'a>>,
+    /// The files the writer attached; `GET …/files/{file}` downloads one, audited.
+    files: Vec<CaseFileDto>,
+}
+
+#[derive(Debug, Serialize)]
+struct CaseFileDto {
+    id: i64,
+    name: String,
+    content_type: String,
+    size: i64,
 }
 
 fn steps(s: &[CaseStep]) -> Vec<StepDto<'_>> {
@@ -238,11 +248,46 @@ pub(crate) async fn case(
 ) -> ApiResult {
     let (_, case, history, writer) =
         interaction::case(state.services(), &c, &code, parse_id(&id)?).await?;
+    let files = interaction::files_of(state.services(), &case)
+        .await?
+        .into_iter()
+        .map(|f| CaseFileDto {
+            id: f.id,
+            name: f.file_name,
+            content_type: f.content_type,
+            size: f.size,
+        })
+        .collect();
     ok(CaseDetail {
         case: CaseDto::from(&case),
         writer: &writer,
         steps: steps(&history),
+        files,
     })
+}
+
+/// `GET /api/v1/sites/{code}/cases/{id}/files/{file}`: a file the writer attached, for a
+/// handler of the owning site; every download is audited.
+pub(crate) async fn case_file(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((code, id, file)): Path<(String, String, String)>,
+) -> ApiResult {
+    let (f, bytes) = interaction::case_file(
+        state.services(),
+        &c,
+        &code,
+        parse_id(&id)?,
+        parse_id(&file)?,
+    )
+    .await?;
+    let mut res = crate::file_response(bytes, &f.content_type, &f.file_name, false)
+        .ok_or_else(|| crate::service::ServiceError::Internal("附件的类型无法作为响应头".into()))?;
+    res.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("private, no-store"),
+    );
+    Ok(res)
 }
 
 pub(crate) async fn reveal(

@@ -6,6 +6,7 @@
 //! through `crate::service::interaction::step`, like the API; a step decided on an old version
 //! of the case is refused with a conflict (two handlers replying at once: one wins).
 
+pub(crate) mod files;
 pub(crate) mod mailboxes;
 mod steps;
 mod units;
@@ -388,6 +389,7 @@ async fn case_page(
             .filter(|_| c.state.is_answered())
             .map(paragraphs),
         history: steps.iter().map(step_line).collect(),
+        files: files::lines(state, cc, &t, &c).await?,
         steps: steps_allowed
             .into_iter()
             .filter(|s| s.step != "transfer" || !targets.is_empty())

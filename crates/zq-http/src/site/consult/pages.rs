@@ -8,7 +8,7 @@
 use zq_domain::ArticleId;
 use zq_domain::consult::{ConsultKind, Phase};
 use zq_render::consult_view::{
-    ConsultLine, ConsultListView, ConsultPageView, EntryLine, KindTab, ResultQuestion,
+    ConsultLine, ConsultListView, ConsultPageView, EntryLine, FileLink, KindTab, ResultQuestion,
 };
 use zq_store::{Consultation, Entry};
 
@@ -137,6 +137,16 @@ pub(crate) async fn page(
             .map(|_| links.url(&format!("/art/{a}.html"))),
         None => None,
     };
+    let files = consult::attachments_of(state.services(), c)
+        .await
+        .map_err(service_error)?
+        .iter()
+        .map(|a| FileLink {
+            name: a.file_name.clone(),
+            url: links.url(&a.public_path()),
+            about: file_about(&a.file_name, a.size),
+        })
+        .collect();
     let mut entries: Vec<&Entry> = p.entries.iter().collect();
     if kind == ConsultKind::Interview {
         // Answered questions first, in the order they were answered.
@@ -159,6 +169,7 @@ pub(crate) async fn page(
             crumbs,
             Some(c.updated_at),
         ),
+        files,
         kind_label: kind.label().to_owned(),
         kind: kind.segment().to_owned(),
         title: c.title.clone(),
@@ -183,4 +194,13 @@ pub(crate) async fn page(
         outcome_at: c.outcome_at.map(minute),
         article_url,
     })
+}
+
+/// What a download link says of its file: the type from the name and the size (`PDF，120 KiB`).
+fn file_about(name: &str, size: i64) -> String {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_uppercase())
+        .unwrap_or_default();
+    format!("{ext}，{}", zq_render::human_size(size))
 }

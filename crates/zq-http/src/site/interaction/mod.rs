@@ -140,6 +140,7 @@ pub(crate) async fn post_letter(
             address: None,
         },
         publish_allowed: input.publish,
+        files: f.files(),
     };
     match interaction::submit_letter(
         state.services(),
@@ -199,6 +200,19 @@ pub(crate) async fn query_page(
         (Some(_), None) => StatusCode::NOT_FOUND,
         (Some(_), Some(_)) => StatusCode::UNPROCESSABLE_ENTITY,
     };
+    let case = match case {
+        Some((c, steps)) => {
+            let mut status = status_of(&c, &steps);
+            status.files = interaction::files_of(state.services(), &c)
+                .await
+                .map_err(service_error)?
+                .into_iter()
+                .map(|f| f.file_name)
+                .collect();
+            Some(status)
+        }
+        None => None,
+    };
     let view = QueryView {
         chrome: ctx.form_chrome(&heading),
         heading,
@@ -211,7 +225,7 @@ pub(crate) async fn query_page(
         },
         code,
         error,
-        case: case.as_ref().map(|(c, steps)| status_of(c, steps)),
+        case,
         received,
         rate_action: ctx.links.url("/forms/rate"),
         rate_token: ctx.form_token(state, key, "rate")?,
@@ -254,6 +268,7 @@ fn status_of(c: &Case, steps: &[CaseStep]) -> CaseStatus {
         .flatten();
     CaseStatus {
         kind_label: c.kind.label().to_owned(),
+        files: Vec::new(),
         subject: c.subject.clone(),
         page_url: c.page_url.clone(),
         answer: c

@@ -155,6 +155,7 @@ pub(crate) async fn post_error(
             id_number: None,
             address: None,
         },
+        files: f.files(),
     };
     let submitted = interaction::submit_site_error(
         state.services(),
@@ -256,6 +257,7 @@ pub(crate) async fn post_disclosure(
             id_number: opt(&input.id_number),
             address: opt(&input.address),
         },
+        files: f.files(),
     };
     let submitted = interaction::submit_disclosure(
         state.services(),
