@@ -11,6 +11,7 @@ mod console;
 mod consult;
 mod editorial;
 mod feeds;
+mod inspection;
 mod interaction;
 mod interaction_captcha;
 mod interaction_demo;

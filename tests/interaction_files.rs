@@ -14,6 +14,9 @@ use zq_tests::{PASSWORD, Resp, TestApp, hidden, host, on_both_backends};
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR street lamp photo";
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj a photo of the lamp post\n%%EOF";
 
+/// A file posted with a form: the field, the file's name, its bytes.
+type Upload<'a> = (&'a str, &'a str, &'a [u8]);
+
 const LETTER: [(&str, &str); 7] = [
     ("mailbox", "qzxx"),
     ("category", "help"),
@@ -25,7 +28,7 @@ const LETTER: [(&str, &str); 7] = [
 ];
 
 /// Opens jb's letter form and posts it as multipart with `files`.
-async fn letter(app: &TestApp, files: &[(&str, &str, &[u8])]) -> Resp {
+async fn letter(app: &TestApp, files: &[Upload<'_>]) -> Resp {
     let h = host("jb");
     let page = app.get(&h, "/forms/letter").await;
     assert_eq!(page.status, 200, "{}", page.body);
@@ -146,8 +149,8 @@ on_both_backends! {
 
     async fn refused_files_keep_the_letter_unsent_with_the_reason_on_the_form(app: demo) {
         let editor = app.token("fr.editor", None, Some(("jb", TenantRole::Editor))).await;
-        let four: Vec<(&str, &str, &[u8])> = vec![("attachment", "a.png", PNG); 4];
-        let refusals: [(&[(&str, &str, &[u8])], &str); 3] = [
+        let four: Vec<Upload> = vec![("attachment", "a.png", PNG); 4];
+        let refusals: [(&[Upload], &str); 3] = [
             (&four, "最多上传 3 个附件"),
             (&[("attachment", "材料.zip", b"PK\x03\x04rest")], "不接收压缩包"),
             (&[("attachment", "照片.jpg", b"<html><script>alert(1)</script>")], "文件内容与扩展名 .jpg 不符"),

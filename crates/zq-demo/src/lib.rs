@@ -363,7 +363,13 @@ struct Leaf {
     id: zq_domain::ColumnId,
     name: String,
     count: usize,
+    /// Days the column may go without an update (its duty), if it has one.
+    duty: Option<i64>,
 }
+
+/// The demo site left without news for weeks, so the office's scorecard shows a site failing
+/// a veto item (首页更新) among healthy ones.
+const STALE_SITE: &str = "tjj";
 
 fn seed_column<'a>(
     svc: &'a Services,
@@ -450,6 +456,7 @@ fn seed_column<'a>(
                     id: col.id,
                     name: c.name.clone(),
                     count,
+                    duty: zq_domain::inspection::duty_days(update),
                 });
             }
         }
@@ -512,7 +519,14 @@ async fn seed_articles(
             column_name: &leaf.name,
             city,
         };
-        for g in content::generate(&spec, count, rng) {
+        let mut generated = content::generate(&spec, count, rng);
+        keep_fresh(
+            &mut generated,
+            leaf.duty,
+            tenant.code.as_str() == STALE_SITE,
+            rng,
+        );
+        for g in generated {
             let midnight = Utc.from_utc_datetime(
                 &(now - Duration::days(i64::from(g.days_ago)))
                     .date_naive()
@@ -542,6 +556,30 @@ async fn seed_articles(
     let n = batch.len();
     zq_services::articles::import(svc, &Caller::system(), tenant.code.as_str(), batch).await?;
     Ok(n)
+}
+
+/// Moves a column's newest article within its update duty, as a site that keeps its columns
+/// up to date would have it — nine columns in ten; the tenth is left as generated, a little
+/// behind. The stale site's articles all end three weeks or more ago.
+fn keep_fresh(
+    articles: &mut [content::GeneratedArticle],
+    duty: Option<i64>,
+    stale_site: bool,
+    rng: &mut fastrand::Rng,
+) {
+    if stale_site {
+        for a in articles.iter_mut() {
+            a.days_ago = a.days_ago.max(21 + rng.u32(0..5));
+        }
+        return;
+    }
+    let (Some(duty), Some(newest)) = (duty, articles.iter_mut().min_by_key(|a| a.days_ago)) else {
+        return;
+    };
+    if rng.u32(0..10) > 0 {
+        let within = u32::try_from(duty.min(7)).unwrap_or(1);
+        newest.days_ago = newest.days_ago.min(rng.u32(0..within));
+    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub mod event;
 pub mod host;
 pub mod html;
 pub mod ids;
+pub mod inspection;
 pub mod interaction;
 pub mod paging;
 pub mod reporting;

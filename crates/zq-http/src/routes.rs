@@ -131,6 +131,7 @@ fn console_routes() -> Router<AppState> {
         .route(&format!("{r}/{{id}}"), get(reporting::item))
         .route(&format!("{r}/{{id}}/{{step}}"), post(reporting::step))
         // One site: interaction cases (互动交流).
+        .route(&format!("{s}/inspection"), get(console::inspection::site))
         .route(&format!("{s}/cases"), get(cases::inbox))
         .route(&format!("{s}/cases/{{id}}"), get(cases::show))
         .route(&format!("{s}/cases/{{id}}/reveal"), post(cases::reveal))
@@ -170,6 +171,11 @@ fn console_routes() -> Router<AppState> {
             post(consult::entry),
         )
         // The cluster's office: tenants, users, audit, channels, calendar, cases by unit.
+        .route("/console/admin/inspection", get(console::inspection::scorecard))
+        .route(
+            "/console/admin/inspection.csv",
+            get(console::inspection::scorecard_csv),
+        )
         .route("/console/admin/cases", get(cases::units))
         .route("/console/admin/cases.csv", get(cases::units_csv))
         .route(
@@ -275,6 +281,12 @@ fn api_routes() -> Router<AppState> {
             &format!("{s}/reply-templates/{{id}}"),
             put(interaction::settings::update_reply_template)
                 .delete(interaction::settings::delete_reply_template),
+        )
+        // Inspection (网站检查): indicators and the office's scorecard.
+        .route(&format!("{s}/inspection"), get(api::inspection::site))
+        .route(
+            "/api/v1/inspection/scorecard",
+            get(api::inspection::scorecard),
         )
         .route("/api/v1/cases/figures", get(interaction::settings::figures))
         .route(&format!("{s}/cases"), get(interaction::cases))

@@ -97,6 +97,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "console_consult.html",
         include_str!("../templates/console_consult.html"),
     ),
+    (
+        "console_inspection.html",
+        include_str!("../templates/console_inspection.html"),
+    ),
+    (
+        "console_scorecard.html",
+        include_str!("../templates/console_scorecard.html"),
+    ),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
     ("atom.xml", include_str!("../templates/atom.xml")),
     (
@@ -244,6 +252,10 @@ pub enum ConsolePage {
     Consults,
     /// One consultation (`ConsultView`).
     Consult,
+    /// A site's inspection indicators (`InspectionView`).
+    Inspection,
+    /// The office's scorecard (`ScorecardView`).
+    Scorecard,
 }
 
 impl ConsolePage {
@@ -272,6 +284,8 @@ impl ConsolePage {
             ConsolePage::Mailboxes => "console_mailboxes.html",
             ConsolePage::Consults => "console_consults.html",
             ConsolePage::Consult => "console_consult.html",
+            ConsolePage::Inspection => "console_inspection.html",
+            ConsolePage::Scorecard => "console_scorecard.html",
         }
     }
 }

@@ -248,6 +248,12 @@ pub struct ConsoleSite {
     pub cases_overdue: u32,
     /// Its case inbox.
     pub cases_url: String,
+    /// Its 网站检查 page.
+    pub inspection_url: String,
+    /// The inspection indicators failing or warning now (`栏目更新：5 个栏目（不达标）`).
+    pub alerts: Vec<String>,
+    /// A veto item fails now.
+    pub vetoed: bool,
 }
 
 /// The console's start page: who is signed in and the sites they may act on.

@@ -22,6 +22,7 @@ mod diff;
 mod error;
 pub mod events;
 pub mod fetch;
+pub mod inspection;
 pub mod interaction;
 pub mod jobs;
 pub mod reporting;

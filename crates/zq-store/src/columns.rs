@@ -210,6 +210,7 @@ pub(crate) fn to_column(row: site_column::Model) -> Result<Column, StoreError> {
         sort_order: row.sort_order,
         is_news: row.is_news,
         aggregates: row.aggregates.as_deref().map(parse_stored).transpose()?,
+        created_at: row.created_at,
     })
 }
 

@@ -71,6 +71,7 @@ pub struct Column {
     /// The kind of unit whose news columns this column gathers on the home page (the
     /// portal's 部门动态 gathers departments'), if any.
     pub aggregates: Option<TenantKind>,
+    pub created_at: DateTime<Utc>,
 }
 
 /// What a new column needs.

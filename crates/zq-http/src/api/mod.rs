@@ -12,6 +12,7 @@ pub(crate) mod admin;
 pub(crate) mod calendar;
 pub(crate) mod consult;
 pub(crate) mod dto;
+pub(crate) mod inspection;
 pub(crate) mod interaction;
 pub(crate) mod openapi;
 pub(crate) mod reporting;

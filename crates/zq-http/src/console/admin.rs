@@ -40,6 +40,7 @@ pub(super) fn admin_frame(
         (Action::ManageChannels, "报送渠道", "channels"),
         (Action::ManageTenants, "工作日历", "calendar"),
         (Action::Read, "互动交流", "cases"),
+        (Action::Read, "网站检查", "inspection"),
         (Action::ReadAudit, "审计日志", "audit"),
     ]
     .into_iter()

@@ -216,6 +216,7 @@ pub(super) async fn site_frame(
             "cases",
             Some(super::cases::open_count(state, t).await?),
         ),
+        tab("网站检查", "inspection", "inspection", None),
     ];
     for (action, label, path) in [
         (Action::ManageColumns, "栏目", "columns"),

@@ -26,6 +26,7 @@ pub(crate) mod channels;
 pub(crate) mod consult;
 pub(crate) mod editor;
 pub(crate) mod frame;
+pub(crate) mod inspection;
 pub(crate) mod reporting;
 pub(crate) mod settings;
 pub(crate) mod tokens;
@@ -299,13 +300,31 @@ pub(crate) async fn home(State(state): State<AppState>, headers: HeaderMap) -> R
             tracing::warn!(error = %e, "reading the case counts for the start page failed");
             Vec::new()
         });
-    let mut sites: Vec<ConsoleSite> = state
+    let mine: Vec<zq_store::Tenant> = state
         .store()
         .list_tenants()
         .await?
         .into_iter()
         .filter(|t| visible.as_ref().is_none_or(|v| v.contains(&t.id)))
+        .collect();
+    // The inspection's warnings of each site, under the cases (the page opens without them).
+    let reports = crate::service::inspection::reports_of(state.services(), mine.clone())
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "reading the inspection for the start page failed");
+            Vec::new()
+        });
+    let mut sites: Vec<ConsoleSite> = mine
+        .into_iter()
         .map(|t| {
+            let report = reports.iter().find(|r| r.tenant.id == t.id);
+            let vetoed = report.is_some_and(|r| !r.score.vetoes.is_empty());
+            // The office sees every site: only those failing a veto item here, the rest on
+            // its scorecard.
+            let alerts = report
+                .filter(|_| visible.is_some() || vetoed)
+                .map(alerts_of)
+                .unwrap_or_default();
             let n = counts
                 .iter()
                 .find(|(x, _)| x.id == t.id)
@@ -342,6 +361,9 @@ pub(crate) async fn home(State(state): State<AppState>, headers: HeaderMap) -> R
                 cases_due_soon: n.due_soon,
                 cases_overdue: n.overdue,
                 cases_url: format!("{BASE}/sites/{}/cases", t.code),
+                inspection_url: format!("{BASE}/sites/{}/inspection", t.code),
+                vetoed,
+                alerts,
             }
         })
         .collect();
@@ -367,6 +389,23 @@ pub(crate) async fn home(State(state): State<AppState>, headers: HeaderMap) -> R
     };
     let body = state.renderer().console_home(&view)?;
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response())
+}
+
+/// The indicators of a site failing or warning now, one line each.
+fn alerts_of(r: &crate::service::inspection::SiteReport) -> Vec<String> {
+    use zq_domain::inspection::Status;
+    r.indicators
+        .iter()
+        .filter(|i| matches!(i.status, Status::Warn | Status::Fail))
+        .map(|i| {
+            let first = i
+                .evidence
+                .first()
+                .map(|e| format!("，如“{}”{}", e.what, e.detail))
+                .unwrap_or_default();
+            format!("{}：{}（{}）{first}", i.name, i.value, i.status.label())
+        })
+        .collect()
 }
 
 #[derive(Debug, Deserialize)]

@@ -7,6 +7,7 @@ mod admin;
 mod articles;
 mod cases;
 mod consult;
+mod inspection;
 mod reporting;
 
 use serde::Serialize;
@@ -24,6 +25,7 @@ pub use cases::{
 pub use consult::{
     ConsultFields, ConsultRow, ConsultView, ConsultsView, EntryRow, FileChoice, StepButton,
 };
+pub use inspection::{EvidenceRow, IndicatorRow, InspectionView, ScoreRow, ScorecardView};
 pub use reporting::{
     InboxFilter, InboxView, ItemView, Named, OutboxView, Range, RankRow, RankingView, SendForm,
     StateChoice, SubmissionDetail, SubmissionLine,

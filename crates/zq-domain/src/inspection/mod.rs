@@ -1,0 +1,325 @@
+//! Inspection (网站检查): the national indicators (政府网站与政务新媒体检查指标, 国办秘函〔2019〕19号)
+//! computed from what the platform knows of a site, before the inspector measures it. Each
+//! [`Indicator`] names the rule it implements, its value, its threshold and the evidence (which
+//! columns, which letters), so a site admin can act on it; a veto item that fails fails the site
+//! whatever its score. Indicators whose facts the platform does not gather yet say so
+//! ([`Status::NotAvailable`]) instead of passing.
+//!
+//! Everything here is pure: the caller gathers [`SiteFacts`] at a moment `now` and gets the
+//! indicators ([`evaluate`]) and the score ([`Score::of`]). Days are calendar days (the rules
+//! count weeks and months), in Beijing time.
+
+mod freshness;
+mod score;
+#[cfg(test)]
+mod tests;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::column::{ColumnKind, UpdateRequirement};
+
+pub use freshness::{
+    BLANK_VETO, HOME_STALE_DAYS, LONG_STALE_DAYS, NEWS_STALE_DAYS, POLICY_STALE_DAYS, STALE_VETO,
+    WARN_DAYS, duty_days,
+};
+pub use score::{Deduction, PASS_POINTS, Score};
+
+/// How an indicator stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Within the rule.
+    Pass,
+    /// Within the rule today, past it within [`WARN_DAYS`] unless someone acts (an early
+    /// warning), or a deduction short of a veto.
+    Warn,
+    /// Past the rule: a veto item failed, or points are deducted.
+    Fail,
+    /// The platform does not gather these facts yet.
+    NotAvailable,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Pass => "达标",
+            Status::Warn => "预警",
+            Status::Fail => "不达标",
+            Status::NotAvailable => "暂不可用",
+        }
+    }
+}
+
+/// A veto item (单项否决) or a scored item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Weight {
+    Veto,
+    Scored,
+}
+
+/// One thing an indicator points at: a column, a letter, a field of the site's settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    /// What it is (a column's path, a letter's subject…).
+    pub what: String,
+    /// Why it counts (`38 天未更新`, `已 95 天未答复`…).
+    pub detail: String,
+    /// The object it is about, for a link: `column:12`, `case:7`, `settings`.
+    pub object: String,
+}
+
+/// One indicator of one site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Indicator {
+    /// Stable code: `home_stale`, `columns_stale`, …
+    pub code: &'static str,
+    /// 首页更新, 栏目更新…
+    pub name: &'static str,
+    pub weight: Weight,
+    /// The rule it implements, as the inspection table words it.
+    pub rule: &'static str,
+    pub status: Status,
+    /// The measured value, worded (`16 天`, `6 个栏目`).
+    pub value: String,
+    /// The measured value as a number (days, columns, letters), for scores and charts.
+    pub count: i64,
+    /// The threshold, worded (`14 天`, `5 个`).
+    pub threshold: String,
+    pub evidence: Vec<Evidence>,
+}
+
+/// A column of the site as the inspection sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnFacts {
+    pub id: i64,
+    /// Its path of names (`政务公开 › 政策文件`).
+    pub path: String,
+    pub kind: ColumnKind,
+    pub requirement: UpdateRequirement,
+    /// The site's main news column.
+    pub is_news: bool,
+    pub top_level: bool,
+    /// It has columns under it (a parent shows its children, not content of its own).
+    pub has_children: bool,
+    /// A column that gathers other units' news (filled by them, not by this site).
+    pub aggregates: bool,
+    /// Published articles in it.
+    pub published: u64,
+    /// Its newest publication or change of published content.
+    pub last_update: Option<DateTime<Utc>>,
+    /// When the column was made (a new column is not stale before it existed).
+    pub created_at: DateTime<Utc>,
+}
+
+/// A consultation message the site has not answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenLetter {
+    pub id: i64,
+    pub subject: String,
+    pub submitted_at: DateTime<Utc>,
+}
+
+/// What the platform knows of a site at a moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteFacts {
+    /// The newest change of anything the home page shows (its newest published article).
+    pub home_last_update: Option<DateTime<Utc>>,
+    /// When the site was set up.
+    pub created_at: DateTime<Utc>,
+    pub columns: Vec<ColumnFacts>,
+    /// Mailboxes taking letters (a working consultation channel).
+    pub active_mailboxes: usize,
+    /// Letters (consultations) not answered yet, in the year before now.
+    pub open_letters: Vec<OpenLetter>,
+    /// 网站标识码, 主办单位, 联系方式 as set.
+    pub site_id: Option<String>,
+    pub sponsor: String,
+    pub contact: Option<String>,
+}
+
+/// Whole days from `from` to `now` (0 when `from` is later).
+pub fn days_between(from: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    (now - from).num_days().max(0)
+}
+
+/// Every indicator of a site at `now`, veto items first.
+pub fn evaluate(f: &SiteFacts, now: DateTime<Utc>) -> Vec<Indicator> {
+    let mut out = vec![
+        freshness::home(f, now),
+        freshness::stale_columns(f, now),
+        freshness::long_stale(f, now),
+        freshness::blank(f),
+        interaction(f, now),
+        not_available(
+            "availability",
+            "网站可用性",
+            Weight::Veto,
+            "连续监测 1 周，每天不少于 20 次，超过 15 秒网站仍打不开的次数比例累计达到 5%",
+        ),
+        not_available(
+            "serious_errors",
+            "严重表述错误",
+            Weight::Veto,
+            "出现严重表述错误，泄露国家秘密，发布或链接反动、暴力、色情等内容",
+        ),
+        not_available(
+            "services",
+            "服务实用",
+            Weight::Veto,
+            "无在线办事服务，或办事指南缺少事项名称、设定依据、申请条件、办理材料、办理地点、办理时间、联系电话、办理流程等要素",
+        ),
+        freshness::duty(f, now),
+        slow_replies(f, now),
+        elements(f),
+        not_available(
+            "links",
+            "链接可用性",
+            Weight::Scored,
+            "首页及其他页面不能存在错链、断链",
+        ),
+    ];
+    out.sort_by_key(|i| i.weight != Weight::Veto);
+    out
+}
+
+fn not_available(
+    code: &'static str,
+    name: &'static str,
+    weight: Weight,
+    rule: &'static str,
+) -> Indicator {
+    Indicator {
+        code,
+        name,
+        weight,
+        rule,
+        status: Status::NotAvailable,
+        value: "暂未监测".into(),
+        count: 0,
+        threshold: String::new(),
+        evidence: Vec::new(),
+    }
+}
+
+/// Days after which an unanswered consultation vetoes the site.
+pub const UNANSWERED_VETO_DAYS: i64 = 90;
+/// Days after which an unanswered consultation costs points.
+pub const UNANSWERED_DEDUCT_DAYS: i64 = 60;
+
+fn letters_older_than(f: &SiteFacts, now: DateTime<Utc>, days: i64) -> Vec<Evidence> {
+    f.open_letters
+        .iter()
+        .filter(|l| days_between(l.submitted_at, now) > days)
+        .map(|l| Evidence {
+            what: l.subject.clone(),
+            detail: format!("已 {} 天未答复", days_between(l.submitted_at, now)),
+            object: format!("case:{}", l.id),
+        })
+        .collect()
+}
+
+/// 互动回应差: no working consultation channel, or a message unanswered for over 3 months.
+fn interaction(f: &SiteFacts, now: DateTime<Utc>) -> Indicator {
+    let late = letters_older_than(f, now, UNANSWERED_VETO_DAYS);
+    let no_channel = f.active_mailboxes == 0;
+    let mut evidence = late;
+    if no_channel {
+        evidence.insert(
+            0,
+            Evidence {
+                what: "信箱".into(),
+                detail: "没有正在接收来信的信箱".into(),
+                object: "mailboxes".into(),
+            },
+        );
+    }
+    let soon = f
+        .open_letters
+        .iter()
+        .filter(|l| {
+            let d = days_between(l.submitted_at, now);
+            d > UNANSWERED_VETO_DAYS - WARN_DAYS && d <= UNANSWERED_VETO_DAYS
+        })
+        .count();
+    Indicator {
+        code: "interaction",
+        name: "互动回应",
+        weight: Weight::Veto,
+        rule: "无有效的在线咨询渠道，或检查前 1 年内咨询类栏目存在超过 3 个月未回应的有效留言",
+        status: if !evidence.is_empty() {
+            Status::Fail
+        } else if soon > 0 {
+            Status::Warn
+        } else {
+            Status::Pass
+        },
+        value: if no_channel {
+            "无在线咨询渠道".into()
+        } else {
+            format!(
+                "{} 件超过 3 个月未答复",
+                evidence.iter().filter(|e| e.object != "mailboxes").count()
+            )
+        },
+        threshold: "0 件".into(),
+        count: evidence.iter().filter(|e| e.object != "mailboxes").count() as i64
+            + i64::from(no_channel),
+        evidence,
+    }
+}
+
+/// 互动回应不及时: messages unanswered for over 2 months (a deduction).
+fn slow_replies(f: &SiteFacts, now: DateTime<Utc>) -> Indicator {
+    let late: Vec<Evidence> = letters_older_than(f, now, UNANSWERED_DEDUCT_DAYS)
+        .into_iter()
+        .collect();
+    Indicator {
+        code: "slow_replies",
+        name: "留言答复时效",
+        weight: Weight::Scored,
+        rule: "咨询类留言超过 2 个月未答复的，每件扣分",
+        status: if late.is_empty() {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        value: format!("{} 件", late.len()),
+        count: late.len() as i64,
+        threshold: "0 件".into(),
+        evidence: late,
+    }
+}
+
+/// 基本信息: the site identification code, the sponsor and the contact in the footer.
+fn elements(f: &SiteFacts) -> Indicator {
+    let missing: Vec<Evidence> = [
+        ("网站标识码", f.site_id.as_deref().unwrap_or("")),
+        ("主办单位", f.sponsor.as_str()),
+        ("联系方式", f.contact.as_deref().unwrap_or("")),
+    ]
+    .into_iter()
+    .filter(|(_, v)| v.trim().is_empty())
+    .map(|(what, _)| Evidence {
+        what: what.into(),
+        detail: "未设置，页面底部不显示".into(),
+        object: "settings".into(),
+    })
+    .collect();
+    Indicator {
+        code: "elements",
+        name: "基本信息",
+        weight: Weight::Scored,
+        rule: "网站页面底部应标注网站标识码、主办单位、联系方式",
+        status: if missing.is_empty() {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        value: format!("缺少 {} 项", missing.len()),
+        count: missing.len() as i64,
+        threshold: "0 项".into(),
+        evidence: missing,
+    }
+}

@@ -1,0 +1,271 @@
+//! Table-driven tests of the inspection rules with a set clock: columns crossing their
+//! thresholds, the home page going stale, blank columns, unanswered letters, and the score.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+use super::*;
+use crate::column::{ColumnKind, UpdateRequirement};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 4, 2, 0, 0).unwrap()
+}
+
+fn ago(days: i64) -> Option<DateTime<Utc>> {
+    Some(now() - Duration::days(days))
+}
+
+fn column(id: i64, r: UpdateRequirement, last: Option<DateTime<Utc>>) -> ColumnFacts {
+    ColumnFacts {
+        id,
+        path: format!("栏目{id}"),
+        kind: ColumnKind::ArticleList,
+        requirement: r,
+        is_news: false,
+        top_level: true,
+        has_children: false,
+        aggregates: false,
+        published: u64::from(last.is_some()),
+        last_update: last,
+        created_at: now() - Duration::days(800),
+    }
+}
+
+fn site(columns: Vec<ColumnFacts>) -> SiteFacts {
+    SiteFacts {
+        home_last_update: ago(1),
+        created_at: now() - Duration::days(800),
+        columns,
+        active_mailboxes: 1,
+        open_letters: Vec::new(),
+        site_id: Some("3301000001".into()),
+        sponsor: "海川市人民政府办公厅".into(),
+        contact: Some("电话：0599-81000000".into()),
+    }
+}
+
+fn indicator(f: &SiteFacts, code: &str) -> Indicator {
+    evaluate(f, now())
+        .into_iter()
+        .find(|i| i.code == code)
+        .unwrap()
+}
+
+#[test]
+fn the_home_page_warns_three_days_before_two_weeks_and_fails_at_two_weeks() {
+    for (days, status) in [
+        (0, Status::Pass),
+        (10, Status::Pass),
+        (11, Status::Warn),
+        (13, Status::Warn),
+        (14, Status::Fail),
+        (40, Status::Fail),
+    ] {
+        let mut f = site(Vec::new());
+        f.home_last_update = ago(days);
+        let i = indicator(&f, "home_stale");
+        assert_eq!(i.status, status, "{days} days");
+        assert_eq!(i.count, days);
+    }
+    // A site that never published counts from its creation.
+    let mut f = site(Vec::new());
+    f.home_last_update = None;
+    f.created_at = now() - Duration::days(20);
+    let i = indicator(&f, "home_stale");
+    assert_eq!(i.status, Status::Fail);
+    assert_eq!(i.evidence[0].detail, "从未发布信息");
+}
+
+#[test]
+fn news_columns_go_stale_after_two_weeks_and_policy_columns_after_six_months() {
+    use UpdateRequirement::*;
+    // (requirement, is_news, days idle, stale?, warned?)
+    let cases = [
+        (Daily, false, 13, false, true),
+        (Daily, false, 14, true, false),
+        (Weekly, false, 11, false, true),
+        (Weekly, false, 10, false, false),
+        (TwiceWeekly, false, 30, true, false),
+        (AsNeeded, true, 14, true, false),
+        (Monthly, false, 100, false, false),
+        (Monthly, false, 180, false, true),
+        (Quarterly, false, 183, true, false),
+        (AsNeeded, false, 900, false, false),
+    ];
+    for (r, news, days, stale, warned) in cases {
+        let mut c = column(1, r, ago(days));
+        c.is_news = news;
+        let i = indicator(&site(vec![c]), "columns_stale");
+        assert_eq!(i.count, i64::from(stale), "{r:?} news={news} {days}");
+        let listed = !i.evidence.is_empty();
+        assert_eq!(listed, stale || warned, "{r:?} news={news} {days}");
+    }
+}
+
+#[test]
+fn five_stale_columns_veto_the_site_and_four_plus_one_soon_warn() {
+    let stale = |n: i64| -> Vec<ColumnFacts> {
+        (0..n)
+            .map(|i| column(i, UpdateRequirement::Weekly, ago(20)))
+            .collect()
+    };
+    let i = indicator(&site(stale(5)), "columns_stale");
+    assert_eq!(i.status, Status::Fail);
+    assert_eq!(i.value, "5 个栏目");
+    let mut four = stale(4);
+    four.push(column(9, UpdateRequirement::Weekly, ago(12)));
+    let i = indicator(&site(four), "columns_stale");
+    assert_eq!(i.status, Status::Warn, "the fifth would cross in 2 days");
+    assert!(
+        i.evidence[4].detail.contains("2 天后超过 14 天"),
+        "{:?}",
+        i.evidence
+    );
+    assert_eq!(
+        indicator(&site(Vec::new()), "columns_stale").status,
+        Status::Pass
+    );
+}
+
+#[test]
+fn parents_aggregates_links_and_automatic_columns_are_not_counted() {
+    let mut parent = column(1, UpdateRequirement::Daily, None);
+    parent.has_children = true;
+    let mut gathered = column(2, UpdateRequirement::Daily, None);
+    gathered.aggregates = true;
+    let mut link = column(3, UpdateRequirement::Daily, None);
+    link.kind = ColumnKind::ExternalLink;
+    let auto = column(4, UpdateRequirement::Automatic, None);
+    let f = site(vec![parent, gathered, link, auto]);
+    for code in ["columns_blank", "columns_stale", "columns_duty"] {
+        assert!(indicator(&f, code).evidence.is_empty(), "{code}");
+    }
+}
+
+#[test]
+fn blank_columns_veto_at_five_and_are_not_also_stale() {
+    let blanks: Vec<ColumnFacts> = (0..5)
+        .map(|i| column(i, UpdateRequirement::Daily, None))
+        .collect();
+    let f = site(blanks);
+    let i = indicator(&f, "columns_blank");
+    assert_eq!((i.status, i.count), (Status::Fail, 5));
+    assert_eq!(indicator(&f, "columns_stale").count, 0);
+    let f = site(vec![column(1, UpdateRequirement::Daily, None)]);
+    assert_eq!(indicator(&f, "columns_blank").status, Status::Warn);
+}
+
+#[test]
+fn columns_left_a_year_veto_at_ten() {
+    let old = |n: i64, days: i64| -> Vec<ColumnFacts> {
+        (0..n)
+            .map(|i| column(i, UpdateRequirement::Quarterly, ago(days)))
+            .collect()
+    };
+    assert_eq!(
+        indicator(&site(old(10, 365)), "columns_long_stale").status,
+        Status::Fail
+    );
+    assert_eq!(
+        indicator(&site(old(9, 400)), "columns_long_stale").status,
+        Status::Warn
+    );
+    assert_eq!(
+        indicator(&site(old(10, 364)), "columns_long_stale").status,
+        Status::Pass
+    );
+}
+
+#[test]
+fn a_column_behind_its_duty_costs_a_point_and_one_due_soon_warns() {
+    use UpdateRequirement::*;
+    // (requirement, days idle, status)
+    let cases = [
+        (Daily, 1, Status::Pass),
+        (Daily, 2, Status::Fail),
+        (Weekly, 4, Status::Pass),
+        (Weekly, 5, Status::Warn),
+        (Weekly, 7, Status::Warn),
+        (Weekly, 8, Status::Fail),
+        (Monthly, 29, Status::Warn),
+        (Monthly, 32, Status::Fail),
+        (AsNeeded, 500, Status::Pass),
+    ];
+    for (r, days, status) in cases {
+        let f = site(vec![column(1, r, ago(days))]);
+        assert_eq!(indicator(&f, "columns_duty").status, status, "{r:?} {days}");
+    }
+    let f = site(vec![column(1, Weekly, ago(6))]);
+    assert_eq!(
+        indicator(&f, "columns_duty").evidence[0].detail,
+        "每周更新，2 天内需要更新"
+    );
+}
+
+#[test]
+fn a_letter_unanswered_for_three_months_vetoes_and_for_two_months_costs_points() {
+    let letter = |id, days| OpenLetter {
+        id,
+        subject: format!("来信{id}"),
+        submitted_at: now() - Duration::days(days),
+    };
+    // (days open, interaction status, slow-reply count)
+    for (days, status, slow) in [
+        (30, Status::Pass, 0),
+        (61, Status::Pass, 1),
+        (88, Status::Warn, 1),
+        (91, Status::Fail, 1),
+    ] {
+        let mut f = site(Vec::new());
+        f.open_letters = vec![letter(7, days)];
+        assert_eq!(indicator(&f, "interaction").status, status, "{days}");
+        assert_eq!(indicator(&f, "slow_replies").count, slow, "{days}");
+    }
+    let mut f = site(Vec::new());
+    f.active_mailboxes = 0;
+    let i = indicator(&f, "interaction");
+    assert_eq!(
+        (i.status, i.value.as_str()),
+        (Status::Fail, "无在线咨询渠道")
+    );
+}
+
+#[test]
+fn veto_items_come_first_and_unmeasured_ones_say_so() {
+    let all = evaluate(&site(Vec::new()), now());
+    let first_scored = all.iter().position(|i| i.weight == Weight::Scored).unwrap();
+    assert!(
+        all[first_scored..]
+            .iter()
+            .all(|i| i.weight == Weight::Scored)
+    );
+    let links = all.iter().find(|i| i.code == "links").unwrap();
+    assert_eq!(links.status, Status::NotAvailable);
+}
+
+#[test]
+fn the_score_fails_on_a_veto_whatever_the_points_and_caps_each_deduction() {
+    let healthy = Score::of(&evaluate(&site(Vec::new()), now()));
+    assert_eq!(
+        (healthy.points, healthy.passed, healthy.verdict()),
+        (100, true, "合格")
+    );
+
+    // 12 columns behind a daily duty: −10 (capped); no footer contact and no site code: −4.
+    let mut f = site(
+        (0..12)
+            .map(|i| column(i, UpdateRequirement::Daily, ago(3)))
+            .collect(),
+    );
+    f.contact = None;
+    f.site_id = Some(" ".into());
+    let s = Score::of(&evaluate(&f, now()));
+    assert_eq!(s.points, 86, "{s:?}");
+    assert!(s.passed);
+    assert_eq!(s.deductions.len(), 2);
+
+    let mut f = site(Vec::new());
+    f.home_last_update = ago(30);
+    let s = Score::of(&evaluate(&f, now()));
+    assert_eq!((s.points, s.passed, s.verdict()), (100, false, "单项否决"));
+    assert_eq!(s.vetoes, vec!["首页更新"]);
+}

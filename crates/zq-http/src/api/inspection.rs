@@ -1,0 +1,67 @@
+//! The inspection indicators over the API: `GET /api/v1/sites/{code}/inspection` (a site's
+//! indicators with their rules, values, thresholds and evidence, and its score) and
+//! `GET /api/v1/inspection/scorecard[?format=csv]` (every site, worst first; the office and
+//! operators).
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use serde::{Deserialize, Serialize};
+use zq_domain::inspection::{Indicator, Score};
+
+use super::{ApiCaller, ApiResult, Params, ok};
+use crate::AppState;
+use crate::service::inspection::{self, SiteReport};
+
+#[derive(Debug, Serialize)]
+struct ReportDto<'a> {
+    code: &'a str,
+    name: &'a str,
+    /// 合格 / 不合格 / 单项否决.
+    verdict: &'static str,
+    #[serde(flatten)]
+    score: &'a Score,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    indicators: Option<&'a [Indicator]>,
+}
+
+fn dto(r: &SiteReport, with_indicators: bool) -> ReportDto<'_> {
+    ReportDto {
+        code: r.tenant.code.as_str(),
+        name: &r.tenant.name,
+        verdict: r.score.verdict(),
+        score: &r.score,
+        indicators: with_indicators.then_some(r.indicators.as_slice()),
+    }
+}
+
+/// `GET /api/v1/sites/{code}/inspection`.
+pub(crate) async fn site(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(code): Path<String>,
+) -> ApiResult {
+    let r = inspection::site_report(state.services(), &c, &code).await?;
+    ok(dto(&r, true))
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub(crate) struct ScorecardParams {
+    format: Option<String>,
+}
+
+/// `GET /api/v1/inspection/scorecard[?format=csv]`.
+pub(crate) async fn scorecard(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Params(p): Params<ScorecardParams>,
+) -> ApiResult {
+    let rows = inspection::scorecard(state.services(), &c).await?;
+    if p.format.as_deref() == Some("csv") {
+        let out = inspection::scorecard_csv(&rows);
+        return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response());
+    }
+    ok(serde_json::json!({
+        "items": rows.iter().map(|r| dto(r, false)).collect::<Vec<_>>(),
+    }))
+}

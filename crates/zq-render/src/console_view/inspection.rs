@@ -1,0 +1,76 @@
+//! View models of the inspection pages: a site's indicators with their evidence (网站检查) and
+//! the office's scorecard of every site.
+
+use serde::Serialize;
+
+use super::{AdminFrame, SiteFrame};
+
+/// One thing an indicator points at, with a link to where it is fixed.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceRow {
+    pub what: String,
+    pub detail: String,
+    pub url: Option<String>,
+}
+
+/// One indicator.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorRow {
+    pub name: String,
+    /// 单项否决 or 扣分项.
+    pub weight_label: String,
+    pub rule: String,
+    /// `pass`, `warn`, `fail`, `not_available` (a CSS class).
+    pub status: String,
+    pub status_label: String,
+    pub value: String,
+    pub threshold: String,
+    pub evidence: Vec<EvidenceRow>,
+}
+
+/// A site's 网站检查 page.
+#[derive(Debug, Clone, Serialize)]
+pub struct InspectionView {
+    #[serde(flatten)]
+    pub frame: SiteFrame,
+    /// 合格 / 不合格 / 单项否决.
+    pub verdict: String,
+    pub passed: bool,
+    pub points: i64,
+    pub vetoes: Vec<String>,
+    /// `栏目更新要求 −3`.
+    pub deductions: Vec<String>,
+    pub warnings: usize,
+    pub indicators: Vec<IndicatorRow>,
+    /// When the figures were computed (Beijing time).
+    pub at: String,
+}
+
+/// One site in the scorecard.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreRow {
+    pub rank: usize,
+    pub name: String,
+    pub kind_label: String,
+    /// The site's 网站检查 page.
+    pub url: String,
+    pub verdict: String,
+    pub passed: bool,
+    pub points: i64,
+    pub vetoes: Vec<String>,
+    pub deductions: Vec<String>,
+    pub warnings: usize,
+}
+
+/// The office's scorecard.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScorecardView {
+    #[serde(flatten)]
+    pub frame: AdminFrame,
+    pub rows: Vec<ScoreRow>,
+    pub passed: usize,
+    pub vetoed: usize,
+    pub warned: usize,
+    pub csv_url: String,
+    pub at: String,
+}

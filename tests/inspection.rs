@@ -1,0 +1,224 @@
+//! The inspection indicators over HTTP on SQLite and PostgreSQL with a set clock: the demo
+//! cluster's scorecard and its CSV for the office (refused to a site's account); a site that
+//! publishes and is then left alone for three weeks fails the home-page veto with its stale columns as evidence, shown to
+//! its admin on the console's start page; one article published through review clears the
+//! veto, and the scorecard follows.
+
+use serde_json::{Value, json};
+use zq_domain::access::{ClusterRole, TenantRole};
+use zq_tests::{Backend, PASSWORD, Setup, TestApp};
+
+fn beijing_morning(day: &str) -> chrono::DateTime<chrono::Utc> {
+    let d = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
+    zq_domain::time::beijing_midnight(d) + chrono::Duration::hours(9)
+}
+
+fn indicator<'a>(report: &'a Value, code: &str) -> &'a Value {
+    report["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == code)
+        .unwrap_or_else(|| panic!("{code} in {report}"))
+}
+
+async fn report(app: &TestApp, secret: &str, code: &str) -> Value {
+    let (s, r) = app
+        .api(
+            secret,
+            "GET",
+            &format!("/api/v1/sites/{code}/inspection"),
+            None,
+        )
+        .await;
+    assert_eq!(s, 200, "{r}");
+    r
+}
+
+/// Publishes an article in jb's news column through review, over the API.
+async fn publish(app: &TestApp, editor: &str, reviewer: &str, title: &str) {
+    let (_, cols) = app
+        .api(editor, "GET", "/api/v1/sites/jb/columns", None)
+        .await;
+    let news = cols
+        .as_array()
+        .or_else(|| cols["items"].as_array())
+        .unwrap()
+        .iter()
+        .find(|c| c["is_news"] == true)
+        .unwrap_or_else(|| panic!("a news column in {cols}"))["id"]
+        .clone();
+    let (s, a) = app
+        .api(
+            editor,
+            "POST",
+            "/api/v1/sites/jb/articles",
+            Some(json!({"column_id": news, "title": title, "body": "<p>会议部署冬季工作。</p>"})),
+        )
+        .await;
+    assert_eq!(s, 201, "{a}");
+    let id = a["id"].as_i64().unwrap();
+    let (s, _) = app
+        .api(
+            editor,
+            "POST",
+            &format!("/api/v1/sites/jb/articles/{id}/submit"),
+            None,
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (s, _) = app
+        .api(
+            reviewer,
+            "POST",
+            &format!("/api/v1/sites/jb/articles/{id}/approve"),
+            None,
+        )
+        .await;
+    assert_eq!(s, 200);
+}
+
+async fn flow(backend: Backend) {
+    let app = TestApp::setup(Setup {
+        backend: Some(backend),
+        demo: Some(zq_tests::DemoOptions {
+            news_articles: 3,
+            seed: 7,
+        }),
+        clock: Some(beijing_morning("2026-11-02")),
+        ..Default::default()
+    })
+    .await;
+    let office = app
+        .token("in.office", Some(ClusterRole::ClusterAdmin), None)
+        .await;
+    let editor = app
+        .token("in.editor", None, Some(("jb", TenantRole::Editor)))
+        .await;
+    let reviewer = app
+        .token("in.reviewer", None, Some(("jb", TenantRole::Reviewer)))
+        .await;
+
+    // The scorecard: every site, worst first, for the office only; the CSV for a spreadsheet.
+    let (s, card) = app
+        .api(&office, "GET", "/api/v1/inspection/scorecard", None)
+        .await;
+    assert_eq!(s, 200, "{card}");
+    let items = card["items"].as_array().unwrap();
+    assert!(items.len() >= 10, "{card}");
+    let rank = |v: &Value| {
+        (
+            v["vetoes"].as_array().unwrap().len(),
+            v["points"].as_i64().unwrap(),
+        )
+    };
+    for pair in items.windows(2) {
+        let (a, b) = (rank(&pair[0]), rank(&pair[1]));
+        assert!(
+            a.0 > b.0 || (a.0 == b.0 && a.1 <= b.1),
+            "worst first: {pair:?}"
+        );
+    }
+    let (s, _) = app
+        .api(&editor, "GET", "/api/v1/inspection/scorecard", None)
+        .await;
+    assert_eq!(s, 403);
+    let csv = app
+        .call(
+            "GET",
+            "127.0.0.1",
+            "/api/v1/inspection/scorecard?format=csv",
+            &[("authorization", &format!("Bearer {office}"))],
+            "",
+        )
+        .await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.body.starts_with("\u{feff}站点代码,网站名称,结论,得分"),
+        "{}",
+        csv.body
+    );
+    assert_eq!(csv.body.lines().count(), items.len() + 1);
+
+    // Just after a publication jb's home page is current; every indicator names its rule.
+    publish(&app, &editor, &reviewer, "江北区部署冬季森林防火工作").await;
+    let fresh = report(&app, &editor, "jb").await;
+    assert_eq!(indicator(&fresh, "home_stale")["status"], "pass", "{fresh}");
+    assert_eq!(indicator(&fresh, "availability")["status"], "not_available");
+    assert!(
+        fresh["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| !i["rule"].as_str().unwrap().is_empty())
+    );
+
+    // Three weeks with nothing published: the home-page veto fails, news columns are evidence.
+    app.store.clock().set(beijing_morning("2026-11-23"));
+    let stale = report(&app, &editor, "jb").await;
+    assert_eq!(stale["verdict"], "单项否决", "{stale}");
+    assert_eq!(indicator(&stale, "home_stale")["status"], "fail");
+    assert!(stale["vetoes"].to_string().contains("首页更新"), "{stale}");
+    let columns = indicator(&stale, "columns_duty");
+    assert_eq!(columns["status"], "fail", "{columns}");
+    assert!(
+        columns["evidence"][0]["object"]
+            .as_str()
+            .unwrap()
+            .starts_with("column:"),
+        "{columns}"
+    );
+    // The site's admin sees it first on the console's start page, with the evidence.
+    app.account("in.admin", None, &[("jb", TenantRole::SiteAdmin)])
+        .await;
+    let (_, session) = app.sign_in("in.admin", PASSWORD).await;
+    let cookie = session.unwrap();
+    let home = app
+        .get_with("127.0.0.1", "/console/", &[("cookie", &cookie)])
+        .await;
+    assert!(home.body.contains("网站检查预警"), "{}", home.body);
+    assert!(
+        home.body.contains("首页更新：21 天未更新（不达标）"),
+        "{}",
+        home.body
+    );
+    let page = app
+        .get_with(
+            "127.0.0.1",
+            "/console/sites/jb/inspection",
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("单项否决") && page.body.contains("/console/sites/jb/columns#column-")
+    );
+
+    // One article through review clears the veto.
+    publish(&app, &editor, &reviewer, "江北区召开安全生产工作会议").await;
+    let after = report(&app, &editor, "jb").await;
+    assert_eq!(indicator(&after, "home_stale")["status"], "pass", "{after}");
+    assert!(!after["vetoes"].to_string().contains("首页更新"), "{after}");
+    let (_, card) = app
+        .api(&office, "GET", "/api/v1/inspection/scorecard", None)
+        .await;
+    let jb = card["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "jb")
+        .unwrap()
+        .clone();
+    assert!(!jb["vetoes"].to_string().contains("首页更新"), "{jb}");
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stale_site_fails_the_home_page_veto_until_it_publishes_on_sqlite() {
+    flow(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stale_site_fails_the_home_page_veto_until_it_publishes_on_postgres() {
+    flow(Backend::Postgres).await;
+}
