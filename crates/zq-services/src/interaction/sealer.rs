@@ -62,21 +62,23 @@ impl Sealer {
 
     /// Seals `p`, bound to `bind` (the case's submission key).
     pub fn seal(&self, p: &Personal, bind: &str) -> Result<String, ServiceError> {
-        let mut data = serde_json::to_vec(p).map_err(|e| ServiceError::Internal(e.to_string()))?;
-        let mut nonce = [0u8; NONCE_LEN];
-        getrandom::fill(&mut nonce).map_err(|e| ServiceError::Internal(e.to_string()))?;
-        self.key
-            .seal_in_place_append_tag(
-                Nonce::assume_unique_for_key(nonce),
-                Aad::from(bind.as_bytes()),
-                &mut data,
-            )
-            .map_err(|_| ServiceError::Internal("sealing failed".into()))?;
-        Ok(format!("v1:{}{}", hex(&nonce), hex(&data)))
+        let data = serde_json::to_vec(p).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        Ok(format!("v1:{}", hex(&self.seal_bytes(&data, bind)?)))
     }
 
-    /// Seals the bytes of a file the writer attached, bound to `bind`: the nonce followed by
-    /// the ciphertext and its tag.
+    /// Opens what `seal` made with the same `bind`.
+    pub fn open(&self, sealed: &str, bind: &str) -> Result<Personal, ServiceError> {
+        let broken = || ServiceError::Internal("个人信息无法解密：密钥与数据不符".into());
+        let raw = sealed
+            .strip_prefix("v1:")
+            .and_then(unhex)
+            .ok_or_else(broken)?;
+        let plain = self.open_bytes(&raw, bind).map_err(|_| broken())?;
+        serde_json::from_slice(&plain).map_err(|_| broken())
+    }
+
+    /// Seals bytes (a file the writer attached, or the details' JSON), bound to `bind`: a
+    /// fresh nonce followed by the ciphertext and its tag.
     pub fn seal_bytes(&self, bytes: &[u8], bind: &str) -> Result<Vec<u8>, ServiceError> {
         let mut nonce = [0u8; NONCE_LEN];
         getrandom::fill(&mut nonce).map_err(|e| ServiceError::Internal(e.to_string()))?;
@@ -109,24 +111,6 @@ impl Sealer {
             .len();
         rest.truncate(n);
         Ok(rest)
-    }
-
-    /// Opens what `seal` made with the same `bind`.
-    pub fn open(&self, sealed: &str, bind: &str) -> Result<Personal, ServiceError> {
-        let broken = || ServiceError::Internal("个人信息无法解密：密钥与数据不符".into());
-        let raw = sealed
-            .strip_prefix("v1:")
-            .and_then(unhex)
-            .filter(|b| b.len() > NONCE_LEN)
-            .ok_or_else(broken)?;
-        let (nonce, rest) = raw.split_at(NONCE_LEN);
-        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| broken())?;
-        let mut rest = rest.to_vec();
-        let plain = self
-            .key
-            .open_in_place(nonce, Aad::from(bind.as_bytes()), &mut rest)
-            .map_err(|_| broken())?;
-        serde_json::from_slice(plain).map_err(|_| broken())
     }
 }
 
