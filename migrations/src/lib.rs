@@ -23,6 +23,7 @@ mod m0015_mailbox_notify;
 mod m0016_consultations;
 mod m0017_reply_templates;
 mod m0018_interaction_files;
+mod m0019_lexicon;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_consultations::Migration),
             Box::new(m0017_reply_templates::Migration),
             Box::new(m0018_interaction_files::Migration),
+            Box::new(m0019_lexicon::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@
 //! count weeks and months), in Beijing time.
 
 mod freshness;
+pub mod lexicon;
 mod score;
 #[cfg(test)]
 mod tests;

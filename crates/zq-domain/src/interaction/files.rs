@@ -59,7 +59,8 @@ mod tests {
             b.resize(MAX_TOTAL_BYTES / 2 + 1, b' ');
             b
         };
-        let cases: Vec<(Vec<(&str, &[u8])>, Result<usize, CaseFileError>)> = vec![
+        type Case<'a> = (Vec<(&'a str, &'a [u8])>, Result<usize, CaseFileError>);
+        let cases: Vec<Case> = vec![
             (vec![], Ok(0)),
             (vec![("路灯.png", PNG), ("说明.pdf", PDF)], Ok(2)),
             (vec![("a.png", PNG); MAX_FILES], Ok(MAX_FILES)),

@@ -183,7 +183,7 @@ fn parse_atom(text: &str) -> Result<Vec<FeedItem>, FeedError> {
                 .map(|h| h.trim().to_owned());
             let title = child(e, ATOM_NS, "title")
                 .map(|t| match t.attribute("type") {
-                    Some("html") | Some("xhtml") => strip_tags(&text_of(&t)),
+                    Some("html") | Some("xhtml") => zq_domain::html::text_of_html(&text_of(&t)),
                     _ => text_of(&t),
                 })
                 .unwrap_or_default();
@@ -277,26 +277,6 @@ fn text_to_html(text: &str) -> String {
         .filter(|l| !l.is_empty())
         .map(|l| format!("<p>{}</p>", escape_html(l)))
         .collect()
-}
-
-/// Text without markup (for titles given as HTML), with the common entities decoded.
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&")
 }
 
 /// Pulls channel `id`'s feed now: fetch, parse, import (new items only).

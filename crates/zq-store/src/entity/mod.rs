@@ -19,6 +19,8 @@ pub mod consultation;
 pub mod event;
 pub mod event_position;
 pub mod job_lease;
+pub mod lexicon_finding;
+pub mod lexicon_term;
 pub mod login_failure;
 pub mod mailbox;
 pub mod reply_template;

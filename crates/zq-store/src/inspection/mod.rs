@@ -1,7 +1,12 @@
 //! What the inspection indicators are computed from, read in a few grouped queries for one
 //! tenant or the whole cluster at once (a 1,000-site scorecard is three queries, not three
 //! thousand): each column's published articles and newest publication, the letters not
-//! answered yet, and the mailboxes taking letters.
+//! answered yet, and the mailboxes taking letters; and the lexicon of serious errors
+//! (`lexicon.rs`).
+
+mod lexicon;
+
+pub use lexicon::{Finding, PublishedText};
 
 use std::collections::HashMap;
 
