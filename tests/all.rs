@@ -12,6 +12,7 @@ mod consult;
 mod editorial;
 mod feeds;
 mod inspection;
+mod inspection_lexicon;
 mod interaction;
 mod interaction_captcha;
 mod interaction_demo;

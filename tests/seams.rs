@@ -108,7 +108,7 @@ on_both_backends! {
         };
         let draft = zq_services::create_article(svc, &system, "d2", text, None).await.unwrap();
         let mark = app.store.last_event_id().await.unwrap();
-        zq_services::step(svc, &system, "d2", draft.id.0, zq_services::Step::PublishDirectly { publish_at: None }).await.unwrap();
+        zq_services::step(svc, &system, "d2", draft.id.0, zq_services::Step::PublishDirectly { publish_at: None, reason: None }).await.unwrap();
         let published = app.store.events_after(mark, 10).await.unwrap();
         assert_eq!(published.len(), 1);
         assert_eq!(published[0].kind, EventKind::ArticlePublished);

@@ -1,7 +1,9 @@
 //! The cluster's lexicon of serious errors (严重表述错误 / 错敏词), kept by the office: wrong
 //! wordings with their right form, forbidden terms, leaders with their current titles; and
 //! what the last scan of published content found (`lexicon_findings`, replaced whole by each
-//! scan), which the inspection's serious-errors indicator reads per site.
+//! scan), which the inspection's serious-errors indicator reads per site; and each reviewer's
+//! override of a hit (`lexicon_overrides`: who let which version of an article through, and
+//! why).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -30,6 +32,19 @@ enum LexiconFindings {
     Message,
     Context,
     FoundAt,
+}
+
+#[derive(DeriveIden)]
+enum LexiconOverrides {
+    Table,
+    Id,
+    TenantId,
+    ArticleId,
+    Version,
+    Reason,
+    Hits,
+    Actor,
+    At,
 }
 
 #[async_trait::async_trait]
@@ -77,10 +92,26 @@ impl MigrationTrait for Migration {
                 .col(LexiconFindings::TenantId)
                 .to_owned(),
         )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(LexiconOverrides::Table)
+                .col(big_pk_auto(LexiconOverrides::Id))
+                .col(big_integer(LexiconOverrides::TenantId))
+                .col(big_integer(LexiconOverrides::ArticleId))
+                .col(integer(LexiconOverrides::Version))
+                .col(text(LexiconOverrides::Reason))
+                .col(text(LexiconOverrides::Hits))
+                .col(string_len(LexiconOverrides::Actor, 100))
+                .col(timestamp_with_time_zone(LexiconOverrides::At))
+                .to_owned(),
+        )
         .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(LexiconOverrides::Table).to_owned())
+            .await?;
         m.drop_table(Table::drop().table(LexiconFindings::Table).to_owned())
             .await?;
         m.drop_table(Table::drop().table(LexiconTerms::Table).to_owned())

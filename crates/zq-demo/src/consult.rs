@@ -391,7 +391,10 @@ async fn past_interview(svc: &Services, t: &Tenant, seed: u64) -> Result<usize, 
         &system,
         code,
         closed.article_id,
-        zq_services::articles::Step::Approve { publish_at: None },
+        zq_services::articles::Step::Approve {
+            publish_at: None,
+            reason: None,
+        },
     )
     .await?;
     Ok(1)

@@ -173,6 +173,18 @@ fn console_routes() -> Router<AppState> {
         // The cluster's office: tenants, users, audit, channels, calendar, cases by unit.
         .route("/console/admin/inspection", get(console::inspection::scorecard))
         .route(
+            "/console/admin/lexicon",
+            get(console::inspection::lexicon::show).post(console::inspection::lexicon::add),
+        )
+        .route(
+            "/console/admin/lexicon/scan",
+            post(console::inspection::lexicon::scan),
+        )
+        .route(
+            "/console/admin/lexicon/{id}/delete",
+            post(console::inspection::lexicon::delete),
+        )
+        .route(
             "/console/admin/inspection.csv",
             get(console::inspection::scorecard_csv),
         )
@@ -287,6 +299,15 @@ fn api_routes() -> Router<AppState> {
         .route(
             "/api/v1/inspection/scorecard",
             get(api::inspection::scorecard),
+        )
+        .route(
+            "/api/v1/lexicon",
+            get(api::inspection::terms).post(api::inspection::add_term),
+        )
+        .route("/api/v1/lexicon/scan", post(api::inspection::scan))
+        .route(
+            "/api/v1/lexicon/{id}",
+            axum::routing::delete(api::inspection::delete_term),
         )
         .route("/api/v1/cases/figures", get(interaction::settings::figures))
         .route(&format!("{s}/cases"), get(interaction::cases))

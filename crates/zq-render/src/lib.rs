@@ -105,6 +105,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "console_scorecard.html",
         include_str!("../templates/console_scorecard.html"),
     ),
+    (
+        "console_lexicon.html",
+        include_str!("../templates/console_lexicon.html"),
+    ),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
     ("atom.xml", include_str!("../templates/atom.xml")),
     (
@@ -256,6 +260,8 @@ pub enum ConsolePage {
     Inspection,
     /// The office's scorecard (`ScorecardView`).
     Scorecard,
+    /// The office's lexicon of serious errors (`LexiconView`).
+    Lexicon,
 }
 
 impl ConsolePage {
@@ -286,6 +292,7 @@ impl ConsolePage {
             ConsolePage::Consult => "console_consult.html",
             ConsolePage::Inspection => "console_inspection.html",
             ConsolePage::Scorecard => "console_scorecard.html",
+            ConsolePage::Lexicon => "console_lexicon.html",
         }
     }
 }

@@ -18,21 +18,25 @@ use crate::{Caller, Result, ServiceError, Services, site};
 pub enum Step {
     Submit,
     Recall,
-    /// Publish now, or at the time given (or the time the editor asked for).
+    /// Publish now, or at the time given (or the time the editor asked for). `reason` lets
+    /// the article through despite the lexicon's hits (recorded and audited).
     Approve {
         publish_at: Option<DateTime<Utc>>,
+        reason: Option<String>,
     },
     Return {
         comment: String,
     },
     PublishDirectly {
         publish_at: Option<DateTime<Utc>>,
+        reason: Option<String>,
     },
     Withdraw,
 }
 
 impl Step {
-    /// Parses the step's name as it appears in URLs (`/articles/{id}/{step}`).
+    /// Parses the step's name as it appears in URLs (`/articles/{id}/{step}`); the comment
+    /// is a return's reason, or an approval's reason to publish despite the lexicon.
     pub fn parse(
         name: &str,
         comment: Option<String>,
@@ -41,11 +45,17 @@ impl Step {
         Some(match name {
             "submit" => Step::Submit,
             "recall" => Step::Recall,
-            "approve" => Step::Approve { publish_at },
+            "approve" => Step::Approve {
+                publish_at,
+                reason: comment,
+            },
             "return" => Step::Return {
                 comment: comment.unwrap_or_default(),
             },
-            "publish" => Step::PublishDirectly { publish_at },
+            "publish" => Step::PublishDirectly {
+                publish_at,
+                reason: comment,
+            },
             "withdraw" => Step::Withdraw,
             _ => return None,
         })
@@ -134,16 +144,23 @@ pub async fn step(
             None => Ok(article(svc, caller, code, id).await?.1.publish_at),
         }
     };
+    // Nothing goes public with a serious error the reviewer did not let through.
+    if let Step::Approve { reason, .. } | Step::PublishDirectly { reason, .. } = &step {
+        let (t, a) = article(svc, caller, code, id).await?;
+        let text = (a.text.title.as_str(), a.text.body.as_str());
+        crate::inspection::lexicon::gate(svc, caller, t.id, id, a.version, text, reason.as_deref())
+            .await?;
+    }
     let event = match step {
         Step::Submit => Event::Submit,
         Step::Recall => Event::Recall,
         Step::Return { comment } => Event::Return { comment },
         Step::Withdraw => Event::Withdraw,
-        Step::Approve { publish_at } => Event::Approve {
+        Step::Approve { publish_at, .. } => Event::Approve {
             now: now.timestamp(),
             publish_at: requested(publish_at).await?.map(|t| t.timestamp()),
         },
-        Step::PublishDirectly { publish_at } => Event::PublishDirectly {
+        Step::PublishDirectly { publish_at, .. } => Event::PublishDirectly {
             now: now.timestamp(),
             publish_at: requested(publish_at).await?.map(|t| t.timestamp()),
         },

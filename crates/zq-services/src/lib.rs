@@ -52,6 +52,7 @@ pub struct Services {
     telemetry: Arc<dyn Telemetry>,
     events: Events,
     interaction: Arc<interaction::InteractionSettings>,
+    lexicon: Arc<inspection::lexicon::LexiconCache>,
 }
 
 impl Services {
@@ -71,6 +72,7 @@ impl Services {
             telemetry: Arc::new(NoTelemetry),
             events,
             interaction: Arc::default(),
+            lexicon: Arc::default(),
         }
     }
 
@@ -84,6 +86,11 @@ impl Services {
     /// The cluster's interaction settings.
     pub fn interaction(&self) -> &interaction::InteractionSettings {
         &self.interaction
+    }
+
+    /// The lexicon's automaton, rebuilt when the terms change.
+    pub(crate) fn lexicon_cache(&self) -> &inspection::lexicon::LexiconCache {
+        &self.lexicon
     }
 
     /// The same services fetching through `fetch`.

@@ -122,6 +122,15 @@ pub struct OpenLetter {
     pub submitted_at: DateTime<Utc>,
 }
 
+/// A serious error found in a published article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorFinding {
+    pub article_id: i64,
+    /// `“中华人民共合国”应为“中华人民共和国”`.
+    pub message: String,
+    pub context: String,
+}
+
 /// What the platform knows of a site at a moment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SiteFacts {
@@ -134,6 +143,9 @@ pub struct SiteFacts {
     pub active_mailboxes: usize,
     /// Letters (consultations) not answered yet, in the year before now.
     pub open_letters: Vec<OpenLetter>,
+    /// What the last scan of published content found (`None`: the cluster keeps no lexicon,
+    /// so nothing is measured).
+    pub serious_errors: Option<Vec<ErrorFinding>>,
     /// 网站标识码, 主办单位, 联系方式 as set.
     pub site_id: Option<String>,
     pub sponsor: String,
@@ -159,12 +171,7 @@ pub fn evaluate(f: &SiteFacts, now: DateTime<Utc>) -> Vec<Indicator> {
             Weight::Veto,
             "连续监测 1 周，每天不少于 20 次，超过 15 秒网站仍打不开的次数比例累计达到 5%",
         ),
-        not_available(
-            "serious_errors",
-            "严重表述错误",
-            Weight::Veto,
-            "出现严重表述错误，泄露国家秘密，发布或链接反动、暴力、色情等内容",
-        ),
+        serious_errors(f),
         not_available(
             "services",
             "服务实用",
@@ -201,6 +208,37 @@ fn not_available(
         count: 0,
         threshold: String::new(),
         evidence: Vec::new(),
+    }
+}
+
+const SERIOUS_RULE: &str = "出现严重表述错误，泄露国家秘密，发布或链接反动、暴力、色情等内容";
+
+/// 严重表述错误: any finding of the lexicon in published content.
+fn serious_errors(f: &SiteFacts) -> Indicator {
+    let Some(found) = &f.serious_errors else {
+        return not_available("serious_errors", "严重表述错误", Weight::Veto, SERIOUS_RULE);
+    };
+    Indicator {
+        code: "serious_errors",
+        name: "严重表述错误",
+        weight: Weight::Veto,
+        rule: SERIOUS_RULE,
+        status: if found.is_empty() {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        value: format!("{} 处", found.len()),
+        count: found.len() as i64,
+        threshold: "0 处".into(),
+        evidence: found
+            .iter()
+            .map(|e| Evidence {
+                what: e.message.clone(),
+                detail: format!("“…{}…”", e.context),
+                object: format!("article:{}", e.article_id),
+            })
+            .collect(),
     }
 }
 

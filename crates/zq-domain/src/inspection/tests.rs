@@ -37,6 +37,7 @@ fn site(columns: Vec<ColumnFacts>) -> SiteFacts {
         columns,
         active_mailboxes: 1,
         open_letters: Vec::new(),
+        serious_errors: None,
         site_id: Some("3301000001".into()),
         sponsor: "海川市人民政府办公厅".into(),
         contact: Some("电话：0599-81000000".into()),
@@ -268,4 +269,24 @@ fn the_score_fails_on_a_veto_whatever_the_points_and_caps_each_deduction() {
     let s = Score::of(&evaluate(&f, now()));
     assert_eq!((s.points, s.passed, s.verdict()), (100, false, "单项否决"));
     assert_eq!(s.vetoes, vec!["首页更新"]);
+}
+
+#[test]
+fn serious_errors_are_measured_once_the_cluster_keeps_a_lexicon() {
+    let mut f = site(Vec::new());
+    assert_eq!(indicator(&f, "serious_errors").status, Status::NotAvailable);
+    f.serious_errors = Some(Vec::new());
+    assert_eq!(indicator(&f, "serious_errors").status, Status::Pass);
+    f.serious_errors = Some(vec![ErrorFinding {
+        article_id: 9,
+        message: "“中华人民共合国”应为“中华人民共和国”".into(),
+        context: "庆祝中华人民共合国成立".into(),
+    }]);
+    let i = indicator(&f, "serious_errors");
+    assert_eq!(
+        (i.status, i.evidence[0].object.as_str()),
+        (Status::Fail, "article:9")
+    );
+    let s = Score::of(&evaluate(&f, now()));
+    assert_eq!(s.vetoes, vec!["严重表述错误"]);
 }

@@ -1,7 +1,8 @@
 //! The inspection indicators over the API: `GET /api/v1/sites/{code}/inspection` (a site's
-//! indicators with their rules, values, thresholds and evidence, and its score) and
+//! indicators with their rules, values, thresholds and evidence, and its score),
 //! `GET /api/v1/inspection/scorecard[?format=csv]` (every site, worst first; the office and
-//! operators).
+//! operators) and the lexicon of serious errors (`/api/v1/lexicon…`: the office's terms, a
+//! scan of published content now).
 
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -9,8 +10,11 @@ use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
 use zq_domain::inspection::{Indicator, Score};
 
-use super::{ApiCaller, ApiResult, Params, ok};
+use axum::http::StatusCode;
+
+use super::{ApiCaller, ApiResult, Body, Params, created, ok, parse_id};
 use crate::AppState;
+use crate::service::inspection::lexicon::{self, TermInput};
 use crate::service::inspection::{self, SiteReport};
 
 #[derive(Debug, Serialize)]
@@ -64,4 +68,35 @@ pub(crate) async fn scorecard(
     ok(serde_json::json!({
         "items": rows.iter().map(|r| dto(r, false)).collect::<Vec<_>>(),
     }))
+}
+
+/// `GET /api/v1/lexicon`: every term (the office and operators).
+pub(crate) async fn terms(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult {
+    ok(lexicon::terms(state.services(), &c).await?)
+}
+
+/// `POST /api/v1/lexicon`: adds a term (the office); published content is scanned again.
+pub(crate) async fn add_term(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Body(input): Body<TermInput>,
+) -> ApiResult {
+    created(lexicon::add_term(state.services(), &c, input).await?)
+}
+
+/// `DELETE /api/v1/lexicon/{id}` (the office).
+pub(crate) async fn delete_term(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult {
+    lexicon::delete_term(state.services(), &c, parse_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `POST /api/v1/lexicon/scan`: scans every published article now (the office); answers with
+/// how many errors it found.
+pub(crate) async fn scan(State(state): State<AppState>, ApiCaller(c): ApiCaller) -> ApiResult {
+    let found = lexicon::scan_now(state.services(), &c).await?;
+    ok(serde_json::json!({ "findings": found }))
 }

@@ -155,6 +155,12 @@ pub(crate) fn spec() -> Value {
             "/api/v1/sites/{code}/inspection": {"get": op("本站检查指标（国办秘函〔2019〕19号）：每项的规则、测量值、阈值、状态（pass 达标 / warn 预警 / fail 不达标 / not_available 暂不可用）和证据（哪些栏目、哪些来信），以及单项否决、扣分和得分", "inspection", "200", None, &site)},
             "/api/v1/inspection/scorecard": {"get": op("各网站检查得分排名（集群管理员、运维）：单项否决在前，其次得分低、预警多；format=csv 导出", "inspection", "200", None,
                 &[query_param("format", "csv", "string")])},
+            "/api/v1/lexicon": {
+                "get": op("严重表述错误词库（集群管理员、运维）", "inspection", "200", None, &[]),
+                "post": op("新增词条（集群管理员）：kind（wrong 错误表述，right 为正确表述；forbidden 禁用词；leader 领导姓名，right 为现任职务）、text、right；新增后重新扫描已发布信息", "inspection", "201", Some("LexiconTerm"), &[]),
+            },
+            "/api/v1/lexicon/{id}": {"delete": op("删除词条（集群管理员）", "inspection", "204", None, &[path_param("id", "词条编号", "integer")])},
+            "/api/v1/lexicon/scan": {"post": op("立即用词库扫描全部已发布信息（集群管理员）：返回发现的错误数；结果计入各站“严重表述错误”指标", "inspection", "200", None, &[])},
             "/api/v1/cases/figures": {"get": op("各单位互动事项统计（集群管理员、运维）：year 年份；format=csv 导出", "interaction", "200", None,
                 &[query_param("year", "年份", "integer"), query_param("format", "csv", "string")])},
             "/api/v1/sites/{code}/cases": {"get": op("本站互动事项（来信等）：可按 kind、state 筛选；due=overdue 已超期、due=due 明天前到期", "interaction", "200", None,
@@ -283,7 +289,7 @@ pub(crate) fn spec() -> Value {
                 }},
                 "ArticleInput": {"type": "object", "required": ["column_id", "title"], "properties": text_props},
                 "StepInput": {"type": "object", "properties": {
-                    "comment": {"type": "string", "description": "退回意见（return 时必填）"},
+                    "comment": {"type": "string", "description": "退回意见（return 时必填）；approve、publish 时为发现严重表述错误后仍确认发布的理由（否则返回 409，记入审计日志）"},
                     "publish_at": {"type": "string", "description": "定时发布时间（approve、publish）"},
                 }},
                 "SiteSettings": {"type": "object", "required": ["name", "sponsor"], "properties": {
@@ -365,6 +371,10 @@ pub(crate) fn spec() -> Value {
                         "letter": {"$ref": "#/components/schemas/ClockRule"}, "site_error": {"$ref": "#/components/schemas/ClockRule"},
                         "disclosure": {"$ref": "#/components/schemas/ClockRule"}, "interview_question": {"$ref": "#/components/schemas/ClockRule"},
                     }},
+                }},
+                "LexiconTerm": {"type": "object", "required": ["kind", "text"], "properties": {
+                    "kind": {"type": "string", "enum": ["wrong", "forbidden", "leader"]},
+                    "text": {"type": "string", "maxLength": 50}, "right": {"type": "string", "maxLength": 50},
                 }},
                 "ConsultInput": {"type": "object", "required": ["kind", "title", "opens_at", "closes_at"], "properties": {
                     "kind": {"type": "string", "enum": ["solicitation", "survey", "interview"]},

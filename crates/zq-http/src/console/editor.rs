@@ -150,7 +150,25 @@ pub(super) async fn editor_page(
             None,
         ),
     };
+    let lexicon_hits = match p.article {
+        Some(a) => {
+            let hits = crate::service::inspection::lexicon::check_article(
+                state.services(),
+                &a.text.title,
+                &a.text.body,
+            )
+            .await?;
+            let mut lines: Vec<String> = hits
+                .iter()
+                .map(|h| format!("{}（“…{}…”）", h.message(), h.context))
+                .collect();
+            lines.dedup();
+            lines
+        }
+        None => Vec::new(),
+    };
     let view = EditorView {
+        lexicon_hits,
         frame,
         heading: if p.article.is_some() {
             "信息"
@@ -223,6 +241,8 @@ struct EditorView {
     body_html: String,
     public_url: Option<String>,
     form: FormValues,
+    /// What the lexicon of serious errors finds in the saved text, one sentence each.
+    lexicon_hits: Vec<String>,
 }
 
 pub(crate) async fn new_form(
@@ -464,7 +484,10 @@ pub(super) async fn save_article(
     let (step, done) = match then {
         Some("submit") => (Some(Step::Submit), "submitted"),
         Some("publish") => (
-            Some(Step::PublishDirectly { publish_at: None }),
+            Some(Step::PublishDirectly {
+                publish_at: None,
+                reason: None,
+            }),
             "published",
         ),
         _ => (None, "saved"),

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{AdminFrame, SiteFrame};
+use super::{AdminFrame, Option_, SiteFrame};
 
 /// One thing an indicator points at, with a link to where it is fixed.
 #[derive(Debug, Clone, Serialize)]
@@ -73,4 +73,37 @@ pub struct ScorecardView {
     pub warned: usize,
     pub csv_url: String,
     pub at: String,
+}
+
+/// A term of the lexicon.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermRow {
+    pub id: i64,
+    pub kind_label: String,
+    pub text: String,
+    pub right: String,
+}
+
+/// A serious error found in published content.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingRow {
+    pub site: String,
+    pub article_url: String,
+    pub message: String,
+    pub context: String,
+}
+
+/// The office's 错敏词库.
+#[derive(Debug, Clone, Serialize)]
+pub struct LexiconView {
+    #[serde(flatten)]
+    pub frame: AdminFrame,
+    pub can_edit: bool,
+    pub kinds: Vec<Option_>,
+    pub terms: Vec<TermRow>,
+    pub findings: Vec<FindingRow>,
+    /// What was typed into a refused form.
+    pub kind: String,
+    pub text: String,
+    pub right: String,
 }

@@ -25,7 +25,10 @@ pub use cases::{
 pub use consult::{
     ConsultFields, ConsultRow, ConsultView, ConsultsView, EntryRow, FileChoice, StepButton,
 };
-pub use inspection::{EvidenceRow, IndicatorRow, InspectionView, ScoreRow, ScorecardView};
+pub use inspection::{
+    EvidenceRow, FindingRow, IndicatorRow, InspectionView, LexiconView, ScoreRow, ScorecardView,
+    TermRow,
+};
 pub use reporting::{
     InboxFilter, InboxView, ItemView, Named, OutboxView, Range, RankRow, RankingView, SendForm,
     StateChoice, SubmissionDetail, SubmissionLine,

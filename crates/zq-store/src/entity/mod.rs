@@ -20,6 +20,7 @@ pub mod event;
 pub mod event_position;
 pub mod job_lease;
 pub mod lexicon_finding;
+pub mod lexicon_override;
 pub mod lexicon_term;
 pub mod login_failure;
 pub mod mailbox;

@@ -12,7 +12,7 @@ use zq_domain::inspection::lexicon::Term;
 use zq_domain::{ArticleStatus, TenantId};
 
 use crate::audit::audit_in;
-use crate::entity::{article, lexicon_finding, lexicon_term};
+use crate::entity::{article, lexicon_finding, lexicon_override, lexicon_term};
 use crate::error::{conflict_as, parse_stored};
 use crate::{Store, StoreError, Who};
 
@@ -170,6 +170,42 @@ impl Store {
         let mut entry = Who::system().entry(None, "lexicon", "lexicon.scan");
         entry.after_hash = Some(format!("findings:{n}"));
         audit_in(&txn, entry, self.now()).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Records that `who` lets version `version` of article `article` through despite the
+    /// lexicon's `hits` (a summary), for `reason`; audited in the same transaction.
+    pub async fn record_lexicon_override(
+        &self,
+        tenant: TenantId,
+        article: i64,
+        version: i32,
+        reason: &str,
+        hits: &str,
+        who: &Who,
+    ) -> Result<(), StoreError> {
+        let (_guard, txn) = self.begin_audited().await?;
+        let now = self.now();
+        lexicon_override::ActiveModel {
+            tenant_id: Set(tenant.0),
+            article_id: Set(article),
+            version: Set(version),
+            reason: Set(reason.to_owned()),
+            hits: Set(hits.to_owned()),
+            actor: Set(crate::interaction::actor_label(who)),
+            at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let mut entry = who.entry(
+            Some(tenant),
+            format!("article:{article}"),
+            "article.lexicon_override",
+        );
+        entry.after_hash = Some(crate::audit::content_hash(reason.as_bytes()));
+        audit_in(&txn, entry, now).await?;
         txn.commit().await?;
         Ok(())
     }

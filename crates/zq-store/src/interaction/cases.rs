@@ -79,7 +79,7 @@ pub(super) fn int(v: u32) -> i32 {
     i32::try_from(v).unwrap_or(i32::MAX)
 }
 
-pub(super) fn actor_label(who: &Who) -> String {
+pub(crate) fn actor_label(who: &Who) -> String {
     match &who.actor {
         Actor::User(_, login) => login.clone(),
         Actor::Public => "公众".into(),

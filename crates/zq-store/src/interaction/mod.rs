@@ -8,6 +8,7 @@
 //! cluster's key); this crate stores and returns the sealed text and never sees them in clear.
 
 mod cases;
+pub(crate) use cases::actor_label;
 mod figures;
 mod files;
 mod import;

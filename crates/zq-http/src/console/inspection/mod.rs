@@ -10,6 +10,8 @@ use zq_domain::inspection::{Evidence, Indicator, Status, Weight};
 use zq_render::ConsolePage;
 use zq_render::console_view::{EvidenceRow, IndicatorRow, InspectionView, ScoreRow, ScorecardView};
 
+pub(crate) mod lexicon;
+
 use super::BASE;
 use super::admin::admin_frame;
 use super::frame::{ConsoleCaller, PageError, PageResult, html, site_frame};

@@ -9,10 +9,14 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use zq_domain::TenantId;
 use zq_domain::access::Action;
-use zq_domain::inspection::{ColumnFacts, Indicator, OpenLetter, Score, SiteFacts, evaluate};
-use zq_store::{Column, ColumnActivity, Tenant, UnansweredLetter};
+use zq_domain::inspection::{
+    ColumnFacts, ErrorFinding, Indicator, OpenLetter, Score, SiteFacts, evaluate,
+};
+use zq_store::{Column, ColumnActivity, Finding, Tenant, UnansweredLetter};
 
 use crate::{Caller, Result, ServiceError, Services, site};
+
+pub mod lexicon;
 
 /// One site's indicators and score at a moment.
 #[derive(Debug, Clone)]
@@ -43,6 +47,7 @@ fn facts_of(
     activity: &[ColumnActivity],
     letters: &[UnansweredLetter],
     mailboxes: &HashMap<TenantId, usize>,
+    findings: Option<&[Finding]>,
 ) -> SiteFacts {
     let own: Vec<Column> = columns
         .iter()
@@ -85,6 +90,16 @@ fn facts_of(
                 submitted_at: l.submitted_at,
             })
             .collect(),
+        serious_errors: findings.map(|all| {
+            all.iter()
+                .filter(|f| f.tenant_id == t.id)
+                .map(|f| ErrorFinding {
+                    article_id: f.article_id,
+                    message: f.message.clone(),
+                    context: f.context.clone(),
+                })
+                .collect()
+        }),
         site_id: t.site_id.clone(),
         sponsor: t.sponsor.clone(),
         contact: t.contact.clone(),
@@ -108,10 +123,22 @@ async fn reports(
         .unanswered_letters(only, now - Duration::days(365))
         .await?;
     let mailboxes = store.active_mailbox_counts().await?;
+    // Measured once the cluster keeps a lexicon.
+    let findings = match store.lexicon_version().await?.0 {
+        0 => None,
+        _ => Some(store.lexicon_findings(only).await?),
+    };
     Ok(tenants
         .into_iter()
         .map(|t| {
-            let facts = facts_of(&t, &columns, &activity, &letters, &mailboxes);
+            let facts = facts_of(
+                &t,
+                &columns,
+                &activity,
+                &letters,
+                &mailboxes,
+                findings.as_deref(),
+            );
             let indicators = evaluate(&facts, now);
             let score = Score::of(&indicators);
             SiteReport {
