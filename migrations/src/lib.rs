@@ -24,6 +24,7 @@ mod m0016_consultations;
 mod m0017_reply_templates;
 mod m0018_interaction_files;
 mod m0019_lexicon;
+mod m0020_probes;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_reply_templates::Migration),
             Box::new(m0018_interaction_files::Migration),
             Box::new(m0019_lexicon::Migration),
+            Box::new(m0020_probes::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ use tokio::task::JoinHandle;
 use zq_cache::{Bus, PageCache, RedisLink};
 use zq_http::{AppState, ConnLimits, HttpConfig, Metrics, Sessions};
 use zq_services::Services;
+use zq_services::inspection::probes::Probes;
 use zq_services::interaction::notify::CaseMail;
 use zq_services::interaction::reminders::CaseClocks;
 use zq_services::jobs::{FeedPulls, Job, JobRunner, ScheduledPublishing};
@@ -103,6 +104,10 @@ pub fn jobs(cfg: &Config) -> Vec<Arc<dyn Job>> {
         Arc::new(FeedPulls::new(cfg.feed_pull)),
         Arc::new(CaseClocks {
             every: cfg.case_clock,
+        }),
+        Arc::new(Probes {
+            every: cfg.probe_every,
+            base: cfg.probe_base.clone(),
         }),
     ];
     if let Some(m) = &cfg.mail {

@@ -10,3 +10,6 @@ pub mod memory;
 pub use app::{Running, open_store, start};
 pub use config::{Config, ConfigError};
 pub use zq_demo as demo;
+/// The outgoing HTTP client the services fetch with (feeds, availability probes), for tests that
+/// run a second node.
+pub use zq_http::fetch::HttpFetcher;

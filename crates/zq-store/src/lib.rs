@@ -52,7 +52,7 @@ pub use error::StoreError;
 pub use events::{BoxFuture, Event, EventHook};
 pub use feeds::{FeedItem, FeedUnit, ImportReport, MAX_EXTERNAL_ID_BYTES, ReportFeedItem};
 pub use files::{Attachment, UploadError};
-pub use inspection::{ColumnActivity, Finding, PublishedText, UnansweredLetter};
+pub use inspection::{ColumnActivity, Finding, ProbeResult, PublishedText, UnansweredLetter};
 pub use interaction::{
     Case, CaseChange, CaseFigure, CaseFile, CaseFilter, CaseStep, HistoricCase, HistoricStep,
     Mailbox, NewCase, NewCaseFile, NewMailbox, NewReplyTemplate, PERSONAL_ERASED, Reminder,

@@ -92,6 +92,8 @@ struct RawRedis {
 struct RawJobs {
     scheduler_tick_secs: u64,
     case_clock_secs: u64,
+    probe_secs: u64,
+    probe_base: String,
 }
 
 /// `[feeds]`: pulling the reporting channels' upstream feeds.
@@ -161,6 +163,11 @@ pub struct Config {
     pub scheduler_tick: Duration,
     /// How often the case reminders (due tomorrow, overdue) are noted (`jobs.case_clock_secs`).
     pub case_clock: Duration,
+    /// How often every site is probed for availability (`jobs.probe_secs`).
+    pub probe_every: Duration,
+    /// Where the probes request the public sites (`jobs.probe_base`; this node's listener when
+    /// empty).
+    pub probe_base: String,
     /// How often channels with an upstream feed are pulled (`feeds.pull_secs`).
     pub feed_pull: Duration,
     /// Case notifications by email (`[mail]`; `None`: off).
@@ -376,6 +383,8 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("redis.prefix", "zq"),
     ("jobs.scheduler_tick_secs", "30"),
     ("jobs.case_clock_secs", "300"),
+    ("jobs.probe_secs", "3600"),
+    ("jobs.probe_base", ""),
     ("feeds.pull_secs", "900"),
     ("feeds.ca_file", ""),
     ("mail.smtp_url", ""),
@@ -748,6 +757,33 @@ impl Config {
             ));
         }
         let interaction = interaction_settings(interaction)?;
+        // The inspection counts 20 probes a day at least.
+        if !(60..=4320).contains(&jobs.probe_secs) {
+            return Err(bad(
+                "jobs.probe_secs",
+                format!("expected 60 to 4320 (20 a day), got {}", jobs.probe_secs),
+            ));
+        }
+        let probe_base = match jobs.probe_base.trim() {
+            "" => {
+                let host = match listen.ip() {
+                    ip if ip.is_unspecified() && ip.is_ipv6() => "[::1]".to_owned(),
+                    ip if ip.is_unspecified() => "127.0.0.1".to_owned(),
+                    std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+                    ip => ip.to_string(),
+                };
+                format!("http://{host}:{}", listen.port())
+            }
+            b if b.starts_with("http://") || b.starts_with("https://") => {
+                b.trim_end_matches('/').to_owned()
+            }
+            b => {
+                return Err(bad(
+                    "jobs.probe_base",
+                    format!("expected an address like http://127.0.0.1:8080, got {b:?}"),
+                ));
+            }
+        };
         let page_cache = zq_cache::CacheConfig {
             enabled: cache.enabled,
             max_bytes: cache.max_bytes,
@@ -773,6 +809,8 @@ impl Config {
             tenant_refresh: secs("http.tenant_refresh_secs", http.tenant_refresh_secs, 3600)?,
             scheduler_tick: secs("jobs.scheduler_tick_secs", jobs.scheduler_tick_secs, 3600)?,
             case_clock: secs("jobs.case_clock_secs", jobs.case_clock_secs, 86_400)?,
+            probe_every: Duration::from_secs(jobs.probe_secs),
+            probe_base,
             feed_pull: secs("feeds.pull_secs", feeds.pull_secs, 86_400)?,
             feed_extra_roots,
             db_max_connections,

@@ -122,6 +122,20 @@ pub struct OpenLetter {
     pub submitted_at: DateTime<Utc>,
 }
 
+/// The availability probes of a site over the monitoring week.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProbeFacts {
+    pub total: u64,
+    pub failed: u64,
+    /// The newest failures: (when, page, why), worded.
+    pub failures: Vec<(String, String, String)>,
+}
+
+/// Probes a week needs before the share means anything: 20 a day.
+pub const PROBES_PER_WEEK: u64 = 7 * 20;
+/// The share of failed probes that vetoes a site, in per mille.
+pub const PROBE_VETO_PER_MILLE: u64 = 50;
+
 /// A serious error found in a published article.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorFinding {
@@ -146,6 +160,8 @@ pub struct SiteFacts {
     /// What the last scan of published content found (`None`: the cluster keeps no lexicon,
     /// so nothing is measured).
     pub serious_errors: Option<Vec<ErrorFinding>>,
+    /// The availability probes of the last week (`None`: the probe job has not run).
+    pub probes: Option<ProbeFacts>,
     /// 网站标识码, 主办单位, 联系方式 as set.
     pub site_id: Option<String>,
     pub sponsor: String,
@@ -165,12 +181,7 @@ pub fn evaluate(f: &SiteFacts, now: DateTime<Utc>) -> Vec<Indicator> {
         freshness::long_stale(f, now),
         freshness::blank(f),
         interaction(f, now),
-        not_available(
-            "availability",
-            "网站可用性",
-            Weight::Veto,
-            "连续监测 1 周，每天不少于 20 次，超过 15 秒网站仍打不开的次数比例累计达到 5%",
-        ),
+        availability(f),
         serious_errors(f),
         not_available(
             "services",
@@ -208,6 +219,60 @@ fn not_available(
         count: 0,
         threshold: String::new(),
         evidence: Vec::new(),
+    }
+}
+
+const AVAILABILITY_RULE: &str =
+    "连续监测 1 周，每天不少于 20 次，超过 15 秒网站仍打不开的次数比例累计达到 5%";
+
+/// 网站不能访问: the share of probes that failed over the week.
+fn availability(f: &SiteFacts) -> Indicator {
+    let Some(p) = &f.probes else {
+        return not_available(
+            "availability",
+            "网站可用性",
+            Weight::Veto,
+            AVAILABILITY_RULE,
+        );
+    };
+    let per_mille = (p.failed * 1000).checked_div(p.total).unwrap_or(0);
+    let status = if p.total < PROBES_PER_WEEK / 7 {
+        Status::NotAvailable
+    } else if per_mille >= PROBE_VETO_PER_MILLE {
+        Status::Fail
+    } else if per_mille * 2 >= PROBE_VETO_PER_MILLE {
+        Status::Warn
+    } else {
+        Status::Pass
+    };
+    Indicator {
+        code: "availability",
+        name: "网站可用性",
+        weight: Weight::Veto,
+        rule: AVAILABILITY_RULE,
+        status,
+        value: if status == Status::NotAvailable {
+            format!("已监测 {} 次，数据不足", p.total)
+        } else {
+            format!(
+                "{} 次中 {} 次打不开（{}.{}%）",
+                p.total,
+                p.failed,
+                per_mille / 10,
+                per_mille % 10
+            )
+        },
+        count: i64::try_from(per_mille).unwrap_or(i64::MAX),
+        threshold: "5%".into(),
+        evidence: p
+            .failures
+            .iter()
+            .map(|(at, page, why)| Evidence {
+                what: page.clone(),
+                detail: format!("{at}：{why}"),
+                object: "home".into(),
+            })
+            .collect(),
     }
 }
 

@@ -38,6 +38,7 @@ fn site(columns: Vec<ColumnFacts>) -> SiteFacts {
         active_mailboxes: 1,
         open_letters: Vec::new(),
         serious_errors: None,
+        probes: None,
         site_id: Some("3301000001".into()),
         sponsor: "海川市人民政府办公厅".into(),
         contact: Some("电话：0599-81000000".into()),
@@ -289,4 +290,26 @@ fn serious_errors_are_measured_once_the_cluster_keeps_a_lexicon() {
     );
     let s = Score::of(&evaluate(&f, now()));
     assert_eq!(s.vetoes, vec!["严重表述错误"]);
+}
+
+#[test]
+fn availability_is_the_share_of_failed_probes_over_a_synthetic_week() {
+    // A week of probes every hour on the hour (24 a day): (failed, status).
+    let week = 7 * 24;
+    for (failed, status, value) in [
+        (0, Status::Pass, "168 次中 0 次打不开（0.0%）"),
+        (4, Status::Pass, "168 次中 4 次打不开（2.3%）"),
+        (5, Status::Warn, "168 次中 5 次打不开（2.9%）"),
+        (8, Status::Warn, "168 次中 8 次打不开（4.7%）"),
+        (9, Status::Fail, "168 次中 9 次打不开（5.3%）"),
+    ] {
+        let mut f = site(Vec::new());
+        f.probes = Some(ProbeFacts {
+            total: week,
+            failed,
+            failures: Vec::new(),
+        });
+        let i = indicator(&f, "availability");
+        assert_eq!((i.status, i.value.as_str()), (status, value), "{failed}");
+    }
 }

@@ -17,6 +17,7 @@ use zq_store::{Column, ColumnActivity, Finding, Tenant, UnansweredLetter};
 use crate::{Caller, Result, ServiceError, Services, site};
 
 pub mod lexicon;
+pub mod probes;
 
 /// One site's indicators and score at a moment.
 #[derive(Debug, Clone)]
@@ -48,6 +49,7 @@ fn facts_of(
     letters: &[UnansweredLetter],
     mailboxes: &HashMap<TenantId, usize>,
     findings: Option<&[Finding]>,
+    probes: &[(TenantId, zq_domain::inspection::ProbeFacts)],
 ) -> SiteFacts {
     let own: Vec<Column> = columns
         .iter()
@@ -100,6 +102,10 @@ fn facts_of(
                 })
                 .collect()
         }),
+        probes: probes
+            .iter()
+            .find(|(id, _)| *id == t.id)
+            .map(|(_, p)| p.clone()),
         site_id: t.site_id.clone(),
         sponsor: t.sponsor.clone(),
         contact: t.contact.clone(),
@@ -128,6 +134,7 @@ async fn reports(
         0 => None,
         _ => Some(store.lexicon_findings(only).await?),
     };
+    let probes = probes::week(svc, only).await?;
     Ok(tenants
         .into_iter()
         .map(|t| {
@@ -138,6 +145,7 @@ async fn reports(
                 &letters,
                 &mailboxes,
                 findings.as_deref(),
+                &probes,
             );
             let indicators = evaluate(&facts, now);
             let score = Score::of(&indicators);

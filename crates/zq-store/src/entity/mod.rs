@@ -24,6 +24,7 @@ pub mod lexicon_override;
 pub mod lexicon_term;
 pub mod login_failure;
 pub mod mailbox;
+pub mod probe;
 pub mod reply_template;
 pub mod role_binding;
 pub mod secret;

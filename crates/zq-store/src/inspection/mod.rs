@@ -5,8 +5,10 @@
 //! (`lexicon.rs`).
 
 mod lexicon;
+mod probes;
 
 pub use lexicon::{Finding, PublishedText};
+pub use probes::ProbeResult;
 
 use std::collections::HashMap;
 
