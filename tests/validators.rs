@@ -1,8 +1,66 @@
 //! The field's own validators over what the server sends: the OpenAPI document of `/api/v1/`
 //! passes openapi-spec-validator (installed into `target/pytools` by `scripts/test`; the path
-//! comes in `ZHANQUN_TEST_PYTOOLS`). A missing validator fails the test rather than skipping it.
+//! comes in `ZHANQUN_TEST_PYTOOLS`); the `/metrics` exposition of a busy demo node passes
+//! `promtool check metrics` and the alert rules in `ops/prometheus/alerts.yml` pass
+//! `promtool check rules` (promtool from Debian's `prometheus` package, installed by
+//! `scripts/test`). A missing validator fails the test rather than skipping it.
 
-use zq_tests::{Backend, TestApp};
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use zq_tests::{Backend, TestApp, host};
+
+/// Runs promtool with `args`, feeding it `input`; its exit status and output.
+fn promtool(args: &[&str], input: &[u8]) -> (bool, String) {
+    let mut child = Command::new("promtool")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("promtool runs (scripts/test installs Debian's prometheus package)");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("feeding promtool");
+    let out = child.wait_with_output().expect("promtool output");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn the_alert_rules_pass_promtool_check_rules() {
+    let rules = concat!(env!("CARGO_MANIFEST_DIR"), "/../ops/prometheus/alerts.yml");
+    let (ok, text) = promtool(&["check", "rules", rules], b"");
+    assert!(ok, "promtool check rules: {text}");
+    assert!(text.contains("SUCCESS"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_metrics_of_a_busy_node_pass_promtool_check_metrics() {
+    let app = TestApp::demo(Backend::Sqlite).await;
+    for path in ["/", "/", "/col/nope/", "/forms/letter"] {
+        app.get(&host("jb"), path).await;
+    }
+    let metrics = app.metrics().await;
+    for series in [
+        "zhanqun_http_requests_total{",
+        "zhanqun_inspection_vetoes{tenant=\"jb\"}",
+        "zhanqun_inspection_points{tenant=\"jb\"}",
+        "zhanqun_cases_open{tenant=\"jb\"}",
+    ] {
+        assert!(metrics.contains(series), "{series} in {metrics}");
+    }
+    let (ok, text) = promtool(&["check", "metrics"], metrics.as_bytes());
+    assert!(ok, "promtool check metrics: {text}");
+    app.finish().await;
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_openapi_document_passes_openapi_spec_validator() {

@@ -314,6 +314,7 @@ pub(crate) async fn metrics_text(State(state): State<AppState>) -> Response {
             }
             Err(e) => tracing::warn!(error = %e, "reading the case counts for the metrics failed"),
         }
+        inspection_gauges(&state).await;
     }
     (
         [(
@@ -323,6 +324,27 @@ pub(crate) async fn metrics_text(State(state): State<AppState>) -> Response {
         state.metrics().render(state.cache()),
     )
         .into_response()
+}
+
+/// The inspection's figures of every site as gauges (read with the case gauges).
+async fn inspection_gauges(state: &AppState) {
+    let reports = match state.store().list_tenants().await {
+        Ok(tenants) => service::inspection::reports_of(state.services(), tenants).await,
+        Err(e) => Err(e.into()),
+    };
+    match reports {
+        Ok(reports) => {
+            for r in reports {
+                state.metrics().set_inspection(
+                    r.tenant.code.as_str(),
+                    r.score.vetoes.len(),
+                    r.score.points,
+                    r.score.warnings,
+                );
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "reading the inspection for the metrics failed"),
+    }
 }
 
 /// Headers every response carries.

@@ -43,6 +43,9 @@ pub struct Metrics {
     cases_open: IntGaugeVec,
     cases_due_soon: IntGaugeVec,
     cases_overdue: IntGaugeVec,
+    inspection_vetoes: IntGaugeVec,
+    inspection_points: IntGaugeVec,
+    inspection_warnings: IntGaugeVec,
     /// When the case gauges were last read from the database (they are read at most every
     /// [`CASE_GAUGES_MAX_AGE`], on a scrape).
     cases_read: Mutex<Option<std::time::Instant>>,
@@ -225,8 +228,23 @@ impl Metrics {
             "cases_overdue",
             "Open cases past their due date in working days, by owning tenant (alert above 0)",
         );
+        let inspection_vetoes = case_gauge(
+            "inspection_vetoes",
+            "Veto items of the national inspection a site fails now, by tenant (alert above 0)",
+        );
+        let inspection_points = case_gauge(
+            "inspection_points",
+            "The inspection's points a site would get now (100 less deductions), by tenant",
+        );
+        let inspection_warnings = case_gauge(
+            "inspection_warnings",
+            "Inspection indicators warning now (past their threshold within 3 days), by tenant",
+        );
         for c in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(inspection_vetoes.clone()),
+            Box::new(inspection_points.clone()),
+            Box::new(inspection_warnings.clone()),
             Box::new(cases_open.clone()),
             Box::new(cases_due_soon.clone()),
             Box::new(cases_overdue.clone()),
@@ -273,6 +291,9 @@ impl Metrics {
             cases_open,
             cases_due_soon,
             cases_overdue,
+            inspection_vetoes,
+            inspection_points,
+            inspection_warnings,
             cases_read: Mutex::new(None),
             handles: Mutex::new(HashMap::new()),
         }
@@ -329,6 +350,20 @@ impl Metrics {
         self.cases_overdue
             .with_label_values(&[code])
             .set(i64::from(overdue));
+    }
+
+    /// Sets the inspection gauges of tenant `code`.
+    pub fn set_inspection(&self, code: &str, vetoes: usize, points: i64, warnings: usize) {
+        let n = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
+        self.inspection_vetoes
+            .with_label_values(&[code])
+            .set(n(vetoes));
+        self.inspection_points
+            .with_label_values(&[code])
+            .set(points);
+        self.inspection_warnings
+            .with_label_values(&[code])
+            .set(n(warnings));
     }
 
     /// The Prometheus text exposition, after bringing the sampled values up to date.
