@@ -387,5 +387,6 @@ async fn in_a_browser(
 }
 
 mod article;
+mod inspection;
 mod interaction;
 mod report;
