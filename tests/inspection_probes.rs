@@ -117,6 +117,21 @@ async fn the_probe_job_runs_once_per_tick_on_two_nodes_and_a_failing_week_fails_
         "{details:?}"
     );
 
+    // Each round also wrote the sites' standing for today: the trend's last week has it.
+    let editor = app
+        .token("pr.editor", None, Some(("jb", TenantRole::Editor)))
+        .await;
+    let (_, r) = app
+        .api(&editor, "GET", "/api/v1/sites/jb/inspection", None)
+        .await;
+    let trend = r["trend"].as_array().unwrap();
+    assert_eq!(trend.len(), 8, "{r}");
+    assert_eq!(trend[7]["points"], r["points"], "{r}");
+    assert!(
+        trend[0]["points"].is_null(),
+        "no reading eight weeks ago: {r}"
+    );
+
     // A public address that does not answer: every probe fails, saying why.
     let dead = probe_all(&app.services, "http://127.0.0.1:9")
         .await
@@ -137,20 +152,17 @@ async fn the_probe_job_runs_once_per_tick_on_two_nodes_and_a_failing_week_fails_
         })
         .collect();
     app.store.record_probes(week).await.unwrap();
-    let editor = app
-        .token("pr.editor", None, Some(("jb", TenantRole::Editor)))
-        .await;
     let (_, r) = app
         .api(&editor, "GET", "/api/v1/sites/jb/inspection", None)
         .await;
     let a = indicator(&r, "availability");
     assert_eq!(a["status"], "fail", "{a}");
-    // The week's 160 plus the job's own few, 10 of them failed: over 5 %.
+    // The week's 160 plus the job's own few rounds, 10 of them failed: over 5 %.
     assert!(
         a["value"]
             .as_str()
             .unwrap()
-            .contains("次中 10 次打不开（6."),
+            .contains("次中 10 次打不开（"),
         "{a}"
     );
     assert!(

@@ -25,6 +25,7 @@ mod m0017_reply_templates;
 mod m0018_interaction_files;
 mod m0019_lexicon;
 mod m0020_probes;
+mod m0021_inspection_days;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0018_interaction_files::Migration),
             Box::new(m0019_lexicon::Migration),
             Box::new(m0020_probes::Migration),
+            Box::new(m0021_inspection_days::Migration),
         ]
     }
 }

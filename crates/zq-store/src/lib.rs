@@ -52,7 +52,9 @@ pub use error::StoreError;
 pub use events::{BoxFuture, Event, EventHook};
 pub use feeds::{FeedItem, FeedUnit, ImportReport, MAX_EXTERNAL_ID_BYTES, ReportFeedItem};
 pub use files::{Attachment, UploadError};
-pub use inspection::{ColumnActivity, Finding, ProbeResult, PublishedText, UnansweredLetter};
+pub use inspection::{
+    ColumnActivity, DayStanding, Finding, ProbeResult, PublishedText, UnansweredLetter,
+};
 pub use interaction::{
     Case, CaseChange, CaseFigure, CaseFile, CaseFilter, CaseStep, HistoricCase, HistoricStep,
     Mailbox, NewCase, NewCaseFile, NewMailbox, NewReplyTemplate, PERSONAL_ERASED, Reminder,

@@ -14,6 +14,7 @@ pub mod lexicon;
 mod score;
 #[cfg(test)]
 mod tests;
+pub mod trend;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;

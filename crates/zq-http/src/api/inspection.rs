@@ -27,6 +27,9 @@ struct ReportDto<'a> {
     score: &'a Score,
     #[serde(skip_serializing_if = "Option::is_none")]
     indicators: Option<&'a [Indicator]>,
+    /// The last weeks' standing (the last reading of each week), oldest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trend: Option<Vec<zq_domain::inspection::trend::Week>>,
 }
 
 fn dto(r: &SiteReport, with_indicators: bool) -> ReportDto<'_> {
@@ -36,6 +39,7 @@ fn dto(r: &SiteReport, with_indicators: bool) -> ReportDto<'_> {
         verdict: r.score.verdict(),
         score: &r.score,
         indicators: with_indicators.then_some(r.indicators.as_slice()),
+        trend: None,
     }
 }
 
@@ -46,7 +50,10 @@ pub(crate) async fn site(
     Path(code): Path<String>,
 ) -> ApiResult {
     let r = inspection::site_report(state.services(), &c, &code).await?;
-    ok(dto(&r, true))
+    let mut trends = inspection::trends(state.services(), Some(r.tenant.id)).await?;
+    let mut out = dto(&r, true);
+    out.trend = Some(trends.remove(&r.tenant.id).unwrap_or_default());
+    ok(out)
 }
 
 #[derive(Debug, Deserialize, Default)]

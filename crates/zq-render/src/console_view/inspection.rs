@@ -44,6 +44,23 @@ pub struct InspectionView {
     pub indicators: Vec<IndicatorRow>,
     /// When the figures were computed (Beijing time).
     pub at: String,
+    /// The last weeks' points.
+    pub trend: Vec<TrendWeek>,
+}
+
+/// One week of a site's trend.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendWeek {
+    /// `11-16` (its Monday).
+    pub label: String,
+    /// `95`, or `—` without a reading.
+    pub points: String,
+    /// Bar height in pixels (0–24).
+    pub height: u32,
+    /// Its y in a 24-pixel chart.
+    pub y: u32,
+    pub x: u32,
+    pub vetoed: bool,
 }
 
 /// One site in the scorecard.
@@ -60,6 +77,9 @@ pub struct ScoreRow {
     pub vetoes: Vec<String>,
     pub deductions: Vec<String>,
     pub warnings: usize,
+    pub trend: Vec<TrendWeek>,
+    /// `近 8 周得分：95、—、98`.
+    pub trend_label: String,
 }
 
 /// The office's scorecard.

@@ -27,7 +27,7 @@ pub use consult::{
 };
 pub use inspection::{
     EvidenceRow, FindingRow, IndicatorRow, InspectionView, LexiconView, ScoreRow, ScorecardView,
-    TermRow,
+    TermRow, TrendWeek,
 };
 pub use reporting::{
     InboxFilter, InboxView, ItemView, Named, OutboxView, Range, RankRow, RankingView, SendForm,

@@ -196,6 +196,54 @@ pub async fn scorecard(svc: &Services, caller: &Caller) -> Result<Vec<SiteReport
     Ok(all)
 }
 
+/// Writes every site's standing for today (the probe job's rounds call it).
+pub async fn record_today(svc: &Services) -> Result<()> {
+    let day = zq_domain::time::beijing_date(svc.now());
+    let tenants = svc.store().list_tenants().await?;
+    let n = |v: usize| i32::try_from(v).unwrap_or(i32::MAX);
+    let rows = reports(svc, tenants, None, svc.now())
+        .await?
+        .into_iter()
+        .map(|r| zq_store::DayStanding {
+            tenant_id: r.tenant.id,
+            day,
+            points: i32::try_from(r.score.points).unwrap_or(0),
+            vetoes: n(r.score.vetoes.len()),
+            warnings: n(r.score.warnings),
+        })
+        .collect();
+    Ok(svc.store().record_standings(rows).await?)
+}
+
+/// Weeks shown in a trend.
+pub const TREND_WEEKS: usize = 8;
+
+/// The weekly trend of every site (of `only`, when given), by tenant.
+pub async fn trends(
+    svc: &Services,
+    only: Option<TenantId>,
+) -> Result<HashMap<TenantId, Vec<zq_domain::inspection::trend::Week>>> {
+    let today = zq_domain::time::beijing_date(svc.now());
+    let since = zq_domain::inspection::trend::monday_of(today)
+        - chrono::Duration::weeks(TREND_WEEKS as i64);
+    let mut by_site: HashMap<TenantId, Vec<(chrono::NaiveDate, i32, i32)>> = HashMap::new();
+    for s in svc.store().standings(only, since).await? {
+        by_site
+            .entry(s.tenant_id)
+            .or_default()
+            .push((s.day, s.points, s.vetoes));
+    }
+    Ok(by_site
+        .into_iter()
+        .map(|(t, r)| {
+            (
+                t,
+                zq_domain::inspection::trend::weekly(&r, today, TREND_WEEKS),
+            )
+        })
+        .collect())
+}
+
 /// The scorecard as CSV (UTF-8 with a byte-order mark, for Excel).
 pub fn scorecard_csv(rows: &[SiteReport]) -> String {
     let mut out = String::from(zq_domain::csv::BOM);

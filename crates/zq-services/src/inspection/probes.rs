@@ -2,7 +2,8 @@
 //! site's home page and one of its column pages (a different one each run) through the public
 //! address (`jobs.probe_base`, by default this node's public listener), each within the
 //! inspection's 15 seconds, and stores the results; the inspection counts the share that failed
-//! over the last week. Results older than five weeks are purged by the same job.
+//! over the last week. Results older than five weeks are purged by the same job, and each round
+//! also writes every site's standing for the day (the weekly trend).
 
 use std::time::{Duration, Instant};
 
@@ -52,6 +53,7 @@ impl Job for Probes {
             svc.store().record_probes(results).await?;
             let cutoff = svc.now() - chrono::Duration::days(KEEP_DAYS);
             svc.store().purge_probes_before(cutoff).await?;
+            super::record_today(svc).await?;
             Ok(())
         })
     }

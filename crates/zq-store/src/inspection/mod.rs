@@ -4,9 +4,11 @@
 //! answered yet, and the mailboxes taking letters; and the lexicon of serious errors
 //! (`lexicon.rs`).
 
+mod days;
 mod lexicon;
 mod probes;
 
+pub use days::DayStanding;
 pub use lexicon::{Finding, PublishedText};
 pub use probes::ProbeResult;
 

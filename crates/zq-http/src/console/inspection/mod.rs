@@ -8,7 +8,9 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use zq_domain::inspection::{Evidence, Indicator, Status, Weight};
 use zq_render::ConsolePage;
-use zq_render::console_view::{EvidenceRow, IndicatorRow, InspectionView, ScoreRow, ScorecardView};
+use zq_render::console_view::{
+    EvidenceRow, IndicatorRow, InspectionView, ScoreRow, ScorecardView, TrendWeek,
+};
 
 pub(crate) mod lexicon;
 
@@ -70,6 +72,35 @@ fn indicator_row(site_base: &str, public: &str, i: &Indicator) -> IndicatorRow {
     }
 }
 
+/// The trend's weeks for a chart.
+fn trend_weeks(weeks: Option<&Vec<zq_domain::inspection::trend::Week>>) -> Vec<TrendWeek> {
+    weeks
+        .map(|w| {
+            w.iter()
+                .enumerate()
+                .map(|(n, w)| {
+                    let height = w.points.map_or(0, |p| {
+                        u32::try_from(p.clamp(0, 100)).unwrap_or(0) * 24 / 100
+                    });
+                    TrendWeek {
+                        label: w.starts.format("%m-%d").to_string(),
+                        points: w.points.map_or("—".to_owned(), |p| p.to_string()),
+                        height,
+                        y: 24 - height,
+                        x: u32::try_from(n).unwrap_or(0) * 8,
+                        vetoed: w.vetoed,
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn trend_label(t: &[TrendWeek]) -> String {
+    let points: Vec<&str> = t.iter().map(|w| w.points.as_str()).collect();
+    format!("近 {} 周得分：{}", t.len(), points.join("、"))
+}
+
 fn deductions(r: &SiteReport) -> Vec<String> {
     r.score
         .deductions
@@ -85,6 +116,7 @@ pub(crate) async fn site(
     Path(code): Path<String>,
 ) -> PageResult {
     let r = inspection::site_report(state.services(), &cc.caller, &code).await?;
+    let trends = inspection::trends(state.services(), Some(r.tenant.id)).await?;
     let frame = site_frame(&state, &cc, &r.tenant, "inspection", None).await?;
     let public = format!("/sites/{}/", r.tenant.code);
     let view = InspectionView {
@@ -101,6 +133,7 @@ pub(crate) async fn site(
         deductions: deductions(&r),
         warnings: r.score.warnings,
         at: format_local(state.services().now(), false),
+        trend: trend_weeks(trends.get(&r.tenant.id)),
     };
     html(&state, ConsolePage::Inspection, &view)
 }
@@ -108,6 +141,7 @@ pub(crate) async fn site(
 /// `GET /console/admin/inspection`.
 pub(crate) async fn scorecard(State(state): State<AppState>, cc: ConsoleCaller) -> PageResult {
     let rows = inspection::scorecard(state.services(), &cc.caller).await?;
+    let trends = inspection::trends(state.services(), None).await?;
     let view = ScorecardView {
         frame: admin_frame(&state, &cc, "inspection", None),
         passed: rows.iter().filter(|r| r.score.passed).count(),
@@ -118,17 +152,22 @@ pub(crate) async fn scorecard(State(state): State<AppState>, cc: ConsoleCaller) 
         rows: rows
             .iter()
             .enumerate()
-            .map(|(n, r)| ScoreRow {
-                rank: n + 1,
-                name: r.tenant.name.clone(),
-                kind_label: r.tenant.kind.label().to_owned(),
-                url: format!("{BASE}/sites/{}/inspection", r.tenant.code),
-                verdict: r.score.verdict().to_owned(),
-                passed: r.score.passed,
-                points: r.score.points,
-                vetoes: r.score.vetoes.iter().map(|v| (*v).to_owned()).collect(),
-                deductions: deductions(r),
-                warnings: r.score.warnings,
+            .map(|(n, r)| {
+                let trend = trend_weeks(trends.get(&r.tenant.id));
+                ScoreRow {
+                    trend_label: trend_label(&trend),
+                    trend,
+                    rank: n + 1,
+                    name: r.tenant.name.clone(),
+                    kind_label: r.tenant.kind.label().to_owned(),
+                    url: format!("{BASE}/sites/{}/inspection", r.tenant.code),
+                    verdict: r.score.verdict().to_owned(),
+                    passed: r.score.passed,
+                    points: r.score.points,
+                    vetoes: r.score.vetoes.iter().map(|v| (*v).to_owned()).collect(),
+                    deductions: deductions(r),
+                    warnings: r.score.warnings,
+                }
             })
             .collect(),
     };
