@@ -10,6 +10,7 @@ mod cases_text;
 mod consult;
 pub mod content;
 mod history;
+mod inspection;
 
 pub use history::HistoryOptions;
 
@@ -318,6 +319,7 @@ pub async fn seed_with(
         )
         .await?;
     }
+    inspection::seed_standings(svc, opts.seed).await?;
     if imported.submissions > 0 {
         tracing::info!(
             submissions = imported.submissions,

@@ -25,29 +25,32 @@ impl Store {
         if rows.is_empty() {
             return Ok(());
         }
-        let models = rows.into_iter().map(|r| inspection_day::ActiveModel {
-            tenant_id: Set(r.tenant_id.0),
-            day: Set(r.day),
-            points: Set(r.points),
-            vetoes: Set(r.vetoes),
-            warnings: Set(r.warnings),
-            ..Default::default()
-        });
-        inspection_day::Entity::insert_many(models)
-            .on_conflict(
-                OnConflict::columns([
-                    inspection_day::Column::TenantId,
-                    inspection_day::Column::Day,
-                ])
-                .update_columns([
-                    inspection_day::Column::Points,
-                    inspection_day::Column::Vetoes,
-                    inspection_day::Column::Warnings,
-                ])
-                .to_owned(),
-            )
-            .exec_without_returning(&self.db)
-            .await?;
+        // A few hundred rows a statement keeps under every database's parameter limit.
+        for chunk in rows.chunks(500) {
+            let models = chunk.iter().map(|r| inspection_day::ActiveModel {
+                tenant_id: Set(r.tenant_id.0),
+                day: Set(r.day),
+                points: Set(r.points),
+                vetoes: Set(r.vetoes),
+                warnings: Set(r.warnings),
+                ..Default::default()
+            });
+            inspection_day::Entity::insert_many(models)
+                .on_conflict(
+                    OnConflict::columns([
+                        inspection_day::Column::TenantId,
+                        inspection_day::Column::Day,
+                    ])
+                    .update_columns([
+                        inspection_day::Column::Points,
+                        inspection_day::Column::Vetoes,
+                        inspection_day::Column::Warnings,
+                    ])
+                    .to_owned(),
+                )
+                .exec_without_returning(&self.db)
+                .await?;
+        }
         Ok(())
     }
 
