@@ -55,7 +55,7 @@ pub struct TrendWeek {
     pub label: String,
     /// `95`, or `—` without a reading.
     pub points: String,
-    /// Bar height in pixels (0–24).
+    /// Bar height in pixels (0–24: 50 points or fewer to 100).
     pub height: u32,
     /// Its y in a 24-pixel chart.
     pub y: u32,

@@ -79,8 +79,9 @@ fn trend_weeks(weeks: Option<&Vec<zq_domain::inspection::trend::Week>>) -> Vec<T
             w.iter()
                 .enumerate()
                 .map(|(n, w)| {
+                    // 50 points and below at the bottom, 100 at the top: the range that matters.
                     let height = w.points.map_or(0, |p| {
-                        u32::try_from(p.clamp(0, 100)).unwrap_or(0) * 24 / 100
+                        u32::try_from((p - 50).clamp(1, 50)).unwrap_or(1) * 24 / 50
                     });
                     TrendWeek {
                         label: w.starts.format("%m-%d").to_string(),
