@@ -6,20 +6,11 @@
 
 use serde_json::{Value, json};
 use zq_domain::access::{ClusterRole, TenantRole};
-use zq_tests::{Backend, PASSWORD, Setup, TestApp};
+use zq_tests::{Backend, PASSWORD, Setup, TestApp, indicator};
 
 fn beijing_morning(day: &str) -> chrono::DateTime<chrono::Utc> {
     let d = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
     zq_domain::time::beijing_midnight(d) + chrono::Duration::hours(9)
-}
-
-fn indicator<'a>(report: &'a Value, code: &str) -> &'a Value {
-    report["indicators"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["code"] == code)
-        .unwrap_or_else(|| panic!("{code} in {report}"))
 }
 
 async fn report(app: &TestApp, secret: &str, code: &str) -> Value {

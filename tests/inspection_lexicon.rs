@@ -7,20 +7,10 @@
 
 use serde_json::{Value, json};
 use zq_domain::access::{ClusterRole, TenantRole};
-use zq_tests::{PASSWORD, TestApp, on_both_backends};
+use zq_tests::{PASSWORD, TestApp, indicator, on_both_backends};
 
 async fn add(app: &TestApp, secret: &str, term: Value) -> (u16, Value) {
     app.api(secret, "POST", "/api/v1/lexicon", Some(term)).await
-}
-
-fn indicator(report: &Value, code: &str) -> Value {
-    report["indicators"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["code"] == code)
-        .unwrap()
-        .clone()
 }
 
 on_both_backends! {

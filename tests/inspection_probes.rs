@@ -14,17 +14,7 @@ use zq_services::Services;
 use zq_services::inspection::probes::{Probes, probe_all};
 use zq_services::jobs::{Job, JobRunner};
 use zq_store::ProbeResult;
-use zq_tests::{Backend, Setup, TestApp};
-
-fn indicator(report: &serde_json::Value, code: &str) -> serde_json::Value {
-    report["indicators"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["code"] == code)
-        .unwrap()
-        .clone()
-}
+use zq_tests::{Backend, Setup, TestApp, indicator};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_probe_job_runs_once_per_tick_on_two_nodes_and_a_failing_week_fails_the_veto() {

@@ -737,6 +737,15 @@ pub struct NewArticle {
     pub published_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// Indicator `code` of a site's inspection report as the API gives it (`GET …/inspection`).
+pub fn indicator(report: &serde_json::Value, code: &str) -> serde_json::Value {
+    report["indicators"]
+        .as_array()
+        .and_then(|all| all.iter().find(|i| i["code"] == code))
+        .unwrap_or_else(|| panic!("indicator {code} in {report}"))
+        .clone()
+}
+
 /// A published article with `title`, for tests that only need some content (the column is set
 /// by `TestApp::add`).
 pub fn article(title: &str, status: zq_domain::ArticleStatus) -> NewArticle {
