@@ -48,12 +48,19 @@ async fn the_metrics_of_a_busy_node_pass_promtool_check_metrics() {
     for path in ["/", "/", "/col/nope/", "/forms/letter"] {
         app.get(&host("jb"), path).await;
     }
+    // The console and the API are counted under their own labels.
+    app.get("127.0.0.1", "/console/login").await;
+    app.get("127.0.0.1", "/api/v1/openapi.json").await;
+    app.get("127.0.0.1", "/api/v1/sites").await;
     let metrics = app.metrics().await;
     for series in [
         "zhanqun_http_requests_total{",
         "zhanqun_inspection_vetoes{tenant=\"jb\"}",
         "zhanqun_inspection_points{tenant=\"jb\"}",
         "zhanqun_cases_open{tenant=\"jb\"}",
+        "zhanqun_http_requests_total{class=\"2xx\",tenant=\"_console\"} 1",
+        "zhanqun_http_requests_total{class=\"2xx\",tenant=\"_api\"} 1",
+        "zhanqun_http_requests_total{class=\"4xx\",tenant=\"_api\"} 1",
     ] {
         assert!(metrics.contains(series), "{series} in {metrics}");
     }

@@ -423,3 +423,45 @@ impl zq_services::Telemetry for Metrics {
             .observe(duration.as_secs_f64());
     }
 }
+
+/// Counts a console request in the request metrics under the label `_console`.
+pub(crate) async fn count_console(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    counted(&state, "_console", req, next).await
+}
+
+/// Counts an API request in the request metrics under the label `_api`.
+pub(crate) async fn count_api(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    counted(&state, "_api", req, next).await
+}
+
+/// Console and API requests are no tenant's page: they are counted under their own label
+/// (status class, latency, declared body size), so a console error shows on the dashboard.
+async fn counted(
+    state: &crate::AppState,
+    label: &str,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let started = std::time::Instant::now();
+    let res = next.run(req).await;
+    let bytes = res
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    state.metrics().tenant(label).observe(
+        res.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+        bytes,
+    );
+    res
+}

@@ -31,8 +31,14 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             timeout,
         ))
-        .merge(console_routes())
-        .merge(api_routes())
+        .merge(console_routes().layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::count_console,
+        )))
+        .merge(api_routes().layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::count_api,
+        )))
         .merge(form_routes())
         // Console forms are small; the editor, uploads and the API set their own limits.
         .layer(DefaultBodyLimit::max(64 * 1024))
