@@ -1,8 +1,11 @@
 // The console's small helpers: a common reply (常用答复) button inserts its text into the reply
-// draft at the cursor. Without JavaScript the texts are listed beside the buttons to copy.
+// draft at the cursor (without JavaScript the texts are listed beside the buttons to copy); a
+// print button (网站检查 报告) opens the browser's print dialog (the page prints without the
+// console's navigation).
 (function () {
   "use strict";
   document.addEventListener("click", function (e) {
+    if (e.target.closest("button[data-print]")) { window.print(); return; }
     var b = e.target.closest("button.template[data-target]");
     if (!b) { return; }
     var area = document.getElementById(b.getAttribute("data-target"));
