@@ -84,6 +84,30 @@ fn status_of(failed: usize, veto: usize, warned: usize) -> Status {
     }
 }
 
+/// A veto counting columns: `failed` are past the rule, `warned` cross it within
+/// [`WARN_DAYS`] (listed after them as evidence).
+fn column_veto(
+    (code, name, rule): (&'static str, &'static str, &'static str),
+    veto: usize,
+    mut failed: Vec<Evidence>,
+    warned: Vec<Evidence>,
+) -> Indicator {
+    let status = status_of(failed.len(), veto, warned.len());
+    let (value, count) = (format!("{} 个栏目", failed.len()), failed.len() as i64);
+    failed.extend(warned);
+    Indicator {
+        code,
+        name,
+        weight: Weight::Veto,
+        rule,
+        status,
+        value,
+        count,
+        threshold: format!("{veto} 个"),
+        evidence: failed,
+    }
+}
+
 /// 首页不更新: no new information on the home page for 2 weeks.
 pub(super) fn home(f: &SiteFacts, now: DateTime<Utc>) -> Indicator {
     let days = days_between(f.home_last_update.unwrap_or(f.created_at), now);
@@ -137,20 +161,16 @@ pub(super) fn stale_columns(f: &SiteFacts, now: DateTime<Utc>) -> Indicator {
             ));
         }
     }
-    let status = status_of(failed.len(), STALE_VETO, warned.len());
-    let (value, count) = (format!("{} 个栏目", failed.len()), failed.len() as i64);
-    failed.extend(warned);
-    Indicator {
-        code: "columns_stale",
-        name: "栏目更新",
-        weight: Weight::Veto,
-        rule: "动态、要闻类栏目 2 周未更新，通知公告、政策文件类栏目 6 个月未更新，累计 5 个及以上",
-        status,
-        value,
-        count,
-        threshold: format!("{STALE_VETO} 个"),
-        evidence: failed,
-    }
+    column_veto(
+        (
+            "columns_stale",
+            "栏目更新",
+            "动态、要闻类栏目 2 周未更新，通知公告、政策文件类栏目 6 个月未更新，累计 5 个及以上",
+        ),
+        STALE_VETO,
+        failed,
+        warned,
+    )
 }
 
 /// 栏目不更新 (2): 10 or more columns that should be updated left for a long time.
@@ -164,17 +184,16 @@ pub(super) fn long_stale(f: &SiteFacts, now: DateTime<Utc>) -> Indicator {
             failed.push(column_evidence(c, format!("{days} 天未更新")));
         }
     }
-    Indicator {
-        code: "columns_long_stale",
-        name: "栏目长期未更新",
-        weight: Weight::Veto,
-        rule: "应更新但长期（1 年以上）未更新的栏目数量累计达 10 个及以上",
-        status: status_of(failed.len(), LONG_STALE_VETO, 0),
-        value: format!("{} 个栏目", failed.len()),
-        count: failed.len() as i64,
-        threshold: format!("{LONG_STALE_VETO} 个"),
-        evidence: failed,
-    }
+    column_veto(
+        (
+            "columns_long_stale",
+            "栏目长期未更新",
+            "应更新但长期（1 年以上）未更新的栏目数量累计达 10 个及以上",
+        ),
+        LONG_STALE_VETO,
+        failed,
+        Vec::new(),
+    )
 }
 
 /// 栏目不更新 (3): 5 or more blank columns.
@@ -185,17 +204,16 @@ pub(super) fn blank(f: &SiteFacts) -> Indicator {
         .filter(|c| counted(c) && c.published == 0)
         .map(|c| column_evidence(c, "没有任何已发布的信息".into()))
         .collect();
-    Indicator {
-        code: "columns_blank",
-        name: "空白栏目",
-        weight: Weight::Veto,
-        rule: "空白栏目（栏目有名称但无任何信息）数量累计达 5 个及以上",
-        status: status_of(blank.len(), BLANK_VETO, 0),
-        value: format!("{} 个栏目", blank.len()),
-        count: blank.len() as i64,
-        threshold: format!("{BLANK_VETO} 个"),
-        evidence: blank,
-    }
+    column_veto(
+        (
+            "columns_blank",
+            "空白栏目",
+            "空白栏目（栏目有名称但无任何信息）数量累计达 5 个及以上",
+        ),
+        BLANK_VETO,
+        blank,
+        Vec::new(),
+    )
 }
 
 /// The columns behind their own update duty (a deduction), and those due within
