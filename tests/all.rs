@@ -13,6 +13,7 @@ mod editorial;
 mod feeds;
 mod inspection;
 mod inspection_lexicon;
+mod inspection_links;
 mod inspection_probes;
 mod interaction;
 mod interaction_captcha;

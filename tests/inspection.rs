@@ -110,6 +110,30 @@ async fn flow(backend: Backend) {
             "worst first: {pair:?}"
         );
     }
+    // The demo's spread: two sites lose a point each for a dead link, found by the demo's
+    // first link check with the article and the place.
+    let linked: Vec<&str> = items
+        .iter()
+        .filter(|i| i["deductions"].to_string().contains("\"links\""))
+        .map(|i| i["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(linked.len(), 2, "{card}");
+    assert!(
+        linked.contains(&"mzj") && linked.contains(&"qs"),
+        "{linked:?}"
+    );
+    let (_, qs) = app
+        .api(&office, "GET", "/api/v1/sites/qs/inspection", None)
+        .await;
+    let links = zq_tests::indicator(&qs, "links");
+    assert_eq!(links["evidence"][0]["what"], "/art/1.html", "{links}");
+    assert!(
+        links["evidence"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .ends_with("个链接“市政府常务会议通报”：文章不存在或已撤稿"),
+        "{links}"
+    );
     let (s, _) = app
         .api(&editor, "GET", "/api/v1/inspection/scorecard", None)
         .await;

@@ -26,6 +26,7 @@ mod m0018_interaction_files;
 mod m0019_lexicon;
 mod m0020_probes;
 mod m0021_inspection_days;
+mod m0022_links;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0019_lexicon::Migration),
             Box::new(m0020_probes::Migration),
             Box::new(m0021_inspection_days::Migration),
+            Box::new(m0022_links::Migration),
         ]
     }
 }

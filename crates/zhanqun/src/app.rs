@@ -8,6 +8,7 @@ use tokio::task::JoinHandle;
 use zq_cache::{Bus, PageCache, RedisLink};
 use zq_http::{AppState, ConnLimits, HttpConfig, Metrics, Sessions};
 use zq_services::Services;
+use zq_services::inspection::links::LinkCheck;
 use zq_services::inspection::probes::Probes;
 use zq_services::interaction::notify::CaseMail;
 use zq_services::interaction::reminders::CaseClocks;
@@ -108,6 +109,10 @@ pub fn jobs(cfg: &Config) -> Vec<Arc<dyn Job>> {
         Arc::new(Probes {
             every: cfg.probe_every,
             base: cfg.probe_base.clone(),
+        }),
+        Arc::new(LinkCheck {
+            every: cfg.link_every,
+            timeout: cfg.link_timeout,
         }),
     ];
     if let Some(m) = &cfg.mail {

@@ -319,6 +319,9 @@ pub async fn seed_with(
         )
         .await?;
     }
+    // The links of what was just published, checked once (the demo links only within the
+    // cluster, so this asks no other server), before today's standing is taken.
+    zq_services::inspection::links::check_all(svc, std::time::Duration::from_secs(5)).await?;
     inspection::seed_standings(svc, opts.seed).await?;
     if imported.submissions > 0 {
         tracing::info!(
@@ -364,6 +367,7 @@ async fn seed_mailbox(svc: &Services, tenant: &Tenant, kind: TenantKind) -> Resu
 struct Leaf {
     id: zq_domain::ColumnId,
     name: String,
+    slug: String,
     count: usize,
     /// Days the column may go without an update (its duty), if it has one.
     duty: Option<i64>,
@@ -372,6 +376,13 @@ struct Leaf {
 /// The demo site left without news for weeks, so the office's scorecard shows a site failing
 /// a veto item (首页更新) among healthy ones.
 const STALE_SITE: &str = "tjj";
+
+/// Demo sites with a dead link in an article (a column since closed, another site's article
+/// linked by its number), so the link checker has something to find.
+const BROKEN_LINKS: [(&str, &str, &str); 2] = [
+    ("mzj", "/col/2019nianbao/", "2019年政府信息公开年度报告"),
+    ("qs", "/art/1.html", "市政府常务会议通报"),
+];
 
 fn seed_column<'a>(
     svc: &'a Services,
@@ -457,6 +468,7 @@ fn seed_column<'a>(
                 leaves.push(Leaf {
                     id: col.id,
                     name: c.name.clone(),
+                    slug: c.slug.clone(),
                     count,
                     duty: zq_domain::inspection::duty_days(update),
                 });
@@ -528,6 +540,23 @@ async fn seed_articles(
             tenant.code.as_str() == STALE_SITE,
             rng,
         );
+        // The oldest article of each column points readers to the next column; on the sites of
+        // `BROKEN_LINKS` the first column's also carries the dead link.
+        let next =
+            &leaves[(leaves.iter().position(|l| l.id == leaf.id).unwrap_or(0) + 1) % leaves.len()];
+        if let Some(g) = generated.iter_mut().max_by_key(|g| g.days_ago) {
+            g.body_html.push_str(&format!(
+                "<p>相关栏目：<a href=\"/col/{}/\">{}</a></p>\n",
+                next.slug, next.name
+            ));
+            let dead = BROKEN_LINKS
+                .iter()
+                .find(|(code, _, _)| *code == tenant.code.as_str());
+            if let (Some((_, href, text)), true) = (dead, leaf.id == leaves[0].id) {
+                g.body_html
+                    .push_str(&format!("<p>另见：<a href=\"{href}\">{text}</a></p>\n"));
+            }
+        }
         for g in generated {
             let midnight = Utc.from_utc_datetime(
                 &(now - Duration::days(i64::from(g.days_ago)))

@@ -142,6 +142,39 @@ async fn fetch(
         .map_err(|_| FeedError::Timeout(FETCH_TIMEOUT.as_secs()))?
 }
 
+/// Asks `url` with HEAD or GET and returns the status and `Location`, the body unread.
+async fn check(
+    client: &FeedClient,
+    url: &str,
+    head: bool,
+    timeout: Duration,
+) -> Result<zq_services::fetch::LinkAnswer, FeedError> {
+    let uri = parse_url(url)?;
+    let req = Request::builder()
+        .method(if head {
+            axum::http::Method::HEAD
+        } else {
+            axum::http::Method::GET
+        })
+        .uri(uri)
+        .header(header::ACCEPT, "text/html,*/*;q=0.8")
+        .header(header::USER_AGENT, "Zhanqun-link-checker/1")
+        .body(String::new())
+        .map_err(|e| FeedError::BadUrl(e.to_string()))?;
+    let res = tokio::time::timeout(timeout, client.client.request(req))
+        .await
+        .map_err(|_| FeedError::Timeout(timeout.as_secs()))?
+        .map_err(|e| FeedError::Fetch(error_chain(&e)))?;
+    Ok(zq_services::fetch::LinkAnswer {
+        status: res.status().as_u16(),
+        location: res
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    })
+}
+
 /// An error and its causes, on one line.
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
@@ -170,20 +203,31 @@ impl HttpFetcher {
     }
 }
 
+impl HttpFetcher {
+    fn client(&self) -> Result<&FeedClient, FeedError> {
+        self.client
+            .get_or_init(|| FeedClient::new(&self.extra_roots))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}
+
 impl zq_services::Fetch for HttpFetcher {
+    fn check<'a>(
+        &'a self,
+        url: &'a str,
+        head: bool,
+        timeout: Duration,
+    ) -> BoxFuture<'a, Result<zq_services::fetch::LinkAnswer, FeedError>> {
+        Box::pin(async move { check(self.client()?, url, head, timeout).await })
+    }
+
     fn get<'a>(
         &'a self,
         url: &'a str,
         accept: &'static str,
         max_bytes: usize,
     ) -> BoxFuture<'a, Result<Vec<u8>, FeedError>> {
-        Box::pin(async move {
-            let client = self
-                .client
-                .get_or_init(|| FeedClient::new(&self.extra_roots))
-                .as_ref()
-                .map_err(Clone::clone)?;
-            fetch(client, url, accept, max_bytes).await
-        })
+        Box::pin(async move { fetch(self.client()?, url, accept, max_bytes).await })
     }
 }

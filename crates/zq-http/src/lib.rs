@@ -340,6 +340,10 @@ async fn inspection_gauges(state: &AppState) {
                     r.score.vetoes.len(),
                     r.score.points,
                     r.score.warnings,
+                    r.indicators
+                        .iter()
+                        .find(|i| i.code == "links")
+                        .map_or(0, |i| i.count),
                 );
             }
         }

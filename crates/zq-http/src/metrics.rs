@@ -44,6 +44,7 @@ pub struct Metrics {
     cases_due_soon: IntGaugeVec,
     cases_overdue: IntGaugeVec,
     inspection_vetoes: IntGaugeVec,
+    inspection_broken_links: IntGaugeVec,
     inspection_points: IntGaugeVec,
     inspection_warnings: IntGaugeVec,
     /// When the case gauges were last read from the database (they are read at most every
@@ -240,8 +241,13 @@ impl Metrics {
             "inspection_warnings",
             "Inspection indicators warning now (past their threshold within 3 days), by tenant",
         );
+        let inspection_broken_links = case_gauge(
+            "inspection_broken_links",
+            "Broken links in a site's published articles at the link checker's last run, by tenant",
+        );
         for c in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(inspection_broken_links.clone()),
             Box::new(inspection_vetoes.clone()),
             Box::new(inspection_points.clone()),
             Box::new(inspection_warnings.clone()),
@@ -294,6 +300,7 @@ impl Metrics {
             inspection_vetoes,
             inspection_points,
             inspection_warnings,
+            inspection_broken_links,
             cases_read: Mutex::new(None),
             handles: Mutex::new(HashMap::new()),
         }
@@ -353,7 +360,17 @@ impl Metrics {
     }
 
     /// Sets the inspection gauges of tenant `code`.
-    pub fn set_inspection(&self, code: &str, vetoes: usize, points: i64, warnings: usize) {
+    pub fn set_inspection(
+        &self,
+        code: &str,
+        vetoes: usize,
+        points: i64,
+        warnings: usize,
+        broken_links: i64,
+    ) {
+        self.inspection_broken_links
+            .with_label_values(&[code])
+            .set(broken_links);
         let n = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
         self.inspection_vetoes
             .with_label_values(&[code])

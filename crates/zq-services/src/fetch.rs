@@ -27,8 +27,31 @@ pub enum FeedError {
     Tls(String),
 }
 
+/// The answer to a link check: its status and, for a redirect, where it points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkAnswer {
+    pub status: u16,
+    pub location: Option<String>,
+}
+
 /// Fetches documents over HTTP and HTTPS.
 pub trait Fetch: Send + Sync {
+    /// Asks `url` with `HEAD` (`head`) or `GET`, within `timeout`, and returns the status and
+    /// any `Location` without reading the body (the link checker). Redirects are not followed.
+    fn check<'a>(
+        &'a self,
+        url: &'a str,
+        head: bool,
+        timeout: std::time::Duration,
+    ) -> BoxFuture<'a, Result<LinkAnswer, FeedError>> {
+        let _ = (url, head, timeout);
+        Box::pin(async {
+            Err(FeedError::Fetch(
+                "outgoing HTTP is not available in this process".into(),
+            ))
+        })
+    }
+
     /// GETs `url`, asking for `accept`: the body of a 2xx answer of at most `max_bytes`,
     /// within the fetcher's time limit; redirects are not followed.
     fn get<'a>(

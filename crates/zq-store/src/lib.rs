@@ -53,7 +53,8 @@ pub use events::{BoxFuture, Event, EventHook};
 pub use feeds::{FeedItem, FeedUnit, ImportReport, MAX_EXTERNAL_ID_BYTES, ReportFeedItem};
 pub use files::{Attachment, UploadError};
 pub use inspection::{
-    ColumnActivity, DayStanding, Finding, ProbeResult, PublishedText, UnansweredLetter,
+    ColumnActivity, DayStanding, Finding, LinkResult, MAX_URL_LEN, ProbeResult, PublishedText,
+    SiteLinks, UnansweredLetter,
 };
 pub use interaction::{
     Case, CaseChange, CaseFigure, CaseFile, CaseFilter, CaseStep, HistoricCase, HistoricStep,

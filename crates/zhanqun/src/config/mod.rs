@@ -94,6 +94,8 @@ struct RawJobs {
     case_clock_secs: u64,
     probe_secs: u64,
     probe_base: String,
+    link_secs: u64,
+    link_timeout_secs: u64,
 }
 
 /// `[feeds]`: pulling the reporting channels' upstream feeds.
@@ -168,6 +170,10 @@ pub struct Config {
     /// Where the probes request the public sites (`jobs.probe_base`; this node's listener when
     /// empty).
     pub probe_base: String,
+    /// How often every published link is checked (`jobs.link_secs`).
+    pub link_every: Duration,
+    /// How long one request of the link checker may take (`jobs.link_timeout_secs`).
+    pub link_timeout: Duration,
     /// How often channels with an upstream feed are pulled (`feeds.pull_secs`).
     pub feed_pull: Duration,
     /// Case notifications by email (`[mail]`; `None`: off).
@@ -385,6 +391,8 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("jobs.case_clock_secs", "300"),
     ("jobs.probe_secs", "3600"),
     ("jobs.probe_base", ""),
+    ("jobs.link_secs", "21600"),
+    ("jobs.link_timeout_secs", "10"),
     ("feeds.pull_secs", "900"),
     ("feeds.ca_file", ""),
     ("mail.smtp_url", ""),
@@ -811,6 +819,8 @@ impl Config {
             case_clock: secs("jobs.case_clock_secs", jobs.case_clock_secs, 86_400)?,
             probe_every: Duration::from_secs(jobs.probe_secs),
             probe_base,
+            link_every: secs("jobs.link_secs", jobs.link_secs, 7 * 86_400)?,
+            link_timeout: secs("jobs.link_timeout_secs", jobs.link_timeout_secs, 60)?,
             feed_pull: secs("feeds.pull_secs", feeds.pull_secs, 86_400)?,
             feed_extra_roots,
             db_max_connections,

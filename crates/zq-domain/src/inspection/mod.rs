@@ -11,6 +11,7 @@
 
 mod freshness;
 pub mod lexicon;
+pub mod links;
 mod score;
 #[cfg(test)]
 mod tests;
@@ -163,6 +164,8 @@ pub struct SiteFacts {
     pub serious_errors: Option<Vec<ErrorFinding>>,
     /// The availability probes of the last week (`None`: the probe job has not run).
     pub probes: Option<ProbeFacts>,
+    /// The broken links of its published articles (`None`: the link checker has not run).
+    pub broken_links: Option<Vec<links::BrokenLink>>,
     /// 网站标识码, 主办单位, 联系方式 as set.
     pub site_id: Option<String>,
     pub sponsor: String,
@@ -193,12 +196,7 @@ pub fn evaluate(f: &SiteFacts, now: DateTime<Utc>) -> Vec<Indicator> {
         freshness::duty(f, now),
         slow_replies(f, now),
         elements(f),
-        not_available(
-            "links",
-            "链接可用性",
-            Weight::Scored,
-            "首页及其他页面不能存在错链、断链",
-        ),
+        links::indicator(f.broken_links.as_deref()),
     ];
     out.sort_by_key(|i| i.weight != Weight::Veto);
     out

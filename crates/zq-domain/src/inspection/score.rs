@@ -12,8 +12,9 @@ use super::{Indicator, Status, Weight};
 pub const PASS_POINTS: i64 = 60;
 
 /// Points per unit and the cap of each scored indicator: (code, per unit, cap).
-const DEDUCTIONS: [(&str, i64, i64); 3] = [
+const DEDUCTIONS: [(&str, i64, i64); 4] = [
     ("columns_duty", 1, 10),
+    ("links", 1, 10),
     ("slow_replies", 2, 10),
     ("elements", 2, 6),
 ];

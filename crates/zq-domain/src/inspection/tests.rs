@@ -39,6 +39,7 @@ fn site(columns: Vec<ColumnFacts>) -> SiteFacts {
         open_letters: Vec::new(),
         serious_errors: None,
         probes: None,
+        broken_links: None,
         site_id: Some("3301000001".into()),
         sponsor: "海川市人民政府办公厅".into(),
         contact: Some("电话：0599-81000000".into()),
@@ -311,5 +312,81 @@ fn availability_is_the_share_of_failed_probes_over_a_synthetic_week() {
         });
         let i = indicator(&f, "availability");
         assert_eq!((i.status, i.value.as_str()), (status, value), "{failed}");
+    }
+}
+
+#[test]
+fn links_and_pictures_are_read_with_their_place_and_text() {
+    let html = r#"<p>见<a href="/art/9.html">通知 <b>全文</b></a>和<a href="https://x.gov.cn/a?b=1&amp;c=2" rel="noopener">外部</a>。</p>
+<p><img src="/files/ab/pic.png" alt="现场图片"><a href="mailto:a@b.cn">信箱</a><a name="top">锚</a><A HREF='#top'>回到顶部</A></p>"#;
+    let got: Vec<(String, String, usize, bool)> = links::links_of_html(html)
+        .into_iter()
+        .map(|l| (l.href, l.text, l.nth, l.image))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("/art/9.html".into(), "通知 全文".into(), 1, false),
+            ("https://x.gov.cn/a?b=1&c=2".into(), "外部".into(), 2, false),
+            ("/files/ab/pic.png".into(), "现场图片".into(), 3, true),
+            ("mailto:a@b.cn".into(), "信箱".into(), 4, false),
+            ("#top".into(), "回到顶部".into(), 5, false),
+        ]
+    );
+    let checkable: Vec<bool> = links::links_of_html(html)
+        .iter()
+        .map(|l| links::is_checkable(&l.href))
+        .collect();
+    assert_eq!(checkable, vec![true, true, true, false, false]);
+}
+
+#[test]
+fn answers_to_a_link_check_mean_what_the_rule_says() {
+    use links::Verdict::*;
+    for (status, head, want) in [
+        (200, true, Works),
+        (204, false, Works),
+        (301, true, Redirect),
+        (308, false, Redirect),
+        (405, true, RetryWithGet),
+        (404, true, RetryWithGet),
+        (404, false, Broken("页面不存在（HTTP 404）".into())),
+        (410, false, Broken("页面不存在（HTTP 410）".into())),
+        (500, false, Broken("服务器返回 HTTP 500".into())),
+        (401, true, Broken("服务器返回 HTTP 401".into())),
+    ] {
+        assert_eq!(links::judge(status, head), want, "{status} head={head}");
+    }
+    let at = now();
+    assert_eq!(links::recheck_after(true, at), at + Duration::days(7));
+    assert_eq!(links::recheck_after(false, at), at + Duration::hours(12));
+}
+
+#[test]
+fn broken_links_are_measured_once_checked_and_cost_a_point_each_up_to_ten() {
+    let mut f = site(Vec::new());
+    assert_eq!(indicator(&f, "links").status, Status::NotAvailable);
+    f.broken_links = Some(Vec::new());
+    assert_eq!(indicator(&f, "links").status, Status::Pass);
+    let broken = |n: i32| links::BrokenLink {
+        article_id: 7,
+        title: "关于开展检查的通知".into(),
+        url: format!("https://old.example.cn/{n}"),
+        text: "附件".into(),
+        nth: n,
+        problem: "页面不存在（HTTP 404）".into(),
+        internal: false,
+    };
+    for (n, points) in [(1, 99), (3, 97), (12, 90)] {
+        f.broken_links = Some((1..=n).map(broken).collect());
+        let i = indicator(&f, "links");
+        assert_eq!(i.status, Status::Fail);
+        assert_eq!(i.evidence.len(), n as usize);
+        assert_eq!(i.evidence[0].object, "article:7");
+        assert_eq!(
+            i.evidence[0].detail,
+            "《关于开展检查的通知》第 1 个链接“附件”：页面不存在（HTTP 404）"
+        );
+        assert_eq!(Score::of(&evaluate(&f, now())).points, points, "{n} links");
     }
 }

@@ -17,6 +17,7 @@ use zq_store::{Column, ColumnActivity, Finding, Tenant, UnansweredLetter};
 use crate::{Caller, Result, ServiceError, Services, site};
 
 pub mod lexicon;
+pub mod links;
 pub mod probes;
 
 /// One site's indicators and score at a moment.
@@ -26,6 +27,12 @@ pub struct SiteReport {
     pub indicators: Vec<Indicator>,
     pub score: Score,
 }
+
+/// The sites the link checker has checked, and their broken links.
+type LinkFacts = (
+    std::collections::HashSet<TenantId>,
+    Vec<(TenantId, zq_domain::inspection::links::BrokenLink)>,
+);
 
 /// The column's path of names (`政务公开 › 政策文件`).
 fn path_of(c: &Column, all: &[Column]) -> String {
@@ -42,15 +49,27 @@ fn path_of(c: &Column, all: &[Column]) -> String {
     names.join(" › ")
 }
 
-fn facts_of(
-    t: &Tenant,
-    columns: &[Column],
-    activity: &[ColumnActivity],
-    letters: &[UnansweredLetter],
-    mailboxes: &HashMap<TenantId, usize>,
-    findings: Option<&[Finding]>,
-    probes: &[(TenantId, zq_domain::inspection::ProbeFacts)],
-) -> SiteFacts {
+/// The facts of every site read for one report, from which each site's are picked.
+struct Gathered {
+    columns: Vec<Column>,
+    activity: Vec<ColumnActivity>,
+    letters: Vec<UnansweredLetter>,
+    mailboxes: HashMap<TenantId, usize>,
+    findings: Option<Vec<Finding>>,
+    probes: Vec<(TenantId, zq_domain::inspection::ProbeFacts)>,
+    links: LinkFacts,
+}
+
+fn facts_of(t: &Tenant, g: &Gathered) -> SiteFacts {
+    let Gathered {
+        columns,
+        activity,
+        letters,
+        mailboxes,
+        findings,
+        probes,
+        links,
+    } = g;
     let own: Vec<Column> = columns
         .iter()
         .filter(|c| c.tenant_id == t.id)
@@ -92,7 +111,7 @@ fn facts_of(
                 submitted_at: l.submitted_at,
             })
             .collect(),
-        serious_errors: findings.map(|all| {
+        serious_errors: findings.as_ref().map(|all| {
             all.iter()
                 .filter(|f| f.tenant_id == t.id)
                 .map(|f| ErrorFinding {
@@ -106,6 +125,14 @@ fn facts_of(
             .iter()
             .find(|(id, _)| *id == t.id)
             .map(|(_, p)| p.clone()),
+        broken_links: links.0.contains(&t.id).then(|| {
+            links
+                .1
+                .iter()
+                .filter(|(x, _)| *x == t.id)
+                .map(|(_, b)| b.clone())
+                .collect()
+        }),
         site_id: t.site_id.clone(),
         sponsor: t.sponsor.clone(),
         contact: t.contact.clone(),
@@ -120,34 +147,31 @@ async fn reports(
     now: DateTime<Utc>,
 ) -> Result<Vec<SiteReport>> {
     let store = svc.store();
-    let columns = match only {
-        Some(t) => store.columns(t).await?,
-        None => store.all_columns().await?,
+    let g = Gathered {
+        columns: match only {
+            Some(t) => store.columns(t).await?,
+            None => store.all_columns().await?,
+        },
+        activity: store.column_activity(only).await?,
+        letters: store
+            .unanswered_letters(only, now - Duration::days(365))
+            .await?,
+        mailboxes: store.active_mailbox_counts().await?,
+        // Measured once the cluster keeps a lexicon.
+        findings: match store.lexicon_version().await?.0 {
+            0 => None,
+            _ => Some(store.lexicon_findings(only).await?),
+        },
+        probes: probes::week(svc, only).await?,
+        links: {
+            let (checked, broken) = store.link_findings(only).await?;
+            (checked.into_iter().map(|(t, _, _)| t).collect(), broken)
+        },
     };
-    let activity = store.column_activity(only).await?;
-    let letters = store
-        .unanswered_letters(only, now - Duration::days(365))
-        .await?;
-    let mailboxes = store.active_mailbox_counts().await?;
-    // Measured once the cluster keeps a lexicon.
-    let findings = match store.lexicon_version().await?.0 {
-        0 => None,
-        _ => Some(store.lexicon_findings(only).await?),
-    };
-    let probes = probes::week(svc, only).await?;
     Ok(tenants
         .into_iter()
         .map(|t| {
-            let facts = facts_of(
-                &t,
-                &columns,
-                &activity,
-                &letters,
-                &mailboxes,
-                findings.as_deref(),
-                &probes,
-            );
-            let indicators = evaluate(&facts, now);
+            let indicators = evaluate(&facts_of(&t, &g), now);
             let score = Score::of(&indicators);
             SiteReport {
                 tenant: t,

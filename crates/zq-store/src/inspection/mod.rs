@@ -2,14 +2,17 @@
 //! tenant or the whole cluster at once (a 1,000-site scorecard is three queries, not three
 //! thousand): each column's published articles and newest publication, the letters not
 //! answered yet, and the mailboxes taking letters; and the lexicon of serious errors
-//! (`lexicon.rs`).
+//! (`lexicon.rs`), the availability probes (`probes.rs`), the link checker's answers and
+//! findings (`links.rs`) and the daily standings (`days.rs`).
 
 mod days;
 mod lexicon;
+mod links;
 mod probes;
 
 pub use days::DayStanding;
 pub use lexicon::{Finding, PublishedText};
+pub use links::{LinkResult, MAX_URL_LEN, SiteLinks};
 pub use probes::ProbeResult;
 
 use std::collections::HashMap;
