@@ -25,6 +25,7 @@ use zq_store::Store;
 pub use zhanqun::demo::DemoOptions;
 
 mod proxy;
+pub mod smtp;
 pub use proxy::FaultProxy;
 
 /// Redis for tests, at `ZHANQUN_TEST_REDIS` (default `redis://127.0.0.1:6379`).

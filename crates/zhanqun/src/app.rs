@@ -8,6 +8,7 @@ use tokio::task::JoinHandle;
 use zq_cache::{Bus, PageCache, RedisLink};
 use zq_http::{AppState, ConnLimits, HttpConfig, Metrics, Sessions};
 use zq_services::Services;
+use zq_services::inspection::digest::DailyDigest;
 use zq_services::inspection::links::LinkCheck;
 use zq_services::inspection::probes::Probes;
 use zq_services::interaction::notify::CaseMail;
@@ -118,6 +119,11 @@ pub fn jobs(cfg: &Config) -> Vec<Arc<dyn Job>> {
     if let Some(m) = &cfg.mail {
         jobs.push(Arc::new(CaseMail {
             every: m.every,
+            mailer: m.mailer.clone(),
+        }));
+        // Looks whether the day's digest is due (once a day from 08:00 Beijing time).
+        jobs.push(Arc::new(DailyDigest {
+            every: m.digest_every,
             mailer: m.mailer.clone(),
         }));
     }

@@ -9,6 +9,7 @@ mod cases;
 mod cases_text;
 mod consult;
 pub mod content;
+mod generated;
 mod history;
 mod inspection;
 
@@ -24,6 +25,8 @@ use zq_services::admin::{ColumnInput, TenantInput, UserInput};
 use zq_services::reporting::ChannelInput;
 use zq_services::{Caller, ServiceError, Services};
 use zq_store::{ImportedArticle, Tenant};
+
+pub use generated::seed_generated_sites;
 
 /// The demo cluster's definition, compiled in.
 pub const DEMO_TOML: &str = include_str!("../data/demo-cluster.toml");

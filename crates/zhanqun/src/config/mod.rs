@@ -22,6 +22,8 @@ use serde::Deserialize;
 pub struct MailConfig {
     pub mailer: zq_services::interaction::notify::Mailer,
     pub every: Duration,
+    /// How often the daily digest job looks whether the day's digest is due (`mail.digest_secs`).
+    pub digest_every: Duration,
 }
 
 /// The configuration as read, before validation.
@@ -113,6 +115,7 @@ struct RawMail {
     smtp_url: String,
     from: String,
     every_secs: u64,
+    digest_secs: u64,
 }
 
 /// `[interaction]`: mailboxes and other cases of the public.
@@ -398,6 +401,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("mail.smtp_url", ""),
     ("mail.from", "站群通知 <noreply@localhost>"),
     ("mail.every_secs", "60"),
+    ("mail.digest_secs", "600"),
     ("interaction.personal_data_key", ""),
     ("interaction.personal_data_retention_days", "1095"),
     ("interaction.letter_days", "3"),
@@ -838,6 +842,7 @@ impl Config {
                     mailer: zq_services::interaction::notify::Mailer::new(url, &mail.from)
                         .map_err(|e| bad("mail.smtp_url", e))?,
                     every: secs("mail.every_secs", mail.every_secs, 86_400)?,
+                    digest_every: secs("mail.digest_secs", mail.digest_secs, 86_400)?,
                 }),
             },
             log,

@@ -390,3 +390,53 @@ fn broken_links_are_measured_once_checked_and_cost_a_point_each_up_to_ten() {
         assert_eq!(Score::of(&evaluate(&f, now())).points, points, "{n} links");
     }
 }
+
+#[test]
+fn the_daily_digest_goes_out_once_a_day_from_eight_and_only_with_something_to_say() {
+    use chrono::TimeZone;
+    // 2026-12-04 00:30 UTC is 08:30 in Beijing; 23:30 UTC on the 3rd is 07:30 on the 4th.
+    let morning = Utc.with_ymd_and_hms(2026, 12, 4, 0, 30, 0).unwrap();
+    let early = Utc.with_ymd_and_hms(2026, 12, 3, 23, 30, 0).unwrap();
+    for (last, at, want) in [
+        (None, morning, true),
+        (Some(20261203), morning, true),
+        (Some(20261204), morning, false),
+        (Some(20261203), early, false),
+    ] {
+        assert_eq!(digest::due(last, at), want, "{last:?} {at}");
+    }
+    let mut f = site(vec![column(1, UpdateRequirement::Weekly, ago(30))]);
+    f.home_last_update = ago(20);
+    let indicators = evaluate(&f, now());
+    let d = digest::digest(
+        "海川市统计局",
+        "/console/sites/tjj/inspection",
+        &Score::of(&indicators),
+        &indicators,
+    )
+    .unwrap();
+    assert!(
+        d.subject.starts_with("【海川市统计局】网站检查简报："),
+        "{}",
+        d.subject
+    );
+    assert!(
+        d.body.contains("单项否决") && d.body.contains("【不达标】首页更新：20 天"),
+        "{}",
+        d.body
+    );
+    assert!(
+        d.body.contains("/console/sites/tjj/inspection"),
+        "{}",
+        d.body
+    );
+    let clean = site(vec![column(1, UpdateRequirement::Weekly, ago(1))]);
+    let indicators: Vec<Indicator> = evaluate(&clean, now())
+        .into_iter()
+        .filter(|i| i.status != Status::NotAvailable)
+        .collect();
+    assert!(
+        digest::digest("x", "/", &Score::of(&indicators), &indicators).is_none(),
+        "{indicators:?}"
+    );
+}

@@ -16,6 +16,7 @@ use zq_store::{Column, ColumnActivity, Finding, Tenant, UnansweredLetter};
 
 use crate::{Caller, Result, ServiceError, Services, site};
 
+pub mod digest;
 pub mod lexicon;
 pub mod links;
 pub mod probes;

@@ -72,10 +72,10 @@ pub fn check_address(addr: &str) -> Result<()> {
 }
 
 /// One mail to send.
-struct Mail {
-    to: String,
-    subject: String,
-    body: String,
+pub(crate) struct Mail {
+    pub(crate) to: String,
+    pub(crate) subject: String,
+    pub(crate) body: String,
 }
 
 /// Where the owning site's notifications go for case `c`.
@@ -204,7 +204,8 @@ pub async fn send_due(svc: &Services, mailer: &Mailer) -> Result<Mailed> {
     Ok(done)
 }
 
-async fn send(
+/// Sends one plain-text mail; an address that cannot be used is logged and skipped.
+pub(crate) async fn send(
     mailer: &Mailer,
     mail: &Mail,
 ) -> std::result::Result<(), lettre::transport::smtp::Error> {
