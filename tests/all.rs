@@ -34,3 +34,4 @@ mod seams;
 mod sessions_redis;
 mod store;
 mod validators;
+mod visits;

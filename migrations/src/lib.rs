@@ -27,6 +27,7 @@ mod m0019_lexicon;
 mod m0020_probes;
 mod m0021_inspection_days;
 mod m0022_links;
+mod m0023_visits;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0020_probes::Migration),
             Box::new(m0021_inspection_days::Migration),
             Box::new(m0022_links::Migration),
+            Box::new(m0023_visits::Migration),
         ]
     }
 }

@@ -47,6 +47,7 @@ pub fn http_config(cfg: &Config) -> HttpConfig {
         form_min_fill_secs: cfg.form_min_fill_secs,
         form_captcha_after: cfg.form_captcha_after,
         test_form: cfg.public_test_form,
+        count_visits: cfg.visits_enabled,
         limits: ConnLimits {
             header_read_timeout: cfg.header_read_timeout,
             ..ConnLimits::default()
@@ -159,6 +160,12 @@ pub async fn start(
     let state = AppState::with_sessions(services, http, cache, bus, metrics, sessions).await?;
     let mut background = vec![state.spawn_refresher()];
     background.extend(state.wire_changes());
+    if cfg.visits_enabled {
+        background.push(zq_services::visits::spawn_flusher(
+            state.services().clone(),
+            cfg.visits_flush,
+        ));
+    }
     let jobs = JobRunner::start(state.services(), jobs(cfg), zq_services::jobs::node_name());
     let (tx, rx) = tokio::sync::watch::channel(false);
     let stop = move || {
@@ -214,7 +221,12 @@ impl Running {
         for t in &self.background {
             t.abort();
         }
-        match (&mut self.server).await {
+        let served = (&mut self.server).await;
+        // The views counted since the last flush are written before the process goes.
+        if let Err(e) = zq_services::visits::flush(self.state.services()).await {
+            tracing::warn!(error = %e, "writing the last visit counts failed");
+        }
+        match served {
             Ok(r) => r,
             Err(e) => Err(std::io::Error::other(e)),
         }

@@ -25,6 +25,7 @@ pub mod route;
 pub mod security;
 pub mod tenant;
 pub mod time;
+pub mod visits;
 pub mod workflow;
 
 pub use article::ArticleStatus;

@@ -20,6 +20,7 @@ pub mod server;
 mod service;
 mod sessions;
 mod site;
+mod visits;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -67,6 +68,8 @@ pub struct HttpConfig {
     pub form_captcha_after: u32,
     /// Serve the public form path's test form (`/forms/test`).
     pub test_form: bool,
+    /// Count public page views for the visit statistics (`visits.enabled`).
+    pub count_visits: bool,
     pub limits: ConnLimits,
 }
 
@@ -82,6 +85,7 @@ impl Default for HttpConfig {
             form_min_fill_secs: 3,
             form_captcha_after: 5,
             test_form: false,
+            count_visits: true,
             limits: ConnLimits::default(),
         }
     }

@@ -302,6 +302,8 @@ fn api_routes() -> Router<AppState> {
         )
         // Inspection (网站检查): indicators and the office's scorecard.
         .route(&format!("{s}/inspection"), get(api::inspection::site))
+        .route(&format!("{s}/visits"), get(api::visits::site))
+        .route("/api/v1/visits", get(api::visits::cluster))
         .route(
             "/api/v1/inspection/scorecard",
             get(api::inspection::scorecard),

@@ -105,7 +105,7 @@ async fn serve_with(
             async move {
                 let (mut parts, body) = req.into_parts();
                 if let Some(state) = &front
-                    && let Some(res) = crate::site::cached(state, &parts).await
+                    && let Some(res) = crate::site::cached(state, &parts, peer).await
                 {
                     return Ok(res);
                 }

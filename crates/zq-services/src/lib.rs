@@ -28,6 +28,7 @@ pub mod jobs;
 pub mod reporting;
 pub mod telemetry;
 pub mod tokens;
+pub mod visits;
 
 use std::sync::Arc;
 
@@ -53,6 +54,7 @@ pub struct Services {
     events: Events,
     interaction: Arc<interaction::InteractionSettings>,
     lexicon: Arc<inspection::lexicon::LexiconCache>,
+    visits: Arc<visits::Tally>,
 }
 
 impl Services {
@@ -73,6 +75,7 @@ impl Services {
             events,
             interaction: Arc::default(),
             lexicon: Arc::default(),
+            visits: Arc::default(),
         }
     }
 
@@ -91,6 +94,11 @@ impl Services {
     /// The lexicon's automaton, rebuilt when the terms change.
     pub(crate) fn lexicon_cache(&self) -> &inspection::lexicon::LexiconCache {
         &self.lexicon
+    }
+
+    /// This node's running count of page views (flushed by [`visits::flush`]).
+    pub fn visits(&self) -> &visits::Tally {
+        &self.visits
     }
 
     /// The same services fetching through `fetch`.

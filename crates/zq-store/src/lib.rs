@@ -31,6 +31,7 @@ mod sessions;
 mod tenants;
 mod tokens;
 mod users;
+mod visits;
 mod who;
 
 use std::time::Duration;
@@ -72,6 +73,7 @@ pub use sessions::{Session, random_token};
 pub use tenants::SiteSettings;
 pub use tokens::{ApiToken, TOKEN_PREFIX};
 pub use users::{NewUser, User};
+pub use visits::VisitBatch;
 pub use who::{Actor, Who};
 pub use zq_domain::article::ArticleText;
 

@@ -42,6 +42,7 @@ struct Raw {
     interaction: RawInteraction,
     mail: RawMail,
     metrics: RawMetrics,
+    visits: RawVisits,
 }
 
 /// `[http]`: the public listener and what it serves.
@@ -141,6 +142,14 @@ struct RawMetrics {
     listen: String,
 }
 
+/// `[visits]`: the visit statistics (统计分析).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVisits {
+    enabled: bool,
+    flush_secs: u64,
+}
+
 /// Validated settings, passed down explicitly.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -192,6 +201,10 @@ pub struct Config {
     /// Address of the operations listener serving `/metrics` (`metrics.listen`); `None` when
     /// set to "off".
     pub metrics_listen: Option<SocketAddr>,
+    /// Count public page views for the visit statistics (`visits.enabled`).
+    pub visits_enabled: bool,
+    /// How often each node writes its counted views (`visits.flush_secs`).
+    pub visits_flush: Duration,
     /// Public forms one client address may post per minute (per node).
     pub form_submits_per_minute: u32,
     /// Seconds a form that opens a case must have been open before it is posted.
@@ -413,6 +426,8 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("interaction.interview_question_days", "5"),
     ("interaction.interview_question_extension_days", "10"),
     ("metrics.listen", "127.0.0.1:9464"),
+    ("visits.enabled", "true"),
+    ("visits.flush_secs", "60"),
 ];
 
 /// The sections, in the order of `zhanqun.example.toml`.
@@ -426,6 +441,7 @@ pub const SECTIONS: &[&str] = &[
     "interaction",
     "mail",
     "metrics",
+    "visits",
 ];
 
 /// The flat keys of earlier versions and the keys that replaced them.
@@ -629,6 +645,7 @@ impl Config {
             interaction,
             mail,
             metrics,
+            visits,
         } = raw;
         let listen = http.listen.parse::<SocketAddr>().map_err(|_| {
             bad(
@@ -845,6 +862,8 @@ impl Config {
                     digest_every: secs("mail.digest_secs", mail.digest_secs, 86_400)?,
                 }),
             },
+            visits_enabled: visits.enabled,
+            visits_flush: secs("visits.flush_secs", visits.flush_secs, 3600)?,
             log,
         })
     }

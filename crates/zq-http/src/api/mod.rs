@@ -16,6 +16,7 @@ pub(crate) mod inspection;
 pub(crate) mod interaction;
 pub(crate) mod openapi;
 pub(crate) mod reporting;
+pub(crate) mod visits;
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};

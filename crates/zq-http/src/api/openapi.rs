@@ -155,6 +155,10 @@ pub(crate) fn spec() -> Value {
             "/api/v1/sites/{code}/inspection": {"get": op("本站检查指标（国办秘函〔2019〕19号）：每项的规则、测量值、阈值、状态（pass 达标 / warn 预警 / fail 不达标 / not_available 暂不可用）和证据（哪些栏目、哪些来信），以及单项否决、扣分和得分", "inspection", "200", None, &site)},
             "/api/v1/inspection/scorecard": {"get": op("各网站检查得分排名（集群管理员、运维）：单项否决在前，其次得分低、预警多；format=csv 导出", "inspection", "200", None,
                 &[query_param("format", "csv", "string")])},
+            "/api/v1/sites/{code}/visits": {"get": op("本站访问统计：每天的浏览量（views）和独立访客数（visitors，按日去重的估算值，误差约 ±1.6%），今天各小时的浏览量，热门页面、栏目和来源网站；days 天数（1–366，默认 30）", "visits", "200", None,
+                &[code.clone(), query_param("days", "统计天数，默认 30", "integer")])},
+            "/api/v1/visits": {"get": op("全部网站访问统计（集群管理员、运维）：每天合计、各网站的浏览量和访客数（多者在前）、来源网站；days 天数（1–366，默认 30）", "visits", "200", None,
+                &[query_param("days", "统计天数，默认 30", "integer")])},
             "/api/v1/lexicon": {
                 "get": op("严重表述错误词库（集群管理员、运维）", "inspection", "200", None, &[]),
                 "post": op("新增词条（集群管理员）：kind（wrong 错误表述，right 为正确表述；forbidden 禁用词；leader 领导姓名，right 为现任职务）、text、right；新增后重新扫描已发布信息", "inspection", "201", Some("LexiconTerm"), &[]),

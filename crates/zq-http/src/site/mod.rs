@@ -51,9 +51,30 @@ pub(crate) async fn handle(State(state): State<AppState>, req: Request) -> Respo
     state.metrics().in_flight.inc();
     let _in_flight = InFlight(&state.metrics().in_flight);
     let snap = state.registry().snapshot();
+    // What counting a page view needs, kept before the request is consumed (cheap clones).
+    let method = req.method().clone();
+    let headers = state.config().count_visits.then(|| req.headers().clone());
+    let peer = req
+        .extensions()
+        .get::<crate::ClientAddr>()
+        .map(|crate::ClientAddr(a)| *a);
     let (tenant_metrics, res) = answer(&state, &snap, req).await;
     let tenant_metrics = tenant_metrics.unwrap_or_else(|| state.metrics().tenant(UNKNOWN_TENANT));
     observe(&tenant_metrics, &res, started);
+    if let (Some(view), Some(headers)) = (
+        res.extensions().get::<crate::visits::PageView>(),
+        headers.as_ref(),
+    ) {
+        crate::visits::count(
+            &state,
+            view.0,
+            &view.1,
+            &method,
+            res.status(),
+            headers,
+            peer,
+        );
+    }
     res
 }
 
@@ -72,7 +93,11 @@ fn observe(tenant: &TenantMetrics, res: &Response, started: Instant) {
 /// a hit (but for the in-flight gauge: a hit never waits); this only skips what a hit does not
 /// need (the router, building links, an owned cache key). Anything else, a miss included,
 /// returns `None` and goes through `handle`.
-pub(crate) async fn cached(state: &AppState, parts: &Parts) -> Option<Response> {
+pub(crate) async fn cached(
+    state: &AppState,
+    parts: &Parts,
+    peer: std::net::SocketAddr,
+) -> Option<Response> {
     let cache = state.cache();
     if !cache.enabled() || !(parts.method == Method::GET || parts.method == Method::HEAD) {
         return None;
@@ -115,6 +140,15 @@ pub(crate) async fn cached(state: &AppState, parts: &Parts) -> Option<Response> 
         header(header::ACCEPT_ENCODING),
     );
     observe(&site.metrics, &res, started);
+    crate::visits::count(
+        state,
+        site.tenant.id,
+        rest,
+        &parts.method,
+        res.status(),
+        &parts.headers,
+        Some(peer),
+    );
     Some(res)
 }
 
@@ -186,10 +220,11 @@ async fn answer(
         Ok(route) => route,
         Err(e) => return fail(&SiteError::from(e)),
     };
+    let key_path: Arc<str> = Arc::from(rest.as_str());
     let key = PageKey {
         tenant: site.tenant.id.0,
         generation: site.generation(),
-        path: Arc::from(rest.as_str()),
+        path: Arc::clone(&key_path),
         variant: Arc::from(links.variant().as_str()),
     };
     let cache = state.cache();
@@ -212,10 +247,13 @@ async fn answer(
     match result {
         Ok((page, outcome)) => {
             site.metrics.cache(outcome, cache.has_l2());
-            (
-                metrics,
-                page_response(&page, outcome, if_none_match.as_deref(), accept.as_deref()),
-            )
+            let mut res =
+                page_response(&page, outcome, if_none_match.as_deref(), accept.as_deref());
+            res.extensions_mut().insert(crate::visits::PageView(
+                site.tenant.id,
+                Arc::clone(&key_path),
+            ));
+            (metrics, res)
         }
         Err(err) => {
             if matches!(*err, SiteError::Unavailable(_)) {

@@ -39,3 +39,7 @@ pub mod tenant;
 pub mod tenant_clock_rule;
 pub mod tenant_host;
 pub mod user;
+pub mod visit_hour;
+pub mod visit_page;
+pub mod visit_referrer;
+pub mod visit_sketch;

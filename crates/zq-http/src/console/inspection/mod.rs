@@ -27,6 +27,7 @@ fn evidence_url(site_base: &str, public: &str, object: &str) -> Option<String> {
     Some(match kind {
         "column" => format!("{site_base}/columns#column-{id}"),
         "case" => format!("{site_base}/cases/{id}"),
+        "article" => format!("{site_base}/articles/{id}"),
         "settings" => format!("{site_base}/settings"),
         "mailboxes" => format!("{site_base}/mailboxes"),
         "home" => public.to_owned(),
