@@ -172,6 +172,63 @@ async fn generated_load_is_counted_exactly_and_visitors_estimated(backend: Backe
         .await;
     assert_eq!(s, 422, "{e}");
     assert!(e.to_string().contains("统计天数"), "{e}");
+
+    // The console's pages: the site's figures for its staff, the cluster's for the office.
+    app.account("vs.admin", None, &[("jb", TenantRole::SiteAdmin)])
+        .await;
+    let (_, session) = app.sign_in("vs.admin", zq_tests::PASSWORD).await;
+    let cookie = session.unwrap();
+    let page = app
+        .get_with(
+            "127.0.0.1",
+            "/console/sites/jb/visits?days=7",
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    for want in [
+        "江北区人民政府访问统计",
+        &format!("浏览量 <strong>{views}</strong> 次"),
+        "www.baidu.com",
+        "首页",
+        &format!("href=\"/sites/jb{}\"", pages[2]),
+    ] {
+        assert!(page.body.contains(want), "{want} not on the page");
+    }
+    let bad = app
+        .get_with(
+            "127.0.0.1",
+            "/console/sites/jb/visits?days=999",
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body.contains("统计天数应在 1 到 366 之间"),
+        "{}",
+        bad.body
+    );
+    let refused = app
+        .get_with("127.0.0.1", "/console/admin/visits", &[("cookie", &cookie)])
+        .await;
+    assert_eq!(refused.status, 403);
+    app.account("vs.officer", Some(ClusterRole::ClusterAdmin), &[])
+        .await;
+    let (_, office_session) = app.sign_in("vs.officer", zq_tests::PASSWORD).await;
+    let office_page = app
+        .get_with(
+            "127.0.0.1",
+            "/console/admin/visits",
+            &[("cookie", &office_session.unwrap())],
+        )
+        .await;
+    assert_eq!(office_page.status, 200);
+    assert!(
+        office_page.body.contains("全部网站访问统计")
+            && office_page.body.contains("/console/sites/jb/visits"),
+        "{}",
+        office_page.body
+    );
     app.finish().await;
 }
 

@@ -12,6 +12,7 @@ pub mod content;
 mod generated;
 mod history;
 mod inspection;
+mod visits;
 
 pub use history::HistoryOptions;
 
@@ -326,6 +327,10 @@ pub async fn seed_with(
     // cluster, so this asks no other server), before today's standing is taken.
     zq_services::inspection::links::check_all(svc, std::time::Duration::from_secs(5)).await?;
     inspection::seed_standings(svc, opts.seed).await?;
+    // A month of visits with the year of history (`serve --demo`), not in most tests.
+    if history.months > 0 {
+        visits::seed_visits(svc, opts.seed).await?;
+    }
     if imported.submissions > 0 {
         tracing::info!(
             submissions = imported.submissions,

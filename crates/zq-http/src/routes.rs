@@ -138,6 +138,7 @@ fn console_routes() -> Router<AppState> {
         .route(&format!("{r}/{{id}}/{{step}}"), post(reporting::step))
         // One site: interaction cases (互动交流).
         .route(&format!("{s}/inspection"), get(console::inspection::site))
+        .route(&format!("{s}/visits"), get(console::visits::site))
         .route(&format!("{s}/cases"), get(cases::inbox))
         .route(&format!("{s}/cases/{{id}}"), get(cases::show))
         .route(&format!("{s}/cases/{{id}}/reveal"), post(cases::reveal))
@@ -178,6 +179,7 @@ fn console_routes() -> Router<AppState> {
         )
         // The cluster's office: tenants, users, audit, channels, calendar, cases by unit.
         .route("/console/admin/inspection", get(console::inspection::scorecard))
+        .route("/console/admin/visits", get(console::visits::cluster))
         .route(
             "/console/admin/lexicon",
             get(console::inspection::lexicon::show).post(console::inspection::lexicon::add),

@@ -109,6 +109,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         "console_lexicon.html",
         include_str!("../templates/console_lexicon.html"),
     ),
+    (
+        "console_visit_figures.html",
+        include_str!("../templates/console_visit_figures.html"),
+    ),
+    (
+        "console_visits.html",
+        include_str!("../templates/console_visits.html"),
+    ),
+    (
+        "console_cluster_visits.html",
+        include_str!("../templates/console_cluster_visits.html"),
+    ),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
     ("atom.xml", include_str!("../templates/atom.xml")),
     (
@@ -262,6 +274,10 @@ pub enum ConsolePage {
     Scorecard,
     /// The office's lexicon of serious errors (`LexiconView`).
     Lexicon,
+    /// A site's visit statistics (`VisitsView`).
+    Visits,
+    /// The cluster's visit statistics (`ClusterVisitsView`).
+    ClusterVisits,
 }
 
 impl ConsolePage {
@@ -293,6 +309,8 @@ impl ConsolePage {
             ConsolePage::Inspection => "console_inspection.html",
             ConsolePage::Scorecard => "console_scorecard.html",
             ConsolePage::Lexicon => "console_lexicon.html",
+            ConsolePage::Visits => "console_visits.html",
+            ConsolePage::ClusterVisits => "console_cluster_visits.html",
         }
     }
 }

@@ -41,6 +41,7 @@ pub(super) fn admin_frame(
         (Action::ManageTenants, "工作日历", "calendar"),
         (Action::Read, "互动交流", "cases"),
         (Action::Read, "网站检查", "inspection"),
+        (Action::Read, "访问统计", "visits"),
         (Action::ReadAudit, "审计日志", "audit"),
     ]
     .into_iter()

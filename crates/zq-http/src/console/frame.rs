@@ -220,6 +220,7 @@ pub(super) async fn site_frame(
             Some(super::cases::open_count(state, t).await?),
         ),
         tab("网站检查", "inspection", "inspection", None),
+        tab("访问统计", "visits", "visits", None),
     ];
     for (action, label, path) in [
         (Action::ManageColumns, "栏目", "columns"),

@@ -30,6 +30,7 @@ pub(crate) mod inspection;
 pub(crate) mod reporting;
 pub(crate) mod settings;
 pub(crate) mod tokens;
+pub(crate) mod visits;
 
 /// Where the console lives under any host.
 pub const BASE: &str = "/console";

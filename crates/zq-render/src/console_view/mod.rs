@@ -9,6 +9,7 @@ mod cases;
 mod consult;
 mod inspection;
 mod reporting;
+mod visits;
 
 use serde::Serialize;
 
@@ -32,6 +33,9 @@ pub use inspection::{
 pub use reporting::{
     InboxFilter, InboxView, ItemView, Named, OutboxView, Range, RankRow, RankingView, SendForm,
     StateChoice, SubmissionDetail, SubmissionLine,
+};
+pub use visits::{
+    Bar, ClusterVisitsView, CountRow, DayRow, PeriodLink, SiteVisitRow, VisitFigures, VisitsView,
 };
 
 /// Who is signed in.
