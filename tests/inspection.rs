@@ -154,6 +154,38 @@ async fn flow(backend: Backend) {
         csv.body
     );
     assert_eq!(csv.body.lines().count(), items.len() + 1);
+    // The same as an Excel workbook: read back with Python's zipfile, one row per site.
+    let xlsx = app
+        .call(
+            "GET",
+            "127.0.0.1",
+            "/api/v1/inspection/scorecard?format=xlsx",
+            &[("authorization", &format!("Bearer {office}"))],
+            "",
+        )
+        .await;
+    assert_eq!(xlsx.status, 200);
+    assert_eq!(
+        xlsx.header("content-type"),
+        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    );
+    let file = std::env::temp_dir().join(format!("zq-scorecard-{}.xlsx", std::process::id()));
+    std::fs::write(&file, &xlsx.bytes).unwrap();
+    let read = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); s = z.read('xl/worksheets/sheet1.xml').decode(); t = z.read('xl/sharedStrings.xml').decode(); print(s.count('<row '), '站点代码' in t, '江北区' in t)",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&file);
+    assert_eq!(
+        String::from_utf8_lossy(&read.stdout).trim(),
+        format!("{} True True", items.len() + 1),
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
 
     // Just after a publication jb's home page is current; every indicator names its rule.
     publish(&app, &editor, &reviewer, "江北区部署冬季森林防火工作").await;

@@ -3,7 +3,8 @@
 //! this file holds the dashboard to a live node's `/metrics`: every `zhanqun_…` series its
 //! PromQL (panels, rows' nested panels, template variables) names is a metric family of the
 //! exposition (a histogram's `_bucket`, `_sum` and `_count` by the family's base name); panel
-//! ids are unique and every panel but a row queries the `${datasource}` variable.
+//! ids are unique and every panel but a row queries the `${datasource}` variable. The
+//! operator's page in the console (集群管理 → 运维监控) shows the same figures for the node.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Duration;
@@ -139,5 +140,52 @@ async fn the_grafana_dashboard_only_charts_series_the_nodes_export() {
             && charted.contains("zhanqun_inspection_vetoes"),
         "{charted:?}"
     );
+
+    // The operator's page in the console shows the same figures for this node: the site just
+    // requested, the console's own requests, the scheduler's runs; a site's account may not.
+    app.account(
+        "ops.viewer",
+        Some(zq_domain::access::ClusterRole::Operator),
+        &[],
+    )
+    .await;
+    let (_, session) = app.sign_in("ops.viewer", zq_tests::PASSWORD).await;
+    let cookie = session.unwrap();
+    let ops = app
+        .get_with(
+            "127.0.0.1",
+            "/console/admin/operations",
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(ops.status, 200, "{}", ops.body);
+    for want in [
+        "本节点运行情况",
+        "<td>fgw</td>",
+        "<td>_console</td>",
+        "<td>scheduled_publishing</td>",
+        "页面缓存命中率",
+    ] {
+        assert!(
+            ops.body.contains(want),
+            "{want} not on the page: {}",
+            ops.body
+        );
+    }
+    app.account(
+        "ops.editor",
+        None,
+        &[("fgw", zq_domain::access::TenantRole::Editor)],
+    )
+    .await;
+    let (_, editor) = app.sign_in("ops.editor", zq_tests::PASSWORD).await;
+    let refused = app
+        .get_with(
+            "127.0.0.1",
+            "/console/admin/operations",
+            &[("cookie", &editor.unwrap())],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
     app.finish().await;
 }

@@ -17,6 +17,7 @@
 -- thread, so the script adds next to no work per request.
 
 local MIN_PAGES = 1000
+local BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 
 -- Main state: number the threads as wrk creates them.
 local next_thread_id = 0
@@ -122,7 +123,8 @@ function init(args)
          nhosts = nhosts + 1
       end
       count = count + 1
-      requests[count] = wrk.format("GET", pg.path, { Host = pg.host .. suffix })
+      -- A browser's User-Agent: Zhanqun counts the view (visit statistics), as it would a reader's.
+      requests[count] = wrk.format("GET", pg.path, { Host = pg.host .. suffix, ["User-Agent"] = BROWSER })
    end
 
    local id = rotate_thread_id or 0

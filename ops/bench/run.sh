@@ -454,6 +454,8 @@ start_app() { # label extra-env...
 # ---------------------------------------------------------------------------------------------
 # wrk runs and their parsing.
 
+BROWSER_UA="Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+
 # Normalise a wrk time ("850.00us", "1.23ms", "2.01s", "1.00m") to milliseconds.
 to_ms() {
     awk -v v="$1" 'BEGIN {
@@ -528,7 +530,8 @@ bench() {
 }
 
 hot_args() { # port
-    printf '%s\n' -H "Host: $HOT_HOST${HOST_PORT:+:$HOST_PORT}" "http://127.0.0.1:$1$HOT_PATH"
+    # A browser's User-Agent, so Zhanqun counts every view (visit statistics) as it would a reader's.
+    printf '%s\n' -H "Host: $HOT_HOST${HOST_PORT:+:$HOST_PORT}" -H "User-Agent: $BROWSER_UA" "http://127.0.0.1:$1$HOT_PATH"
 }
 
 rotate_args() { # port

@@ -383,8 +383,13 @@ impl Metrics {
             .set(n(warnings));
     }
 
-    /// The Prometheus text exposition, after bringing the sampled values up to date.
-    pub fn render(&self, cache: &zq_cache::PageCache) -> String {
+    /// Every metric family, after bringing the sampled values up to date (the operator's page).
+    pub fn gather(&self, cache: &zq_cache::PageCache) -> Vec<prometheus::proto::MetricFamily> {
+        self.sample(cache);
+        self.registry.gather()
+    }
+
+    fn sample(&self, cache: &zq_cache::PageCache) {
         let (bytes, entries) = cache.l1_usage();
         self.cache_bytes
             .set(i64::try_from(bytes).unwrap_or(i64::MAX));
@@ -393,6 +398,11 @@ impl Metrics {
         let seen = self.redis_errors.get();
         self.redis_errors
             .inc_by(cache.redis_errors().saturating_sub(seen));
+    }
+
+    /// The Prometheus text exposition, after bringing the sampled values up to date.
+    pub fn render(&self, cache: &zq_cache::PageCache) -> String {
+        self.sample(cache);
         let mut out = Vec::new();
         if TextEncoder::new()
             .encode(&self.registry.gather(), &mut out)

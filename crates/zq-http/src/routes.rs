@@ -180,6 +180,7 @@ fn console_routes() -> Router<AppState> {
         // The cluster's office: tenants, users, audit, channels, calendar, cases by unit.
         .route("/console/admin/inspection", get(console::inspection::scorecard))
         .route("/console/admin/visits", get(console::visits::cluster))
+        .route("/console/admin/operations", get(console::operations::show))
         .route(
             "/console/admin/lexicon",
             get(console::inspection::lexicon::show).post(console::inspection::lexicon::add),
@@ -195,6 +196,10 @@ fn console_routes() -> Router<AppState> {
         .route(
             "/console/admin/inspection.csv",
             get(console::inspection::scorecard_csv),
+        )
+        .route(
+            "/console/admin/inspection.xlsx",
+            get(console::inspection::scorecard_xlsx),
         )
         .route("/console/admin/cases", get(cases::units))
         .route("/console/admin/cases.csv", get(cases::units_csv))

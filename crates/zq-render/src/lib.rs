@@ -121,6 +121,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "console_cluster_visits.html",
         include_str!("../templates/console_cluster_visits.html"),
     ),
+    (
+        "console_operations.html",
+        include_str!("../templates/console_operations.html"),
+    ),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
     ("atom.xml", include_str!("../templates/atom.xml")),
     (
@@ -278,6 +282,8 @@ pub enum ConsolePage {
     Visits,
     /// The cluster's visit statistics (`ClusterVisitsView`).
     ClusterVisits,
+    /// The operator's page (`OperationsView`).
+    Operations,
 }
 
 impl ConsolePage {
@@ -311,6 +317,7 @@ impl ConsolePage {
             ConsolePage::Lexicon => "console_lexicon.html",
             ConsolePage::Visits => "console_visits.html",
             ConsolePage::ClusterVisits => "console_cluster_visits.html",
+            ConsolePage::Operations => "console_operations.html",
         }
     }
 }

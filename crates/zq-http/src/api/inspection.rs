@@ -61,16 +61,26 @@ pub(crate) struct ScorecardParams {
     format: Option<String>,
 }
 
-/// `GET /api/v1/inspection/scorecard[?format=csv]`.
+/// The media type of an Excel workbook.
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// `GET /api/v1/inspection/scorecard[?format=csv|xlsx]`.
 pub(crate) async fn scorecard(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Params(p): Params<ScorecardParams>,
 ) -> ApiResult {
     let rows = inspection::scorecard(state.services(), &c).await?;
-    if p.format.as_deref() == Some("csv") {
-        let out = inspection::scorecard_csv(&rows);
-        return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response());
+    match p.format.as_deref() {
+        Some("csv") => {
+            let out = inspection::scorecard_csv(&rows);
+            return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response());
+        }
+        Some("xlsx") => {
+            let out = inspection::scorecard_xlsx(&rows)?;
+            return Ok(([(header::CONTENT_TYPE, XLSX)], out).into_response());
+        }
+        _ => {}
     }
     ok(serde_json::json!({
         "items": rows.iter().map(|r| dto(r, false)).collect::<Vec<_>>(),

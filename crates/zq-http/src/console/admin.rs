@@ -42,6 +42,7 @@ pub(super) fn admin_frame(
         (Action::Read, "互动交流", "cases"),
         (Action::Read, "网站检查", "inspection"),
         (Action::Read, "访问统计", "visits"),
+        (Action::Read, "运维监控", "operations"),
         (Action::ReadAudit, "审计日志", "audit"),
     ]
     .into_iter()

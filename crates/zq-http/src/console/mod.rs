@@ -27,6 +27,7 @@ pub(crate) mod consult;
 pub(crate) mod editor;
 pub(crate) mod frame;
 pub(crate) mod inspection;
+pub(crate) mod operations;
 pub(crate) mod reporting;
 pub(crate) mod settings;
 pub(crate) mod tokens;

@@ -92,6 +92,7 @@ pub struct ScorecardView {
     pub vetoed: usize,
     pub warned: usize,
     pub csv_url: String,
+    pub xlsx_url: String,
     pub at: String,
 }
 

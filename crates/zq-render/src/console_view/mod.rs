@@ -8,6 +8,7 @@ mod articles;
 mod cases;
 mod consult;
 mod inspection;
+mod operations;
 mod reporting;
 mod visits;
 
@@ -30,6 +31,7 @@ pub use inspection::{
     EvidenceRow, FindingRow, IndicatorRow, InspectionView, LexiconView, ScoreRow, ScorecardView,
     TermRow, TrendWeek,
 };
+pub use operations::{JobLine, OperationsView, SiteLine};
 pub use reporting::{
     InboxFilter, InboxView, ItemView, Named, OutboxView, Range, RankRow, RankingView, SendForm,
     StateChoice, SubmissionDetail, SubmissionLine,

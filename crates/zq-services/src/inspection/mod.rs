@@ -16,7 +16,10 @@ use zq_store::{Column, ColumnActivity, Finding, Tenant, UnansweredLetter};
 
 use crate::{Caller, Result, ServiceError, Services, site};
 
+pub use export::{scorecard_csv, scorecard_xlsx};
+
 pub mod digest;
+mod export;
 pub mod lexicon;
 pub mod links;
 pub mod probes;
@@ -267,36 +270,4 @@ pub async fn trends(
             )
         })
         .collect())
-}
-
-/// The scorecard as CSV (UTF-8 with a byte-order mark, for Excel).
-pub fn scorecard_csv(rows: &[SiteReport]) -> String {
-    let mut out = String::from(zq_domain::csv::BOM);
-    out.push_str(&zq_domain::csv::row(&[
-        "站点代码",
-        "网站名称",
-        "结论",
-        "得分",
-        "单项否决",
-        "扣分项",
-        "预警",
-    ]));
-    for r in rows {
-        let deductions: Vec<String> = r
-            .score
-            .deductions
-            .iter()
-            .map(|d| format!("{}-{}", d.name, d.points))
-            .collect();
-        out.push_str(&zq_domain::csv::row(&[
-            r.tenant.code.as_str(),
-            &r.tenant.name,
-            r.score.verdict(),
-            &r.score.points.to_string(),
-            &r.score.vetoes.join("；"),
-            &deductions.join("；"),
-            &r.score.warnings.to_string(),
-        ]));
-    }
-    out
 }

@@ -150,6 +150,7 @@ pub(crate) async fn scorecard(State(state): State<AppState>, cc: ConsoleCaller) 
         vetoed: rows.iter().filter(|r| !r.score.vetoes.is_empty()).count(),
         warned: rows.iter().filter(|r| r.score.warnings > 0).count(),
         csv_url: format!("{BASE}/admin/inspection.csv"),
+        xlsx_url: format!("{BASE}/admin/inspection.xlsx"),
         at: format_local(state.services().now(), false),
         rows: rows
             .iter()
@@ -174,6 +175,25 @@ pub(crate) async fn scorecard(State(state): State<AppState>, cc: ConsoleCaller) 
             .collect(),
     };
     html(&state, ConsolePage::Scorecard, &view)
+}
+
+/// `GET /console/admin/inspection.xlsx`.
+pub(crate) async fn scorecard_xlsx(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+) -> Result<Response, PageError> {
+    let rows = inspection::scorecard(state.services(), &cc.caller).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, crate::api::inspection::XLSX),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"inspection.xlsx\"",
+            ),
+        ],
+        inspection::scorecard_xlsx(&rows)?,
+    )
+        .into_response())
 }
 
 /// `GET /console/admin/inspection.csv`.

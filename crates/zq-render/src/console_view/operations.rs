@@ -1,0 +1,44 @@
+//! View model of the operator's page (运维监控): this node's figures since it started.
+
+use serde::Serialize;
+
+use super::AdminFrame;
+
+/// One request label (a site's code, `_console`, `_api`, `_unknown`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SiteLine {
+    pub tenant: String,
+    pub requests: u64,
+    pub errors: u64,
+    /// `≤ 25 ms`: the histogram bucket holding the 95th percentile.
+    pub p95: String,
+}
+
+/// One background job.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct JobLine {
+    pub job: String,
+    pub runs: u64,
+    pub failed: u64,
+    pub last_run: String,
+}
+
+/// The operator's page.
+#[derive(Debug, Clone, Serialize)]
+pub struct OperationsView {
+    #[serde(flatten)]
+    pub frame: AdminFrame,
+    pub node: String,
+    pub at: String,
+    pub sites: Vec<SiteLine>,
+    pub cache_hit_ratio: String,
+    pub render_p95: String,
+    pub db_errors: u64,
+    pub redis_errors: u64,
+    pub in_flight: i64,
+    pub cache_mib: String,
+    pub cache_entries: u64,
+    pub rss_mib: String,
+    pub cpu_seconds: String,
+    pub jobs: Vec<JobLine>,
+}
