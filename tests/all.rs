@@ -32,6 +32,7 @@ mod reporting;
 mod reporting_demo;
 mod seams;
 mod sessions_redis;
+mod site_compliance;
 mod store;
 mod validators;
 mod visits;

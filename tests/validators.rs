@@ -96,3 +96,81 @@ async fn the_openapi_document_passes_openapi_spec_validator() {
     std::fs::remove_dir_all(&dir).ok();
     app.finish().await;
 }
+
+/// The first `href` in `body` that starts with `prefix`.
+fn first_href(body: &str, prefix: &str) -> Option<String> {
+    let marker = format!("href=\"{prefix}");
+    let at = body.find(&marker)? + "href=\"".len();
+    Some(body[at..at + body[at..].find('"')?].to_owned())
+}
+
+/// Where scripts/test keeps the npm tools (vnu-jar, axe-core).
+pub(crate) fn jstools() -> std::path::PathBuf {
+    std::env::var("ZHANQUN_TEST_JSTOOLS")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target/jstools").to_owned())
+        .into()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_public_page_kind_passes_the_w3c_nu_html_checker() {
+    let app = TestApp::demo(Backend::Sqlite).await;
+    let port = app.addr.port();
+    let dir = std::env::temp_dir().join(format!("zq-vnu-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut files = Vec::new();
+    for code in ["www", "fgw", "jb", "jb-xhz"] {
+        let site = format!("{}:{port}", host(code));
+        let home = app.get(&site, "/").await;
+        let mut paths = vec!["/".to_owned()];
+        paths.extend(first_href(&home.body, "/col/"));
+        paths.extend(first_href(&home.body, "/art/"));
+        paths.extend(
+            [
+                "/sitemap.html",
+                "/hudong/",
+                "/forms/letter",
+                "/forms/error",
+                "/forms/query",
+                "/col/no-such-column/",
+            ]
+            .map(str::to_owned),
+        );
+        assert!(
+            paths.len() >= 8,
+            "{code}: a column and an article linked from the home page"
+        );
+        for (n, path) in paths.iter().enumerate() {
+            let r = app.get(&site, path).await;
+            assert!(
+                r.status == 200 || r.status == 404,
+                "{code}{path}: {}",
+                r.status
+            );
+            let file = dir.join(format!("{code}-{n}.html"));
+            std::fs::write(&file, &r.bytes).unwrap();
+            files.push((file, format!("{code}{path}")));
+        }
+    }
+    let jar = jstools().join("node_modules/vnu-jar/build/dist/vnu.jar");
+    let out = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--format", "text"])
+        .args(files.iter().map(|(f, _)| f))
+        .output()
+        .expect("java runs the Nu HTML Checker (scripts/test installs a JRE and vnu-jar)");
+    let mut text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (file, page) in &files {
+        text = text.replace(&file.display().to_string(), page);
+    }
+    assert!(
+        out.status.success(),
+        "the Nu HTML Checker found errors:\n{text}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+    app.finish().await;
+}

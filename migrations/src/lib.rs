@@ -28,6 +28,7 @@ mod m0020_probes;
 mod m0021_inspection_days;
 mod m0022_links;
 mod m0023_visits;
+mod m0024_site_records;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0021_inspection_days::Migration),
             Box::new(m0022_links::Migration),
             Box::new(m0023_visits::Migration),
+            Box::new(m0024_site_records::Migration),
         ]
     }
 }

@@ -387,6 +387,7 @@ async fn in_a_browser(
 }
 
 mod article;
+mod compliance;
 mod inspection;
 mod interaction;
 mod report;

@@ -242,6 +242,7 @@ pub async fn seed_with(
             },
         )
         .await?;
+        let tenant = seed_records(svc, &system, tenant).await?;
         report.tenants += 1;
         let template = def
             .columns
@@ -783,4 +784,35 @@ pub async fn seed_accounts(svc: &Services) -> Result<Vec<DemoAccount>, DemoError
         });
     }
     Ok(out)
+}
+
+/// Sites whose 党政机关网站标识 the demo leaves unset (their footer-elements indicator warns).
+const WITHOUT_MARK: &[&str] = &["qs"];
+
+/// The footer's records as the office enters them: the portal's ICP and public security record
+/// numbers (the subsites publish under its domain and show them), the superior portal, and each
+/// site's own 党政机关网站标识 number — one site has none yet.
+async fn seed_records(svc: &Services, system: &Caller, t: Tenant) -> Result<Tenant, DemoError> {
+    use zq_domain::records::SiteRecords;
+    let mark =
+        (!WITHOUT_MARK.contains(&t.code.as_str())).then(|| format!("DEMO{:012}", t.id.0 * 7_919));
+    let records = if t.kind == TenantKind::Portal {
+        SiteRecords {
+            icp: Some("浙ICP备20260001号-1".into()),
+            police: Some("浙公网安备 33010202000001号".into()),
+            conac_id: mark,
+            superior_name: Some("浙江省人民政府".into()),
+            superior_url: Some("https://www.zj.gov.cn/".into()),
+        }
+    } else {
+        SiteRecords {
+            conac_id: mark,
+            ..SiteRecords::default()
+        }
+    };
+    let settings = zq_store::SiteSettings {
+        records,
+        ..zq_store::SiteSettings::of(&t)
+    };
+    Ok(zq_services::articles::update_settings(svc, system, t.code.as_str(), settings).await?)
 }

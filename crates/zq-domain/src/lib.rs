@@ -20,6 +20,7 @@ pub mod ids;
 pub mod inspection;
 pub mod interaction;
 pub mod paging;
+pub mod records;
 pub mod reporting;
 pub mod route;
 pub mod security;

@@ -1,4 +1,5 @@
-//! Pagination of column lists: stable page numbers, out-of-range pages refused.
+//! Pagination of column lists: stable page numbers, out-of-range pages refused, and the pager's
+//! window of page links (narrow enough for a phone, with a gap marked where pages are skipped).
 
 /// One page of a list: which 1-based page and how many items a page holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,9 +33,68 @@ impl Page {
     }
 }
 
+/// Pages linked either side of the current one.
+pub const PAGER_REACH: u32 = 2;
+
+/// The page numbers a pager shows for page `current` of `total`: the first, the last and
+/// [`PAGER_REACH`] either side of the current one, each with whether pages were skipped just
+/// before it (the pager shows "…" there).
+pub fn pager_window(current: u32, total: u32) -> Vec<(u32, bool)> {
+    let total = total.max(1);
+    let current = current.clamp(1, total);
+    let lo = current.saturating_sub(PAGER_REACH).max(1);
+    let hi = (current + PAGER_REACH).min(total);
+    let mut numbers: Vec<u32> = (lo..=hi).collect();
+    if lo > 1 {
+        numbers.insert(0, 1);
+    }
+    if hi < total {
+        numbers.push(total);
+    }
+    let mut last = 0;
+    numbers
+        .into_iter()
+        .map(|n| {
+            let gap = n > last + 1;
+            last = n;
+            (n, gap)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pager_shows_ends_a_window_and_gaps() {
+        let show = |c, t| {
+            pager_window(c, t)
+                .into_iter()
+                .map(|(n, gap)| {
+                    if gap {
+                        format!("…{n}")
+                    } else {
+                        n.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let cases = [
+            (1, 1, "1"),
+            (1, 5, "1 2 3 …5"),
+            (1, 4, "1 2 3 4"),
+            (3, 5, "1 2 3 4 5"),
+            (7, 39, "1 …5 6 7 8 9 …39"),
+            (39, 39, "1 …37 38 39"),
+            (4, 39, "1 2 3 4 5 6 …39"),
+            (99, 3, "1 2 3"),
+        ];
+        for (c, t, want) in cases {
+            assert_eq!(show(c, t), want, "page {c} of {t}");
+        }
+    }
 
     #[test]
     fn page_counts_and_ranges() {

@@ -31,6 +31,12 @@ pub enum SiteRoute {
     },
     SiteMapHtml,
     SiteMapXml,
+    /// `/robots.txt`: what crawlers may index, and where the sitemap is.
+    Robots,
+    /// `/favicon.ico`: the site's icon (its logo, else the cluster's).
+    Favicon,
+    /// `/zhanqun/`: the cluster directory (站群导航): every department, district and town site.
+    Directory,
     /// The site's report feed as Atom: `/report/feed.xml`.
     ReportFeedAtom,
     /// The site's report feed as JSON Feed 1.1: `/report/feed.json`.
@@ -119,6 +125,10 @@ impl SiteRoute {
             [""] | ["index.html"] => SiteRoute::Home,
             ["sitemap.html"] => SiteRoute::SiteMapHtml,
             ["sitemap.xml"] => SiteRoute::SiteMapXml,
+            ["robots.txt"] => SiteRoute::Robots,
+            ["favicon.ico"] => SiteRoute::Favicon,
+            ["zhanqun"] => SiteRoute::Redirect("/zhanqun/".into()),
+            ["zhanqun", ""] | ["zhanqun", "index.html"] => SiteRoute::Directory,
             ["report", "feed.xml"] => SiteRoute::ReportFeedAtom,
             ["report", "feed.json"] => SiteRoute::ReportFeedJson,
             ["hudong", rest @ ..] => interaction_route(rest),
@@ -279,6 +289,10 @@ mod tests {
             ("/index.html", SiteRoute::Home),
             ("/sitemap.html", SiteRoute::SiteMapHtml),
             ("/sitemap.xml", SiteRoute::SiteMapXml),
+            ("/robots.txt", SiteRoute::Robots),
+            ("/favicon.ico", SiteRoute::Favicon),
+            ("/zhanqun/", SiteRoute::Directory),
+            ("/zhanqun", SiteRoute::Redirect("/zhanqun/".into())),
             ("/art/42.html", SiteRoute::Article { id: ArticleId(42) }),
             ("/art/042.html", SiteRoute::NotFound),
             ("/art/abc.html", SiteRoute::NotFound),

@@ -437,6 +437,7 @@ pub(crate) async fn readyz(State(state): State<AppState>) -> Response {
 pub(crate) async fn static_asset(
     State(state): State<AppState>,
     axum::extract::Path(file): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
 ) -> Response {
     if let Some(css) = theme_css(&file) {
         return (
@@ -448,17 +449,59 @@ pub(crate) async fn static_asset(
         )
             .into_response();
     }
-    match state.renderer().assets().get(&file) {
-        Some(asset) => (
-            [
-                (header::CONTENT_TYPE, asset.content_type),
-                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-            ],
-            asset.bytes,
-        )
-            .into_response(),
-        None => (StatusCode::NOT_FOUND, "no such asset\n").into_response(),
+    let Some(page) = static_pages(&state).get(&file) else {
+        return (StatusCode::NOT_FOUND, "no such asset\n").into_response();
+    };
+    let text = |h| headers.get(h).and_then(|v: &HeaderValue| v.to_str().ok());
+    if text(header::IF_NONE_MATCH).is_some_and(|inm| page.matches(inm)) {
+        let mut res = StatusCode::NOT_MODIFIED.into_response();
+        res.headers_mut()
+            .insert(header::ETAG, page.header_values.etag.clone());
+        return res;
     }
+    let (enc, body) = page.body(zq_cache::Encoding::negotiate(text(header::ACCEPT_ENCODING)));
+    let mut res = Response::new(axum::body::Body::from(body));
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        page.header_values.content_type.clone(),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        page.header_values.cache_control.clone(),
+    );
+    h.insert(header::ETAG, page.header_values.etag.clone());
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    if let Some(ce) = enc.header() {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(ce));
+    }
+    res
+}
+
+/// The built-in assets with their gzip and brotli forms, compressed once per process (the
+/// assets are compiled in, so every renderer has the same).
+fn static_pages(
+    state: &AppState,
+) -> &'static std::collections::HashMap<String, zq_cache::CachedPage> {
+    static PAGES: std::sync::OnceLock<std::collections::HashMap<String, zq_cache::CachedPage>> =
+        std::sync::OnceLock::new();
+    PAGES.get_or_init(|| {
+        state
+            .renderer()
+            .assets()
+            .files()
+            .map(|(name, asset)| {
+                let page = zq_cache::CachedPage::new(
+                    200,
+                    asset.content_type,
+                    "public, max-age=31536000, immutable",
+                    asset.bytes.to_vec(),
+                    true,
+                );
+                (name.to_owned(), page)
+            })
+            .collect()
+    })
 }
 
 /// A site's theme stylesheet, `theme-rrggbb.css`: the colour and a darker shade for the

@@ -97,9 +97,18 @@ pub struct Snapshot {
     by_code: HashMap<String, Arc<Site>>,
     by_id: HashMap<i64, Arc<Site>>,
     portal: Option<Arc<Site>>,
+    /// A hash of what the cluster directory shows of every site (id, name, kind, status,
+    /// parent, host): part of that page's cache key, so a new, renamed or suspended site shows
+    /// in every site's directory once the registry is re-read, without bumping every site.
+    directory_tag: u64,
 }
 
 impl Snapshot {
+    /// See [`Snapshot::directory_tag`].
+    pub fn directory_tag(&self) -> u64 {
+        self.directory_tag
+    }
+
     pub fn by_host(&self, host: &Host) -> Option<&Arc<Site>> {
         self.by_host.get(host)
     }
@@ -119,6 +128,13 @@ impl Snapshot {
 
     pub fn portal(&self) -> Option<&Arc<Site>> {
         self.portal.as_ref()
+    }
+
+    /// Every site, in the order they were created.
+    pub fn sites(&self) -> Vec<&Arc<Site>> {
+        let mut all: Vec<&Arc<Site>> = self.by_code.values().collect();
+        all.sort_by_key(|s| s.tenant.id.0);
+        all
     }
 
     pub fn len(&self) -> usize {
@@ -161,6 +177,20 @@ impl Snapshot {
                 .insert(site.tenant.code.as_str().to_owned(), site.clone());
             snap.by_id.insert(site.tenant.id.0, site);
         }
+        snap.directory_tag = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            for s in snap.sites() {
+                let t = &s.tenant;
+                (t.id.0, &t.name, t.kind.as_str(), t.status.as_str()).hash(&mut h);
+                (
+                    t.parent_id.map(|p| p.0),
+                    t.hosts.first().map(|h| h.as_str()),
+                )
+                    .hash(&mut h);
+            }
+            h.finish()
+        };
         snap
     }
 }

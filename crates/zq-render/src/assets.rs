@@ -40,6 +40,11 @@ const BUILTIN: &[(&str, &[u8], &str)] = &[
         include_bytes!("../static/logo.svg"),
         "image/svg+xml",
     ),
+    (
+        "conac.svg",
+        include_bytes!("../static/conac.svg"),
+        "image/svg+xml",
+    ),
 ];
 
 impl Assets {

@@ -9,6 +9,7 @@ mod assets;
 pub mod console_view;
 pub mod consult_view;
 pub mod interaction_view;
+pub mod meta;
 pub mod view;
 
 use minijinja::{Environment, UndefinedBehavior, Value};
@@ -31,6 +32,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("column.html", include_str!("../templates/column.html")),
     ("article.html", include_str!("../templates/article.html")),
     ("sitemap.html", include_str!("../templates/sitemap.html")),
+    (
+        "directory.html",
+        include_str!("../templates/directory.html"),
+    ),
     ("error.html", include_str!("../templates/error.html")),
     (
         "form_test.html",
@@ -412,6 +417,7 @@ impl Renderer {
         }
         env.add_global("asset_style", Value::from(assets.url("style.css")));
         env.add_global("asset_logo", Value::from(assets.url("logo.svg")));
+        env.add_global("asset_conac", Value::from(assets.url("conac.svg")));
         env.add_global("asset_editor", Value::from(assets.url("editor.js")));
         env.add_global("asset_console", Value::from(assets.url("console.js")));
         Ok(Renderer { env, assets })
@@ -446,6 +452,10 @@ impl Renderer {
 
     pub fn site_map(&self, v: &SiteMapView) -> Result<String, RenderError> {
         self.render("sitemap.html", v)
+    }
+
+    pub fn directory(&self, v: &DirectoryView) -> Result<String, RenderError> {
+        self.render("directory.html", v)
     }
 
     pub fn error_page(&self, v: &ErrorView) -> Result<String, RenderError> {
@@ -527,6 +537,7 @@ mod tests {
             cluster: ClusterView {
                 portal_name: "中国海川".into(),
                 portal_url: "//www.x/".into(),
+                superior: None,
             },
             site: SiteView {
                 code: "fgw".into(),
@@ -540,11 +551,15 @@ mod tests {
                 origin: "http://fgw.x".into(),
                 theme_css: None,
                 logo: None,
+                contact_line: None,
+                records: RecordsView::default(),
+                parent: None,
             },
             nav: Vec::new(),
             crumbs: Vec::new(),
             title: title.into(),
             updated: Some("2026-11-23".into()),
+            meta: Vec::new(),
         }
     }
 

@@ -10,6 +10,33 @@ pub struct ClusterView {
     pub portal_name: String,
     /// Link to the portal's home page as seen from the current request.
     pub portal_url: String,
+    /// The superior (provincial) portal, set on the portal.
+    pub superior: Option<LinkView>,
+}
+
+/// A named link.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    pub name: String,
+    pub url: String,
+}
+
+/// The footer's registration records, with their verification links.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RecordsView {
+    /// ICP 备案号 (links to the MIIT lookup).
+    pub icp: Option<String>,
+    /// 公安机关备案号 and its lookup link.
+    pub police: Option<LinkView>,
+    /// The 党政机关网站标识's verification link.
+    pub conac_url: Option<String>,
+}
+
+/// One `<meta name=… content=…>` of the national page design rules.
+#[derive(Debug, Clone, Serialize)]
+pub struct MetaTag {
+    pub name: &'static str,
+    pub content: String,
 }
 
 /// The site (tenant) a page belongs to.
@@ -30,6 +57,13 @@ pub struct SiteView {
     pub theme_css: Option<String>,
     /// The site's logo picture, if it has one.
     pub logo: Option<String>,
+    /// The contact line as the footer shows it (`联系方式：` added unless it starts with its
+    /// own label, e.g. `地址：…`).
+    pub contact_line: Option<String>,
+    /// The footer's records (the portal's record numbers where the site has none).
+    pub records: RecordsView,
+    /// The site above this one (a town's district; a department's or district's portal).
+    pub parent: Option<LinkView>,
 }
 
 /// A link in the top navigation.
@@ -59,6 +93,8 @@ pub struct Chrome {
     pub title: String,
     /// 更新日期, as YYYY-MM-DD, if the page has content.
     pub updated: Option<String>,
+    /// The page metadata of the national page design rules (SiteName … Url).
+    pub meta: Vec<MetaTag>,
 }
 
 /// An item of a list.
@@ -95,6 +131,8 @@ pub struct PageLink {
     pub number: u32,
     pub url: String,
     pub current: bool,
+    /// Pages were skipped before this one (the pager shows "…").
+    pub gap_before: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -143,6 +181,30 @@ pub struct TreeNode {
     pub name: String,
     pub url: String,
     pub children: Vec<TreeNode>,
+}
+
+/// A site in the cluster directory, with the sites under it (a district's towns).
+#[derive(Debug, Clone, Serialize)]
+pub struct DirectorySite {
+    pub name: String,
+    pub url: String,
+    pub children: Vec<DirectorySite>,
+}
+
+/// A group of the cluster directory: 部门网站, 区县网站, 乡镇（街道）网站.
+#[derive(Debug, Clone, Serialize)]
+pub struct DirectoryGroup {
+    /// The anchor (`department`, `district`, `town`).
+    pub id: &'static str,
+    pub name: &'static str,
+    pub sites: Vec<DirectorySite>,
+}
+
+/// 站群导航: every open site of the cluster, by kind.
+#[derive(Debug, Clone, Serialize)]
+pub struct DirectoryView {
+    pub chrome: Chrome,
+    pub groups: Vec<DirectoryGroup>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -31,6 +31,8 @@ pub struct Tenant {
     /// The unit's short name for tags on aggregated lists (e.g. 发展和改革委员会 for
     /// 海川市发展和改革委员会); the name when not set.
     pub short_name: Option<String>,
+    /// ICP 备案号, 公安机关备案号, 党政机关网站标识 and (on the portal) the superior portal.
+    pub records: zq_domain::records::SiteRecords,
     /// Host names, the first being the canonical one.
     pub hosts: Vec<Host>,
     /// Bumped by every change to the tenant's public pages; part of every cache key.

@@ -11,6 +11,7 @@ use crate::events::record_in;
 use crate::{ChangeEvent, NewTenant, Store, StoreError, Tenant, Who};
 use zq_domain::TenantKind;
 use zq_domain::event::EventKind;
+use zq_domain::records::SiteRecords;
 
 impl Store {
     /// Every tenant with its hosts, portal first, then by id.
@@ -213,15 +214,23 @@ impl Store {
         active.logo = Set(settings.logo.clone());
         active.theme_color = Set(settings.theme_color.clone());
         active.editors_publish_directly = Set(settings.editors_publish_directly);
+        let r = &settings.records;
+        active.icp_record = Set(r.icp.clone());
+        active.police_record = Set(r.police.clone());
+        active.conac_id = Set(r.conac_id.clone());
+        active.superior_name = Set(r.superior_name.clone());
+        active.superior_url = Set(r.superior_url.clone());
         let now = self.now();
         active.updated_at = Set(now);
         let updated = active.update(&txn).await?;
-        // The portal's name shows in every site's unified header.
-        let generations = if updated.kind == TenantKind::Portal.as_str() {
-            bump_all(&txn).await?
-        } else {
-            bump(&txn, &[id], false).await?
-        };
+        // The portal's name and records show in every site's header and footer; a site's name
+        // in its towns' footers (the cluster directory is keyed by the registry's tag).
+        let generations =
+            if updated.kind == TenantKind::Portal.as_str() || before.name != settings.name {
+                bump_all(&txn).await?
+            } else {
+                bump(&txn, &[id], false).await?
+            };
         let object = format!("tenant:{}", updated.code);
         let mut entry = who.entry(Some(id), object.clone(), "site.settings");
         entry.before_hash = Some(before.fingerprint());
@@ -273,7 +282,8 @@ impl Store {
         let now = self.now();
         active.updated_at = Set(now);
         let updated = active.update(&txn).await?;
-        // The portal's status shows on every page's header links; others only on their own.
+        // The portal's status shows on every page's header links; others only on their own (the
+        // cluster directory is keyed by the registry's directory tag instead).
         let generations = if updated.kind == TenantKind::Portal.as_str() {
             bump_all(&txn).await?
         } else {
@@ -318,6 +328,13 @@ fn to_tenant(row: tenant::Model, hosts: &[&str]) -> Result<Tenant, StoreError> {
         logo: row.logo,
         editors_publish_directly: row.editors_publish_directly,
         short_name: row.short_name,
+        records: zq_domain::records::SiteRecords {
+            icp: row.icp_record,
+            police: row.police_record,
+            conac_id: row.conac_id,
+            superior_name: row.superior_name,
+            superior_url: row.superior_url,
+        },
         generation: u64::try_from(row.generation).unwrap_or(0),
         hosts: hosts
             .iter()
@@ -341,6 +358,8 @@ pub struct SiteSettings {
     pub theme_color: Option<String>,
     /// Editors may publish without review.
     pub editors_publish_directly: bool,
+    /// The footer's registration records.
+    pub records: SiteRecords,
 }
 
 impl SiteSettings {
@@ -354,6 +373,7 @@ impl SiteSettings {
             logo: t.logo.clone(),
             theme_color: t.theme_color.clone(),
             editors_publish_directly: t.editors_publish_directly,
+            records: t.records.clone(),
         }
     }
 
@@ -366,6 +386,13 @@ impl SiteSettings {
             logo: r.logo.clone(),
             theme_color: r.theme_color.clone(),
             editors_publish_directly: r.editors_publish_directly,
+            records: SiteRecords {
+                icp: r.icp_record.clone(),
+                police: r.police_record.clone(),
+                conac_id: r.conac_id.clone(),
+                superior_name: r.superior_name.clone(),
+                superior_url: r.superior_url.clone(),
+            },
         }
     }
 
@@ -381,6 +408,12 @@ impl SiteSettings {
             logo: &'a Option<String>,
             theme_color: &'a Option<String>,
             editors_publish_directly: bool,
+            // Left out while empty, so settings without records hash as they always did.
+            #[serde(skip_serializing_if = "records_empty")]
+            records: &'a SiteRecords,
+        }
+        fn records_empty(r: &&SiteRecords) -> bool {
+            **r == SiteRecords::default()
         }
         let doc = Hashed {
             name: &self.name,
@@ -390,6 +423,7 @@ impl SiteSettings {
             logo: &self.logo,
             theme_color: &self.theme_color,
             editors_publish_directly: self.editors_publish_directly,
+            records: &self.records,
         };
         crate::content_hash(serde_json::to_string(&doc).unwrap_or_default().as_bytes())
     }
@@ -407,7 +441,11 @@ impl SiteSettings {
             logo: opt(self.logo),
             theme_color: opt(self.theme_color).map(|c| c.to_ascii_lowercase()),
             editors_publish_directly: self.editors_publish_directly,
+            records: self.records.trimmed(),
         };
+        s.records
+            .check()
+            .map_err(|e| StoreError::NotAllowed(e.to_string()))?;
         zq_domain::tenant::check_settings(
             &s.name,
             &s.sponsor,

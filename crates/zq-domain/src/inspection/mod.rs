@@ -171,6 +171,8 @@ pub struct SiteFacts {
     pub site_id: Option<String>,
     pub sponsor: String,
     pub contact: Option<String>,
+    /// The footer's records as shown (the portal's record numbers where the site has none).
+    pub records: crate::records::SiteRecords,
 }
 
 /// Whole days from `from` to `now` (0 when `from` is later).
@@ -396,34 +398,51 @@ fn slow_replies(f: &SiteFacts, now: DateTime<Utc>) -> Indicator {
     }
 }
 
-/// 基本信息: the site identification code, the sponsor and the contact in the footer.
+/// 基本信息: the footer's required elements (网站标识码, 主办单位, 联系方式, ICP 备案号,
+/// 公安机关备案号); a missing one fails and costs points. The 党政机关网站标识 is shown where the
+/// site has one: its absence only warns. The 找错 entry is in every footer by construction.
 fn elements(f: &SiteFacts) -> Indicator {
+    let r = &f.records;
     let missing: Vec<Evidence> = [
-        ("网站标识码", f.site_id.as_deref().unwrap_or("")),
-        ("主办单位", f.sponsor.as_str()),
-        ("联系方式", f.contact.as_deref().unwrap_or("")),
+        ("网站标识码", f.site_id.as_deref()),
+        ("主办单位", Some(f.sponsor.as_str())),
+        ("联系方式", f.contact.as_deref()),
+        ("ICP 备案号", r.icp.as_deref()),
+        ("公安机关备案号", r.police.as_deref()),
     ]
     .into_iter()
-    .filter(|(_, v)| v.trim().is_empty())
+    .filter(|(_, v)| v.is_none_or(|v| v.trim().is_empty()))
     .map(|(what, _)| Evidence {
         what: what.into(),
         detail: "未设置，页面底部不显示".into(),
         object: "settings".into(),
     })
     .collect();
+    let no_mark = r.conac_id.is_none();
+    let mut evidence = missing.clone();
+    if no_mark {
+        evidence.push(Evidence {
+            what: "党政机关网站标识".into(),
+            detail: "未设置标识编号，页面底部不显示标识".into(),
+            object: "settings".into(),
+        });
+    }
+    let status = if !missing.is_empty() {
+        Status::Fail
+    } else if no_mark {
+        Status::Warn
+    } else {
+        Status::Pass
+    };
     Indicator {
         code: "elements",
         name: "基本信息",
         weight: Weight::Scored,
-        rule: "网站页面底部应标注网站标识码、主办单位、联系方式",
-        status: if missing.is_empty() {
-            Status::Pass
-        } else {
-            Status::Fail
-        },
+        rule: "网站页面底部应标注网站标识码、主办单位、联系方式、ICP 备案号、公安机关备案号和党政机关网站标识",
+        status,
         value: format!("缺少 {} 项", missing.len()),
         count: missing.len() as i64,
         threshold: "0 项".into(),
-        evidence: missing,
+        evidence,
     }
 }

@@ -16,7 +16,7 @@ const DEDUCTIONS: [(&str, i64, i64); 4] = [
     ("columns_duty", 1, 10),
     ("links", 1, 10),
     ("slow_replies", 2, 10),
-    ("elements", 2, 6),
+    ("elements", 2, 10),
 ];
 
 /// Points taken off for one indicator.

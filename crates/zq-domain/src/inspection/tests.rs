@@ -43,6 +43,12 @@ fn site(columns: Vec<ColumnFacts>) -> SiteFacts {
         site_id: Some("3301000001".into()),
         sponsor: "海川市人民政府办公厅".into(),
         contact: Some("电话：0599-81000000".into()),
+        records: crate::records::SiteRecords {
+            icp: Some("浙ICP备05012345号".into()),
+            police: Some("浙公网安备 33010202000123号".into()),
+            conac_id: Some("ABC123".into()),
+            ..Default::default()
+        },
     }
 }
 
@@ -439,4 +445,21 @@ fn the_daily_digest_goes_out_once_a_day_from_eight_and_only_with_something_to_sa
         digest::digest("x", "/", &Score::of(&indicators), &indicators).is_none(),
         "{indicators:?}"
     );
+}
+
+#[test]
+fn footer_elements_fail_on_a_missing_record_and_warn_without_the_mark() {
+    let f = site(Vec::new());
+    assert_eq!(indicator(&f, "elements").status, Status::Pass);
+    let mut f = site(Vec::new());
+    f.records.conac_id = None;
+    let i = indicator(&f, "elements");
+    assert_eq!((i.status, i.count), (Status::Warn, 0));
+    assert_eq!(i.evidence[0].what, "党政机关网站标识");
+    f.records.icp = None;
+    f.records.police = Some(" ".into());
+    let i = indicator(&f, "elements");
+    assert_eq!((i.status, i.count), (Status::Fail, 2));
+    let s = Score::of(&evaluate(&f, now()));
+    assert_eq!(s.points, 96, "{s:?}");
 }

@@ -35,6 +35,7 @@ pub(crate) struct Site<'a> {
     logo: &'a Option<String>,
     theme_color: &'a Option<String>,
     editors_publish_directly: bool,
+    records: &'a zq_domain::records::SiteRecords,
 }
 
 impl<'a> From<&'a Tenant> for Site<'a> {
@@ -51,6 +52,7 @@ impl<'a> From<&'a Tenant> for Site<'a> {
             logo: &t.logo,
             theme_color: &t.theme_color,
             editors_publish_directly: t.editors_publish_directly,
+            records: &t.records,
         }
     }
 }
@@ -70,6 +72,9 @@ pub(crate) struct SettingsInput {
     theme_color: Option<String>,
     #[serde(default)]
     editors_publish_directly: bool,
+    /// ICP 备案号, 公安机关备案号, 党政机关网站标识, superior portal (all optional).
+    #[serde(default)]
+    records: zq_domain::records::SiteRecords,
 }
 
 impl From<SettingsInput> for SiteSettings {
@@ -82,6 +87,7 @@ impl From<SettingsInput> for SiteSettings {
             logo: i.logo,
             theme_color: i.theme_color,
             editors_publish_directly: i.editors_publish_directly,
+            records: i.records,
         }
     }
 }

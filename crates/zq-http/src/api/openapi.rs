@@ -301,6 +301,14 @@ pub(crate) fn spec() -> Value {
                     "site_id": {"type": ["string", "null"]}, "contact": {"type": ["string", "null"]},
                     "logo": {"type": ["string", "null"]}, "theme_color": {"type": ["string", "null"], "pattern": "^#[0-9a-fA-F]{6}$"},
                     "editors_publish_directly": {"type": "boolean"},
+                    "records": {"$ref": "#/components/schemas/SiteRecords"},
+                }},
+                "SiteRecords": {"type": "object", "description": "页面底部的备案信息；下级站点未填备案号时显示门户网站的", "properties": {
+                    "icp": {"type": ["string", "null"], "description": "ICP 备案号，如 浙ICP备05012345号-1"},
+                    "police": {"type": ["string", "null"], "description": "公安机关备案号，如 浙公网安备 33010202000123号"},
+                    "conac_id": {"type": ["string", "null"], "description": "党政机关网站标识编号"},
+                    "superior_name": {"type": ["string", "null"], "description": "上级政府门户名称（门户网站设置，全站群页面底部链接）"},
+                    "superior_url": {"type": ["string", "null"], "description": "上级政府门户网址"},
                 }},
                 "TenantInput": {"type": "object", "required": ["code", "kind", "name", "sponsor", "hosts"], "properties": {
                     "code": {"type": "string"}, "kind": {"type": "string", "enum": ["portal", "department", "district", "town"]},

@@ -1,5 +1,6 @@
-//! A site's settings page (网站设置): name, sponsor, contact, 网站标识码, logo, theme colour and
-//! whether editors may publish without review.
+//! A site's settings page (网站设置): name, sponsor, contact, 网站标识码, logo, theme colour,
+//! whether editors may publish without review, and the footer's records (备案号, 党政机关网站标识,
+//! on the portal the superior portal).
 
 use std::collections::HashMap;
 
@@ -57,6 +58,8 @@ pub(super) async fn settings_page(
             logo: form.logo,
             theme_color: form.theme_color,
             editors_publish_directly: form.editors_publish_directly,
+            records: form.records,
+            is_portal: t.kind == zq_domain::TenantKind::Portal,
         },
     };
     html_status(state, status, ConsolePage::Settings, &view)
@@ -78,6 +81,22 @@ pub(crate) async fn save_settings(
         logo: g("logo"),
         theme_color: g("theme_color"),
         editors_publish_directly: f.get("editors_publish_directly").is_some_and(|v| v == "on"),
+        records: zq_domain::records::SiteRecords {
+            icp: g("icp"),
+            police: g("police"),
+            conac_id: g("conac_id"),
+            // Only the portal's form has these; another site keeps what it has.
+            superior_name: if t.kind == zq_domain::TenantKind::Portal {
+                g("superior_name")
+            } else {
+                t.records.superior_name.clone()
+            },
+            superior_url: if t.kind == zq_domain::TenantKind::Portal {
+                g("superior_url")
+            } else {
+                t.records.superior_url.clone()
+            },
+        },
     };
     if f.get("csrf") != Some(&cc.csrf) {
         let e = Some("表单已过期，请重新提交。".into());

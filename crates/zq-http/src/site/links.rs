@@ -19,6 +19,8 @@ pub(crate) struct Links {
     alias: bool,
     portal_name: String,
     portal_url: String,
+    /// The requested path within the site (`/art/1.html`), for the page's canonical URL.
+    page_path: String,
 }
 
 impl Links {
@@ -29,6 +31,7 @@ impl Links {
             alias,
             portal_name: String::new(),
             portal_url: "/".into(),
+            page_path: "/".into(),
         };
         if let Some(portal) = snap.portal() {
             links.portal_name = portal.tenant.name.clone();
@@ -50,6 +53,28 @@ impl Links {
     /// Links for a request through `/sites/{code}/`.
     pub fn alias(snap: &Snapshot, site: &Site, origin: Origin) -> Links {
         Links::new(snap, origin, format!("/sites/{}", site.tenant.code), true)
+    }
+
+    /// The same links for the page at `path` within the site.
+    pub fn at(mut self, path: &str) -> Links {
+        self.page_path = if path.is_empty() {
+            "/".into()
+        } else {
+            path.to_owned()
+        };
+        self
+    }
+
+    /// The canonical absolute URL of the current page: on the site's first host, whichever
+    /// host or alias the request came through (so every cached variant carries the same).
+    pub fn canonical(&self, site: &Site) -> String {
+        match site.tenant.hosts.first() {
+            Some(host) => format!(
+                "{}://{}{}{}",
+                self.origin.scheme, host, self.origin.port_suffix, self.page_path
+            ),
+            None => self.abs(&self.page_path),
+        }
     }
 
     /// What, beyond the path, changes a page's bytes: host or alias links, the port, the scheme.

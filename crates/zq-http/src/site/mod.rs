@@ -217,14 +217,20 @@ async fn answer(
     }
     let route = match SiteRoute::parse(&rest) {
         Ok(SiteRoute::Redirect(to)) => return (metrics.clone(), redirect(&links.url(&to))),
+        Ok(SiteRoute::Favicon) => return (metrics.clone(), favicon(state, &site, &links)),
         Ok(route) => route,
         Err(e) => return fail(&SiteError::from(e)),
     };
-    let key_path: Arc<str> = Arc::from(rest.as_str());
+    let view_path: Arc<str> = Arc::from(rest.as_str());
+    // The directory shows every site: its key carries the registry's tag of them.
+    let key_path: Arc<str> = match route {
+        SiteRoute::Directory => Arc::from(format!("{rest}#{:x}", snap.directory_tag()).as_str()),
+        _ => Arc::clone(&view_path),
+    };
     let key = PageKey {
         tenant: site.tenant.id.0,
         generation: site.generation(),
-        path: Arc::clone(&key_path),
+        path: key_path,
         variant: Arc::from(links.variant().as_str()),
     };
     let cache = state.cache();
@@ -249,10 +255,8 @@ async fn answer(
             site.metrics.cache(outcome, cache.has_l2());
             let mut res =
                 page_response(&page, outcome, if_none_match.as_deref(), accept.as_deref());
-            res.extensions_mut().insert(crate::visits::PageView(
-                site.tenant.id,
-                Arc::clone(&key_path),
-            ));
+            res.extensions_mut()
+                .insert(crate::visits::PageView(site.tenant.id, view_path));
             (metrics, res)
         }
         Err(err) => {
@@ -351,14 +355,14 @@ fn resolve(
                 Links::unknown(snap, origin, true),
             )));
         };
-        let links = Links::alias(snap, &site, origin);
+        let links = Links::alias(snap, &site, origin).at(rest);
         let rest = (!rest.is_empty()).then(|| rest.to_owned());
         return Ok((site, links, rest));
     }
     match snap.by_host(&host) {
         Some(site) => Ok((
             site.clone(),
-            Links::host(snap, origin),
+            Links::host(snap, origin).at(path),
             Some(path.to_owned()),
         )),
         None => Err(Box::new((
@@ -376,6 +380,34 @@ fn redirect(to: &str) -> Response {
             res
         }
         Err(_) => StatusCode::BAD_REQUEST.into_response(),
+    }
+}
+
+/// `/favicon.ico`: a temporary redirect to the site's logo, else to the cluster's emblem (the
+/// pages name the same icon in `<link rel="icon">`).
+fn favicon(state: &AppState, site: &Site, links: &Links) -> Response {
+    let to = match &site.tenant.logo {
+        Some(l) if l.starts_with("/files/") => links.url(l),
+        Some(l) => l.clone(),
+        None => state.renderer().assets().url("logo.svg"),
+    };
+    match HeaderValue::from_str(&to) {
+        Ok(v) => {
+            let mut res = (
+                StatusCode::FOUND,
+                [
+                    (header::LOCATION, v),
+                    (
+                        header::CACHE_CONTROL,
+                        HeaderValue::from_static("public, max-age=3600"),
+                    ),
+                ],
+            )
+                .into_response();
+            crate::set_security_headers(res.headers_mut());
+            res
+        }
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
     }
 }
 
@@ -427,8 +459,10 @@ fn error_response(
     }
     let (heading, message) = err.texts();
     let open_site = site.filter(|s| s.tenant.status == TenantStatus::Active);
+    // An error page is made now: that is its 更新日期.
+    let now = Some(state.services().now());
     let chrome =
-        open_site.map(|s| pages::chrome(snap, s, links, heading.to_owned(), Vec::new(), None));
+        open_site.map(|s| pages::chrome(snap, s, links, heading.to_owned(), Vec::new(), now));
     let (home_url, home_name) = match open_site {
         Some(s) => (links.url("/"), s.tenant.name.clone()),
         None => (links.portal_url(), links.portal_name()),

@@ -95,13 +95,18 @@ pub(crate) async fn render(
                 links,
                 "网站地图".into(),
                 vec![crumb("网站地图", None)],
-                None,
+                state.store().last_updated(site.tenant.id).await?,
             ),
             tree: tree(site, links, None),
         })?),
+        SiteRoute::Directory => html(r.directory(&directory(state, snap, site, links).await?)?),
         SiteRoute::SiteMapXml => PageOut {
             body: r.sitemap_xml(&sitemap_xml(state, site, links).await?)?,
             content_type: "application/xml; charset=utf-8",
+        },
+        SiteRoute::Robots => PageOut {
+            body: robots(links),
+            content_type: "text/plain; charset=utf-8",
         },
         SiteRoute::ReportFeedAtom => PageOut {
             body: r.report_atom(&report_feed(state, site, links).await?)?,
@@ -135,8 +140,91 @@ pub(crate) async fn render(
             InteractionPage::Consultation,
             &consult::pages::page(state, snap, site, links, kind, id).await?,
         )?),
-        SiteRoute::Redirect(_) | SiteRoute::NotFound => return Err(SiteError::NotFound),
+        SiteRoute::Redirect(_) | SiteRoute::Favicon | SiteRoute::NotFound => {
+            return Err(SiteError::NotFound);
+        }
     })
+}
+
+/// 站群导航: every open site of the cluster, departments, districts (with their towns) and the
+/// towns grouped by district, linked on their own hosts (or through the alias when the request
+/// came through it).
+async fn directory(
+    state: &AppState,
+    snap: &Snapshot,
+    site: &Site,
+    links: &Links,
+) -> Result<DirectoryView, SiteError> {
+    let open: Vec<&std::sync::Arc<Site>> = snap
+        .sites()
+        .into_iter()
+        .filter(|s| s.tenant.status == zq_domain::TenantStatus::Active)
+        .collect();
+    let entry = |s: &Site| DirectorySite {
+        name: s.tenant.name.clone(),
+        url: links.site_url(s, "/"),
+        children: open
+            .iter()
+            .filter(|t| {
+                t.tenant.parent_id == Some(s.tenant.id) && t.tenant.kind == TenantKind::Town
+            })
+            .map(|t| DirectorySite {
+                name: t.tenant.name.clone(),
+                url: links.site_url(t, "/"),
+                children: Vec::new(),
+            })
+            .collect(),
+    };
+    let of_kind = |kind: TenantKind| -> Vec<DirectorySite> {
+        open.iter()
+            .filter(|s| s.tenant.kind == kind)
+            .map(|s| entry(s))
+            .collect()
+    };
+    let districts = of_kind(TenantKind::District);
+    let towns: Vec<DirectorySite> = districts
+        .iter()
+        .filter(|d| !d.children.is_empty())
+        .cloned()
+        .collect();
+    let groups = vec![
+        DirectoryGroup {
+            id: "department",
+            name: "部门网站",
+            sites: of_kind(TenantKind::Department),
+        },
+        DirectoryGroup {
+            id: "district",
+            name: "区县网站",
+            sites: districts,
+        },
+        DirectoryGroup {
+            id: "town",
+            name: "乡镇（街道）网站",
+            sites: towns,
+        },
+    ];
+    Ok(DirectoryView {
+        chrome: chrome(
+            snap,
+            site,
+            links,
+            "站群导航".into(),
+            vec![crumb("站群导航", None)],
+            state.store().last_updated(site.tenant.id).await?,
+        ),
+        groups,
+    })
+}
+
+/// `robots.txt`: everything but the forms and the writers' own case pages may be indexed; the
+/// sitemap's address for the crawlers.
+fn robots(links: &Links) -> String {
+    let base = links.base();
+    format!(
+        "User-agent: *\nDisallow: {base}/forms/\nAllow: {base}/\n\nSitemap: {}\n",
+        links.abs("/sitemap.xml")
+    )
 }
 
 pub(crate) fn crumb(name: &str, url: Option<String>) -> Crumb {
@@ -173,10 +261,37 @@ pub(crate) fn chrome(
 ) -> Chrome {
     let active_root = crumbs.first().and_then(|c| c.url.clone());
     let t = &site.tenant;
+    let portal = snap.portal();
+    let records = t.records.with_portal(portal.map(|p| &p.tenant.records));
+    // The page's section for its metadata: its first crumb (a top column, 互动交流 …), else
+    // its title (网站地图, an error), else 首页.
+    let section = if title.is_empty() {
+        "首页"
+    } else {
+        title.as_str()
+    };
+    let category = crumbs.first().map_or(section, |c| c.name.as_str());
+    let meta = page_meta(
+        site,
+        links,
+        zq_render::meta::ColumnFacts {
+            name: section,
+            category,
+            keeper: None,
+        },
+        None,
+    );
     Chrome {
         cluster: ClusterView {
             portal_name: links.portal_name(),
             portal_url: links.portal_url(),
+            superior: match (&records.superior_name, &records.superior_url) {
+                (Some(name), Some(url)) => Some(LinkView {
+                    name: name.clone(),
+                    url: url.clone(),
+                }),
+                _ => None,
+            },
         },
         site: SiteView {
             code: t.code.to_string(),
@@ -201,6 +316,25 @@ pub(crate) fn chrome(
                     l.clone()
                 }
             }),
+            contact_line: t.contact.as_deref().map(contact_line),
+            records: RecordsView {
+                icp: records.icp.clone(),
+                police: records.police.as_deref().and_then(|p| {
+                    let code = zq_domain::records::police_code(p)?;
+                    Some(LinkView {
+                        name: p.to_owned(),
+                        url: zq_domain::records::police_lookup_url(code),
+                    })
+                }),
+                conac_url: records
+                    .conac_id
+                    .as_deref()
+                    .map(zq_domain::records::conac_lookup_url),
+            },
+            parent: t.parent_id.and_then(|id| snap.by_id(id)).map(|p| LinkView {
+                name: p.tenant.name.clone(),
+                url: links.site_url(p, "/"),
+            }),
         },
         nav: site
             .top_columns()
@@ -213,6 +347,53 @@ pub(crate) fn chrome(
         crumbs,
         title,
         updated: updated.map(day),
+        meta,
+    }
+}
+
+/// The footer's contact line: `联系方式：` before it unless it opens with a label of its own
+/// (`地址：…`, `电话：…`).
+fn contact_line(contact: &str) -> String {
+    let labelled = contact
+        .char_indices()
+        .take_while(|(i, _)| *i < 16)
+        .any(|(_, c)| c == '：' || c == ':');
+    if labelled {
+        contact.to_owned()
+    } else {
+        format!("联系方式：{contact}")
+    }
+}
+
+/// The page metadata of the national page design rules for this page (`zq_render::meta`).
+pub(crate) fn page_meta(
+    site: &Site,
+    links: &Links,
+    column: zq_render::meta::ColumnFacts<'_>,
+    article: Option<zq_render::meta::ArticleFacts<'_>>,
+) -> Vec<MetaTag> {
+    let t = &site.tenant;
+    let domain = t.hosts.first().map(|h| h.as_str()).unwrap_or_default();
+    zq_render::meta::tags(
+        zq_render::meta::SiteFacts {
+            name: &t.name,
+            domain,
+            site_id: t.site_id.as_deref(),
+        },
+        column,
+        article,
+        &links.canonical(site),
+        &links.origin(),
+    )
+}
+
+/// The metadata facts of a column: its name, its top-level ancestor, its keeper.
+fn column_facts<'a>(site: &'a Site, col: &'a Column) -> zq_render::meta::ColumnFacts<'a> {
+    let chain = site.ancestry(col.id);
+    zq_render::meta::ColumnFacts {
+        name: &col.name,
+        category: chain.first().map_or(col.name.as_str(), |c| c.name.as_str()),
+        keeper: col.responsible_unit.as_deref(),
     }
 }
 
@@ -349,8 +530,10 @@ async fn column(
     if page_no > 1 {
         crumbs.push(crumb(&format!("第{page_no}页"), None));
     }
+    let mut chrome = chrome(snap, site, links, col.name.clone(), crumbs, updated);
+    chrome.meta = page_meta(site, links, column_facts(site, col), None);
     Ok(ColumnView {
-        chrome: chrome(snap, site, links, col.name.clone(), crumbs, updated),
+        chrome,
         name: col.name.clone(),
         requirement: col.update_requirement.label().to_owned(),
         responsible_unit: col.responsible_unit.clone(),
@@ -365,34 +548,26 @@ async fn column(
 }
 
 /// The pager of a list: a window of page links around the current one, plus the first and
-/// last.
+/// last, with a gap ("…") where pages are skipped; narrow enough for a phone.
 pub(crate) fn pagination(
     page_no: u32,
     total_pages: u32,
     total: u64,
     page_url: impl Fn(u32) -> String,
 ) -> Pagination {
-    let lo = page_no.saturating_sub(4).max(1);
-    let hi = (page_no + 4).min(total_pages);
-    let mut numbers: Vec<u32> = (lo..=hi).collect();
-    if lo > 1 {
-        numbers.insert(0, 1);
-    }
-    if hi < total_pages {
-        numbers.push(total_pages);
-    }
     Pagination {
         current: page_no,
         total_pages,
         total_items: total,
         prev_url: (page_no > 1).then(|| page_url(page_no - 1)),
         next_url: (page_no < total_pages).then(|| page_url(page_no + 1)),
-        pages: numbers
+        pages: zq_domain::paging::pager_window(page_no, total_pages)
             .into_iter()
-            .map(|n| PageLink {
+            .map(|(n, gap_before)| PageLink {
                 number: n,
                 url: page_url(n),
                 current: n == page_no,
+                gap_before,
             })
             .collect(),
     }
@@ -408,27 +583,56 @@ fn article_view(
     let mut crumbs = column_crumbs(site, links, col, true);
     crumbs.push(crumb("正文", None));
     let published = a.published_at.unwrap_or(a.updated_at);
+    let mut chrome = chrome(
+        snap,
+        site,
+        links,
+        a.title.clone(),
+        crumbs,
+        Some(a.updated_at),
+    );
+    let published_minute = minute(published);
+    chrome.meta = page_meta(
+        site,
+        links,
+        column_facts(site, col),
+        Some(zq_render::meta::ArticleFacts {
+            title: &a.title,
+            published: &published_minute,
+            source: a.source.as_deref(),
+            author: a.author.as_deref(),
+            summary: a.summary.as_deref(),
+            body: &a.body,
+        }),
+    );
     ArticleView {
-        chrome: chrome(
-            snap,
-            site,
-            links,
-            a.title.clone(),
-            crumbs,
-            Some(a.updated_at),
-        ),
+        chrome,
         title: a.title,
         subtitle: a.subtitle,
         source: a.source,
         author: a.author,
-        published: minute(published),
+        published: published_minute,
         summary: a.summary,
-        body: a.body,
+        body: wrap_tables(&a.body),
         doc_number: a.doc_number,
         index_number: a.index_number,
         column_name: col.name.clone(),
         column_url: column_url(links, col),
     }
+}
+
+/// Wraps each table of an article in a box that scrolls sideways, so a wide table scrolls
+/// inside itself on a phone rather than widening the page; the box takes the keyboard focus so
+/// it can be scrolled without a mouse.
+fn wrap_tables(body: &str) -> String {
+    if !body.contains("<table") {
+        return body.to_owned();
+    }
+    body.replace(
+        "<table",
+        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表格（可左右滚动）\"><table",
+    )
+    .replace("</table>", "</table></div>")
 }
 
 /// A single-page column shows its newest published article in full.

@@ -119,6 +119,10 @@ pub struct SettingsForm {
     pub logo: Option<String>,
     pub theme_color: Option<String>,
     pub editors_publish_directly: bool,
+    /// 备案号, 党政机关网站标识, superior portal.
+    pub records: zq_domain::records::SiteRecords,
+    /// The portal keeps the cluster's superior portal link.
+    pub is_portal: bool,
 }
 
 /// 网站设置.

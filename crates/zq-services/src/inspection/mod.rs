@@ -7,11 +7,11 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use zq_domain::TenantId;
 use zq_domain::access::Action;
 use zq_domain::inspection::{
     ColumnFacts, ErrorFinding, Indicator, OpenLetter, Score, SiteFacts, evaluate,
 };
+use zq_domain::{TenantId, TenantKind};
 use zq_store::{Column, ColumnActivity, Finding, Tenant, UnansweredLetter};
 
 use crate::{Caller, Result, ServiceError, Services, site};
@@ -64,7 +64,7 @@ struct Gathered {
     links: LinkFacts,
 }
 
-fn facts_of(t: &Tenant, g: &Gathered) -> SiteFacts {
+fn facts_of(t: &Tenant, g: &Gathered, portal: Option<&Tenant>) -> SiteFacts {
     let Gathered {
         columns,
         activity,
@@ -140,6 +140,7 @@ fn facts_of(t: &Tenant, g: &Gathered) -> SiteFacts {
         site_id: t.site_id.clone(),
         sponsor: t.sponsor.clone(),
         contact: t.contact.clone(),
+        records: t.records.with_portal(portal.map(|p| &p.records)),
     }
 }
 
@@ -172,10 +173,19 @@ async fn reports(
             (checked.into_iter().map(|(t, _, _)| t).collect(), broken)
         },
     };
+    // Subsites show the portal's record numbers in their footers.
+    let portal = match tenants.iter().find(|t| t.kind == TenantKind::Portal) {
+        Some(p) => Some(p.clone()),
+        None => store
+            .list_tenants()
+            .await?
+            .into_iter()
+            .find(|t| t.kind == TenantKind::Portal),
+    };
     Ok(tenants
         .into_iter()
         .map(|t| {
-            let indicators = evaluate(&facts_of(&t, &g), now);
+            let indicators = evaluate(&facts_of(&t, &g, portal.as_ref()), now);
             let score = Score::of(&indicators);
             SiteReport {
                 tenant: t,

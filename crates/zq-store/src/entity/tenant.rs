@@ -21,6 +21,11 @@ pub struct Model {
     pub theme_color: Option<String>,
     pub logo: Option<String>,
     pub short_name: Option<String>,
+    pub icp_record: Option<String>,
+    pub police_record: Option<String>,
+    pub conac_id: Option<String>,
+    pub superior_name: Option<String>,
+    pub superior_url: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
