@@ -174,14 +174,14 @@ on_both_backends! {
 }
 
 /// A second, separate `zhanqun serve` process on the same database and Redis.
-struct Node {
+pub(crate) struct Node {
     child: std::process::Child,
     addr: std::net::SocketAddr,
     dir: std::path::PathBuf,
 }
 
 impl Node {
-    async fn start(database_url: &str, redis: &(String, String)) -> Node {
+    pub(crate) async fn start(database_url: &str, redis: &(String, String)) -> Node {
         let bin = std::env::var("CARGO_TARGET_DIR")
             .map(std::path::PathBuf::from)
             .unwrap_or_else(|_| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
@@ -219,7 +219,7 @@ impl Node {
     }
 
     /// GET through this node: (status, x-cache, body).
-    async fn get(&self, host: &str, path: &str) -> (u16, String, String) {
+    pub(crate) async fn get(&self, host: &str, path: &str) -> (u16, String, String) {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let mut s = tokio::net::TcpStream::connect(self.addr).await.unwrap();
         s.write_all(

@@ -29,6 +29,7 @@ mod m0021_inspection_days;
 mod m0022_links;
 mod m0023_visits;
 mod m0024_site_records;
+mod m0025_broadcasts;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0022_links::Migration),
             Box::new(m0023_visits::Migration),
             Box::new(m0024_site_records::Migration),
+            Box::new(m0025_broadcasts::Migration),
         ]
     }
 }

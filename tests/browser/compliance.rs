@@ -1,6 +1,8 @@
 //! The public pages on a phone and to axe-core, in Chromium: each page kind (home, column,
 //! article, site map, 互动交流, the letter, site-error and query forms, a missing page) of a
-//! portal, a department, a district and a town fits a 360 and a 390 px wide window without
+//! portal, a department, a district and a town, in the standard layout, 长者模式 (body type of
+//! at least 20 px), the text-only layout (no pictures) and 繁體 (`lang="zh-Hant"`), fits a 360
+//! and a 390 px wide window without
 //! horizontal scrolling, shows the compliance kit (record numbers, 找错, 中国政府网) and its
 //! page metadata, and has no axe-core violation of impact serious or critical under WCAG 2.1
 //! A/AA (axe-core injected from `target/jstools`, installed by scripts/test). A screenshot of
@@ -10,6 +12,8 @@ use super::*;
 
 /// The sites: a portal, a department, a district, a town.
 const SITES: [&str; 4] = ["www", "fgw", "jb", "jb-xhz"];
+/// The modes every page kind but the forms is checked in: standard, 长者模式, 纯文本, 繁體.
+const MODES: [&str; 4] = ["", "/elder", "/text", "/hant"];
 /// Phone widths the pages must fit.
 const WIDTHS: [u32; 2] = [360, 390];
 
@@ -59,8 +63,16 @@ async fn phone_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
     let mut shot = 0;
     let mut problems = Vec::new();
     for code in SITES {
-        for path in page_kinds(app, code).await {
-            let url = public_url(app, code, &path);
+        for (path, mode) in page_kinds(app, code).await.into_iter().flat_map(|p| {
+            // The forms have no modes; every other page kind is checked in each.
+            let modes: &[&str] = if p.starts_with("/forms/") {
+                &[""]
+            } else {
+                &MODES
+            };
+            modes.iter().map(move |m| (p.clone(), *m))
+        }) {
+            let url = public_url(app, code, &format!("{mode}{path}"));
             for width in WIDTHS {
                 bounded("resizing the window", c.set_window_size(width, 800))
                     .await
@@ -84,8 +96,10 @@ async fn phone_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
             }
             shot += 1;
             let name = format!(
-                "p{shot:02}-{code}{}.png",
-                path.replace(['/', '.'], "-").trim_end_matches('-')
+                "p{shot:03}-{code}{}.png",
+                format!("{mode}{path}")
+                    .replace(['/', '.'], "-")
+                    .trim_end_matches('-')
             );
             screenshot(&c, shots, &name).await;
             let kit = bounded(
@@ -93,20 +107,50 @@ async fn phone_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
                 c.execute(
                     "const f = document.querySelector('footer.site');
                      return [f ? f.innerText : '',
-                             document.querySelectorAll('meta[name=SiteName],meta[name=ColumnName],meta[name=Url]').length];",
+                             document.querySelectorAll('meta[name=SiteName],meta[name=ColumnName],meta[name=Url]').length,
+                             document.documentElement.lang,
+                             parseFloat(getComputedStyle(document.body).fontSize),
+                             document.querySelectorAll('img').length];",
                     vec![],
                 ),
             )
             .await
             .or_fail("reading the footer");
             let footer = kit[0].as_str().unwrap_or_default();
-            for part in [
-                "浙ICP备",
-                "浙公网安备",
-                "我为政府网站找错",
-                "中国政府网",
-                "网站标识码",
-            ] {
+            let parts = if mode.ends_with("hant") {
+                [
+                    "浙ICP備",
+                    "浙公網安備",
+                    "我為政府網站找錯",
+                    "中國政府網",
+                    "網站標識碼",
+                ]
+            } else {
+                [
+                    "浙ICP备",
+                    "浙公网安备",
+                    "我为政府网站找错",
+                    "中国政府网",
+                    "网站标识码",
+                ]
+            };
+            let lang = kit[2].as_str().unwrap_or_default();
+            let want_lang = if mode.ends_with("hant") {
+                "zh-Hant"
+            } else {
+                "zh-CN"
+            };
+            if lang != want_lang {
+                problems.push(format!("{url}: lang is {lang:?}, not {want_lang}"));
+            }
+            let font = kit[3].as_f64().unwrap_or(0.0);
+            if mode.starts_with("/elder") && font < 20.0 {
+                problems.push(format!("{url}: body type is {font} px in 长者模式"));
+            }
+            if mode.starts_with("/text") && kit[4].as_u64() != Some(0) {
+                problems.push(format!("{url}: pictures in the text-only mode"));
+            }
+            for part in parts {
                 if !footer.contains(part) {
                     problems.push(format!("{url}: the footer lacks {part}"));
                 }
@@ -119,7 +163,8 @@ async fn phone_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
             }
         }
     }
-    assert!(shot >= 36, "{shot} pages checked");
+    // 9 page kinds of 4 sites; the 6 with modes in 3 more.
+    assert!(shot >= 36 + 72, "{shot} pages checked");
     assert!(
         problems.is_empty(),
         "{} problems:\n{}",

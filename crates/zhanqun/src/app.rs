@@ -48,6 +48,7 @@ pub fn http_config(cfg: &Config) -> HttpConfig {
         form_captcha_after: cfg.form_captcha_after,
         test_form: cfg.public_test_form,
         count_visits: cfg.visits_enabled,
+        hant_keep: cfg.hant_keep.clone(),
         limits: ConnLimits {
             header_read_timeout: cfg.header_read_timeout,
             ..ConnLimits::default()

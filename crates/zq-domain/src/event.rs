@@ -38,6 +38,8 @@ named_enum!(
         /// A consultation (solicitation, survey, interview) was created, changed, published or
         /// ended, or took a public entry, a response or a moderation decision.
         ConsultationChanged = "consultation_changed",
+        /// The office made or ended a cluster-wide broadcast (应急公告, 全站变灰).
+        BroadcastChanged = "broadcast_changed",
     }
 );
 

@@ -70,6 +70,8 @@ pub struct HttpConfig {
     pub test_form: bool,
     /// Count public page views for the visit statistics (`visits.enabled`).
     pub count_visits: bool,
+    /// Names the traditional pages keep as written (`http.hant_keep`).
+    pub hant_keep: Vec<String>,
     pub limits: ConnLimits,
 }
 
@@ -86,6 +88,7 @@ impl Default for HttpConfig {
             form_captcha_after: 5,
             test_form: false,
             count_visits: true,
+            hant_keep: Vec::new(),
             limits: ConnLimits::default(),
         }
     }
@@ -131,7 +134,12 @@ impl AppState {
         metrics: Arc<Metrics>,
         sessions: Sessions,
     ) -> Result<AppState, zq_store::StoreError> {
-        let renderer = Renderer::new().map_err(|e| zq_store::StoreError::Corrupt(e.to_string()))?;
+        let renderer = Renderer::new()
+            .map_err(|e| zq_store::StoreError::Corrupt(e.to_string()))?
+            .keeping_in_hant(&config.hant_keep);
+        if !renderer.hant().loaded() {
+            tracing::error!("the OpenCC dictionaries did not load: 繁體 pages stay simplified");
+        }
         let registry = Registry::default();
         registry.reload(services.store(), &metrics).await?;
         let forms =

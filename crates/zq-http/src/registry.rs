@@ -9,7 +9,9 @@ use std::sync::{Arc, Mutex};
 
 use arc_swap::{ArcSwap, Guard};
 
-use zq_domain::{ColumnId, ColumnKind, Host, TenantKind};
+use chrono::{DateTime, Utc};
+use zq_domain::broadcast::{self, Broadcast, Shown};
+use zq_domain::{ColumnId, ColumnKind, Host, TenantId, TenantKind};
 use zq_store::{Column, Store, StoreError, Tenant};
 
 /// One tenant with its columns in display order, its cache generation and metric handles.
@@ -101,9 +103,20 @@ pub struct Snapshot {
     /// parent, host): part of that page's cache key, so a new, renamed or suspended site shows
     /// in every site's directory once the registry is re-read, without bumping every site.
     directory_tag: u64,
+    /// The office's broadcasts that had not ended when the registry was read (应急公告,
+    /// 全站变灰); which of them a page shows is decided per request by the time.
+    broadcasts: Vec<Broadcast>,
 }
 
 impl Snapshot {
+    /// What `site` shows of the broadcasts at `now`.
+    pub fn broadcasts_for(&self, site: TenantId, now: DateTime<Utc>) -> Shown<'_> {
+        if self.broadcasts.is_empty() {
+            return Shown::default();
+        }
+        broadcast::shown(&self.broadcasts, site, now)
+    }
+
     /// See [`Snapshot::directory_tag`].
     pub fn directory_tag(&self) -> u64 {
         self.directory_tag
@@ -246,12 +259,10 @@ impl Registry {
     ) -> Result<usize, StoreError> {
         let tenants = store.list_tenants().await?;
         let columns = store.all_columns().await?;
-        let snap = Arc::new(Snapshot::build(
-            tenants,
-            columns,
-            &self.generations,
-            metrics,
-        ));
+        let broadcasts = store.current_broadcasts(store.clock().now()).await?;
+        let mut snap = Snapshot::build(tenants, columns, &self.generations, metrics);
+        snap.broadcasts = broadcasts;
+        let snap = Arc::new(snap);
         let n = snap.len();
         self.current.store(snap);
         Ok(n)

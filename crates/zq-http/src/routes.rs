@@ -321,6 +321,14 @@ fn api_routes() -> Router<AppState> {
         )
         .route("/api/v1/lexicon/scan", post(api::inspection::scan))
         .route(
+            "/api/v1/broadcasts",
+            get(api::broadcasts::list).post(api::broadcasts::announce),
+        )
+        .route(
+            "/api/v1/broadcasts/{id}/cancel",
+            post(api::broadcasts::cancel),
+        )
+        .route(
             "/api/v1/lexicon/{id}",
             axum::routing::delete(api::inspection::delete_term),
         )

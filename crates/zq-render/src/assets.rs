@@ -26,6 +26,11 @@ const BUILTIN: &[(&str, &[u8], &str)] = &[
         "text/css; charset=utf-8",
     ),
     (
+        "text.css",
+        include_bytes!("../static/text.css"),
+        "text/css; charset=utf-8",
+    ),
+    (
         "editor.js",
         include_bytes!("../static/editor.js"),
         "text/javascript; charset=utf-8",

@@ -8,8 +8,11 @@
 mod assets;
 pub mod console_view;
 pub mod consult_view;
+pub mod hant;
 pub mod interaction_view;
+mod markup;
 pub mod meta;
+pub mod modes;
 pub mod view;
 
 use minijinja::{Environment, UndefinedBehavior, Value};
@@ -399,6 +402,7 @@ pub fn human_size(n: i64) -> String {
 pub struct Renderer {
     env: Environment<'static>,
     assets: Assets,
+    hant: hant::Hant,
 }
 
 impl Renderer {
@@ -418,13 +422,29 @@ impl Renderer {
         env.add_global("asset_style", Value::from(assets.url("style.css")));
         env.add_global("asset_logo", Value::from(assets.url("logo.svg")));
         env.add_global("asset_conac", Value::from(assets.url("conac.svg")));
+        env.add_global("asset_text", Value::from(assets.url("text.css")));
         env.add_global("asset_editor", Value::from(assets.url("editor.js")));
         env.add_global("asset_console", Value::from(assets.url("console.js")));
-        Ok(Renderer { env, assets })
+        Ok(Renderer {
+            env,
+            assets,
+            hant: hant::Hant::default(),
+        })
+    }
+
+    /// The same renderer keeping `names` as written in traditional pages (`http.hant_keep`).
+    pub fn keeping_in_hant(mut self, names: &[String]) -> Renderer {
+        self.hant = hant::Hant::new(names);
+        self
     }
 
     pub fn assets(&self) -> &Assets {
         &self.assets
+    }
+
+    /// The converter of traditional pages.
+    pub fn hant(&self) -> &hant::Hant {
+        &self.hant
     }
 
     fn render<T: serde::Serialize>(
@@ -548,6 +568,7 @@ mod tests {
                 contact: None,
                 is_portal: false,
                 base: String::new(),
+                forms_base: String::new(),
                 origin: "http://fgw.x".into(),
                 theme_css: None,
                 logo: None,
@@ -560,6 +581,22 @@ mod tests {
             title: title.into(),
             updated: Some("2026-11-23".into()),
             meta: Vec::new(),
+            mode: view::ModeView {
+                layout: "standard",
+                hant: false,
+                lang: "zh-CN",
+                layouts: Vec::new(),
+                script: view::SwitchView {
+                    name: "繁體",
+                    url: "/hant/".into(),
+                    current: false,
+                    lang: Some("zh-Hant"),
+                },
+                hans_url: "http://example.org/".into(),
+                hant_url: "http://example.org/hant/".into(),
+            },
+            alerts: Vec::new(),
+            mourning: false,
         }
     }
 

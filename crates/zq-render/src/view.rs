@@ -49,8 +49,11 @@ pub struct SiteView {
     pub site_id: Option<String>,
     pub contact: Option<String>,
     pub is_portal: bool,
-    /// Prefix of every link inside the site: "" on the site's own host, "/sites/{code}" under the alias.
+    /// Prefix of every link inside the site: "" on the site's own host, "/sites/{code}" under
+    /// the alias, followed by the mode's prefix (`/elder`, `/hant` …).
     pub base: String,
+    /// The same prefix without the mode, for the public forms (which have no modes).
+    pub forms_base: String,
     /// Scheme and authority of the current request, for absolute URLs in XML.
     pub origin: String,
     /// The stylesheet with the site's theme colour (`/static/theme-rrggbb.css`), if it has one.
@@ -95,6 +98,52 @@ pub struct Chrome {
     pub updated: Option<String>,
     /// The page metadata of the national page design rules (SiteName … Url).
     pub meta: Vec<MetaTag>,
+    /// The page's mode and the switches to the others.
+    pub mode: ModeView,
+    /// The office's emergency notices (应急公告) at the top of the page, gravest first.
+    pub alerts: Vec<AlertView>,
+    /// The mourning mode (全站变灰): the page in greyscale.
+    pub mourning: bool,
+}
+
+/// An emergency notice as the page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertView {
+    pub title: String,
+    pub text: String,
+    /// `blue` … `red`.
+    pub level: &'static str,
+    /// 蓝色预警 …
+    pub level_label: &'static str,
+    /// Its end, Beijing time (YYYY-MM-DD HH:MM).
+    pub until: String,
+}
+
+/// The page's mode (standard, 长者, 纯文本; 简体 or 繁體) and its switches.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModeView {
+    /// `standard`, `elder` or `text`: the class on `<html>`.
+    pub layout: &'static str,
+    pub hant: bool,
+    /// The page's `lang`.
+    pub lang: &'static str,
+    /// The layout switches (标准版, 长者模式, 无障碍), the current one marked.
+    pub layouts: Vec<SwitchView>,
+    /// The switch to the other script (繁體 on a simplified page, 简体 on a traditional one).
+    pub script: SwitchView,
+    /// Absolute URLs of the page in simplified and traditional characters, for `hreflang`.
+    pub hans_url: String,
+    pub hant_url: String,
+}
+
+/// A link to the current page in another mode.
+#[derive(Debug, Clone, Serialize)]
+pub struct SwitchView {
+    pub name: &'static str,
+    pub url: String,
+    pub current: bool,
+    /// The language of the link's text, when it differs from the page's.
+    pub lang: Option<&'static str>,
 }
 
 /// An item of a list.

@@ -15,7 +15,7 @@ fn invalid(e: impl ToString) -> ServiceError {
     ServiceError::Invalid(e.to_string())
 }
 
-fn cluster_only(caller: &Caller, action: Action) -> Result<()> {
+pub(crate) fn cluster_only(caller: &Caller, action: Action) -> Result<()> {
     if allowed(&caller.grants, action, None, Default::default()) {
         Ok(())
     } else {

@@ -9,6 +9,7 @@
 
 mod articles;
 mod audit;
+mod broadcasts;
 mod calendar;
 mod changes;
 mod clock;

@@ -60,6 +60,7 @@ struct RawHttp {
     form_min_fill_secs: u32,
     form_captcha_after: u32,
     public_test_form: bool,
+    hant_keep: String,
 }
 
 /// `[db]`: the database and its pool.
@@ -214,6 +215,9 @@ pub struct Config {
     pub form_captcha_after: u32,
     /// Serve the public form path's test form at `/forms/test` on every site.
     pub public_test_form: bool,
+    /// Names the traditional (繁體) pages keep as written (`http.hant_keep`: separated by
+    /// `,`, `，` or `、`).
+    pub hant_keep: Vec<String>,
     /// The clocks of interaction cases and the key sealing writers' personal details
     /// (`[interaction]`).
     pub interaction: zq_services::interaction::InteractionSettings,
@@ -394,6 +398,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("http.form_min_fill_secs", "3"),
     ("http.form_captcha_after", "5"),
     ("http.public_test_form", "false"),
+    ("http.hant_keep", ""),
     ("db.url", ""),
     ("db.max_connections", "0"),
     ("db.acquire_timeout_ms", "1000"),
@@ -852,6 +857,13 @@ impl Config {
             form_min_fill_secs: http.form_min_fill_secs,
             form_captcha_after: http.form_captcha_after,
             public_test_form: http.public_test_form,
+            hant_keep: http
+                .hant_keep
+                .split([',', '，', '、'])
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned)
+                .collect(),
             interaction,
             mail: match mail.smtp_url.trim() {
                 "" => None,

@@ -9,6 +9,7 @@
 //! The document describing all of this is served at `/api/v1/openapi.json`.
 
 pub(crate) mod admin;
+pub(crate) mod broadcasts;
 pub(crate) mod calendar;
 pub(crate) mod consult;
 pub(crate) mod dto;

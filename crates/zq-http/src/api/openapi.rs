@@ -164,6 +164,11 @@ pub(crate) fn spec() -> Value {
                 "post": op("新增词条（集群管理员）：kind（wrong 错误表述，right 为正确表述；forbidden 禁用词；leader 领导姓名，right 为现任职务）、text、right；新增后重新扫描已发布信息", "inspection", "201", Some("LexiconTerm"), &[]),
             },
             "/api/v1/lexicon/{id}": {"delete": op("删除词条（集群管理员）", "inspection", "204", None, &[path_param("id", "词条编号", "integer")])},
+            "/api/v1/broadcasts": {
+                "get": op("最近的应急公告和全站变灰（集群管理员）", "broadcasts", "200", None, &[]),
+                "post": op("发布应急公告（kind=notice，level 预警级别 blue/yellow/orange/red，title、text）或全站变灰（kind=mourning）（集群管理员）：sites 为站点代码列表，空为全部站点；starts_at 省略为立即，ends_at 到时自动结束；一秒内在各节点生效", "broadcasts", "201", Some("BroadcastInput"), &[]),
+            },
+            "/api/v1/broadcasts/{id}/cancel": {"post": op("立即结束应急公告或全站变灰（集群管理员）", "broadcasts", "200", None, &[path_param("id", "公告编号", "integer")])},
             "/api/v1/lexicon/scan": {"post": op("立即用词库扫描全部已发布信息（集群管理员）：返回发现的错误数；结果计入各站“严重表述错误”指标", "inspection", "200", None, &[])},
             "/api/v1/cases/figures": {"get": op("各单位互动事项统计（集群管理员、运维）：year 年份；format=csv 导出", "interaction", "200", None,
                 &[query_param("year", "年份", "integer"), query_param("format", "csv", "string")])},
@@ -383,6 +388,13 @@ pub(crate) fn spec() -> Value {
                         "letter": {"$ref": "#/components/schemas/ClockRule"}, "site_error": {"$ref": "#/components/schemas/ClockRule"},
                         "disclosure": {"$ref": "#/components/schemas/ClockRule"}, "interview_question": {"$ref": "#/components/schemas/ClockRule"},
                     }},
+                }},
+                "BroadcastInput": {"type": "object", "required": ["kind", "ends_at"], "properties": {
+                    "kind": {"type": "string", "enum": ["notice", "mourning"]},
+                    "level": {"type": "string", "enum": ["blue", "yellow", "orange", "red"]},
+                    "title": {"type": "string", "maxLength": 60}, "text": {"type": "string", "maxLength": 500},
+                    "sites": {"type": "array", "items": {"type": "string"}},
+                    "starts_at": {"type": "string", "format": "date-time"}, "ends_at": {"type": "string", "format": "date-time"},
                 }},
                 "LexiconTerm": {"type": "object", "required": ["kind", "text"], "properties": {
                     "kind": {"type": "string", "enum": ["wrong", "forbidden", "leader"]},

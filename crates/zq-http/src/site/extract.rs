@@ -40,6 +40,7 @@ impl FromRequestParts<AppState> for SiteCtx {
                     return Err(error_response(state, &snap, None, &links, &err));
                 }
             };
+        let links = links.showing(&snap.broadcasts_for(site.tenant.id, state.services().now()));
         let closed = match site.tenant.status {
             TenantStatus::Active => None,
             TenantStatus::Suspended => Some(SiteError::Suspended),

@@ -1,6 +1,12 @@
 //! How links are formed for one request: inside the site (its own host, or the
 //! `/sites/{code}` alias), to other sites of the cluster, and as absolute URLs for XML.
 
+use std::sync::Arc;
+
+use zq_domain::PageMode;
+use zq_domain::broadcast::{BroadcastKind, Shown};
+use zq_render::view::AlertView;
+
 use crate::registry::{Site, Snapshot};
 
 /// Where the request came in: scheme, the Host as sent (lower-cased), and its `:port` part.
@@ -15,8 +21,14 @@ pub(crate) struct Origin {
 pub(crate) struct Links {
     origin: Origin,
     /// "" on the site's own host, "/sites/{code}" under the alias.
+    site_base: String,
+    /// The page's mode (长者, 纯文本, 繁體): every link inside the cluster keeps it.
+    mode: PageMode,
+    /// `site_base` followed by the mode's prefix: where the site's pages are in this mode.
     base: String,
     alias: bool,
+    /// The office's broadcasts the page shows (应急公告, 全站变灰), decided once per request.
+    broadcasts: Arc<Broadcasts>,
     portal_name: String,
     portal_url: String,
     /// The requested path within the site (`/art/1.html`), for the page's canonical URL.
@@ -24,11 +36,14 @@ pub(crate) struct Links {
 }
 
 impl Links {
-    fn new(snap: &Snapshot, origin: Origin, base: String, alias: bool) -> Links {
+    fn new(snap: &Snapshot, origin: Origin, base: String, alias: bool, mode: PageMode) -> Links {
         let mut links = Links {
             origin,
-            base,
+            base: format!("{base}{}", mode.prefix()),
+            site_base: base,
+            mode,
             alias,
+            broadcasts: Arc::default(),
             portal_name: String::new(),
             portal_url: "/".into(),
             page_path: "/".into(),
@@ -42,17 +57,61 @@ impl Links {
 
     /// Links for a request whose site is unknown (to point at the portal).
     pub fn unknown(snap: &Snapshot, origin: Origin, alias: bool) -> Links {
-        Links::new(snap, origin, String::new(), alias)
+        Links::new(snap, origin, String::new(), alias, PageMode::STANDARD)
     }
 
-    /// Links for a request on the site's own host.
-    pub fn host(snap: &Snapshot, origin: Origin) -> Links {
-        Links::new(snap, origin, String::new(), false)
+    /// Links for a request on the site's own host, for a page in `mode`.
+    pub fn host(snap: &Snapshot, origin: Origin, mode: PageMode) -> Links {
+        Links::new(snap, origin, String::new(), false, mode)
     }
 
-    /// Links for a request through `/sites/{code}/`.
-    pub fn alias(snap: &Snapshot, site: &Site, origin: Origin) -> Links {
-        Links::new(snap, origin, format!("/sites/{}", site.tenant.code), true)
+    /// Links for a request through `/sites/{code}/`, for a page in `mode`.
+    pub fn alias(snap: &Snapshot, site: &Site, origin: Origin, mode: PageMode) -> Links {
+        let base = format!("/sites/{}", site.tenant.code);
+        Links::new(snap, origin, base, true, mode)
+    }
+
+    /// The same links for a page showing `shown`.
+    pub fn showing(mut self, shown: &Shown<'_>) -> Links {
+        if shown.mourning || !shown.notices.is_empty() {
+            self.broadcasts = Arc::new(Broadcasts {
+                tag: shown.tag(),
+                mourning: shown.mourning,
+                alerts: shown
+                    .notices
+                    .iter()
+                    .filter(|n| n.kind == BroadcastKind::Notice)
+                    .map(|n| AlertView {
+                        title: n.title.clone(),
+                        text: n.text.clone(),
+                        level: n.level.as_str(),
+                        level_label: n.level.label(),
+                        until: zq_domain::time::format_local(n.ends_at, false),
+                    })
+                    .collect(),
+            });
+        }
+        self
+    }
+
+    /// The broadcasts the page shows.
+    pub fn broadcasts(&self) -> &Broadcasts {
+        &self.broadcasts
+    }
+
+    /// The page's mode.
+    pub fn mode(&self) -> PageMode {
+        self.mode
+    }
+
+    /// The current page in another mode (the mode switches and `hreflang` alternates).
+    pub fn in_mode(&self, mode: PageMode) -> String {
+        format!("{}{}{}", self.site_base, mode.prefix(), self.page_path)
+    }
+
+    /// The site's base prefix without the mode, for what has no modes (forms, attachments).
+    pub fn site_base(&self) -> &str {
+        &self.site_base
     }
 
     /// The same links for the page at `path` within the site.
@@ -66,33 +125,50 @@ impl Links {
     }
 
     /// The canonical absolute URL of the current page: on the site's first host, whichever
-    /// host or alias the request came through (so every cached variant carries the same).
+    /// host or alias the request came through (so every cached variant carries the same), in
+    /// the standard layout of the page's script (a 繁體 page is its own language version).
     pub fn canonical(&self, site: &Site) -> String {
+        self.canonical_in(site, PageMode::STANDARD.with_hant(self.mode.hant))
+    }
+
+    /// The canonical absolute URL of the current page in `mode`.
+    pub fn canonical_in(&self, site: &Site, mode: PageMode) -> String {
+        let path = format!("{}{}", mode.prefix(), self.page_path);
         match site.tenant.hosts.first() {
             Some(host) => format!(
                 "{}://{}{}{}",
-                self.origin.scheme, host, self.origin.port_suffix, self.page_path
+                self.origin.scheme, host, self.origin.port_suffix, path
             ),
-            None => self.abs(&self.page_path),
+            None => format!(
+                "{}://{}{}{}",
+                self.origin.scheme, self.origin.authority, self.site_base, path
+            ),
         }
     }
 
-    /// What, beyond the path, changes a page's bytes: host or alias links, the port, the scheme.
+    /// What, beyond the path, changes a page's bytes: host or alias links, the port, the
+    /// scheme, the mode.
     pub fn variant(&self) -> String {
-        variant(self.alias, &self.origin.port_suffix, &self.origin.scheme)
+        variant(
+            self.alias,
+            &self.origin.port_suffix,
+            &self.origin.scheme,
+            self.mode,
+            &self.broadcasts.tag,
+        )
     }
 
-    /// The site's base prefix ("" or "/sites/{code}").
+    /// The prefix of the site's pages in this mode ("", "/sites/{code}", "/elder", …).
     pub fn base(&self) -> &str {
         &self.base
     }
 
-    /// A path inside the current site.
+    /// A path inside the current site, in the page's mode.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
 
-    /// An absolute URL of a path inside the current site.
+    /// An absolute URL of a path inside the current site, in the page's mode.
     pub fn abs(&self, path: &str) -> String {
         format!(
             "{}://{}{}{}",
@@ -105,12 +181,15 @@ impl Links {
         format!("{}://{}", self.origin.scheme, self.origin.authority)
     }
 
-    /// A path inside another site of the cluster: through the alias when the request came
-    /// through it, else on that site's canonical host with the request's port.
+    /// A path inside another site of the cluster, in the page's mode: through the alias when
+    /// the request came through it, else on that site's canonical host with the request's port.
     pub fn site_url(&self, other: &Site, path: &str) -> String {
+        let mode = self.mode.prefix();
         match other.tenant.hosts.first() {
-            Some(host) if !self.alias => format!("//{}{}{}", host, self.origin.port_suffix, path),
-            _ => format!("/sites/{}{}", other.tenant.code, path),
+            Some(host) if !self.alias => {
+                format!("//{}{}{mode}{}", host, self.origin.port_suffix, path)
+            }
+            _ => format!("/sites/{}{mode}{}", other.tenant.code, path),
         }
     }
 
@@ -128,7 +207,27 @@ impl Links {
 }
 
 /// The cache variant of a page requested on a site's host (`alias` false) or through
-/// `/sites/{code}/`, with the request's `:port` part and the public scheme.
-pub(crate) fn variant(alias: bool, port_suffix: &str, scheme: &str) -> String {
-    format!("{}|{port_suffix}|{scheme}", if alias { "a" } else { "h" })
+/// `/sites/{code}/`, with the request's `:port` part, the public scheme, the page's mode and
+/// the tag of the broadcasts it shows.
+pub(crate) fn variant(
+    alias: bool,
+    port_suffix: &str,
+    scheme: &str,
+    mode: PageMode,
+    broadcasts: &str,
+) -> String {
+    format!(
+        "{}|{port_suffix}|{scheme}|{}|{broadcasts}",
+        if alias { "a" } else { "h" },
+        mode.tag()
+    )
+}
+
+/// The broadcasts a page shows, as the chrome renders them.
+#[derive(Debug, Default)]
+pub(crate) struct Broadcasts {
+    /// Part of the page's cache key ("" when none shows).
+    pub tag: String,
+    pub mourning: bool,
+    pub alerts: Vec<AlertView>,
 }

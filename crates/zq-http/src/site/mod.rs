@@ -8,6 +8,7 @@ pub(crate) mod forms;
 mod interaction;
 pub(crate) use interaction::paragraphs as interaction_paragraphs;
 mod links;
+mod modes;
 mod pages;
 
 use std::sync::Arc;
@@ -21,7 +22,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use zq_cache::{CachedPage, Encoding, Outcome, PageKey, PageKeyRef};
 use zq_domain::route::{SiteRoute, split_alias};
-use zq_domain::{Host, TenantStatus};
+use zq_domain::{Host, PageMode, TenantStatus};
 use zq_render::view::ErrorView;
 
 use crate::metrics::{TenantMetrics, UNKNOWN_TENANT};
@@ -110,7 +111,8 @@ pub(crate) async fn cached(
     let (name, port_suffix) = Host::normal_parts(raw_host)?;
     let path = parts.uri.path();
     let console = state.config().console_host.as_ref();
-    let (site, alias, rest) = {
+    let now = state.services().now();
+    let (site, alias, rest, shown) = {
         let snap = state.registry().peek();
         let (site, alias, rest) = match split_alias(path) {
             Some((code, rest)) if !rest.is_empty() => (snap.by_code(code)?, true, rest),
@@ -118,12 +120,23 @@ pub(crate) async fn cached(
             None if console.is_some_and(|c| c.as_str() == name) => return None,
             None => (snap.by_host_name(name)?, false, path),
         };
-        (Arc::clone(site), alias, rest)
+        let shown = snap.broadcasts_for(site.tenant.id, now).tag();
+        (Arc::clone(site), alias, rest, shown)
     };
     if site.tenant.status != TenantStatus::Active {
         return None;
     }
-    let variant = links::variant(alias, port_suffix, &state.config().public_scheme);
+    let (mode, rest) = PageMode::split(rest);
+    if rest.is_empty() {
+        return None;
+    }
+    let variant = links::variant(
+        alias,
+        port_suffix,
+        &state.config().public_scheme,
+        mode,
+        &shown,
+    );
     let key = PageKeyRef {
         tenant: site.tenant.id.0,
         generation: site.generation(),
@@ -185,6 +198,8 @@ async fn answer(
             return (None, error_response(state, snap, None, &links, &err));
         }
     };
+    // The broadcasts shown are decided once, for the cache key and the page alike.
+    let links = links.showing(&snap.broadcasts_for(site.tenant.id, state.services().now()));
     let metrics = Some(site.metrics.clone());
     let fail = |err: &SiteError| {
         (
@@ -243,6 +258,10 @@ async fn answer(
                 let out = tokio::time::timeout(state.config().request_timeout, render)
                     .await
                     .map_err(|_| SiteError::Unavailable("rendering the page timed out".into()))??;
+                let out = PageOut {
+                    body: modes::finish(state, links.mode(), out.content_type, out.body),
+                    content_type: out.content_type,
+                };
                 let page = cached_page(out, cache.enabled());
                 timer.observe_duration();
                 Ok(page)
@@ -355,15 +374,17 @@ fn resolve(
                 Links::unknown(snap, origin, true),
             )));
         };
-        let links = Links::alias(snap, &site, origin).at(rest);
+        let (mode, rest) = PageMode::split(rest);
+        let links = Links::alias(snap, &site, origin, mode).at(rest);
         let rest = (!rest.is_empty()).then(|| rest.to_owned());
         return Ok((site, links, rest));
     }
+    let (mode, rest) = PageMode::split(path);
     match snap.by_host(&host) {
         Some(site) => Ok((
             site.clone(),
-            Links::host(snap, origin).at(path),
-            Some(path.to_owned()),
+            Links::host(snap, origin, mode).at(rest),
+            (!rest.is_empty()).then(|| rest.to_owned()),
         )),
         None => Err(Box::new((
             SiteError::NotFound,
@@ -479,10 +500,13 @@ fn error_response(
         home_url,
         home_name,
     };
-    let body = state.renderer().error_page(&view).unwrap_or_else(|e| {
-        tracing::error!(error = %e, "rendering the error page failed");
-        format!("{} {}\n", status.as_u16(), heading)
-    });
+    let body = match state.renderer().error_page(&view) {
+        Ok(page) => modes::finish(state, links.mode(), "text/html", page),
+        Err(e) => {
+            tracing::error!(error = %e, "rendering the error page failed");
+            format!("{} {}\n", status.as_u16(), heading)
+        }
+    };
     let mut res = (status, Body::from(body)).into_response();
     let h = res.headers_mut();
     h.insert(

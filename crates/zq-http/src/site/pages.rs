@@ -220,7 +220,7 @@ async fn directory(
 /// `robots.txt`: everything but the forms and the writers' own case pages may be indexed; the
 /// sitemap's address for the crawlers.
 fn robots(links: &Links) -> String {
-    let base = links.base();
+    let base = links.site_base();
     format!(
         "User-agent: *\nDisallow: {base}/forms/\nAllow: {base}/\n\nSitemap: {}\n",
         links.abs("/sitemap.xml")
@@ -303,6 +303,7 @@ pub(crate) fn chrome(
             is_portal: t.kind == TenantKind::Portal
                 || snap.portal().is_some_and(|p| p.tenant.id == t.id),
             base: links.base().to_owned(),
+            forms_base: links.site_base().to_owned(),
             origin: links.origin(),
             theme_css: t
                 .theme_color
@@ -311,7 +312,7 @@ pub(crate) fn chrome(
                 .map(|hex| format!("/static/theme-{}.css", hex.to_ascii_lowercase())),
             logo: t.logo.as_ref().map(|l| {
                 if l.starts_with("/files/") {
-                    format!("{}{l}", links.base())
+                    format!("{}{l}", links.site_base())
                 } else {
                     l.clone()
                 }
@@ -348,6 +349,9 @@ pub(crate) fn chrome(
         title,
         updated: updated.map(day),
         meta,
+        mode: super::modes::view(site, links),
+        alerts: links.broadcasts().alerts.clone(),
+        mourning: links.broadcasts().mourning,
     }
 }
 

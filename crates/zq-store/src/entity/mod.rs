@@ -7,6 +7,7 @@ pub mod article_version;
 pub mod attachment;
 pub mod audit;
 pub mod blob;
+pub mod broadcast;
 pub mod calendar_day;
 pub mod case;
 pub mod case_file;
