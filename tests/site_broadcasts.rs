@@ -269,3 +269,106 @@ async fn with_postgres_and_redis_the_offices_broadcast_reaches_every_site_on_ano
     drop(node);
     app.finish().await;
 }
+
+/// The office's console page: the form (Beijing times, chosen sites by checkbox) makes the
+/// notice, a bad end time is refused in Chinese with the typed values kept, and one button ends
+/// it; the chosen site shows it, the others do not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_office_announces_and_ends_a_notice_from_the_console() {
+    let app = TestApp::setup(Setup {
+        backend: Some(Backend::Sqlite),
+        demo: small(),
+        clock: Some(start()),
+        ..Default::default()
+    })
+    .await;
+    app.account("bc.console", Some(ClusterRole::ClusterAdmin), &[])
+        .await;
+    let (_, session) = app.sign_in("bc.console", zq_tests::PASSWORD).await;
+    let cookie = session.expect("signed in");
+    let page = app
+        .get_with(
+            "127.0.0.1",
+            "/console/admin/broadcasts",
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("aria-current=\"page\">应急公告</a>"));
+    let csrf = zq_tests::hidden_csrf(&page.body);
+    let form = |ends: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("kind", "notice".to_owned()),
+            ("level", "blue".to_owned()),
+            ("title", "寒潮蓝色预警".to_owned()),
+            ("text", "请注意防寒保暖。".to_owned()),
+            ("starts_at", String::new()),
+            ("ends_at", ends.to_owned()),
+            ("sites", "fgw".to_owned()),
+            ("sites", "jb".to_owned()),
+        ]
+    };
+    let post = |fields: Vec<(&'static str, String)>| {
+        let cookie = cookie.clone();
+        let app = &app;
+        async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form(
+                "127.0.0.1",
+                "/console/admin/broadcasts",
+                &pairs,
+                &[("cookie", &cookie)],
+            )
+            .await
+        }
+    };
+    // 2026-08-01 07:00 Beijing lies before the clock's 08:00.
+    let refused = post(form("2026-08-01T07:00")).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("结束时间必须晚于开始时间和当前时间"));
+    assert!(
+        refused.body.contains("value=\"寒潮蓝色预警\""),
+        "the typed title is kept"
+    );
+    let made = post(form("2026-08-01T20:00")).await;
+    assert_eq!(made.status, 303, "{}", made.body);
+    for (code, shown) in [("fgw", true), ("jb", true), ("www", false), ("mzj", false)] {
+        let home = app.get(&host(code), "/").await;
+        assert_eq!(shows(&home.body, "寒潮蓝色预警").0, shown, "{code}");
+    }
+    let list = app
+        .get_with(
+            "127.0.0.1",
+            "/console/admin/broadcasts",
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert!(
+        list.body.contains("海川市发展和改革委员会、"),
+        "the chosen sites are named"
+    );
+    assert!(list.body.contains("生效中"));
+    let (s, items) = app
+        .api(
+            &app.token("bc.reader", Some(ClusterRole::ClusterAdmin), None)
+                .await,
+            "GET",
+            "/api/v1/broadcasts",
+            None,
+        )
+        .await;
+    assert_eq!(s, 200);
+    let id = items["items"][0]["id"].as_i64().expect("an id");
+    let ended = app
+        .post_form(
+            "127.0.0.1",
+            &format!("/console/admin/broadcasts/{id}/cancel"),
+            &[("csrf", &csrf)],
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(ended.status, 303);
+    assert!(!shows(&app.get(&host("fgw"), "/").await.body, "寒潮蓝色预警").0);
+    app.finish().await;
+}

@@ -182,6 +182,14 @@ fn console_routes() -> Router<AppState> {
         .route("/console/admin/visits", get(console::visits::cluster))
         .route("/console/admin/operations", get(console::operations::show))
         .route(
+            "/console/admin/broadcasts",
+            get(console::broadcasts::show).post(console::broadcasts::announce),
+        )
+        .route(
+            "/console/admin/broadcasts/{id}/cancel",
+            post(console::broadcasts::cancel),
+        )
+        .route(
             "/console/admin/lexicon",
             get(console::inspection::lexicon::show).post(console::inspection::lexicon::add),
         )

@@ -1,6 +1,7 @@
 //! Traditional characters (繁體) of a rendered page, converted on the server from the
 //! simplified page with OpenCC's dictionaries (ferrous-opencc, Apache-2.0; phrase level:
-//! 发展 → 發展, 头发 → 頭髮). Text between tags and the human-readable attributes (`alt`,
+//! 发展 → 發展, 头发 → 頭髮), in the common standard glyphs (`s2tw`: 為, 群, 裡 — the forms
+//! readers in Hong Kong, Macao, Taiwan and abroad all know; no regional vocabulary swaps). Text between tags and the human-readable attributes (`alt`,
 //! `title`, `content`, `aria-label`, `placeholder`) are converted; URLs, scripts and styles are
 //! not; an element marked `translate="no"` keeps its text (the switch back to 简体), and the
 //! cluster's own names that must not change (`http.hant_keep`) are kept as written.
@@ -37,7 +38,7 @@ impl Hant {
             .filter(|k| !k.is_empty())
             .collect();
         Hant {
-            cc: OpenCC::from_config(BuiltinConfig::S2t).ok(),
+            cc: OpenCC::from_config(BuiltinConfig::S2tw).ok(),
             keep: (!keep.is_empty())
                 .then(|| {
                     AhoCorasick::builder()
@@ -145,7 +146,7 @@ mod tests {
                 "<p>发展和改革委员会发布通知</p>",
                 "<p>發展和改革委員會發布通知</p>",
             ),
-            ("<p>理发店里她的头发很长</p>", "<p>理髮店裏她的頭髮很長</p>"),
+            ("<p>理发店里她的头发很长</p>", "<p>理髮店裡她的頭髮很長</p>"),
             (
                 "<a href=\"/files/ab/说明.pdf\" title=\"下载说明\">说明</a>",
                 "<a href=\"/files/ab/说明.pdf\" title=\"下載說明\">說明</a>",

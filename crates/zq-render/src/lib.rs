@@ -118,6 +118,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/console_lexicon.html"),
     ),
     (
+        "console_broadcasts.html",
+        include_str!("../templates/console_broadcasts.html"),
+    ),
+    (
         "console_visit_figures.html",
         include_str!("../templates/console_visit_figures.html"),
     ),
@@ -286,6 +290,8 @@ pub enum ConsolePage {
     Scorecard,
     /// The office's lexicon of serious errors (`LexiconView`).
     Lexicon,
+    /// The office's emergency notices and mourning mode (`BroadcastsView`).
+    Broadcasts,
     /// A site's visit statistics (`VisitsView`).
     Visits,
     /// The cluster's visit statistics (`ClusterVisitsView`).
@@ -323,6 +329,7 @@ impl ConsolePage {
             ConsolePage::Inspection => "console_inspection.html",
             ConsolePage::Scorecard => "console_scorecard.html",
             ConsolePage::Lexicon => "console_lexicon.html",
+            ConsolePage::Broadcasts => "console_broadcasts.html",
             ConsolePage::Visits => "console_visits.html",
             ConsolePage::ClusterVisits => "console_cluster_visits.html",
             ConsolePage::Operations => "console_operations.html",

@@ -139,6 +139,8 @@ pub(super) fn notice(code: Option<&str>) -> Option<&'static str> {
         "consult_outcome" => "结果已发布，前台页面即时更新。",
         "consult_moderated" => "已审核。",
         "lexicon_added" => "词条已添加，正在后台重新扫描已发布信息。",
+        "broadcast_made" => "已发布，一秒内在所选网站生效，到结束时间自动撤下。",
+        "broadcast_ended" => "已结束，所选网站即时恢复。",
         "lexicon_deleted" => "词条已删除，正在后台重新扫描已发布信息。",
         "lexicon_scanned" => "扫描完成，结果见下方。",
         "consult_answered" => "答复已发布，前台访谈页面即时显示。",

@@ -20,6 +20,7 @@ use crate::{AppState, ClientAddr, SessionError};
 pub(crate) mod admin;
 pub(crate) mod articles;
 pub(crate) mod attachments;
+pub(crate) mod broadcasts;
 pub(crate) mod calendar;
 pub(crate) mod cases;
 pub(crate) mod channels;

@@ -5,6 +5,7 @@
 
 mod admin;
 mod articles;
+mod broadcasts;
 mod cases;
 mod consult;
 mod inspection;
@@ -20,6 +21,7 @@ pub use admin::{
     UserRow, UsersView,
 };
 pub use articles::{ArticleLine, ArticlesView, DiffLine, Filter, VersionLine, VersionsView};
+pub use broadcasts::{BroadcastRow, BroadcastsView};
 pub use cases::{
     CaseFileLine, CaseFilterView, CaseLine, CaseView, CasesView, Fact, MailboxRow, MailboxesView,
     Option_, RuleRow, StepForm, StepLine, TemplateRow, UnitLine, UnitsView,
