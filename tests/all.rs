@@ -32,6 +32,7 @@ mod reporting;
 mod reporting_demo;
 mod seams;
 mod sessions_redis;
+mod site_article_tools;
 mod site_broadcasts;
 mod site_compliance;
 mod site_modes;

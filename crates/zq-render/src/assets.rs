@@ -31,6 +31,11 @@ const BUILTIN: &[(&str, &[u8], &str)] = &[
         "text/css; charset=utf-8",
     ),
     (
+        "article.js",
+        include_bytes!("../static/article.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
         "editor.js",
         include_bytes!("../static/editor.js"),
         "text/javascript; charset=utf-8",

@@ -13,6 +13,7 @@ pub mod interaction_view;
 mod markup;
 pub mod meta;
 pub mod modes;
+pub mod qr;
 pub mod view;
 
 use minijinja::{Environment, UndefinedBehavior, Value};
@@ -430,6 +431,7 @@ impl Renderer {
         env.add_global("asset_logo", Value::from(assets.url("logo.svg")));
         env.add_global("asset_conac", Value::from(assets.url("conac.svg")));
         env.add_global("asset_text", Value::from(assets.url("text.css")));
+        env.add_global("asset_article", Value::from(assets.url("article.js")));
         env.add_global("asset_editor", Value::from(assets.url("editor.js")));
         env.add_global("asset_console", Value::from(assets.url("console.js")));
         Ok(Renderer {

@@ -222,6 +222,11 @@ pub struct ArticleView {
     pub index_number: Option<String>,
     pub column_name: String,
     pub column_url: String,
+    /// The next newer article in the column (上一篇) and the next older one (下一篇).
+    pub newer: Option<LinkView>,
+    pub older: Option<LinkView>,
+    /// The QR code of the page's address (inline SVG).
+    pub qr_svg: Option<String>,
 }
 
 /// A node of the HTML site map.

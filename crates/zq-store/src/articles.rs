@@ -28,6 +28,54 @@ impl Store {
             .transpose()
     }
 
+    /// The published articles next to `a` in its column, in the order the column lists them
+    /// (newest first): the newer one (上一篇) and the older one (下一篇).
+    pub async fn neighbours(
+        &self,
+        a: &Article,
+    ) -> Result<(Option<ArticleSummary>, Option<ArticleSummary>), StoreError> {
+        let Some(at) = a.published_at else {
+            return Ok((None, None));
+        };
+        let in_column = || {
+            article::Entity::find()
+                .filter(article::Column::TenantId.eq(a.tenant_id.0))
+                .filter(article::Column::ColumnId.eq(a.column_id.0))
+                .filter(article::Column::Status.eq(ArticleStatus::Published.as_str()))
+                .filter(article::Column::Id.ne(a.id.0))
+        };
+        use sea_orm::Condition;
+        let newer = in_column()
+            .filter(
+                Condition::any()
+                    .add(article::Column::PublishedAt.gt(at))
+                    .add(
+                        Condition::all()
+                            .add(article::Column::PublishedAt.eq(at))
+                            .add(article::Column::Id.gt(a.id.0)),
+                    ),
+            )
+            .order_by_asc(article::Column::PublishedAt)
+            .order_by_asc(article::Column::Id)
+            .limit(1);
+        let older = in_column()
+            .filter(
+                Condition::any()
+                    .add(article::Column::PublishedAt.lt(at))
+                    .add(
+                        Condition::all()
+                            .add(article::Column::PublishedAt.eq(at))
+                            .add(article::Column::Id.lt(a.id.0)),
+                    ),
+            )
+            .order_by_desc(article::Column::PublishedAt)
+            .order_by_desc(article::Column::Id)
+            .limit(1);
+        let newer = summaries(newer, &self.db).await?.pop();
+        let older = summaries(older, &self.db).await?.pop();
+        Ok((newer, older))
+    }
+
     /// One page of the published articles in the given columns of a tenant, newest first,
     /// and the total count.
     pub async fn list_published(

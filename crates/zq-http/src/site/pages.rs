@@ -76,7 +76,8 @@ pub(crate) async fn render(
                 .await?
                 .ok_or(SiteError::NotFound)?;
             let col = site.column(a.column_id).ok_or(SiteError::NotFound)?;
-            html(r.article(&article_view(snap, site, links, col, a))?)
+            let neighbours = state.store().neighbours(&a).await?;
+            html(r.article(&article_view(snap, site, links, col, a, neighbours))?)
         }
         SiteRoute::ColumnFeed { slug } => {
             let col = site
@@ -583,6 +584,7 @@ fn article_view(
     links: &Links,
     col: &Column,
     a: zq_store::Article,
+    (newer, older): (Option<ArticleSummary>, Option<ArticleSummary>),
 ) -> ArticleView {
     let mut crumbs = column_crumbs(site, links, col, true);
     crumbs.push(crumb("正文", None));
@@ -622,6 +624,17 @@ fn article_view(
         index_number: a.index_number,
         column_name: col.name.clone(),
         column_url: column_url(links, col),
+        newer: newer.map(|n| neighbour(links, n)),
+        older: older.map(|n| neighbour(links, n)),
+        qr_svg: zq_render::qr::svg(&links.canonical(site), 128, "本页地址的二维码"),
+    }
+}
+
+/// 上一篇 / 下一篇.
+fn neighbour(links: &Links, a: ArticleSummary) -> LinkView {
+    LinkView {
+        url: links.url(&format!("/art/{}.html", a.id)),
+        name: a.title,
     }
 }
 
@@ -656,7 +669,7 @@ async fn single_page(
         .published_article(site.tenant.id, first.id)
         .await?
         .ok_or(SiteError::NotFound)?;
-    let mut view = article_view(snap, site, links, col, a);
+    let mut view = article_view(snap, site, links, col, a, (None, None));
     view.chrome.crumbs = column_crumbs(site, links, col, false);
     Ok(view)
 }
