@@ -4,7 +4,7 @@
 //! inline SVG, and 上一篇 / 下一篇 in the order the column lists its articles.
 
 use zq_domain::ArticleStatus;
-use zq_tests::{TestApp, article, host, on_both_backends};
+use zq_tests::{article, host, on_both_backends};
 
 /// The `href` after `label` in a page.
 fn link_after<'a>(body: &'a str, label: &str) -> Option<&'a str> {

@@ -650,6 +650,9 @@ mod tests {
                 index_number: None,
                 column_name: "工作动态".into(),
                 column_url: "/col/gzdt/".into(),
+                newer: None,
+                older: None,
+                qr_svg: None,
             })
             .unwrap();
         assert!(html.contains("<p>正文<strong>加粗</strong></p>"));
