@@ -149,11 +149,12 @@ pub fn shown(all: &[Broadcast], site: TenantId, now: DateTime<Utc>) -> Shown<'_>
         }
     }
     out.notices
-        .sort_by(|a, b| b.level.cmp_grave(a.level).then(b.id.cmp(&a.id)));
+        .sort_by_key(|n| std::cmp::Reverse((n.level.rank(), n.id)));
     out
 }
 
 impl Level {
+    /// Gravity: blue lowest, red highest.
     fn rank(self) -> u8 {
         match self {
             Level::Blue => 0,
@@ -161,10 +162,6 @@ impl Level {
             Level::Orange => 2,
             Level::Red => 3,
         }
-    }
-
-    fn cmp_grave(self, other: Level) -> std::cmp::Ordering {
-        self.rank().cmp(&other.rank())
     }
 }
 

@@ -37,42 +37,44 @@ impl Store {
         let Some(at) = a.published_at else {
             return Ok((None, None));
         };
-        let in_column = || {
+        use sea_orm::Condition;
+        use sea_orm::sea_query::Order;
+        // (published_at, id) after `a` (newer) or before it (older), the nearest first.
+        let next = |newer: bool| {
+            let (beyond, order) = if newer {
+                (
+                    Condition::any()
+                        .add(article::Column::PublishedAt.gt(at))
+                        .add(
+                            Condition::all()
+                                .add(article::Column::PublishedAt.eq(at))
+                                .add(article::Column::Id.gt(a.id.0)),
+                        ),
+                    Order::Asc,
+                )
+            } else {
+                (
+                    Condition::any()
+                        .add(article::Column::PublishedAt.lt(at))
+                        .add(
+                            Condition::all()
+                                .add(article::Column::PublishedAt.eq(at))
+                                .add(article::Column::Id.lt(a.id.0)),
+                        ),
+                    Order::Desc,
+                )
+            };
             article::Entity::find()
                 .filter(article::Column::TenantId.eq(a.tenant_id.0))
                 .filter(article::Column::ColumnId.eq(a.column_id.0))
                 .filter(article::Column::Status.eq(ArticleStatus::Published.as_str()))
-                .filter(article::Column::Id.ne(a.id.0))
+                .filter(beyond)
+                .order_by(article::Column::PublishedAt, order.clone())
+                .order_by(article::Column::Id, order)
+                .limit(1)
         };
-        use sea_orm::Condition;
-        let newer = in_column()
-            .filter(
-                Condition::any()
-                    .add(article::Column::PublishedAt.gt(at))
-                    .add(
-                        Condition::all()
-                            .add(article::Column::PublishedAt.eq(at))
-                            .add(article::Column::Id.gt(a.id.0)),
-                    ),
-            )
-            .order_by_asc(article::Column::PublishedAt)
-            .order_by_asc(article::Column::Id)
-            .limit(1);
-        let older = in_column()
-            .filter(
-                Condition::any()
-                    .add(article::Column::PublishedAt.lt(at))
-                    .add(
-                        Condition::all()
-                            .add(article::Column::PublishedAt.eq(at))
-                            .add(article::Column::Id.lt(a.id.0)),
-                    ),
-            )
-            .order_by_desc(article::Column::PublishedAt)
-            .order_by_desc(article::Column::Id)
-            .limit(1);
-        let newer = summaries(newer, &self.db).await?.pop();
-        let older = summaries(older, &self.db).await?.pop();
+        let newer = summaries(next(true), &self.db).await?.pop();
+        let older = summaries(next(false), &self.db).await?.pop();
         Ok((newer, older))
     }
 

@@ -90,23 +90,11 @@ impl Store {
         .insert(&txn)
         .await?;
         let object = format!("broadcast:{}", row.id);
-        let mut entry = who.entry(None, object.clone(), "broadcast.create");
+        let mut entry = who.entry(None, object, "broadcast.create");
         entry.after_hash = Some(crate::content_hash(
             format!("{}|{}|{}", row.kind, row.title, row.body).as_bytes(),
         ));
-        audit_in(&txn, entry, now).await?;
-        let event = record_in(
-            &txn,
-            now,
-            EventKind::BroadcastChanged,
-            None,
-            object,
-            change(),
-        )
-        .await?;
-        txn.commit().await?;
-        self.committed(vec![event]).await;
-        to_broadcast(row)
+        self.finish_broadcast(txn, entry, now, row).await
     }
 
     /// Ends broadcast `id` now; ending one that has ended is a no-op.
@@ -123,13 +111,21 @@ impl Store {
         let mut active: broadcast::ActiveModel = row.into();
         active.cancelled = Set(true);
         let row = active.update(&txn).await?;
-        let object = format!("broadcast:{id}");
-        audit_in(
-            &txn,
-            who.entry(None, object.clone(), "broadcast.cancel"),
-            now,
-        )
-        .await?;
+        let entry = who.entry(None, format!("broadcast:{id}"), "broadcast.cancel");
+        self.finish_broadcast(txn, entry, now, row).await
+    }
+
+    /// The end of every broadcast write: its audit row and the event that makes every node
+    /// re-read its registry, committed together.
+    async fn finish_broadcast(
+        &self,
+        txn: sea_orm::DatabaseTransaction,
+        entry: crate::AuditEntry,
+        now: DateTime<Utc>,
+        row: broadcast::Model,
+    ) -> Result<Broadcast, StoreError> {
+        let object = entry.object.clone();
+        audit_in(&txn, entry, now).await?;
         let event = record_in(
             &txn,
             now,

@@ -156,18 +156,21 @@ fn input(t: &Typed) -> Result<BroadcastInput, String> {
     })
 }
 
+/// The first value of field `k` of a form that may repeat fields (the sites' checkboxes).
+fn first(f: &[(String, String)], k: &str) -> String {
+    f.iter()
+        .find(|(name, _)| name == k)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
 /// `POST /console/admin/broadcasts`: makes a broadcast.
 pub(crate) async fn announce(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Form(f): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let one = |k: &str| {
-        f.iter()
-            .find(|(name, _)| name == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let one = |k: &str| first(&f, k);
     cc.check_csrf(&one("csrf"))?;
     let typed = Typed {
         kind: one("kind"),
@@ -202,12 +205,7 @@ pub(crate) async fn cancel(
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let csrf = f
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    cc.check_csrf(&csrf)?;
+    cc.check_csrf(&first(&f, "csrf"))?;
     let id: i64 = id
         .parse()
         .map_err(|_| ServiceError::NotFound(format!("应急公告 {id}")))?;
