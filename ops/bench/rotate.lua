@@ -10,6 +10,10 @@
 --   3. MAX_PAGES      ROTATE_MAX        0 (default) = every page of the manifest; otherwise a
 --                                       deterministic sample of max(MAX_PAGES, 1000) pages that
 --                                       still includes every host
+--   4. PAGES          ROTATE_PAGES      "" (default) = every page; "html" = only HTML pages (paths
+--                                       ending in "/" or ".html"); a page mode such as "/hant" =
+--                                       those HTML pages with the mode put before the path (the
+--                                       繁體 variant), since feeds and files have no modes
 --
 -- Every request sets the Host header and path of the next page. The list is put in a fixed
 -- pseudo-random order (same on every run, hosts interleaved), and each thread starts at its own
@@ -107,9 +111,20 @@ function init(args)
    if max > 0 and max < MIN_PAGES then
       max = MIN_PAGES
    end
+   local pages_arg = args[4] or os.getenv("ROTATE_PAGES") or ""
+   local prefix = (pages_arg ~= "html") and pages_arg or ""
    local suffix = (port ~= "") and (":" .. port) or ""
 
    local all = read_manifest(path)
+   if pages_arg ~= "" then
+      local html = {}
+      for _, pg in ipairs(all) do
+         if pg.path:sub(-1) == "/" or pg.path:sub(-5) == ".html" then
+            html[#html + 1] = { host = pg.host, path = prefix .. pg.path }
+         end
+      end
+      all = html
+   end
    if #all == 0 then
       fail("manifest " .. path .. " lists no pages")
    end
@@ -137,8 +152,8 @@ function init(args)
       if count < MIN_PAGES then
          note = string.format(" (WARNING: fewer than %d pages in the manifest)", MIN_PAGES)
       end
-      io.write(string.format("rotate.lua: %d pages over %d hosts from %s (of %d listed), Host port %q%s\n",
-         count, nhosts, path, #all, port, note))
+      io.write(string.format("rotate.lua: %d pages over %d hosts from %s (of %d listed), Host port %q, pages %q%s\n",
+         count, nhosts, path, #all, port, pages_arg, note))
    end
 end
 

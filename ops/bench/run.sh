@@ -15,7 +15,8 @@
 #   7. wrk -t2 -c64 -d10s --latency (3 rounds), nginx then Zhanqun, for (a) one hot page and (b) a rotation
 #      over the manifest (ops/bench/rotate.lua); fills Zhanqun's cache (the rotation again
 #      under other Host ports until 1.25x the cache size was asked for) and reads its RSS; restarts
-#      Zhanqun with ZQ_CACHE__ENABLED=false and runs (c) the rotation against Zhanqun alone;
+#      Zhanqun with ZQ_CACHE__ENABLED=false and runs (c) the rotation against Zhanqun alone,
+#      then (d) its HTML pages and (e) the same pages' 繁體 variant (the conversion's cost);
 #   8. prints a table with targets marked PASS/MISS and writes it, the machine facts, the exact
 #      commands and the full console log to ops/bench/last-run.txt.
 #
@@ -43,6 +44,9 @@
 #   FILL_DURATION [5s]      length of each unmeasured rotation that fills the cache before RSS
 #                           is read (under Host ports FILL_PORT_BASE+1.. [20000], at most
 #                           FILL_MAX [16] of them)
+#   HANT_LOADS [1]          1 = after (c), with the cache still off, run (d) the HTML pages and
+#                           (e) the same pages' 繁體 variant (/hant/…): the conversion's cost in
+#                           renders/s and CPU µs per page (0 with FAKE_EXPORT: nginx has no /hant)
 #   STRICT [0]              1 = exit 1 when any target is MISS (default: exit 0 once the run completes)
 #   KEEP [auto]             the work dir: auto = removed after a complete run, kept after a
 #                           failure; 1 = always kept; 0 = always removed
@@ -86,6 +90,7 @@ FILL_DURATION=${FILL_DURATION:-5s}
 FILL_PORT_BASE=${FILL_PORT_BASE:-20000}
 FILL_MAX=${FILL_MAX:-16}
 STRICT=${STRICT:-0}
+HANT_LOADS=${HANT_LOADS:-$([[ -n ${FAKE_EXPORT:-} ]] && echo 0 || echo 1)}
 KEEP=${KEEP:-auto}
 SKIP_BUILD=${SKIP_BUILD:-0}
 FAKE_EXPORT=${FAKE_EXPORT:-}
@@ -534,8 +539,8 @@ hot_args() { # port
     printf '%s\n' -H "Host: $HOT_HOST${HOST_PORT:+:$HOST_PORT}" -H "User-Agent: $BROWSER_UA" "http://127.0.0.1:$1$HOT_PATH"
 }
 
-rotate_args() { # port
-    printf '%s\n' -s "$BENCH_DIR/rotate.lua" "http://127.0.0.1:$1/" -- "$TSV" "$HOST_PORT" "$ROTATE_MAX"
+rotate_args() { # port [pages: "" | html | /hant]
+    printf '%s\n' -s "$BENCH_DIR/rotate.lua" "http://127.0.0.1:$1/" -- "$TSV" "$HOST_PORT" "$ROTATE_MAX" "${2:-}"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -593,14 +598,17 @@ build_report() {
     : >"$SUMMARY"
     summary_line "$(printf '%-34s %-8s %12s %10s %10s %10s  %s' load server req/s 'p50 ms' 'p99 ms' 'CPU us/req' notes)"
     summary_line "$(printf '%-34s %-8s %12s %10s %10s %10s  %s' ---- ------ ----- ------ ------ ---------- -----)"
-    for load in a b c; do
+    for load in a b c d e; do
         case $load in
             a) label="(a) hot: $HOT_HOST$HOT_PATH" ;;
             b) label="(b) rotation: $ROT_PAGES pages" ;;
             c) label="(c) rotation, cache off" ;;
+            d) label="(d) HTML pages, cache off" ;;
+            e) label="(e) same, 繁體 (/hant), cache off" ;;
         esac
+        [[ $load == [de] && -z $(result "$load" zhanqun 3) ]] && continue
         for server in nginx zhanqun; do
-            if [[ $load == c && $server == nginx ]]; then
+            if [[ $load == [cde] && $server == nginx ]]; then
                 summary_line "$(printf '%-34s %-8s %12s %10s %10s %10s  %s' "$label" nginx n/a n/a n/a n/a 'no equivalent')"
                 continue
             fi
@@ -627,6 +635,13 @@ build_report() {
             "($l) CPU per request ratio" "$(ratio "$(result "$l" zhanqun 8)" "$(result "$l" nginx 8)")")"
     done
     target_line "(c) req/s, cache disabled" "$(fmt "$(result c zhanqun 3)" 0)" ">=" "$TARGET_RENDER_RPS" "$(invalid_reason c zhanqun)"
+    if [[ -n $(result e zhanqun 3) ]]; then
+        summary_line "$(printf '  %-44s %10s   (not a target: renders/s of the 繁體 variant over the same pages)' \
+            "(e)/(d) req/s, 繁體 conversion" "$(ratio "$(result e zhanqun 3)" "$(result d zhanqun 3)")")"
+        summary_line "$(printf '  %-44s %10s   (CPU us per render, 繁體 minus simplified)' \
+            "(e)-(d) conversion cost, us/page" "$(awk -v e="$(result e zhanqun 8)" -v d="$(result d zhanqun 8)" \
+                'BEGIN { if (e == "" || d == "") print "n/a"; else printf "%.0f", e - d }')")"
+    fi
     target_line "RSS, cache full, MiB (ps)" "$RSS_MIB" "<=" "$TARGET_RSS_MIB"
     summary_line "$(printf '  %-44s %s' "cache at that moment" "$FILL_NOTE")"
     summary_line "$(printf '  %-44s %10s' "process_resident_memory_bytes, MiB" "$METRICS_RSS_MIB")"
@@ -987,6 +1002,16 @@ done
 if metrics_snapshot "$WORK/metrics-after-c.txt"; then
     # Since the restart: with the cache off, expect bypasses and one render per request.
     log "zhanqun's cache since the cache-off restart: $(cache_summary /dev/null "$WORK/metrics-after-c.txt")"
+fi
+
+# --- (d), (e) the 繁體 conversion's cost: the same HTML pages, simplified then traditional -------
+if [[ $HANT_LOADS == 1 ]]; then
+    mapfile -t D_ZQ < <(rotate_args "$ZHANQUN_PORT" html)
+    mapfile -t E_ZQ < <(rotate_args "$ZHANQUN_PORT" /hant)
+    for ((r = 1; r <= ROUNDS; r++)); do
+        bench d zhanqun "$ZHANQUN_PORT" "$r" "${D_ZQ[@]}"
+        bench e zhanqun "$ZHANQUN_PORT" "$r" "${E_ZQ[@]}"
+    done
 fi
 
 # --- report ---------------------------------------------------------------------------------------
