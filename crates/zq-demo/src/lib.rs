@@ -536,15 +536,8 @@ async fn seed_articles(
         } else {
             leaf.count.min(opts.news_articles)
         };
-        // The portal is named for readers (中国海川); its documents are issued by the city
-        // government, never under the site's name.
-        let issuer = if tenant.kind == TenantKind::Portal {
-            format!("{city}人民政府")
-        } else {
-            tenant.name.clone()
-        };
         let spec = content::ArticleSpec {
-            unit_name: &issuer,
+            unit_name: &tenant.name,
             tenant_kind: tenant.kind.as_str(),
             column_name: &leaf.name,
             city,
