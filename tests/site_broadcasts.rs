@@ -36,7 +36,7 @@ fn shows(body: &str, title: &str) -> (bool, bool) {
         .split_once("<html ")
         .and_then(|(_, rest)| rest.split_once('>'))
         .is_some_and(|(tag, _)| tag.contains("mourning"));
-    (body.contains(&format!("</span>{title}</h2>")), grey)
+    (body.contains(&format!(">{title}</h2>")), grey)
 }
 
 async fn broadcasts_end_by_themselves(backend: Backend) {
@@ -336,6 +336,22 @@ async fn the_office_announces_and_ends_a_notice_from_the_console() {
     for (code, shown) in [("fgw", true), ("jb", true), ("www", false), ("mzj", false)] {
         let home = app.get(&host(code), "/").await;
         assert_eq!(shows(&home.body, "寒潮蓝色预警").0, shown, "{code}");
+        // The title names its level: the level is not said twice.
+        assert!(!home.body.contains("【蓝色预警】"), "{code}");
+    }
+    // The chosen sites' clerks see in their console what their pages show, and until when.
+    for (code, shown) in [("fgw", true), ("mzj", false)] {
+        let console = app
+            .get_with(
+                "127.0.0.1",
+                &format!("/console/sites/{code}/"),
+                &[("cookie", &cookie)],
+            )
+            .await;
+        assert_eq!(console.status, 200);
+        let line =
+            "本站前台正在显示应急公告（蓝色预警）：寒潮蓝色预警，至 2026-08-01 20:00 自动结束。";
+        assert_eq!(console.body.contains(line), shown, "{code}");
     }
     let list = app
         .get_with(

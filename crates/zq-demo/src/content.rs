@@ -51,14 +51,22 @@ pub struct GeneratedArticle {
     pub minute_of_day: u32,
 }
 
-/// Generates `count` distinct articles for the spec (titles distinct within one call),
-/// deterministic for a given rng seed.
-pub fn generate(spec: &ArticleSpec<'_>, count: usize, rng: &mut Rng) -> Vec<GeneratedArticle> {
+/// Generates `count` articles for the spec, deterministic for a given rng seed, with titles
+/// distinct from each other and from those in `seen` (a site's titles so far), which it extends.
+pub fn generate(
+    spec: &ArticleSpec<'_>,
+    count: usize,
+    rng: &mut Rng,
+    seen: &mut HashSet<String>,
+) -> Vec<GeneratedArticle> {
     let cx = Ctx::new(spec);
-    let column = classify(spec.column_name);
-    let mut seen = HashSet::new();
+    let kinds = classify(spec.column_name);
     let mut out = Vec::with_capacity(count);
     for i in 0..count {
+        let column = match kinds {
+            [one] => one,
+            many => many[rng.usize(..many.len())],
+        };
         // Small columns (annual reports, 机构职能) run out of distinct titles: fall back to news.
         let mut art = (0..60)
             .map(|attempt| build(&cx, if attempt < 40 { column } else { NEWS }, rng))
@@ -112,8 +120,25 @@ const ABBREVIATIONS: &str = "发展和改革委员会=发展改革委 经济和�
     科学技术委员会=科委 经济和信息化委员会=经信委 交通委员会=交通委 农业农村委员会=农业农村委 \
     商务委员会=商务委 住房和城乡建设管理委员会=住房城乡建设委 绿化和市容管理局=绿化市容局";
 const DISTRICTS: &str = "江北区 江南区 滨海新区 青山区 临港区 湖东区 云溪县 石桥县";
+/// Towns and villages for units the cluster does not know (see `PLACES`).
 const TOWNS: &str = "新河镇 和平街道 东湖街道 白沙镇 临港街道 青石镇 望江街道 桃源镇 城南街道";
 const VILLAGES: &str = "柳塘村 龙山社区 石桥村 滨江社区 杏花村 南湖社区 枫林村 新桥社区 双溪村";
+/// The towns and streets (镇, 乡, 街道) of each district and the villages and communities of each
+/// town, so that a unit's news names its own places (the cluster's town sites among them).
+const PLACES: &[(&str, &str)] = &[
+    ("江北区", "和平街道 新河镇 望江街道 白沙镇"),
+    ("江南区", "城南街道 桃源镇 南湖街道 青石镇"),
+    ("滨海新区", "海湾街道 新城街道 滨海镇"),
+    ("青山区", "山前街道 龙山街道 青山镇"),
+    ("临港区", "港城街道 海港街道 大桥镇"),
+    ("湖东区", "东湖街道 湖滨街道 双湖镇"),
+    ("云溪县", "云溪镇 岭上乡 溪口镇 石门乡"),
+    ("石桥县", "石桥镇 桥头镇 松岭乡"),
+    ("和平街道", "和平社区 文化社区 滨江社区 新桥社区"),
+    ("新河镇", "新河村 柳塘村 杏花村 河西村"),
+    ("云溪镇", "云溪社区 枫林村 双溪村 溪南村"),
+    ("岭上乡", "岭上村 竹林村 高山村 石塘村"),
+];
 const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋\
     余杜叶程魏苏吕丁沈姚卢姜崔钟陆汪范金石廖夏方";
 const GIVEN: &str = "建国 伟 芳 敏 静 丽 强 磊 洋 艳 勇 军 杰 娟 涛 明 超 霞 平 刚 文华 鹏 晨曦 佳怡 \
@@ -155,252 +180,45 @@ const EXTRA: &str = "据了解，今年以来{su}已累计开展{t}相关工作{
     惠及群众{1..20}万人次，群众满意度持续提升。";
 
 // ---------------------------------------------------------------------------------------
-// Article templates, one string per kind of column. Shapes are separated by "--" lines and
-// each line starts with a tag: T titles (alternatives split by |), V name=alternatives,
-// P paragraph, L list item, H subheading, Z signature (unit and date), S summary, D 文号 kinds
-// ("-" = none), W publication window in days of the year after year {ry}, A area units only.
-// {name} is a variable from `base_vars`, a V line or {subject} (the title's core); {a..b} is a
-// random integer in a..b.
-
-const NEWS: &str = "T {su}召开{meeting}
-V meeting={y}年{t}工作推进会|{t}工作专题会议|{t}工作部署会|{y}年{t}工作会议
-P {when}，{su}召开{meeting}，总结前一阶段{t}工作，部署下一步重点任务。{leader}出席会议并讲话，{att}参加会议。
-P 会议听取了有关单位关于{t}工作推进情况的汇报。会议指出，今年以来，{t}工作稳步推进，各项目标任务完成情况总体良好，但对照上级要求和群众期盼仍有差距。
-P 会议要求，要{req1}，{req2}，{req3}，确保{t}各项工作落地见效，为加快建设现代化{cs}作出新的更大贡献。
---
-T {su}赴{place}开展{t}专题调研|{su}主要负责同志赴{place}调研{t}工作
-P {when}，{leader}带队赴{place}，就{t}工作开展专题调研。
-P 调研组先后来到{place}便民服务中心、重点项目现场和部分村（社区），实地查看{t}工作推进情况，并召开座谈会，面对面听取基层干部群众的意见建议。
-P 调研中强调，要{req1}，{req2}，主动靠前服务，帮助基层解决实际困难，切实把{t}各项工作抓实抓细抓到位。
---
-T {su}开展{act}
-V act={t}主题宣传活动|“{t}进社区”活动|{y}年{t}宣传周活动|{t}志愿服务活动
-P {when}，{su}在{place}开展{act}，吸引了{10..60}0余名群众参与。
-P 活动现场，工作人员通过设置咨询台、发放宣传资料、现场讲解等形式，向群众普及{t}相关政策和知识，累计发放宣传资料{5..30}00余份，解答群众咨询{2..10}0余人次。
-P 下一步，{su}将持续深化{t}宣传工作，创新宣传形式，拓展宣传渠道，不断提升群众的知晓率和满意度。
---
-T {su}赴{place}开展{t}{insp}|{su}开展{y}年{t}{insp}
-V insp=专项检查|督导检查|“回头看”检查
-P 为进一步压实{t}工作责任，{when}，{leader}带队赴{place}开展{t}{insp}。
-P 检查组采取查阅台账、实地查看、随机抽查等方式，重点检查了{t}工作责任落实、制度建设和问题整改等情况，共发现问题{3..20}个，已当场反馈并督促限期整改。
-P 检查组要求，要{req1}，{req2}，建立问题清单和整改台账，确保整改到位、见到实效。
---
-T {su}与{partner}签署{t}战略合作协议
-V partner=海川大学|海川职业技术学院|海川农商银行|海川港集团|海川城投集团|中国移动海川分公司
-P {when}，{su}与{partner}签署{t}战略合作协议。{leader}出席签约仪式并致辞。
-P 根据协议，双方将在{t}、人才培养、平台共建等方面开展深度合作，建立常态化沟通协调机制，推动合作项目尽快落地见效。
-P 下一步，双方将以此次签约为契机，细化合作清单，加强资源共享和优势互补，共同推动{t}工作迈上新台阶。
---
-T {su}举办{y}年{t}业务培训班
-P {when}，{su}举办{y}年{t}业务培训班，各有关单位业务骨干共{6..20}0余人参加培训。
-P 培训邀请省内相关领域专家和业务骨干授课，围绕{t}政策解读、业务规范、典型案例等内容进行了系统讲解，并安排了交流研讨环节。
-P 参训人员纷纷表示，通过培训进一步熟悉了{t}相关政策和业务流程，将把所学所获运用到实际工作中，推动{t}工作提质增效。
---
-T {su}{t}工作入选全省典型案例|{su}{t}工作获省级通报表扬
-P 近日，省有关部门公布了{y}年度{t}工作评估结果，{su}报送的相关工作经验做法获得充分肯定。
-P 近年来，{su}坚持以人民为中心的发展思想，聚焦{t}工作中的难点堵点问题，大胆探索、创新实践，形成了一批可复制、可推广的经验做法。
-P 下一步，{su}将以此为契机，{req1}，{req2}，持续擦亮{t}工作品牌。
---
-A
-T {su}举行{place}{project}开工仪式
-V project=污水管网改造工程|农贸市场提升改造项目|安置房建设项目|道路拓宽工程|中心小学新建工程|滨水公园建设项目
-P {when}，{place}{project}举行开工仪式，{leader}出席并宣布项目开工。
-P 该项目总投资约{1..15}.{0..10}亿元，计划于{yn}年底前建成投用。项目建成后，将进一步完善区域基础设施和公共服务配套，有效改善周边群众生产生活条件。
-P {leader}要求，各参建单位要坚持质量第一、安全第一，科学组织施工，加强要素保障，确保项目按期高质量完成。";
-
-const NOTICE: &str = "T 关于做好{py}年{per}期间{t}工作的通知|关于开展{y}年{t}专项检查的通知|\
-关于印发《{r}{y}年{t}工作要点》的通知|关于组织申报{y}年度{t}专项资金的通知|关于进一步加强{t}工作的通知
-D 发 办发 函 - -
-S {full}就{subject}有关事项作出安排，要求各有关单位{req1}、{req2}。
-P {salute}
-P 为进一步做好{t}工作，根据上级有关工作部署，结合本{s}实际，现就{subject}有关事项通知如下：
-L 一、提高思想认识。{t}工作事关群众切身利益，各单位要切实增强责任感和紧迫感，主要负责同志要亲自研究部署。
-L 二、突出工作重点。要聚焦{t}领域的薄弱环节和突出问题，制定具体工作措施，明确责任分工和时间节点。
-L 三、加强信息报送。请各单位于{end}前将工作开展情况书面报送{u}，联系电话：12345。
-P 特此通知。
-Z
---
-T 关于{y}年度{t}项目拟立项情况的公示|关于{y}年度{t}示范单位拟认定名单的公示|\
-关于征求《{r}{t}管理办法（征求意见稿）》意见的公告
-P 根据有关规定，为提高工作透明度，现将{subject}有关事项予以公布，公布期为{date}至{end}。
-P 公布期间，如对有关内容有意见或异议，请以书面形式向{full}反映，反映情况应实事求是，并提供必要的联系方式，以便核实。
-P 联系地址：{city}{road}{1..300}号；联系电话：12345政务服务便民热线。
-V road=海川大道|江滨路|人民路|新华路|文化路|中山路|世纪大道
-Z";
-
-const POLICY: &str = "V doc={rdoc}
-T {doc}|{full}关于印发《{doc}》的通知
-D 规 发
-S {full}印发《{doc}》，对{t}工作作出规范和部署。
-P {salute}
-P 《{doc}》已经{delib}研究同意，现印发给你们，请结合实际认真贯彻执行。
-H {doc}
-P 第一条 为进一步规范{t}工作，保障人民群众合法权益，根据有关法律法规规定，结合本{s}实际，制定本{k}。
-P 第二条 本{k}适用于本{s}行政区域内{t}相关活动及其监督管理。
-P 第三条 {full}负责本{s}{t}工作的统筹协调和监督管理，其他有关部门按照各自职责做好相关工作。
-P 本{k}自{eff}起施行，由{full}负责解释。
---
-V doc={odoc}
-T {doc}
-D 发
-S {full}印发《{doc}》，对{t}工作作出部署。
-P {salute}
-P 《{doc}》已经{delib}研究同意，现印发给你们，请结合实际认真贯彻执行。
-H {doc}
-P 一、总体要求。坚持以人民为中心的发展思想，到{y2}年，{r}{t}工作体系进一步健全，服务保障能力明显提升。
-P 二、重点任务。完善{t}制度机制，推进{t}数字化建设，补齐基层短板，培育一批示范项目。
-P 三、保障措施。加强组织领导，强化要素保障，建立工作评估和督查机制，确保各项任务落到实处。";
-
-const INTERPRETATION: &str = "V doc={rdoc}|{odoc}
-T 《{doc}》政策解读|图解：《{doc}》|一图读懂《{doc}》|{u}有关负责人就《{doc}》答记者问|关于《{doc}》的起草说明
-S 现就《{doc}》的出台背景、主要内容和主要亮点解读如下。
-P 近日，{full}印发《{doc}》（{docno}，以下简称《{k}》）。为便于社会公众准确理解和把握文件精神，现就有关内容解读如下。
-P 一、出台背景。{t}工作事关人民群众切身利益。{full}在深入调研、广泛征求意见的基础上，研究起草了《{k}》。
-P 二、主要内容。《{k}》主要明确了{t}工作的适用范围、职责分工、工作流程和保障措施等内容。
-P 三、主要亮点。一是突出问题导向；二是强化部门协同；三是注重数字赋能，提升群众获得感。
-P 四、解读机关及咨询方式。解读机关：{full}；咨询电话：12345政务服务便民热线。";
-
-const FINANCE: &str = "T {u}{yw}公开|{u}{yw}情况说明
-V yw={y}年度部门预算|{y1}年度部门决算
-P 根据《中华人民共和国预算法》和{city}财政局关于预决算公开的有关要求，现将{full}{yw}有关情况公开如下。
-P 一、收支总体情况。收入总计{total}万元，其中一般公共预算拨款收入{a}万元、其他收入{rest}万元；支出总计{total}万元。
-P 二、“三公”经费情况。“三公”经费共计{three}万元，其中因公出国（境）费0万元、公务用车购置及运行维护费{cars}万元、公务接待费{recv}万元，比上年下降{1..15}.{0..10}%。
-P 三、其他说明。本单位坚持过紧日子，严控一般性支出，有关名词解释和具体情况详见公开说明。
---
-T {u}{y}年{m}月政府采购意向公开|{u}{y}年{t}服务项目采购意向公开
-P 为便于供应商及时了解政府采购信息，根据政府采购信息公开的有关规定，现将{full}有关采购意向公开如下：
-L 项目名称：{t}服务项目；预算金额：{50..900}.{10..99}万元。
-L 采购方式：公开招标；预计采购时间：{y}年{m}月。
-P 本次公开的采购意向是本单位政府采购工作的初步安排，具体采购项目情况以相关采购公告和采购文件为准。
-Z
---
-T {u}{y1}年度{t}项目绩效自评报告|{u}关于{y}年{t}专项资金分配情况的公示
-P 根据预算绩效管理和专项资金管理有关要求，{full}对{t}项目资金安排和使用情况进行了梳理，现将有关情况公开如下。
-P 一、项目资金情况。项目年度预算{100..900}.{10..99}万元，共支持项目{3..20}个，预算执行率{85..99}.{0..10}%。
-P 二、绩效目标完成情况。项目各项产出指标和效益指标基本完成，服务对象满意度达到{90..99}.{0..10}%。
-P 三、下一步工作。进一步完善绩效目标，加强过程监控和结果应用。如有意见建议，请拨打12345政务服务便民热线。";
-
-const PERSONNEL: &str = "T {u}关于{name1}等同志职务任免的通知
-D 发
-S 经研究决定，{full}对{name1}、{name2}等同志的职务进行调整，现予通知。
-P 各有关单位：
-P 根据工作需要和干部选拔任用有关规定，经{delib}研究决定，并按规定履行考察、任前公示等程序，现对以下同志职务予以任免：
-L 任命{name1}为{t}{unit}{unit}长；
-L 任命{name2}为办公室副主任（试用期一年）；
-L 免去{name1}的办公室主任职务。
-P 以上同志的任职时间自{date}起计算，试用期满经考核合格后正式任职。特此通知。
-Z
---
-T {u}{y}年{batch}公开招聘{who}公告
-V batch=|第一批|第二批|下半年
-V who=编外工作人员|事业单位工作人员|劳务派遣人员
-S {full}决定面向社会公开招聘{who}，报名时间为{date}至{end}，采取网上报名方式。
-P 因工作需要，根据公开招聘有关规定，{full}决定面向社会公开招聘{who}{2..12}名，现将有关事项公告如下：
-L 一、招聘岗位：{t}岗位和综合管理岗位。
-L 二、报名条件：遵纪守法，品行端正，具有大学本科及以上学历，年龄在35周岁以下。
-L 三、报名时间：{date}至{end}，采取网上报名方式。
-P 四、考试方式：采取笔试和面试相结合的方式进行，具体时间和地点另行通知。
-P 咨询电话：12345政务服务便民热线。
-Z
---
-T {u}干部任前公示（{y}年第{1..9}号）|{u}{y}年公开招聘工作人员拟聘用人员公示（第{1..6}批）
-S {full}现将拟任职（聘用）人选予以公示，公示时间为{date}至{end}。
-P 根据干部人事管理有关规定，经考察、体检等程序，现将拟任职（聘用）人选予以公示：
-L {name1}，{y1}年度考核优秀，大学学历，拟任（聘）{t}{unit}相关岗位。
-L {name2}，硕士研究生学历，拟任（聘）综合管理岗位。
-P 公示时间为{date}至{end}（5个工作日）。公示期间，个人和单位可通过来电、来信、来访等方式反映公示对象的有关情况和问题。
-P 举报电话：12380。反映问题要实事求是，提倡署真实姓名。
-Z";
-
-const SERVICE: &str = "T {t}相关事项办事指南|{t}业务{app}操作指南|{t}相关业务实现“掌上办”|{u}{t}“一件事”集成办理指南
-P 为进一步方便群众办事，推进“最多跑一次”改革，现将{t}相关事项办理指南公布如下。
-L 申请材料：申请人居民身份证、申请表及相关证明材料。
-L 办理流程：网上申请或窗口申请—受理—审核—办结，办理时限{1..11}个工作日。
-L 收费标准：不收费。
-P 办理地点：{hall}{1..40}号窗口，也可通过{app}平台在线办理，全程网办事项可实现“零跑腿”。
-P 窗口工作时间：工作日上午8:30—12:00，下午14:30—17:30（法定节假日除外）。咨询电话：12345。
---
-T 便民提示：{py}年{per}期间{u}政务服务窗口工作时间安排
-S {py}年{per}期间，{hall}合理安排窗口值班，非急需办理的事项可通过{app}平台在线申请。
-P 根据有关工作安排，{py}年{per}期间，{hall}将合理安排窗口值班，确保群众办事不受影响。现将有关事项提示如下：
-L {per}期间，综合受理窗口实行值班制度，工作时间为上午9:00—12:00。
-L 非急需办理的事项，可通过{app}平台在线申请，按规定时限办结。
-P 如遇特殊情况需要办理紧急业务，可拨打12345政务服务便民热线咨询。
-P 给您带来的不便，敬请谅解，感谢您的理解与支持！
-P {full}";
-
-const STATISTICS: &str = "T {dy}年{dm}月{r}{ind}情况|{dy}年{dm}月{t}统计数据|{dy}年{dm}月{r}主要经济指标
-V ind=规模以上工业增加值|社会消费品零售总额|固定资产投资|外贸进出口总额|一般公共预算收入
-V up=提高|回落
-S {dy}年{dm}月，{r}{ind}同比保持增长，增速比上月{up}，总体运行平稳。
-P {dy}年{dm}月，{r}{ind}同比增长{1..12}.{0..10}%，增速比上月{up}{0..3}.{1..10}个百分点，总体保持平稳运行态势。
-L {t}相关指标完成年度目标的{60..99}.{0..10}%。
-L 固定资产投资同比增长{1..9}.{0..10}%，其中民间投资增长{0..5}.{0..10}%。
-L 城乡居民人均可支配收入同比分别增长{3..6}.{0..10}%和{6..9}.{0..10}%。
-P 注：本数据为初步统计数，部分指标因四舍五入存在总计与分项合计不等的情况，最终以年度统计公报为准。
-P 数据来源：{full}。";
-
-const PLANNING: &str =
-    "T {u}{y}年工作要点|{u}{y}年{half}|{r}{t}{plan}规划|{u}{y}年{t}工作实施方案|\
-{r}{t}专项规划（{y}—2035年）
-P {y}年是{theme}。{full}将坚持稳中求进工作总基调，围绕中心、服务大局，扎实推进{t}等各项工作。
-L 一是聚焦{t}，完善政策体系，推动重点任务落地见效。
-L 二是深化改革创新，加快数字化转型，提升治理效能。
-L 三是坚持民生导向，着力解决群众急难愁盼问题。
-P 各单位要{req1}，{req2}，细化任务分工，明确时间节点，确保各项工作按期完成。
-P {full}";
-
-const FUNCTIONS: &str = "T {u}主要职责|{u}内设机构|{u}领导分工|{u}所属事业单位|{u}办公地址及联系方式|{u}{t}{unit}职责
-S 现将{u}机构职能信息予以公开，{full}主要负责{t}等方面工作。
-P {full}贯彻落实党中央关于{t}等工作的方针政策和决策部署，在履行职责过程中坚持和加强党的全面领导。主要职责是：
-L （一）负责{t}工作的统筹规划和组织实施，拟订相关政策措施。
-L （二）负责{t}领域的监督管理和指导服务工作。
-L （三）负责本单位政务公开、安全生产和信息化建设等工作。
-P （四）完成上级交办的其他任务。
-P 办公地址：{city}{road}{1..300}号；办公时间：工作日上午8:30—12:00，下午14:30—17:30；咨询电话：12345。
-V road=海川大道|江滨路|人民路|新华路|文化路|中山路|世纪大道";
-
-const ANNUAL: &str = "W 14 31
-T {u}{ry}年政府信息公开工作年度报告
-S {full}{ry}年政府信息公开工作年度报告现予公布，全年主动公开政府信息{big}条。
-V big={3..30}00
-P 本报告根据《中华人民共和国政府信息公开条例》和有关规定编制。本报告所列数据的统计期限自{ry}年1月1日起至{ry}年12月31日止。
-H 一、总体情况
-P {ry}年，{full}认真贯彻落实政府信息公开工作要求，全年主动公开政府信息{big}条，收到政府信息公开申请{2..40}件，均在法定期限内答复办结，未发生因政府信息公开引起的行政复议和行政诉讼。
-P 下一步，{full}将进一步加强政府信息公开平台建设，提升政策解读质量，积极回应社会关切。
---
-W 31 120
-T {u}{ry}年度法治政府建设情况报告|{u}{ryn}年政务公开工作要点
-P {ry}年，{full}深入贯彻落实上级决策部署，坚持依法行政、公开透明，持续推进各项工作规范化、法治化。
-L 一、健全工作机制，压实主体责任。
-L 二、加强重大决策的合法性审查和信息公开。
-L 三、强化政策解读和回应社会关切。
-P 存在的不足：工作的系统性和规范性有待加强，基层公开标准化建设仍需深化。
-P 下一步，{full}将对标上级要求，补齐短板弱项，推动相关工作再上新台阶。";
+// Article templates: see `templates.rs`.
+mod templates;
+use templates::*;
 
 // ---------------------------------------------------------------------------------------
 // Columns: the template for a column name, by keywords (first match wins; otherwise news).
 
-const COLUMNS: &[(&str, &str)] = &[
-    ("年报 年度报告", ANNUAL),
-    ("解读", INTERPRETATION),
-    ("动态 要闻 新闻 资讯", NEWS),
-    ("统计 数据", STATISTICS),
-    ("财政 预算 决算 资金 采购", FINANCE),
-    ("人事 招聘 任免 招考 干部", PERSONNEL),
-    ("政策 文件 法规 规章", POLICY),
-    ("通知 公告 公示 通报", NOTICE),
-    ("办事 便民 服务 指南", SERVICE),
-    ("规划 计划 总结", PLANNING),
-    ("机构 职能 职责", FUNCTIONS),
+const COLUMNS: &[(&str, &[&str])] = &[
+    ("年报 年度报告", &[ANNUAL]),
+    ("解读", &[INTERPRETATION]),
+    // The disclosure catalogue holds every kind of document a unit discloses.
+    ("目录", &[POLICY, NOTICE, FINANCE, PLANNING, PERSONNEL]),
+    ("征集 征求", &[CONSULT]),
+    ("调查 问卷", &[SURVEY]),
+    ("访谈", &[INTERVIEW]),
+    ("项目 工程", &[PROJECT]),
+    ("规费 收费 征收", &[FEES]),
+    ("科技", &[TECH]),
+    ("概况", &[OVERVIEW]),
+    ("领导", &[LEADERSHIP]),
+    ("动态 要闻 新闻 资讯", &[NEWS]),
+    ("交通月报", &[TRAFFIC]),
+    ("统计 数据 月报", &[STATISTICS]),
+    ("财政 预算 决算 资金 采购", &[FINANCE]),
+    ("人事 招聘 任免 招考 干部", &[PERSONNEL]),
+    ("政策 文件 法规 规章", &[POLICY]),
+    ("通知 公告 公示 通报", &[NOTICE]),
+    ("办事 便民 服务 指南", &[SERVICE]),
+    ("规划 计划 总结", &[PLANNING]),
+    ("机构 职能 职责", &[FUNCTIONS]),
 ];
 
-fn classify(column: &str) -> &'static str {
+/// The templates of a column's articles: each article takes one of them.
+fn classify(column: &str) -> &'static [&'static str] {
     let hit = |keys: &str| keys.split(' ').any(|k| column.contains(k));
     COLUMNS
         .iter()
         .find(|(keys, _)| hit(keys))
-        .map_or(NEWS, |c| c.1)
+        .map_or(&[NEWS], |c| c.1)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -616,6 +434,8 @@ struct Ctx {
     doc_prefix: String,
     org_code: String,
     district_news: bool,
+    /// The unit's topic the column is named after (燃气服务 → 燃气安全), if any.
+    column_topic: Option<&'static str>,
 }
 
 impl Ctx {
@@ -658,8 +478,14 @@ impl Ctx {
         };
         let fnv = |h: u64, b: u8| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
         let hash = full.bytes().fold(0xcbf2_9ce4_8422_2325, fnv);
+        let topics: Vec<&'static str> = matched.iter().flat_map(|m| m[2..].to_vec()).collect();
+        let column_topic = topics.iter().copied().find(|t| {
+            let head: String = t.chars().take(2).collect();
+            spec.column_name.contains(&head)
+        });
         Ctx {
-            topics: matched.iter().flat_map(|m| m[2..].to_vec()).collect(),
+            topics,
+            column_topic,
             org_code: format!("33{:08}", hash % 100_000_000),
             district_news: spec.column_name.contains("区县"),
             full,
@@ -672,7 +498,9 @@ impl Ctx {
     }
 
     fn topic(&self, rng: &mut Rng) -> &'static str {
-        if !self.topics.is_empty() && rng.u32(0..5) > 0 {
+        if let Some(t) = self.column_topic.filter(|_| rng.u32(0..4) > 0) {
+            t
+        } else if !self.topics.is_empty() && rng.u32(0..5) > 0 {
             self.topics[rng.usize(..self.topics.len())]
         } else if self.tenant != Tenant::Department && rng.u32(0..3) == 0 {
             let dept: Vec<&str> = DEPARTMENTS[rng.usize(..DEPARTMENTS.len())]
@@ -693,11 +521,14 @@ impl Ctx {
         }
     }
 
-    /// Where a visit or activity takes place: somewhere below the acting unit.
+    /// Where a visit or activity takes place: somewhere below the acting unit, one of its own
+    /// towns or villages when the cluster knows them.
     fn place(&self, rng: &mut Rng, subject: &str) -> &'static str {
+        let own = |unit: &str, other| PLACES.iter().find(|p| p.0 == unit).map_or(other, |p| p.1);
         let list = match self.tenant {
-            Tenant::Town => VILLAGES,
-            _ if self.tenant == Tenant::District || subject.ends_with(['区', '县']) => TOWNS,
+            Tenant::Town => own(&self.short, VILLAGES),
+            Tenant::District => own(&self.short, TOWNS),
+            _ if subject.ends_with(['区', '县']) => own(subject, TOWNS),
             _ => DISTRICTS,
         };
         let p = pick(rng, list, ' ');
@@ -788,6 +619,9 @@ fn base_vars(cx: &Ctx, rng: &mut Rng, d: u32, ry: i32) -> Vars {
         ("req3", req[2].into()),
         ("name1", person(rng)),
         ("name2", person(rng)),
+        ("name3", person(rng)),
+        ("name4", person(rng)),
+        ("name5", person(rng)),
         ("app", format!("“{cs}通办”")),
         ("unit", unit.into()),
         ("py", (y + i32::from(m == 12)).to_string()),
@@ -1186,7 +1020,8 @@ mod tests {
     use super::*;
 
     const COLUMN_NAMES: &str = "工作动态 通知公告 政策文件 政策解读 财政资金 人事信息 区县要闻 海川要闻 \
-        规划计划 机构职能 信息公开年报 办事服务 便民服务 路政动态 统计数据 其他";
+        规划计划 机构职能 信息公开年报 办事服务 便民服务 路政动态 统计数据 意见征集 网上调查 在线访谈 \
+        政府信息公开目录 重大项目 重大工程 规费征收 市政科技 交通月报 其他";
     const UNITS: &str = "海川市民政局=department 海川市人民政府=portal 海川市江北区人民政府=district \
         云溪县人民政府=district 江北区和平街道办事处=town 海川市发展和改革委员会=department \
         海川市政务服务中心=department";
@@ -1199,7 +1034,7 @@ mod tests {
             column_name,
             city: "海川市",
         };
-        generate(&spec, n, &mut Rng::with_seed(seed))
+        generate(&spec, n, &mut Rng::with_seed(seed), &mut HashSet::new())
     }
 
     fn year_of(days_ago: u32) -> i32 {
@@ -1397,14 +1232,133 @@ mod tests {
             ("政策解读", INTERPRETATION),
             ("信息公开年报", ANNUAL),
             ("路政动态", NEWS),
-        ];
-        let more = [
             ("财政资金", FINANCE),
             ("统计数据", STATISTICS),
+            ("交通月报", TRAFFIC),
             ("政策文件", POLICY),
+            ("意见征集", CONSULT),
+            ("网上调查", SURVEY),
+            ("在线访谈", INTERVIEW),
+            ("重大项目", PROJECT),
+            ("重大工程", PROJECT),
+            ("规费征收", FEES),
+            ("市政科技", TECH),
+            ("海川概况", OVERVIEW),
+            ("领导信息", LEADERSHIP),
+            ("随便什么", NEWS),
         ];
-        for (name, template) in cases.into_iter().chain(more).chain([("随便什么", NEWS)]) {
-            assert!(classify(name) == template, "{name}");
+        for (name, template) in cases {
+            assert!(classify(name) == [template], "{name}");
+        }
+        let catalogue = classify("政府信息公开目录");
+        assert!(catalogue.len() > 3 && !catalogue.contains(&NEWS));
+    }
+
+    #[test]
+    fn a_column_named_after_a_topic_of_the_unit_is_mostly_about_it() {
+        // Service columns have few title shapes, so distinct titles soon need other topics.
+        let arts = run("海川市市政工程管理局", "department", "燃气服务", 6, 4);
+        let on_topic = arts.iter().filter(|a| a.title.contains("燃气安全")).count();
+        assert!(on_topic >= 3, "{on_topic} of 6");
+    }
+
+    #[test]
+    fn titles_stay_distinct_across_a_sites_columns() {
+        let mut seen = HashSet::new();
+        let mut rng = Rng::with_seed(9);
+        let mut all = Vec::new();
+        for column in ["意见征集", "意见征集", "工作动态", "工作动态"] {
+            let spec = ArticleSpec {
+                unit_name: "海川市市政工程管理局",
+                tenant_kind: "department",
+                column_name: column,
+                city: "海川市",
+            };
+            all.extend(
+                generate(&spec, 12, &mut rng, &mut seen)
+                    .into_iter()
+                    .map(|a| a.title),
+            );
+        }
+        let distinct: HashSet<&String> = all.iter().collect();
+        assert_eq!((all.len(), distinct.len(), seen.len()), (48, 48, 48));
+    }
+
+    /// Every place the cluster's sites are known by, with the unit it belongs to.
+    fn owner_of(place: &str) -> Option<&'static str> {
+        PLACES
+            .iter()
+            .find(|(_, places)| places.split(' ').any(|p| p == place))
+            .map(|p| p.0)
+    }
+
+    #[test]
+    fn areas_name_only_their_own_towns_and_villages() {
+        let units = "海川市江北区人民政府=district=江北区 云溪县人民政府=district=云溪县 \
+            江北区和平街道办事处=town=和平街道 云溪县岭上乡人民政府=town=岭上乡";
+        for unit in units.split_whitespace() {
+            let [name, kind, short] = unit.splitn(3, '=').collect::<Vec<_>>()[..] else {
+                unreachable!()
+            };
+            let column = if kind == "town" {
+                "工作动态"
+            } else {
+                "区县要闻"
+            };
+            let arts = run(name, kind, column, 80, 11);
+            let mut named = 0;
+            for (place, owner) in PLACES
+                .iter()
+                .flat_map(|(o, ps)| ps.split(' ').map(move |p| (p, *o)))
+            {
+                let hits = arts.iter().filter(|a| a.body_html.contains(place)).count();
+                if place == short {
+                    continue;
+                }
+                assert!(
+                    hits == 0 || owner == short,
+                    "{short}'s news names {place} of {owner}"
+                );
+                named += hits;
+            }
+            assert!(named > 0, "{short}'s news names some of its places");
+        }
+        // The portal's news of a district visits that district's towns.
+        let portal = run("海川市人民政府", "portal", "区县动态", 80, 3);
+        for a in &portal {
+            let district = DISTRICTS.split(' ').find(|d| a.title.starts_with(d));
+            for (place, owner) in PLACES
+                .iter()
+                .flat_map(|(o, ps)| ps.split(' ').map(move |p| (p, *o)))
+            {
+                if let (Some(d), true) = (district, a.title.contains(place)) {
+                    assert_eq!(owner, d, "{}", a.title);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_area_site_of_the_cluster_has_its_places() {
+        let def = crate::definition().unwrap();
+        let city = &def.cluster.city;
+        for t in def
+            .tenants
+            .iter()
+            .filter(|t| t.kind == "district" || t.kind == "town")
+        {
+            let short = short_unit_name(&t.name, city);
+            assert!(PLACES.iter().any(|p| p.0 == short), "{short} has no places");
+            if let Some(parent) = def
+                .tenants
+                .iter()
+                .find(|p| t.parent.as_ref() == Some(&p.code))
+            {
+                assert_eq!(
+                    owner_of(&short),
+                    Some(short_unit_name(&parent.name, city).as_str())
+                );
+            }
         }
     }
 }

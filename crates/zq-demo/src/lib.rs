@@ -501,8 +501,26 @@ fn short_name(name: &str, city: &str) -> String {
         .to_owned()
 }
 
-/// The office inside a unit that answers for a column.
+/// The office inside a unit that answers for a column; the portal's columns are the general
+/// office's (its sponsor), whose offices are 处 rather than 科.
 fn responsible_unit(tenant: &Tenant, column: &str) -> String {
+    if tenant.kind == TenantKind::Portal {
+        let office = match column {
+            n if n.contains("公开") || n.contains("政策") => "政务公开处",
+            n if n.contains("财政") || n.contains("项目") => "综合处",
+            n if n.contains("办事") || n.contains("服务") => "政务服务管理处",
+            n if n.contains("信箱")
+                || n.contains("咨询")
+                || n.contains("征集")
+                || n.contains("调查")
+                || n.contains("访谈") =>
+            {
+                "督查处（12345热线办）"
+            }
+            _ => "信息处",
+        };
+        return format!("{}{office}", tenant.sponsor);
+    }
     let office = match column {
         n if n.contains("公开") || n.contains("政策") => "办公室（政务公开科）",
         n if n.contains("财政") || n.contains("预算") => "财务科",
@@ -530,6 +548,13 @@ async fn seed_articles(
     now: chrono::DateTime<Utc>,
 ) -> Result<usize, DemoError> {
     let mut batch = Vec::new();
+    // The portal's documents are the city government's, not the site's (中国海川).
+    let issuer = match tenant.kind {
+        TenantKind::Portal => format!("{city}人民政府"),
+        _ => tenant.name.clone(),
+    };
+    // Titles stay distinct across the site's columns.
+    let mut seen = std::collections::HashSet::new();
     for leaf in leaves {
         let count = if leaf.count == usize::MAX {
             opts.news_articles
@@ -537,12 +562,12 @@ async fn seed_articles(
             leaf.count.min(opts.news_articles)
         };
         let spec = content::ArticleSpec {
-            unit_name: &tenant.name,
+            unit_name: &issuer,
             tenant_kind: tenant.kind.as_str(),
             column_name: &leaf.name,
             city,
         };
-        let mut generated = content::generate(&spec, count, rng);
+        let mut generated = content::generate(&spec, count, rng, &mut seen);
         keep_fresh(
             &mut generated,
             leaf.duty,

@@ -123,6 +123,8 @@ pub struct Shown<'a> {
     pub notices: Vec<&'a Broadcast>,
     /// Greyscale.
     pub mourning: bool,
+    /// When the greyscale ends (the latest end of the mourning broadcasts shown).
+    pub mourning_ends: Option<DateTime<Utc>>,
 }
 
 impl Shown<'_> {
@@ -145,7 +147,10 @@ pub fn shown(all: &[Broadcast], site: TenantId, now: DateTime<Utc>) -> Shown<'_>
     for b in all.iter().filter(|b| b.shows(site, now)) {
         match b.kind {
             BroadcastKind::Notice => out.notices.push(b),
-            BroadcastKind::Mourning => out.mourning = true,
+            BroadcastKind::Mourning => {
+                out.mourning = true;
+                out.mourning_ends = out.mourning_ends.max(Some(b.ends_at));
+            }
         }
     }
     out.notices

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use zq_domain::access::Action;
 use zq_domain::workflow::WorkflowState;
 use zq_render::ConsolePage;
-use zq_render::console_view::{AuditLine, Me, SiteBadge, SiteFrame, Tab};
+use zq_render::console_view::{AuditLine, Me, OnAir, SiteBadge, SiteFrame, Tab};
 use zq_store::Tenant;
 
 use super::BASE;
@@ -253,7 +253,27 @@ pub(super) async fn site_frame(
         tabs,
         notice: notice(notice_code),
         error: None,
+        on_air: on_air(state, t),
     })
+}
+
+/// The office's broadcasts the site shows now: greyscale first, then the notices, gravest first.
+fn on_air(state: &AppState, t: &Tenant) -> Vec<OnAir> {
+    let snap = state.registry().peek();
+    let shown = snap.broadcasts_for(t.id, state.services().now());
+    let mourning = shown.mourning_ends.map(|ends| OnAir {
+        class: "mourning".into(),
+        label: "全站变灰".into(),
+        title: String::new(),
+        until: format_local(ends, false),
+    });
+    let notices = shown.notices.iter().map(|n| OnAir {
+        class: format!("level-{}", n.level.as_str()),
+        label: format!("应急公告（{}）", n.level.label()),
+        title: n.title.clone(),
+        until: format_local(n.ends_at, false),
+    });
+    mourning.into_iter().chain(notices).collect()
 }
 
 /// The query of a console page: a notice code after a redirect (and, for the editor, the

@@ -85,7 +85,10 @@ impl Links {
                         title: n.title.clone(),
                         text: n.text.clone(),
                         level: n.level.as_str(),
-                        level_label: n.level.label(),
+                        // "【蓝色预警】寒潮蓝色预警" says it twice: a title naming its level keeps it.
+                        level_label: Some(n.level.label())
+                            .filter(|l| !n.title.contains(l))
+                            .unwrap_or_default(),
                         until: zq_domain::time::format_local(n.ends_at, false),
                     })
                     .collect(),

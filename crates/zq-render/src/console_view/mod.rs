@@ -85,6 +85,20 @@ pub struct SiteFrame {
     pub notice: Option<&'static str>,
     /// A refused submit's message, shown above the form.
     pub error: Option<String>,
+    /// The office's broadcasts the site's public pages show now, so its clerks know.
+    pub on_air: Vec<OnAir>,
+}
+
+/// A broadcast a site's public pages show now (应急公告 or 全站变灰), as its console says it.
+#[derive(Debug, Clone, Serialize)]
+pub struct OnAir {
+    /// `level-red` … for a notice, `mourning` for the greyscale mode.
+    pub class: String,
+    /// 应急公告（红色预警） or 全站变灰.
+    pub label: String,
+    pub title: String,
+    /// Beijing time it ends, `2026-12-06 18:00`.
+    pub until: String,
 }
 
 /// A row of an audit table (a site's or the cluster's).
