@@ -11,6 +11,7 @@ mod console;
 mod consult;
 mod editorial;
 mod feeds;
+mod fetch_guard;
 mod inspection;
 mod inspection_digest;
 mod inspection_lexicon;

@@ -151,6 +151,19 @@ async fn every_public_page_kind_passes_the_w3c_nu_html_checker() {
             files.push((file, format!("{code}{path}")));
         }
     }
+    let errors = nu_html_check(&files);
+    assert!(
+        errors.is_none(),
+        "the Nu HTML Checker found errors:\n{}",
+        errors.unwrap_or_default()
+    );
+    std::fs::remove_dir_all(&dir).ok();
+    app.finish().await;
+}
+
+/// Runs the Nu HTML Checker over `files` (path, page name); `None` when they pass, else its
+/// report with the page names in place of the paths.
+fn nu_html_check(files: &[(std::path::PathBuf, String)]) -> Option<String> {
     let jar = jstools().join("node_modules/vnu-jar/build/dist/vnu.jar");
     let out = std::process::Command::new("java")
         .arg("-jar")
@@ -164,12 +177,140 @@ async fn every_public_page_kind_passes_the_w3c_nu_html_checker() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    for (file, page) in &files {
+    for (file, page) in files {
         text = text.replace(&file.display().to_string(), page);
     }
+    (!out.status.success()).then_some(text)
+}
+
+/// Every kind of console page, as a site admin and as the office see them, passes the Nu HTML
+/// Checker: the clerks' pages are held to the public pages' standard.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_console_page_kind_passes_the_w3c_nu_html_checker() {
+    use zq_domain::access::{ClusterRole, TenantRole};
+    let app = TestApp::demo(Backend::Sqlite).await;
+    let admin = app
+        .token("vnu.admin", None, Some(("jb", TenantRole::SiteAdmin)))
+        .await;
+    // A letter, so the case pages have one to show.
+    let (s, m) = app
+        .api(
+            &admin,
+            "POST",
+            "/api/v1/sites/jb/mailboxes",
+            Some(serde_json::json!({"slug": "vnu", "name": "书记信箱", "description": "欢迎来信"})),
+        )
+        .await;
+    assert_eq!(s, 201, "{m}");
+    let form = app.get(&host("jb"), "/forms/letter").await;
+    let token = zq_tests::hidden(&form.body, "token");
+    let r = app
+        .post_form(
+            &host("jb"),
+            "/forms/letter",
+            &[
+                ("token", &token),
+                ("mailbox", "vnu"),
+                ("category", "consultation"),
+                ("subject", "路灯坏了"),
+                ("content", "请修一下。"),
+                ("name", "王小明"),
+                ("phone", "13812345678"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let (_, cases) = app.api(&admin, "GET", "/api/v1/sites/jb/cases", None).await;
+    let case = cases["items"][0]["id"]
+        .as_i64()
+        .or_else(|| cases[0]["id"].as_i64())
+        .expect("a case");
+    let (_, list) = app
+        .api(&admin, "GET", "/api/v1/sites/jb/articles", None)
+        .await;
+    let article = list["items"][0]["id"]
+        .as_i64()
+        .or_else(|| list[0]["id"].as_i64())
+        .expect("an article");
+    let (_, consult) = app
+        .api(&admin, "GET", "/api/v1/sites/jb/consultations", None)
+        .await;
+    let consultation = consult[0]["consultation"]["id"]
+        .as_i64()
+        .expect("a consultation");
+
+    app.account("vnu.site", None, &[("jb", TenantRole::SiteAdmin)])
+        .await;
+    app.account("vnu.office", Some(ClusterRole::ClusterAdmin), &[])
+        .await;
+    let s = "/console/sites/jb";
+    let site_pages = [
+        "/console/".to_owned(),
+        format!("{s}/"),
+        format!("{s}/review"),
+        format!("{s}/articles/new"),
+        format!("{s}/articles/{article}"),
+        format!("{s}/articles/{article}/versions"),
+        format!("{s}/settings"),
+        format!("{s}/audit"),
+        format!("{s}/attachments"),
+        format!("{s}/users"),
+        format!("{s}/columns"),
+        format!("{s}/inspection"),
+        format!("{s}/visits"),
+        format!("{s}/cases"),
+        format!("{s}/cases/{case}"),
+        format!("{s}/mailboxes"),
+        format!("{s}/consult"),
+        format!("{s}/consult/{consultation}"),
+        format!("{s}/reporting/"),
+        format!("{s}/reporting/inbox"),
+        format!("{s}/reporting/ranking"),
+        "/console/tokens".to_owned(),
+    ];
+    let office_pages = [
+        "/console/admin/tenants",
+        "/console/admin/users",
+        "/console/admin/audit",
+        "/console/admin/channels",
+        "/console/admin/calendar",
+        "/console/admin/inspection",
+        "/console/admin/visits",
+        "/console/admin/operations",
+        "/console/admin/broadcasts",
+        "/console/admin/lexicon",
+        "/console/admin/cases",
+    ]
+    .map(str::to_owned);
+    let dir = std::env::temp_dir().join(format!("zq-vnu-console-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut files = Vec::new();
+    let login = app.get("127.0.0.1", "/console/login").await;
+    let file = dir.join("login.html");
+    std::fs::write(&file, &login.bytes).unwrap();
+    files.push((file, "/console/login".to_owned()));
+    for (who, pages) in [
+        ("vnu.site", &site_pages[..]),
+        ("vnu.office", &office_pages[..]),
+    ] {
+        let (_, cookie) = app.sign_in(who, zq_tests::PASSWORD).await;
+        let cookie = cookie.expect("signed in");
+        for (n, path) in pages.iter().enumerate() {
+            let r = app
+                .get_with("127.0.0.1", path, &[("cookie", &cookie)])
+                .await;
+            assert_eq!(r.status, 200, "{who} {path}: {}", r.body);
+            let file = dir.join(format!("{who}-{n}.html"));
+            std::fs::write(&file, &r.bytes).unwrap();
+            files.push((file, format!("{who} {path}")));
+        }
+    }
+    let errors = nu_html_check(&files);
     assert!(
-        out.status.success(),
-        "the Nu HTML Checker found errors:\n{text}"
+        errors.is_none(),
+        "the Nu HTML Checker found errors in console pages:\n{}",
+        errors.unwrap_or_default()
     );
     std::fs::remove_dir_all(&dir).ok();
     app.finish().await;

@@ -4,7 +4,8 @@
 //! are not counted. Once the node flushes, the site's figures have every view exactly (per
 //! day, per hour, per page and column) and the unique visitors within the sketch's error; the
 //! referring host is listed; the cluster's figures rank the site for the office and are
-//! refused to a site's account; a bad period is a Chinese 422.
+//! refused to a site's account; a bad period is a Chinese 422. Every response is counted as
+//! served too, with its server errors, for the availability indicator's served 5xx rate.
 
 use serde_json::Value;
 use zq_domain::access::{ClusterRole, TenantRole};
@@ -228,6 +229,92 @@ async fn generated_load_is_counted_exactly_and_visitors_estimated(backend: Backe
             && office_page.body.contains("/console/sites/jb/visits"),
         "{}",
         office_page.body
+    );
+
+    // Every response a site serves is counted beside its views, with the server errors among
+    // them: while jb is suspended its pages answer 503, and the availability indicator reports
+    // the week's served 5xx rate as evidence (1 % or more warns).
+    let jb_id = app
+        .store
+        .tenant_by_code(&zq_domain::TenantCode::parse("jb").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let served = || async {
+        let since = chrono::Utc::now() - chrono::Duration::days(1);
+        let all = app.store.served_since(since).await.unwrap();
+        all.get(&jb_id).copied().unwrap_or_default()
+    };
+    let mut responses = views as i64 + 5;
+    let mut got = served().await;
+    for _ in 0..50 {
+        if got.responses == responses {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        got = served().await;
+    }
+    assert_eq!((got.responses, got.server_errors), (responses, 0));
+    let status = |s: &'static str| serde_json::json!({ "status": s });
+    let (s, e) = app
+        .api(
+            &office,
+            "POST",
+            "/api/v1/sites/jb/status",
+            Some(status("suspended")),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    let mut errors = 0;
+    for _ in 0..200 {
+        let r = app.get_with(&jb, "/", &human).await;
+        responses += 1;
+        errors += i64::from(r.status == 503);
+        if errors == 30 {
+            break;
+        }
+    }
+    assert_eq!(errors, 30, "a suspended site answers 503");
+    let (s, e) = app
+        .api(
+            &office,
+            "POST",
+            "/api/v1/sites/jb/status",
+            Some(status("active")),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    for _ in 0..50 {
+        got = served().await;
+        if got.responses == responses {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!((got.responses, got.server_errors), (responses, errors));
+    let (_, report) = app
+        .api(&editor, "GET", "/api/v1/sites/jb/inspection", None)
+        .await;
+    let availability = zq_tests::indicator(&report, "availability");
+    let per_mille = errors * 1000 / responses;
+    let line = availability["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["object"] == "served")
+        .unwrap_or_else(|| panic!("no served evidence: {availability}"));
+    assert_eq!(
+        line["detail"],
+        format!(
+            "近 7 天 {responses} 次访问中 {errors} 次返回服务器错误（5xx，{}.{}%）",
+            per_mille / 10,
+            per_mille % 10
+        )
+    );
+    assert!(
+        matches!(availability["status"].as_str(), Some("warn" | "fail")),
+        "{availability}"
     );
     app.finish().await;
 }

@@ -30,6 +30,7 @@ mod m0022_links;
 mod m0023_visits;
 mod m0024_site_records;
 mod m0025_broadcasts;
+mod m0026_served;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0023_visits::Migration),
             Box::new(m0024_site_records::Migration),
             Box::new(m0025_broadcasts::Migration),
+            Box::new(m0026_served::Migration),
         ]
     }
 }

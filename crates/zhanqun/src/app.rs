@@ -92,9 +92,11 @@ pub enum StartError {
 /// roots, metrics reported to `metrics`.
 pub fn services(cfg: &Config, store: Store, metrics: Arc<Metrics>) -> Services {
     Services::new(store)
-        .with_fetch(Arc::new(zq_http::fetch::HttpFetcher::new(
-            cfg.feed_extra_roots.clone(),
-        )))
+        .with_fetch(Arc::new(
+            zq_http::fetch::HttpFetcher::new(cfg.feed_extra_roots.clone())
+                .allow_private(cfg.feed_allow_private)
+                .trust(&cfg.probe_base),
+        ))
         .with_telemetry(metrics)
         .with_interaction(cfg.interaction.clone())
 }

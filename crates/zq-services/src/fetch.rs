@@ -25,6 +25,11 @@ pub enum FeedError {
     Malformed(String),
     #[error("TLS: {0}")]
     Tls(String),
+    /// The address is, or resolves only to, a loopback, private, link-local or otherwise
+    /// non-public network (`feeds.allow_private` is off): an editor's feed URL or an article's
+    /// link must not make the server ask its own network.
+    #[error("{0} is in a loopback, private or reserved network")]
+    Private(String),
 }
 
 /// The answer to a link check: its status and, for a redirect, where it points.

@@ -74,7 +74,7 @@ pub use sessions::{Session, random_token};
 pub use tenants::SiteSettings;
 pub use tokens::{ApiToken, TOKEN_PREFIX};
 pub use users::{NewUser, User};
-pub use visits::VisitBatch;
+pub use visits::{Served, VisitBatch};
 pub use who::{Actor, Who};
 pub use zq_domain::article::ArticleText;
 

@@ -24,10 +24,59 @@ pub struct VisitBatch {
     pub referrers: Vec<(TenantId, NaiveDate, String, i64)>,
     /// (site, day, the node's whole sketch of that day so far).
     pub sketches: Vec<(TenantId, NaiveDate, Vec<u8>)>,
+    /// (site, hour, responses, of which server errors): every response, not only page views.
+    pub served: Vec<(TenantId, DateTime<Utc>, i64, i64)>,
+}
+
+/// The responses a site served over a span and how many were server errors (5xx).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Served {
+    pub responses: i64,
+    pub server_errors: i64,
 }
 
 fn clip(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
+}
+
+fn hour_row(
+    t: TenantId,
+    hour: DateTime<Utc>,
+    views: i64,
+    responses: i64,
+    server_errors: i64,
+) -> visit_hour::ActiveModel {
+    visit_hour::ActiveModel {
+        tenant_id: Set(t.0),
+        hour: Set(hour),
+        views: Set(views),
+        responses: Set(responses),
+        server_errors: Set(server_errors),
+    }
+}
+
+/// Adds `rows` to the hourly counts (an upsert that adds every count).
+async fn add_hours(
+    txn: &sea_orm::DatabaseTransaction,
+    rows: impl IntoIterator<Item = visit_hour::ActiveModel>,
+) -> Result<(), StoreError> {
+    let mut conflict =
+        OnConflict::columns([visit_hour::Column::TenantId, visit_hour::Column::Hour]);
+    for (col, name) in [
+        (visit_hour::Column::Views, "excluded.views"),
+        (visit_hour::Column::Responses, "excluded.responses"),
+        (visit_hour::Column::ServerErrors, "excluded.server_errors"),
+    ] {
+        conflict.value(
+            col,
+            Expr::col((visit_hour::Entity, col)).add(Expr::cust(name)),
+        );
+    }
+    visit_hour::Entity::insert_many(rows)
+        .on_conflict(conflict.to_owned())
+        .exec_without_returning(txn)
+        .await?;
+    Ok(())
 }
 
 impl Store {
@@ -37,23 +86,14 @@ impl Store {
         for chunk in batch.hours.chunks(300) {
             let rows = chunk
                 .iter()
-                .map(|(t, hour, views)| visit_hour::ActiveModel {
-                    tenant_id: Set(t.0),
-                    hour: Set(*hour),
-                    views: Set(*views),
-                });
-            visit_hour::Entity::insert_many(rows)
-                .on_conflict(
-                    OnConflict::columns([visit_hour::Column::TenantId, visit_hour::Column::Hour])
-                        .value(
-                            visit_hour::Column::Views,
-                            Expr::col((visit_hour::Entity, visit_hour::Column::Views))
-                                .add(Expr::cust("excluded.views")),
-                        )
-                        .to_owned(),
-                )
-                .exec_without_returning(&txn)
-                .await?;
+                .map(|(t, hour, views)| hour_row(*t, *hour, *views, 0, 0));
+            add_hours(&txn, rows).await?;
+        }
+        for chunk in batch.served.chunks(300) {
+            let rows = chunk
+                .iter()
+                .map(|(t, hour, n, errors)| hour_row(*t, *hour, 0, *n, *errors));
+            add_hours(&txn, rows).await?;
         }
         for chunk in batch.pages.chunks(300) {
             let rows = chunk
@@ -149,6 +189,38 @@ impl Store {
             .await?
             .into_iter()
             .map(|r| (TenantId(r.tenant_id), r.hour, r.views))
+            .collect())
+    }
+
+    /// The responses each site served since `since`, and how many were server errors.
+    pub async fn served_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<std::collections::HashMap<TenantId, Served>, StoreError> {
+        let rows: Vec<(i64, Option<i64>, Option<i64>)> = visit_hour::Entity::find()
+            .select_only()
+            .column(visit_hour::Column::TenantId)
+            .column_as(Expr::cust("CAST(SUM(responses) AS BIGINT)"), "responses")
+            .column_as(
+                Expr::cust("CAST(SUM(server_errors) AS BIGINT)"),
+                "server_errors",
+            )
+            .filter(visit_hour::Column::Hour.gte(since))
+            .group_by(visit_hour::Column::TenantId)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(t, n, e)| {
+                (
+                    TenantId(t),
+                    Served {
+                        responses: n.unwrap_or(0),
+                        server_errors: e.unwrap_or(0),
+                    },
+                )
+            })
             .collect())
     }
 

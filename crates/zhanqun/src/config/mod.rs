@@ -108,6 +108,7 @@ struct RawJobs {
 struct RawFeeds {
     pull_secs: u64,
     ca_file: String,
+    allow_private: bool,
 }
 
 /// `[mail]`: case notifications by email (off without a server).
@@ -194,6 +195,10 @@ pub struct Config {
     /// Extra trusted roots (PEM file `feeds.ca_file`) for pulling `https://` feeds, besides the
     /// system's; for an upstream portal with a private CA.
     pub feed_extra_roots: Vec<zq_http::fetch::Certificate>,
+    /// Whether feed pulls and the link checker may ask loopback, private and reserved
+    /// addresses (`feeds.allow_private`; off: refused, against SSRF). The probes' base is
+    /// always asked.
+    pub feed_allow_private: bool,
     /// The pool size (`db.max_connections`, chosen for the database when 0).
     pub db_max_connections: u32,
     pub db_acquire_timeout: Duration,
@@ -416,6 +421,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("jobs.link_timeout_secs", "10"),
     ("feeds.pull_secs", "900"),
     ("feeds.ca_file", ""),
+    ("feeds.allow_private", "false"),
     ("mail.smtp_url", ""),
     ("mail.from", "站群通知 <noreply@localhost>"),
     ("mail.every_secs", "60"),
@@ -849,6 +855,7 @@ impl Config {
             link_timeout: secs("jobs.link_timeout_secs", jobs.link_timeout_secs, 60)?,
             feed_pull: secs("feeds.pull_secs", feeds.pull_secs, 86_400)?,
             feed_extra_roots,
+            feed_allow_private: feeds.allow_private,
             db_max_connections,
             db_acquire_timeout: Duration::from_millis(db.acquire_timeout_ms),
             cache: page_cache,

@@ -134,6 +134,19 @@ pub struct ProbeFacts {
     pub failures: Vec<(String, String, String)>,
 }
 
+/// The responses a site served over the monitoring week (every node's count) and how many were
+/// server errors (5xx): what visitors met besides the probes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ServedFacts {
+    pub responses: u64,
+    pub server_errors: u64,
+}
+
+/// The share of served responses that were server errors from which availability warns, in
+/// per mille (1 %): the veto counts probes, but visitors meeting errors is the same failure
+/// seen from inside.
+pub const SERVED_ERRORS_WARN_PER_MILLE: u64 = 10;
+
 /// Probes a week needs before the share means anything: 20 a day.
 pub const PROBES_PER_WEEK: u64 = 7 * 20;
 /// The share of failed probes that vetoes a site, in per mille.
@@ -165,6 +178,8 @@ pub struct SiteFacts {
     pub serious_errors: Option<Vec<ErrorFinding>>,
     /// The availability probes of the last week (`None`: the probe job has not run).
     pub probes: Option<ProbeFacts>,
+    /// The responses served in the last week (`None`: visit counting is off).
+    pub served: Option<ServedFacts>,
     /// The broken links of its published articles (`None`: the link checker has not run).
     pub broken_links: Option<Vec<links::BrokenLink>>,
     /// 网站标识码, 主办单位, 联系方式 as set.
@@ -227,18 +242,49 @@ fn not_available(
 const AVAILABILITY_RULE: &str =
     "连续监测 1 周，每天不少于 20 次，超过 15 秒网站仍打不开的次数比例累计达到 5%";
 
-/// 网站不能访问: the share of probes that failed over the week.
+/// `n / total` in per mille, worded with one decimal (`1.5%`).
+fn percent(per_mille: u64) -> String {
+    format!("{}.{}%", per_mille / 10, per_mille % 10)
+}
+
+/// 网站不能访问: the share of probes that failed over the week; a served 5xx rate of
+/// [`SERVED_ERRORS_WARN_PER_MILLE`] or more warns (the probes alone decide the veto).
 fn availability(f: &SiteFacts) -> Indicator {
+    let served = f.served.filter(|s| s.responses > 0).map(|s| {
+        let per_mille = (s.server_errors * 1000)
+            .checked_div(s.responses)
+            .unwrap_or(0);
+        (s, per_mille)
+    });
+    let served_evidence = served
+        .filter(|(s, _)| s.server_errors > 0)
+        .map(|(s, pm)| Evidence {
+            what: "服务器错误".into(),
+            detail: format!(
+                "近 7 天 {} 次访问中 {} 次返回服务器错误（5xx，{}）",
+                s.responses,
+                s.server_errors,
+                percent(pm)
+            ),
+            object: "served".into(),
+        });
+    let served_warns = served.is_some_and(|(_, pm)| pm >= SERVED_ERRORS_WARN_PER_MILLE);
     let Some(p) = &f.probes else {
-        return not_available(
+        let mut i = not_available(
             "availability",
             "网站可用性",
             Weight::Veto,
             AVAILABILITY_RULE,
         );
+        if served_warns {
+            i.status = Status::Warn;
+            i.value = "尚未探测，访问中服务器错误偏多".into();
+        }
+        i.evidence.extend(served_evidence);
+        return i;
     };
     let per_mille = (p.failed * 1000).checked_div(p.total).unwrap_or(0);
-    let status = if p.total < PROBES_PER_WEEK / 7 {
+    let probed = if p.total < PROBES_PER_WEEK / 7 {
         Status::NotAvailable
     } else if per_mille >= PROBE_VETO_PER_MILLE {
         Status::Fail
@@ -247,34 +293,39 @@ fn availability(f: &SiteFacts) -> Indicator {
     } else {
         Status::Pass
     };
+    let status = match probed {
+        Status::Pass | Status::NotAvailable if served_warns => Status::Warn,
+        s => s,
+    };
+    let mut evidence: Vec<Evidence> = p
+        .failures
+        .iter()
+        .map(|(at, page, why)| Evidence {
+            what: page.clone(),
+            detail: format!("{at}：{why}"),
+            object: "home".into(),
+        })
+        .collect();
+    evidence.extend(served_evidence);
     Indicator {
         code: "availability",
         name: "网站可用性",
         weight: Weight::Veto,
         rule: AVAILABILITY_RULE,
         status,
-        value: if status == Status::NotAvailable {
+        value: if probed == Status::NotAvailable {
             format!("已监测 {} 次，数据不足", p.total)
         } else {
             format!(
-                "{} 次中 {} 次打不开（{}.{}%）",
+                "{} 次中 {} 次打不开（{}）",
                 p.total,
                 p.failed,
-                per_mille / 10,
-                per_mille % 10
+                percent(per_mille)
             )
         },
         count: i64::try_from(per_mille).unwrap_or(i64::MAX),
         threshold: "5%".into(),
-        evidence: p
-            .failures
-            .iter()
-            .map(|(at, page, why)| Evidence {
-                what: page.clone(),
-                detail: format!("{at}：{why}"),
-                object: "home".into(),
-            })
-            .collect(),
+        evidence,
     }
 }
 

@@ -39,6 +39,7 @@ fn site(columns: Vec<ColumnFacts>) -> SiteFacts {
         open_letters: Vec::new(),
         serious_errors: None,
         probes: None,
+        served: None,
         broken_links: None,
         site_id: Some("3301000001".into()),
         sponsor: "海川市人民政府办公厅".into(),
@@ -319,6 +320,51 @@ fn availability_is_the_share_of_failed_probes_over_a_synthetic_week() {
         let i = indicator(&f, "availability");
         assert_eq!((i.status, i.value.as_str()), (status, value), "{failed}");
     }
+}
+
+#[test]
+fn a_served_5xx_rate_of_one_percent_warns_beside_the_probes_and_never_vetoes() {
+    let probes = |failed| ProbeFacts {
+        total: 168,
+        failed,
+        failures: Vec::new(),
+    };
+    // (probes, responses, server errors) → status, and whether the 5xx line is evidence.
+    for (p, served, status, shown) in [
+        (Some(probes(0)), None, Status::Pass, false),
+        (Some(probes(0)), Some((10_000, 0)), Status::Pass, false),
+        (Some(probes(0)), Some((10_000, 99)), Status::Pass, true),
+        (Some(probes(0)), Some((10_000, 100)), Status::Warn, true),
+        (Some(probes(9)), Some((10_000, 100)), Status::Fail, true),
+        (Some(probes(5)), Some((10_000, 0)), Status::Warn, false),
+        (None, None, Status::NotAvailable, false),
+        (None, Some((0, 0)), Status::NotAvailable, false),
+        (None, Some((200, 1)), Status::NotAvailable, true),
+        (None, Some((200, 2)), Status::Warn, true),
+    ] {
+        let mut f = site(Vec::new());
+        f.probes = p;
+        f.served = served.map(|(responses, server_errors)| ServedFacts {
+            responses,
+            server_errors,
+        });
+        let i = indicator(&f, "availability");
+        let line = i.evidence.iter().find(|e| e.object == "served");
+        assert_eq!((i.status, line.is_some()), (status, shown), "{served:?}");
+        assert_eq!(i.weight, Weight::Veto);
+    }
+    let mut f = site(Vec::new());
+    f.probes = Some(probes(0));
+    f.served = Some(ServedFacts {
+        responses: 10_000,
+        server_errors: 150,
+    });
+    let i = indicator(&f, "availability");
+    assert_eq!(
+        i.evidence[0].detail,
+        "近 7 天 10000 次访问中 150 次返回服务器错误（5xx，1.5%）"
+    );
+    assert_eq!(i.value, "168 次中 0 次打不开（0.0%）");
 }
 
 #[test]

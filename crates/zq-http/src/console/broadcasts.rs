@@ -50,6 +50,8 @@ async fn page(
     let list = broadcasts::recent(svc, &cc.caller).await?;
     let tenants = state.store().list_tenants().await?;
     let now = svc.now();
+    let can_announce =
+        cc.caller.grants.cluster == Some(zq_domain::access::ClusterRole::ClusterAdmin);
     let mut frame = admin_frame(state, cc, "broadcasts", notice);
     let (typed, status) = match refused {
         Some((typed, error)) => {
@@ -70,6 +72,7 @@ async fn page(
         .iter()
         .map(|b| {
             let (state, can_cancel) = state_of(b, now);
+            let can_cancel = can_cancel && can_announce;
             BroadcastRow {
                 id: b.id,
                 kind_label: match b.kind {
@@ -99,6 +102,7 @@ async fn page(
         .collect();
     let view = BroadcastsView {
         frame,
+        can_announce,
         levels: Level::ALL
             .iter()
             .map(|l| Option_ {

@@ -22,7 +22,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use zq_cache::{CachedPage, Encoding, Outcome, PageKey, PageKeyRef};
 use zq_domain::route::{SiteRoute, split_alias};
-use zq_domain::{Host, PageMode, TenantStatus};
+use zq_domain::{Host, PageMode, TenantId, TenantStatus};
 use zq_render::view::ErrorView;
 
 use crate::metrics::{TenantMetrics, UNKNOWN_TENANT};
@@ -59,22 +59,18 @@ pub(crate) async fn handle(State(state): State<AppState>, req: Request) -> Respo
         .extensions()
         .get::<crate::ClientAddr>()
         .map(|crate::ClientAddr(a)| *a);
-    let (tenant_metrics, res) = answer(&state, &snap, req).await;
-    let tenant_metrics = tenant_metrics.unwrap_or_else(|| state.metrics().tenant(UNKNOWN_TENANT));
+    let (site_of, res) = answer(&state, &snap, req).await;
+    let tenant_metrics = site_of
+        .as_ref()
+        .map(|(_, m)| Arc::clone(m))
+        .unwrap_or_else(|| state.metrics().tenant(UNKNOWN_TENANT));
     observe(&tenant_metrics, &res, started);
-    if let (Some(view), Some(headers)) = (
-        res.extensions().get::<crate::visits::PageView>(),
-        headers.as_ref(),
-    ) {
-        crate::visits::count(
-            &state,
-            view.0,
-            &view.1,
-            &method,
-            res.status(),
-            headers,
-            peer,
-        );
+    if let (Some((tenant, _)), Some(headers)) = (site_of, headers.as_ref()) {
+        let page = res
+            .extensions()
+            .get::<crate::visits::PageView>()
+            .map(|v| &*v.0);
+        crate::visits::count(&state, tenant, page, &method, res.status(), headers, peer);
     }
     res
 }
@@ -156,7 +152,7 @@ pub(crate) async fn cached(
     crate::visits::count(
         state,
         site.tenant.id,
-        rest,
+        Some(rest),
         &parts.method,
         res.status(),
         &parts.headers,
@@ -169,7 +165,7 @@ async fn answer(
     state: &AppState,
     snap: &Snapshot,
     req: Request,
-) -> (Option<Arc<TenantMetrics>>, Response) {
+) -> (Option<(TenantId, Arc<TenantMetrics>)>, Response) {
     let raw_host = request_host(req.headers(), req.uri());
     let path = req.uri().path().to_owned();
     let method = req.method().clone();
@@ -200,7 +196,7 @@ async fn answer(
     };
     // The broadcasts shown are decided once, for the cache key and the page alike.
     let links = links.showing(&snap.broadcasts_for(site.tenant.id, state.services().now()));
-    let metrics = Some(site.metrics.clone());
+    let metrics = Some((site.tenant.id, site.metrics.clone()));
     let fail = |err: &SiteError| {
         (
             metrics.clone(),
@@ -275,7 +271,7 @@ async fn answer(
             let mut res =
                 page_response(&page, outcome, if_none_match.as_deref(), accept.as_deref());
             res.extensions_mut()
-                .insert(crate::visits::PageView(site.tenant.id, view_path));
+                .insert(crate::visits::PageView(view_path));
             (metrics, res)
         }
         Err(err) => {

@@ -30,6 +30,8 @@ pub struct BroadcastRow {
 pub struct BroadcastsView {
     #[serde(flatten)]
     pub frame: AdminFrame,
+    /// The caller may announce and end broadcasts (the office; operators only read).
+    pub can_announce: bool,
     pub levels: Vec<Option_>,
     /// Every site, for choosing some.
     pub sites: Vec<Option_>,

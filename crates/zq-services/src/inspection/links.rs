@@ -183,6 +183,7 @@ fn reason(e: &FeedError) -> String {
         FeedError::Tls(m) => format!("证书或加密连接错误：{m}"),
         FeedError::Status(s) => format!("服务器返回 HTTP {s}"),
         FeedError::Fetch(m) => format!("无法连接：{m}"),
+        FeedError::Private(_) => "指向内网或保留地址，公众无法访问".into(),
         FeedError::TooLarge | FeedError::Malformed(_) => e.to_string(),
     }
 }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use zq_domain::access::Action;
 use zq_domain::inspection::{
-    ColumnFacts, ErrorFinding, Indicator, OpenLetter, Score, SiteFacts, evaluate,
+    ColumnFacts, ErrorFinding, Indicator, OpenLetter, Score, ServedFacts, SiteFacts, evaluate,
 };
 use zq_domain::{TenantId, TenantKind};
 use zq_store::{Column, ColumnActivity, Finding, Tenant, UnansweredLetter};
@@ -61,6 +61,7 @@ struct Gathered {
     mailboxes: HashMap<TenantId, usize>,
     findings: Option<Vec<Finding>>,
     probes: Vec<(TenantId, zq_domain::inspection::ProbeFacts)>,
+    served: HashMap<TenantId, zq_store::Served>,
     links: LinkFacts,
 }
 
@@ -72,6 +73,7 @@ fn facts_of(t: &Tenant, g: &Gathered, portal: Option<&Tenant>) -> SiteFacts {
         mailboxes,
         findings,
         probes,
+        served,
         links,
     } = g;
     let own: Vec<Column> = columns
@@ -129,6 +131,10 @@ fn facts_of(t: &Tenant, g: &Gathered, portal: Option<&Tenant>) -> SiteFacts {
             .iter()
             .find(|(id, _)| *id == t.id)
             .map(|(_, p)| p.clone()),
+        served: served.get(&t.id).map(|s| ServedFacts {
+            responses: u64::try_from(s.responses).unwrap_or(0),
+            server_errors: u64::try_from(s.server_errors).unwrap_or(0),
+        }),
         broken_links: links.0.contains(&t.id).then(|| {
             links
                 .1
@@ -168,6 +174,7 @@ async fn reports(
             _ => Some(store.lexicon_findings(only).await?),
         },
         probes: probes::week(svc, only).await?,
+        served: store.served_since(now - Duration::days(7)).await?,
         links: {
             let (checked, broken) = store.link_findings(only).await?;
             (checked.into_iter().map(|(t, _, _)| t).collect(), broken)

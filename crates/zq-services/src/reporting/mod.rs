@@ -83,6 +83,9 @@ impl From<PullError> for ServiceError {
             PullError::Feed(f @ FeedError::Malformed(_)) => {
                 ServiceError::Invalid(format!("订阅源格式无效（{f}）"))
             }
+            PullError::Feed(FeedError::Private(host)) => ServiceError::Invalid(format!(
+                "订阅源地址 {host} 指向内网或保留地址，不予拉取（如确需拉取内网订阅源，请运维人员设置 feeds.allow_private）"
+            )),
             PullError::Feed(f) => ServiceError::Invalid(format!("拉取订阅源失败（{f}）")),
             PullError::Import(r) => r.into(),
         }

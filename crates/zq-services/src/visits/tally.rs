@@ -1,5 +1,6 @@
 //! The node's running count of visits, kept in memory between flushes: page views per site and
-//! hour, per page and per referring host, and each site's HyperLogLog sketch of the day. Counting
+//! hour, per page and per referring host, each site's HyperLogLog sketch of the day, and the
+//! responses it served per hour with how many were server errors (the served 5xx rate). Counting
 //! is one short lock and a few hash-map updates, with no allocation for a page already seen, so
 //! the cached-page path pays next to nothing; [`Tally::take`] hands the counts to the flush
 //! (`super::flush`), which writes them and, if the database fails, gives them back.
@@ -20,6 +21,8 @@ struct Counts {
     hours: HashMap<(i64, DateTime<Utc>), i64>,
     pages: HashMap<i64, HashMap<Box<str>, i64>>,
     referrers: HashMap<(i64, String), i64>,
+    /// Responses and server errors (5xx) per site and hour, page views included.
+    served: HashMap<(i64, DateTime<Utc>), (i64, i64)>,
     /// The whole day so far (kept across flushes: each flush replaces the node's sketch).
     sketches: HashMap<i64, Sketch>,
     changed: HashSet<i64>,
@@ -50,7 +53,19 @@ impl Tally {
         &self.node
     }
 
-    /// Counts one page view of site `tenant` at `now`.
+    /// Counts one response of site `tenant` at `now` that is not a page view (a file, a feed,
+    /// an error page, a robot's request): for the served 5xx rate.
+    pub fn served(&self, tenant: TenantId, server_error: bool, now: DateTime<Utc>) {
+        let hour = now
+            .duration_trunc(chrono::Duration::hours(1))
+            .unwrap_or(now);
+        let mut c = self.lock();
+        let n = c.served.entry((tenant.0, hour)).or_default();
+        n.0 += 1;
+        n.1 += i64::from(server_error);
+    }
+
+    /// Counts one page view of site `tenant` at `now` (a response served, too).
     pub fn count(
         &self,
         tenant: TenantId,
@@ -66,6 +81,7 @@ impl Tally {
         let mut c = self.lock();
         let who = visitor(c.salt, address, user_agent);
         *c.hours.entry((tenant.0, hour)).or_default() += 1;
+        c.served.entry((tenant.0, hour)).or_default().0 += 1;
         let pages = c.pages.entry(tenant.0).or_default();
         match pages.get_mut(path) {
             Some(n) => *n += 1,
@@ -123,6 +139,11 @@ impl Tally {
                 .into_iter()
                 .filter_map(|t| c.sketches.get(&t).map(|s| (TenantId(t), day, s.to_bytes())))
                 .collect(),
+            served: c
+                .served
+                .drain()
+                .map(|((t, h), (n, e))| (TenantId(t), h, n, e))
+                .collect(),
         }
     }
 
@@ -144,6 +165,11 @@ impl Tally {
         }
         for (t, _, _) in batch.sketches {
             c.changed.insert(t.0);
+        }
+        for (t, h, n, e) in batch.served {
+            let s = c.served.entry((t.0, h)).or_default();
+            s.0 += n;
+            s.1 += e;
         }
     }
 }

@@ -8,6 +8,10 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub hour: DateTimeUtc,
     pub views: i64,
+    /// Every response of the hour (robots' and errors included).
+    pub responses: i64,
+    /// Those with a 5xx status.
+    pub server_errors: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
