@@ -43,8 +43,14 @@ on_both_backends! {
         }
         assert!(b.contains("<button type=\"button\" class=\"print\" hidden>打印本页</button>"));
         assert!(b.contains("<script src=\"/static/article."), "the print button's script");
-        assert!(b.contains("<figure class=\"qr\"><svg xmlns=\"http://www.w3.org/2000/svg\""));
-        assert!(b.contains("aria-label=\"本页地址的二维码\""));
+        // The QR code is a picture of its own (cached like a page), not inline path data.
+        let qr_path = format!("/art/{}.qr.svg", ids[1]);
+        assert!(b.contains(&format!("<figure class=\"qr\"><img src=\"{qr_path}\" width=\"128\" height=\"128\" alt=\"本页地址的二维码\"")), "{b}");
+        let qr = app.get(&h, &qr_path).await;
+        assert_eq!(qr.status, 200);
+        assert_eq!(qr.header("content-type"), Some("image/svg+xml"));
+        assert!(qr.body.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\"") && qr.body.contains("aria-label=\"本页地址的二维码\""), "{}", qr.body);
+        assert_eq!(app.get(&h, "/art/987654.qr.svg").await.status, 404, "no article, no code");
         // In a mode, the neighbours stay in it.
         let elder = app.get(&h, &format!("/elder/art/{}.html", ids[1])).await;
         assert_eq!(link_after(&elder.body, "下一篇："), Some(format!("/elder/art/{}.html", ids[0]).as_str()));

@@ -146,12 +146,18 @@ pub async fn export(state: &AppState, out: &Path, port: u16) -> Result<ExportRep
                 }
             }
         }
+        // Each article and the QR code of its address its page shows.
         paths.extend(
             store
                 .all_published(t.id, 50_000)
                 .await?
                 .iter()
-                .map(|a| format!("/art/{}.html", a.id)),
+                .flat_map(|a| {
+                    [
+                        format!("/art/{}.html", a.id),
+                        format!("/art/{}.qr.svg", a.id),
+                    ]
+                }),
         );
         let root = out.join(&host);
         for path in paths {

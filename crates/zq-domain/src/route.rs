@@ -29,6 +29,11 @@ pub enum SiteRoute {
     Article {
         id: ArticleId,
     },
+    /// `/art/{id}.qr.svg`: the QR code of an article's address, a picture of its own so the
+    /// article's page carries a 128-pixel `<img>` and not 4 KB of path data.
+    ArticleQr {
+        id: ArticleId,
+    },
     SiteMapHtml,
     SiteMapXml,
     /// `/robots.txt`: what crawlers may index, and where the sitemap is.
@@ -132,10 +137,14 @@ impl SiteRoute {
             ["report", "feed.xml"] => SiteRoute::ReportFeedAtom,
             ["report", "feed.json"] => SiteRoute::ReportFeedJson,
             ["hudong", rest @ ..] => interaction_route(rest),
-            ["art", file] => match file.strip_suffix(".html").and_then(parse_number::<i64>) {
-                Some(id) => SiteRoute::Article { id: ArticleId(id) },
-                None => SiteRoute::NotFound,
-            },
+            ["art", file] => {
+                let number = |suffix| file.strip_suffix(suffix).and_then(parse_number::<i64>);
+                match (number(".html"), number(".qr.svg")) {
+                    (Some(id), _) => SiteRoute::Article { id: ArticleId(id) },
+                    (_, Some(id)) => SiteRoute::ArticleQr { id: ArticleId(id) },
+                    _ => SiteRoute::NotFound,
+                }
+            }
             ["col", slug, rest @ ..] => match ColumnSlug::parse(slug) {
                 Err(_) => SiteRoute::NotFound,
                 Ok(slug) => match rest {
@@ -295,6 +304,9 @@ mod tests {
             ("/zhanqun", SiteRoute::Redirect("/zhanqun/".into())),
             ("/art/42.html", SiteRoute::Article { id: ArticleId(42) }),
             ("/art/042.html", SiteRoute::NotFound),
+            ("/art/42.qr.svg", SiteRoute::ArticleQr { id: ArticleId(42) }),
+            ("/art/042.qr.svg", SiteRoute::NotFound),
+            ("/art/42.svg", SiteRoute::NotFound),
             ("/art/abc.html", SiteRoute::NotFound),
             ("/art/0.html", SiteRoute::NotFound),
             ("/art/99999999999999999999.html", SiteRoute::NotFound),

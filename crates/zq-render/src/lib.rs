@@ -652,7 +652,7 @@ mod tests {
                 column_url: "/col/gzdt/".into(),
                 newer: None,
                 older: None,
-                qr_svg: None,
+                qr_url: None,
             })
             .unwrap();
         assert!(html.contains("<p>正文<strong>加粗</strong></p>"));

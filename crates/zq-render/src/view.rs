@@ -225,8 +225,8 @@ pub struct ArticleView {
     /// The next newer article in the column (上一篇) and the next older one (下一篇).
     pub newer: Option<LinkView>,
     pub older: Option<LinkView>,
-    /// The QR code of the page's address (inline SVG).
-    pub qr_svg: Option<String>,
+    /// The QR code of the article's address (`/art/{id}.qr.svg`).
+    pub qr_url: Option<String>,
 }
 
 /// A node of the HTML site map.

@@ -136,7 +136,17 @@ impl Links {
 
     /// The canonical absolute URL of the current page in `mode`.
     pub fn canonical_in(&self, site: &Site, mode: PageMode) -> String {
-        let path = format!("{}{}", mode.prefix(), self.page_path);
+        self.canonical_path(site, mode, &self.page_path)
+    }
+
+    /// The canonical absolute URL of another page of the site, `path`, in the current page's
+    /// script (simplified or 繁體), as [`Links::canonical`] gives it for the current page.
+    pub fn canonical_of(&self, site: &Site, path: &str) -> String {
+        self.canonical_path(site, PageMode::STANDARD.with_hant(self.mode.hant), path)
+    }
+
+    fn canonical_path(&self, site: &Site, mode: PageMode, path: &str) -> String {
+        let path = format!("{}{}", mode.prefix(), path);
         match site.tenant.hosts.first() {
             Some(host) => format!(
                 "{}://{}{}{}",

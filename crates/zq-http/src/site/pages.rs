@@ -79,6 +79,19 @@ pub(crate) async fn render(
             let neighbours = state.store().neighbours(&a).await?;
             html(r.article(&article_view(snap, site, links, col, a, neighbours))?)
         }
+        SiteRoute::ArticleQr { id } => {
+            state
+                .store()
+                .published_article(site.tenant.id, id)
+                .await?
+                .ok_or(SiteError::NotFound)?;
+            let page = links.canonical_of(site, &format!("/art/{id}.html"));
+            PageOut {
+                body: zq_render::qr::svg(&page, 128, "本页地址的二维码")
+                    .ok_or(SiteError::NotFound)?,
+                content_type: "image/svg+xml",
+            }
+        }
         SiteRoute::ColumnFeed { slug } => {
             let col = site
                 .column_by_slug(slug.as_str())
@@ -626,7 +639,7 @@ fn article_view(
         column_url: column_url(links, col),
         newer: newer.map(|n| neighbour(links, n)),
         older: older.map(|n| neighbour(links, n)),
-        qr_svg: zq_render::qr::svg(&links.canonical(site), 128, "本页地址的二维码"),
+        qr_url: Some(links.url(&format!("/art/{}.qr.svg", a.id))),
     }
 }
 
