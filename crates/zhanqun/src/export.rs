@@ -4,7 +4,10 @@
 //!
 //! Layout: `{out}/{host}/index.html` for `/`, `{out}/{host}/col/x/index.html` for `/col/x/`,
 //! other paths as themselves; static assets in `{out}/_static/`; a manifest `{out}/pages.tsv`
-//! with one `host<TAB>path<TAB>bytes` line per page.
+//! with one `host<TAB>path<TAB>bytes` line per page. The pictures a page loads besides the
+//! shared assets (each article's QR code, `/art/{id}.qr.svg`) are written beside the pages and
+//! listed in `{out}/pictures.tsv`, not among the pages: like the static assets, they are what
+//! a browser fetches for a page (lazily), not pages of their own.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -38,6 +41,8 @@ pub struct ExportReport {
     pub sites: usize,
     pub pages: usize,
     pub bytes: u64,
+    /// Pictures of single pages (the articles' QR codes).
+    pub pictures: usize,
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
@@ -106,6 +111,7 @@ pub async fn export(state: &AppState, out: &Path, port: u16) -> Result<ExportRep
         .collect();
     let mut report = ExportReport::default();
     let mut manifest = Vec::new();
+    let mut pictures = Vec::new();
     let bar = indicatif::ProgressBar::new(tenants.len() as u64);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} sites  {msg}")
@@ -146,20 +152,24 @@ pub async fn export(state: &AppState, out: &Path, port: u16) -> Result<ExportRep
                 }
             }
         }
-        // Each article and the QR code of its address its page shows.
-        paths.extend(
-            store
-                .all_published(t.id, 50_000)
-                .await?
-                .iter()
-                .flat_map(|a| {
-                    [
-                        format!("/art/{}.html", a.id),
-                        format!("/art/{}.qr.svg", a.id),
-                    ]
-                }),
-        );
+        let articles = store.all_published(t.id, 50_000).await?;
+        paths.extend(articles.iter().map(|a| format!("/art/{}.html", a.id)));
         let root = out.join(&host);
+        // The QR code of each article's address, which its page shows.
+        for a in &articles {
+            let path = format!("/art/{}.qr.svg", a.id);
+            let (status, body) = fetch(&router, &host, port, &path).await?;
+            if status != StatusCode::OK {
+                return Err(ExportError::Page {
+                    host,
+                    path,
+                    status: status.as_u16(),
+                });
+            }
+            write(&file_for(&root, &path), &body)?;
+            writeln!(pictures, "{host}\t{path}\t{}", body.len()).ok();
+            report.pictures += 1;
+        }
         for path in paths {
             let (status, body) = fetch(&router, &host, port, &path).await?;
             if status == StatusCode::NOT_FOUND && path.starts_with("/col/") {
@@ -182,6 +192,7 @@ pub async fn export(state: &AppState, out: &Path, port: u16) -> Result<ExportRep
     }
     bar.finish_and_clear();
     write(&out.join("pages.tsv"), &manifest)?;
+    write(&out.join("pictures.tsv"), &pictures)?;
     Ok(report)
 }
 

@@ -389,9 +389,10 @@ async fn export(cfg: Config, out: &std::path::Path, port: u16) -> Result<()> {
     let started = std::time::Instant::now();
     let r = zhanqun::export::export(&state, out, port).await?;
     println!(
-        "Exported {} pages ({:.1} MiB) of {} sites to {} in {:.1} s.",
+        "Exported {} pages ({:.1} MiB) and {} QR pictures of {} sites to {} in {:.1} s.",
         r.pages,
         r.bytes as f64 / 1_048_576.0,
+        r.pictures,
         r.sites,
         out.display(),
         started.elapsed().as_secs_f64()
