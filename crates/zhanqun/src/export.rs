@@ -155,22 +155,13 @@ pub async fn export(state: &AppState, out: &Path, port: u16) -> Result<ExportRep
         let articles = store.all_published(t.id, 50_000).await?;
         paths.extend(articles.iter().map(|a| format!("/art/{}.html", a.id)));
         let root = out.join(&host);
-        // The QR code of each article's address, which its page shows.
-        for a in &articles {
-            let path = format!("/art/{}.qr.svg", a.id);
-            let (status, body) = fetch(&router, &host, port, &path).await?;
-            if status != StatusCode::OK {
-                return Err(ExportError::Page {
-                    host,
-                    path,
-                    status: status.as_u16(),
-                });
-            }
-            write(&file_for(&root, &path), &body)?;
-            writeln!(pictures, "{host}\t{path}\t{}", body.len()).ok();
-            report.pictures += 1;
-        }
-        for path in paths {
+        let pictures_of = articles.iter().map(|a| format!("/art/{}.qr.svg", a.id));
+        // The pages, then the QR code of each article's address, which its page shows.
+        for (path, picture) in paths
+            .into_iter()
+            .map(|p| (p, false))
+            .chain(pictures_of.map(|p| (p, true)))
+        {
             let (status, body) = fetch(&router, &host, port, &path).await?;
             if status == StatusCode::NOT_FOUND && path.starts_with("/col/") {
                 continue; // an empty single-page column
@@ -183,9 +174,18 @@ pub async fn export(state: &AppState, out: &Path, port: u16) -> Result<ExportRep
                 });
             }
             write(&file_for(&root, &path), &body)?;
-            writeln!(manifest, "{host}\t{path}\t{}", body.len()).ok();
-            report.pages += 1;
-            report.bytes += body.len() as u64;
+            let list = if picture {
+                &mut pictures
+            } else {
+                &mut manifest
+            };
+            writeln!(list, "{host}\t{path}\t{}", body.len()).ok();
+            if picture {
+                report.pictures += 1;
+            } else {
+                report.pages += 1;
+                report.bytes += body.len() as u64;
+            }
         }
         report.sites += 1;
         bar.inc(1);
