@@ -114,16 +114,7 @@ async fn feeds_and_links_to_loopback_addresses_are_refused_while_the_probes_reac
     let reviewer = app
         .token("guard.reviewer", None, Some(("jb", TenantRole::Reviewer)))
         .await;
-    let (_, cols) = app
-        .api(&editor, "GET", "/api/v1/sites/jb/columns", None)
-        .await;
-    let news = cols
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["is_news"] == true)
-        .unwrap()
-        .clone();
+    let news = app.news_column(&editor, "jb").await;
     let body = format!(
         r#"<p><a href="http://127.0.0.1:{up}/ok">内网一</a> <a href="http://localhost:{up}/ok">内网二</a></p>"#
     );

@@ -28,17 +28,7 @@ async fn report(app: &TestApp, secret: &str, code: &str) -> Value {
 
 /// Publishes an article in jb's news column through review, over the API.
 async fn publish(app: &TestApp, editor: &str, reviewer: &str, title: &str) {
-    let (_, cols) = app
-        .api(editor, "GET", "/api/v1/sites/jb/columns", None)
-        .await;
-    let news = cols
-        .as_array()
-        .or_else(|| cols["items"].as_array())
-        .unwrap()
-        .iter()
-        .find(|c| c["is_news"] == true)
-        .unwrap_or_else(|| panic!("a news column in {cols}"))["id"]
-        .clone();
+    let news = app.news_column(editor, "jb").await["id"].clone();
     let (s, a) = app
         .api(
             editor,

@@ -40,8 +40,7 @@ on_both_backends! {
         assert_eq!(terms.as_array().unwrap().len(), 2, "{terms}");
 
         // An article with the phrase in traditional characters and a leader with a wrong title.
-        let (_, cols) = app.api(&editor, "GET", "/api/v1/sites/jb/columns", None).await;
-        let column = cols.as_array().unwrap().iter().find(|c| c["is_news"] == true).unwrap()["id"].clone();
+        let column = app.news_column(&editor, "jb").await["id"].clone();
         let body = "<p>慶祝中華人民共合國成立七十七周年。副市长王海川出席。</p>";
         let (s, a) = app
             .api(&editor, "POST", "/api/v1/sites/jb/articles", Some(json!({"column_id": column, "title": "江北区举行国庆升旗仪式", "body": body})))

@@ -85,8 +85,7 @@ on_both_backends! {
         let (_, r) = app.api(&editor, "GET", "/api/v1/sites/jb/inspection", None).await;
         assert_eq!(indicator(&r, "links")["status"], "pass", "{}", indicator(&r, "links"));
 
-        let (_, cols) = app.api(&editor, "GET", "/api/v1/sites/jb/columns", None).await;
-        let news = cols.as_array().unwrap().iter().find(|c| c["is_news"] == true).unwrap().clone();
+        let news = app.news_column(&editor, "jb").await;
         let slug = news["slug"].as_str().unwrap().to_owned();
         let body = format!(
             r##"<p><a href="{up}/ok">正常</a> <a href="{up}/nohead">不收HEAD</a> <a href="{up}/moved">已迁移</a>

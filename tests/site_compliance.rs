@@ -98,16 +98,7 @@ on_both_backends! {
         let port = app.addr.port();
         let editor = app.token("cp.editor", None, Some(("mzj", TenantRole::Editor))).await;
         let article = first_published(app, &editor, "mzj").await;
-        let (_, cols) = app.api(&editor, "GET", "/api/v1/sites/mzj/columns", None).await;
-        let news = cols
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["is_news"] == true)
-            .unwrap()["slug"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let news = app.news_column(&editor, "mzj").await["slug"].as_str().unwrap().to_owned();
         let mzj = format!("{}:{port}", host("mzj"));
         let art_path = format!("/art/{article}.html");
         let col_path = format!("/col/{news}/");

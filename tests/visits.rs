@@ -243,7 +243,7 @@ async fn generated_load_is_counted_exactly_and_visitors_estimated(backend: Backe
         .id;
     let served = || async {
         let since = chrono::Utc::now() - chrono::Duration::days(1);
-        let all = app.store.served_since(since).await.unwrap();
+        let all = app.store.served_since(Some(jb_id), since).await.unwrap();
         all.get(&jb_id).copied().unwrap_or_default()
     };
     let mut responses = views as i64 + 5;

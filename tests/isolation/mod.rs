@@ -605,8 +605,7 @@ on_both_backends! {
             for (method, path, form) in console_calls(&b) {
                 let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
                 let r = console(app, c, method, &path, &form).await;
-                let said = r.body.split("class=\"error\"").nth(1).map(|t| t.chars().take(120).collect::<String>()).unwrap_or_default();
-                assert!(matches!(r.status, 403 | 404), "{} console {method} {path}: {} {said}", c.name, r.status);
+                assert!(matches!(r.status, 403 | 404), "{} console {method} {path}: {}", c.name, r.status);
                 checked += 1;
             }
             for (path, status) in console_multipart(app, c, &b).await {

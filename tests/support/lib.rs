@@ -448,6 +448,23 @@ impl TestApp {
             .body
     }
 
+    /// The site's main news column as the API lists it (`id`, `slug`, `name`…), read with
+    /// `secret`.
+    pub async fn news_column(&self, secret: &str, code: &str) -> serde_json::Value {
+        let (_, cols) = self
+            .api(
+                secret,
+                "GET",
+                &format!("/api/v1/sites/{code}/columns"),
+                None,
+            )
+            .await;
+        cols.as_array()
+            .and_then(|all| all.iter().find(|c| c["is_news"] == true))
+            .cloned()
+            .unwrap_or_else(|| panic!("a news column of {code} in {cols}"))
+    }
+
     /// A tenant's id and the id of its column with `slug`.
     pub async fn column(
         &self,

@@ -192,12 +192,18 @@ impl Store {
             .collect())
     }
 
-    /// The responses each site served since `since`, and how many were server errors.
+    /// The responses each site (of `only`, or every site) served since `since`, and how many
+    /// were server errors.
     pub async fn served_since(
         &self,
+        only: Option<TenantId>,
         since: DateTime<Utc>,
     ) -> Result<std::collections::HashMap<TenantId, Served>, StoreError> {
-        let rows: Vec<(i64, Option<i64>, Option<i64>)> = visit_hour::Entity::find()
+        let mut q = visit_hour::Entity::find();
+        if let Some(t) = only {
+            q = q.filter(visit_hour::Column::TenantId.eq(t.0));
+        }
+        let rows: Vec<(i64, Option<i64>, Option<i64>)> = q
             .select_only()
             .column(visit_hour::Column::TenantId)
             .column_as(Expr::cust("CAST(SUM(responses) AS BIGINT)"), "responses")

@@ -174,7 +174,7 @@ async fn reports(
             _ => Some(store.lexicon_findings(only).await?),
         },
         probes: probes::week(svc, only).await?,
-        served: store.served_since(now - Duration::days(7)).await?,
+        served: store.served_since(only, now - Duration::days(7)).await?,
         links: {
             let (checked, broken) = store.link_findings(only).await?;
             (checked.into_iter().map(|(t, _, _)| t).collect(), broken)
