@@ -28,6 +28,7 @@ mod interaction_templates;
 mod isolation;
 mod migrations;
 mod ops_dashboard;
+mod ops_prometheus;
 mod public_site;
 mod reporting;
 mod reporting_demo;

@@ -42,6 +42,18 @@ fn the_alert_rules_pass_promtool_check_rules() {
     assert!(text.contains("SUCCESS"), "{text}");
 }
 
+#[test]
+fn the_shipped_scrape_configuration_passes_promtool_check_config() {
+    let config = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../ops/prometheus/prometheus.yml"
+    );
+    let (ok, text) = promtool(&["check", "config", config], b"");
+    assert!(ok, "promtool check config: {text}");
+    // The alert rules it names are found and checked too.
+    assert!(text.contains("rules found"), "{text}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_metrics_of_a_busy_node_pass_promtool_check_metrics() {
     let app = TestApp::demo(Backend::Sqlite).await;

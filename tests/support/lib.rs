@@ -24,6 +24,7 @@ use zq_store::Store;
 
 pub use zhanqun::demo::DemoOptions;
 
+pub mod prometheus;
 mod proxy;
 pub mod smtp;
 pub use proxy::FaultProxy;

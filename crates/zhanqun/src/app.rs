@@ -49,6 +49,10 @@ pub fn http_config(cfg: &Config) -> HttpConfig {
         test_form: cfg.public_test_form,
         count_visits: cfg.visits_enabled,
         hant_keep: cfg.hant_keep.clone(),
+        prometheus: cfg
+            .prometheus_url
+            .clone()
+            .map(|u| (u, cfg.prometheus_job.clone())),
         limits: ConnLimits {
             header_read_timeout: cfg.header_read_timeout,
             ..ConnLimits::default()
@@ -95,7 +99,8 @@ pub fn services(cfg: &Config, store: Store, metrics: Arc<Metrics>) -> Services {
         .with_fetch(Arc::new(
             zq_http::fetch::HttpFetcher::new(cfg.feed_extra_roots.clone())
                 .allow_private(cfg.feed_allow_private)
-                .trust(&cfg.probe_base),
+                .trust(&cfg.probe_base)
+                .trust(cfg.prometheus_url.as_deref().unwrap_or("")),
         ))
         .with_telemetry(metrics)
         .with_interaction(cfg.interaction.clone())

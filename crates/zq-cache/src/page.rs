@@ -90,7 +90,12 @@ pub struct HeaderValues {
 
 impl HeaderValues {
     fn new(content_type: &str, cache_control: &str, etag: &str) -> HeaderValues {
-        let v = |s: &str| HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static(""));
+        // The usual types and policies as static values: cloning one for a response then
+        // touches no shared counter (the served pages are cloned from many threads at once).
+        let v = |s: &str| match COMMON.iter().find(|c| **c == s) {
+            Some(c) => HeaderValue::from_static(c),
+            None => HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("")),
+        };
         HeaderValues {
             content_type: v(content_type),
             cache_control: v(cache_control),
@@ -98,6 +103,18 @@ impl HeaderValues {
         }
     }
 }
+
+/// Header values most pages carry.
+const COMMON: [&str; 8] = [
+    "text/html; charset=utf-8",
+    "application/xml; charset=utf-8",
+    "application/atom+xml; charset=utf-8",
+    "text/plain; charset=utf-8",
+    "text/css; charset=utf-8",
+    "image/svg+xml",
+    "public, no-cache",
+    "public, max-age=300",
+];
 
 fn now_ms() -> u64 {
     std::time::SystemTime::now()

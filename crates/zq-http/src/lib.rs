@@ -72,6 +72,10 @@ pub struct HttpConfig {
     pub count_visits: bool,
     /// Names the traditional pages keep as written (`http.hant_keep`).
     pub hant_keep: Vec<String>,
+    /// A Prometheus server scraping every node, and the nodes' scrape job
+    /// (`metrics.prometheus_url`, `metrics.prometheus_job`): the operator's page reads the
+    /// whole cluster from it.
+    pub prometheus: Option<(String, String)>,
     pub limits: ConnLimits,
 }
 
@@ -89,6 +93,7 @@ impl Default for HttpConfig {
             test_form: false,
             count_visits: true,
             hant_keep: Vec::new(),
+            prometheus: None,
             limits: ConnLimits::default(),
         }
     }

@@ -26,6 +26,7 @@ pub mod fetch;
 pub mod inspection;
 pub mod interaction;
 pub mod jobs;
+pub mod operations;
 pub mod reporting;
 pub mod telemetry;
 pub mod tokens;

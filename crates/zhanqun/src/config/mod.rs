@@ -142,6 +142,8 @@ struct RawInteraction {
 #[serde(deny_unknown_fields)]
 struct RawMetrics {
     listen: String,
+    prometheus_url: String,
+    prometheus_job: String,
 }
 
 /// `[visits]`: the visit statistics (统计分析).
@@ -207,6 +209,11 @@ pub struct Config {
     /// Address of the operations listener serving `/metrics` (`metrics.listen`); `None` when
     /// set to "off".
     pub metrics_listen: Option<SocketAddr>,
+    /// A Prometheus server scraping every node (`metrics.prometheus_url`): the operator's page
+    /// shows the whole cluster from it. `None` when unset.
+    pub prometheus_url: Option<String>,
+    /// The scrape job of the nodes on that server (`metrics.prometheus_job`).
+    pub prometheus_job: String,
     /// Count public page views for the visit statistics (`visits.enabled`).
     pub visits_enabled: bool,
     /// How often each node writes its counted views (`visits.flush_secs`).
@@ -437,6 +444,8 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("interaction.interview_question_days", "5"),
     ("interaction.interview_question_extension_days", "10"),
     ("metrics.listen", "127.0.0.1:9464"),
+    ("metrics.prometheus_url", ""),
+    ("metrics.prometheus_job", "zhanqun"),
     ("visits.enabled", "true"),
     ("visits.flush_secs", "60"),
 ];
@@ -773,6 +782,31 @@ impl Config {
                 )
             })?),
         };
+        let prometheus_url = match metrics.prometheus_url.trim() {
+            "" => None,
+            u if (u.starts_with("http://") || u.starts_with("https://"))
+                && u.parse::<axum::http::Uri>().is_ok() =>
+            {
+                Some(u.trim_end_matches('/').to_owned())
+            }
+            u => {
+                return Err(bad(
+                    "metrics.prometheus_url",
+                    format!("expected an address like http://127.0.0.1:9090, got {u:?}"),
+                ));
+            }
+        };
+        let prometheus_job = metrics.prometheus_job.trim().to_owned();
+        if prometheus_job.is_empty()
+            || !prometheus_job
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.:".contains(c))
+        {
+            return Err(bad(
+                "metrics.prometheus_job",
+                format!("expected a scrape job name like zhanqun, got {prometheus_job:?}"),
+            ));
+        }
         let feed_extra_roots = match feeds.ca_file.trim() {
             "" => Vec::new(),
             f => zq_http::fetch::load_ca_file(Path::new(f))
@@ -860,6 +894,8 @@ impl Config {
             db_acquire_timeout: Duration::from_millis(db.acquire_timeout_ms),
             cache: page_cache,
             metrics_listen,
+            prometheus_url,
+            prometheus_job,
             form_submits_per_minute: http.form_submits_per_minute,
             form_min_fill_secs: http.form_min_fill_secs,
             form_captcha_after: http.form_captcha_after,

@@ -22,14 +22,27 @@ pub fn is_page(path: &str) -> bool {
 /// A user agent that announces a robot (search engines, monitors, this platform's own probes
 /// and link checker), or none at all.
 pub fn is_robot(user_agent: &str) -> bool {
-    let ua = user_agent.to_ascii_lowercase();
-    ua.trim().is_empty()
-        || [
-            "bot", "spider", "crawl", "slurp", "zhanqun-", "curl/", "wget/", "python-", "monitor",
-        ]
-        .iter()
-        .any(|m| ua.contains(m))
+    static MARKS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(ROBOT_MARKS)
+                .ok()
+        });
+    user_agent.trim().is_empty()
+        || match &*MARKS {
+            Some(ac) => ac.is_match(user_agent),
+            None => {
+                let ua = user_agent.to_ascii_lowercase();
+                ROBOT_MARKS.iter().any(|m| ua.contains(m))
+            }
+        }
 }
+
+/// What a robot's user agent says of itself (lower case; matched ignoring ASCII case).
+const ROBOT_MARKS: [&str; 9] = [
+    "bot", "spider", "crawl", "slurp", "zhanqun-", "curl/", "wget/", "python-", "monitor",
+];
 
 /// The salt of a day: the cluster's secret and the date, mixed.
 pub fn day_salt(secret: &str, day: chrono::NaiveDate) -> u64 {

@@ -1,5 +1,7 @@
-//! The operator's page (集群管理 → 运维监控): the figures the Grafana dashboard charts, read
-//! from this node's own metrics registry, for an operator without Prometheus at hand — requests
+//! The operator's page (集群管理 → 运维监控): the figures the Grafana dashboard charts. With a
+//! Prometheus server configured (`metrics.prometheus_url`), first the whole cluster's over the
+//! last hour from it (`zq_services::operations`; a server that does not answer is said, not
+//! hidden); always this node's own, read from its metrics registry — requests
 //! and server errors per site (console and API under `_console` and `_api`), latency, cache hit
 //! ratio, render time, database and Redis faults, the page cache's size, each background job's
 //! runs and last run, and the process's memory and CPU. Counters are totals since the node
@@ -10,7 +12,8 @@ use std::collections::BTreeMap;
 use axum::extract::State;
 use prometheus::proto::{Metric, MetricFamily};
 use zq_render::ConsolePage;
-use zq_render::console_view::{JobLine, OperationsView, SiteLine};
+use zq_render::console_view::{ClusterView, JobLine, NodeLine, OperationsView, SiteLine};
+use zq_services::operations::ClusterFigures;
 
 use super::admin::admin_frame;
 use super::frame::{ConsoleCaller, PageError, PageResult, html};
@@ -70,6 +73,11 @@ fn millis(s: Option<f64>) -> String {
         Some(_) => "> 最大分档".into(),
         None => "—".into(),
     }
+}
+
+/// A quantile Prometheus interpolated within its bucket.
+fn approx_millis(s: Option<f64>) -> String {
+    s.map_or("—".into(), |s| format!("约 {} ms", (s * 1000.0).round()))
 }
 
 /// `GET /console/admin/operations`.
@@ -147,6 +155,24 @@ pub(crate) async fn show(State(state): State<AppState>, cc: ConsoleCaller) -> Pa
             j.last_run = format_local(at, false);
         }
     }
+    let (cluster, cluster_error) = match &state.config().prometheus {
+        None => (None, None),
+        Some((url, job)) => {
+            match zq_services::operations::cluster_figures(state.services(), &cc.caller, url, job)
+                .await
+            {
+                Ok(figures) => (Some(cluster_view(url, figures)), None),
+                Err(e) => {
+                    tracing::warn!(error = ?e, "the Prometheus server could not be read");
+                    let why = match e {
+                        crate::service::ServiceError::Unavailable(why) => why,
+                        other => other.to_string(),
+                    };
+                    (None, Some(why))
+                }
+            }
+        }
+    };
     let view = OperationsView {
         frame: admin_frame(&state, &cc, "operations", None),
         node: state.services().visits().node().to_owned(),
@@ -169,6 +195,53 @@ pub(crate) async fn show(State(state): State<AppState>, cc: ConsoleCaller) -> Pa
         ),
         cpu_seconds: format!("{:.0}", one("zhanqun_process_cpu_seconds_total")),
         jobs: jobs.into_values().collect(),
+        cluster,
+        cluster_error,
     };
     html(&state, ConsolePage::Operations, &view)
+}
+
+/// The cluster's figures as the page shows them.
+fn cluster_view(source: &str, f: ClusterFigures) -> ClusterView {
+    let count = |n: f64| n.round().max(0.0) as u64;
+    ClusterView {
+        source: source.to_owned(),
+        nodes: f
+            .nodes
+            .into_iter()
+            .map(|n| NodeLine {
+                instance: n.instance,
+                up: n.up,
+                rss_mib: n
+                    .resident_bytes
+                    .map_or("—".into(), |b| format!("{:.0}", b / 1_048_576.0)),
+            })
+            .collect(),
+        sites: f
+            .sites
+            .into_iter()
+            .map(|s| SiteLine {
+                tenant: s.tenant,
+                requests: count(s.requests),
+                errors: count(s.errors),
+                p95: approx_millis(s.p95),
+            })
+            .collect(),
+        cache_hit_ratio: f
+            .cache_hit_ratio
+            .map_or("—".into(), |r| format!("{:.1}%", r * 100.0)),
+        render_p95: approx_millis(f.render_p95),
+        db_errors: count(f.db_errors),
+        redis_errors: count(f.redis_errors),
+        jobs: f
+            .jobs
+            .into_iter()
+            .map(|j| JobLine {
+                job: j.job,
+                runs: count(j.runs),
+                failed: count(j.failed),
+                last_run: j.last_run.map_or("—".into(), |at| format_local(at, false)),
+            })
+            .collect(),
+    }
 }

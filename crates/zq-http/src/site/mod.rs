@@ -428,6 +428,9 @@ fn favicon(state: &AppState, site: &Site, links: &Links) -> Response {
     }
 }
 
+/// The header saying how the page cache answered (a constant: parsed once, not per response).
+const X_CACHE: axum::http::HeaderName = axum::http::HeaderName::from_static("x-cache");
+
 fn page_response(
     page: &CachedPage,
     outcome: Outcome,
@@ -457,7 +460,7 @@ fn page_response(
     if let Some(ce) = enc.header() {
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(ce));
     }
-    h.insert("x-cache", HeaderValue::from_static(outcome.as_str()));
+    h.insert(X_CACHE, HeaderValue::from_static(outcome.as_str()));
     crate::set_security_headers(h);
     res
 }

@@ -33,7 +33,7 @@ pub use inspection::{
     EvidenceRow, FindingRow, IndicatorRow, InspectionView, LexiconView, ScoreRow, ScorecardView,
     TermRow, TrendWeek,
 };
-pub use operations::{JobLine, OperationsView, SiteLine};
+pub use operations::{ClusterView, JobLine, NodeLine, OperationsView, SiteLine};
 pub use reporting::{
     InboxFilter, InboxView, ItemView, Named, OutboxView, Range, RankRow, RankingView, SendForm,
     StateChoice, SubmissionDetail, SubmissionLine,
