@@ -195,12 +195,11 @@ fn nu_html_check(files: &[(std::path::PathBuf, String)]) -> Option<String> {
     (!out.status.success()).then_some(text)
 }
 
-/// Every kind of console page, as a site admin and as the office see them, passes the Nu HTML
-/// Checker: the clerks' pages are held to the public pages' standard.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_console_page_kind_passes_the_w3c_nu_html_checker() {
+/// Every kind of console page with the account that sees it: the site admin `vnu.site`'s pages
+/// of site jb (with a letter, an article and a consultation to show) and the office's
+/// (`vnu.office`). Makes both accounts and the letter on `app` (a demo).
+pub(crate) async fn console_page_kinds(app: &TestApp) -> [(&'static str, Vec<String>); 2] {
     use zq_domain::access::{ClusterRole, TenantRole};
-    let app = TestApp::demo(Backend::Sqlite).await;
     let admin = app
         .token("vnu.admin", None, Some(("jb", TenantRole::SiteAdmin)))
         .await;
@@ -295,6 +294,18 @@ async fn every_console_page_kind_passes_the_w3c_nu_html_checker() {
         "/console/admin/cases",
     ]
     .map(str::to_owned);
+    [
+        ("vnu.site", site_pages.to_vec()),
+        ("vnu.office", office_pages.to_vec()),
+    ]
+}
+
+/// Every kind of console page, as a site admin and as the office see them, passes the Nu HTML
+/// Checker: the clerks' pages are held to the public pages' standard.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_console_page_kind_passes_the_w3c_nu_html_checker() {
+    let app = TestApp::demo(Backend::Sqlite).await;
+    let kinds = console_page_kinds(&app).await;
     let dir = std::env::temp_dir().join(format!("zq-vnu-console-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut files = Vec::new();
@@ -302,10 +313,7 @@ async fn every_console_page_kind_passes_the_w3c_nu_html_checker() {
     let file = dir.join("login.html");
     std::fs::write(&file, &login.bytes).unwrap();
     files.push((file, "/console/login".to_owned()));
-    for (who, pages) in [
-        ("vnu.site", &site_pages[..]),
-        ("vnu.office", &office_pages[..]),
-    ] {
+    for (who, pages) in &kinds {
         let (_, cookie) = app.sign_in(who, zq_tests::PASSWORD).await;
         let cookie = cookie.expect("signed in");
         for (n, path) in pages.iter().enumerate() {

@@ -176,7 +176,7 @@ async fn phone_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
 
 /// Runs axe-core on the current page under WCAG 2.1 A and AA; the violations of impact serious
 /// or critical, each with up to three of its elements.
-async fn axe_violations(c: &Client, axe: &str) -> Vec<String> {
+pub(super) async fn axe_violations(c: &Client, axe: &str) -> Vec<String> {
     bounded("injecting axe-core", c.execute(axe, vec![]))
         .await
         .or_fail("injecting axe-core");

@@ -388,6 +388,7 @@ async fn in_a_browser(
 
 mod article;
 mod compliance;
+mod console;
 mod inspection;
 mod interaction;
 mod report;
