@@ -90,7 +90,7 @@ async fn flow(backend: Backend) {
     let rank = |v: &Value| {
         (
             v["vetoes"].as_array().unwrap().len(),
-            v["points"].as_i64().unwrap(),
+            v["total"].as_i64().unwrap(),
         )
     };
     for pair in items.windows(2) {
@@ -100,6 +100,40 @@ async fn flow(backend: Backend) {
             "worst first: {pair:?}"
         );
     }
+    // The portal's bonus (加分指标): its three measurable items with their evidence, added
+    // only without a veto and from 80 points; the other sites have none.
+    let www = report(&app, &office, "www").await;
+    let bonus = &www["bonus"];
+    let parts = bonus["items"].as_array().expect("the portal's bonus items");
+    let codes: Vec<&str> = parts.iter().map(|i| i["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["intensive", "coordination", "overall"], "{bonus}");
+    // The demo hosts departments, districts and towns on the platform.
+    assert_eq!(parts[0]["points"], 10, "{bonus}");
+    let others: Vec<&Value> = items.iter().filter(|i| i["code"] != "www").collect();
+    let passing = others.iter().filter(|i| i["passed"] == true).count();
+    assert_eq!(
+        parts[2]["value"],
+        format!("{} 个网站中 {passing} 个合格", others.len()),
+        "{bonus}"
+    );
+    let want_overall = if passing == others.len() {
+        10
+    } else if passing * 100 >= others.len() * 90 {
+        5
+    } else {
+        0
+    };
+    assert_eq!(parts[2]["points"], want_overall, "{bonus}");
+    let points = www["points"].as_i64().unwrap();
+    let eligible = www["vetoes"].as_array().unwrap().is_empty() && points >= 80;
+    assert_eq!(bonus["eligible"], eligible, "{www}");
+    let added: i64 = parts.iter().map(|i| i["points"].as_i64().unwrap()).sum();
+    assert_eq!(
+        www["total"].as_i64().unwrap(),
+        points + if eligible { added.min(30) } else { 0 },
+        "{www}"
+    );
+    assert!(report(&app, &office, "jb").await["bonus"].is_null());
     // The demo's spread: two sites lose a point each for a dead link, found by the demo's
     // first link check with the article and the place.
     let linked: Vec<&str> = items

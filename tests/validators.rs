@@ -287,6 +287,8 @@ pub(crate) async fn console_page_kinds(app: &TestApp) -> [(&'static str, Vec<Str
         "/console/admin/channels",
         "/console/admin/calendar",
         "/console/admin/inspection",
+        // The portal's report, with its bonus.
+        "/console/sites/www/inspection",
         "/console/admin/visits",
         "/console/admin/operations",
         "/console/admin/broadcasts",

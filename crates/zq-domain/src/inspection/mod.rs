@@ -9,6 +9,7 @@
 //! indicators ([`evaluate`]) and the score ([`Score::of`]). Days are calendar days (the rules
 //! count weeks and months), in Beijing time.
 
+pub mod bonus;
 pub mod digest;
 mod freshness;
 pub mod lexicon;

@@ -2,10 +2,12 @@
 //! item fails the site whatever its points; otherwise 100 points less the deductions below, and
 //! under [`PASS_POINTS`] fails. The deductions are the platform's reading of the national table's
 //! scored items it can measure (columns behind their duty, slow replies, missing footer
-//! information), each with a cap so one item cannot sink a site alone.
+//! information), each with a cap so one item cannot sink a site alone. The portal may add its
+//! bonus (`super::bonus`) once it has no failed veto and 80 points.
 
 use serde::Serialize;
 
+use super::bonus::Bonus;
 use super::{Indicator, Status, Weight};
 
 /// Points below which a site fails.
@@ -39,6 +41,10 @@ pub struct Score {
     pub passed: bool,
     /// Indicators warning now (early warnings).
     pub warnings: usize,
+    /// The portal's bonus (`None` for the other sites).
+    pub bonus: Option<Bonus>,
+    /// The points with the bonus: what the sites are ranked by.
+    pub total: i64,
 }
 
 impl Score {
@@ -71,7 +77,16 @@ impl Score {
                 .iter()
                 .filter(|i| i.status == Status::Warn)
                 .count(),
+            bonus: None,
+            total: points,
         }
+    }
+
+    /// The score with the portal's bonus added.
+    pub fn with_bonus(mut self, bonus: Bonus) -> Score {
+        self.total = self.points + bonus.points;
+        self.bonus = Some(bonus);
+        self
     }
 
     /// 合格 / 不合格（单项否决）/ 不合格.

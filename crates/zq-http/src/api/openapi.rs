@@ -152,7 +152,7 @@ pub(crate) fn spec() -> Value {
                 "put": op("修改常用答复（网站管理员）", "interaction", "200", Some("ReplyTemplate"), &[code.clone(), path_param("id", "常用答复编号", "integer")]),
                 "delete": op("删除常用答复（网站管理员）", "interaction", "204", None, &[code.clone(), path_param("id", "常用答复编号", "integer")]),
             },
-            "/api/v1/sites/{code}/inspection": {"get": op("本站检查指标（国办秘函〔2019〕19号）：每项的规则、测量值、阈值、状态（pass 达标 / warn 预警 / fail 不达标 / not_available 暂不可用）和证据（哪些栏目、哪些来信），以及单项否决、扣分和得分", "inspection", "200", None, &site)},
+            "/api/v1/sites/{code}/inspection": {"get": op("本站检查指标（国办秘函〔2019〕19号）：每项的规则、测量值、阈值、状态（pass 达标 / warn 预警 / fail 不达标 / not_available 暂不可用）和证据（哪些栏目、哪些来信），以及单项否决、扣分和得分；门户网站另有加分（bonus：平台可计算的加分项及证据，total 为含加分的得分）", "inspection", "200", None, &site)},
             "/api/v1/inspection/scorecard": {"get": op("各网站检查得分排名（集群管理员、运维）：单项否决在前，其次得分低、预警多；format=csv 或 format=xlsx 导出", "inspection", "200", None,
                 &[query_param("format", "csv / xlsx", "string")])},
             "/api/v1/sites/{code}/visits": {"get": op("本站访问统计：每天的浏览量（views）和独立访客数（visitors，按日去重的估算值，误差约 ±1.6%），今天各小时的浏览量，热门页面、栏目和来源网站；days 天数（1–366，默认 30）", "visits", "200", None,

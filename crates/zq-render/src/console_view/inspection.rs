@@ -28,6 +28,28 @@ pub struct IndicatorRow {
     pub evidence: Vec<EvidenceRow>,
 }
 
+/// One item of the portal's bonus.
+#[derive(Debug, Clone, Serialize)]
+pub struct BonusRow {
+    pub name: String,
+    pub rule: String,
+    pub points: i64,
+    pub max: i64,
+    pub value: String,
+    pub evidence: Vec<EvidenceRow>,
+}
+
+/// The portal's bonus (加分指标).
+#[derive(Debug, Clone, Serialize)]
+pub struct BonusView {
+    /// Read at all (no veto, 80 points).
+    pub eligible: bool,
+    pub points: i64,
+    /// The points with the bonus.
+    pub total: i64,
+    pub items: Vec<BonusRow>,
+}
+
 /// A site's 网站检查 page.
 #[derive(Debug, Clone, Serialize)]
 pub struct InspectionView {
@@ -41,6 +63,8 @@ pub struct InspectionView {
     /// `栏目更新要求 −3`.
     pub deductions: Vec<String>,
     pub warnings: usize,
+    /// The portal's bonus (`None` for the other sites).
+    pub bonus: Option<BonusView>,
     pub indicators: Vec<IndicatorRow>,
     /// When the figures were computed (Beijing time).
     pub at: String,
@@ -77,6 +101,10 @@ pub struct ScoreRow {
     pub vetoes: Vec<String>,
     pub deductions: Vec<String>,
     pub warnings: usize,
+    /// The portal's bonus points, if it is the portal.
+    pub bonus: Option<i64>,
+    /// The points with the bonus (ranked by).
+    pub total: i64,
     pub trend: Vec<TrendWeek>,
     /// `近 8 周得分：95、—、98`.
     pub trend_label: String,

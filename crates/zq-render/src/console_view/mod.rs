@@ -30,8 +30,8 @@ pub use consult::{
     ConsultFields, ConsultRow, ConsultView, ConsultsView, EntryRow, FileChoice, StepButton,
 };
 pub use inspection::{
-    EvidenceRow, FindingRow, IndicatorRow, InspectionView, LexiconView, ScoreRow, ScorecardView,
-    TermRow, TrendWeek,
+    BonusRow, BonusView, EvidenceRow, FindingRow, IndicatorRow, InspectionView, LexiconView,
+    ScoreRow, ScorecardView, TermRow, TrendWeek,
 };
 pub use operations::{ClusterView, JobLine, NodeLine, OperationsView, SiteLine};
 pub use reporting::{

@@ -9,9 +9,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use zq_domain::access::Action;
 use zq_domain::inspection::{
-    ColumnFacts, ErrorFinding, Indicator, OpenLetter, Score, ServedFacts, SiteFacts, evaluate,
+    ColumnFacts, ErrorFinding, Indicator, OpenLetter, Score, ServedFacts, SiteFacts, bonus,
+    evaluate,
 };
-use zq_domain::{TenantId, TenantKind};
+use zq_domain::{TenantId, TenantKind, TenantStatus};
 use zq_store::{Column, ColumnActivity, Finding, Tenant, UnansweredLetter};
 
 use crate::{Caller, Result, ServiceError, Services, site};
@@ -150,8 +151,77 @@ fn facts_of(t: &Tenant, g: &Gathered, portal: Option<&Tenant>) -> SiteFacts {
     }
 }
 
-/// The reports of `tenants` at `now`, from one read of the facts (`only`: of one tenant).
+/// The reports of `tenants` at `now`, from one read of the facts (`only`: of one tenant), the
+/// portal's with its bonus (read from every site's report and the items it adopted).
 async fn reports(
+    svc: &Services,
+    tenants: Vec<Tenant>,
+    only: Option<TenantId>,
+    now: DateTime<Utc>,
+) -> Result<Vec<SiteReport>> {
+    let mut out = base_reports(svc, tenants, only, now).await?;
+    let Some(at) = out.iter().position(|r| r.tenant.kind == TenantKind::Portal) else {
+        return Ok(out);
+    };
+    let others = match only {
+        None => None,
+        Some(_) => Some(base_reports(svc, svc.store().list_tenants().await?, None, now).await?),
+    };
+    let all = others.as_deref().unwrap_or(&out);
+    let facts = portal_facts(svc, &out[at].tenant, all, now).await?;
+    let score = out[at].score.clone();
+    out[at].score = score.with_bonus(bonus::portal_bonus(&out[at].score, &facts));
+    Ok(out)
+}
+
+/// What the portal's bonus is read from: the other open sites with their verdicts, and the
+/// items the portal received from them over the window.
+async fn portal_facts(
+    svc: &Services,
+    portal: &Tenant,
+    all: &[SiteReport],
+    now: DateTime<Utc>,
+) -> Result<bonus::PortalFacts> {
+    let level = |k: TenantKind| match k {
+        TenantKind::Department => "部门",
+        TenantKind::District => "区县",
+        TenantKind::Town | TenantKind::Portal => "乡镇（街道）",
+    };
+    let subsites = all
+        .iter()
+        .filter(|r| r.tenant.id != portal.id && r.tenant.status == TenantStatus::Active)
+        .map(|r| bonus::Subsite {
+            code: r.tenant.code.to_string(),
+            name: r.tenant.name.clone(),
+            level: level(r.tenant.kind),
+            passed: r.score.passed,
+            verdict: r.score.verdict(),
+        })
+        .collect();
+    let names: HashMap<TenantId, &str> = all
+        .iter()
+        .map(|r| (r.tenant.id, r.tenant.name.as_str()))
+        .collect();
+    let since = now - Duration::days(bonus::ADOPTION_WINDOW_DAYS);
+    let reported = svc
+        .store()
+        .reporting_figures(Some(portal.id), since, now)
+        .await?
+        .into_iter()
+        .filter(|u| u.unit != portal.id)
+        .map(|u| bonus::Reported {
+            name: names
+                .get(&u.unit)
+                .map_or_else(|| format!("#{}", u.unit.0), |n| (*n).to_owned()),
+            submitted: u.submitted,
+            adopted: u.adopted,
+        })
+        .collect();
+    Ok(bonus::PortalFacts { subsites, reported })
+}
+
+/// The reports of `tenants` at `now` without the portal's bonus.
+async fn base_reports(
     svc: &Services,
     tenants: Vec<Tenant>,
     only: Option<TenantId>,
@@ -234,7 +304,7 @@ pub async fn scorecard(svc: &Services, caller: &Caller) -> Result<Vec<SiteReport
     all.sort_by_key(|r| {
         (
             std::cmp::Reverse(r.score.vetoes.len()),
-            r.score.points,
+            r.score.total,
             std::cmp::Reverse(r.score.warnings),
         )
     });

@@ -6,10 +6,11 @@
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use zq_domain::inspection::{Evidence, Indicator, Status, Weight};
+use zq_domain::inspection::{Evidence, Indicator, Score, Status, Weight};
 use zq_render::ConsolePage;
 use zq_render::console_view::{
-    EvidenceRow, IndicatorRow, InspectionView, ScoreRow, ScorecardView, TrendWeek,
+    BonusRow, BonusView, EvidenceRow, IndicatorRow, InspectionView, ScoreRow, ScorecardView,
+    TrendWeek,
 };
 
 pub(crate) mod lexicon;
@@ -31,6 +32,8 @@ fn evidence_url(site_base: &str, public: &str, object: &str) -> Option<String> {
         "settings" => format!("{site_base}/settings"),
         "mailboxes" => format!("{site_base}/mailboxes"),
         "home" => public.to_owned(),
+        "reporting" => format!("{site_base}/reporting/inbox"),
+        "site" => format!("{BASE}/sites/{id}/inspection"),
         _ => return None,
     })
 }
@@ -71,6 +74,32 @@ fn indicator_row(site_base: &str, public: &str, i: &Indicator) -> IndicatorRow {
             .map(|e| evidence_row(site_base, public, e))
             .collect(),
     }
+}
+
+/// The portal's bonus as its page shows it.
+fn bonus_view(site_base: &str, public: &str, score: &Score) -> Option<BonusView> {
+    let b = score.bonus.as_ref()?;
+    Some(BonusView {
+        eligible: b.eligible,
+        points: b.points,
+        total: score.total,
+        items: b
+            .items
+            .iter()
+            .map(|i| BonusRow {
+                name: i.name.to_owned(),
+                rule: i.rule.to_owned(),
+                points: i.points,
+                max: i.max,
+                value: i.value.clone(),
+                evidence: i
+                    .evidence
+                    .iter()
+                    .map(|e| evidence_row(site_base, public, e))
+                    .collect(),
+            })
+            .collect(),
+    })
 }
 
 /// The trend's weeks for a chart.
@@ -121,6 +150,7 @@ pub(crate) async fn site(
     let trends = inspection::trends(state.services(), Some(r.tenant.id)).await?;
     let frame = site_frame(&state, &cc, &r.tenant, "inspection", None).await?;
     let public = format!("/sites/{}/", r.tenant.code);
+    let bonus = bonus_view(&frame.site_base, &public, &r.score);
     let view = InspectionView {
         indicators: r
             .indicators
@@ -134,6 +164,7 @@ pub(crate) async fn site(
         vetoes: r.score.vetoes.iter().map(|v| (*v).to_owned()).collect(),
         deductions: deductions(&r),
         warnings: r.score.warnings,
+        bonus,
         at: format_local(state.services().now(), false),
         trend: trend_weeks(trends.get(&r.tenant.id)),
     };
@@ -170,6 +201,8 @@ pub(crate) async fn scorecard(State(state): State<AppState>, cc: ConsoleCaller) 
                     vetoes: r.score.vetoes.iter().map(|v| (*v).to_owned()).collect(),
                     deductions: deductions(r),
                     warnings: r.score.warnings,
+                    bonus: r.score.bonus.as_ref().map(|b| b.points),
+                    total: r.score.total,
                 }
             })
             .collect(),
