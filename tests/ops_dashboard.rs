@@ -143,14 +143,7 @@ async fn the_grafana_dashboard_only_charts_series_the_nodes_export() {
 
     // The operator's page in the console shows the same figures for this node: the site just
     // requested, the console's own requests, the scheduler's runs; a site's account may not.
-    app.account(
-        "ops.viewer",
-        Some(zq_domain::access::ClusterRole::Operator),
-        &[],
-    )
-    .await;
-    let (_, session) = app.sign_in("ops.viewer", zq_tests::PASSWORD).await;
-    let cookie = session.unwrap();
+    let cookie = app.operator_cookie("ops.viewer").await;
     let ops = app
         .get_with(
             "127.0.0.1",

@@ -26,14 +26,7 @@ async fn the_operator_page_reads_the_whole_cluster_from_the_configured_prometheu
         ..Setup::default()
     })
     .await;
-    app.account(
-        "ops.viewer",
-        Some(zq_domain::access::ClusterRole::Operator),
-        &[],
-    )
-    .await;
-    let (_, session) = app.sign_in("ops.viewer", zq_tests::PASSWORD).await;
-    let cookie = session.unwrap();
+    let cookie = app.operator_cookie("ops.viewer").await;
     let operations = || async {
         let page = app
             .get_with(

@@ -441,6 +441,15 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no HTTP status in {answer:?}"))
     }
 
+    /// A new account of the cluster's `operator` role named `login`, signed in: its session
+    /// cookie.
+    pub async fn operator_cookie(&self, login: &str) -> String {
+        self.account(login, Some(zq_domain::access::ClusterRole::Operator), &[])
+            .await;
+        let (_, session) = self.sign_in(login, PASSWORD).await;
+        session.expect("the operator signed in")
+    }
+
     /// The `/metrics` text of the operations listener.
     pub async fn metrics(&self) -> String {
         let addr = self.metrics_addr.expect("metrics listener");

@@ -159,34 +159,22 @@ pub async fn cluster_figures(
         .collect();
     out.nodes.sort_by(|a, b| a.instance.cmp(&b.instance));
     let mut sites: BTreeMap<String, SiteFigures> = BTreeMap::new();
-    for s in query(
-        svc,
-        base,
-        &format!("sum by (tenant) (increase(zhanqun_http_requests_total[{w}]))"),
-    )
-    .await?
-    {
-        entry(&mut sites, s.label("tenant")).requests = s.number().unwrap_or(0.0);
-    }
-    for s in query(
-        svc,
-        base,
-        &format!("sum by (tenant) (increase(zhanqun_http_requests_total{{class=\"5xx\"}}[{w}]))"),
-    )
-    .await?
-    {
-        entry(&mut sites, s.label("tenant")).errors = s.number().unwrap_or(0.0);
-    }
-    for s in query(
-        svc,
-        base,
-        &format!(
+    let per_site = [
+        format!("sum by (tenant) (increase(zhanqun_http_requests_total[{w}]))"),
+        format!("sum by (tenant) (increase(zhanqun_http_requests_total{{class=\"5xx\"}}[{w}]))"),
+        format!(
             "histogram_quantile(0.95, sum by (tenant, le) (rate(zhanqun_http_request_duration_seconds_bucket[{w}])))"
         ),
-    )
-    .await?
-    {
-        entry(&mut sites, s.label("tenant")).p95 = s.number();
+    ];
+    for (n, q) in per_site.iter().enumerate() {
+        for s in query(svc, base, q).await? {
+            let site = entry(&mut sites, s.label("tenant"));
+            match n {
+                0 => site.requests = s.number().unwrap_or(0.0),
+                1 => site.errors = s.number().unwrap_or(0.0),
+                _ => site.p95 = s.number(),
+            }
+        }
     }
     out.sites = sites.into_values().collect();
     out.sites.sort_by(|a, b| {

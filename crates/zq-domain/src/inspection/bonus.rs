@@ -253,26 +253,27 @@ mod tests {
         let dept = || site("部门", true);
         let district = || site("区县", true);
         let town = || site("乡镇（街道）", true);
-        // (subsites, reported, intensive, coordination, overall)
-        let cases: Vec<(Vec<Subsite>, Vec<Reported>, i64, i64, i64)> = vec![
-            (vec![], vec![], 0, 0, 0),
-            (vec![dept()], vec![sent(9)], 4, 0, 10),
-            (vec![dept(), district()], vec![sent(10)], 7, 5, 10),
-            (vec![dept(), district(), town()], vec![sent(29)], 10, 5, 10),
+        // (subsites, reported, [intensive, coordination, overall])
+        type Case = (Vec<Subsite>, Vec<Reported>, [i64; 3]);
+        let cases: Vec<Case> = vec![
+            (vec![], vec![], [0, 0, 0]),
+            (vec![dept()], vec![sent(9)], [4, 0, 10]),
+            (vec![dept(), district()], vec![sent(10)], [7, 5, 10]),
+            (
+                vec![dept(), district(), town()],
+                vec![sent(29)],
+                [10, 5, 10],
+            ),
             (
                 vec![dept(), district(), town()],
                 vec![sent(20), sent(10)],
-                10,
-                10,
-                10,
+                [10, 10, 10],
             ),
             // 9 of 10 passing is 90 %: half; 8 of 10: none.
             (
                 [vec![site("部门", false)], (0..9).map(|_| dept()).collect()].concat(),
                 vec![],
-                4,
-                0,
-                5,
+                [4, 0, 5],
             ),
             (
                 [
@@ -281,17 +282,15 @@ mod tests {
                 ]
                 .concat(),
                 vec![],
-                7,
-                0,
-                0,
+                [7, 0, 0],
             ),
         ];
-        for (n, (subsites, reported, i, c, o)) in cases.into_iter().enumerate() {
+        for (n, (subsites, reported, want)) in cases.into_iter().enumerate() {
             let b = portal_bonus(&score(95, vec![]), &PortalFacts { subsites, reported });
             let got: Vec<i64> = b.items.iter().map(|x| x.points).collect();
-            assert_eq!(got, vec![i, c, o], "case {n}");
+            assert_eq!(got, want, "case {n}");
             assert!(b.eligible);
-            assert_eq!(b.points, i + c + o, "case {n}");
+            assert_eq!(b.points, want.iter().sum::<i64>(), "case {n}");
         }
     }
 
