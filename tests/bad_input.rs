@@ -1,6 +1,8 @@
-//! Bad input gets a clear 4xx answer, never a 500 and never a panic.
+//! Bad input gets a clear 4xx answer, never a 500 and never a panic; text that looks like a
+//! spreadsheet formula stays text in every CSV export.
 
-use zq_tests::{host, on_both_backends};
+use zq_domain::access::ClusterRole;
+use zq_tests::{PASSWORD, host, on_both_backends};
 
 fn req(path: &str, host: &str) -> Vec<u8> {
     format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").into_bytes()
@@ -13,6 +15,8 @@ on_both_backends! {
             let status = app.raw_status(&req("/", bad)).await;
             assert_eq!(status, 400, "Host: {bad}");
         }
+        let twice = format!("GET / HTTP/1.1\r\nHost: {}\r\nHost: evil.example\r\nConnection: close\r\n\r\n", host("www"));
+        assert_eq!(app.raw_status(twice.as_bytes()).await, 400, "two Host headers");
         let r = app.get("bad..host", "/").await;
         assert_eq!(r.status, 400);
         assert!(r.body.contains("请求无效"));
@@ -70,5 +74,60 @@ on_both_backends! {
             assert!(!answer.contains(" 500 "), "{answer}");
         }
         assert_eq!(app.get(&host("www"), "/").await.status, 200, "still serving");
+    }
+
+    async fn a_site_name_that_looks_like_a_formula_stays_text_in_every_csv_export(app: demo) {
+        let office = app.token("csv.office", Some(ClusterRole::ClusterAdmin), None).await;
+        let formula = "=HYPERLINK(\"http://evil.example/\",\"点我\")";
+        // A unit the cases figures list (one with a letter), renamed.
+        let (_, csv) = app.api(&office, "GET", "/api/v1/cases/figures?format=csv", None).await;
+        let code = csv.as_str().unwrap_or_default().lines().nth(1).and_then(|l| l.split(',').next())
+            .unwrap_or_else(|| panic!("a unit in {csv}")).to_owned();
+        let (_, site) = app.api(&office, "GET", &format!("/api/v1/sites/{code}"), None).await;
+        let settings = serde_json::json!({"name": formula, "sponsor": site["sponsor"]});
+        let (s, t) = app.api(&office, "PUT", &format!("/api/v1/sites/{code}/settings"), Some(settings)).await;
+        assert_eq!(s, 200, "{t}");
+        let defused = |what: &str, csv: &str| {
+            assert!(csv.contains("'=HYPERLINK"), "{what}: the name is not there, defused: {csv}");
+            for line in csv.lines() {
+                for cell_start in [",=", ",\"=", "\u{feff}=", "\u{feff}\"="] {
+                    assert!(!line.contains(cell_start), "{what}: a cell starts a formula: {line}");
+                }
+                assert!(!line.starts_with('=') && !line.starts_with("\"="), "{what}: {line}");
+            }
+        };
+        for path in ["/api/v1/cases/figures?format=csv", "/api/v1/inspection/scorecard?format=csv"] {
+            let (s, csv) = app.api(&office, "GET", path, None).await;
+            assert_eq!(s, 200, "{path}");
+            defused(path, csv.as_str().unwrap_or_default());
+        }
+        app.account("csv.clerk", Some(ClusterRole::ClusterAdmin), &[]).await;
+        let (_, cookie) = app.sign_in("csv.clerk", PASSWORD).await;
+        for path in ["/console/admin/cases.csv", "/console/admin/inspection.csv"] {
+            let r = app.get_with("127.0.0.1", path, &[("cookie", &cookie.clone().unwrap())]).await;
+            assert_eq!(r.status, 200, "{path}");
+            defused(path, &r.body);
+        }
+    }
+
+    async fn a_made_up_host_on_the_alias_path_cannot_poison_the_cached_feeds_and_sitemap(app: demo) {
+        let port = app.addr.port();
+        let office = app.token("alias.office", Some(ClusterRole::ClusterAdmin), None).await;
+        let news = app.news_column(&office, "jn").await["slug"].as_str().unwrap().to_owned();
+        for path in [
+            "/sites/jn/sitemap.xml".to_owned(),
+            "/sites/jn/report/feed.xml".to_owned(),
+            "/sites/jn/report/feed.json".to_owned(),
+            format!("/sites/jn/col/{news}/atom.xml"),
+        ] {
+            let evil = app.get(&format!("evil.example:{port}"), &path).await;
+            assert_eq!(evil.status, 200, "{path}");
+            assert!(!evil.body.contains("evil.example"), "{path} names the made-up host: {}", evil.body);
+            // A later visitor on the cluster's own host gets that host's links.
+            let later = app.get(&format!("{}:{port}", host("www")), &path).await;
+            assert_eq!(later.status, 200, "{path}");
+            assert!(!later.body.contains("evil.example"), "{path}: {}", later.body);
+            assert!(later.body.contains(&host("www")) || later.body.contains(&host("jn")), "{path}: {}", later.body);
+        }
     }
 }

@@ -292,6 +292,14 @@ on_both_backends! {
         assert_eq!(got.bytes, png);
         // The same address on another site's host finds nothing.
         assert_eq!(app.get(&host("jn"), &url).await.status, 404);
+        // A conditional request is answered 304 for the site's own file only: not on another
+        // site, and not for a hash no file has.
+        let etag = got.header("etag").expect("an ETag").to_owned();
+        assert_eq!(app.get_with(&host(SITE), &url, &[("if-none-match", &etag)]).await.status, 304);
+        assert_eq!(app.get_with(&host("jn"), &url, &[("if-none-match", &etag)]).await.status, 404);
+        let nothing = format!("\"{}\"", "0".repeat(64));
+        let missing = format!("/files/{}/x.pdf", "0".repeat(64));
+        assert_eq!(app.get_with(&host(SITE), &missing, &[("if-none-match", &nothing)]).await.status, 404);
         // The alias path works from any host (the console's previews use it).
         assert_eq!(app.get(&host("www"), &format!("/sites/jb{url}")).await.status, 200);
 

@@ -37,6 +37,24 @@ impl std::fmt::Display for LoginName {
     }
 }
 
+/// Longest display name of an account, in characters.
+pub const MAX_DISPLAY_NAME_CHARS: usize = 64;
+
+/// An account's display name, trimmed: 1 to [`MAX_DISPLAY_NAME_CHARS`] characters, none of
+/// them a control character (it is shown in pages, audit rows and mails).
+pub fn display_name(s: &str) -> Result<String, &'static str> {
+    let name = s.trim();
+    if name.is_empty() {
+        Err("请填写姓名")
+    } else if name.chars().count() > MAX_DISPLAY_NAME_CHARS {
+        Err("姓名不能超过 64 个字")
+    } else if name.chars().any(char::is_control) {
+        Err("姓名不能包含控制字符")
+    } else {
+        Ok(name.to_owned())
+    }
+}
+
 /// Shortest accepted password, in characters.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 /// Longest accepted password, in bytes (argon2 takes any length; this bounds the work).
@@ -136,6 +154,26 @@ pub fn session_valid(created: i64, last_seen: i64, now: i64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_names_are_trimmed_bounded_and_printable() {
+        let long = "张".repeat(MAX_DISPLAY_NAME_CHARS);
+        let cases = [
+            (" 王小明 ", Ok("王小明".to_owned())),
+            (long.as_str(), Ok(long.clone())),
+            ("", Err("请填写姓名")),
+            ("   ", Err("请填写姓名")),
+            ("王\u{0}明", Err("姓名不能包含控制字符")),
+            ("王\n明", Err("姓名不能包含控制字符")),
+        ];
+        for (input, want) in cases {
+            assert_eq!(display_name(input), want, "{input:?}");
+        }
+        assert_eq!(
+            display_name(&format!("{long}张")),
+            Err("姓名不能超过 64 个字")
+        );
+    }
 
     #[test]
     fn the_password_policy_refuses_weak_passwords() {

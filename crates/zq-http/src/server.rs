@@ -104,6 +104,17 @@ async fn serve_with(
             let front = front.clone();
             async move {
                 let (mut parts, body) = req.into_parts();
+                // Two Host headers: a proxy in front may have read the other one; answer
+                // neither (RFC 9112 §3.2: a request with more than one Host is a 400).
+                if parts
+                    .headers
+                    .get_all(axum::http::header::HOST)
+                    .iter()
+                    .nth(1)
+                    .is_some()
+                {
+                    return Ok(two_hosts());
+                }
                 if let Some(state) = &front
                     && let Some(res) = crate::site::cached(state, &parts, peer).await
                 {
@@ -129,4 +140,18 @@ async fn serve_with(
         tracing::warn!("connections still open after the shutdown grace period; closing them");
     }
     Ok(())
+}
+
+/// The answer to a request with more than one Host header.
+fn two_hosts() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        axum::http::StatusCode::BAD_REQUEST,
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; charset=utf-8",
+        )],
+        "请求无效：有多个 Host 请求头\n",
+    )
+        .into_response()
 }

@@ -149,12 +149,13 @@ pub async fn create_user(
         }
     };
     let login = LoginName::parse(&input.login).map_err(invalid)?;
+    let display_name = zq_domain::security::display_name(&input.display_name).map_err(invalid)?;
     let user = svc
         .store()
         .create_user(
             NewUser {
                 login,
-                display_name: input.display_name,
+                display_name,
                 password: input.password,
                 cluster_role: None,
             },
@@ -181,6 +182,7 @@ pub async fn create_cluster_user(
 ) -> Result<User> {
     cluster_only(caller, Action::ManageAllUsers)?;
     let login = LoginName::parse(login).map_err(invalid)?;
+    let display_name = zq_domain::security::display_name(display_name).map_err(invalid)?;
     if svc.store().user_by_login(&login).await?.is_some() {
         return Err(ServiceError::Conflict(format!("登录名 {login} 已被使用")));
     }
@@ -189,7 +191,7 @@ pub async fn create_cluster_user(
         .create_user(
             NewUser {
                 login,
-                display_name: display_name.to_owned(),
+                display_name,
                 password,
                 cluster_role: Some(role),
             },

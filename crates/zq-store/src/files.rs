@@ -162,6 +162,23 @@ impl Store {
             .collect())
     }
 
+    /// An attachment of the tenant by hash and name, without its bytes (a conditional request
+    /// answered 304 still needs the file to exist on this site).
+    pub async fn attachment_meta(
+        &self,
+        tenant: TenantId,
+        sha256: &str,
+        file_name: &str,
+    ) -> Result<Option<Attachment>, StoreError> {
+        Ok(attachment::Entity::find()
+            .filter(attachment::Column::TenantId.eq(tenant.0))
+            .filter(attachment::Column::Sha256.eq(sha256))
+            .filter(attachment::Column::FileName.eq(file_name))
+            .one(&self.db)
+            .await?
+            .map(to_attachment))
+    }
+
     /// A file of the tenant by hash and name, with its bytes; `None` when the tenant has no
     /// such attachment (another tenant's file is not reachable through this tenant's site).
     pub async fn attachment_file(
@@ -170,20 +187,14 @@ impl Store {
         sha256: &str,
         file_name: &str,
     ) -> Result<Option<(Attachment, Vec<u8>)>, StoreError> {
-        let Some(row) = attachment::Entity::find()
-            .filter(attachment::Column::TenantId.eq(tenant.0))
-            .filter(attachment::Column::Sha256.eq(sha256))
-            .filter(attachment::Column::FileName.eq(file_name))
-            .one(&self.db)
-            .await?
-        else {
+        let Some(a) = self.attachment_meta(tenant, sha256, file_name).await? else {
             return Ok(None);
         };
         let bytes = blob::Entity::find_by_id(sha256.to_owned())
             .one(&self.db)
             .await?
-            .ok_or_else(|| StoreError::Corrupt(format!("attachment {} has no bytes", row.id)))?
+            .ok_or_else(|| StoreError::Corrupt(format!("attachment {} has no bytes", a.id)))?
             .bytes;
-        Ok(Some((to_attachment(row), bytes)))
+        Ok(Some((a, bytes)))
     }
 }

@@ -169,22 +169,31 @@ pub(crate) async fn figures(
             .unwrap_or_default()
     };
     if p.format.as_deref() == Some("csv") {
-        let mut csv =
-            String::from("\u{feff}排名,单位代码,单位,报送,采用,采用率(%),处理用时中位数(小时)\r\n");
+        let mut csv = String::from(zq_domain::csv::BOM);
+        csv.push_str(&zq_domain::csv::row(&[
+            "排名",
+            "单位代码",
+            "单位",
+            "报送",
+            "采用",
+            "采用率(%)",
+            "处理用时中位数(小时)",
+        ]));
         for (i, r) in rows.iter().enumerate() {
             let (code, unit) = name(r.unit);
             let hours = r
                 .median_decision_secs
                 .map(|s| format!("{:.1}", s as f64 / 3600.0))
                 .unwrap_or_default();
-            csv.push_str(&format!(
-                "{},{code},\"{}\",{},{},{:.1},{hours}\r\n",
-                i + 1,
-                unit.replace('"', "\"\""),
-                r.submitted,
-                r.adopted,
-                r.rate
-            ));
+            csv.push_str(&zq_domain::csv::row(&[
+                (i + 1).to_string(),
+                code,
+                unit,
+                r.submitted.to_string(),
+                r.adopted.to_string(),
+                format!("{:.1}", r.rate),
+                hours,
+            ]));
         }
         return Ok((
             StatusCode::OK,

@@ -162,7 +162,11 @@ impl Links {
     /// What, beyond the path, changes a page's bytes: host or alias links, the port, the
     /// scheme, the mode.
     pub fn variant(&self) -> String {
+        let authority = &self.origin.authority;
         variant(
+            authority
+                .strip_suffix(self.origin.port_suffix.as_str())
+                .unwrap_or(authority),
             self.alias,
             &self.origin.port_suffix,
             &self.origin.scheme,
@@ -220,9 +224,11 @@ impl Links {
 }
 
 /// The cache variant of a page requested on a site's host (`alias` false) or through
-/// `/sites/{code}/`, with the request's `:port` part, the public scheme, the page's mode and
+/// `/sites/{code}/`: the host its absolute URLs name (one of the cluster's, see
+/// [`alias_authority`]), the request's `:port` part, the public scheme, the page's mode and
 /// the tag of the broadcasts it shows.
 pub(crate) fn variant(
+    host: &str,
     alias: bool,
     port_suffix: &str,
     scheme: &str,
@@ -230,10 +236,21 @@ pub(crate) fn variant(
     broadcasts: &str,
 ) -> String {
     format!(
-        "{}|{port_suffix}|{scheme}|{}|{broadcasts}",
-        if alias { "a" } else { "h" },
+        "{}{host}|{port_suffix}|{scheme}|{}|{broadcasts}",
+        if alias { "a:" } else { "h:" },
         mode.tag()
     )
+}
+
+/// The host an alias page (`/sites/{code}/…`) names in its absolute URLs: the request's when
+/// it is one of the cluster's hosts (`known`), else the site's own first host — never a host
+/// the client made up, which a cached page would then show every later visitor (feeds and
+/// sitemaps carry absolute URLs).
+pub(crate) fn alias_authority<'a>(known: bool, site: &'a Site, requested: &'a str) -> &'a str {
+    if known {
+        return requested;
+    }
+    site.tenant.hosts.first().map_or(requested, |h| h.as_str())
 }
 
 /// The broadcasts a page shows, as the chrome renders them.

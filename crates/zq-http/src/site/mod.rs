@@ -108,7 +108,7 @@ pub(crate) async fn cached(
     let path = parts.uri.path();
     let console = state.config().console_host.as_ref();
     let now = state.services().now();
-    let (site, alias, rest, shown) = {
+    let (site, alias, rest, shown, known) = {
         let snap = state.registry().peek();
         let (site, alias, rest) = match split_alias(path) {
             Some((code, rest)) if !rest.is_empty() => (snap.by_code(code)?, true, rest),
@@ -117,7 +117,8 @@ pub(crate) async fn cached(
             None => (snap.by_host_name(name)?, false, path),
         };
         let shown = snap.broadcasts_for(site.tenant.id, now).tag();
-        (Arc::clone(site), alias, rest, shown)
+        let known = !alias || snap.by_host_name(name).is_some();
+        (Arc::clone(site), alias, rest, shown, known)
     };
     if site.tenant.status != TenantStatus::Active {
         return None;
@@ -127,6 +128,7 @@ pub(crate) async fn cached(
         return None;
     }
     let variant = links::variant(
+        links::alias_authority(known, &site, name),
         alias,
         port_suffix,
         &state.config().public_scheme,
@@ -353,11 +355,14 @@ fn resolve(
             )));
         }
     };
-    let authority = raw_host.trim().to_ascii_lowercase();
-    let port_suffix = match authority.rsplit_once(':') {
+    let raw = raw_host.trim();
+    let port_suffix = match raw.rsplit_once(':') {
         Some((_, p)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => format!(":{p}"),
         _ => String::new(),
     };
+    // The host as the cluster knows it (no trailing dot, lower case), so every spelling of a
+    // host shares its cached pages and names the same host in them.
+    let authority = format!("{}{port_suffix}", host.as_str());
     let origin = Origin {
         scheme: scheme.to_owned(),
         authority,
@@ -371,6 +376,17 @@ fn resolve(
             )));
         };
         let (mode, rest) = PageMode::split(rest);
+        let requested = origin
+            .authority
+            .strip_suffix(origin.port_suffix.as_str())
+            .unwrap_or(&origin.authority);
+        let known = snap.by_host_name(requested).is_some();
+        let named = links::alias_authority(known, &site, requested);
+        let authority = format!("{named}{}", origin.port_suffix);
+        let origin = Origin {
+            authority,
+            ..origin
+        };
         let links = Links::alias(snap, &site, origin, mode).at(rest);
         let rest = (!rest.is_empty()).then(|| rest.to_owned());
         return Ok((site, links, rest));
@@ -539,7 +555,18 @@ async fn serve_file(
         return Err(SiteError::NotFound);
     }
     let etag = format!("\"{sha}\"");
+    let unavailable = |e: zq_store::StoreError| match e {
+        e if e.is_unavailable() => SiteError::Unavailable(e.to_string()),
+        _ => SiteError::NotFound,
+    };
     if if_none_match.is_some_and(|v| v.split(',').any(|t| t.trim() == etag)) {
+        // Only for a file this site has: a 304 must not vouch for any hash asked.
+        state
+            .store()
+            .attachment_meta(site.tenant.id, sha, &name)
+            .await
+            .map_err(unavailable)?
+            .ok_or(SiteError::NotFound)?;
         let mut res = StatusCode::NOT_MODIFIED.into_response();
         res.headers_mut().insert(
             header::ETAG,
@@ -551,10 +578,7 @@ async fn serve_file(
         .store()
         .attachment_file(site.tenant.id, sha, &name)
         .await
-        .map_err(|e| match e {
-            e if e.is_unavailable() => SiteError::Unavailable(e.to_string()),
-            _ => SiteError::NotFound,
-        })?
+        .map_err(unavailable)?
         .ok_or(SiteError::NotFound)?;
     let inline = a.is_image || a.content_type == "application/pdf";
     let mut res = crate::file_response(bytes, &a.content_type, &a.file_name, inline)

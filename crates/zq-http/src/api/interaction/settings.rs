@@ -146,24 +146,34 @@ pub(crate) async fn figures(
         .collect();
     if p.format.as_deref() == Some("csv") {
         let f = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_default();
-        let mut out = String::from(
-            "\u{feff}code,name,received,replied,on_time,on_time_rate,avg_days,satisfaction,open,due_soon,overdue\n",
-        );
+        let mut out = String::from(zq_domain::csv::BOM);
+        out.push_str(&zq_domain::csv::row(&[
+            "code",
+            "name",
+            "received",
+            "replied",
+            "on_time",
+            "on_time_rate",
+            "avg_days",
+            "satisfaction",
+            "open",
+            "due_soon",
+            "overdue",
+        ]));
         for r in &rows {
-            out.push_str(&format!(
-                "{},\"{}\",{},{},{},{},{},{},{},{},{}\n",
-                r.code,
-                r.name.replace('"', "\"\""),
-                r.received,
-                r.replied,
-                r.on_time,
+            out.push_str(&zq_domain::csv::row(&[
+                r.code.to_string(),
+                r.name.clone(),
+                r.received.to_string(),
+                r.replied.to_string(),
+                r.on_time.to_string(),
                 f(r.on_time_rate),
                 f(r.avg_days),
                 f(r.satisfaction),
-                r.open,
-                r.due_soon,
-                r.overdue
-            ));
+                r.open.to_string(),
+                r.due_soon.to_string(),
+                r.overdue.to_string(),
+            ]));
         }
         return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response());
     }

@@ -86,24 +86,34 @@ pub(crate) async fn units_csv(
     Query(q): Query<YearQuery>,
 ) -> Result<Response, super::super::frame::PageError> {
     let (_, year, rows) = figures(&state, &cc, &q).await?;
-    let mut out = String::from(
-        "\u{feff}单位,代码,收到,已答复,按期答复,按期答复率,平均用时（工作日）,满意率,待办,即将到期,超期\n",
-    );
+    let mut out = String::from(zq_domain::csv::BOM);
+    out.push_str(&zq_domain::csv::row(&[
+        "单位",
+        "代码",
+        "收到",
+        "已答复",
+        "按期答复",
+        "按期答复率",
+        "平均用时（工作日）",
+        "满意率",
+        "待办",
+        "即将到期",
+        "超期",
+    ]));
     for r in &rows {
-        let name = r.tenant.name.replace('"', "\"\"");
-        out.push_str(&format!(
-            "\"{name}\",{},{},{},{},{},{},{},{},{},{}\n",
-            r.tenant.code,
-            r.total.received,
-            r.total.replied,
-            r.total.on_time,
+        out.push_str(&zq_domain::csv::row(&[
+            r.tenant.name.clone(),
+            r.tenant.code.to_string(),
+            r.total.received.to_string(),
+            r.total.replied.to_string(),
+            r.total.on_time.to_string(),
             pct(r.total.on_time_rate()),
             days(r.total.avg_days),
             pct(r.total.satisfaction),
-            r.now.open,
-            r.now.due_soon,
-            r.now.overdue,
-        ));
+            r.now.open.to_string(),
+            r.now.due_soon.to_string(),
+            r.now.overdue.to_string(),
+        ]));
     }
     Ok((
         [
