@@ -320,6 +320,41 @@ on_both_backends! {
         assert_eq!(files.as_array().unwrap().len(), 1, "only the good file was kept");
     }
 
+    async fn characters_xml_forbids_are_dropped_from_what_is_typed_so_feeds_stay_well_formed(app: demo) {
+        let editor = token(app, "jb.e1", None, Some(TenantRole::Editor)).await;
+        let admin = token(app, "jb.a1", None, Some(TenantRole::SiteAdmin)).await;
+        let col = column(app).await;
+        // NUL is what PostgreSQL refused with a 500; U+FFFE/U+FFFF and the other controls made
+        // the feeds invalid XML. Tabs and line breaks stay.
+        let (s, a) = api(app, "POST", ARTICLES, &editor, Some(json!({
+            "column_id": col, "title": "控制\u{1}字符", "subtitle": "a\u{0}b", "summary": "摘\u{ffff}要\n第二行",
+            "source": "江北区\u{fffe}政府办", "body": "<p>正文\u{0}。</p>"
+        }))).await;
+        assert_eq!(s, 201, "{a}");
+        assert_eq!((a["title"].as_str(), a["subtitle"].as_str()), (Some("控制字符"), Some("ab")), "{a}");
+        assert_eq!((a["summary"].as_str(), a["source"].as_str()), (Some("摘要\n第二行"), Some("江北区政府办")), "{a}");
+        let (_, site) = api(app, "GET", "/api/v1/sites/jb", &admin, None).await;
+        let settings = json!({"name": format!("{}\u{7}", site["name"].as_str().unwrap()), "sponsor": site["sponsor"]});
+        let (s, t) = api(app, "PUT", "/api/v1/sites/jb/settings", &admin, Some(settings)).await;
+        assert_eq!(s, 200, "{t}");
+        assert!(!t["name"].as_str().unwrap().contains('\u{7}'), "{t}");
+        // A console form (urlencoded) is cleaned the same way.
+        app.account("jb.clerk", None, &[("jb", TenantRole::SiteAdmin)]).await;
+        let (_, cookie) = app.sign_in("jb.clerk", zq_tests::PASSWORD).await;
+        let cookie = cookie.unwrap();
+        let page = app.get_with("127.0.0.1", "/console/sites/jb/settings", &[("cookie", &cookie)]).await;
+        let csrf = zq_tests::hidden(&page.body, "csrf");
+        let name = site["name"].as_str().unwrap();
+        let r = app.post_form("127.0.0.1", "/console/sites/jb/settings",
+            &[("csrf", csrf.as_str()), ("name", &format!("{name}\u{0}")), ("sponsor", site["sponsor"].as_str().unwrap())],
+            &[("cookie", &cookie)]).await;
+        assert!(r.status == 303 || r.status == 200, "{}: {}", r.status, r.body);
+        let (_, after) = api(app, "GET", "/api/v1/sites/jb", &admin, None).await;
+        assert_eq!(after["name"].as_str(), Some(name), "{after}");
+        let sitemap = app.get(&host(SITE), "/sitemap.xml").await;
+        assert!(roxmltree::Document::parse(&sitemap.body).is_ok(), "{}", sitemap.body);
+    }
+
     async fn site_settings_show_at_once_and_only_site_admins_change_them(app: demo) {
         let admin = token(app, "jb.a1", None, Some(TenantRole::SiteAdmin)).await;
         let editor = token(app, "jb.e1", None, Some(TenantRole::Editor)).await;

@@ -293,10 +293,15 @@ on_both_backends! {
         chrono::DateTime::parse_from_rfc3339(item["date_modified"].as_str().unwrap()).expect("RFC 3339 date");
         assert!(!items.iter().any(|i| i["title"] == "尚未发布的草稿（订阅测试）"));
 
-        // Through the alias the URLs follow the alias, the ids stay the same.
+        // Through the alias the URLs follow the alias, the ids stay the same; on a host that
+        // is not the cluster's (here a bare address) they name the site's own host, never the
+        // one the request made up.
         let alias = json_feed(app, "127.0.0.1", "/sites/fgw/report/feed.json").await;
         let same = alias["items"].as_array().unwrap().iter().find(|i| i["id"] == entry_id).expect("same id under the alias");
-        assert_eq!(same["url"], format!("http://127.0.0.1/sites/fgw/art/{id}.html"));
+        assert_eq!(same["url"], format!("http://{}/sites/fgw/art/{id}.html", host("fgw")));
+        let on_portal = json_feed(app, &host("www"), "/sites/fgw/report/feed.json").await;
+        let same = on_portal["items"].as_array().unwrap().iter().find(|i| i["id"] == entry_id).expect("same id on the portal's host");
+        assert_eq!(same["url"], format!("http://{}/sites/fgw/art/{id}.html", host("www")));
         assert_eq!(app.get(&host("fgw"), "/report/feed.rss").await.status, 404);
     }
 

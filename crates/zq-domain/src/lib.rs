@@ -27,6 +27,7 @@ pub mod reporting;
 pub mod route;
 pub mod security;
 pub mod tenant;
+pub mod text;
 pub mod time;
 pub mod visits;
 pub mod workflow;

@@ -13,6 +13,7 @@ mod auth;
 mod console;
 mod error;
 pub mod fetch;
+mod input;
 pub mod metrics;
 pub mod registry;
 mod routes;

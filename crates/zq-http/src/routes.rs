@@ -31,14 +31,24 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             timeout,
         ))
-        .merge(console_routes().layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::metrics::count_console,
-        )))
-        .merge(api_routes().layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::metrics::count_api,
-        )))
+        // Form and JSON bodies lose the characters XML forbids before a handler reads them
+        // (`input`); the public forms clean theirs as they read them (`site::forms`).
+        .merge(
+            console_routes()
+                .layer(axum::middleware::from_fn(crate::input::clean))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    crate::metrics::count_console,
+                )),
+        )
+        .merge(
+            api_routes()
+                .layer(axum::middleware::from_fn(crate::input::clean))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    crate::metrics::count_api,
+                )),
+        )
         .merge(form_routes())
         // Console forms are small; the editor, uploads and the API set their own limits.
         .layer(DefaultBodyLimit::max(64 * 1024))

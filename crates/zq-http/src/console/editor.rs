@@ -328,7 +328,9 @@ pub(super) async fn read_multipart(mut m: Multipart) -> Result<Parsed, ServiceEr
                 }
             }
             None => {
-                let text = field.text().await.map_err(|_| too_big())?;
+                let mut text = field.text().await.map_err(|_| too_big())?;
+                // Multipart bodies pass the input layer untouched: clean their text here.
+                zq_domain::text::make_xml_safe(&mut text);
                 fields.insert(name, text);
             }
         }

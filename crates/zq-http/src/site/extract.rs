@@ -32,14 +32,19 @@ impl FromRequestParts<AppState> for SiteCtx {
         let snap = state.registry().snapshot();
         let raw_host = request_host(&parts.headers, &parts.uri);
         let scheme = &state.config().public_scheme;
-        let (site, links, rest) =
-            match resolve(&snap, scheme, raw_host.as_deref(), parts.uri.path()) {
-                Ok(r) => r,
-                Err(e) => {
-                    let (err, links) = *e;
-                    return Err(error_response(state, &snap, None, &links, &err));
-                }
-            };
+        let (site, links, rest) = match resolve(
+            &snap,
+            scheme,
+            state.config().console_host.as_ref(),
+            raw_host.as_deref(),
+            parts.uri.path(),
+        ) {
+            Ok(r) => r,
+            Err(e) => {
+                let (err, links) = *e;
+                return Err(error_response(state, &snap, None, &links, &err));
+            }
+        };
         let links = links.showing(&snap.broadcasts_for(site.tenant.id, state.services().now()));
         let closed = match site.tenant.status {
             TenantStatus::Active => None,

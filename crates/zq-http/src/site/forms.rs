@@ -299,7 +299,7 @@ async fn guarded(
     let bytes = axum::body::to_bytes(req.into_body(), max_bytes)
         .await
         .map_err(|_| SiteError::TooLarge)?;
-    let fields = match multipart {
+    let mut fields = match multipart {
         Some(boundary) if OPENS_CASE.contains(&name) => read_multipart(bytes, boundary).await?,
         Some(_) => {
             return Err(SiteError::BadRequest(
@@ -312,6 +312,12 @@ async fn guarded(
             Vec::new(),
         ),
     };
+    // What the public typed keeps only what XML allows (`zq_domain::text`): the letters and
+    // reports are published and fed to other portals.
+    for (k, v) in &mut fields.0 {
+        zq_domain::text::make_xml_safe(k);
+        zq_domain::text::make_xml_safe(v);
+    }
     let now = state.services().now().timestamp();
     let token = fields.get("token");
     if !verify(key, &token, ctx.site.tenant.id.0, name, now) {

@@ -243,7 +243,7 @@ pub(crate) fn variant(
 }
 
 /// The host an alias page (`/sites/{code}/…`) names in its absolute URLs: the request's when
-/// it is one of the cluster's hosts (`known`), else the site's own first host — never a host
+/// it is one of the cluster's hosts or the console's (`known`), else the site's own first host — never a host
 /// the client made up, which a cached page would then show every later visitor (feeds and
 /// sitemaps carry absolute URLs).
 pub(crate) fn alias_authority<'a>(known: bool, site: &'a Site, requested: &'a str) -> &'a str {

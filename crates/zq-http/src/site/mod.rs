@@ -117,7 +117,9 @@ pub(crate) async fn cached(
             None => (snap.by_host_name(name)?, false, path),
         };
         let shown = snap.broadcasts_for(site.tenant.id, now).tag();
-        let known = !alias || snap.by_host_name(name).is_some();
+        let known = !alias
+            || snap.by_host_name(name).is_some()
+            || console.is_some_and(|c| c.as_str() == name);
         (Arc::clone(site), alias, rest, shown, known)
     };
     if site.tenant.status != TenantStatus::Active {
@@ -186,6 +188,7 @@ async fn answer(
     let resolved = resolve(
         snap,
         &state.config().public_scheme,
+        state.config().console_host.as_ref(),
         raw_host.as_deref(),
         &path,
     );
@@ -331,6 +334,7 @@ type Resolved = (Arc<Site>, Links, Option<String>);
 fn resolve(
     snap: &Snapshot,
     scheme: &str,
+    console: Option<&Host>,
     raw_host: Option<&str>,
     path: &str,
 ) -> Result<Resolved, Box<(SiteError, Links)>> {
@@ -380,7 +384,8 @@ fn resolve(
             .authority
             .strip_suffix(origin.port_suffix.as_str())
             .unwrap_or(&origin.authority);
-        let known = snap.by_host_name(requested).is_some();
+        let known = snap.by_host_name(requested).is_some()
+            || console.is_some_and(|c| c.as_str() == requested);
         let named = links::alias_authority(known, &site, requested);
         let authority = format!("{named}{}", origin.port_suffix);
         let origin = Origin {
