@@ -15,11 +15,7 @@ pub struct SmtpServer {
 
 impl SmtpServer {
     pub fn start() -> SmtpServer {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = crate::prometheus::free_port();
         let maildir = std::env::temp_dir().join(format!("zq-mail-{}-{port}", std::process::id()));
         let child = Command::new("/usr/bin/python3")
             .args([

@@ -315,7 +315,8 @@ mod tests {
             assert_eq!((b.eligible, b.points), (eligible, added), "{points}");
             // The items still say what they would give.
             assert_eq!(b.items.iter().map(|i| i.points).sum::<i64>(), 30);
-            let s = s.with_bonus(b);
+            let mut s = s;
+            s.add_bonus(b);
             assert_eq!(s.total, points + added);
         }
     }

@@ -82,11 +82,10 @@ impl Score {
         }
     }
 
-    /// The score with the portal's bonus added.
-    pub fn with_bonus(mut self, bonus: Bonus) -> Score {
+    /// Adds the portal's bonus.
+    pub fn add_bonus(&mut self, bonus: Bonus) {
         self.total = self.points + bonus.points;
         self.bonus = Some(bonus);
-        self
     }
 
     /// 合格 / 不合格（单项否决）/ 不合格.

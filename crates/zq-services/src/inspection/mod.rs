@@ -169,8 +169,8 @@ async fn reports(
     };
     let all = others.as_deref().unwrap_or(&out);
     let facts = portal_facts(svc, &out[at].tenant, all, now).await?;
-    let score = out[at].score.clone();
-    out[at].score = score.with_bonus(bonus::portal_bonus(&out[at].score, &facts));
+    let bonus = bonus::portal_bonus(&out[at].score, &facts);
+    out[at].score.add_bonus(bonus);
     Ok(out)
 }
 
