@@ -138,6 +138,16 @@ on_both_backends! {
         let newcomer = list.as_array().unwrap().iter().find(|u| u["login"] == "jb.newcomer").expect("listed").clone();
         assert_eq!(newcomer["roles"], json!(["editor"]));
 
+        // An account of another site is answered exactly like one that does not exist: a site
+        // admin cannot probe which logins the cluster has (the office binds across sites).
+        app.account("jn.clerk", None, &[("jn", TenantRole::Editor)]).await;
+        let (s1, e1) = api(app, &admin, "PUT", "/api/v1/sites/jb/users/jn.clerk/roles/editor", None).await;
+        let (s2, e2) = api(app, &admin, "PUT", "/api/v1/sites/jb/users/jn.clerx/roles/editor", None).await;
+        assert_eq!((s1, s2), (404, 404), "{e1} {e2}");
+        assert_eq!(e1.to_string().replace("jn.clerk", "?"), e2.to_string().replace("jn.clerx", "?"));
+        let office = token(app, "office.binder", Some(ClusterRole::ClusterAdmin), None).await;
+        assert_eq!(api(app, &office, "PUT", "/api/v1/sites/jb/users/jn.clerk/roles/editor", None).await.0, 204, "the office binds across sites");
+        assert_eq!(api(app, &admin, "DELETE", "/api/v1/sites/jb/users/jn.clerk/roles/editor", None).await.0, 204, "now one of the site's accounts");
         assert_eq!(api(app, &admin, "PUT", "/api/v1/sites/jb/users/jb.newcomer/roles/reviewer", None).await.0, 204);
         assert_eq!(api(app, &admin, "DELETE", "/api/v1/sites/jb/users/jb.newcomer/roles/editor", None).await.0, 204);
         let (_, list) = api(app, &admin, "GET", "/api/v1/sites/jb/users", None).await;

@@ -34,6 +34,7 @@ mod reporting;
 mod reporting_demo;
 mod seams;
 mod sessions_redis;
+mod signin_limits;
 mod site_article_tools;
 mod site_broadcasts;
 mod site_compliance;

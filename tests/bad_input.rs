@@ -131,3 +131,61 @@ on_both_backends! {
         }
     }
 }
+
+/// A client that declares a body and then trickles it (slow POST) is cut off with 408 on
+/// every route that reads a body: the console, the API and the public forms.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_trickled_slower_than_the_read_deadline_is_answered_408_everywhere() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = zq_tests::TestApp::setup(zq_tests::Setup {
+        demo: Some(zq_tests::DemoOptions {
+            news_articles: 1,
+            seed: 3,
+        }),
+        env: vec![("ZQ_HTTP__BODY_READ_TIMEOUT_SECS".into(), "2".into())],
+        ..Default::default()
+    })
+    .await;
+    let jb = host("jb");
+    for (path, host, kind) in [
+        (
+            "/console/login",
+            "127.0.0.1",
+            "application/x-www-form-urlencoded",
+        ),
+        ("/api/v1/sites/jb/articles", "127.0.0.1", "application/json"),
+        (
+            "/forms/letter",
+            jb.as_str(),
+            "application/x-www-form-urlencoded",
+        ),
+    ] {
+        let mut s = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {kind}\r\nContent-Length: 100000\r\n\r\n"
+        );
+        s.write_all(head.as_bytes()).await.unwrap();
+        let (mut rd, mut wr) = s.into_split();
+        // Two bytes a second, for longer than the deadline.
+        let drip = tokio::spawn(async move {
+            for _ in 0..20 {
+                if wr.write_all(b"a=").await.is_err() {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            }
+        });
+        let mut out = Vec::new();
+        let read =
+            tokio::time::timeout(std::time::Duration::from_secs(8), rd.read_to_end(&mut out)).await;
+        drip.abort();
+        assert!(
+            read.is_ok(),
+            "{path}: the connection is closed, not held open"
+        );
+        let answer = String::from_utf8_lossy(&out);
+        assert!(answer.starts_with("HTTP/1.1 408"), "{path}: {answer}");
+        assert!(answer.contains("请求超时"), "{path}: {answer}");
+    }
+    app.finish().await;
+}

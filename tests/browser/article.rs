@@ -165,3 +165,94 @@ async fn article_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
     screenshot(&reviewer, shots, "06-public-page.png").await;
     close(reviewer, "the reviewer's").await;
 }
+
+/// A refused article form comes back with its body exactly as it was sent; the editor shows it
+/// in the editing area only as an article may be: no script, no event handler, no
+/// `javascript:` link ever becomes live in the console (issue 15, probe finding 7).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_article_form_shows_its_body_in_the_editor_without_live_markup() {
+    in_a_browser(
+        &[("jb.editor", SITE, TenantRole::Editor)],
+        refused_form_scenario,
+    )
+    .await;
+}
+
+async fn refused_form_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
+    let console = format!("http://{}", app.addr);
+    let editor = driver.session().await;
+    sign_in(&editor, &console, "jb.editor", SITE).await;
+    goto(
+        &editor,
+        &format!("{console}/console/sites/{SITE}/articles/new"),
+    )
+    .await;
+    wait_for(&editor, "div#rte", "the rich-text editing area").await;
+    // What a hostile paste or a crafted post puts in the body; the title is left out, so the
+    // server refuses the form and shows it again (form.submit() skips the browser's checks).
+    editor
+        .execute(
+            "document.getElementById('title').value = '';\
+             document.getElementById('body').value = arguments[0];\
+             document.getElementById('article-form').submit();",
+            vec![json!(
+                "<p>安全的正文<strong>加粗</strong></p>\
+                 <img src=\"/static/none.png\" onerror=\"document.title='pwned'\" alt=\"图\">\
+                 <a href=\"javascript:document.title='pwned'\">脚本链接</a>\
+                 <a href=\"https://www.gov.cn/\" onclick=\"document.title='pwned'\">中国政府网</a>\
+                 <script>document.title='pwned'</script>\
+                 <svg><script>document.title='pwned'</script></svg>\
+                 <div style=\"position:fixed\" onmouseover=\"document.title='pwned'\">悬停</div>"
+            )],
+        )
+        .await
+        .or_fail("posting the hostile body");
+    wait_for(&editor, "ul.form-error", "the refused form's errors").await;
+    let rte = wait_for(&editor, "div#rte", "the editing area of the refused form").await;
+    // Let the picture finish (its error event would fire by then).
+    let start = Instant::now();
+    loop {
+        let done = editor
+            .execute(
+                "const i = document.querySelector('#rte img'); return !i || i.complete;",
+                vec![],
+            )
+            .await
+            .or_fail("waiting for the picture");
+        if done == Value::Bool(true) || start.elapsed() > WAIT {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    screenshot(&editor, shots, "article-refused-form.png").await;
+    let html = rte.html(true).await.or_fail("reading the editing area");
+    for kept in [
+        "安全的正文",
+        "<strong>加粗</strong>",
+        "alt=\"图\"",
+        "href=\"https://www.gov.cn/\"",
+        "悬停",
+    ] {
+        assert!(
+            html.contains(kept),
+            "the editing area should keep {kept}: {html}"
+        );
+    }
+    for gone in [
+        "onerror",
+        "onclick",
+        "onmouseover",
+        "javascript:",
+        "<script",
+        "<svg",
+        "style=",
+    ] {
+        assert!(
+            !html.contains(gone),
+            "the editing area must not hold {gone}: {html}"
+        );
+    }
+    let title = editor.title().await.or_fail("reading the title");
+    assert_ne!(title, "pwned", "markup from the refused body ran");
+    close(editor, "the editor's").await;
+}

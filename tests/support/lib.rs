@@ -734,16 +734,37 @@ impl TestApp {
 
     /// Opens the sign-in page and signs in; returns the answer and the session cookie pair.
     pub async fn sign_in(&self, login: &str, password: &str) -> (Resp, Option<String>) {
+        self.sign_in_with(login, password, &[]).await
+    }
+
+    /// `sign_in` with more headers on the post (a forwarded address, a device cookie: the
+    /// `cookie` given is sent beside the CSRF cookie).
+    pub async fn sign_in_with(
+        &self,
+        login: &str,
+        password: &str,
+        headers: &[(&str, &str)],
+    ) -> (Resp, Option<String>) {
         let page = self.get("127.0.0.1", "/console/login").await;
         assert_eq!(page.status, 200);
         let (_, csrf_cookie) = cookie_of(&page, "zq_csrf").expect("csrf cookie");
         let csrf = hidden_csrf(&page.body);
+        let mut cookies = csrf_cookie;
+        let mut sent: Vec<(&str, &str)> = Vec::new();
+        for (name, value) in headers {
+            if name.eq_ignore_ascii_case("cookie") {
+                cookies = format!("{cookies}; {value}");
+            } else {
+                sent.push((name, value));
+            }
+        }
+        sent.push(("cookie", &cookies));
         let r = self
             .post_form(
                 "127.0.0.1",
                 "/console/login",
                 &[("login", login), ("password", password), ("csrf", &csrf)],
-                &[("cookie", &csrf_cookie)],
+                &sent,
             )
             .await;
         let session = cookie_of(&r, "zq_session").map(|(_, pair)| pair);

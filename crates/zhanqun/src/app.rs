@@ -55,6 +55,8 @@ pub fn http_config(cfg: &Config) -> HttpConfig {
             .map(|u| (u, cfg.prometheus_job.clone())),
         limits: ConnLimits {
             header_read_timeout: cfg.header_read_timeout,
+            body_read_timeout: cfg.body_read_timeout,
+            trusted_proxies: cfg.trusted_proxies.clone(),
             ..ConnLimits::default()
         },
     }

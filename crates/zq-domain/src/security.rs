@@ -1,4 +1,4 @@
-//! Sign-in rules: the password policy, lockout after repeated failures, session lifetimes.
+//! Sign-in rules: the password policy, the delays after repeated failures, session lifetimes.
 //! Times are Unix seconds passed in by the caller.
 
 /// A sign-in name: 3-64 characters `a-z`, `0-9`, `.`, `_`, `-`, starting with a letter.
@@ -97,46 +97,89 @@ pub fn check_password(login: &str, password: &str) -> Result<(), PasswordProblem
     Ok(())
 }
 
-/// Failed sign-ins allowed within `FAILURE_WINDOW` before the account (or client) is locked.
-pub const MAX_FAILURES: u32 = 5;
-/// The window in which failures count.
-pub const FAILURE_WINDOW: i64 = 15 * 60;
-/// How long a lock lasts.
-pub const LOCK_SECONDS: i64 = 15 * 60;
+/// How repeated sign-in failures slow down one key (an account, a recognised browser or a
+/// client address): a few attempts are free, then each further attempt must wait a delay that
+/// doubles up to a cap. There is no hard lock: whoever keeps guessing only ever earns the next
+/// delay, and a quiet spell forgets the series. An account's owner is not locked out by a
+/// stranger's guesses (their recognised browser has its own key, `DEVICE`), and one client
+/// behind a proxy slows only itself (`CLIENT`, keyed by the real client address).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throttle {
+    /// Failures in a series before any delay.
+    pub free: u32,
+    /// The first delay, in seconds; doubled for each further failure.
+    pub base: i64,
+    /// The longest delay.
+    pub cap: i64,
+    /// A series is forgotten when no attempt was refused or failed for this long after the
+    /// last delay ended.
+    pub quiet: i64,
+}
 
-/// The sign-in failure record of an account or a client address.
+/// An account signed in to from a browser it does not recognise (the strangers' key).
+pub const ACCOUNT: Throttle = Throttle {
+    free: 5,
+    base: 30,
+    cap: 15 * 60,
+    quiet: 15 * 60,
+};
+/// An account signed in to from a browser that signed in to it before (a device cookie).
+pub const DEVICE: Throttle = Throttle {
+    free: 10,
+    base: 30,
+    cap: 15 * 60,
+    quiet: 15 * 60,
+};
+/// One real client address, whatever the accounts it tries.
+pub const CLIENT: Throttle = Throttle {
+    free: 20,
+    base: 60,
+    cap: 15 * 60,
+    quiet: 15 * 60,
+};
+
+impl Throttle {
+    /// The delay after the `count`-th failure of a series.
+    pub fn delay(&self, count: u32) -> i64 {
+        if count < self.free {
+            return 0;
+        }
+        let doublings = (count - self.free).min(30);
+        self.base.saturating_mul(1_i64 << doublings).min(self.cap)
+    }
+}
+
+/// The sign-in failure record of one key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Failures {
+    /// Failures in the current series.
     pub count: u32,
-    /// When the first failure of the current window happened.
+    /// When the series began.
     pub window_start: i64,
-    /// Locked until this time, if locked.
+    /// No attempt before this time (the last failure plus its delay).
     pub locked_until: Option<i64>,
 }
 
 impl Failures {
-    /// Whether sign-in is refused at `now`.
-    pub fn is_locked(&self, now: i64) -> bool {
-        self.locked_until.is_some_and(|t| now < t)
+    /// Seconds to wait before the next attempt at `now`, if any.
+    pub fn wait(&self, now: i64) -> Option<i64> {
+        self.locked_until.map(|t| t - now).filter(|w| *w > 0)
     }
 
     /// The record after one more failure at `now`.
-    pub fn fail(self, now: i64) -> Failures {
-        let fresh = now - self.window_start >= FAILURE_WINDOW || self.count == 0;
-        let (count, window_start) = if fresh {
+    pub fn fail(self, now: i64, policy: &Throttle) -> Failures {
+        let lapsed = self
+            .locked_until
+            .is_none_or(|t| now.saturating_sub(t) >= policy.quiet);
+        let (count, window_start) = if self.count == 0 || lapsed {
             (1, now)
         } else {
-            (self.count + 1, self.window_start)
-        };
-        let locked_until = if count >= MAX_FAILURES {
-            Some(now + LOCK_SECONDS)
-        } else {
-            self.locked_until.filter(|t| *t > now)
+            (self.count.saturating_add(1), self.window_start)
         };
         Failures {
             count,
             window_start,
-            locked_until,
+            locked_until: Some(now.saturating_add(policy.delay(count))),
         }
     }
 }
@@ -219,27 +262,59 @@ mod tests {
     }
 
     #[test]
-    fn five_failures_in_fifteen_minutes_lock_for_fifteen_minutes() {
-        let mut f = Failures::default();
-        for i in 0..4 {
-            f = f.fail(1000 + i * 60);
-            assert!(!f.is_locked(1000 + i * 60), "after {} failures", i + 1);
+    fn delays_start_after_the_free_attempts_and_double_up_to_the_cap() {
+        for (policy, count, delay) in [
+            (ACCOUNT, 1, 0),
+            (ACCOUNT, 4, 0),
+            (ACCOUNT, 5, 30),
+            (ACCOUNT, 6, 60),
+            (ACCOUNT, 9, 480),
+            (ACCOUNT, 10, 900),
+            (ACCOUNT, 1_000, 900),
+            (ACCOUNT, u32::MAX, 900),
+            (DEVICE, 9, 0),
+            (DEVICE, 10, 30),
+            (CLIENT, 19, 0),
+            (CLIENT, 20, 60),
+            (CLIENT, 24, 900),
+        ] {
+            assert_eq!(policy.delay(count), delay, "{policy:?} after {count}");
         }
-        f = f.fail(1300);
-        assert!(f.is_locked(1300));
-        assert!(f.is_locked(1300 + LOCK_SECONDS - 1));
-        assert!(!f.is_locked(1300 + LOCK_SECONDS));
     }
 
     #[test]
-    fn failures_outside_the_window_start_a_new_count() {
+    fn a_failure_series_waits_only_its_delay_and_never_locks_for_good() {
         let mut f = Failures::default();
         for i in 0..4 {
-            f = f.fail(i * 60);
+            f = f.fail(1000 + i, &ACCOUNT);
+            assert_eq!(f.wait(1000 + i), None, "after {} failures", i + 1);
         }
-        f = f.fail(FAILURE_WINDOW + 1);
-        assert_eq!(f.count, 1);
-        assert!(!f.is_locked(FAILURE_WINDOW + 1));
+        f = f.fail(1010, &ACCOUNT);
+        assert_eq!(f.wait(1010), Some(30));
+        assert_eq!(f.wait(1039), Some(1));
+        assert_eq!(f.wait(1040), None, "the delay ends by itself");
+        // Guessing on earns the next delay, never more than the cap.
+        let mut t = 1040;
+        for _ in 0..20 {
+            f = f.fail(t, &ACCOUNT);
+            let w = f.wait(t).unwrap();
+            assert!(w <= ACCOUNT.cap);
+            t += w;
+        }
+        assert_eq!(f.wait(t), None);
+    }
+
+    #[test]
+    fn a_quiet_spell_after_the_last_delay_starts_a_new_series() {
+        for (gap, count) in [(0, 6), (ACCOUNT.quiet - 1, 6), (ACCOUNT.quiet, 1)] {
+            let mut f = Failures::default();
+            for i in 0..5 {
+                f = f.fail(i, &ACCOUNT);
+            }
+            let end = f.locked_until.unwrap();
+            f = f.fail(end + gap, &ACCOUNT);
+            assert_eq!(f.count, count, "gap {gap}");
+        }
     }
 
     #[test]

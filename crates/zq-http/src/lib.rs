@@ -10,7 +10,9 @@
 
 mod api;
 mod auth;
+pub mod client;
 mod console;
+mod deadline;
 mod error;
 pub mod fetch;
 mod input;
@@ -42,7 +44,8 @@ pub use routes::{ops_router, router};
 pub use server::{ConnLimits, serve, serve_public};
 pub use sessions::{SessionError, Sessions};
 
-/// The client's address, attached to every request by the accept loop.
+/// The client's address (the real client behind trusted proxies: `client`), attached to
+/// every request by the accept loop.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub std::net::SocketAddr);
 

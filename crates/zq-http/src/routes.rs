@@ -233,6 +233,10 @@ fn console_routes() -> Router<AppState> {
             "/console/admin/users",
             get(admin::all_users).post(admin::create_user),
         )
+        .route(
+            "/console/admin/users/{login}/unlock",
+            post(admin::unlock_user),
+        )
         .route("/console/admin/audit", get(admin::cluster_audit))
         .route(
             "/console/admin/channels",
@@ -415,6 +419,7 @@ fn api_routes() -> Router<AppState> {
             "/api/v1/users",
             get(admin::all_users).post(admin::create_user),
         )
+        .route("/api/v1/users/{login}/unlock", post(admin::unlock_user))
         .route("/api/v1/audit", get(admin::cluster_audit))
         .route("/api/v1/calendar", get(calendar::this_year))
         .route(

@@ -1,6 +1,7 @@
 //! The accept loop: hyper-util's HTTP/1 + HTTP/2 connection builder over a tokio listener,
 //! with the limits hyper and axum do not set by themselves (header read timeout against
-//! slow clients, header buffer size), and graceful shutdown.
+//! slow clients, header buffer size, the body's read deadline), the real client address
+//! behind trusted proxies, and graceful shutdown.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use tokio::net::TcpListener;
 use tower::ServiceExt;
 
 use crate::AppState;
+use crate::deadline::Deadline;
 
 /// Connection-level limits.
 #[derive(Debug, Clone)]
@@ -26,6 +28,11 @@ pub struct ConnLimits {
     pub max_header_bytes: usize,
     /// How long shutdown waits for open connections to finish.
     pub shutdown_grace: Duration,
+    /// A request's whole body must arrive within this time of its head, or it is answered
+    /// 408 (slow-POST defence, every route: `deadline`).
+    pub body_read_timeout: Duration,
+    /// The reverse proxies whose `X-Forwarded-For` names the client (`client`).
+    pub trusted_proxies: crate::client::TrustedProxies,
 }
 
 impl Default for ConnLimits {
@@ -34,6 +41,8 @@ impl Default for ConnLimits {
             header_read_timeout: Duration::from_secs(10),
             max_header_bytes: 64 * 1024,
             shutdown_grace: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(60),
+            trusted_proxies: crate::client::TrustedProxies::default(),
         }
     }
 }
@@ -79,6 +88,7 @@ async fn serve_with(
         .timer(TokioTimer::new())
         .max_header_list_size(u32::try_from(limits.max_header_bytes).unwrap_or(u32::MAX));
     let builder = Arc::new(builder);
+    let shared = Arc::new(limits.clone());
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
@@ -99,9 +109,11 @@ async fn serve_with(
         // connection would rebuild its whole route table for every connection.
         let per_conn = router.clone();
         let front = front.clone();
+        let shared = shared.clone();
         let service = hyper::service::service_fn(move |req: Request<Incoming>| {
             let router = per_conn.clone();
             let front = front.clone();
+            let limits = shared.clone();
             async move {
                 let (mut parts, body) = req.into_parts();
                 // Two Host headers: a proxy in front may have read the other one; answer
@@ -115,13 +127,19 @@ async fn serve_with(
                 {
                     return Ok(two_hosts());
                 }
+                let client = limits.trusted_proxies.client(peer, &parts.headers);
                 if let Some(state) = &front
-                    && let Some(res) = crate::site::cached(state, &parts, peer).await
+                    && let Some(res) = crate::site::cached(state, &parts, client).await
                 {
                     return Ok(res);
                 }
-                parts.extensions.insert(crate::ClientAddr(peer));
-                router.oneshot(Request::from_parts(parts, body)).await
+                parts.extensions.insert(crate::ClientAddr(client));
+                let (body, expired) = Deadline::new(body, limits.body_read_timeout);
+                let res = router.oneshot(Request::from_parts(parts, body)).await;
+                if expired.get() {
+                    return Ok(crate::deadline::timed_out());
+                }
+                res
             }
         });
         let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);

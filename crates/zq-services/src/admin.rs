@@ -200,7 +200,8 @@ pub async fn create_cluster_user(
         .await?)
 }
 
-/// Gives or takes away a role of an account on a site.
+/// Gives or takes away a role of an account on a site: the office for any account, a site
+/// admin for the accounts that already hold a role on their site.
 pub async fn set_role(
     svc: &Services,
     caller: &Caller,
@@ -213,13 +214,23 @@ pub async fn set_role(
     let role = role
         .parse::<TenantRole>()
         .map_err(|_| ServiceError::NotFound(format!("角色 {role}")))?;
-    let login =
-        LoginName::parse(login).map_err(|_| ServiceError::NotFound(format!("账号 {login}")))?;
+    let missing = || ServiceError::NotFound(format!("账号 {login}"));
+    let login = LoginName::parse(login).map_err(|_| missing())?;
     let user = svc
         .store()
         .user_by_login(&login)
         .await?
-        .ok_or_else(|| ServiceError::NotFound(format!("账号 {login}")))?;
+        .ok_or_else(missing)?;
+    // A site admin acts on the accounts of their own site only: an account that holds no
+    // role here is answered exactly like one that does not exist, so a site admin cannot
+    // probe which logins the cluster has. The office binds accounts across sites.
+    let office = cluster_only(caller, Action::ManageAllUsers).is_ok();
+    if !office {
+        let here = svc.store().tenant_users(t.id).await?;
+        if !here.iter().any(|(u, _)| u.id == user.id) {
+            return Err(missing());
+        }
+    }
     if !bound && caller.user_id() == Some(user.id) && role == TenantRole::SiteAdmin {
         return Err(ServiceError::Conflict(
             "不能取消自己的网站管理员角色，请由其他管理员操作".into(),

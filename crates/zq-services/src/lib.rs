@@ -28,6 +28,7 @@ pub mod interaction;
 pub mod jobs;
 pub mod operations;
 pub mod reporting;
+pub mod signin;
 pub mod telemetry;
 pub mod tokens;
 pub mod visits;

@@ -1,4 +1,4 @@
-//! Server-side sessions and sign-in failure counters. The browser holds a 256-bit random
+//! Server-side sessions and sign-in failure records (`zq_domain::security::Throttle`). The browser holds a 256-bit random
 //! token; the database holds only its SHA-256, so a leaked table cannot be replayed.
 
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -136,5 +136,46 @@ impl Store {
             .exec(&self.db)
             .await?;
         Ok(())
+    }
+
+    /// The keys starting with `prefix` that must wait at `now`, with when their wait ends,
+    /// soonest first (the office's view of slowed sign-ins).
+    pub async fn waiting_failures(
+        &self,
+        prefix: &str,
+        now: i64,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = login_failure::Entity::find()
+            .filter(login_failure::Column::Key.starts_with(prefix))
+            .filter(login_failure::Column::LockedUntil.gt(now))
+            .all(&self.db)
+            .await?;
+        let mut out: Vec<(String, i64)> = rows
+            .into_iter()
+            .filter_map(|r| Some((r.key, r.locked_until?)))
+            .collect();
+        out.sort_by_key(|(k, until)| (*until, k.clone()));
+        Ok(out)
+    }
+
+    /// Lifts the wait of a key (the office unlocking an account), audited in the same
+    /// transaction; `false` when there was nothing to lift.
+    pub async fn lift_failures(
+        &self,
+        key: &str,
+        object: String,
+        who: &crate::Who,
+    ) -> Result<bool, StoreError> {
+        let (_guard, txn) = self.begin_audited().await?;
+        let gone = login_failure::Entity::delete_by_id(key.to_owned())
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        if gone == 0 {
+            return Ok(false);
+        }
+        crate::audit::audit_in(&txn, who.entry(None, object, "login.unlock"), self.now()).await?;
+        txn.commit().await?;
+        Ok(true)
     }
 }

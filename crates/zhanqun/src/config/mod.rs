@@ -55,6 +55,8 @@ struct RawHttp {
     page_size: u32,
     request_timeout_secs: u64,
     header_read_timeout_secs: u64,
+    body_read_timeout_secs: u64,
+    trusted_proxies: String,
     tenant_refresh_secs: u64,
     form_submits_per_minute: u32,
     form_min_fill_secs: u32,
@@ -176,6 +178,10 @@ pub struct Config {
     pub page_size: u32,
     pub request_timeout: Duration,
     pub header_read_timeout: Duration,
+    /// A request's whole body must arrive within this time (`http.body_read_timeout_secs`).
+    pub body_read_timeout: Duration,
+    /// The reverse proxies whose `X-Forwarded-For` names the client (`http.trusted_proxies`).
+    pub trusted_proxies: zq_http::client::TrustedProxies,
     pub tenant_refresh: Duration,
     /// How often scheduled articles are checked for publication (`jobs.scheduler_tick_secs`).
     pub scheduler_tick: Duration,
@@ -405,6 +411,8 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("http.page_size", "20"),
     ("http.request_timeout_secs", "30"),
     ("http.header_read_timeout_secs", "10"),
+    ("http.body_read_timeout_secs", "60"),
+    ("http.trusted_proxies", ""),
     ("http.tenant_refresh_secs", "5"),
     ("http.form_submits_per_minute", "10"),
     ("http.form_min_fill_secs", "3"),
@@ -880,6 +888,13 @@ impl Config {
                 http.header_read_timeout_secs,
                 300,
             )?,
+            body_read_timeout: secs(
+                "http.body_read_timeout_secs",
+                http.body_read_timeout_secs,
+                3600,
+            )?,
+            trusted_proxies: zq_http::client::TrustedProxies::parse(&http.trusted_proxies)
+                .map_err(|e| bad("http.trusted_proxies", e))?,
             tenant_refresh: secs("http.tenant_refresh_secs", http.tenant_refresh_secs, 3600)?,
             scheduler_tick: secs("jobs.scheduler_tick_secs", jobs.scheduler_tick_secs, 3600)?,
             case_clock: secs("jobs.case_clock_secs", jobs.case_clock_secs, 86_400)?,

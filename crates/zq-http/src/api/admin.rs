@@ -70,6 +70,15 @@ pub(crate) async fn all_users(State(state): State<AppState>, ApiCaller(c): ApiCa
     ok(dto::all::<_, dto::Account>(&users))
 }
 
+pub(crate) async fn unlock_user(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(login): Path<String>,
+) -> ApiResult {
+    crate::service::signin::unlock(state.services(), &c, &login).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
 pub(crate) async fn bind(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,

@@ -24,6 +24,8 @@ use crate::service::admin::{self, ColumnInput, TenantInput, UserInput};
 use crate::service::{ServiceError, site};
 
 use super::role_label;
+use crate::service::format_local;
+use crate::service::signin;
 
 /// The frame of the cluster pages: who is signed in and the tabs this account may open.
 pub(super) fn admin_frame(
@@ -213,6 +215,7 @@ fn user_row(u: &User, roles: Vec<String>, role_actions: Vec<RoleAction>) -> User
         disabled: u.disabled,
         roles,
         role_actions,
+        waiting_until: None,
     }
 }
 
@@ -232,6 +235,7 @@ async fn all_users_page(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) 
         status,
     } = shown;
     let users = admin::all_users(state.services(), &cc.caller).await?;
+    let waiting = signin::waiting_accounts(state.services(), &cc.caller).await?;
     let tenants = state.store().list_tenants().await?;
     let mut rows = Vec::new();
     for u in &users {
@@ -251,7 +255,13 @@ async fn all_users_page(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) 
         if let Some(c) = u.cluster_role {
             roles.insert(0, c.to_string());
         }
-        rows.push(user_row(u, roles, Vec::new()));
+        let mut row = user_row(u, roles, Vec::new());
+        row.waiting_until = waiting
+            .iter()
+            .find(|(login, _)| login == u.login.as_str())
+            .and_then(|(_, until)| chrono::DateTime::from_timestamp(*until, 0))
+            .map(|t| format_local(t, false));
+        rows.push(row);
     }
     let mut frame = admin_frame(state, cc, "users", notice_code);
     frame.error = error;
@@ -291,6 +301,24 @@ pub(crate) async fn create_user(
         Err(e @ (ServiceError::Invalid(_) | ServiceError::Conflict(_))) => {
             let status = e.status();
             all_users_page(&state, &cc, Shown::refused(f, &e, status)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The office lifts the wait strangers' failed sign-ins put on an account.
+pub(crate) async fn unlock_user(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path(login): Path<String>,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    cc.check_csrf(&field(&f, "csrf"))?;
+    match signin::unlock(state.services(), &cc.caller, &login).await {
+        Ok(()) => Ok(see_other(&format!("{BASE}/admin/users?notice=unlocked"))),
+        Err(e @ ServiceError::Conflict(_)) => {
+            let status = e.status();
+            all_users_page(&state, &cc, Shown::refused(Fields::new(), &e, status)).await
         }
         Err(e) => Err(e.into()),
     }

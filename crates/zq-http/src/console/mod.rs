@@ -10,9 +10,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use zq_domain::access::{ClusterRole, TenantRole};
-use zq_domain::security::LoginName;
 use zq_render::view::{ConsoleHomeView, ConsoleLoginView, ConsoleSite};
-use zq_store::{AuditEntry, StoreError};
+use zq_services::signin;
+use zq_store::StoreError;
 
 use crate::auth::{CSRF_COOKIE, SESSION_COOKIE, cookie, is_token, session, set_cookie};
 use crate::{AppState, ClientAddr, SessionError};
@@ -54,6 +54,8 @@ pub(crate) enum ConsoleError {
     Sessions(#[from] SessionError),
     #[error("rendering failed: {0}")]
     Render(#[from] zq_render::RenderError),
+    #[error(transparent)]
+    Service(#[from] zq_services::ServiceError),
 }
 
 impl From<ConsoleError> for crate::service::ServiceError {
@@ -62,6 +64,7 @@ impl From<ConsoleError> for crate::service::ServiceError {
             ConsoleError::Store(s) => s.into(),
             ConsoleError::Sessions(s) => s.into(),
             ConsoleError::Render(r) => crate::service::ServiceError::Internal(r.to_string()),
+            ConsoleError::Service(s) => s,
         }
     }
 }
@@ -73,6 +76,7 @@ impl ConsoleError {
             ConsoleError::Store(e) => e.is_unavailable(),
             ConsoleError::Sessions(e) => e.is_unavailable(),
             ConsoleError::Render(_) => false,
+            ConsoleError::Service(e) => matches!(e, zq_services::ServiceError::Unavailable(_)),
         }
     }
 }
@@ -177,7 +181,6 @@ pub(crate) async fn login_submit(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response> {
-    let store = state.store();
     let csrf_ok = cookie(&headers, CSRF_COOKIE).is_some_and(|c| is_token(&c) && c == form.csrf);
     if !csrf_ok {
         let fresh = zq_store::random_token()?;
@@ -193,91 +196,74 @@ pub(crate) async fn login_submit(
     let ip = client
         .map(|Extension(c)| c.0.ip().to_string())
         .unwrap_or_else(|| "unknown".into());
-    let typed = form.login.trim().to_ascii_lowercase();
-    let keys = [
-        format!("ip:{ip}"),
-        format!("user:{}", typed.chars().take(64).collect::<String>()),
-    ];
-    for key in &keys {
-        if store.failures(key).await?.is_locked(now) {
+    let device = cookie(&headers, DEVICE_COOKIE);
+    let attempt = signin::Attempt {
+        login: &form.login,
+        password: &form.password,
+        client: &ip,
+        device: device.as_deref(),
+    };
+    let (user, device) = match signin::sign_in(state.services(), attempt).await? {
+        signin::Outcome::SignedIn { user, device } => (user, device),
+        signin::Outcome::Refused => {
+            return login_response(
+                &state,
+                StatusCode::UNAUTHORIZED,
+                form.csrf,
+                form.login,
+                Some("登录名或密码错误。"),
+            );
+        }
+        signin::Outcome::Wait { seconds } => {
+            let message = format!(
+                "登录失败次数较多，请 {}后再试。如急需登录，可请集群管理员解除限制。",
+                wait_label(seconds)
+            );
             let mut res = login_response(
                 &state,
                 StatusCode::TOO_MANY_REQUESTS,
                 form.csrf,
                 form.login,
-                Some("尝试次数过多，账号已暂时锁定，请 15 分钟后再试。"),
+                Some(&message),
             )?;
             res.headers_mut().insert(
                 header::RETRY_AFTER,
-                HeaderValue::from(zq_domain::security::LOCK_SECONDS as u64),
+                HeaderValue::from(u64::try_from(seconds).unwrap_or(1)),
             );
             return Ok(res);
         }
-    }
-    let user = match LoginName::parse(&form.login) {
-        Ok(login) if form.password.len() <= zq_domain::security::MAX_PASSWORD_BYTES => {
-            store.verify_login(&login, &form.password).await?
-        }
-        _ => None,
     };
-    let Some(user) = user else {
-        for key in &keys {
-            let f = store.failures(key).await?.fail(now);
-            store.set_failures(key, f).await?;
-        }
-        audit(&state, None, "login.failed", &format!("login:{typed}"), &ip).await?;
-        return login_response(
-            &state,
-            StatusCode::UNAUTHORIZED,
-            form.csrf,
-            form.login,
-            Some("登录名或密码错误。"),
-        );
-    };
-    for key in &keys {
-        store.clear_failures(key).await?;
-    }
     // A new token at every sign-in: a token planted before sign-in is never promoted.
     let token = state
         .sessions()
         .create(user.id, Some(ip.clone()), now)
         .await?;
-    audit(
-        &state,
-        Some((user.id, user.login.to_string())),
-        "login",
-        &format!("user:{}", user.login),
-        &ip,
-    )
-    .await?;
     let mut res = see_other(&format!("{BASE}/"));
     res.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(&state, SESSION_COOKIE, &token, None),
     );
+    // The browser is recognised for this account next time: strangers' failures do not
+    // slow it (`zq_services::signin`).
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&state, DEVICE_COOKIE, &device, Some(DEVICE_COOKIE_AGE)),
+    );
     Ok(res)
 }
 
-async fn audit(
-    state: &AppState,
-    actor: Option<(zq_domain::UserId, String)>,
-    action: &str,
-    object: &str,
-    ip: &str,
-) -> Result<()> {
-    state
-        .store()
-        .append_audit(AuditEntry {
-            actor,
-            tenant: None,
-            object: object.to_owned(),
-            action: action.to_owned(),
-            client: Some(ip.to_owned()),
-            before_hash: None,
-            after_hash: None,
-        })
-        .await?;
-    Ok(())
+/// The cookie that marks a browser which signed in to an account before.
+const DEVICE_COOKIE: &str = "zq_device";
+/// A year: the browser stays recognised while it is used at least once a year.
+const DEVICE_COOKIE_AGE: i64 = 365 * 24 * 3600;
+
+/// "30 秒", "4 分钟": how long to wait, rounded up to the minute past a minute.
+fn wait_label(seconds: i64) -> String {
+    if seconds < 60 {
+        format!("{seconds} 秒")
+    } else {
+        format!("{} 分钟", (seconds + 59) / 60)
+    }
 }
 
 pub(super) fn role_label(r: TenantRole) -> &'static str {

@@ -86,6 +86,9 @@ pub struct UserRow {
     pub disabled: bool,
     pub roles: Vec<String>,
     pub role_actions: Vec<RoleAction>,
+    /// Strangers' failed sign-ins slow this account until this time (shown to the office,
+    /// with a button lifting it).
+    pub waiting_until: Option<String>,
 }
 
 /// The new-account form as typed.
