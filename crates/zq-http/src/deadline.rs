@@ -2,7 +2,9 @@
 //! and then sends it a few bytes a second (slow POST) would otherwise hold a connection and
 //! a handler for as long as it likes. The body is wrapped as it leaves the accept loop; once
 //! the deadline passes, the next read fails and the request is answered 408 whatever the
-//! handler made of the failed read, and the connection is closed.
+//! handler made of the failed read, and the connection is closed. As in Apache's
+//! mod_reqtimeout, data that arrives pushes the deadline back at a minimum rate
+//! (`MIN_RATE`), so a large upload on a slow but honest line finishes while a trickle does not.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -13,6 +15,9 @@ use std::time::Duration;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
+
+/// Each this many bytes received add a second to the deadline (16 KiB/s, 128 kbit/s).
+pub const MIN_RATE: u64 = 16 * 1024;
 
 /// Reading the body took longer than allowed.
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +67,13 @@ where
     ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
         let this = &mut *self;
         if let Poll::Ready(frame) = Pin::new(&mut this.inner).poll_frame(cx) {
+            if let Some(Ok(f)) = &frame
+                && let Some(data) = f.data_ref()
+            {
+                let earned = Duration::from_secs_f64(data.len() as f64 / MIN_RATE as f64);
+                let later = this.sleep.deadline() + earned;
+                this.sleep.as_mut().reset(later);
+            }
             return Poll::Ready(frame.map(|r| r.map_err(Into::into)));
         }
         if this.sleep.as_mut().poll(cx).is_ready() {
@@ -138,5 +150,55 @@ mod tests {
             .unwrap();
         assert_eq!(&got[..], b"hello");
         assert!(!expired.get());
+    }
+
+    /// `left` frames of `size` bytes, one every `every`.
+    struct Paced {
+        left: u32,
+        size: usize,
+        every: Duration,
+        sleep: Pin<Box<tokio::time::Sleep>>,
+    }
+
+    impl Body for Paced {
+        type Data = Bytes;
+        type Error = std::io::Error;
+
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+        ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+            if self.left == 0 {
+                return Poll::Ready(None);
+            }
+            if self.sleep.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            let next = tokio::time::Instant::now() + self.every;
+            self.sleep.as_mut().reset(next);
+            self.left -= 1;
+            Poll::Ready(Some(Ok(Frame::data(Bytes::from(vec![b'a'; self.size])))))
+        }
+    }
+
+    async fn read_paced(size: usize) -> (bool, usize) {
+        let every = Duration::from_millis(1500);
+        let paced = Paced {
+            left: 5,
+            size,
+            every,
+            sleep: Box::pin(tokio::time::sleep(every)),
+        };
+        let (body, expired) = Deadline::new(paced, Duration::from_secs(2));
+        let got = axum::body::to_bytes(axum::body::Body::new(body), 1 << 20).await;
+        (expired.get(), got.map(|b| b.len()).unwrap_or(0))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn data_arriving_at_the_minimum_rate_pushes_the_deadline_back_and_a_trickle_does_not() {
+        // 32 KiB every 1.5 s earns 2 s each time: the whole body arrives after 7.5 s.
+        assert_eq!(read_paced(32 * 1024).await, (false, 5 * 32 * 1024));
+        // Two bytes every 1.5 s earn nothing worth having: cut off at 2 s.
+        assert!(read_paced(2).await.0);
     }
 }
