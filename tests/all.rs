@@ -30,6 +30,7 @@ mod migrations;
 mod ops_dashboard;
 mod ops_prometheus;
 mod public_site;
+mod rate_limits;
 mod reporting;
 mod reporting_demo;
 mod seams;

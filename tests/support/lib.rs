@@ -256,7 +256,12 @@ impl TestApp {
             ("ZQ_HTTP__FORM_CAPTCHA_AFTER".to_owned(), "0".to_owned()),
             // The upstreams tests pull and check run on 127.0.0.1 (one test turns the guard on).
             ("ZQ_FEEDS__ALLOW_PRIVATE".to_owned(), "true".to_owned()),
+            // Every test client is 127.0.0.1: the rate limits are out of reach but where a
+            // test sets its own (tests/rate_limits.rs).
+            ("ZQ_HTTP__SIGNIN_PER_MINUTE".to_owned(), "10000".to_owned()),
+            ("ZQ_HTTP__API_PER_MINUTE".to_owned(), "1000000".to_owned()),
         ];
+        env.retain(|(k, _)| !setup.env.iter().any(|(set, _)| set == k));
         if let Some((u, prefix)) = &redis {
             env.push(("ZQ_REDIS__URL".to_owned(), u.clone()));
             env.push(("ZQ_REDIS__PREFIX".to_owned(), prefix.clone()));

@@ -44,6 +44,8 @@ pub fn http_config(cfg: &Config) -> HttpConfig {
         public_scheme: cfg.public_scheme.clone(),
         console_host: Some(cfg.console_host.clone()),
         form_submits_per_minute: cfg.form_submits_per_minute,
+        signin_per_minute: cfg.signin_per_minute,
+        api_per_minute: cfg.api_per_minute,
         form_min_fill_secs: cfg.form_min_fill_secs,
         form_captcha_after: cfg.form_captcha_after,
         test_form: cfg.public_test_form,

@@ -16,6 +16,7 @@ mod deadline;
 mod error;
 pub mod fetch;
 mod input;
+pub mod limits;
 pub mod metrics;
 pub mod registry;
 mod routes;
@@ -64,6 +65,11 @@ pub struct HttpConfig {
     pub console_host: Option<zq_domain::Host>,
     /// Public forms a client address may post per minute, per node.
     pub form_submits_per_minute: u32,
+    /// Sign-in posts a client may make per minute, per node (`http.signin_per_minute`).
+    pub signin_per_minute: u32,
+    /// API requests a client, and a token, may make per minute, per node
+    /// (`http.api_per_minute`).
+    pub api_per_minute: u32,
     /// Seconds a form that opens a case (letter, site-error report, disclosure request) must
     /// have been open before it is posted; a quicker post is a robot's (0: no minimum).
     pub form_min_fill_secs: u32,
@@ -92,6 +98,8 @@ impl Default for HttpConfig {
             public_scheme: "http".into(),
             console_host: None,
             form_submits_per_minute: 10,
+            signin_per_minute: 30,
+            api_per_minute: 600,
             form_min_fill_secs: 3,
             form_captcha_after: 5,
             test_form: false,
@@ -114,6 +122,8 @@ struct Inner {
     sessions: Sessions,
     /// Rate limits and token key of the public form path.
     forms: site::forms::FormGuard,
+    /// Rate limits of sign-in and the API (`limits`).
+    limits: limits::RateLimits,
 }
 
 /// Everything a request handler needs; cheap to clone.
@@ -153,11 +163,13 @@ impl AppState {
         registry.reload(services.store(), &metrics).await?;
         let forms =
             site::forms::FormGuard::new(config.form_submits_per_minute, config.form_captcha_after);
+        let limits = limits::RateLimits::new(config.signin_per_minute, config.api_per_minute);
         Ok(AppState(Arc::new(Inner {
             services,
             renderer,
             registry,
             forms,
+            limits,
             config,
             cache,
             metrics,
@@ -169,6 +181,11 @@ impl AppState {
     /// The public form path's guards.
     pub(crate) fn forms(&self) -> &site::forms::FormGuard {
         &self.0.forms
+    }
+
+    /// The rate limits of sign-in and the API.
+    pub(crate) fn limits(&self) -> &limits::RateLimits {
+        &self.0.limits
     }
 
     /// Where console sessions live.

@@ -38,6 +38,7 @@ pub struct Metrics {
     feed_items: IntCounterVec,
     feed_last_success: IntGaugeVec,
     job_runs: IntCounterVec,
+    rate_limited: IntCounterVec,
     job_last_run: IntGaugeVec,
     job_duration: HistogramVec,
     cases_open: IntGaugeVec,
@@ -156,6 +157,16 @@ impl Metrics {
             "http_requests_in_flight",
             "Requests being handled now",
         ));
+        let rate_limited = must(IntCounterVec::new(
+            Opts::new(
+                "rate_limited_total",
+                "Requests answered 429 by a rate limit or a sign-in delay, by limit",
+            ),
+            &["limit"],
+        ));
+        for limit in crate::limits::LIMITS {
+            rate_limited.with_label_values(&[limit]);
+        }
         let db_errors = must(IntCounter::new(
             "database_errors_total",
             "Requests that failed because the database was unavailable",
@@ -267,6 +278,7 @@ impl Metrics {
             Box::new(feed_items.clone()),
             Box::new(feed_last_success.clone()),
             Box::new(job_runs.clone()),
+            Box::new(rate_limited.clone()),
             Box::new(job_last_run.clone()),
             Box::new(job_duration.clone()),
         ] {
@@ -292,6 +304,7 @@ impl Metrics {
             feed_items,
             feed_last_success,
             job_runs,
+            rate_limited,
             job_last_run,
             job_duration,
             cases_open,
@@ -307,6 +320,11 @@ impl Metrics {
     }
 
     /// The handles of one tenant (by code), created on first use and reused afterwards.
+    /// Counts a request a limit answered 429 (`limits::LIMITS`).
+    pub fn rate_limited(&self, limit: &str) {
+        self.rate_limited.with_label_values(&[limit]).inc();
+    }
+
     pub fn tenant(&self, code: &str) -> Arc<TenantMetrics> {
         let mut handles = match self.handles.lock() {
             Ok(g) => g,

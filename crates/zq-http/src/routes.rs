@@ -32,10 +32,15 @@ pub fn router(state: AppState) -> Router {
             timeout,
         ))
         // Form and JSON bodies lose the characters XML forbids before a handler reads them
-        // (`input`); the public forms clean theirs as they read them (`site::forms`).
+        // (`input`); the public forms clean theirs as they read them (`site::forms`). Sign-in
+        // posts and API requests pass their rate limits first (`limits`).
         .merge(
             console_routes()
                 .layer(axum::middleware::from_fn(crate::input::clean))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    crate::limits::signin,
+                ))
                 .layer(axum::middleware::from_fn_with_state(
                     state.clone(),
                     crate::metrics::count_console,
@@ -44,6 +49,10 @@ pub fn router(state: AppState) -> Router {
         .merge(
             api_routes()
                 .layer(axum::middleware::from_fn(crate::input::clean))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    crate::limits::api,
+                ))
                 .layer(axum::middleware::from_fn_with_state(
                     state.clone(),
                     crate::metrics::count_api,

@@ -59,6 +59,8 @@ struct RawHttp {
     trusted_proxies: String,
     tenant_refresh_secs: u64,
     form_submits_per_minute: u32,
+    signin_per_minute: u32,
+    api_per_minute: u32,
     form_min_fill_secs: u32,
     form_captcha_after: u32,
     public_test_form: bool,
@@ -226,6 +228,11 @@ pub struct Config {
     pub visits_flush: Duration,
     /// Public forms one client address may post per minute (per node).
     pub form_submits_per_minute: u32,
+    /// Sign-in posts one client may make a minute, per node (`http.signin_per_minute`).
+    pub signin_per_minute: u32,
+    /// API requests one client, and one token, may make a minute, per node
+    /// (`http.api_per_minute`).
+    pub api_per_minute: u32,
     /// Seconds a form that opens a case must have been open before it is posted.
     pub form_min_fill_secs: u32,
     /// Case-opening posts one address may make an hour before a verification question is asked
@@ -415,6 +422,8 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("http.trusted_proxies", ""),
     ("http.tenant_refresh_secs", "5"),
     ("http.form_submits_per_minute", "10"),
+    ("http.signin_per_minute", "30"),
+    ("http.api_per_minute", "600"),
     ("http.form_min_fill_secs", "3"),
     ("http.form_captcha_after", "5"),
     ("http.public_test_form", "false"),
@@ -820,11 +829,18 @@ impl Config {
             f => zq_http::fetch::load_ca_file(Path::new(f))
                 .map_err(|e| bad("feeds.ca_file", e.to_string()))?,
         };
-        if !(1..=10_000).contains(&http.form_submits_per_minute) {
-            return Err(bad(
+        for (key, value, max) in [
+            (
                 "http.form_submits_per_minute",
-                format!("expected 1 to 10000, got {}", http.form_submits_per_minute),
-            ));
+                http.form_submits_per_minute,
+                10_000,
+            ),
+            ("http.signin_per_minute", http.signin_per_minute, 10_000),
+            ("http.api_per_minute", http.api_per_minute, 1_000_000),
+        ] {
+            if !(1..=max).contains(&value) {
+                return Err(bad(key, format!("expected 1 to {max}, got {value}")));
+            }
         }
         if http.form_captcha_after > 10_000 {
             return Err(bad(
@@ -912,6 +928,8 @@ impl Config {
             prometheus_url,
             prometheus_job,
             form_submits_per_minute: http.form_submits_per_minute,
+            signin_per_minute: http.signin_per_minute,
+            api_per_minute: http.api_per_minute,
             form_min_fill_secs: http.form_min_fill_secs,
             form_captcha_after: http.form_captcha_after,
             public_test_form: http.public_test_form,

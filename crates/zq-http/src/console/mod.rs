@@ -215,6 +215,7 @@ pub(crate) async fn login_submit(
             );
         }
         signin::Outcome::Wait { seconds } => {
+            state.metrics().rate_limited("signin_delay");
             let message = format!(
                 "登录失败次数较多，请 {}后再试。如急需登录，可请集群管理员解除限制。",
                 wait_label(seconds)

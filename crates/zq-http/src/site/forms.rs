@@ -278,10 +278,10 @@ async fn guarded(
     key: &ring::hmac::Key,
 ) -> Result<Fields, SiteError> {
     if let Some(ClientAddr(addr)) = req.extensions().get::<ClientAddr>().copied() {
-        state
-            .forms()
-            .check_rate(addr.ip())
-            .map_err(SiteError::TooManyRequests)?;
+        state.forms().check_rate(addr.ip()).map_err(|wait| {
+            state.metrics().rate_limited("forms");
+            SiteError::TooManyRequests(wait)
+        })?;
     }
     let declared = req
         .headers()
