@@ -34,6 +34,7 @@ mod rate_limits;
 mod reporting;
 mod reporting_demo;
 mod seams;
+mod second_factor;
 mod sessions_redis;
 mod signin_limits;
 mod site_article_tools;

@@ -279,6 +279,8 @@ pub(crate) async fn console_page_kinds(app: &TestApp) -> [(&'static str, Vec<Str
         format!("{s}/reporting/inbox"),
         format!("{s}/reporting/ranking"),
         "/console/tokens".to_owned(),
+        // Enrolling a second factor: the QR code as inline SVG.
+        "/console/account/second-factor".to_owned(),
     ];
     let office_pages = [
         "/console/admin/tenants",

@@ -31,6 +31,7 @@ mod m0023_visits;
 mod m0024_site_records;
 mod m0025_broadcasts;
 mod m0026_served;
+mod m0027_second_factor;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0024_site_records::Migration),
             Box::new(m0025_broadcasts::Migration),
             Box::new(m0026_served::Migration),
+            Box::new(m0027_second_factor::Migration),
         ]
     }
 }

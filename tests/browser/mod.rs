@@ -392,3 +392,4 @@ mod console;
 mod inspection;
 mod interaction;
 mod report;
+mod second_factor;

@@ -260,6 +260,9 @@ impl TestApp {
             // test sets its own (tests/rate_limits.rs).
             ("ZQ_HTTP__SIGNIN_PER_MINUTE".to_owned(), "10000".to_owned()),
             ("ZQ_HTTP__API_PER_MINUTE".to_owned(), "1000000".to_owned()),
+            // Tests sign in with passwords only, but where one sets the roles that need a
+            // second factor (tests/second_factor.rs).
+            ("ZQ_SECURITY__SECOND_FACTOR_ROLES".to_owned(), String::new()),
         ];
         env.retain(|(k, _)| !setup.env.iter().any(|(set, _)| set == k));
         if let Some((u, prefix)) = &redis {

@@ -108,6 +108,7 @@ pub fn services(cfg: &Config, store: Store, metrics: Arc<Metrics>) -> Services {
         ))
         .with_telemetry(metrics)
         .with_interaction(cfg.interaction.clone())
+        .with_second_factor_roles(cfg.second_factor_roles.clone())
 }
 
 /// The background jobs every node runs (each tick runs on one node, by lease).

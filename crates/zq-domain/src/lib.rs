@@ -25,6 +25,7 @@ pub mod paging;
 pub mod records;
 pub mod reporting;
 pub mod route;
+pub mod second_factor;
 pub mod security;
 pub mod tenant;
 pub mod text;

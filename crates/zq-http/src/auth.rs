@@ -85,13 +85,23 @@ impl FromRequestParts<AppState> for ConsoleCaller {
             .map(|c| c.0.ip().to_string());
         match session(state, &parts.headers).await {
             Ok(Some((_, s))) => {
-                match service::session_caller(state.services(), &s.user, client).await {
-                    Ok(caller) => Ok(ConsoleCaller {
-                        caller,
-                        csrf: s.csrf,
-                    }),
-                    Err(e) => Err(error_page(&e)),
+                let caller = service::session_caller(state.services(), &s.user, client)
+                    .await
+                    .map_err(|e| error_page(&e))?;
+                // An account whose roles require a second factor enrols before anything else.
+                let page = crate::console::second_factor::PAGE;
+                if parts.uri.path() != page {
+                    let due = service::second_factor::enrolment_due(state.services(), &caller)
+                        .await
+                        .map_err(|e| error_page(&e))?;
+                    if due {
+                        return Err(see_other(page));
+                    }
                 }
+                Ok(ConsoleCaller {
+                    caller,
+                    csrf: s.csrf,
+                })
             }
             Ok(None) => Err(see_other(&format!("{BASE}/login"))),
             Err(e) => Err(error_page(&ServiceError::from(e))),
@@ -152,9 +162,13 @@ impl FromRequestParts<AppState> for ApiCaller {
                 "缺少或过期的 CSRF 令牌（X-CSRF-Token）".into(),
             )));
         }
-        Ok(ApiCaller(
-            service::session_caller(state.services(), &session.user, client).await?,
-        ))
+        let caller = service::session_caller(state.services(), &session.user, client).await?;
+        if service::second_factor::enrolment_due(state.services(), &caller).await? {
+            return Err(ApiError(ServiceError::Forbidden(
+                "请先在管理平台启用双因素认证".into(),
+            )));
+        }
+        Ok(ApiCaller(caller))
     }
 }
 

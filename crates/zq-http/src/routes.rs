@@ -100,6 +100,14 @@ fn console_routes() -> Router<AppState> {
             "/console/login",
             get(console::login_page).post(console::login_submit),
         )
+        .route(
+            "/console/login/code",
+            get(console::second_factor::code_page).post(console::second_factor::code_submit),
+        )
+        .route(
+            "/console/account/second-factor",
+            get(console::second_factor::page).post(console::second_factor::confirm),
+        )
         .route("/console/logout", post(console::logout))
         .route("/console/logout-all", post(console::logout_all))
         // One site: articles, review, versions, settings, audit, attachments.
@@ -245,6 +253,10 @@ fn console_routes() -> Router<AppState> {
         .route(
             "/console/admin/users/{login}/unlock",
             post(admin::unlock_user),
+        )
+        .route(
+            "/console/admin/users/{login}/second-factor/reset",
+            post(admin::reset_second_factor),
         )
         .route("/console/admin/audit", get(admin::cluster_audit))
         .route(
@@ -429,6 +441,10 @@ fn api_routes() -> Router<AppState> {
             get(admin::all_users).post(admin::create_user),
         )
         .route("/api/v1/users/{login}/unlock", post(admin::unlock_user))
+        .route(
+            "/api/v1/users/{login}/second-factor",
+            delete(admin::reset_second_factor),
+        )
         .route("/api/v1/audit", get(admin::cluster_audit))
         .route("/api/v1/calendar", get(calendar::this_year))
         .route(

@@ -157,6 +157,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/console_home.html"),
     ),
     (
+        "console_second_factor.html",
+        include_str!("../templates/console_second_factor.html"),
+    ),
+    (
         "console_cases.html",
         include_str!("../templates/console_cases.html"),
     ),
@@ -540,6 +544,10 @@ impl Renderer {
 
     pub fn console_login(&self, v: &ConsoleLoginView) -> Result<String, RenderError> {
         self.render("console_login.html", v)
+    }
+
+    pub fn console_second_factor(&self, v: &SecondFactorView) -> Result<String, RenderError> {
+        self.render("console_second_factor.html", v)
     }
 
     pub fn console_home(&self, v: &ConsoleHomeView) -> Result<String, RenderError> {

@@ -345,6 +345,28 @@ pub struct ConsoleLoginView {
     /// The login typed before, shown again after a failure.
     pub login: String,
     pub error: Option<String>,
+    /// The second step: ask for the authenticator's code instead of login and password.
+    pub code_step: bool,
+}
+
+/// 双因素认证: the signed-in account's second factor (enrolment, recovery codes, status).
+#[derive(Debug, Clone, Serialize)]
+pub struct SecondFactorView {
+    pub portal_name: String,
+    pub base: String,
+    pub csrf: String,
+    pub login: String,
+    pub display_name: String,
+    pub enrolled: bool,
+    /// The account's roles require a second factor (it cannot use the console without).
+    pub required: bool,
+    pub recovery_codes_left: u64,
+    /// While enrolling: the QR code (SVG) and the secret to type by hand.
+    pub qr_svg: Option<String>,
+    pub secret: Option<String>,
+    /// Just confirmed: the recovery codes, shown this once.
+    pub recovery_codes: Vec<String>,
+    pub error: Option<String>,
 }
 
 /// A site a person may act on, with their roles there.

@@ -28,6 +28,7 @@ pub mod interaction;
 pub mod jobs;
 pub mod operations;
 pub mod reporting;
+pub mod second_factor;
 pub mod signin;
 pub mod telemetry;
 pub mod tokens;
@@ -58,6 +59,7 @@ pub struct Services {
     interaction: Arc<interaction::InteractionSettings>,
     lexicon: Arc<inspection::lexicon::LexiconCache>,
     visits: Arc<visits::Tally>,
+    second_factor_roles: Arc<zq_domain::second_factor::RequiredRoles>,
 }
 
 impl Services {
@@ -79,7 +81,23 @@ impl Services {
             interaction: Arc::default(),
             lexicon: Arc::default(),
             visits: Arc::default(),
+            second_factor_roles: Arc::default(),
         }
+    }
+
+    /// The same services requiring a second sign-in factor of these roles
+    /// (`security.second_factor_roles`; by default nobody's).
+    pub fn with_second_factor_roles(
+        mut self,
+        roles: zq_domain::second_factor::RequiredRoles,
+    ) -> Services {
+        self.second_factor_roles = Arc::new(roles);
+        self
+    }
+
+    /// The roles that must sign in with a second factor.
+    pub fn second_factor_roles(&self) -> &zq_domain::second_factor::RequiredRoles {
+        &self.second_factor_roles
     }
 
     /// The same services with the cluster's interaction settings (clocks, the personal-data

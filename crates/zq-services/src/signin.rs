@@ -13,7 +13,9 @@ use ring::hmac;
 
 use zq_domain::access::Action;
 use zq_domain::security::{ACCOUNT, CLIENT, DEVICE, LoginName, MAX_PASSWORD_BYTES};
-use zq_store::{AuditEntry, User};
+use zq_store::User;
+
+use crate::second_factor::audit;
 
 use crate::admin::cluster_only;
 use crate::{Caller, Result, ServiceError, Services};
@@ -34,6 +36,9 @@ pub struct Attempt<'a> {
 pub enum Outcome {
     /// The password was right: start a session, and give the browser this device cookie.
     SignedIn { user: User, device: String },
+    /// The password was right and the account has a second factor: ask for its code, with
+    /// this token in a short-lived cookie (`second_factor::verify`).
+    SecondFactor { pending: String },
     /// Wrong login or password (never says which).
     Refused,
     /// Too many failures lately: try again after this many seconds (nothing was checked).
@@ -99,6 +104,10 @@ pub async fn sign_in(svc: &Services, attempt: Attempt<'_>) -> Result<Outcome> {
     // The account's (or this browser's) series ends; the client's decays by itself, so one
     // good password does not buy a client fresh guesses at other accounts.
     store.clear_failures(&keys[1].0).await?;
+    if crate::second_factor::enrolled(svc, user.id).await? {
+        let pending = crate::second_factor::pending_token(svc, user.id).await?;
+        return Ok(Outcome::SecondFactor { pending });
+    }
     let device = match (attempt.device, device) {
         (Some(cookie), Some(_)) => cookie.to_owned(),
         _ => device_cookie(&key, user.login.as_str())?,
@@ -112,6 +121,12 @@ pub async fn sign_in(svc: &Services, attempt: Attempt<'_>) -> Result<Outcome> {
     )
     .await?;
     Ok(Outcome::SignedIn { user, device })
+}
+
+/// A fresh device cookie for `login` (after a sign-in with a second factor).
+pub(crate) async fn new_device_cookie(svc: &Services, login: &str) -> Result<String> {
+    let secret = svc.store().cluster_secret("device-cookie").await?;
+    device_cookie(&hmac::Key::new(hmac::HMAC_SHA256, secret.as_bytes()), login)
 }
 
 /// The accounts strangers may not try right now, with when each wait ends (the office).
@@ -150,27 +165,6 @@ pub async fn unlock(svc: &Services, caller: &Caller, login: &str) -> Result<()> 
             "账号 {login} 当前没有登录限制"
         )))
     }
-}
-
-async fn audit(
-    svc: &Services,
-    actor: Option<(zq_domain::UserId, String)>,
-    action: &str,
-    object: String,
-    client: &str,
-) -> Result<()> {
-    svc.store()
-        .append_audit(AuditEntry {
-            actor,
-            tenant: None,
-            object,
-            action: action.to_owned(),
-            client: Some(client.to_owned()),
-            before_hash: None,
-            after_hash: None,
-        })
-        .await?;
-    Ok(())
 }
 
 fn device_message(login: &str, nonce: &str) -> String {

@@ -27,6 +27,7 @@ mod leases;
 pub mod model;
 mod reporting;
 mod reporting_seed;
+mod second_factor;
 mod secrets;
 mod sessions;
 mod tenants;
@@ -70,6 +71,7 @@ pub use reporting::{
     Submission, SubmissionFilter, UnitFigures,
 };
 pub use reporting_seed::{HistoricItem, HistoryError, HistoryImport};
+pub use second_factor::Totp;
 pub use sessions::{Session, random_token};
 pub use tenants::SiteSettings;
 pub use tokens::{ApiToken, TOKEN_PREFIX};

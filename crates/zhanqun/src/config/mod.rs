@@ -43,6 +43,7 @@ struct Raw {
     mail: RawMail,
     metrics: RawMetrics,
     visits: RawVisits,
+    security: RawSecurity,
 }
 
 /// `[http]`: the public listener and what it serves.
@@ -158,6 +159,13 @@ struct RawVisits {
     flush_secs: u64,
 }
 
+/// `[security]`: sign-in.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSecurity {
+    second_factor_roles: String,
+}
+
 /// Validated settings, passed down explicitly.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -224,6 +232,8 @@ pub struct Config {
     pub prometheus_job: String,
     /// Count public page views for the visit statistics (`visits.enabled`).
     pub visits_enabled: bool,
+    /// The roles that must sign in with a second factor (`security.second_factor_roles`).
+    pub second_factor_roles: zq_domain::second_factor::RequiredRoles,
     /// How often each node writes its counted views (`visits.flush_secs`).
     pub visits_flush: Duration,
     /// Public forms one client address may post per minute (per node).
@@ -464,6 +474,10 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("metrics.prometheus_url", ""),
     ("metrics.prometheus_job", "zhanqun"),
     ("visits.enabled", "true"),
+    (
+        "security.second_factor_roles",
+        "cluster_admin, site_admin, reviewer",
+    ),
     ("visits.flush_secs", "60"),
 ];
 
@@ -479,6 +493,7 @@ pub const SECTIONS: &[&str] = &[
     "mail",
     "metrics",
     "visits",
+    "security",
 ];
 
 /// The flat keys of earlier versions and the keys that replaced them.
@@ -683,6 +698,7 @@ impl Config {
             mail,
             metrics,
             visits,
+            security,
         } = raw;
         let listen = http.listen.parse::<SocketAddr>().map_err(|_| {
             bad(
@@ -951,6 +967,10 @@ impl Config {
                 }),
             },
             visits_enabled: visits.enabled,
+            second_factor_roles: zq_domain::second_factor::RequiredRoles::parse(
+                &security.second_factor_roles,
+            )
+            .map_err(|e| bad("security.second_factor_roles", e))?,
             visits_flush: secs("visits.flush_secs", visits.flush_secs, 3600)?,
             log,
         })

@@ -79,6 +79,15 @@ pub(crate) async fn unlock_user(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+pub(crate) async fn reset_second_factor(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(login): Path<String>,
+) -> ApiResult {
+    crate::service::second_factor::reset(state.services(), &c, &login).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
 pub(crate) async fn bind(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,

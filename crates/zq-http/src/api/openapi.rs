@@ -86,6 +86,7 @@ pub(crate) fn spec() -> Value {
                 "get": op("全部账号（集群管理员）", "admin", "200", None, &[]),
                 "post": op("新建账号（集群管理员）", "admin", "201", Some("UserInput"), &[]),
             },
+            "/api/v1/users/{login}/second-factor": {"delete": op("重置账号的双因素认证（手机丢失；集群管理员）：该账号下次登录时按角色要求重新启用；没有启用时 409", "admin", "204", None, &[path_param("login", "登录名", "string")])},
             "/api/v1/users/{login}/unlock": {"post": op("解除陌生设备多次登录失败后的等待（集群管理员）；没有限制时 409", "admin", "204", None, &[path_param("login", "登录名", "string")])},
             "/api/v1/calendar": {"get": op("今年的工作日历：放假日与调休上班日、全年工作日数", "calendar", "200", None, &[])},
             "/api/v1/calendar/{year}": {

@@ -216,6 +216,7 @@ fn user_row(u: &User, roles: Vec<String>, role_actions: Vec<RoleAction>) -> User
         roles,
         role_actions,
         waiting_until: None,
+        second_factor: false,
     }
 }
 
@@ -256,6 +257,7 @@ async fn all_users_page(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) 
             roles.insert(0, c.to_string());
         }
         let mut row = user_row(u, roles, Vec::new());
+        row.second_factor = crate::service::second_factor::enrolled(state.services(), u.id).await?;
         row.waiting_until = waiting
             .iter()
             .find(|(login, _)| login == u.login.as_str())
@@ -316,6 +318,26 @@ pub(crate) async fn unlock_user(
     cc.check_csrf(&field(&f, "csrf"))?;
     match signin::unlock(state.services(), &cc.caller, &login).await {
         Ok(()) => Ok(see_other(&format!("{BASE}/admin/users?notice=unlocked"))),
+        Err(e @ ServiceError::Conflict(_)) => {
+            let status = e.status();
+            all_users_page(&state, &cc, Shown::refused(Fields::new(), &e, status)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The office removes an account's second factor (a lost phone).
+pub(crate) async fn reset_second_factor(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path(login): Path<String>,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    cc.check_csrf(&field(&f, "csrf"))?;
+    match crate::service::second_factor::reset(state.services(), &cc.caller, &login).await {
+        Ok(()) => Ok(see_other(&format!(
+            "{BASE}/admin/users?notice=second_factor_reset"
+        ))),
         Err(e @ ServiceError::Conflict(_)) => {
             let status = e.status();
             all_users_page(&state, &cc, Shown::refused(Fields::new(), &e, status)).await

@@ -30,6 +30,7 @@ pub(crate) mod frame;
 pub(crate) mod inspection;
 pub(crate) mod operations;
 pub(crate) mod reporting;
+pub(crate) mod second_factor;
 pub(crate) mod settings;
 pub(crate) mod tokens;
 pub(crate) mod visits;
@@ -120,12 +121,29 @@ fn login_response(
     login: String,
     error: Option<&str>,
 ) -> Result<Response> {
+    sign_in_page(state, status, csrf, login, error, false)
+}
+
+/// The sign-in page: login and password, or (`code_step`) the second factor's code.
+pub(super) fn sign_in_page(
+    state: &AppState,
+    status: StatusCode,
+    csrf: String,
+    login: String,
+    error: Option<&str>,
+    code_step: bool,
+) -> Result<Response> {
     let view = ConsoleLoginView {
         portal_name: portal_name(state),
-        action: format!("{BASE}/login"),
+        action: if code_step {
+            format!("{BASE}/login/code")
+        } else {
+            format!("{BASE}/login")
+        },
         csrf: csrf.clone(),
         login,
         error: error.map(str::to_owned),
+        code_step,
     };
     let body = state.renderer().console_login(&view)?;
     let mut res = (
@@ -142,7 +160,7 @@ fn login_response(
 }
 
 /// The CSRF token of the sign-in form: the browser's, if it has a well-formed one, else new.
-fn login_csrf(headers: &HeaderMap) -> Result<String> {
+pub(super) fn login_csrf(headers: &HeaderMap) -> Result<String> {
     match cookie(headers, CSRF_COOKIE).filter(|t| is_token(t)) {
         Some(t) => Ok(t),
         None => Ok(zq_store::random_token()?),
@@ -205,6 +223,19 @@ pub(crate) async fn login_submit(
     };
     let (user, device) = match signin::sign_in(state.services(), attempt).await? {
         signin::Outcome::SignedIn { user, device } => (user, device),
+        signin::Outcome::SecondFactor { pending } => {
+            let mut res = see_other(&format!("{BASE}/login/code"));
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(
+                    &state,
+                    second_factor::PENDING_COOKIE,
+                    &pending,
+                    Some(zq_services::second_factor::PENDING_SECONDS),
+                ),
+            );
+            return Ok(res);
+        }
         signin::Outcome::Refused => {
             return login_response(
                 &state,
@@ -254,12 +285,12 @@ pub(crate) async fn login_submit(
 }
 
 /// The cookie that marks a browser which signed in to an account before.
-const DEVICE_COOKIE: &str = "zq_device";
+pub(super) const DEVICE_COOKIE: &str = "zq_device";
 /// A year: the browser stays recognised while it is used at least once a year.
-const DEVICE_COOKIE_AGE: i64 = 365 * 24 * 3600;
+pub(super) const DEVICE_COOKIE_AGE: i64 = 365 * 24 * 3600;
 
 /// "30 秒", "4 分钟": how long to wait, rounded up to the minute past a minute.
-fn wait_label(seconds: i64) -> String {
+pub(super) fn wait_label(seconds: i64) -> String {
     if seconds < 60 {
         format!("{seconds} 秒")
     } else {
@@ -279,6 +310,12 @@ pub(crate) async fn home(State(state): State<AppState>, headers: HeaderMap) -> R
     let Some((_, s)) = session(&state, &headers).await? else {
         return Ok(see_other(&format!("{BASE}/login")));
     };
+    let svc = state.services();
+    if zq_services::second_factor::required(svc, s.user.id).await?
+        && !zq_services::second_factor::enrolled(svc, s.user.id).await?
+    {
+        return Ok(see_other(second_factor::PAGE));
+    }
     let grants = state.store().grants(s.user.id).await?;
     let snap = state.registry().snapshot();
     let visible = grants.visible_tenants();

@@ -89,6 +89,8 @@ pub struct UserRow {
     /// Strangers' failed sign-ins slow this account until this time (shown to the office,
     /// with a button lifting it).
     pub waiting_until: Option<String>,
+    /// Whether the account has a second factor (the office may reset it).
+    pub second_factor: bool,
 }
 
 /// The new-account form as typed.
