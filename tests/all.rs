@@ -3,6 +3,7 @@
 //! folder, testing one area over HTTP against the real server on SQLite and PostgreSQL
 //! (`on_both_backends!`); run one area with `scripts/test public_site::` (a name filter).
 
+mod account_password;
 mod admin;
 mod bad_input;
 mod browser;

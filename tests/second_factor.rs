@@ -236,6 +236,10 @@ async fn an_administrator_enrols_then_signs_in_with_a_code_each_code_and_recover
         let log = app.store.audit_log(None, 200).await.unwrap();
         let count = |action: &str| log.iter().filter(|r| r.entry.action == action).count();
         assert_eq!(count("mfa.enrol"), 1);
+        assert!(
+            log.iter()
+                .any(|r| r.entry.action == "mfa.enrol" && r.entry.object == "user:office")
+        );
         assert_eq!(count("login.second_factor_failed"), 3);
         assert!(
             log.iter()

@@ -281,6 +281,7 @@ pub(crate) async fn console_page_kinds(app: &TestApp) -> [(&'static str, Vec<Str
         "/console/tokens".to_owned(),
         // Enrolling a second factor: the QR code as inline SVG.
         "/console/account/second-factor".to_owned(),
+        "/console/account/password".to_owned(),
     ];
     let office_pages = [
         "/console/admin/tenants",

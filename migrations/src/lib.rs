@@ -32,6 +32,7 @@ mod m0024_site_records;
 mod m0025_broadcasts;
 mod m0026_served;
 mod m0027_second_factor;
+mod m0028_password_age;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0025_broadcasts::Migration),
             Box::new(m0026_served::Migration),
             Box::new(m0027_second_factor::Migration),
+            Box::new(m0028_password_age::Migration),
         ]
     }
 }

@@ -109,6 +109,7 @@ pub fn services(cfg: &Config, store: Store, metrics: Arc<Metrics>) -> Services {
         .with_telemetry(metrics)
         .with_interaction(cfg.interaction.clone())
         .with_second_factor_roles(cfg.second_factor_roles.clone())
+        .with_password_max_age(cfg.password_max_age_days)
 }
 
 /// The background jobs every node runs (each tick runs on one node, by lease).

@@ -184,6 +184,13 @@ impl Failures {
     }
 }
 
+/// Whether a password set at `set_at` must be changed at `now` under a maximum age of
+/// `max_age_days` (0: never; current guidance advises against forced rotation, but an office
+/// whose rules demand it may set one).
+pub fn password_expired(set_at: i64, now: i64, max_age_days: u32) -> bool {
+    max_age_days > 0 && now.saturating_sub(set_at) >= i64::from(max_age_days) * 86_400
+}
+
 /// A session ends after this much inactivity (ASVS: 30 minutes idle).
 pub const SESSION_IDLE: i64 = 30 * 60;
 /// …and after this long in any case (ASVS: 12 hours absolute).
@@ -314,6 +321,24 @@ mod tests {
             let end = f.locked_until.unwrap();
             f = f.fail(end + gap, &ACCOUNT);
             assert_eq!(f.count, count, "gap {gap}");
+        }
+    }
+
+    #[test]
+    fn a_password_expires_only_under_a_maximum_age() {
+        let day = 86_400;
+        for (set_at, now, max, want) in [
+            (0, 10_000 * day, 0, false),
+            (0, 89 * day, 90, false),
+            (0, 90 * day - 1, 90, false),
+            (0, 90 * day, 90, true),
+            (5 * day, 94 * day, 90, false),
+        ] {
+            assert_eq!(
+                password_expired(set_at, now, max),
+                want,
+                "{set_at} {now} {max}"
+            );
         }
     }
 

@@ -88,14 +88,23 @@ impl FromRequestParts<AppState> for ConsoleCaller {
                 let caller = service::session_caller(state.services(), &s.user, client)
                     .await
                     .map_err(|e| error_page(&e))?;
-                // An account whose roles require a second factor enrols before anything else.
-                let page = crate::console::second_factor::PAGE;
-                if parts.uri.path() != page {
+                // An account whose roles require a second factor enrols before anything else;
+                // then a password older than the cluster allows is changed.
+                let path = parts.uri.path();
+                let enrolling = crate::console::second_factor::PAGE;
+                let changing = crate::console::password::PAGE;
+                if path != enrolling {
                     let due = service::second_factor::enrolment_due(state.services(), &caller)
                         .await
                         .map_err(|e| error_page(&e))?;
                     if due {
-                        return Err(see_other(page));
+                        return Err(see_other(enrolling));
+                    }
+                    let expired = service::signin::password_due(state.services(), s.user.id)
+                        .await
+                        .map_err(|e| error_page(&e))?;
+                    if path != changing && expired {
+                        return Err(see_other(changing));
                     }
                 }
                 Ok(ConsoleCaller {

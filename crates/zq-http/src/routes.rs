@@ -105,6 +105,10 @@ fn console_routes() -> Router<AppState> {
             get(console::second_factor::code_page).post(console::second_factor::code_submit),
         )
         .route(
+            "/console/account/password",
+            get(console::password::page).post(console::password::change),
+        )
+        .route(
             "/console/account/second-factor",
             get(console::second_factor::page).post(console::second_factor::confirm),
         )

@@ -157,6 +157,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/console_home.html"),
     ),
     (
+        "console_password.html",
+        include_str!("../templates/console_password.html"),
+    ),
+    (
         "console_second_factor.html",
         include_str!("../templates/console_second_factor.html"),
     ),
@@ -544,6 +548,10 @@ impl Renderer {
 
     pub fn console_login(&self, v: &ConsoleLoginView) -> Result<String, RenderError> {
         self.render("console_login.html", v)
+    }
+
+    pub fn console_password(&self, v: &PasswordView) -> Result<String, RenderError> {
+        self.render("console_password.html", v)
     }
 
     pub fn console_second_factor(&self, v: &SecondFactorView) -> Result<String, RenderError> {

@@ -349,6 +349,22 @@ pub struct ConsoleLoginView {
     pub code_step: bool,
 }
 
+/// 修改密码: the signed-in account changes its password.
+#[derive(Debug, Clone, Serialize)]
+pub struct PasswordView {
+    pub portal_name: String,
+    pub base: String,
+    pub csrf: String,
+    pub login: String,
+    pub display_name: String,
+    /// The password is older than the cluster allows: it must be changed now.
+    pub expired: bool,
+    pub max_age_days: u32,
+    /// Just changed.
+    pub done: bool,
+    pub error: Option<String>,
+}
+
 /// 双因素认证: the signed-in account's second factor (enrolment, recovery codes, status).
 #[derive(Debug, Clone, Serialize)]
 pub struct SecondFactorView {

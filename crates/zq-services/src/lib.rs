@@ -60,6 +60,7 @@ pub struct Services {
     lexicon: Arc<inspection::lexicon::LexiconCache>,
     visits: Arc<visits::Tally>,
     second_factor_roles: Arc<zq_domain::second_factor::RequiredRoles>,
+    password_max_age_days: u32,
 }
 
 impl Services {
@@ -82,6 +83,7 @@ impl Services {
             lexicon: Arc::default(),
             visits: Arc::default(),
             second_factor_roles: Arc::default(),
+            password_max_age_days: 0,
         }
     }
 
@@ -93,6 +95,18 @@ impl Services {
     ) -> Services {
         self.second_factor_roles = Arc::new(roles);
         self
+    }
+
+    /// The same services making passwords older than `days` be changed at sign-in
+    /// (`security.password_max_age_days`; 0, the default: never).
+    pub fn with_password_max_age(mut self, days: u32) -> Services {
+        self.password_max_age_days = days;
+        self
+    }
+
+    /// Days a password may be used before it must be changed (0: no limit).
+    pub fn password_max_age_days(&self) -> u32 {
+        self.password_max_age_days
     }
 
     /// The roles that must sign in with a second factor.

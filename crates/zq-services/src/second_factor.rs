@@ -208,7 +208,13 @@ pub async fn confirm(svc: &Services, caller: &Caller, code: &str) -> Result<Vec<
         .collect();
     if !svc
         .store()
-        .confirm_totp(user, step, &hashes, &caller.who())
+        .confirm_totp(
+            user,
+            step,
+            &hashes,
+            format!("user:{}", caller.login),
+            &caller.who(),
+        )
         .await?
     {
         return Err(ServiceError::Conflict(

@@ -129,6 +129,66 @@ pub(crate) async fn new_device_cookie(svc: &Services, login: &str) -> Result<Str
     device_cookie(&hmac::Key::new(hmac::HMAC_SHA256, secret.as_bytes()), login)
 }
 
+/// Changes the caller's own password: the current one must be given (wrong ones slow down
+/// like sign-in failures), the new one must pass the policy and differ; audited.
+pub async fn change_password(
+    svc: &Services,
+    caller: &Caller,
+    current: &str,
+    new: &str,
+    new_again: &str,
+) -> Result<()> {
+    let user = caller.account()?;
+    let store = svc.store();
+    let now = svc.now().timestamp();
+    let key = format!("change:{}", caller.login);
+    if let Some(w) = store.failures(&key).await?.wait(now) {
+        return Err(ServiceError::Conflict(format!(
+            "当前密码输错次数较多，请 {w} 秒后再试"
+        )));
+    }
+    let login = LoginName::parse(&caller.login).map_err(|_| ServiceError::Unauthenticated)?;
+    let Some(account) = store.verify_login(&login, current).await? else {
+        let f = store.failures(&key).await?.fail(now, &ACCOUNT);
+        store.set_failures(&key, f).await?;
+        return Err(ServiceError::Invalid("当前密码不正确".into()));
+    };
+    if account.id != user {
+        return Err(ServiceError::Unauthenticated);
+    }
+    store.clear_failures(&key).await?;
+    if new != new_again {
+        return Err(ServiceError::Invalid("两次输入的新密码不一致".into()));
+    }
+    if new == current {
+        return Err(ServiceError::Invalid("新密码不能与当前密码相同".into()));
+    }
+    store
+        .set_password(&account, new.to_owned(), &caller.who())
+        .await
+        .map_err(|e| match e {
+            zq_store::StoreError::NotAllowed(m) => ServiceError::Invalid(m),
+            e => e.into(),
+        })
+}
+
+/// Whether the account's password is older than the cluster allows and must be changed
+/// before anything else.
+pub async fn password_due(svc: &Services, user: zq_domain::UserId) -> Result<bool> {
+    let days = svc.password_max_age_days();
+    if days == 0 {
+        return Ok(false);
+    }
+    let Some(set_at) = svc.store().password_set_at(user).await? else {
+        return Ok(false);
+    };
+    Ok(zq_domain::security::password_expired(
+        set_at.timestamp(),
+        svc.now().timestamp(),
+        days,
+    ))
+}
+
 /// The accounts strangers may not try right now, with when each wait ends (the office).
 pub async fn waiting_accounts(svc: &Services, caller: &Caller) -> Result<Vec<(String, i64)>> {
     cluster_only(caller, Action::ManageAllUsers)?;

@@ -58,12 +58,13 @@ impl Store {
     }
 
     /// Confirms enrolment (a code for `step` was typed) and replaces the recovery codes,
-    /// audited as `mfa.enrol`; `false` if there was no unconfirmed secret.
+    /// audited as `mfa.enrol` on `object`; `false` if there was no unconfirmed secret.
     pub async fn confirm_totp(
         &self,
         user: UserId,
         step: i64,
         code_hashes: &[String],
+        object: String,
         who: &Who,
     ) -> Result<bool, StoreError> {
         let (_guard, txn) = self.begin_audited().await?;
@@ -92,7 +93,6 @@ impl Store {
             .insert(&txn)
             .await?;
         }
-        let object = format!("user:{}", user.0);
         crate::audit::audit_in(&txn, who.entry(None, object, "mfa.enrol"), self.now()).await?;
         txn.commit().await?;
         Ok(true)

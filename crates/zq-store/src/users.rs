@@ -137,6 +137,7 @@ impl Store {
             disabled: Set(false),
             created_at: Set(now),
             updated_at: Set(now),
+            password_changed_at: Set(Some(now)),
             ..Default::default()
         }
         .insert(&txn)
@@ -166,6 +167,44 @@ impl Store {
             Some(r) if ok && !r.disabled => to_user(r).map(Some),
             _ => Ok(None),
         }
+    }
+
+    /// Sets an account's password after checking the policy, audited as `password.change`.
+    pub async fn set_password(
+        &self,
+        user: &User,
+        password: String,
+        who: &crate::Who,
+    ) -> Result<(), StoreError> {
+        check_password(user.login.as_str(), &password)
+            .map_err(|p| StoreError::NotAllowed(p.to_string()))?;
+        let password_hash = hash(password).await?;
+        let (_guard, txn) = self.begin_audited().await?;
+        let now = self.now();
+        user::ActiveModel {
+            id: Set(user.id.0),
+            password_hash: Set(password_hash),
+            password_changed_at: Set(Some(now)),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?;
+        let entry = who.entry(None, format!("user:{}", user.login), "password.change");
+        crate::audit::audit_in(&txn, entry, now).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// When the account's password was last set (its creation, if never since).
+    pub async fn password_set_at(
+        &self,
+        user: UserId,
+    ) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
+        Ok(user::Entity::find_by_id(user.0)
+            .one(&self.db)
+            .await?
+            .map(|r| r.password_changed_at.unwrap_or(r.created_at)))
     }
 
     /// One account by login.

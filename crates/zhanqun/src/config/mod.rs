@@ -164,6 +164,7 @@ struct RawVisits {
 #[serde(deny_unknown_fields)]
 struct RawSecurity {
     second_factor_roles: String,
+    password_max_age_days: u32,
 }
 
 /// Validated settings, passed down explicitly.
@@ -234,6 +235,9 @@ pub struct Config {
     pub visits_enabled: bool,
     /// The roles that must sign in with a second factor (`security.second_factor_roles`).
     pub second_factor_roles: zq_domain::second_factor::RequiredRoles,
+    /// Days a password may be used before it must be changed (`security.password_max_age_days`;
+    /// 0: never).
+    pub password_max_age_days: u32,
     /// How often each node writes its counted views (`visits.flush_secs`).
     pub visits_flush: Duration,
     /// Public forms one client address may post per minute (per node).
@@ -474,11 +478,12 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("metrics.prometheus_url", ""),
     ("metrics.prometheus_job", "zhanqun"),
     ("visits.enabled", "true"),
+    ("visits.flush_secs", "60"),
     (
         "security.second_factor_roles",
         "cluster_admin, site_admin, reviewer",
     ),
-    ("visits.flush_secs", "60"),
+    ("security.password_max_age_days", "0"),
 ];
 
 /// The sections, in the order of `zhanqun.example.toml`.
@@ -971,6 +976,15 @@ impl Config {
                 &security.second_factor_roles,
             )
             .map_err(|e| bad("security.second_factor_roles", e))?,
+            password_max_age_days: match security.password_max_age_days {
+                d @ 0..=3650 => d,
+                d => {
+                    return Err(bad(
+                        "security.password_max_age_days",
+                        format!("expected 0 to 3650, got {d}"),
+                    ));
+                }
+            },
             visits_flush: secs("visits.flush_secs", visits.flush_secs, 3600)?,
             log,
         })

@@ -29,6 +29,7 @@ pub(crate) mod editor;
 pub(crate) mod frame;
 pub(crate) mod inspection;
 pub(crate) mod operations;
+pub(crate) mod password;
 pub(crate) mod reporting;
 pub(crate) mod second_factor;
 pub(crate) mod settings;
@@ -315,6 +316,9 @@ pub(crate) async fn home(State(state): State<AppState>, headers: HeaderMap) -> R
         && !zq_services::second_factor::enrolled(svc, s.user.id).await?
     {
         return Ok(see_other(second_factor::PAGE));
+    }
+    if signin::password_due(svc, s.user.id).await? {
+        return Ok(see_other(password::PAGE));
     }
     let grants = state.store().grants(s.user.id).await?;
     let snap = state.registry().snapshot();
