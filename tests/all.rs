@@ -8,6 +8,7 @@ mod admin;
 mod bad_input;
 mod browser;
 mod cache;
+mod cache_integrity;
 mod console;
 mod consult;
 mod editorial;

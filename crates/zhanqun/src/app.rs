@@ -163,7 +163,12 @@ pub async fn start(
         .map(|u| RedisLink::new(u, &cfg.redis_prefix))
         .transpose()?
         .map(Arc::new);
-    let cache = PageCache::new(cfg.cache.clone(), redis.clone());
+    // Pages in Redis carry an HMAC tag: a writer to Redis cannot plant or change one.
+    let page_key = match &cfg.redis_page_key {
+        Some(k) => k.clone(),
+        None => store.cluster_secret("page-cache-l2").await?,
+    };
+    let cache = PageCache::new(cfg.cache.clone(), redis.clone()).with_l2_key(page_key.as_bytes());
     let sessions = match &redis {
         Some(r) => Sessions::redis(store.clone(), r.clone()),
         None => Sessions::database(store.clone()),

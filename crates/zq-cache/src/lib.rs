@@ -128,7 +128,16 @@ pub struct PageCache {
     /// The last good page per (tenant, path, variant), whatever its generation: stale-if-error.
     last_good: Cache<(i64, Arc<str>, Arc<str>), Arc<CachedPage>>,
     redis: Option<Arc<RedisLink>>,
+    /// Authenticates what this cluster writes to Redis (`seal`, `open`): a writer to Redis
+    /// without the key cannot plant or change a page.
+    l2_key: Option<ring::hmac::Key>,
+    /// Pages read from Redis that failed their authentication (never served).
+    l2_rejected: std::sync::atomic::AtomicU64,
 }
+
+/// The prefix of an authenticated L2 value: then a 32-byte HMAC-SHA256 tag over the Redis key
+/// and the encoded page, then the page.
+const SEALED: &[u8] = b"ZQA1";
 
 const OUT_L1: u8 = 0;
 const OUT_L2: u8 = 1;
@@ -155,6 +164,66 @@ impl PageCache {
             l1,
             last_good,
             redis,
+            l2_key: None,
+            l2_rejected: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// The same cache authenticating its Redis entries with `secret` (every node of the cluster
+    /// must use the same): a page without a valid tag is never served.
+    pub fn with_l2_key(mut self, secret: &[u8]) -> PageCache {
+        self.l2_key = Some(ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret));
+        self
+    }
+
+    /// Pages read from Redis that failed their authentication so far.
+    pub fn l2_rejected(&self) -> u64 {
+        self.l2_rejected.load(Ordering::Relaxed)
+    }
+
+    fn l2_message(redis_key: &str, encoded: &[u8]) -> Vec<u8> {
+        let mut m = Vec::with_capacity(redis_key.len() + 1 + encoded.len());
+        m.extend_from_slice(redis_key.as_bytes());
+        m.push(0);
+        m.extend_from_slice(encoded);
+        m
+    }
+
+    /// The value written to Redis for a page: sealed when a key is set.
+    fn seal(&self, redis_key: &str, encoded: Vec<u8>) -> Vec<u8> {
+        let Some(key) = &self.l2_key else {
+            return encoded;
+        };
+        let tag = ring::hmac::sign(key, &Self::l2_message(redis_key, &encoded));
+        let mut out = Vec::with_capacity(SEALED.len() + 32 + encoded.len());
+        out.extend_from_slice(SEALED);
+        out.extend_from_slice(tag.as_ref());
+        out.extend_from_slice(&encoded);
+        out
+    }
+
+    /// The page a Redis value holds, if it is authentic (or no key is set).
+    fn open(&self, redis_key: &str, value: &[u8]) -> Option<CachedPage> {
+        let Some(key) = &self.l2_key else {
+            return CachedPage::decode(value);
+        };
+        let authentic = value.strip_prefix(SEALED).and_then(|rest| {
+            let (tag, encoded) = rest.split_at_checked(32)?;
+            ring::hmac::verify(key, &Self::l2_message(redis_key, encoded), tag)
+                .ok()
+                .map(|()| encoded)
+        });
+        match authentic {
+            Some(encoded) => CachedPage::decode(encoded),
+            None => {
+                self.l2_rejected.fetch_add(1, Ordering::Relaxed);
+                tracing::error!(
+                    key = redis_key,
+                    bytes = value.len(),
+                    "a page in Redis failed its authentication (changed or planted behind the platform's back): not served, rendered anew"
+                );
+                None
+            }
         }
     }
 
@@ -223,7 +292,7 @@ impl PageCache {
             .l1
             .try_get_with(key.clone(), async {
                 if let (Some(r), Some(rk)) = (&self.redis, &redis_key)
-                    && let Some(page) = r.get(rk).await.as_deref().and_then(CachedPage::decode)
+                    && let Some(page) = r.get(rk).await.and_then(|v| self.open(rk, &v))
                 {
                     outcome.store(OUT_L2, Ordering::Relaxed);
                     return Ok(Arc::new(page));
@@ -231,7 +300,7 @@ impl PageCache {
                 let page = Arc::new(render().await?);
                 outcome.store(OUT_RENDERED, Ordering::Relaxed);
                 if let (Some(r), Some(rk)) = (self.redis.clone(), redis_key.clone()) {
-                    let encoded = page.encode();
+                    let encoded = self.seal(&rk, page.encode());
                     let ttl = self.cfg.ttl;
                     tokio::spawn(async move { r.set(&rk, &encoded, ttl).await });
                 }
@@ -320,6 +389,29 @@ mod tests {
             None,
         );
         assert!(off.get_l1(&probe(3, "/a", "h")).await.is_none());
+    }
+
+    #[test]
+    fn a_sealed_page_opens_only_under_its_key_and_its_redis_key_unchanged() {
+        let cache =
+            PageCache::new(CacheConfig::default(), None).with_l2_key(b"k".repeat(32).as_slice());
+        let other =
+            PageCache::new(CacheConfig::default(), None).with_l2_key(b"x".repeat(32).as_slice());
+        let sealed = cache.seal("zq:page:1:3:h:/a", page("正文").encode());
+        assert!(cache.open("zq:page:1:3:h:/a", &sealed).is_some());
+        let mut flipped = sealed.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 1;
+        for (c, key, value) in [
+            (&other, "zq:page:1:3:h:/a", sealed.clone()),
+            (&cache, "zq:page:1:3:h:/b", sealed.clone()),
+            (&cache, "zq:page:1:3:h:/a", flipped),
+            (&cache, "zq:page:1:3:h:/a", page("植入").encode()),
+            (&cache, "zq:page:1:3:h:/a", Vec::new()),
+        ] {
+            assert!(c.open(key, &value).is_none(), "{key}");
+        }
+        assert_eq!(cache.l2_rejected(), 4);
     }
 
     #[tokio::test]

@@ -32,6 +32,7 @@ pub struct Metrics {
     /// Database errors seen by the HTTP layer.
     pub db_errors: IntCounter,
     redis_errors: IntCounter,
+    l2_rejected: IntCounter,
     cache_bytes: IntGauge,
     cache_entries: IntGauge,
     feed_pulls: IntCounterVec,
@@ -175,6 +176,10 @@ impl Metrics {
             "redis_errors_total",
             "Redis errors and timeouts (the platform went on without Redis)",
         ));
+        let l2_rejected = must(IntCounter::new(
+            "cache_l2_rejected_total",
+            "Pages in Redis that failed their authentication (changed or planted) and were not served",
+        ));
         let cache_bytes = must(IntGauge::new(
             "cache_l1_bytes",
             "Bytes held by the in-process page cache",
@@ -272,6 +277,7 @@ impl Metrics {
             Box::new(in_flight.clone()),
             Box::new(db_errors.clone()),
             Box::new(redis_errors.clone()),
+            Box::new(l2_rejected.clone()),
             Box::new(cache_bytes.clone()),
             Box::new(cache_entries.clone()),
             Box::new(feed_pulls.clone()),
@@ -298,6 +304,7 @@ impl Metrics {
             in_flight,
             db_errors,
             redis_errors,
+            l2_rejected,
             cache_bytes,
             cache_entries,
             feed_pulls,
@@ -416,6 +423,9 @@ impl Metrics {
         let seen = self.redis_errors.get();
         self.redis_errors
             .inc_by(cache.redis_errors().saturating_sub(seen));
+        let seen = self.l2_rejected.get();
+        self.l2_rejected
+            .inc_by(cache.l2_rejected().saturating_sub(seen));
     }
 
     /// The Prometheus text exposition, after bringing the sampled values up to date.

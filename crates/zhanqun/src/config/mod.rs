@@ -93,6 +93,7 @@ struct RawCache {
 struct RawRedis {
     url: String,
     prefix: String,
+    page_key: String,
 }
 
 /// `[jobs]`: the leased background jobs.
@@ -181,6 +182,9 @@ pub struct Config {
     /// Prefix of every Redis key and channel, so several clusters can share one Redis
     /// (`redis.prefix`).
     pub redis_prefix: String,
+    /// The key authenticating pages in Redis (`redis.page_key`); `None`: a secret kept in the
+    /// database, shared by every node.
+    pub redis_page_key: Option<String>,
     /// The cluster's host suffix: a tenant without configured hosts gets `{code}.{suffix}`.
     pub host_suffix: zq_domain::Host,
     /// The console's host: `console.{host_suffix}` unless `http.console_host` is set.
@@ -451,6 +455,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("cache.stale_max_secs", "3600"),
     ("redis.url", ""),
     ("redis.prefix", "zq"),
+    ("redis.page_key", ""),
     ("jobs.scheduler_tick_secs", "30"),
     ("jobs.case_clock_secs", "300"),
     ("jobs.probe_secs", "3600"),
@@ -915,6 +920,16 @@ impl Config {
             database_url,
             redis_url,
             redis_prefix: redis.prefix,
+            redis_page_key: match redis.page_key.trim() {
+                "" => None,
+                k if k.len() < 32 => {
+                    return Err(bad(
+                        "redis.page_key",
+                        "use at least 32 characters (e.g. `openssl rand -hex 32`)".into(),
+                    ));
+                }
+                k => Some(k.to_owned()),
+            },
             host_suffix,
             console_host,
             public_scheme: http.public_scheme,
