@@ -37,6 +37,7 @@ mod reporting;
 mod reporting_demo;
 mod seams;
 mod second_factor;
+mod security_headers;
 mod sessions_redis;
 mod signin_limits;
 mod site_article_tools;
