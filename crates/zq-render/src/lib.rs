@@ -157,6 +157,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/console_home.html"),
     ),
     (
+        "console_account_base.html",
+        include_str!("../templates/console_account_base.html"),
+    ),
+    (
         "console_password.html",
         include_str!("../templates/console_password.html"),
     ),

@@ -314,14 +314,8 @@ pub async fn verify(svc: &Services, pending: &str, typed: &str, client: &str) ->
         (format!("client:{client}"), CLIENT),
         (format!("second:{}", user.login), ACCOUNT),
     ];
-    let mut wait = 0;
-    for (k, _) in &keys {
-        if let Some(w) = store.failures(k).await?.wait(now) {
-            wait = wait.max(w);
-        }
-    }
-    if wait > 0 {
-        return Ok(Check::Wait { seconds: wait });
+    if let Some(seconds) = crate::signin::wait_of(svc, &keys, now).await? {
+        return Ok(Check::Wait { seconds });
     }
     let accepted = match (read_code(typed), store.totp(user.id).await?) {
         (Typed::Totp(code), Some(t)) if t.confirmed => {
@@ -338,10 +332,7 @@ pub async fn verify(svc: &Services, pending: &str, typed: &str, client: &str) ->
         _ => None,
     };
     let Some(how) = accepted else {
-        for (k, policy) in &keys {
-            let f = store.failures(k).await?.fail(now, policy);
-            store.set_failures(k, f).await?;
-        }
+        crate::signin::record_failure(svc, &keys, now).await?;
         audit(
             svc,
             None,

@@ -12,7 +12,7 @@
 use ring::hmac;
 
 use zq_domain::access::Action;
-use zq_domain::security::{ACCOUNT, CLIENT, DEVICE, LoginName, MAX_PASSWORD_BYTES};
+use zq_domain::security::{ACCOUNT, CLIENT, DEVICE, LoginName, MAX_PASSWORD_BYTES, Throttle};
 use zq_store::User;
 
 use crate::second_factor::audit;
@@ -71,14 +71,8 @@ pub async fn sign_in(svc: &Services, attempt: Attempt<'_>) -> Result<Outcome> {
         (format!("client:{}", attempt.client), CLIENT),
         (account_key, account_policy),
     ];
-    let mut wait = 0;
-    for (k, _) in &keys {
-        if let Some(w) = store.failures(k).await?.wait(now) {
-            wait = wait.max(w);
-        }
-    }
-    if wait > 0 {
-        return Ok(Outcome::Wait { seconds: wait });
+    if let Some(seconds) = wait_of(svc, &keys, now).await? {
+        return Ok(Outcome::Wait { seconds });
     }
     let user = match LoginName::parse(attempt.login) {
         Ok(login) if attempt.password.len() <= MAX_PASSWORD_BYTES => {
@@ -87,10 +81,7 @@ pub async fn sign_in(svc: &Services, attempt: Attempt<'_>) -> Result<Outcome> {
         _ => None,
     };
     let Some(user) = user else {
-        for (k, policy) in &keys {
-            let f = store.failures(k).await?.fail(now, policy);
-            store.set_failures(k, f).await?;
-        }
+        record_failure(svc, &keys, now).await?;
         audit(
             svc,
             None,
@@ -121,6 +112,34 @@ pub async fn sign_in(svc: &Services, attempt: Attempt<'_>) -> Result<Outcome> {
     )
     .await?;
     Ok(Outcome::SignedIn { user, device })
+}
+
+/// The longest wait any of `keys` must still sit out at `now`, if any.
+pub(crate) async fn wait_of(
+    svc: &Services,
+    keys: &[(String, Throttle)],
+    now: i64,
+) -> Result<Option<i64>> {
+    let mut wait = 0;
+    for (k, _) in keys {
+        if let Some(w) = svc.store().failures(k).await?.wait(now) {
+            wait = wait.max(w);
+        }
+    }
+    Ok((wait > 0).then_some(wait))
+}
+
+/// Records one failure at `now` on each key, by its policy.
+pub(crate) async fn record_failure(
+    svc: &Services,
+    keys: &[(String, Throttle)],
+    now: i64,
+) -> Result<()> {
+    for (k, policy) in keys {
+        let f = svc.store().failures(k).await?.fail(now, policy);
+        svc.store().set_failures(k, f).await?;
+    }
+    Ok(())
 }
 
 /// A fresh device cookie for `login` (after a sign-in with a second factor).

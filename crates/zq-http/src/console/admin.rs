@@ -316,14 +316,8 @@ pub(crate) async fn unlock_user(
     Form(f): Form<Fields>,
 ) -> PageResult {
     cc.check_csrf(&field(&f, "csrf"))?;
-    match signin::unlock(state.services(), &cc.caller, &login).await {
-        Ok(()) => Ok(see_other(&format!("{BASE}/admin/users?notice=unlocked"))),
-        Err(e @ ServiceError::Conflict(_)) => {
-            let status = e.status();
-            all_users_page(&state, &cc, Shown::refused(Fields::new(), &e, status)).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let done = signin::unlock(state.services(), &cc.caller, &login).await;
+    account_action_result(&state, &cc, done, "unlocked").await
 }
 
 /// The office removes an account's second factor (a lost phone).
@@ -334,13 +328,23 @@ pub(crate) async fn reset_second_factor(
     Form(f): Form<Fields>,
 ) -> PageResult {
     cc.check_csrf(&field(&f, "csrf"))?;
-    match crate::service::second_factor::reset(state.services(), &cc.caller, &login).await {
-        Ok(()) => Ok(see_other(&format!(
-            "{BASE}/admin/users?notice=second_factor_reset"
-        ))),
+    let done = crate::service::second_factor::reset(state.services(), &cc.caller, &login).await;
+    account_action_result(&state, &cc, done, "second_factor_reset").await
+}
+
+/// The answer to an action on one account of the accounts page: back to the page with
+/// `notice`, or the page again saying why not.
+async fn account_action_result(
+    state: &AppState,
+    cc: &ConsoleCaller,
+    done: Result<(), ServiceError>,
+    notice: &str,
+) -> PageResult {
+    match done {
+        Ok(()) => Ok(see_other(&format!("{BASE}/admin/users?notice={notice}"))),
         Err(e @ ServiceError::Conflict(_)) => {
             let status = e.status();
-            all_users_page(&state, &cc, Shown::refused(Fields::new(), &e, status)).await
+            all_users_page(state, cc, Shown::refused(Fields::new(), &e, status)).await
         }
         Err(e) => Err(e.into()),
     }
