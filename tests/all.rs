@@ -5,6 +5,7 @@
 
 mod account_password;
 mod admin;
+mod backup;
 mod bad_input;
 mod browser;
 mod cache;

@@ -47,6 +47,9 @@ pub struct Setup {
     pub db_via_proxy: bool,
     /// Extra `ZQ_*` settings.
     pub env: Vec<(String, String)>,
+    /// Serve this database (created with `TestDatabase::create`, perhaps filled by a restore)
+    /// instead of a new one.
+    pub database: Option<TestDatabase>,
     /// Start on a manual clock at this time (move it with `app.store.clock().set(…)`).
     pub clock: Option<chrono::DateTime<chrono::Utc>>,
 }
@@ -87,9 +90,64 @@ impl Resp {
     }
 }
 
+#[derive(Debug, Clone)]
 enum DbGuard {
     Sqlite(PathBuf),
     Postgres { admin_url: String, name: String },
+}
+
+/// A database of a test server's own (SQLite in a temporary directory, or a PostgreSQL
+/// database), dropped when the server finishes.
+#[derive(Debug, Clone)]
+pub struct TestDatabase {
+    pub url: String,
+    guard: DbGuard,
+    dir: PathBuf,
+}
+
+impl TestDatabase {
+    /// A new, empty database.
+    pub async fn create(backend: Backend) -> TestDatabase {
+        let name = unique_name();
+        let (url, guard, dir) = match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(&name);
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                let file = dir.join("zhanqun.sqlite");
+                (
+                    format!("sqlite://{}?mode=rwc", file.display()),
+                    DbGuard::Sqlite(dir.clone()),
+                    dir,
+                )
+            }
+            Backend::Postgres => {
+                let admin_url = postgres_admin_url();
+                let admin = Database::connect(admin_url.as_str())
+                    .await
+                    .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} is needed for this test (set ZHANQUN_TEST_POSTGRES): {e}"));
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b)
+                    .unwrap_or(&admin_url);
+                let url = format!("{base}/{name}");
+                let dir = std::env::temp_dir().join(&name);
+                (
+                    url,
+                    DbGuard::Postgres {
+                        admin_url: admin_url.clone(),
+                        name: name.clone(),
+                    },
+                    dir,
+                )
+            }
+        };
+        TestDatabase { url, guard, dir }
+    }
 }
 
 /// A running server with its own database.
@@ -168,44 +226,15 @@ impl TestApp {
             )
             .with_test_writer()
             .try_init();
-        let name = unique_name();
-        let (url, guard, data_dir) = match backend {
-            Backend::Sqlite => {
-                let dir = std::env::temp_dir().join(&name);
-                std::fs::create_dir_all(&dir).expect("temp dir");
-                let file = dir.join("zhanqun.sqlite");
-                (
-                    format!("sqlite://{}?mode=rwc", file.display()),
-                    DbGuard::Sqlite(dir.clone()),
-                    dir,
-                )
-            }
-            Backend::Postgres => {
-                let admin_url = postgres_admin_url();
-                let admin = Database::connect(admin_url.as_str())
-                    .await
-                    .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} is needed for this test (set ZHANQUN_TEST_POSTGRES): {e}"));
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await
-                    .expect("create test database");
-                admin.close().await.ok();
-                let base = admin_url
-                    .rsplit_once('/')
-                    .map(|(b, _)| b)
-                    .unwrap_or(&admin_url);
-                let url = format!("{base}/{name}");
-                let dir = std::env::temp_dir().join(&name);
-                (
-                    url,
-                    DbGuard::Postgres {
-                        admin_url: admin_url.clone(),
-                        name: name.clone(),
-                    },
-                    dir,
-                )
-            }
+        let TestDatabase {
+            url,
+            guard,
+            dir: data_dir,
+        } = match setup.database.clone() {
+            Some(db) => db,
+            None => TestDatabase::create(backend).await,
         };
+        let name = unique_name();
         let direct_database_url = url.clone();
         let mut db_proxy = None;
         let url = if setup.db_via_proxy {
@@ -311,6 +340,11 @@ impl TestApp {
             guard,
             client,
         }
+    }
+
+    /// The running server's state (for rendering pages without HTTP, as `zhanqun export` does).
+    pub fn state(&self) -> &zq_http::AppState {
+        &self.running.as_ref().expect("the server runs").state
     }
 
     /// Re-reads tenants after a change made through the store (what the refresher does periodically).

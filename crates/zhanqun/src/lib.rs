@@ -3,6 +3,7 @@
 //! integration tests start the app through it.
 
 pub mod app;
+pub mod backup;
 pub mod config;
 pub mod export;
 pub mod memory;

@@ -333,3 +333,53 @@ fn a_tenant_change_from_the_command_line_lands_with_its_audit_row_and_event_or_n
         assert_eq!(store.verify_audit_chain().await.unwrap().broken_at, None);
     });
 }
+
+#[test]
+fn backup_verify_and_restore_speak_plainly_and_never_overwrite_a_database() {
+    let cli = Cli::new("backup");
+    cli.ok(&[
+        "tenant",
+        "create",
+        "--code",
+        "www",
+        "--kind",
+        "portal",
+        "--name",
+        "中国海川",
+    ]);
+    let out = cli.ok(&["backup", "--out", &cli.dir.join("b").display().to_string()]);
+    assert!(out.contains("已备份到"), "{out}");
+    let dir = std::fs::read_dir(cli.dir.join("b"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let out = cli.ok(&["backup", "verify", &dir.display().to_string()]);
+    assert!(out.contains("备份完好"), "{out}");
+    // The configured database has tables: a restore refuses it.
+    let err = cli.fails(&["restore", &dir.display().to_string()], &[]);
+    assert!(err.contains("目标数据库不为空"), "{err}");
+    // Into an empty one it succeeds, and the tenant is there.
+    let other = cli.dir.join("restored.sqlite");
+    let url = format!("sqlite://{}?mode=rwc", other.display());
+    let out = cli.run(
+        &["restore", &dir.display().to_string()],
+        &[("ZQ_DB__URL", &url)],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("恢复完成"));
+    let out = cli.run(&["tenant", "list"], &[("ZQ_DB__URL", &url)]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("www"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // A backup that is not one is named as such.
+    let err = cli.fails(&["backup", "verify", &cli.dir.display().to_string()], &[]);
+    assert!(err.contains("manifest.json"), "{err}");
+}

@@ -200,6 +200,12 @@ impl Store {
     }
 
     /// The newest rows, of one tenant or of all (`None`).
+    /// Rows in the audit log.
+    pub async fn audit_row_count(&self) -> Result<u64, StoreError> {
+        use sea_orm::PaginatorTrait;
+        Ok(audit::Entity::find().count(&self.db).await?)
+    }
+
     pub async fn audit_log(
         &self,
         tenant: Option<TenantId>,

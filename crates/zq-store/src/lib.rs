@@ -165,6 +165,22 @@ impl Store {
         Ok(store)
     }
 
+    /// SQLite's own check of every page and index (`PRAGMA integrity_check`).
+    pub async fn sqlite_integrity_ok(&self) -> Result<bool, StoreError> {
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                DbBackend::Sqlite,
+                "PRAGMA integrity_check",
+            ))
+            .await?;
+        let verdict: String = row
+            .map(|r| r.try_get_by_index::<String>(0))
+            .transpose()?
+            .unwrap_or_default();
+        Ok(verdict == "ok")
+    }
+
     /// Applies every pending migration.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         zq_migrations::Migrator::up(&self.db, None).await?;
@@ -192,6 +208,43 @@ impl Store {
             DbBackend::Postgres => "postgres",
             _ => "other",
         }
+    }
+
+    /// Writes a consistent copy of a SQLite database to `path` while it is in use (`VACUUM
+    /// INTO`); the file must not exist. Not for PostgreSQL (use pg_dump).
+    pub async fn sqlite_snapshot(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        if self.db.get_database_backend() != DbBackend::Sqlite {
+            return Err(StoreError::NotAllowed("not a SQLite database".into()));
+        }
+        let quoted = path.display().to_string().replace('\'', "''");
+        self.db
+            .execute_unprepared(&format!("VACUUM INTO '{quoted}'"))
+            .await?;
+        Ok(())
+    }
+
+    /// Whether the database holds no table at all (a restore may only write into such a one).
+    pub async fn is_empty_database(&self) -> Result<bool, StoreError> {
+        let sql = match self.db.get_database_backend() {
+            DbBackend::Sqlite => {
+                "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            }
+            _ => {
+                "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema()"
+            }
+        };
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                sql,
+            ))
+            .await?;
+        let n: i64 = row
+            .map(|r| r.try_get::<i64>("", "n"))
+            .transpose()?
+            .unwrap_or(0);
+        Ok(n == 0)
     }
 
     /// Closes the pool.
