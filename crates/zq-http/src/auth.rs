@@ -88,24 +88,11 @@ impl FromRequestParts<AppState> for ConsoleCaller {
                 let caller = service::session_caller(state.services(), &s.user, client)
                     .await
                     .map_err(|e| error_page(&e))?;
-                // An account whose roles require a second factor enrols before anything else;
-                // then a password older than the cluster allows is changed.
-                let path = parts.uri.path();
-                let enrolling = crate::console::second_factor::PAGE;
-                let changing = crate::console::password::PAGE;
-                if path != enrolling {
-                    let due = service::second_factor::enrolment_due(state.services(), &caller)
-                        .await
-                        .map_err(|e| error_page(&e))?;
-                    if due {
-                        return Err(see_other(enrolling));
-                    }
-                    let expired = service::signin::password_due(state.services(), s.user.id)
-                        .await
-                        .map_err(|e| error_page(&e))?;
-                    if path != changing && expired {
-                        return Err(see_other(changing));
-                    }
+                if let Some(page) = required_step(state, &caller, parts.uri.path())
+                    .await
+                    .map_err(|e| error_page(&e))?
+                {
+                    return Err(see_other(page));
                 }
                 Ok(ConsoleCaller {
                     caller,
@@ -116,6 +103,29 @@ impl FromRequestParts<AppState> for ConsoleCaller {
             Err(e) => Err(error_page(&ServiceError::from(e))),
         }
     }
+}
+
+/// The page a signed-in account must go to before any other, if it is elsewhere: enrolling the
+/// second factor its roles require, then changing a password older than the cluster allows.
+pub(crate) async fn required_step(
+    state: &AppState,
+    caller: &Caller,
+    path: &str,
+) -> Result<Option<&'static str>, ServiceError> {
+    let enrolling = crate::console::second_factor::PAGE;
+    if path == enrolling {
+        return Ok(None);
+    }
+    let svc = state.services();
+    if service::second_factor::enrolment_due(svc, caller).await? {
+        return Ok(Some(enrolling));
+    }
+    let changing = crate::console::password::PAGE;
+    let expired = match caller.user_id() {
+        Some(user) if path != changing => service::signin::password_due(svc, user).await?,
+        _ => false,
+    };
+    Ok(expired.then_some(changing))
 }
 
 impl ConsoleCaller {

@@ -23,6 +23,16 @@ pub(crate) fn cluster_only(caller: &Caller, action: Action) -> Result<()> {
     }
 }
 
+/// The account with this login, or "账号 … 不存在" (a malformed login too).
+pub(crate) async fn account_by_login(svc: &Services, login: &str) -> Result<zq_store::User> {
+    let missing = || ServiceError::NotFound(format!("账号 {login}"));
+    let parsed = LoginName::parse(login).map_err(|_| missing())?;
+    svc.store()
+        .user_by_login(&parsed)
+        .await?
+        .ok_or_else(missing)
+}
+
 /// A new tenant as the office enters it.
 #[derive(Debug, Clone, Deserialize)]
 pub struct TenantInput {
@@ -215,12 +225,7 @@ pub async fn set_role(
         .parse::<TenantRole>()
         .map_err(|_| ServiceError::NotFound(format!("角色 {role}")))?;
     let missing = || ServiceError::NotFound(format!("账号 {login}"));
-    let login = LoginName::parse(login).map_err(|_| missing())?;
-    let user = svc
-        .store()
-        .user_by_login(&login)
-        .await?
-        .ok_or_else(missing)?;
+    let user = account_by_login(svc, login).await?;
     // A site admin acts on the accounts of their own site only: an account that holds no
     // role here is answered exactly like one that does not exist, so a site admin cannot
     // probe which logins the cluster has. The office binds accounts across sites.

@@ -12,7 +12,7 @@ use zq_domain::access::Action;
 use zq_domain::second_factor::{
     RECOVERY_CODES, RECOVERY_LEN, Typed, candidate_steps, read_code, recovery_code,
 };
-use zq_domain::security::{ACCOUNT, CLIENT, LoginName};
+use zq_domain::security::{ACCOUNT, CLIENT};
 use zq_store::{AuditEntry, User};
 
 use crate::admin::cluster_only;
@@ -114,7 +114,8 @@ pub async fn enrolment_due(svc: &Services, caller: &Caller) -> Result<bool> {
     let Some(user) = caller.user_id() else {
         return Ok(false);
     };
-    Ok(required(svc, user).await? && !enrolled(svc, user).await?)
+    // The caller's grants are the account's (a session), read once per request already.
+    Ok(svc.second_factor_roles().required(&caller.grants) && !enrolled(svc, user).await?)
 }
 
 /// The caller's second factor.
@@ -142,17 +143,7 @@ pub async fn begin(svc: &Services, caller: &Caller) -> Result<Enrolment> {
             ),
             e => e.into(),
         })?;
-    let t = totp(&secret, &issuer(svc).await?, &caller.login)?;
-    let grouped = secret
-        .as_bytes()
-        .chunks(4)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join(" ");
-    Ok(Enrolment {
-        secret: grouped,
-        url: t.get_url(),
-    })
+    enrolment(svc, &secret, &caller.login).await
 }
 
 /// The enrolment being confirmed: its secret shown again (after a wrong code).
@@ -161,18 +152,22 @@ pub async fn pending_enrolment(svc: &Services, caller: &Caller) -> Result<Option
     let Some(t) = svc.store().totp(user).await?.filter(|t| !t.confirmed) else {
         return Ok(None);
     };
-    let url = totp(&t.secret, &issuer(svc).await?, &caller.login)?.get_url();
-    let grouped = t
-        .secret
+    enrolment(svc, &t.secret, &caller.login).await.map(Some)
+}
+
+/// How an enrolment with `secret` is shown: the secret in groups of four, the QR code's address.
+async fn enrolment(svc: &Services, secret: &str, login: &str) -> Result<Enrolment> {
+    let url = totp(secret, &issuer(svc).await?, login)?.get_url();
+    let grouped = secret
         .as_bytes()
         .chunks(4)
         .map(|c| String::from_utf8_lossy(c).into_owned())
         .collect::<Vec<_>>()
         .join(" ");
-    Ok(Some(Enrolment {
+    Ok(Enrolment {
         secret: grouped,
         url,
-    }))
+    })
 }
 
 /// Confirms enrolment with a code from the app; returns the recovery codes, shown once.
@@ -228,14 +223,8 @@ pub async fn confirm(svc: &Services, caller: &Caller, code: &str) -> Result<Vec<
 /// enrols again at its next sign-in when its roles require it.
 pub async fn reset(svc: &Services, caller: &Caller, login: &str) -> Result<()> {
     cluster_only(caller, Action::ManageAllUsers)?;
-    let missing = || ServiceError::NotFound(format!("账号 {login}"));
-    let login = LoginName::parse(login).map_err(|_| missing())?;
-    let user = svc
-        .store()
-        .user_by_login(&login)
-        .await?
-        .ok_or_else(missing)?;
-    let object = format!("user:{login}");
+    let user = crate::admin::account_by_login(svc, login).await?;
+    let object = format!("user:{}", user.login);
     if svc
         .store()
         .reset_totp(user.id, object, &caller.who())

@@ -224,11 +224,7 @@ pub async fn waiting_accounts(svc: &Services, caller: &Caller) -> Result<Vec<(St
 /// Lifts the wait strangers' failures put on an account (the office, audited).
 pub async fn unlock(svc: &Services, caller: &Caller, login: &str) -> Result<()> {
     cluster_only(caller, Action::ManageAllUsers)?;
-    let login =
-        LoginName::parse(login).map_err(|_| ServiceError::NotFound(format!("账号 {login}")))?;
-    if svc.store().user_by_login(&login).await?.is_none() {
-        return Err(ServiceError::NotFound(format!("账号 {login}")));
-    }
+    let login = crate::admin::account_by_login(svc, login).await?.login;
     let lifted = svc
         .store()
         .lift_failures(

@@ -311,16 +311,11 @@ pub(crate) async fn home(State(state): State<AppState>, headers: HeaderMap) -> R
     let Some((_, s)) = session(&state, &headers).await? else {
         return Ok(see_other(&format!("{BASE}/login")));
     };
-    let svc = state.services();
-    if zq_services::second_factor::required(svc, s.user.id).await?
-        && !zq_services::second_factor::enrolled(svc, s.user.id).await?
-    {
-        return Ok(see_other(second_factor::PAGE));
+    let caller = zq_services::session_caller(state.services(), &s.user, None).await?;
+    if let Some(page) = crate::auth::required_step(&state, &caller, &format!("{BASE}/")).await? {
+        return Ok(see_other(page));
     }
-    if signin::password_due(svc, s.user.id).await? {
-        return Ok(see_other(password::PAGE));
-    }
-    let grants = state.store().grants(s.user.id).await?;
+    let grants = caller.grants;
     let snap = state.registry().snapshot();
     let visible = grants.visible_tenants();
     // What each site has waiting: the due-soon and overdue cases come first on this page.
