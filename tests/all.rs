@@ -46,5 +46,6 @@ mod site_broadcasts;
 mod site_compliance;
 mod site_modes;
 mod store;
+mod tls;
 mod validators;
 mod visits;

@@ -295,6 +295,8 @@ pub(crate) async fn console_page_kinds(app: &TestApp) -> [(&'static str, Vec<Str
         "/console/admin/visits",
         "/console/admin/operations",
         "/console/admin/broadcasts",
+        // The certificates and every site's HTTPS switch.
+        "/console/admin/certificates",
         "/console/admin/lexicon",
         "/console/admin/cases",
     ]

@@ -33,6 +33,7 @@ mod m0025_broadcasts;
 mod m0026_served;
 mod m0027_second_factor;
 mod m0028_password_age;
+mod m0029_tls;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0026_served::Migration),
             Box::new(m0027_second_factor::Migration),
             Box::new(m0028_password_age::Migration),
+            Box::new(m0029_tls::Migration),
         ]
     }
 }

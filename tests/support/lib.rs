@@ -154,6 +154,8 @@ impl TestDatabase {
 pub struct TestApp {
     pub addr: SocketAddr,
     pub metrics_addr: Option<SocketAddr>,
+    /// The HTTPS listener's address, when `ZQ_TLS__LISTEN` was set.
+    pub tls_addr: Option<SocketAddr>,
     pub store: Store,
     /// The running server's services (the same store, clock and event dispatcher).
     pub services: Services,
@@ -328,6 +330,7 @@ impl TestApp {
         TestApp {
             addr: running.addr,
             metrics_addr: running.metrics_addr,
+            tls_addr: running.tls_addr,
             store,
             services,
             backend,

@@ -55,6 +55,8 @@ pub fn http_config(cfg: &Config) -> HttpConfig {
             .prometheus_url
             .clone()
             .map(|u| (u, cfg.prometheus_job.clone())),
+        // Set by `start` once the HTTPS listener is bound.
+        tls: None,
         limits: ConnLimits {
             header_read_timeout: cfg.header_read_timeout,
             body_read_timeout: cfg.body_read_timeout,
@@ -70,6 +72,8 @@ pub struct Running {
     pub addr: SocketAddr,
     /// The operations listener's address (`/metrics`), if enabled.
     pub metrics_addr: Option<SocketAddr>,
+    /// The HTTPS listener's address, if configured (`tls.listen`).
+    pub tls_addr: Option<SocketAddr>,
     pub state: AppState,
     shutdown: Option<tokio::sync::watch::Sender<bool>>,
     server: JoinHandle<std::io::Result<()>>,
@@ -87,6 +91,11 @@ pub enum StartError {
     Service(#[from] zq_services::ServiceError),
     #[error("configuration key `redis.url`: {0}")]
     Redis(#[from] zq_cache::RedisUrlError),
+    #[error("cannot listen on {addr} (configuration key `tls.listen`): {source}")]
+    TlsListen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("cannot listen on {addr} (configuration key `metrics.listen`): {source}")]
     MetricsListen {
         addr: SocketAddr,
@@ -155,7 +164,29 @@ pub async fn start(
     listener: TcpListener,
 ) -> Result<Running, StartError> {
     let addr = listener.local_addr()?;
-    let http = http_config(cfg);
+    let mut http = http_config(cfg);
+    // Bound first, so redirects can name the port it got (port 0 in tests).
+    let tls_listener = match &cfg.tls {
+        Some(t) => {
+            let l = TcpListener::bind(t.listen)
+                .await
+                .map_err(|source| StartError::TlsListen {
+                    addr: t.listen,
+                    source,
+                })?;
+            let port = l.local_addr()?.port();
+            http.tls = Some(zq_http::tls::TlsSettings {
+                dir: t.dir.clone(),
+                public_port: if t.public_port == 0 {
+                    port
+                } else {
+                    t.public_port
+                },
+            });
+            Some(l)
+        }
+        None => None,
+    };
     let limits = http.limits.clone();
     let redis = cfg
         .redis_url
@@ -210,6 +241,18 @@ pub async fn start(
             }
         }));
     }
+    let mut tls_addr = None;
+    if let Some(l) = tls_listener {
+        tls_addr = Some(l.local_addr()?);
+        let state = state.clone();
+        let limits = limits.clone();
+        let stopped = stop();
+        background.push(tokio::spawn(async move {
+            if let Err(e) = zq_http::serve_tls(l, state, limits, stopped).await {
+                tracing::error!(error = %e, "the HTTPS listener failed");
+            }
+        }));
+    }
     let server = tokio::spawn(zq_http::serve_public(
         listener,
         state.clone(),
@@ -219,6 +262,7 @@ pub async fn start(
     Ok(Running {
         addr,
         metrics_addr,
+        tls_addr,
         state,
         shutdown: Some(tx),
         server,

@@ -40,6 +40,9 @@ named_enum!(
         ConsultationChanged = "consultation_changed",
         /// The office made or ended a cluster-wide broadcast (应急公告, 全站变灰).
         BroadcastChanged = "broadcast_changed",
+        /// The office stored or removed a TLS certificate, or turned HTTPS-only on or off
+        /// for a site: every node re-reads its certificates.
+        CertificateChanged = "certificate_changed",
     }
 );
 

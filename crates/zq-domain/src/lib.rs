@@ -30,6 +30,7 @@ pub mod security;
 pub mod tenant;
 pub mod text;
 pub mod time;
+pub mod tls;
 pub mod visits;
 pub mod workflow;
 

@@ -24,6 +24,7 @@ pub mod server;
 mod service;
 mod sessions;
 mod site;
+pub mod tls;
 mod visits;
 
 use std::sync::Arc;
@@ -42,7 +43,7 @@ pub use metrics::Metrics;
 pub use error::SiteError;
 pub use registry::Registry;
 pub use routes::{ops_router, router};
-pub use server::{ConnLimits, serve, serve_public};
+pub use server::{ConnLimits, serve, serve_public, serve_tls};
 pub use sessions::{SessionError, Sessions};
 
 /// The client's address (the real client behind trusted proxies: `client`), attached to
@@ -87,6 +88,8 @@ pub struct HttpConfig {
     /// whole cluster from it.
     pub prometheus: Option<(String, String)>,
     pub limits: ConnLimits,
+    /// The TLS listener's settings, when one runs (`tls.listen`).
+    pub tls: Option<tls::TlsSettings>,
 }
 
 impl Default for HttpConfig {
@@ -107,6 +110,7 @@ impl Default for HttpConfig {
             hant_keep: Vec::new(),
             prometheus: None,
             limits: ConnLimits::default(),
+            tls: None,
         }
     }
 }
@@ -124,6 +128,8 @@ struct Inner {
     forms: site::forms::FormGuard,
     /// Rate limits of sign-in and the API (`limits`).
     limits: limits::RateLimits,
+    /// The TLS listener's certificates (`tls`).
+    certificates: Arc<tls::Certificates>,
 }
 
 /// Everything a request handler needs; cheap to clone.
@@ -161,10 +167,11 @@ impl AppState {
         }
         let registry = Registry::default();
         registry.reload(services.store(), &metrics).await?;
+        let certificates = Arc::new(tls::Certificates::default());
         let forms =
             site::forms::FormGuard::new(config.form_submits_per_minute, config.form_captcha_after);
         let limits = limits::RateLimits::new(config.signin_per_minute, config.api_per_minute);
-        Ok(AppState(Arc::new(Inner {
+        let state = AppState(Arc::new(Inner {
             services,
             renderer,
             registry,
@@ -175,7 +182,31 @@ impl AppState {
             metrics,
             bus,
             sessions,
-        })))
+            certificates,
+        }));
+        state.reload_certificates().await?;
+        Ok(state)
+    }
+
+    /// The TLS listener's certificates.
+    pub fn certificates(&self) -> &Arc<tls::Certificates> {
+        &self.0.certificates
+    }
+
+    /// Re-reads the certificates (stored and files) and their expiry gauges; only where a
+    /// TLS listener runs.
+    pub async fn reload_certificates(&self) -> Result<(), zq_store::StoreError> {
+        let Some(settings) = &self.0.config.tls else {
+            return Ok(());
+        };
+        self.0
+            .certificates
+            .reload(self.store(), settings.dir.as_deref())
+            .await?;
+        self.0
+            .metrics
+            .set_certificates(&self.0.certificates.entries());
+        Ok(())
     }
 
     /// The public form path's guards.
@@ -287,7 +318,13 @@ impl AppState {
 
     /// Re-reads tenants, columns and generations now.
     pub async fn reload_sites(&self) -> Result<usize, zq_store::StoreError> {
-        self.0.registry.reload(self.store(), &self.0.metrics).await
+        let n = self
+            .0
+            .registry
+            .reload(self.store(), &self.0.metrics)
+            .await?;
+        self.reload_certificates().await?;
+        Ok(n)
     }
 
     /// Keeps the registry fresh by reloading it every `tenant_refresh`; runs until dropped.

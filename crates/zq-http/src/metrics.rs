@@ -33,6 +33,7 @@ pub struct Metrics {
     pub db_errors: IntCounter,
     redis_errors: IntCounter,
     l2_rejected: IntCounter,
+    tls_expiry: IntGaugeVec,
     cache_bytes: IntGauge,
     cache_entries: IntGauge,
     feed_pulls: IntCounterVec,
@@ -180,6 +181,13 @@ impl Metrics {
             "cache_l2_rejected_total",
             "Pages in Redis that failed their authentication (changed or planted) and were not served",
         ));
+        let tls_expiry = must(IntGaugeVec::new(
+            Opts::new(
+                "tls_certificate_expiry_timestamp_seconds",
+                "When each TLS certificate served ends (Unix time), by certificate name",
+            ),
+            &["certificate"],
+        ));
         let cache_bytes = must(IntGauge::new(
             "cache_l1_bytes",
             "Bytes held by the in-process page cache",
@@ -278,6 +286,7 @@ impl Metrics {
             Box::new(db_errors.clone()),
             Box::new(redis_errors.clone()),
             Box::new(l2_rejected.clone()),
+            Box::new(tls_expiry.clone()),
             Box::new(cache_bytes.clone()),
             Box::new(cache_entries.clone()),
             Box::new(feed_pulls.clone()),
@@ -305,6 +314,7 @@ impl Metrics {
             db_errors,
             redis_errors,
             l2_rejected,
+            tls_expiry,
             cache_bytes,
             cache_entries,
             feed_pulls,
@@ -412,6 +422,16 @@ impl Metrics {
     pub fn gather(&self, cache: &zq_cache::PageCache) -> Vec<prometheus::proto::MetricFamily> {
         self.sample(cache);
         self.registry.gather()
+    }
+
+    /// Sets the expiry gauge of each certificate served, dropping those no longer served.
+    pub fn set_certificates(&self, entries: &[crate::tls::Entry]) {
+        self.tls_expiry.reset();
+        for e in entries {
+            self.tls_expiry
+                .with_label_values(&[e.cert.name.as_str()])
+                .set(e.cert.not_after.timestamp());
+        }
     }
 
     fn sample(&self, cache: &zq_cache::PageCache) {

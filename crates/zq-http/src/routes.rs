@@ -221,6 +221,18 @@ fn console_routes() -> Router<AppState> {
             post(console::broadcasts::cancel),
         )
         .route(
+            "/console/admin/certificates",
+            get(console::tls::show).post(console::tls::upload),
+        )
+        .route(
+            "/console/admin/certificates/{name}/delete",
+            post(console::tls::remove),
+        )
+        .route(
+            "/console/admin/certificates/sites/{code}",
+            post(console::tls::switch),
+        )
+        .route(
             "/console/admin/lexicon",
             get(console::inspection::lexicon::show).post(console::inspection::lexicon::add),
         )
@@ -375,6 +387,12 @@ fn api_routes() -> Router<AppState> {
             "/api/v1/broadcasts/{id}/cancel",
             post(api::broadcasts::cancel),
         )
+        .route("/api/v1/certificates", get(api::tls::list))
+        .route(
+            "/api/v1/certificates/{name}",
+            put(api::tls::put).delete(api::tls::remove),
+        )
+        .route("/api/v1/sites/{code}/https", put(api::tls::switch))
         .route(
             "/api/v1/lexicon/{id}",
             axum::routing::delete(api::inspection::delete_term),

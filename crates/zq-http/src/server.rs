@@ -1,7 +1,9 @@
 //! The accept loop: hyper-util's HTTP/1 + HTTP/2 connection builder over a tokio listener,
 //! with the limits hyper and axum do not set by themselves (header read timeout against
 //! slow clients, header buffer size, the body's read deadline), the real client address
-//! behind trusted proxies, and graceful shutdown.
+//! behind trusted proxies, and graceful shutdown. The same loop serves the TLS listener
+//! (`serve_tls`): the handshake runs in the connection's task under the head's timeout, and
+//! sites that are HTTPS-only are redirected from plain HTTP and get HSTS over TLS (`tls`).
 
 use std::future::Future;
 use std::sync::Arc;
@@ -14,6 +16,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 use crate::AppState;
@@ -55,7 +58,7 @@ pub async fn serve(
     limits: ConnLimits,
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
-    serve_with(listener, router, None, limits, shutdown).await
+    serve_with(listener, router, None, None, limits, shutdown).await
 }
 
 /// Serves the platform (`crate::router(state)`) like `serve`, with cached pages answered
@@ -67,13 +70,37 @@ pub async fn serve_public(
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
     let router = crate::router(state.clone());
-    serve_with(listener, router, Some(state), limits, shutdown).await
+    serve_with(listener, router, Some(state), None, limits, shutdown).await
+}
+
+/// Serves the platform like `serve_public` over TLS, with the certificates of
+/// `state.certificates()` chosen by SNI.
+pub async fn serve_tls(
+    listener: TcpListener,
+    state: AppState,
+    limits: ConnLimits,
+    shutdown: impl Future<Output = ()> + Send,
+) -> std::io::Result<()> {
+    let router = crate::router(state.clone());
+    let config =
+        crate::tls::server_config(state.certificates().clone()).map_err(std::io::Error::other)?;
+    let acceptor = TlsAcceptor::from(config);
+    serve_with(
+        listener,
+        router,
+        Some(state),
+        Some(acceptor),
+        limits,
+        shutdown,
+    )
+    .await
 }
 
 async fn serve_with(
     listener: TcpListener,
     router: Router,
     front: Option<AppState>,
+    tls: Option<TlsAcceptor>,
     limits: ConnLimits,
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
@@ -110,6 +137,7 @@ async fn serve_with(
         let per_conn = router.clone();
         let front = front.clone();
         let shared = shared.clone();
+        let secure = tls.is_some();
         let service = hyper::service::service_fn(move |req: Request<Incoming>| {
             let router = per_conn.clone();
             let front = front.clone();
@@ -128,24 +156,74 @@ async fn serve_with(
                     return Ok(two_hosts());
                 }
                 let client = limits.trusted_proxies.client(peer, &parts.headers);
-                if let Some(state) = &front
-                    && let Some(res) = crate::site::cached(state, &parts, client).await
+                let https_only = front
+                    .as_ref()
+                    .is_some_and(|state| crate::tls::https_only(state, &parts));
+                if https_only
+                    && !secure
+                    && let Some(state) = &front
+                    && let Some(res) = crate::tls::redirect(state, &parts)
                 {
                     return Ok(res);
                 }
-                parts.extensions.insert(crate::ClientAddr(client));
-                let (body, expired) = Deadline::new(body, limits.body_read_timeout);
-                let res = router.oneshot(Request::from_parts(parts, body)).await;
-                if expired.get() {
-                    return Ok(crate::deadline::timed_out());
+                let mut res = if let Some(state) = &front
+                    && let Some(res) = crate::site::cached(state, &parts, client).await
+                {
+                    Ok(res)
+                } else {
+                    parts.extensions.insert(crate::ClientAddr(client));
+                    let (body, expired) = Deadline::new(body, limits.body_read_timeout);
+                    let res = router.oneshot(Request::from_parts(parts, body)).await;
+                    if expired.get() {
+                        return Ok(crate::deadline::timed_out());
+                    }
+                    res
+                };
+                if https_only
+                    && secure
+                    && let Ok(r) = &mut res
+                {
+                    r.headers_mut().insert(
+                        axum::http::header::STRICT_TRANSPORT_SECURITY,
+                        axum::http::HeaderValue::from_static(crate::tls::HSTS),
+                    );
                 }
                 res
             }
         });
-        let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
-        let conn = graceful.watch(conn.into_owned());
+        let builder = builder.clone();
+        let watcher = graceful.watcher();
+        let tls = tls.clone();
+        let handshake_timeout = limits.header_read_timeout;
         tokio::spawn(async move {
-            if let Err(e) = conn.await {
+            let served =
+                match tls {
+                    None => {
+                        let conn =
+                            builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+                        watcher.watch(conn.into_owned()).await
+                    }
+                    Some(acceptor) => {
+                        let stream =
+                            match tokio::time::timeout(handshake_timeout, acceptor.accept(stream))
+                                .await
+                            {
+                                Ok(Ok(s)) => s,
+                                Ok(Err(e)) => {
+                                    tracing::debug!(%peer, error = %e, "TLS handshake failed");
+                                    return;
+                                }
+                                Err(_) => {
+                                    tracing::debug!(%peer, "TLS handshake timed out");
+                                    return;
+                                }
+                            };
+                        let conn =
+                            builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+                        watcher.watch(conn.into_owned()).await
+                    }
+                };
+            if let Err(e) = served {
                 tracing::debug!(%peer, error = %e, "connection ended with an error");
             }
         });

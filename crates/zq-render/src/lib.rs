@@ -123,6 +123,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/console_broadcasts.html"),
     ),
     (
+        "console_certificates.html",
+        include_str!("../templates/console_certificates.html"),
+    ),
+    (
         "console_visit_figures.html",
         include_str!("../templates/console_visit_figures.html"),
     ),
@@ -305,6 +309,8 @@ pub enum ConsolePage {
     Lexicon,
     /// The office's emergency notices and mourning mode (`BroadcastsView`).
     Broadcasts,
+    /// The office's certificates and HTTPS switches (`CertificatesView`).
+    Certificates,
     /// A site's visit statistics (`VisitsView`).
     Visits,
     /// The cluster's visit statistics (`ClusterVisitsView`).
@@ -343,6 +349,7 @@ impl ConsolePage {
             ConsolePage::Scorecard => "console_scorecard.html",
             ConsolePage::Lexicon => "console_lexicon.html",
             ConsolePage::Broadcasts => "console_broadcasts.html",
+            ConsolePage::Certificates => "console_certificates.html",
             ConsolePage::Visits => "console_visits.html",
             ConsolePage::ClusterVisits => "console_cluster_visits.html",
             ConsolePage::Operations => "console_operations.html",

@@ -31,6 +31,7 @@ pub mod reporting;
 pub mod second_factor;
 pub mod signin;
 pub mod telemetry;
+pub mod tls;
 pub mod tokens;
 pub mod visits;
 

@@ -35,6 +35,9 @@ pub struct Tenant {
     pub records: zq_domain::records::SiteRecords,
     /// Host names, the first being the canonical one.
     pub hosts: Vec<Host>,
+    /// Plain HTTP is redirected to HTTPS and HTTPS answers carry HSTS (the office's switch,
+    /// effective where a TLS listener is configured).
+    pub https_only: bool,
     /// Bumped by every change to the tenant's public pages; part of every cache key.
     pub generation: u64,
 }

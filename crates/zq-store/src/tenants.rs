@@ -327,6 +327,7 @@ fn to_tenant(row: tenant::Model, hosts: &[&str]) -> Result<Tenant, StoreError> {
         theme_color: row.theme_color,
         logo: row.logo,
         editors_publish_directly: row.editors_publish_directly,
+        https_only: row.https_only,
         short_name: row.short_name,
         records: zq_domain::records::SiteRecords {
             icp: row.icp_record,

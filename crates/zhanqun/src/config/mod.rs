@@ -1,7 +1,7 @@
 //! Configuration: built-in defaults → optional TOML file (`--config FILE`) → environment.
 //!
 //! Three keys sit at the top level (`data_dir`, `host_suffix`, `log`); the others are grouped in
-//! sections: `[http]`, `[db]`, `[cache]`, `[redis]`, `[jobs]`, `[feeds]`, `[interaction]`, `[metrics]`. In the
+//! sections: `[http]`, `[db]`, `[cache]`, `[redis]`, `[jobs]`, `[feeds]`, `[interaction]`, `[metrics]`, `[tls]`. In the
 //! environment a top-level key is `ZQ_{KEY}` (`ZQ_DATA_DIR`) and a key of a section is
 //! `ZQ_{SECTION}__{KEY}`, with a double underscore (`ZQ_DB__URL`,
 //! `ZQ_HTTP__REQUEST_TIMEOUT_SECS`). Unknown keys are refused, the flat keys of earlier versions
@@ -16,6 +16,9 @@ use std::time::Duration;
 
 use config::Source as _;
 use serde::Deserialize;
+
+mod tls;
+pub use tls::TlsConfig;
 
 /// Where case notifications are mailed from, and how often the mail job runs.
 #[derive(Debug, Clone)]
@@ -44,6 +47,7 @@ struct Raw {
     metrics: RawMetrics,
     visits: RawVisits,
     security: RawSecurity,
+    tls: tls::RawTls,
 }
 
 /// `[http]`: the public listener and what it serves.
@@ -264,6 +268,8 @@ pub struct Config {
     /// The clocks of interaction cases and the key sealing writers' personal details
     /// (`[interaction]`).
     pub interaction: zq_services::interaction::InteractionSettings,
+    /// The HTTPS listener (`[tls]`; `None`: plain HTTP only).
+    pub tls: Option<TlsConfig>,
     /// Log filter, e.g. `info` or `zq_http=debug,info`.
     pub log: String,
 }
@@ -489,6 +495,9 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         "cluster_admin, site_admin, reviewer",
     ),
     ("security.password_max_age_days", "0"),
+    ("tls.listen", ""),
+    ("tls.dir", ""),
+    ("tls.public_port", "0"),
 ];
 
 /// The sections, in the order of `zhanqun.example.toml`.
@@ -504,6 +513,7 @@ pub const SECTIONS: &[&str] = &[
     "metrics",
     "visits",
     "security",
+    "tls",
 ];
 
 /// The flat keys of earlier versions and the keys that replaced them.
@@ -709,6 +719,7 @@ impl Config {
             metrics,
             visits,
             security,
+            tls,
         } = raw;
         let listen = http.listen.parse::<SocketAddr>().map_err(|_| {
             bad(
@@ -1001,6 +1012,7 @@ impl Config {
                 }
             },
             visits_flush: secs("visits.flush_secs", visits.flush_secs, 3600)?,
+            tls: tls::check(tls)?,
             log,
         })
     }

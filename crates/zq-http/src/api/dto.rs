@@ -35,6 +35,8 @@ pub(crate) struct Site<'a> {
     logo: &'a Option<String>,
     theme_color: &'a Option<String>,
     editors_publish_directly: bool,
+    /// Plain HTTP is redirected to HTTPS, with HSTS (`PUT /api/v1/sites/{code}/https`).
+    https_only: bool,
     records: &'a zq_domain::records::SiteRecords,
 }
 
@@ -46,6 +48,7 @@ impl<'a> From<&'a Tenant> for Site<'a> {
             name: &t.name,
             sponsor: &t.sponsor,
             site_id: &t.site_id,
+            https_only: t.https_only,
             contact: &t.contact,
             status: t.status,
             hosts: t.hosts.iter().map(|h| h.as_str()).collect(),

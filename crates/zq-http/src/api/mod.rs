@@ -17,6 +17,7 @@ pub(crate) mod inspection;
 pub(crate) mod interaction;
 pub(crate) mod openapi;
 pub(crate) mod reporting;
+pub(crate) mod tls;
 pub(crate) mod visits;
 
 use axum::Json;

@@ -170,6 +170,12 @@ pub(crate) fn spec() -> Value {
                 "get": op("最近的应急公告和全站变灰（集群管理员）", "broadcasts", "200", None, &[]),
                 "post": op("发布应急公告（kind=notice，level 预警级别 blue/yellow/orange/red，title、text）或全站变灰（kind=mourning）（集群管理员）：sites 为站点代码列表，空为全部站点；starts_at 省略为立即，ends_at 到时自动结束；一秒内在各节点生效", "broadcasts", "201", Some("BroadcastInput"), &[]),
             },
+            "/api/v1/certificates": {"get": op("TLS 证书（上传的和证书目录中的）：域名、到期时间、剩余天数和状态 valid/soon（30 天内）/urgent（7 天内）/expired（集群管理员、运维）", "tls", "200", None, &[])},
+            "/api/v1/certificates/{name}": {
+                "put": op("检查并保存证书（集群管理员）：证书链须依次签发、私钥须与证书匹配、须列出域名且在有效期内，否则 422；同名即续期；一秒内在各节点生效，无需重启", "tls", "200", Some("CertificateInput"), &[path_param("name", "证书名称：小写字母、数字、连字符、点", "string")]),
+                "delete": op("删除上传的证书（集群管理员）", "tls", "204", None, &[path_param("name", "证书名称", "string")]),
+            },
+            "/api/v1/sites/{code}/https": {"put": op("开启或关闭站点的仅限 HTTPS（集群管理员）：开启后 HTTP 访问 308 转到 HTTPS，HTTPS 响应带 HSTS；站点域名没有有效证书时 422", "tls", "200", Some("HttpsInput"), std::slice::from_ref(&code))},
             "/api/v1/broadcasts/{id}/cancel": {"post": op("立即结束应急公告或全站变灰（集群管理员）", "broadcasts", "200", None, &[path_param("id", "公告编号", "integer")])},
             "/api/v1/lexicon/scan": {"post": op("立即用词库扫描全部已发布信息（集群管理员）：返回发现的错误数；结果计入各站“严重表述错误”指标", "inspection", "200", None, &[])},
             "/api/v1/cases/figures": {"get": op("各单位互动事项统计（集群管理员、运维）：year 年份；format=csv 导出", "interaction", "200", None,
@@ -390,6 +396,13 @@ pub(crate) fn spec() -> Value {
                         "letter": {"$ref": "#/components/schemas/ClockRule"}, "site_error": {"$ref": "#/components/schemas/ClockRule"},
                         "disclosure": {"$ref": "#/components/schemas/ClockRule"}, "interview_question": {"$ref": "#/components/schemas/ClockRule"},
                     }},
+                }},
+                "CertificateInput": {"type": "object", "required": ["chain_pem", "key_pem"], "properties": {
+                    "chain_pem": {"type": "string", "description": "PEM：先网站证书，再依次放中间证书"},
+                    "key_pem": {"type": "string", "description": "PEM 私钥（PKCS#8、RSA 或 EC，不加密码）"},
+                }},
+                "HttpsInput": {"type": "object", "required": ["https_only"], "properties": {
+                    "https_only": {"type": "boolean"},
                 }},
                 "BroadcastInput": {"type": "object", "required": ["kind", "ends_at"], "properties": {
                     "kind": {"type": "string", "enum": ["notice", "mourning"]},

@@ -33,6 +33,7 @@ pub(crate) mod password;
 pub(crate) mod reporting;
 pub(crate) mod second_factor;
 pub(crate) mod settings;
+pub(crate) mod tls;
 pub(crate) mod tokens;
 pub(crate) mod visits;
 

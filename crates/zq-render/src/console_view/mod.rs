@@ -11,6 +11,7 @@ mod consult;
 mod inspection;
 mod operations;
 mod reporting;
+mod tls;
 mod visits;
 
 use serde::Serialize;
@@ -38,6 +39,7 @@ pub use reporting::{
     InboxFilter, InboxView, ItemView, Named, OutboxView, Range, RankRow, RankingView, SendForm,
     StateChoice, SubmissionDetail, SubmissionLine,
 };
+pub use tls::{CertificateRow, CertificatesView, HttpsSiteRow};
 pub use visits::{
     Bar, ClusterVisitsView, CountRow, DayRow, PeriodLink, SiteVisitRow, VisitFigures, VisitsView,
 };

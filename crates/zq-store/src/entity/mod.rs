@@ -40,6 +40,7 @@ pub mod submission;
 pub mod tenant;
 pub mod tenant_clock_rule;
 pub mod tenant_host;
+pub mod tls_certificate;
 pub mod user;
 pub mod user_totp;
 pub mod visit_hour;

@@ -26,6 +26,7 @@ pub struct Model {
     pub conac_id: Option<String>,
     pub superior_name: Option<String>,
     pub superior_url: Option<String>,
+    pub https_only: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
