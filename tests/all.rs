@@ -20,6 +20,7 @@ mod inspection_digest;
 mod inspection_lexicon;
 mod inspection_links;
 mod inspection_probes;
+mod integrity;
 mod interaction;
 mod interaction_captcha;
 mod interaction_demo;

@@ -34,6 +34,7 @@ mod m0026_served;
 mod m0027_second_factor;
 mod m0028_password_age;
 mod m0029_tls;
+mod m0030_audit_object_index;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0027_second_factor::Migration),
             Box::new(m0028_password_age::Migration),
             Box::new(m0029_tls::Migration),
+            Box::new(m0030_audit_object_index::Migration),
         ]
     }
 }

@@ -139,6 +139,9 @@ pub fn jobs(cfg: &Config) -> Vec<Arc<dyn Job>> {
             every: cfg.link_every,
             timeout: cfg.link_timeout,
         }),
+        Arc::new(zq_services::integrity::IntegrityScan {
+            every: cfg.integrity_every,
+        }),
     ];
     if let Some(m) = &cfg.mail {
         jobs.push(Arc::new(CaseMail {

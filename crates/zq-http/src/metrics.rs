@@ -34,6 +34,8 @@ pub struct Metrics {
     redis_errors: IntCounter,
     l2_rejected: IntCounter,
     tls_expiry: IntGaugeVec,
+    integrity_findings: IntCounterVec,
+    integrity_unverified: IntGauge,
     cache_bytes: IntGauge,
     cache_entries: IntGauge,
     feed_pulls: IntCounterVec,
@@ -188,6 +190,20 @@ impl Metrics {
             ),
             &["certificate"],
         ));
+        let integrity_findings = must(IntCounterVec::new(
+            Opts::new(
+                "integrity_findings_total",
+                "Tampering the integrity checks found and repaired, by kind (article_restored, article_withdrawn, file)",
+            ),
+            &["kind"],
+        ));
+        for kind in ["article_restored", "article_withdrawn", "file"] {
+            integrity_findings.with_label_values(&[kind]);
+        }
+        let integrity_unverified = must(IntGauge::new(
+            "integrity_unverified_articles",
+            "Published articles without a recorded fingerprint to verify them against, at the last scan on this node",
+        ));
         let cache_bytes = must(IntGauge::new(
             "cache_l1_bytes",
             "Bytes held by the in-process page cache",
@@ -287,6 +303,8 @@ impl Metrics {
             Box::new(redis_errors.clone()),
             Box::new(l2_rejected.clone()),
             Box::new(tls_expiry.clone()),
+            Box::new(integrity_findings.clone()),
+            Box::new(integrity_unverified.clone()),
             Box::new(cache_bytes.clone()),
             Box::new(cache_entries.clone()),
             Box::new(feed_pulls.clone()),
@@ -315,6 +333,8 @@ impl Metrics {
             redis_errors,
             l2_rejected,
             tls_expiry,
+            integrity_findings,
+            integrity_unverified,
             cache_bytes,
             cache_entries,
             feed_pulls,
@@ -485,6 +505,15 @@ impl zq_services::Telemetry for Metrics {
                 .with_label_values(&[&channel, "failed"])
                 .inc(),
         }
+    }
+
+    fn integrity_finding(&self, kind: &str) {
+        self.integrity_findings.with_label_values(&[kind]).inc();
+    }
+
+    fn integrity_scanned(&self, _articles: u64, unrecorded: u64, _files: u64) {
+        self.integrity_unverified
+            .set(i64::try_from(unrecorded).unwrap_or(i64::MAX));
     }
 
     fn job_run(&self, job: &str, ok: bool, duration: std::time::Duration) {

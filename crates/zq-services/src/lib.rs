@@ -24,6 +24,7 @@ mod error;
 pub mod events;
 pub mod fetch;
 pub mod inspection;
+pub mod integrity;
 pub mod interaction;
 pub mod jobs;
 pub mod operations;

@@ -9,6 +9,12 @@ pub trait Telemetry: Send + Sync {
     fn feed_pull(&self, _channel: i64, _imported: Option<u64>) {}
     /// A run of job `job` ended after `duration`, successfully or not.
     fn job_run(&self, _job: &str, _ok: bool, _duration: Duration) {}
+    /// The integrity scan found tampering of `kind` (`article_restored`, `article_withdrawn`,
+    /// `file`).
+    fn integrity_finding(&self, _kind: &str) {}
+    /// An integrity scan checked `articles` published articles (`unrecorded` of them without
+    /// a fingerprint to check against) and `files` stored files.
+    fn integrity_scanned(&self, _articles: u64, _unrecorded: u64, _files: u64) {}
 }
 
 /// Reports nothing (the CLI, tests of the services alone).

@@ -41,7 +41,7 @@ fn text_of_row(r: &article::Model) -> ArticleText {
     }
 }
 
-fn text_of_version(r: &article_version::Model) -> ArticleText {
+pub(crate) fn text_of_version(r: &article_version::Model) -> ArticleText {
     ArticleText {
         column_id: ColumnId(r.column_id),
         title: r.title.clone(),
@@ -121,7 +121,7 @@ impl From<sea_orm::DbErr> for EditorialError {
     }
 }
 
-fn to_editorial(r: article::Model) -> Result<EditorialArticle, StoreError> {
+pub(crate) fn to_editorial(r: article::Model) -> Result<EditorialArticle, StoreError> {
     Ok(EditorialArticle {
         id: ArticleId(r.id),
         tenant_id: TenantId(r.tenant_id),
@@ -139,7 +139,7 @@ fn to_editorial(r: article::Model) -> Result<EditorialArticle, StoreError> {
 }
 
 /// The fingerprint of an article's content and state for the audit log.
-fn fingerprint(a: &EditorialArticle) -> String {
+pub(crate) fn fingerprint(a: &EditorialArticle) -> String {
     let canonical = serde_json::json!({
         "text": a.text,
         "state": a.state,
@@ -205,7 +205,7 @@ async fn audit_article(
 }
 
 /// Records the event of a change to an article inside its transaction.
-async fn article_written(
+pub(crate) async fn article_written(
     txn: &DatabaseTransaction,
     now: DateTime<Utc>,
     kind: EventKind,
@@ -242,14 +242,17 @@ async fn check_column(
     Ok(col.is_news)
 }
 
-async fn is_news_column(txn: &DatabaseTransaction, column: i64) -> Result<bool, StoreError> {
+pub(crate) async fn is_news_column(
+    txn: &DatabaseTransaction,
+    column: i64,
+) -> Result<bool, StoreError> {
     Ok(site_column::Entity::find_by_id(column)
         .one(txn)
         .await?
         .is_some_and(|c| c.is_news))
 }
 
-async fn load_for_update(
+pub(crate) async fn load_for_update(
     txn: &DatabaseTransaction,
     tenant: TenantId,
     id: ArticleId,
@@ -292,7 +295,7 @@ fn version_of(row: &article::Model, saved_by: Option<i64>) -> article_version::A
     }
 }
 
-fn set_text(active: &mut article::ActiveModel, text: ArticleText) {
+pub(crate) fn set_text(active: &mut article::ActiveModel, text: ArticleText) {
     active.column_id = Set(text.column_id.0);
     active.title = Set(text.title);
     active.subtitle = Set(text.subtitle);

@@ -195,6 +195,15 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::Corrupt(format!("attachment {} has no bytes", a.id)))?
             .bytes;
+        // Content-addressed: bytes changed behind the platform's back are never served (the
+        // integrity scan audits and alerts; `integrity`).
+        if !Store::blob_intact(sha256, &bytes) {
+            tracing::error!(
+                file = sha256,
+                "a stored file no longer matches its hash; not served"
+            );
+            return Ok(None);
+        }
         Ok(Some((a, bytes)))
     }
 }

@@ -22,6 +22,7 @@ mod events;
 mod feeds;
 mod files;
 mod inspection;
+mod integrity;
 mod interaction;
 mod leases;
 pub mod model;
@@ -60,6 +61,7 @@ pub use inspection::{
     ColumnActivity, DayStanding, Finding, LinkResult, MAX_URL_LEN, ProbeResult, PublishedText,
     SiteLinks, UnansweredLetter,
 };
+pub use integrity::{ArticleCheck, Repair};
 pub use interaction::{
     Case, CaseChange, CaseFigure, CaseFile, CaseFilter, CaseStep, HistoricCase, HistoricStep,
     Mailbox, NewCase, NewCaseFile, NewMailbox, NewReplyTemplate, PERSONAL_ERASED, Reminder,
@@ -112,6 +114,9 @@ pub struct Store {
     audit_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Where every timestamp comes from.
     clock: Clock,
+    /// The fingerprints of articles verified against the audit log (`integrity`), so the
+    /// article page verifies its article without reading the log again.
+    verified: integrity::Verified,
 }
 
 impl Store {
@@ -141,6 +146,7 @@ impl Store {
             hook: events::HookSlot::default(),
             audit_lock: Default::default(),
             clock: Clock::system(),
+            verified: Default::default(),
         })
     }
 

@@ -7,7 +7,9 @@
 //! The import is one audited operation: one audit row (`reporting.import`, attributed to the
 //! importing actor, with a fingerprint of every imported key) and one event carrying the
 //! receivers' raised generations, in the same transaction as the rows. The individual steps
-//! never happened on this platform, so they get no rows of their own.
+//! never happened on this platform, so they get no rows of their own; only each adopted
+//! article gets its `article.adopt` row with its content fingerprint, which the integrity scan
+//! (`integrity`) verifies published articles against.
 
 use std::collections::{HashMap, HashSet};
 
@@ -234,6 +236,27 @@ impl Store {
         } else {
             bump(&txn, &receivers, with_portal).await?
         };
+        // Each adopted article's fingerprint, as an adoption through `decide` records it, so
+        // the integrity scan can verify the history's articles too.
+        let adopted_ids: Vec<i64> = article_of.values().copied().collect();
+        let mut entries = Vec::with_capacity(adopted_ids.len());
+        for chunk in adopted_ids.chunks(500) {
+            for row in article::Entity::find()
+                .filter(article::Column::Id.is_in(chunk.iter().copied()))
+                .all(&txn)
+                .await?
+            {
+                let after = crate::editorial::to_editorial(row)?;
+                let mut entry = who.entry(
+                    Some(after.tenant_id),
+                    format!("article:{}", after.id),
+                    "article.adopt",
+                );
+                entry.after_hash = Some(crate::editorial::fingerprint(&after));
+                entries.push(entry);
+            }
+        }
+        crate::audit::audit_many_in(&txn, entries, now).await?;
         let keys: Vec<&str> = checked.iter().map(|c| c.item.client_key.trim()).collect();
         let object = format!("submissions:{}", checked.len());
         let mut entry = who.entry(None, object.clone(), "reporting.import");

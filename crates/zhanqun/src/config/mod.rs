@@ -110,6 +110,7 @@ struct RawJobs {
     probe_base: String,
     link_secs: u64,
     link_timeout_secs: u64,
+    integrity_secs: u64,
 }
 
 /// `[feeds]`: pulling the reporting channels' upstream feeds.
@@ -215,6 +216,9 @@ pub struct Config {
     pub link_every: Duration,
     /// How long one request of the link checker may take (`jobs.link_timeout_secs`).
     pub link_timeout: Duration,
+    /// How often the integrity scan re-checks published content and files
+    /// (`jobs.integrity_secs`).
+    pub integrity_every: Duration,
     /// How often channels with an upstream feed are pulled (`feeds.pull_secs`).
     pub feed_pull: Duration,
     /// Case notifications by email (`[mail]`; `None`: off).
@@ -468,6 +472,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("jobs.probe_base", ""),
     ("jobs.link_secs", "21600"),
     ("jobs.link_timeout_secs", "10"),
+    ("jobs.integrity_secs", "600"),
     ("feeds.pull_secs", "900"),
     ("feeds.ca_file", ""),
     ("feeds.allow_private", "false"),
@@ -965,6 +970,7 @@ impl Config {
             probe_base,
             link_every: secs("jobs.link_secs", jobs.link_secs, 7 * 86_400)?,
             link_timeout: secs("jobs.link_timeout_secs", jobs.link_timeout_secs, 60)?,
+            integrity_every: secs("jobs.integrity_secs", jobs.integrity_secs, 86_400)?,
             feed_pull: secs("feeds.pull_secs", feeds.pull_secs, 86_400)?,
             feed_extra_roots,
             feed_allow_private: feeds.allow_private,

@@ -70,6 +70,14 @@ pub(crate) async fn render(
             }
         }
         SiteRoute::Article { id } => {
+            // A row changed behind the platform's back is repaired before it is rendered
+            // (restored, or withdrawn and so not found below): never served.
+            crate::service::integrity::verify_article(state.services(), site.tenant.id, id)
+                .await
+                .map_err(|e| match e {
+                    crate::service::ServiceError::Unavailable(m) => SiteError::Unavailable(m),
+                    other => SiteError::Internal(other.to_string()),
+                })?;
             let a = state
                 .store()
                 .published_article(site.tenant.id, id)
