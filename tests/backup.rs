@@ -145,3 +145,42 @@ async fn a_backup_of_the_demo_restores_every_public_page_and_audit_row_byte_for_
         let _ = std::fs::remove_dir_all(&work);
     }
 }
+
+/// Scheduled backups (the leased job `scheduled_backup`): each run writes a backup that
+/// verifies and keeps only the newest `backup.keep`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scheduled_backups_verify_and_keep_only_the_newest() {
+    use zq_services::jobs::Job;
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let app = TestApp::demo(backend).await;
+        let dir = std::env::temp_dir().join(format!(
+            "zq-scheduled-backups-{}-{}",
+            std::process::id(),
+            fastrand::u64(..)
+        ));
+        let job = zhanqun::backup_job::ScheduledBackup {
+            every: std::time::Duration::from_secs(86_400),
+            dir: dir.clone(),
+            keep: 2,
+            database_url: app.direct_database_url.clone(),
+        };
+        assert_eq!(job.name(), "scheduled_backup");
+        for _ in 0..3 {
+            job.run(&app.services).await.expect("a scheduled backup");
+            // Names carry milliseconds; keep them apart.
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        let mut kept: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        kept.sort();
+        assert_eq!(kept.len(), 2, "{kept:?}");
+        for d in &kept {
+            let m = zhanqun::backup::verify(d).await.expect("it verifies");
+            assert!(m.audit_rows > 0);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        app.finish().await;
+    }
+}

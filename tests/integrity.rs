@@ -119,8 +119,11 @@ async fn a_body_changed_in_the_database_is_never_served_and_is_restored_or_withd
         )
         .await;
         let report = zq_services::integrity::scan(&app.services).await.unwrap();
-        assert_eq!(report.tampered.len(), 1, "{:?}", report.tampered);
-        assert_eq!(report.tampered[0].1, zq_store::Repair::Withdrawn);
+        // (The leased job may have run between the change and this scan; either way the
+        // article was withdrawn once.)
+        for (check, repair) in &report.tampered {
+            assert_eq!((check.id.0, *repair), (other, zq_store::Repair::Withdrawn));
+        }
         assert_eq!(
             app.get(&host("jb"), &format!("/art/{other}.html"))
                 .await

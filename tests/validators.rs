@@ -270,6 +270,7 @@ pub(crate) async fn console_page_kinds(app: &TestApp) -> [(&'static str, Vec<Str
         format!("{s}/columns"),
         format!("{s}/inspection"),
         format!("{s}/visits"),
+        format!("{s}/security"),
         format!("{s}/cases"),
         format!("{s}/cases/{case}"),
         format!("{s}/mailboxes"),
@@ -297,6 +298,7 @@ pub(crate) async fn console_page_kinds(app: &TestApp) -> [(&'static str, Vec<Str
         "/console/admin/broadcasts",
         // The certificates and every site's HTTPS switch.
         "/console/admin/certificates",
+        "/console/admin/security",
         "/console/admin/lexicon",
         "/console/admin/cases",
     ]

@@ -79,11 +79,11 @@ openssl pkcs8 -topk8 -nocrypt -in certs/www.key -out certs/www.key.p8 && mv cert
 # Zhanqun with the certificate directory.
 ZQ_DATA_DIR=$WORK/data ZQ_HTTP__LISTEN=127.0.0.1:$HTTP_PORT ZQ_METRICS__LISTEN=off \
     ZQ_TLS__LISTEN=127.0.0.1:$ZQ_TLS_PORT ZQ_TLS__DIR=$WORK/certs ZQ_LOG=warn \
-    ZQ_HTTP__API_PER_MINUTE=100000000 \
     "$BIN" serve --demo >"$WORK/zhanqun.log" 2>&1 &
 ZQ_PID=$!
 for _ in $(seq 1 300); do
     curl -fsS -o /dev/null "http://127.0.0.1:$HTTP_PORT/readyz" 2>/dev/null && break
+    kill -0 "$ZQ_PID" 2>/dev/null || { cat "$WORK/zhanqun.log" >&2; exit 1; }
     sleep 1
 done
 URL_PATH=/

@@ -143,6 +143,14 @@ pub fn jobs(cfg: &Config) -> Vec<Arc<dyn Job>> {
             every: cfg.integrity_every,
         }),
     ];
+    if let Some(b) = &cfg.backup {
+        jobs.push(Arc::new(crate::backup_job::ScheduledBackup {
+            every: b.every,
+            dir: b.dir.clone(),
+            keep: b.keep,
+            database_url: cfg.database_url.clone(),
+        }));
+    }
     if let Some(m) = &cfg.mail {
         jobs.push(Arc::new(CaseMail {
             every: m.every,

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod backup;
+pub mod backup_job;
 pub mod config;
 pub mod export;
 pub mod memory;

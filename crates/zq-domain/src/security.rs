@@ -201,6 +201,32 @@ pub fn session_valid(created: i64, last_seen: i64, now: i64) -> bool {
     now >= created && now - last_seen < SESSION_IDLE && now - created < SESSION_ABSOLUTE
 }
 
+/// Whether an audited action is administrative (the security report lists them): sites and
+/// their settings, accounts, roles, second factors, unlocks, tokens, certificates, broadcasts,
+/// columns, channels, calendars, clocks, the lexicon and the integrity repairs.
+pub fn is_administrative(action: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "tenant.",
+        "site.",
+        "role.",
+        "user.",
+        "mfa.",
+        "login.unlock",
+        "token.",
+        "tls.",
+        "broadcast.",
+        "column.",
+        "channel.",
+        "calendar.",
+        "clock_rules.",
+        "lexicon.add",
+        "lexicon.delete",
+        "mailbox.",
+        "integrity.",
+    ];
+    PREFIXES.iter().any(|p| action.starts_with(p))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,5 +382,32 @@ mod tests {
             "absolute"
         );
         assert!(!session_valid(100, 100, 50), "from the future");
+    }
+
+    #[test]
+    fn administrative_actions_are_told_from_editorial_and_public_ones() {
+        for a in [
+            "tenant.suspend",
+            "role.bind",
+            "mfa.reset",
+            "login.unlock",
+            "tls.certificate.put",
+            "tenant.https_on",
+            "integrity.restore",
+            "token.create",
+        ] {
+            assert!(is_administrative(a), "{a}");
+        }
+        for a in [
+            "article.edit",
+            "login",
+            "login.failed",
+            "submission.adopt",
+            "case.file_download",
+            "password.change",
+            "lexicon.scan",
+        ] {
+            assert!(!is_administrative(a), "{a}");
+        }
     }
 }

@@ -358,6 +358,19 @@ impl Metrics {
 
     /// The handles of one tenant (by code), created on first use and reused afterwards.
     /// Counts a request a limit answered 429 (`limits::LIMITS`).
+    /// Requests answered 429 on this node since it started, by limit.
+    pub fn rate_limited_counts(&self) -> Vec<(String, u64)> {
+        crate::limits::LIMITS
+            .iter()
+            .map(|l| {
+                (
+                    (*l).to_owned(),
+                    self.rate_limited.with_label_values(&[l]).get(),
+                )
+            })
+            .collect()
+    }
+
     pub fn rate_limited(&self, limit: &str) {
         self.rate_limited.with_label_values(&[limit]).inc();
     }

@@ -220,6 +220,11 @@ fn console_routes() -> Router<AppState> {
             "/console/admin/broadcasts/{id}/cancel",
             post(console::broadcasts::cancel),
         )
+        .route("/console/admin/security", get(console::security::cluster))
+        .route(
+            "/console/sites/{code}/security",
+            get(console::security::site),
+        )
         .route(
             "/console/admin/certificates",
             get(console::tls::show).post(console::tls::upload),

@@ -127,6 +127,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/console_certificates.html"),
     ),
     (
+        "console_security_report.html",
+        include_str!("../templates/console_security_report.html"),
+    ),
+    (
+        "console_cluster_security.html",
+        include_str!("../templates/console_cluster_security.html"),
+    ),
+    (
+        "console_site_security.html",
+        include_str!("../templates/console_site_security.html"),
+    ),
+    (
         "console_visit_figures.html",
         include_str!("../templates/console_visit_figures.html"),
     ),
@@ -311,6 +323,10 @@ pub enum ConsolePage {
     Broadcasts,
     /// The office's certificates and HTTPS switches (`CertificatesView`).
     Certificates,
+    /// The cluster's security report (`ClusterSecurityView`).
+    ClusterSecurity,
+    /// A site's security report (`SiteSecurityView`).
+    SiteSecurity,
     /// A site's visit statistics (`VisitsView`).
     Visits,
     /// The cluster's visit statistics (`ClusterVisitsView`).
@@ -350,6 +366,8 @@ impl ConsolePage {
             ConsolePage::Lexicon => "console_lexicon.html",
             ConsolePage::Broadcasts => "console_broadcasts.html",
             ConsolePage::Certificates => "console_certificates.html",
+            ConsolePage::ClusterSecurity => "console_cluster_security.html",
+            ConsolePage::SiteSecurity => "console_site_security.html",
             ConsolePage::Visits => "console_visits.html",
             ConsolePage::ClusterVisits => "console_cluster_visits.html",
             ConsolePage::Operations => "console_operations.html",

@@ -30,6 +30,7 @@ pub mod jobs;
 pub mod operations;
 pub mod reporting;
 pub mod second_factor;
+pub mod security_report;
 pub mod signin;
 pub mod telemetry;
 pub mod tls;

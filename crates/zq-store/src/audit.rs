@@ -229,6 +229,53 @@ impl Store {
             .collect())
     }
 
+    /// The audit rows since `since` (of `tenant`, or of the whole cluster), newest first, at
+    /// most `limit`: for the security report.
+    pub async fn audit_since(
+        &self,
+        tenant: Option<TenantId>,
+        since: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        let mut q = audit::Entity::find()
+            .filter(audit::Column::At.gte(since))
+            .order_by_desc(audit::Column::Id)
+            .limit(limit);
+        if let Some(t) = tenant {
+            q = q.filter(audit::Column::TenantId.eq(t.0));
+        }
+        Ok(q.all(&self.db)
+            .await?
+            .iter()
+            .map(|r| AuditRecord {
+                id: r.id,
+                at: r.at,
+                entry: to_entry(r),
+                hash: r.hash.clone(),
+            })
+            .collect())
+    }
+
+    /// How many rows of `action` on one of `objects` were written since `since` (failed
+    /// sign-ins of a site's accounts, which belong to no tenant).
+    pub async fn audit_count_on(
+        &self,
+        action: &str,
+        objects: &[String],
+        since: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        use sea_orm::PaginatorTrait;
+        if objects.is_empty() {
+            return Ok(0);
+        }
+        Ok(audit::Entity::find()
+            .filter(audit::Column::Action.eq(action))
+            .filter(audit::Column::Object.is_in(objects.iter().cloned()))
+            .filter(audit::Column::At.gte(since))
+            .count(&self.db)
+            .await?)
+    }
+
     /// Recomputes the chain from the oldest kept row.
     pub async fn verify_audit_chain(&self) -> Result<ChainCheck, StoreError> {
         let rows = audit::Entity::find()

@@ -1,7 +1,7 @@
 //! Configuration: built-in defaults → optional TOML file (`--config FILE`) → environment.
 //!
 //! Three keys sit at the top level (`data_dir`, `host_suffix`, `log`); the others are grouped in
-//! sections: `[http]`, `[db]`, `[cache]`, `[redis]`, `[jobs]`, `[feeds]`, `[interaction]`, `[metrics]`, `[tls]`. In the
+//! sections: `[http]`, `[db]`, `[cache]`, `[redis]`, `[jobs]`, `[feeds]`, `[interaction]`, `[metrics]`, `[tls]`, `[backup]`. In the
 //! environment a top-level key is `ZQ_{KEY}` (`ZQ_DATA_DIR`) and a key of a section is
 //! `ZQ_{SECTION}__{KEY}`, with a double underscore (`ZQ_DB__URL`,
 //! `ZQ_HTTP__REQUEST_TIMEOUT_SECS`). Unknown keys are refused, the flat keys of earlier versions
@@ -17,7 +17,9 @@ use std::time::Duration;
 use config::Source as _;
 use serde::Deserialize;
 
+mod backup;
 mod tls;
+pub use backup::BackupSchedule;
 pub use tls::TlsConfig;
 
 /// Where case notifications are mailed from, and how often the mail job runs.
@@ -48,6 +50,7 @@ struct Raw {
     visits: RawVisits,
     security: RawSecurity,
     tls: tls::RawTls,
+    backup: backup::RawBackup,
 }
 
 /// `[http]`: the public listener and what it serves.
@@ -274,6 +277,8 @@ pub struct Config {
     pub interaction: zq_services::interaction::InteractionSettings,
     /// The HTTPS listener (`[tls]`; `None`: plain HTTP only).
     pub tls: Option<TlsConfig>,
+    /// Scheduled backups (`[backup]`; `None`: off).
+    pub backup: Option<BackupSchedule>,
     /// Log filter, e.g. `info` or `zq_http=debug,info`.
     pub log: String,
 }
@@ -503,6 +508,9 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("tls.listen", ""),
     ("tls.dir", ""),
     ("tls.public_port", "0"),
+    ("backup.dir", ""),
+    ("backup.every_secs", "86400"),
+    ("backup.keep", "7"),
 ];
 
 /// The sections, in the order of `zhanqun.example.toml`.
@@ -519,6 +527,7 @@ pub const SECTIONS: &[&str] = &[
     "visits",
     "security",
     "tls",
+    "backup",
 ];
 
 /// The flat keys of earlier versions and the keys that replaced them.
@@ -725,6 +734,7 @@ impl Config {
             visits,
             security,
             tls,
+            backup,
         } = raw;
         let listen = http.listen.parse::<SocketAddr>().map_err(|_| {
             bad(
@@ -739,6 +749,7 @@ impl Config {
             return Err(bad("data_dir", "must not be empty".into()));
         }
         let data_dir = PathBuf::from(&data_dir);
+        let backup = backup::check(backup, &data_dir)?;
         let database_url = if db.url.trim().is_empty() {
             format!(
                 "sqlite://{}?mode=rwc",
@@ -1019,6 +1030,7 @@ impl Config {
             },
             visits_flush: secs("visits.flush_secs", visits.flush_secs, 3600)?,
             tls: tls::check(tls)?,
+            backup,
             log,
         })
     }

@@ -43,6 +43,7 @@ pub(super) fn admin_frame(
         (Action::ManageTenants, "工作日历", "calendar"),
         (Action::ManageTenants, "应急公告", "broadcasts"),
         (Action::Read, "证书与 HTTPS", "certificates"),
+        (Action::Read, "安全报告", "security"),
         (Action::Read, "互动交流", "cases"),
         (Action::Read, "网站检查", "inspection"),
         (Action::Read, "访问统计", "visits"),

@@ -233,6 +233,7 @@ pub(super) async fn site_frame(
     for (action, label, path) in [
         (Action::ManageColumns, "栏目", "columns"),
         (Action::ManageTenantUsers, "用户", "users"),
+        (Action::ManageTenantUsers, "安全报告", "security"),
         (Action::EditSettings, "网站设置", "settings"),
         (Action::ReadAudit, "审计日志", "audit"),
     ] {

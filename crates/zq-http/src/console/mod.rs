@@ -32,6 +32,7 @@ pub(crate) mod operations;
 pub(crate) mod password;
 pub(crate) mod reporting;
 pub(crate) mod second_factor;
+pub(crate) mod security;
 pub(crate) mod settings;
 pub(crate) mod tls;
 pub(crate) mod tokens;

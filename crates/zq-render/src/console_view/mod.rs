@@ -11,6 +11,7 @@ mod consult;
 mod inspection;
 mod operations;
 mod reporting;
+mod security;
 mod tls;
 mod visits;
 
@@ -38,6 +39,10 @@ pub use operations::{ClusterView, JobLine, NodeLine, OperationsView, SiteLine};
 pub use reporting::{
     InboxFilter, InboxView, ItemView, Named, OutboxView, Range, RankRow, RankingView, SendForm,
     StateChoice, SubmissionDetail, SubmissionLine,
+};
+pub use security::{
+    ClusterSecurityView, SecurityAccount, SecurityBody, SecurityCertificate, SecurityEvent,
+    SecurityJob, SiteSecurityView,
 };
 pub use tls::{CertificateRow, CertificatesView, HttpsSiteRow};
 pub use visits::{
