@@ -89,6 +89,7 @@ done
 URL_PATH=/
 curl -fsS --cacert ca.crt "https://$HOST:$ZQ_TLS_PORT$URL_PATH" -o page.html
 mkdir -p www && cp page.html www/index.html
+chmod 0755 "$WORK" && chmod -R a+rX www # nginx workers may run as another user
 BYTES=$(wc -c <page.html)
 
 cat >nginx/nginx.conf <<EOF

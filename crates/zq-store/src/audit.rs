@@ -80,6 +80,15 @@ fn row_hash(prev: &str, at: DateTime<Utc>, e: &AuditEntry) -> String {
     content_hash(canonical.as_bytes())
 }
 
+fn to_record(r: &audit::Model) -> AuditRecord {
+    AuditRecord {
+        id: r.id,
+        at: r.at,
+        entry: to_entry(r),
+        hash: r.hash.clone(),
+    }
+}
+
 fn to_entry(r: &audit::Model) -> AuditEntry {
     AuditEntry {
         actor: r.actor_id.map(|id| (UserId(id), r.actor_login.clone())),
@@ -206,6 +215,7 @@ impl Store {
         Ok(audit::Entity::find().count(&self.db).await?)
     }
 
+    /// The newest `limit` rows (of `tenant`, or of the whole cluster), newest first.
     pub async fn audit_log(
         &self,
         tenant: Option<TenantId>,
@@ -217,16 +227,7 @@ impl Store {
         if let Some(t) = tenant {
             q = q.filter(audit::Column::TenantId.eq(t.0));
         }
-        Ok(q.all(&self.db)
-            .await?
-            .iter()
-            .map(|r| AuditRecord {
-                id: r.id,
-                at: r.at,
-                entry: to_entry(r),
-                hash: r.hash.clone(),
-            })
-            .collect())
+        Ok(q.all(&self.db).await?.iter().map(to_record).collect())
     }
 
     /// The audit rows since `since` (of `tenant`, or of the whole cluster), newest first, at
@@ -244,16 +245,7 @@ impl Store {
         if let Some(t) = tenant {
             q = q.filter(audit::Column::TenantId.eq(t.0));
         }
-        Ok(q.all(&self.db)
-            .await?
-            .iter()
-            .map(|r| AuditRecord {
-                id: r.id,
-                at: r.at,
-                entry: to_entry(r),
-                hash: r.hash.clone(),
-            })
-            .collect())
+        Ok(q.all(&self.db).await?.iter().map(to_record).collect())
     }
 
     /// How many rows of `action` on one of `objects` were written since `since` (failed

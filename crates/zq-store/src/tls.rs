@@ -107,22 +107,14 @@ impl Store {
             }
             None => row.insert(&txn).await?,
         };
-        let object = format!("certificate:{}", cert.name);
-        let mut entry = who.entry(None, object.clone(), "tls.certificate.put");
+        let mut entry = who.entry(
+            None,
+            format!("certificate:{}", cert.name),
+            "tls.certificate.put",
+        );
         entry.before_hash = before;
         entry.after_hash = Some(cert.fingerprint.clone());
-        audit_in(&txn, entry, now).await?;
-        let event = record_in(
-            &txn,
-            now,
-            EventKind::CertificateChanged,
-            None,
-            object,
-            change(),
-        )
-        .await?;
-        txn.commit().await?;
-        self.committed(vec![event]).await;
+        self.finish_tls(txn, entry, None, now).await?;
         to_stored(saved)
     }
 
@@ -139,22 +131,13 @@ impl Store {
         tls_certificate::Entity::delete_by_id(row.id)
             .exec(&txn)
             .await?;
-        let object = format!("certificate:{name}");
-        let mut entry = who.entry(None, object.clone(), "tls.certificate.remove");
-        entry.before_hash = Some(fingerprint);
-        audit_in(&txn, entry, now).await?;
-        let event = record_in(
-            &txn,
-            now,
-            EventKind::CertificateChanged,
+        let mut entry = who.entry(
             None,
-            object,
-            change(),
-        )
-        .await?;
-        txn.commit().await?;
-        self.committed(vec![event]).await;
-        Ok(())
+            format!("certificate:{name}"),
+            "tls.certificate.remove",
+        );
+        entry.before_hash = Some(fingerprint);
+        self.finish_tls(txn, entry, None, now).await
     }
 
     /// Turns the site's HTTPS-only switch on or off, audited as `tenant.https_on` /
@@ -182,21 +165,29 @@ impl Store {
             } else {
                 "tenant.https_off"
             };
-            audit_in(&txn, who.entry(Some(id), object.clone(), action), now).await?;
-            let event = record_in(
-                &txn,
-                now,
-                EventKind::CertificateChanged,
-                Some(id),
-                object,
-                change(),
-            )
-            .await?;
-            txn.commit().await?;
-            self.committed(vec![event]).await;
+            self.finish_tls(txn, who.entry(Some(id), object, action), Some(id), now)
+                .await?;
         }
         self.tenant_by_id(id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("tenant {id}")))
+    }
+
+    /// The end of every write here: its audit row and the event that makes every node
+    /// re-read its certificates and sites, committed together.
+    async fn finish_tls(
+        &self,
+        txn: sea_orm::DatabaseTransaction,
+        entry: crate::AuditEntry,
+        tenant: Option<TenantId>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let object = entry.object.clone();
+        audit_in(&txn, entry, now).await?;
+        let kind = EventKind::CertificateChanged;
+        let event = record_in(&txn, now, kind, tenant, object, change()).await?;
+        txn.commit().await?;
+        self.committed(vec![event]).await;
+        Ok(())
     }
 }
