@@ -49,5 +49,6 @@ mod site_compliance;
 mod site_modes;
 mod store;
 mod tls;
+mod upload_scan;
 mod validators;
 mod visits;

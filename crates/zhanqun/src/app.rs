@@ -108,7 +108,7 @@ pub enum StartError {
 /// The services over `store` as a server runs them: outgoing HTTP(S) with the configured extra
 /// roots, metrics reported to `metrics`.
 pub fn services(cfg: &Config, store: Store, metrics: Arc<Metrics>) -> Services {
-    Services::new(store)
+    let svc = Services::new(store)
         .with_fetch(Arc::new(
             zq_http::fetch::HttpFetcher::new(cfg.feed_extra_roots.clone())
                 .allow_private(cfg.feed_allow_private)
@@ -118,7 +118,11 @@ pub fn services(cfg: &Config, store: Store, metrics: Arc<Metrics>) -> Services {
         .with_telemetry(metrics)
         .with_interaction(cfg.interaction.clone())
         .with_second_factor_roles(cfg.second_factor_roles.clone())
-        .with_password_max_age(cfg.password_max_age_days)
+        .with_password_max_age(cfg.password_max_age_days);
+    match &cfg.clamd {
+        Some(clamd) => svc.with_clamd(clamd.clone()),
+        None => svc,
+    }
 }
 
 /// The background jobs every node runs (each tick runs on one node, by lease).

@@ -35,6 +35,7 @@ pub struct Metrics {
     l2_rejected: IntCounter,
     tls_expiry: IntGaugeVec,
     integrity_findings: IntCounterVec,
+    upload_scans: IntCounterVec,
     integrity_unverified: IntGauge,
     cache_bytes: IntGauge,
     cache_entries: IntGauge,
@@ -200,6 +201,16 @@ impl Metrics {
         for kind in ["article_restored", "article_withdrawn", "file"] {
             integrity_findings.with_label_values(&[kind]);
         }
+        let upload_scans = must(IntCounterVec::new(
+            Opts::new(
+                "upload_scans_total",
+                "Uploads scanned by clamd, by result (clean, infected: refused, failed: no verdict, refused)",
+            ),
+            &["result"],
+        ));
+        for result in ["clean", "infected", "failed"] {
+            upload_scans.with_label_values(&[result]);
+        }
         let integrity_unverified = must(IntGauge::new(
             "integrity_unverified_articles",
             "Published articles without a recorded fingerprint to verify them against, at the last scan on this node",
@@ -304,6 +315,7 @@ impl Metrics {
             Box::new(l2_rejected.clone()),
             Box::new(tls_expiry.clone()),
             Box::new(integrity_findings.clone()),
+            Box::new(upload_scans.clone()),
             Box::new(integrity_unverified.clone()),
             Box::new(cache_bytes.clone()),
             Box::new(cache_entries.clone()),
@@ -334,6 +346,7 @@ impl Metrics {
             l2_rejected,
             tls_expiry,
             integrity_findings,
+            upload_scans,
             integrity_unverified,
             cache_bytes,
             cache_entries,
@@ -522,6 +535,10 @@ impl zq_services::Telemetry for Metrics {
 
     fn integrity_finding(&self, kind: &str) {
         self.integrity_findings.with_label_values(&[kind]).inc();
+    }
+
+    fn upload_scan(&self, result: &str) {
+        self.upload_scans.with_label_values(&[result]).inc();
     }
 
     fn integrity_scanned(&self, _articles: u64, unrecorded: u64, _files: u64) {

@@ -245,9 +245,17 @@ pub async fn upload(
     bytes: &[u8],
 ) -> Result<Attachment> {
     let t = site(svc, caller, code, Action::WriteArticles).await?;
+    let who = caller.who();
+    // Refused names and types are refused before scanning, as the store would refuse them.
+    let name = zq_domain::attachment::check_name(file_name)
+        .and_then(|n| zq_domain::attachment::check(n, bytes).map(|_| n))
+        .map_err(|e| ServiceError::Invalid(e.to_string()))?;
+    if let Some(refused) = crate::malware::screen(svc, t.id, &who, name, bytes).await? {
+        return Err(ServiceError::Invalid(refused));
+    }
     Ok(svc
         .store()
-        .store_attachment(t.id, file_name, bytes, &caller.who())
+        .store_attachment(t.id, file_name, bytes, &who)
         .await?)
 }
 

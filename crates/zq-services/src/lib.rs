@@ -27,6 +27,7 @@ pub mod inspection;
 pub mod integrity;
 pub mod interaction;
 pub mod jobs;
+pub mod malware;
 pub mod operations;
 pub mod reporting;
 pub mod second_factor;
@@ -64,6 +65,7 @@ pub struct Services {
     visits: Arc<visits::Tally>,
     second_factor_roles: Arc<zq_domain::second_factor::RequiredRoles>,
     password_max_age_days: u32,
+    clamd: Option<Arc<malware::Clamd>>,
 }
 
 impl Services {
@@ -87,6 +89,7 @@ impl Services {
             visits: Arc::default(),
             second_factor_roles: Arc::default(),
             password_max_age_days: 0,
+            clamd: None,
         }
     }
 
@@ -105,6 +108,17 @@ impl Services {
     pub fn with_password_max_age(mut self, days: u32) -> Services {
         self.password_max_age_days = days;
         self
+    }
+
+    /// The same services scanning every upload with this clamd (`security.clamd`).
+    pub fn with_clamd(mut self, clamd: malware::Clamd) -> Services {
+        self.clamd = Some(Arc::new(clamd));
+        self
+    }
+
+    /// The clamd uploads are scanned with, when the cluster has one.
+    pub fn clamd(&self) -> Option<&malware::Clamd> {
+        self.clamd.as_deref()
     }
 
     /// Days a password may be used before it must be changed (0: no limit).

@@ -44,6 +44,10 @@ pub struct Report {
     pub integrity_findings: Vec<AuditRecord>,
     pub integrity_job: Option<JobRecord>,
     pub backup_job: Option<JobRecord>,
+    /// Where uploads are scanned (`security.clamd`); `None`: they are not.
+    pub scanner: Option<String>,
+    /// Uploads refused for malware (`upload.infected`) in 30 days.
+    pub malware_refused: Vec<AuditRecord>,
 }
 
 impl Report {
@@ -165,6 +169,11 @@ pub async fn report(svc: &Services, caller: &Caller, code: Option<&str>) -> Resu
         .filter(|r| r.entry.action.starts_with("integrity."))
         .cloned()
         .collect();
+    let malware_refused = recent
+        .iter()
+        .filter(|r| r.entry.action == "upload.infected")
+        .cloned()
+        .collect();
     let jobs = store.job_records().await?;
     let job = |name: &str| jobs.iter().find(|j| j.name == name).cloned();
     Ok(Report {
@@ -178,5 +187,7 @@ pub async fn report(svc: &Services, caller: &Caller, code: Option<&str>) -> Resu
         integrity_findings,
         integrity_job: job("integrity_scan"),
         backup_job: job("scheduled_backup"),
+        scanner: svc.clamd().map(|c| c.describe()),
+        malware_refused,
     })
 }

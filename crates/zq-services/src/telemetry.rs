@@ -15,6 +15,8 @@ pub trait Telemetry: Send + Sync {
     /// An integrity scan checked `articles` published articles (`unrecorded` of them without
     /// a fingerprint to check against) and `files` stored files.
     fn integrity_scanned(&self, _articles: u64, _unrecorded: u64, _files: u64) {}
+    /// An upload was scanned by clamd: `clean`, `infected` or `failed` (no verdict).
+    fn upload_scan(&self, _result: &str) {}
 }
 
 /// Reports nothing (the CLI, tests of the services alone).

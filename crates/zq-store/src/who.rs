@@ -93,7 +93,7 @@ impl Who {
     }
 
     /// An audit entry of this actor (no content hashes).
-    pub(crate) fn entry(
+    pub fn entry(
         &self,
         tenant: Option<TenantId>,
         object: impl Into<String>,

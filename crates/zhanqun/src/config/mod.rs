@@ -174,6 +174,8 @@ struct RawVisits {
 struct RawSecurity {
     second_factor_roles: String,
     password_max_age_days: u32,
+    clamd: String,
+    clamd_timeout_secs: u64,
 }
 
 /// Validated settings, passed down explicitly.
@@ -253,6 +255,9 @@ pub struct Config {
     /// Days a password may be used before it must be changed (`security.password_max_age_days`;
     /// 0: never).
     pub password_max_age_days: u32,
+    /// The clamd every upload is scanned with (`security.clamd`; `None`: uploads are not
+    /// scanned).
+    pub clamd: Option<zq_services::malware::Clamd>,
     /// How often each node writes its counted views (`visits.flush_secs`).
     pub visits_flush: Duration,
     /// Public forms one client address may post per minute (per node).
@@ -505,6 +510,8 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         "cluster_admin, site_admin, reviewer",
     ),
     ("security.password_max_age_days", "0"),
+    ("security.clamd", ""),
+    ("security.clamd_timeout_secs", "60"),
     ("tls.listen", ""),
     ("tls.dir", ""),
     ("tls.public_port", "0"),
@@ -1027,6 +1034,20 @@ impl Config {
                         format!("expected 0 to 3650, got {d}"),
                     ));
                 }
+            },
+            clamd: match security.clamd.trim() {
+                "" => None,
+                addr => Some(
+                    zq_services::malware::Clamd::parse(
+                        addr,
+                        secs(
+                            "security.clamd_timeout_secs",
+                            security.clamd_timeout_secs,
+                            600,
+                        )?,
+                    )
+                    .map_err(|e| bad("security.clamd", e))?,
+                ),
             },
             visits_flush: secs("visits.flush_secs", visits.flush_secs, 3600)?,
             tls: tls::check(tls)?,

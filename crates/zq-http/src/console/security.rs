@@ -28,7 +28,9 @@ fn events(rows: &[AuditRecord]) -> Vec<SecurityEvent> {
                 .entry
                 .actor
                 .as_ref()
-                .map_or_else(|| "system".into(), |(_, l)| l.clone()),
+                .map(|(_, l)| l.clone())
+                .or_else(|| r.entry.client.clone())
+                .unwrap_or_else(|| "system".into()),
             action: r.entry.action.clone(),
             object: r.entry.object.clone(),
         })
@@ -111,6 +113,8 @@ fn body(state: &AppState, r: &Report) -> SecurityBody {
         https_only: r.site.as_ref().map(|t| t.https_only),
         integrity: job(r.integrity_job.as_ref(), r.now),
         integrity_findings: events(&r.integrity_findings),
+        scanner: r.scanner.clone(),
+        malware_refused: events(&r.malware_refused),
         backup: job(r.backup_job.as_ref(), r.now),
         listening_tls: state.config().tls.is_some(),
     }

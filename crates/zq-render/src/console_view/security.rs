@@ -65,6 +65,10 @@ pub struct SecurityBody {
     pub https_only: Option<bool>,
     pub integrity: SecurityJob,
     pub integrity_findings: Vec<SecurityEvent>,
+    /// Where uploads are scanned for malware (`None`: not scanned).
+    pub scanner: Option<String>,
+    /// Uploads refused for malware in 30 days.
+    pub malware_refused: Vec<SecurityEvent>,
     pub backup: SecurityJob,
     /// Whether scheduled backups are on (the cluster's report).
     pub listening_tls: bool,

@@ -52,30 +52,42 @@ pub(super) struct CheckedFile {
     bytes: Vec<u8>,
 }
 
-/// Checks the files of a form as a whole; a refusal is a problem on the `attachment` field.
-pub(super) fn checked_files(
+/// Checks the files of a form as a whole, then scans each (when the cluster scans uploads);
+/// a refusal is a problem on the `attachment` field; a scanner that cannot answer refuses
+/// the whole form as unavailable (nothing is stored unscanned).
+pub(super) async fn checked_files(
+    svc: &Services,
+    tenant: TenantId,
+    client: Option<&str>,
     files: Vec<Upload>,
     errors: &mut Vec<zq_domain::article::FieldError>,
-) -> Vec<CheckedFile> {
+) -> Result<Vec<CheckedFile>> {
     let pairs: Vec<(&str, &[u8])> = files
         .iter()
         .map(|u| (u.name.trim(), u.bytes.as_slice()))
         .collect();
-    match zq_domain::interaction::files::check_files(&pairs) {
-        Ok(types) => files
-            .into_iter()
-            .zip(types)
-            .map(|(u, ty)| CheckedFile {
-                name: u.name.trim().to_owned(),
-                mime: ty.mime,
-                bytes: u.bytes,
-            })
-            .collect(),
+    let types = match zq_domain::interaction::files::check_files(&pairs) {
+        Ok(types) => types,
         Err(e) => {
             errors.push(field("attachment", e.to_string()));
-            Vec::new()
+            return Ok(Vec::new());
         }
+    };
+    let who = Who::public(client.map(str::to_owned));
+    let mut checked = Vec::with_capacity(files.len());
+    for (u, ty) in files.into_iter().zip(types) {
+        let name = u.name.trim().to_owned();
+        if let Some(refused) = crate::malware::screen(svc, tenant, &who, &name, &u.bytes).await? {
+            errors.push(field("attachment", refused));
+            continue;
+        }
+        checked.push(CheckedFile {
+            name,
+            mime: ty.mime,
+            bytes: u.bytes,
+        });
     }
+    Ok(checked)
 }
 
 /// What a case's file is sealed to: the case's submission and the file's name.
@@ -171,7 +183,7 @@ pub async fn submit_letter(
             None
         }
     };
-    let files = checked_files(form.files, &mut errors);
+    let files = checked_files(svc, tenant.id, client.as_deref(), form.files, &mut errors).await?;
     let Some(personal) = personal.filter(|_| errors.is_empty()) else {
         return Err(ServiceError::Fields(errors));
     };

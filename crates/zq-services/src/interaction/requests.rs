@@ -70,7 +70,7 @@ pub async fn submit_site_error(
         MAX_CONTENT_CHARS,
     );
     let personal = checked(form.personal, false, &mut errors);
-    let files = checked_files(form.files, &mut errors);
+    let files = checked_files(svc, tenant.id, client.as_deref(), form.files, &mut errors).await?;
     let (Some(personal), Some(kind), Some(owner), true) =
         (personal, kind, owner, errors.is_empty())
     else {
@@ -262,7 +262,7 @@ pub async fn submit_disclosure(
         errors.push(field("purpose", "用途说明不能超过 500 个字"));
     }
     let personal = checked(personal, !organization, &mut errors);
-    let files = checked_files(form.files, &mut errors);
+    let files = checked_files(svc, tenant.id, client.as_deref(), form.files, &mut errors).await?;
     let (Some(personal), Some(applicant), Some(medium), Some(delivery), true) =
         (personal, applicant, medium, delivery, errors.is_empty())
     else {
