@@ -40,6 +40,7 @@ mod reporting_demo;
 mod seams;
 mod second_factor;
 mod security_headers;
+mod security_mail;
 mod security_report;
 mod sessions_redis;
 mod signin_limits;

@@ -17,13 +17,13 @@ use zq_domain::access::ClusterRole;
 use zq_tests::{Backend, Setup, TestApp, host};
 
 /// A private CA: its certificate (PEM and DER) and its issuer.
-struct Ca {
+pub(crate) struct Ca {
     der: CertificateDer<'static>,
     pem: String,
     issuer: Issuer<'static, KeyPair>,
 }
 
-fn ca(name: &str) -> Ca {
+pub(crate) fn ca(name: &str) -> Ca {
     let key = KeyPair::generate().unwrap();
     let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -68,13 +68,13 @@ fn valid(params: &mut CertificateParams, from: chrono::DateTime<Utc>, to: chrono
 }
 
 /// A site certificate: its DER, the chain PEM (with `via`'s certificate after it) and the key.
-struct Leaf {
+pub(crate) struct Leaf {
     der: CertificateDer<'static>,
     chain_pem: String,
     key_pem: String,
 }
 
-fn leaf(names: &[&str], signer: &Ca, via: Option<&Ca>, days: i64) -> Leaf {
+pub(crate) fn leaf(names: &[&str], signer: &Ca, via: Option<&Ca>, days: i64) -> Leaf {
     let key = KeyPair::generate().unwrap();
     let mut params =
         CertificateParams::new(names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>()).unwrap();
@@ -166,7 +166,12 @@ async fn app(backend: Backend, dir: Option<&std::path::Path>) -> TestApp {
     .await
 }
 
-async fn upload(app: &TestApp, token: &str, name: &str, l: &Leaf) -> (u16, serde_json::Value) {
+pub(crate) async fn upload(
+    app: &TestApp,
+    token: &str,
+    name: &str,
+    l: &Leaf,
+) -> (u16, serde_json::Value) {
     app.api(
         token,
         "PUT",

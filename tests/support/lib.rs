@@ -27,6 +27,7 @@ pub use zhanqun::demo::DemoOptions;
 pub mod prometheus;
 mod proxy;
 pub mod smtp;
+mod template;
 pub use proxy::FaultProxy;
 
 /// Redis for tests, at `ZHANQUN_TEST_REDIS` (default `redis://127.0.0.1:6379`).
@@ -55,7 +56,7 @@ pub struct Setup {
 }
 
 /// Which database a test runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Backend {
     Sqlite,
     Postgres,
@@ -108,12 +109,27 @@ pub struct TestDatabase {
 impl TestDatabase {
     /// A new, empty database.
     pub async fn create(backend: Backend) -> TestDatabase {
+        Self::create_from(backend, None).await
+    }
+
+    /// A new database holding the demo as `opts` seeds it: a copy of a template seeded once
+    /// per test process (see `template`), which saves each test the seconds of seeding.
+    pub async fn demo_copy(backend: Backend, opts: DemoOptions) -> TestDatabase {
+        let template = template::demo(backend, opts).await;
+        Self::create_from(backend, Some(&template)).await
+    }
+
+    /// A new database, empty or a copy of `template` (a SQLite file, a PostgreSQL database).
+    async fn create_from(backend: Backend, template: Option<&str>) -> TestDatabase {
         let name = unique_name();
         let (url, guard, dir) = match backend {
             Backend::Sqlite => {
                 let dir = std::env::temp_dir().join(&name);
                 std::fs::create_dir_all(&dir).expect("temp dir");
                 let file = dir.join("zhanqun.sqlite");
+                if let Some(t) = template {
+                    std::fs::copy(t, &file).expect("copy the demo template");
+                }
                 (
                     format!("sqlite://{}?mode=rwc", file.display()),
                     DbGuard::Sqlite(dir.clone()),
@@ -125,8 +141,12 @@ impl TestDatabase {
                 let admin = Database::connect(admin_url.as_str())
                     .await
                     .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} is needed for this test (set ZHANQUN_TEST_POSTGRES): {e}"));
+                let create = match template {
+                    Some(t) => format!("CREATE DATABASE {name} TEMPLATE {t}"),
+                    None => format!("CREATE DATABASE {name}"),
+                };
                 admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .execute_unprepared(&create)
                     .await
                     .expect("create test database");
                 admin.close().await.ok();
@@ -232,10 +252,13 @@ impl TestApp {
             url,
             guard,
             dir: data_dir,
-        } = match setup.database.clone() {
-            Some(db) => db,
-            None => TestDatabase::create(backend).await,
+        } = match (setup.database.clone(), demo_opts, setup.clock) {
+            (Some(db), _, _) => db,
+            // The demo on the real clock: a copy of the process's template, seeded already.
+            (None, Some(opts), None) => TestDatabase::demo_copy(backend, opts).await,
+            (None, _, _) => TestDatabase::create(backend).await,
         };
+        let seeded = setup.database.is_none() && demo_opts.is_some() && setup.clock.is_none();
         let name = unique_name();
         let direct_database_url = url.clone();
         let mut db_proxy = None;
@@ -306,7 +329,7 @@ impl TestApp {
         if let Some(at) = setup.clock {
             store = store.with_clock(zq_store::Clock::manual(at));
         }
-        if let Some(opts) = demo_opts {
+        if let Some(opts) = demo_opts.filter(|_| !seeded) {
             let suffix = zq_domain::Host::parse(SUFFIX).expect("suffix");
             // No reporting history: tests count their own submissions exactly
             // (tests/reporting_demo.rs seeds the history itself).

@@ -165,6 +165,13 @@ pub fn jobs(cfg: &Config) -> Vec<Arc<dyn Job>> {
             every: m.digest_every,
             mailer: m.mailer.clone(),
         }));
+        if !cfg.alert_email.is_empty() {
+            jobs.push(Arc::new(zq_services::security_mail::SecurityMail {
+                every: m.every,
+                mailer: m.mailer.clone(),
+                to: cfg.alert_email.clone(),
+            }));
+        }
     }
     jobs
 }

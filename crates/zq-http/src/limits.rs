@@ -20,6 +20,17 @@ use crate::{AppState, ClientAddr};
 /// The `limit` label values of `rate_limited_total`.
 pub const LIMITS: [&str; 4] = ["signin", "signin_delay", "api", "forms"];
 
+/// A limit as the console names it.
+pub fn limit_label(limit: &str) -> &'static str {
+    match limit {
+        "signin" => "登录请求频率",
+        "signin_delay" => "登录失败递增等待",
+        "api" => "API 请求频率",
+        "forms" => "公众表单提交频率",
+        _ => "其他",
+    }
+}
+
 /// Keys kept before forgotten ones are swept (a sweep drops keys whose quota is full again).
 const SWEEP_OVER: usize = 10_000;
 

@@ -377,7 +377,7 @@ impl Metrics {
             .iter()
             .map(|l| {
                 (
-                    (*l).to_owned(),
+                    crate::limits::limit_label(l).to_owned(),
                     self.rate_limited.with_label_values(&[l]).get(),
                 )
             })

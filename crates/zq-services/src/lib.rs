@@ -31,6 +31,7 @@ pub mod malware;
 pub mod operations;
 pub mod reporting;
 pub mod second_factor;
+pub mod security_mail;
 pub mod security_report;
 pub mod signin;
 pub mod telemetry;

@@ -208,7 +208,6 @@ impl Store {
         Ok((guard, txn))
     }
 
-    /// The newest rows, of one tenant or of all (`None`).
     /// Rows in the audit log.
     pub async fn audit_row_count(&self) -> Result<u64, StoreError> {
         use sea_orm::PaginatorTrait;
@@ -246,6 +245,37 @@ impl Store {
             q = q.filter(audit::Column::TenantId.eq(t.0));
         }
         Ok(q.all(&self.db).await?.iter().map(to_record).collect())
+    }
+
+    /// The id of the newest row (0 when the log is empty).
+    pub async fn last_audit_id(&self) -> Result<i64, StoreError> {
+        Ok(audit::Entity::find()
+            .order_by_desc(audit::Column::Id)
+            .one(&self.db)
+            .await?
+            .map_or(0, |r| r.id))
+    }
+
+    /// The rows with an id in `(after, upto]` whose action is one of `actions`, oldest first,
+    /// at most `limit`: for a follower of some actions (the security mail).
+    pub async fn audit_between(
+        &self,
+        after: i64,
+        upto: i64,
+        actions: &[&str],
+        limit: u64,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        Ok(audit::Entity::find()
+            .filter(audit::Column::Id.gt(after))
+            .filter(audit::Column::Id.lte(upto))
+            .filter(audit::Column::Action.is_in(actions.iter().copied()))
+            .order_by_asc(audit::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?
+            .iter()
+            .map(to_record)
+            .collect())
     }
 
     /// How many rows of `action` on one of `objects` were written since `since` (failed

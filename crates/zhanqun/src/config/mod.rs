@@ -176,6 +176,7 @@ struct RawSecurity {
     password_max_age_days: u32,
     clamd: String,
     clamd_timeout_secs: u64,
+    alert_email: String,
 }
 
 /// Validated settings, passed down explicitly.
@@ -258,6 +259,9 @@ pub struct Config {
     /// The clamd every upload is scanned with (`security.clamd`; `None`: uploads are not
     /// scanned).
     pub clamd: Option<zq_services::malware::Clamd>,
+    /// The office's addresses security alerts are mailed to (`security.alert_email`; empty:
+    /// none).
+    pub alert_email: Vec<String>,
     /// How often each node writes its counted views (`visits.flush_secs`).
     pub visits_flush: Duration,
     /// Public forms one client address may post per minute (per node).
@@ -512,6 +516,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("security.password_max_age_days", "0"),
     ("security.clamd", ""),
     ("security.clamd_timeout_secs", "60"),
+    ("security.alert_email", ""),
     ("tls.listen", ""),
     ("tls.dir", ""),
     ("tls.public_port", "0"),
@@ -1049,6 +1054,7 @@ impl Config {
                     .map_err(|e| bad("security.clamd", e))?,
                 ),
             },
+            alert_email: alert_email(&security.alert_email, mail.smtp_url.trim().is_empty())?,
             visits_flush: secs("visits.flush_secs", visits.flush_secs, 3600)?,
             tls: tls::check(tls)?,
             backup,
@@ -1132,3 +1138,30 @@ pub fn redact(url: &str) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// Reads `security.alert_email`: addresses separated by commas, each valid, and only with a
+/// mail server to send through.
+fn alert_email(raw: &str, no_mail: bool) -> Result<Vec<String>, ConfigError> {
+    let to: Vec<String> = raw
+        .split([',', '，', ';'])
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if let Some(bad) = to
+        .iter()
+        .find(|a| zq_services::interaction::notify::check_address(a).is_err())
+    {
+        return Err(ConfigError::Value {
+            key: "security.alert_email",
+            message: format!("{bad:?} is not an email address"),
+        });
+    }
+    if !to.is_empty() && no_mail {
+        return Err(ConfigError::Value {
+            key: "security.alert_email",
+            message: "security alerts are mailed through mail.smtp_url, which is not set".into(),
+        });
+    }
+    Ok(to)
+}
