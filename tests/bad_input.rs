@@ -17,6 +17,25 @@ on_both_backends! {
         }
         let twice = format!("GET / HTTP/1.1\r\nHost: {}\r\nHost: evil.example\r\nConnection: close\r\n\r\n", host("www"));
         assert_eq!(app.raw_status(twice.as_bytes()).await, 400, "two Host headers");
+        // A line of a request head ended by a bare LF (a proxy may read it differently): 400,
+        // in a head or in a chunked body's size line, however the bytes arrive.
+        let www = host("www");
+        for bare in [
+            format!("GET / HTTP/1.1\nHost: {www}\r\nConnection: close\r\n\r\n"),
+            format!("GET / HTTP/1.1\r\nHost: {www}\nConnection: close\r\n\r\n"),
+            format!("POST / HTTP/1.1\r\nHost: {www}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\nabc\r\n0\r\n\r\n"),
+        ] {
+            let answer = app.raw(bare.as_bytes()).await;
+            assert!(answer.starts_with("HTTP/1.1 400") && answer.contains("CRLF"), "{bare:?}: {answer}");
+        }
+        // Line feeds inside bodies are content: a keep-alive pipeline with them is answered
+        // in full.
+        let pipeline = format!(
+            "POST / HTTP/1.1\r\nHost: {www}\r\nContent-Length: 4\r\n\r\na\nb\nGET / HTTP/1.1\r\nHost: {www}\r\n\r\nGET /robots.txt HTTP/1.1\r\nHost: {www}\r\nConnection: close\r\n\r\n"
+        );
+        let answer = app.raw(pipeline.as_bytes()).await;
+        assert!(!answer.contains("CRLF"), "{answer}");
+        assert!(answer.matches("HTTP/1.1 200").count() >= 1 && answer.contains("User-agent"), "{answer}");
         let r = app.get("bad..host", "/").await;
         assert_eq!(r.status, 400);
         assert!(r.body.contains("请求无效"));

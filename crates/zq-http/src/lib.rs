@@ -17,6 +17,7 @@ mod error;
 pub mod fetch;
 mod input;
 pub mod limits;
+mod line_endings;
 pub mod metrics;
 pub mod registry;
 mod routes;

@@ -13,6 +13,8 @@ use axum::Router;
 use hyper::Request;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+
+use crate::line_endings::StrictLines;
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
@@ -199,8 +201,10 @@ async fn serve_with(
             let served =
                 match tls {
                     None => {
-                        let conn =
-                            builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+                        let conn = builder.serve_connection_with_upgrades(
+                            TokioIo::new(StrictLines::new(stream)),
+                            service,
+                        );
                         watcher.watch(conn.into_owned()).await
                     }
                     Some(acceptor) => {
@@ -218,8 +222,10 @@ async fn serve_with(
                                     return;
                                 }
                             };
-                        let conn =
-                            builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+                        let conn = builder.serve_connection_with_upgrades(
+                            TokioIo::new(StrictLines::new(stream)),
+                            service,
+                        );
                         watcher.watch(conn.into_owned()).await
                     }
                 };
