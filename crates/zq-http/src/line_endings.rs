@@ -206,29 +206,25 @@ impl Head {
             self.unreadable = true;
             return;
         };
-        let name = self.line[..colon].to_ascii_lowercase();
-        let value = String::from_utf8_lossy(&self.line[colon + 1..])
-            .trim()
-            .to_ascii_lowercase();
-        match name.as_slice() {
-            b"content-length" => match (value.parse::<u64>(), self.length) {
-                (Ok(n), None) => self.length = Some(n),
-                (Ok(n), Some(m)) if n == m => {}
+        let (name, value) = (&self.line[..colon], self.line[colon + 1..].trim_ascii());
+        if name.eq_ignore_ascii_case(b"content-length") {
+            let n = std::str::from_utf8(value)
+                .ok()
+                .and_then(|v| v.parse::<u64>().ok());
+            match (n, self.length) {
+                (Some(n), None) => self.length = Some(n),
+                (Some(n), Some(m)) if n == m => {}
                 _ => self.unreadable = true,
-            },
-            b"transfer-encoding" => {
-                if value
-                    .rsplit(',')
-                    .next()
-                    .is_some_and(|c| c.trim() == "chunked")
-                {
-                    self.chunked = true;
-                } else {
-                    self.unreadable = true;
-                }
             }
-            b"upgrade" => self.upgrade = true,
-            _ => {}
+        } else if name.eq_ignore_ascii_case(b"transfer-encoding") {
+            let last = value.rsplit(|b| *b == b',').next().map(<[u8]>::trim_ascii);
+            if last.is_some_and(|c| c.eq_ignore_ascii_case(b"chunked")) {
+                self.chunked = true;
+            } else {
+                self.unreadable = true;
+            }
+        } else if name.eq_ignore_ascii_case(b"upgrade") {
+            self.upgrade = true;
         }
     }
 
