@@ -110,13 +110,20 @@ pub async fn scan(svc: &Services) -> Result<ScanReport> {
 /// audited write left it (or recorded nothing to check against). A tampered article is
 /// repaired at once, and the caller renders it again from the repaired row.
 pub async fn verify_article(svc: &Services, tenant: TenantId, id: ArticleId) -> Result<bool> {
-    let Some(check) = svc.store().article_fingerprint(tenant, id).await? else {
-        return Ok(true);
-    };
+    match svc.store().article_fingerprint(tenant, id).await? {
+        Some(check) => verify_checked(svc, &check).await,
+        None => Ok(true),
+    }
+}
+
+/// [`verify_article`] for a check already read (the article page reads the row it renders
+/// and its check at once): `true` when it is intact or has nothing recorded, `false` when it
+/// was just repaired (read it again).
+pub async fn verify_checked(svc: &Services, check: &ArticleCheck) -> Result<bool> {
     if check.recorded.is_none() || check.intact() {
         return Ok(true);
     }
-    repair(svc, &check).await?;
+    repair(svc, check).await?;
     Ok(false)
 }
 

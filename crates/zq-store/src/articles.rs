@@ -194,7 +194,7 @@ async fn tenant_kind<C: sea_orm::ConnectionTrait>(
     parse_stored(&row.kind)
 }
 
-fn to_article(row: article::Model) -> Result<Article, StoreError> {
+pub(crate) fn to_article(row: article::Model) -> Result<Article, StoreError> {
     Ok(Article {
         id: ArticleId(row.id),
         tenant_id: TenantId(row.tenant_id),

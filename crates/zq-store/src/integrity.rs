@@ -132,22 +132,54 @@ impl Store {
         tenant: TenantId,
         id: ArticleId,
     ) -> Result<Option<ArticleCheck>, StoreError> {
-        let Some(row) = article::Entity::find_by_id(id.0)
+        match self.published_row(tenant, id).await? {
+            Some(row) => Ok(Some(self.check_row(tenant, id, row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// A published article of `tenant` for its page, with its integrity check, from one
+    /// read of its row: `None` when it is not published.
+    pub async fn published_article_checked(
+        &self,
+        tenant: TenantId,
+        id: ArticleId,
+    ) -> Result<Option<(crate::Article, ArticleCheck)>, StoreError> {
+        let Some(row) = self.published_row(tenant, id).await? else {
+            return Ok(None);
+        };
+        let article = crate::articles::to_article(row.clone())?;
+        Ok(Some((article, self.check_row(tenant, id, row).await?)))
+    }
+
+    async fn published_row(
+        &self,
+        tenant: TenantId,
+        id: ArticleId,
+    ) -> Result<Option<article::Model>, StoreError> {
+        Ok(article::Entity::find_by_id(id.0)
             .filter(article::Column::TenantId.eq(tenant.0))
             .filter(article::Column::Status.eq(WorkflowState::Published.as_str()))
             .one(&self.db)
-            .await?
-        else {
-            return Ok(None);
-        };
+            .await?)
+    }
+
+    /// The check of a published article's row: its fingerprint now against the verified one
+    /// remembered, else the one its last audited write recorded.
+    async fn check_row(
+        &self,
+        tenant: TenantId,
+        id: ArticleId,
+        row: article::Model,
+    ) -> Result<ArticleCheck, StoreError> {
         let actual = fingerprint(&to_editorial(row)?);
         if self.verified.is(id, &actual) {
-            return Ok(Some(ArticleCheck {
+            return Ok(ArticleCheck {
                 tenant,
                 id,
                 recorded: Some(actual.clone()),
                 actual,
-            }));
+            });
         }
         let recorded: Option<Option<String>> = audit::Entity::find()
             .select_only()
@@ -163,12 +195,12 @@ impl Store {
         if recorded.as_deref() == Some(actual.as_str()) {
             self.verified.set(id, actual.clone());
         }
-        Ok(Some(ArticleCheck {
+        Ok(ArticleCheck {
             tenant,
             id,
             recorded,
             actual,
-        }))
+        })
     }
 
     /// Repairs a tampered article: writes back the newest version whose text gives the

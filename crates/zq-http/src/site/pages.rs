@@ -71,18 +71,28 @@ pub(crate) async fn render(
         }
         SiteRoute::Article { id } => {
             // A row changed behind the platform's back is repaired before it is rendered
-            // (restored, or withdrawn and so not found below): never served.
-            crate::service::integrity::verify_article(state.services(), site.tenant.id, id)
+            // (restored, or withdrawn and so not found below): never served. The row is read
+            // once for both the check and the page.
+            let (a, check) = state
+                .store()
+                .published_article_checked(site.tenant.id, id)
+                .await?
+                .ok_or(SiteError::NotFound)?;
+            let intact = crate::service::integrity::verify_checked(state.services(), &check)
                 .await
                 .map_err(|e| match e {
                     crate::service::ServiceError::Unavailable(m) => SiteError::Unavailable(m),
                     other => SiteError::Internal(other.to_string()),
                 })?;
-            let a = state
-                .store()
-                .published_article(site.tenant.id, id)
-                .await?
-                .ok_or(SiteError::NotFound)?;
+            let a = if intact {
+                a
+            } else {
+                state
+                    .store()
+                    .published_article(site.tenant.id, id)
+                    .await?
+                    .ok_or(SiteError::NotFound)?
+            };
             let col = site.column(a.column_id).ok_or(SiteError::NotFound)?;
             let neighbours = state.store().neighbours(&a).await?;
             html(r.article(&article_view(snap, site, links, col, a, neighbours))?)
