@@ -10,16 +10,6 @@ use zq_domain::Host;
 use zq_domain::access::TenantRole;
 use zq_tests::{Backend, DemoOptions, TestApp, host};
 
-/// Changes the database behind the platform's back.
-async fn tamper(app: &TestApp, sql: &str) {
-    use sea_orm::{ConnectionTrait, Database};
-    let db = Database::connect(app.direct_database_url.as_str())
-        .await
-        .unwrap();
-    db.execute_unprepared(sql).await.unwrap();
-    db.close().await.ok();
-}
-
 /// A published article of `jb` (through the audited import): its id.
 async fn published(app: &TestApp, title: &str, body: &str) -> i64 {
     let admin = app
@@ -58,9 +48,7 @@ async fn a_body_changed_in_the_database_is_never_served_and_is_restored_or_withd
         assert!(first.body.contains("经审核发布的正文"));
 
         // Behind the platform's back: the published row only (its versions stay).
-        tamper(
-            &app,
-            &format!("UPDATE articles SET body = '<p>黑客植入的内容</p>', title = '篡改后的标题' WHERE id = {id}"),
+        app.tamper(&format!("UPDATE articles SET body = '<p>黑客植入的内容</p>', title = '篡改后的标题' WHERE id = {id}"),
         )
         .await;
         // The cached copy is the approved page; an uncached variant renders anew, and the
@@ -108,15 +96,13 @@ async fn a_body_changed_in_the_database_is_never_served_and_is_restored_or_withd
         // The scan finds what no visitor asked for; with its versions changed too, nothing
         // verifies and the article is withdrawn.
         let other = published(&app, "第二篇信息", "<p>第二篇正文。</p>").await;
-        tamper(
-            &app,
-            &format!("UPDATE articles SET body = '<p>植入</p>' WHERE id = {other}"),
-        )
+        app.tamper(&format!(
+            "UPDATE articles SET body = '<p>植入</p>' WHERE id = {other}"
+        ))
         .await;
-        tamper(
-            &app,
-            &format!("UPDATE article_versions SET body = '<p>植入</p>' WHERE article_id = {other}"),
-        )
+        app.tamper(&format!(
+            "UPDATE article_versions SET body = '<p>植入</p>' WHERE article_id = {other}"
+        ))
         .await;
         let report = zq_services::integrity::scan(&app.services).await.unwrap();
         // (The leased job may have run between the change and this scan; either way the
@@ -171,10 +157,9 @@ async fn a_stored_file_changed_behind_the_platforms_back_is_not_served_and_repor
             Backend::Sqlite => "X'89504E470D0A1A0A00'".to_owned(),
             Backend::Postgres => "'\\x89504e470d0a1a0a00'::bytea".to_owned(),
         };
-        tamper(
-            &app,
-            &format!("UPDATE blobs SET bytes = {hex_bytes} WHERE sha256 = '{sha}'"),
-        )
+        app.tamper(&format!(
+            "UPDATE blobs SET bytes = {hex_bytes} WHERE sha256 = '{sha}'"
+        ))
         .await;
         assert_eq!(app.get(&host("jb"), &url).await.status, 404, "never served");
         let report = zq_services::integrity::scan(&app.services).await.unwrap();

@@ -19,19 +19,7 @@ async fn a_new_letter_is_mailed_to_the_sites_office_and_the_reply_notice_to_the_
             news_articles: 1,
             seed: 9,
         }),
-        env: vec![
-            (
-                "ZQ_MAIL__SMTP_URL".into(),
-                format!("smtp://127.0.0.1:{}", smtp.port),
-            ),
-            (
-                "ZQ_MAIL__FROM".into(),
-                "海川站群 <noreply@haichuan.example>".into(),
-            ),
-            ("ZQ_MAIL__EVERY_SECS".into(), "1".into()),
-            // Only the case mails here: the daily digest has its own test.
-            ("ZQ_MAIL__DIGEST_SECS".into(), "86400".into()),
-        ],
+        env: smtp.env(),
         ..Default::default()
     })
     .await;

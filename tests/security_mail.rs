@@ -14,16 +14,6 @@ use crate::tls::{ca, leaf, upload};
 
 const OFFICE: [&str; 2] = ["security@haichuan.example", "it@haichuan.example"];
 
-/// Changes the database behind the platform's back.
-async fn tamper(app: &TestApp, sql: &str) {
-    use sea_orm::{ConnectionTrait, Database};
-    let db = Database::connect(app.direct_database_url.as_str())
-        .await
-        .unwrap();
-    db.execute_unprepared(sql).await.unwrap();
-    db.close().await.ok();
-}
-
 async fn tampering_and_expiring_certificates_are_mailed_to_the_office_once(backend: Backend) {
     let smtp = SmtpServer::start();
     let app = TestApp::setup(Setup {
@@ -32,19 +22,11 @@ async fn tampering_and_expiring_certificates_are_mailed_to_the_office_once(backe
             news_articles: 2,
             seed: 7,
         }),
-        env: vec![
-            (
-                "ZQ_MAIL__SMTP_URL".into(),
-                format!("smtp://127.0.0.1:{}", smtp.port),
-            ),
-            (
-                "ZQ_MAIL__FROM".into(),
-                "海川站群 <noreply@haichuan.example>".into(),
-            ),
-            ("ZQ_MAIL__EVERY_SECS".into(), "1".into()),
-            ("ZQ_MAIL__DIGEST_SECS".into(), "86400".into()),
-            ("ZQ_SECURITY__ALERT_EMAIL".into(), OFFICE.join(", ")),
-        ],
+        env: [
+            smtp.env(),
+            vec![("ZQ_SECURITY__ALERT_EMAIL".into(), OFFICE.join(", "))],
+        ]
+        .concat(),
         ..Setup::default()
     })
     .await;
@@ -81,10 +63,9 @@ async fn tampering_and_expiring_certificates_are_mailed_to_the_office_once(backe
     let mut a = zq_tests::article("防汛工作部署会议召开", zq_domain::ArticleStatus::Published);
     a.body = "<p>经审核发布的正文。</p>".into();
     let id = app.add("jb", &slug, a).await.0;
-    tamper(
-        &app,
-        &format!("UPDATE articles SET body = '<p>黑客植入的内容</p>' WHERE id = {id}"),
-    )
+    app.tamper(&format!(
+        "UPDATE articles SET body = '<p>黑客植入的内容</p>' WHERE id = {id}"
+    ))
     .await;
     let page = app.get(&host("jb"), &format!("/art/{id}.html")).await;
     assert_eq!(page.status, 200);

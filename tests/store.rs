@@ -222,10 +222,9 @@ mod accounts {
 
 mod audit {
     use chrono::{Duration, Utc};
-    use sea_orm::{ConnectionTrait, Database};
     use zq_domain::{TenantId, UserId};
     use zq_store::{AuditEntry, StoreError, content_hash};
-    use zq_tests::{TestApp, on_both_backends};
+    use zq_tests::on_both_backends;
 
     fn entry(i: usize) -> AuditEntry {
         AuditEntry {
@@ -239,15 +238,6 @@ mod audit {
             before_hash: Some(content_hash(format!("before {i}").as_bytes())),
             after_hash: Some(content_hash(format!("after {i}").as_bytes())),
         }
-    }
-
-    /// Changes the database behind the platform's back.
-    async fn tamper(app: &TestApp, sql: &str) {
-        let db = Database::connect(app.direct_database_url.as_str())
-            .await
-            .unwrap();
-        db.execute_unprepared(sql).await.unwrap();
-        db.close().await.ok();
     }
 
     on_both_backends! {
@@ -268,7 +258,7 @@ mod audit {
             for i in 0..5 {
                 s.append_audit(entry(i)).await.unwrap();
             }
-            tamper(app, "UPDATE audit_log SET action = 'delete' WHERE id = 3").await;
+            app.tamper("UPDATE audit_log SET action = 'delete' WHERE id = 3").await;
             assert_eq!(s.verify_audit_chain().await.unwrap().broken_at, Some(3));
         }
 
@@ -277,7 +267,7 @@ mod audit {
             for i in 0..5 {
                 s.append_audit(entry(i)).await.unwrap();
             }
-            tamper(app, "DELETE FROM audit_log WHERE id = 2").await;
+            app.tamper("DELETE FROM audit_log WHERE id = 2").await;
             assert_eq!(s.verify_audit_chain().await.unwrap().broken_at, Some(3));
         }
 

@@ -18,7 +18,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use sea_orm::{ConnectionTrait, Database};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use zhanqun::{Config, Running, demo};
+use zhanqun::{Config, Running};
 use zq_services::Services;
 use zq_store::Store;
 
@@ -330,17 +330,7 @@ impl TestApp {
             store = store.with_clock(zq_store::Clock::manual(at));
         }
         if let Some(opts) = demo_opts.filter(|_| !seeded) {
-            let suffix = zq_domain::Host::parse(SUFFIX).expect("suffix");
-            // No reporting history: tests count their own submissions exactly
-            // (tests/reporting_demo.rs seeds the history itself).
-            demo::seed_with(
-                &Services::new(store.clone()),
-                &suffix,
-                opts,
-                demo::HistoryOptions::NONE,
-            )
-            .await
-            .expect("seed demo");
+            template::seed(&store, opts).await;
         }
         let listener = tokio::net::TcpListener::bind(cfg.listen)
             .await
@@ -366,6 +356,16 @@ impl TestApp {
             guard,
             client,
         }
+    }
+
+    /// Changes the database behind the platform's back (an attacker's or a careless
+    /// administrator's SQL), on a connection of its own.
+    pub async fn tamper(&self, sql: &str) {
+        let db = Database::connect(self.direct_database_url.as_str())
+            .await
+            .expect("connect to the test database");
+        db.execute_unprepared(sql).await.expect("the tampering SQL");
+        db.close().await.ok();
     }
 
     /// The running server's state (for rendering pages without HTTP, as `zhanqun export` does).

@@ -47,6 +47,23 @@ impl SmtpServer {
         }
     }
 
+    /// The server's settings for a test app: mail through this server, the case mails every
+    /// second, the daily digest out of the way (it has its own test).
+    pub fn env(&self) -> Vec<(String, String)> {
+        vec![
+            (
+                "ZQ_MAIL__SMTP_URL".into(),
+                format!("smtp://127.0.0.1:{}", self.port),
+            ),
+            (
+                "ZQ_MAIL__FROM".into(),
+                "海川站群 <noreply@haichuan.example>".into(),
+            ),
+            ("ZQ_MAIL__EVERY_SECS".into(), "1".into()),
+            ("ZQ_MAIL__DIGEST_SECS".into(), "86400".into()),
+        ]
+    }
+
     /// Every message received so far, as text (headers decoded where they are plain).
     pub fn messages(&self) -> Vec<String> {
         let mut out = Vec::new();

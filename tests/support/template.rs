@@ -39,6 +39,21 @@ pub(crate) async fn demo(backend: Backend, opts: DemoOptions) -> String {
     cell.get_or_init(|| make(backend, opts)).await.clone()
 }
 
+/// Seeds the demo as `opts` says into `store`, as every test that starts from the demo has
+/// it: without the reporting history, so tests count their own submissions exactly
+/// (tests/reporting_demo.rs seeds the history itself).
+pub(crate) async fn seed(store: &Store, opts: DemoOptions) {
+    let suffix = zq_domain::Host::parse(SUFFIX).expect("suffix");
+    demo::seed_with(
+        &Services::new(store.clone()),
+        &suffix,
+        opts,
+        demo::HistoryOptions::NONE,
+    )
+    .await
+    .expect("seed demo");
+}
+
 /// Whether the test process `name` was made by is gone (`zqt_tmpl_{pid}_…`).
 fn orphaned(name: &str) -> bool {
     name.strip_prefix(PREFIX)
@@ -107,17 +122,7 @@ async fn make(backend: Backend, opts: DemoOptions) -> String {
     let store = Store::open(&StoreOptions::new(url.clone()))
         .await
         .expect("open the template database");
-    let suffix = zq_domain::Host::parse(SUFFIX).expect("suffix");
-    // No reporting history: tests count their own submissions exactly
-    // (tests/reporting_demo.rs seeds the history itself).
-    demo::seed_with(
-        &Services::new(store.clone()),
-        &suffix,
-        opts,
-        demo::HistoryOptions::NONE,
-    )
-    .await
-    .expect("seed the demo template");
+    seed(&store, opts).await;
     // Every connection closed: SQLite's file is complete, PostgreSQL copies only a database
     // nobody is connected to.
     store.close().await.expect("close the template database");
