@@ -11,6 +11,8 @@ mod browser;
 mod cache;
 mod cache_integrity;
 mod console;
+mod console_desk;
+mod console_once;
 mod consult;
 mod editorial;
 mod feeds;

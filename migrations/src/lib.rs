@@ -35,6 +35,7 @@ mod m0027_second_factor;
 mod m0028_password_age;
 mod m0029_tls;
 mod m0030_audit_object_index;
+mod m0031_form_keys;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0028_password_age::Migration),
             Box::new(m0029_tls::Migration),
             Box::new(m0030_audit_object_index::Migration),
+            Box::new(m0031_form_keys::Migration),
         ]
     }
 }

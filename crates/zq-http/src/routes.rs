@@ -35,7 +35,7 @@ pub fn router(state: AppState) -> Router {
         // (`input`); the public forms clean theirs as they read them (`site::forms`). Sign-in
         // posts and API requests pass their rate limits first (`limits`).
         .merge(
-            console_routes()
+            console_routes(&state)
                 .layer(axum::middleware::from_fn(crate::input::clean))
                 .layer(axum::middleware::from_fn_with_state(
                     state.clone(),
@@ -83,7 +83,7 @@ fn form_routes() -> Router<AppState> {
 }
 
 /// The console, under `/console/` on every host; every answer is `no-store`.
-fn console_routes() -> Router<AppState> {
+fn console_routes(state: &AppState) -> Router<AppState> {
     use console::articles::{audit, list, restore, review, versions};
     use console::attachments::{attachments, upload};
     use console::editor::{MAX_FORM_BYTES, create, new_form, save, show, step};
@@ -92,10 +92,12 @@ fn console_routes() -> Router<AppState> {
     let s = "/console/sites/{code}";
     let r = "/console/sites/{code}/reporting";
     let form_limit = || DefaultBodyLimit::max(MAX_FORM_BYTES);
+    // Creating forms: a second submit of the same form page creates nothing (`console::once`).
+    let once = || axum::middleware::from_fn_with_state(state.clone(), console::once::guard);
     Router::new()
         // Sign-in and the start page.
         .route("/console", get(|| async { see_other(&format!("{BASE}/")) }))
-        .route("/console/", get(console::home))
+        .route("/console/", get(console::desk::home))
         .route(
             "/console/login",
             get(console::login_page).post(console::login_submit),
@@ -125,7 +127,7 @@ fn console_routes() -> Router<AppState> {
         .route(&format!("{s}/review"), get(review))
         .route(
             &format!("{s}/articles/new"),
-            get(new_form).post(create).layer(form_limit()),
+            get(new_form).post(create).layer(form_limit()).layer(once()),
         )
         .route(
             &format!("{s}/articles/{{id}}"),
@@ -141,12 +143,12 @@ fn console_routes() -> Router<AppState> {
         .route(&format!("{s}/audit"), get(audit))
         .route(
             &format!("{s}/attachments"),
-            get(attachments).post(upload).layer(form_limit()),
+            get(attachments).post(upload).layer(form_limit()).layer(once()),
         )
         // One site: its users and roles, its columns.
         .route(
             &format!("{s}/users"),
-            get(admin::site_users).post(admin::create_site_user),
+            get(admin::site_users).post(admin::create_site_user).layer(once()),
         )
         .route(
             &format!("{s}/users/{{login}}/roles"),
@@ -154,7 +156,7 @@ fn console_routes() -> Router<AppState> {
         )
         .route(
             &format!("{s}/columns"),
-            get(admin::columns).post(admin::create_column),
+            get(admin::columns).post(admin::create_column).layer(once()),
         )
         .route(&format!("{s}/columns/{{id}}"), post(admin::update_column))
         // One site: information reporting (信息报送).
@@ -180,13 +182,13 @@ fn console_routes() -> Router<AppState> {
         .route(&format!("{s}/cases/{{id}}/{{step}}"), post(cases::step))
         .route(
             &format!("{s}/mailboxes"),
-            get(cases::mailboxes::page).post(cases::mailboxes::create),
+            get(cases::mailboxes::page).post(cases::mailboxes::create).layer(once()),
         )
         .route(&format!("{s}/mailboxes/{{id}}"), post(cases::mailboxes::update))
         .route(&format!("{s}/clock-rules"), post(cases::mailboxes::clock_rules))
         .route(
             &format!("{s}/reply-templates"),
-            post(cases::mailboxes::create_template),
+            post(cases::mailboxes::create_template).layer(once()),
         )
         .route(
             &format!("{s}/reply-templates/{{id}}"),
@@ -195,7 +197,7 @@ fn console_routes() -> Router<AppState> {
         // One site: solicitations, surveys and interviews (征集调查访谈).
         .route(
             &format!("{s}/consult"),
-            get(consult::list).post(consult::create),
+            get(consult::list).post(consult::create).layer(once()),
         )
         .route(
             &format!("{s}/consult/{{id}}"),
@@ -214,7 +216,7 @@ fn console_routes() -> Router<AppState> {
         .route("/console/admin/operations", get(console::operations::show))
         .route(
             "/console/admin/broadcasts",
-            get(console::broadcasts::show).post(console::broadcasts::announce),
+            get(console::broadcasts::show).post(console::broadcasts::announce).layer(once()),
         )
         .route(
             "/console/admin/broadcasts/{id}/cancel",
@@ -261,7 +263,7 @@ fn console_routes() -> Router<AppState> {
         .route("/console/admin/cases.csv", get(cases::units_csv))
         .route(
             "/console/admin/tenants",
-            get(admin::tenants).post(admin::create_tenant),
+            get(admin::tenants).post(admin::create_tenant).layer(once()),
         )
         .route(
             "/console/admin/tenants/{code}/status",
@@ -269,7 +271,7 @@ fn console_routes() -> Router<AppState> {
         )
         .route(
             "/console/admin/users",
-            get(admin::all_users).post(admin::create_user),
+            get(admin::all_users).post(admin::create_user).layer(once()),
         )
         .route(
             "/console/admin/users/{login}/unlock",
@@ -282,7 +284,7 @@ fn console_routes() -> Router<AppState> {
         .route("/console/admin/audit", get(admin::cluster_audit))
         .route(
             "/console/admin/channels",
-            get(channels::page).post(channels::create),
+            get(channels::page).post(channels::create).layer(once()),
         )
         .route("/console/admin/channels/{id}", post(channels::update))
         .route("/console/admin/channels/{id}/{action}", post(channels::act))

@@ -385,7 +385,7 @@ pub struct SecondFactorView {
     pub error: Option<String>,
 }
 
-/// A site a person may act on, with their roles there.
+/// A site a person may act on, with their roles there and what it has waiting.
 #[derive(Debug, Clone, Serialize)]
 pub struct ConsoleSite {
     pub code: String,
@@ -396,6 +396,21 @@ pub struct ConsoleSite {
     pub public_url: String,
     /// The site's pages in the console.
     pub console_url: String,
+    /// Its newest publication ("3 天前", "从未发布"), and whether that is two weeks or more ago.
+    pub last_update: String,
+    pub home_stale: bool,
+    /// Its columns with an update duty, those behind it and those due within three days.
+    pub duty_with: usize,
+    pub duty_behind: usize,
+    pub duty_due: usize,
+    /// Its articles by state, and the reporting items sent to it not decided yet.
+    pub drafts: u64,
+    pub pending_review: u64,
+    pub returned: u64,
+    pub reports_waiting: u64,
+    /// Its 待审核 list and its reporting inbox.
+    pub review_url: String,
+    pub reports_url: String,
     /// Its cases waiting for an answer now, due today or on the next working day, overdue.
     pub cases_open: u32,
     pub cases_due_soon: u32,
@@ -410,7 +425,43 @@ pub struct ConsoleSite {
     pub vetoed: bool,
 }
 
-/// The console's start page: who is signed in and the sites they may act on.
+/// A line of a 工作台 list: an article or a reporting item, where it is, and its link.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeskLine {
+    pub title: String,
+    pub url: String,
+    /// The site it belongs to (for a reporting item: the other side).
+    pub site: String,
+    /// When it last changed or was sent, in Beijing time.
+    pub when: String,
+    /// The reviewer's or the receiver's comment, a channel's name.
+    pub note: Option<String>,
+    pub state_label: String,
+}
+
+/// One list of the 工作台, cut to its first lines.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeskList {
+    pub lines: Vec<DeskLine>,
+    pub total: u64,
+    /// The full list, when it is one site's.
+    pub more_url: Option<String>,
+}
+
+/// A column behind its update duty, or due within three days.
+#[derive(Debug, Clone, Serialize)]
+pub struct DutyLine {
+    pub site: String,
+    pub path: String,
+    /// "每周更新，已 9 天未更新".
+    pub detail: String,
+    pub behind: bool,
+    /// Write an article in this column (where the person may write), else its column page.
+    pub url: String,
+    pub url_label: String,
+}
+
+/// The console's start page, the 工作台: what waits for the person signed in, and their sites.
 #[derive(Debug, Clone, Serialize)]
 pub struct ConsoleHomeView {
     pub portal_name: String,
@@ -419,6 +470,17 @@ pub struct ConsoleHomeView {
     /// 集群管理员 or 运维监控, if the account has a cluster role.
     pub cluster_role: Option<String>,
     pub sites: Vec<ConsoleSite>,
+    pub drafts: DeskList,
+    pub returned: DeskList,
+    pub to_review: DeskList,
+    pub reports_waiting: DeskList,
+    pub reports_returned: DeskList,
+    /// Columns behind or close to their duty, behind first (cut to the first lines).
+    pub duty: Vec<DutyLine>,
+    /// Over all the sites: columns with a duty, behind it, due soon.
+    pub duty_with: usize,
+    pub duty_behind: usize,
+    pub duty_due: usize,
     pub csrf: String,
     /// Prefix of console links, e.g. `/console`.
     pub base: String,

@@ -19,6 +19,7 @@ pub mod broadcasts;
 pub mod calendar;
 mod caller;
 pub mod consult;
+pub mod desk;
 mod diff;
 mod error;
 pub mod events;

@@ -15,12 +15,14 @@ mod changes;
 mod clock;
 mod columns;
 mod consult;
+mod desk;
 mod editorial;
 mod entity;
 mod error;
 mod events;
 mod feeds;
 mod files;
+mod form_keys;
 mod inspection;
 mod integrity;
 mod interaction;
@@ -50,6 +52,7 @@ pub use consult::{
     ALREADY_RESPONDED, ConsultChange, ConsultCounts, ConsultText, Consultation, Entry,
     EntryDecision, NewEntry, NewResponse, SurveyResponse,
 };
+pub use desk::{DeskArticle, DeskQuery};
 pub use editorial::{
     ArticleListItem, ArticleVersion, EditorialArticle, EditorialError, ImportedArticle,
 };
@@ -57,6 +60,7 @@ pub use error::StoreError;
 pub use events::{BoxFuture, Event, EventHook};
 pub use feeds::{FeedItem, FeedUnit, ImportReport, MAX_EXTERNAL_ID_BYTES, ReportFeedItem};
 pub use files::{Attachment, UploadError};
+pub use form_keys::FormClaim;
 pub use inspection::{
     ColumnActivity, DayStanding, Finding, LinkResult, MAX_URL_LEN, ProbeResult, PublishedText,
     SiteLinks, UnansweredLetter,

@@ -183,7 +183,7 @@ impl From<EditorialError> for ReportingError {
     }
 }
 
-fn to_submission(r: submission::Model) -> Result<Submission, StoreError> {
+pub(crate) fn to_submission(r: submission::Model) -> Result<Submission, StoreError> {
     Ok(Submission {
         id: r.id,
         channel_id: r.channel_id,

@@ -5,6 +5,7 @@
 //! update; one that never had any is blank, and counted only as blank.
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 
 use super::{ColumnFacts, Evidence, Indicator, SiteFacts, Status, Weight, days_between};
 use crate::column::{ColumnKind, UpdateRequirement};
@@ -216,24 +217,85 @@ pub(super) fn blank(f: &SiteFacts) -> Indicator {
     )
 }
 
+/// A column with an update duty that needs attention: behind it, or due within
+/// [`WARN_DAYS`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DutyColumn {
+    pub id: i64,
+    /// Its path of names (`政务公开 › 政策文件`).
+    pub path: String,
+    pub requirement: UpdateRequirement,
+    /// Days since its last update.
+    pub idle_days: i64,
+    /// Days left before it falls behind (0 or less: behind by that many days).
+    pub days_left: i64,
+}
+
+impl DutyColumn {
+    pub fn is_behind(&self) -> bool {
+        self.days_left < 0
+    }
+
+    /// "每周更新，已 9 天未更新" or "每周更新，2 天内需要更新".
+    pub fn detail(&self) -> String {
+        let label = self.requirement.label();
+        if self.is_behind() {
+            format!("{label}，已 {} 天未更新", self.idle_days)
+        } else {
+            format!("{label}，{} 天内需要更新", self.days_left + 1)
+        }
+    }
+}
+
+/// A site's columns against their own update duties: how many have one, which are behind it
+/// (longest behind first) and which fall behind within [`WARN_DAYS`] (soonest first).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DutySummary {
+    pub with_duty: usize,
+    pub behind: Vec<DutyColumn>,
+    pub due: Vec<DutyColumn>,
+}
+
+/// The duty summary of a site at `now` (the 工作台 and the `columns_duty` indicator).
+pub fn duty_summary(f: &SiteFacts, now: DateTime<Utc>) -> DutySummary {
+    let mut out = DutySummary::default();
+    for c in f.columns.iter().filter(|c| counted(c)) {
+        let Some(limit) = duty_days(c.requirement) else {
+            continue;
+        };
+        out.with_duty += 1;
+        let Some(days) = idle(c, now) else {
+            continue;
+        };
+        let d = DutyColumn {
+            id: c.id,
+            path: c.path.clone(),
+            requirement: c.requirement,
+            idle_days: days,
+            days_left: limit - days,
+        };
+        if days > limit {
+            out.behind.push(d);
+        } else if limit > WARN_DAYS && days > limit - WARN_DAYS {
+            out.due.push(d);
+        }
+    }
+    out.behind.sort_by_key(|d| (d.days_left, d.id));
+    out.due.sort_by_key(|d| (d.days_left, d.id));
+    out
+}
+
 /// The columns behind their own update duty (a deduction), and those due within
 /// [`WARN_DAYS`] (an early warning).
 pub(super) fn duty(f: &SiteFacts, now: DateTime<Utc>) -> Indicator {
-    let (mut behind, mut due) = (Vec::new(), Vec::new());
-    for c in f.columns.iter().filter(|c| counted(c)) {
-        let (Some(limit), Some(days)) = (duty_days(c.requirement), idle(c, now)) else {
-            continue;
-        };
-        let label = c.requirement.label();
-        if days > limit {
-            behind.push(column_evidence(c, format!("{label}，已 {days} 天未更新")));
-        } else if limit > WARN_DAYS && days > limit - WARN_DAYS {
-            due.push(column_evidence(
-                c,
-                format!("{label}，{} 天内需要更新", limit - days + 1),
-            ));
-        }
-    }
+    let summary = duty_summary(f, now);
+    let evidence = |d: &DutyColumn| Evidence {
+        what: d.path.clone(),
+        detail: d.detail(),
+        object: format!("column:{}", d.id),
+    };
+    let mut behind: Vec<Evidence> = summary.behind.iter().map(evidence).collect();
+    let due: Vec<Evidence> = summary.due.iter().map(evidence).collect();
     let status = if !behind.is_empty() {
         Status::Fail
     } else if !due.is_empty() {

@@ -25,8 +25,8 @@ use serde::Serialize;
 use crate::column::{ColumnKind, UpdateRequirement};
 
 pub use freshness::{
-    BLANK_VETO, HOME_STALE_DAYS, LONG_STALE_DAYS, NEWS_STALE_DAYS, POLICY_STALE_DAYS, STALE_VETO,
-    WARN_DAYS, duty_days,
+    BLANK_VETO, DutyColumn, DutySummary, HOME_STALE_DAYS, LONG_STALE_DAYS, NEWS_STALE_DAYS,
+    POLICY_STALE_DAYS, STALE_VETO, WARN_DAYS, duty_days, duty_summary,
 };
 pub use score::{Deduction, PASS_POINTS, Score};
 

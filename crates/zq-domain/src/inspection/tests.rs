@@ -509,3 +509,25 @@ fn footer_elements_fail_on_a_missing_record_and_warn_without_the_mark() {
     let s = Score::of(&evaluate(&f, now()));
     assert_eq!(s.points, 96, "{s:?}");
 }
+
+#[test]
+fn the_duty_summary_counts_columns_with_a_duty_and_lists_the_longest_behind_first() {
+    use UpdateRequirement::*;
+    let f = site(vec![
+        column(1, Weekly, ago(9)),
+        column(2, Daily, ago(30)),
+        column(3, Weekly, ago(6)),
+        column(4, Monthly, ago(29)),
+        column(5, AsNeeded, ago(400)),
+        column(6, Weekly, ago(2)),
+    ]);
+    let s = duty_summary(&f, now());
+    assert_eq!(s.with_duty, 5, "随时更新 has no duty");
+    let ids = |v: &[DutyColumn]| v.iter().map(|d| d.id).collect::<Vec<_>>();
+    assert_eq!(ids(&s.behind), vec![2, 1]);
+    assert_eq!(ids(&s.due), vec![3, 4]);
+    assert_eq!(s.behind[1].detail(), "每周更新，已 9 天未更新");
+    assert_eq!(s.due[0].detail(), "每周更新，2 天内需要更新");
+    assert!(s.behind.iter().all(DutyColumn::is_behind));
+    assert!(!s.due.iter().any(DutyColumn::is_behind));
+}

@@ -62,6 +62,7 @@ pub(super) fn admin_frame(
         portal_name: super::portal_name(state),
         base: BASE.to_owned(),
         csrf: cc.csrf.clone(),
+        once: super::once::fresh(),
         me: Me {
             display_name: c.display_name.clone(),
             login: c.login.clone(),

@@ -246,6 +246,7 @@ pub(super) async fn site_frame(
         base: BASE.to_owned(),
         site_base: base.clone(),
         csrf: cc.csrf.clone(),
+        once: super::once::fresh(),
         me: Me {
             display_name: c.display_name.clone(),
             login: c.login.clone(),

@@ -9,8 +9,8 @@ use axum::extract::{Form, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use zq_domain::access::{ClusterRole, TenantRole};
-use zq_render::view::{ConsoleHomeView, ConsoleLoginView, ConsoleSite};
+use zq_domain::access::TenantRole;
+use zq_render::view::ConsoleLoginView;
 use zq_services::signin;
 use zq_store::StoreError;
 
@@ -25,9 +25,11 @@ pub(crate) mod calendar;
 pub(crate) mod cases;
 pub(crate) mod channels;
 pub(crate) mod consult;
+pub(crate) mod desk;
 pub(crate) mod editor;
 pub(crate) mod frame;
 pub(crate) mod inspection;
+pub(crate) mod once;
 pub(crate) mod operations;
 pub(crate) mod password;
 pub(crate) mod reporting;
@@ -307,133 +309,6 @@ pub(super) fn role_label(r: TenantRole) -> &'static str {
         TenantRole::Editor => "编辑",
         TenantRole::Reviewer => "审核",
     }
-}
-
-pub(crate) async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
-    let Some((_, s)) = session(&state, &headers).await? else {
-        return Ok(see_other(&format!("{BASE}/login")));
-    };
-    let caller = zq_services::session_caller(state.services(), &s.user, None).await?;
-    if let Some(page) = crate::auth::required_step(&state, &caller, &format!("{BASE}/")).await? {
-        return Ok(see_other(page));
-    }
-    let grants = caller.grants;
-    let snap = state.registry().snapshot();
-    let visible = grants.visible_tenants();
-    // What each site has waiting: the due-soon and overdue cases come first on this page.
-    // The page still opens when they cannot be read (the sites' pages show the same counts).
-    let counts = crate::service::interaction::open_counts_by_tenant(state.services())
-        .await
-        .unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "reading the case counts for the start page failed");
-            Vec::new()
-        });
-    let mine: Vec<zq_store::Tenant> = state
-        .store()
-        .list_tenants()
-        .await?
-        .into_iter()
-        .filter(|t| visible.as_ref().is_none_or(|v| v.contains(&t.id)))
-        .collect();
-    // The inspection's warnings of each site, under the cases (the page opens without them).
-    let reports = crate::service::inspection::reports_of(state.services(), mine.clone())
-        .await
-        .unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "reading the inspection for the start page failed");
-            Vec::new()
-        });
-    let mut sites: Vec<ConsoleSite> = mine
-        .into_iter()
-        .map(|t| {
-            let report = reports.iter().find(|r| r.tenant.id == t.id);
-            let vetoed = report.is_some_and(|r| !r.score.vetoes.is_empty());
-            // The office sees every site: only those failing a veto item here, the rest on
-            // its scorecard.
-            let alerts = report
-                .filter(|_| visible.is_some() || vetoed)
-                .map(alerts_of)
-                .unwrap_or_default();
-            let n = counts
-                .iter()
-                .find(|(x, _)| x.id == t.id)
-                .map(|(_, n)| *n)
-                .unwrap_or_default();
-            let mut roles: Vec<String> = grants
-                .roles_on(t.id)
-                .map(|r| role_label(r).to_owned())
-                .collect();
-            if roles.is_empty() {
-                roles.push(match grants.cluster {
-                    Some(ClusterRole::ClusterAdmin) => "集群管理员".into(),
-                    _ => "只读".into(),
-                });
-            }
-            let public_url = snap
-                .by_id(t.id)
-                .map(|_| format!("/sites/{}/", t.code))
-                .unwrap_or_default();
-            ConsoleSite {
-                code: t.code.to_string(),
-                name: t.name.clone(),
-                kind_label: t.kind.label().to_owned(),
-                status_label: match t.status {
-                    zq_domain::TenantStatus::Active => "运行中",
-                    zq_domain::TenantStatus::Suspended => "维护中",
-                    zq_domain::TenantStatus::Archived => "已归档",
-                }
-                .to_owned(),
-                roles,
-                public_url,
-                console_url: format!("{BASE}/sites/{}/", t.code),
-                cases_open: n.open,
-                cases_due_soon: n.due_soon,
-                cases_overdue: n.overdue,
-                cases_url: format!("{BASE}/sites/{}/cases", t.code),
-                inspection_url: format!("{BASE}/sites/{}/inspection", t.code),
-                vetoed,
-                alerts,
-            }
-        })
-        .collect();
-    // Sites with overdue, then due-soon cases first; the rest by code.
-    sites.sort_by(|a, b| {
-        (b.cases_overdue, b.cases_due_soon, &a.code).cmp(&(
-            a.cases_overdue,
-            a.cases_due_soon,
-            &b.code,
-        ))
-    });
-    let view = ConsoleHomeView {
-        portal_name: portal_name(&state),
-        display_name: s.user.display_name.clone(),
-        login: s.user.login.to_string(),
-        cluster_role: grants.cluster.map(|r| match r {
-            ClusterRole::ClusterAdmin => "集群管理员".to_owned(),
-            ClusterRole::Operator => "运维监控（只读）".to_owned(),
-        }),
-        sites,
-        csrf: s.csrf.clone(),
-        base: BASE.to_owned(),
-    };
-    let body = state.renderer().console_home(&view)?;
-    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response())
-}
-
-/// The indicators of a site failing or warning now, one line each.
-fn alerts_of(r: &crate::service::inspection::SiteReport) -> Vec<String> {
-    use zq_domain::inspection::Status;
-    r.indicators
-        .iter()
-        .filter(|i| matches!(i.status, Status::Warn | Status::Fail))
-        .map(|i| {
-            let first = i
-                .evidence
-                .first()
-                .map(|e| format!("，如“{}”{}", e.what, e.detail))
-                .unwrap_or_default();
-            format!("{}：{}（{}）{first}", i.name, i.value, i.status.label())
-        })
-        .collect()
 }
 
 #[derive(Debug, Deserialize)]

@@ -19,6 +19,8 @@ pub struct AdminFrame {
     pub portal_name: String,
     pub base: String,
     pub csrf: String,
+    /// A fresh one-time key for the page's creating forms.
+    pub once: String,
     pub me: Me,
     /// Only the tabs this account may open.
     pub tabs: Vec<AdminTab>,

@@ -84,6 +84,9 @@ pub struct SiteFrame {
     /// The site's pages in the console, e.g. `/console/sites/jyj`.
     pub site_base: String,
     pub csrf: String,
+    /// A fresh one-time key for the page's creating forms (a second submit with it does not
+    /// create the thing again).
+    pub once: String,
     pub me: Me,
     pub site: SiteBadge,
     /// Only the tabs this person may open.

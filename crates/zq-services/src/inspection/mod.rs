@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use zq_domain::access::Action;
 use zq_domain::inspection::{
-    ColumnFacts, ErrorFinding, Indicator, OpenLetter, Score, ServedFacts, SiteFacts, bonus,
-    evaluate,
+    ColumnFacts, DutySummary, ErrorFinding, Indicator, OpenLetter, Score, ServedFacts, SiteFacts,
+    bonus, duty_summary, evaluate,
 };
 use zq_domain::{TenantId, TenantKind, TenantStatus};
 use zq_store::{Column, ColumnActivity, Finding, Tenant, UnansweredLetter};
@@ -31,6 +31,10 @@ pub struct SiteReport {
     pub tenant: Tenant,
     pub indicators: Vec<Indicator>,
     pub score: Score,
+    /// The newest publication on the site.
+    pub last_update: Option<DateTime<Utc>>,
+    /// Its columns against their update duties (the 工作台 lists them).
+    pub duty: DutySummary,
 }
 
 /// The sites the link checker has checked, and their broken links.
@@ -262,12 +266,15 @@ async fn base_reports(
     Ok(tenants
         .into_iter()
         .map(|t| {
-            let indicators = evaluate(&facts_of(&t, &g, portal.as_ref()), now);
+            let facts = facts_of(&t, &g, portal.as_ref());
+            let indicators = evaluate(&facts, now);
             let score = Score::of(&indicators);
             SiteReport {
                 tenant: t,
                 indicators,
                 score,
+                last_update: facts.home_last_update,
+                duty: duty_summary(&facts, now),
             }
         })
         .collect())

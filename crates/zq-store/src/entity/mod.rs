@@ -19,6 +19,7 @@ pub mod consult_response;
 pub mod consultation;
 pub mod event;
 pub mod event_position;
+pub mod form_key;
 pub mod inspection_day;
 pub mod job_lease;
 pub mod lexicon_finding;
