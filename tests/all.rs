@@ -13,6 +13,7 @@ mod cache_integrity;
 mod console;
 mod console_desk;
 mod console_once;
+mod console_resume;
 mod consult;
 mod editorial;
 mod feeds;

@@ -36,6 +36,7 @@ mod m0028_password_age;
 mod m0029_tls;
 mod m0030_audit_object_index;
 mod m0031_form_keys;
+mod m0032_form_stash;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -75,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0029_tls::Migration),
             Box::new(m0030_audit_object_index::Migration),
             Box::new(m0031_form_keys::Migration),
+            Box::new(m0032_form_stash::Migration),
         ]
     }
 }

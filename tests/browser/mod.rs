@@ -391,5 +391,6 @@ mod compliance;
 mod console;
 mod inspection;
 mod interaction;
+mod no_lost_work;
 mod report;
 mod second_factor;

@@ -115,6 +115,8 @@ fn console_routes(state: &AppState) -> Router<AppState> {
             get(console::second_factor::page).post(console::second_factor::confirm),
         )
         .route("/console/logout", post(console::logout))
+        .route("/console/keepalive", get(console::resume::keepalive))
+        .route("/console/resume/{token}", get(console::resume::fields))
         .route("/console/logout-all", post(console::logout_all))
         // One site: articles, review, versions, settings, audit, attachments.
         .route(
@@ -295,6 +297,11 @@ fn console_routes(state: &AppState) -> Router<AppState> {
         // Everyone's own API tokens.
         .route("/console/tokens", get(tokens::page).post(tokens::create))
         .route("/console/tokens/{id}/revoke", post(tokens::revoke))
+        // A site form sent after its session ended is kept for the next sign-in.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            console::resume::keep_unsigned,
+        ))
         .layer(axum::middleware::map_response(console::no_store))
 }
 

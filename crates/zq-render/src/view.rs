@@ -347,6 +347,8 @@ pub struct ConsoleLoginView {
     pub error: Option<String>,
     /// The second step: ask for the authenticator's code instead of login and password.
     pub code_step: bool,
+    /// A form sent after the session ended is kept for this browser (said above the form).
+    pub kept: bool,
 }
 
 /// 修改密码: the signed-in account changes its password.

@@ -39,8 +39,13 @@
   var text = document.getElementById("body");
   if (!form || !area || !text || !document.execCommand) { return; }
   var bar = document.querySelector(".rte-toolbar");
-  var inert = new DOMParser().parseFromString(text.value, "text/html");
-  area.replaceChildren(clean(inert.body, document));
+  function load() {
+    var inert = new DOMParser().parseFromString(text.value, "text/html");
+    area.replaceChildren(clean(inert.body, document));
+  }
+  load();
+  // console.js filled the form back after a sign-in: show the restored body.
+  form.addEventListener("zq:restored", load);
   area.contentEditable = "true";
   area.hidden = false;
   bar.hidden = false;

@@ -23,6 +23,7 @@ mod events;
 mod feeds;
 mod files;
 mod form_keys;
+mod form_stash;
 mod inspection;
 mod integrity;
 mod interaction;

@@ -24,7 +24,7 @@ use crate::service::{self, ServiceError, format_local};
 pub(crate) fn error_page(e: &ServiceError) -> Response {
     crate::error::log_if_ours(e);
     let body = format!(
-        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{status}</title></head><body><main><h1>{msg}</h1><p><a href=\"{BASE}/\">返回我的网站</a></p></main></body></html>",
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{status}</title></head><body><main><h1>{msg}</h1><p><a href=\"{BASE}/\">返回工作台</a></p></main></body></html>",
         status = e.status().as_u16(),
         msg = zq_render::escape_html(&e.to_string()),
     );

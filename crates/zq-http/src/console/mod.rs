@@ -33,6 +33,7 @@ pub(crate) mod once;
 pub(crate) mod operations;
 pub(crate) mod password;
 pub(crate) mod reporting;
+pub(crate) mod resume;
 pub(crate) mod second_factor;
 pub(crate) mod security;
 pub(crate) mod settings;
@@ -126,7 +127,7 @@ fn login_response(
     login: String,
     error: Option<&str>,
 ) -> Result<Response> {
-    sign_in_page(state, status, csrf, login, error, false)
+    sign_in_page(state, status, csrf, login, error, false, false)
 }
 
 /// The sign-in page: login and password, or (`code_step`) the second factor's code.
@@ -137,8 +138,10 @@ pub(super) fn sign_in_page(
     login: String,
     error: Option<&str>,
     code_step: bool,
+    kept: bool,
 ) -> Result<Response> {
     let view = ConsoleLoginView {
+        kept,
         portal_name: portal_name(state),
         action: if code_step {
             format!("{BASE}/login/code")
@@ -179,12 +182,14 @@ pub(crate) async fn login_page(
     if session(&state, &headers).await?.is_some() {
         return Ok(see_other(&format!("{BASE}/")));
     }
-    login_response(
+    sign_in_page(
         &state,
         StatusCode::OK,
         login_csrf(&headers)?,
         String::new(),
         None,
+        false,
+        resume::waiting(&headers),
     )
 }
 
@@ -275,11 +280,15 @@ pub(crate) async fn login_submit(
         .sessions()
         .create(user.id, Some(ip.clone()), now)
         .await?;
-    let mut res = see_other(&format!("{BASE}/"));
+    let (to, clear) = resume::landing(&state, &headers, user.id).await;
+    let mut res = see_other(&to);
     res.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(&state, SESSION_COOKIE, &token, None),
     );
+    if let Some(c) = clear {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
     // The browser is recognised for this account next time: strangers' failures do not
     // slow it (`zq_services::signin`).
     res.headers_mut().append(

@@ -51,6 +51,7 @@ pub(crate) async fn code_page(
         String::new(),
         None,
         true,
+        false,
     )
 }
 
@@ -72,6 +73,7 @@ pub(crate) async fn code_submit(
             String::new(),
             Some(msg),
             true,
+            false,
         );
     }
     let ip = client
@@ -87,14 +89,19 @@ pub(crate) async fn code_submit(
             String::new(),
             Some(message),
             code_step,
+            false,
         )
     };
     match check {
         Check::Passed { user, device } => {
             let now = state.services().now().timestamp();
             let token = state.sessions().create(user.id, Some(ip), now).await?;
-            let mut res = see_other(&format!("{BASE}/"));
+            let (to, clear) = super::resume::landing(&state, &headers, user.id).await;
+            let mut res = see_other(&to);
             let h = res.headers_mut();
+            if let Some(c) = clear {
+                h.append(header::SET_COOKIE, c);
+            }
             h.append(
                 header::SET_COOKIE,
                 set_cookie(&state, SESSION_COOKIE, &token, None),

@@ -20,6 +20,7 @@ pub mod consultation;
 pub mod event;
 pub mod event_position;
 pub mod form_key;
+pub mod form_stash;
 pub mod inspection_day;
 pub mod job_lease;
 pub mod lexicon_finding;
