@@ -43,6 +43,7 @@ pub fn http_config(cfg: &Config) -> HttpConfig {
         tenant_refresh: cfg.tenant_refresh,
         public_scheme: cfg.public_scheme.clone(),
         console_host: Some(cfg.console_host.clone()),
+        host_suffix: Some(cfg.host_suffix.clone()),
         form_submits_per_minute: cfg.form_submits_per_minute,
         signin_per_minute: cfg.signin_per_minute,
         api_per_minute: cfg.api_per_minute,

@@ -9,7 +9,7 @@ use crate::{TenantId, named_enum};
 
 named_enum!(
     /// A role over the whole cluster.
-    ClusterRole, "cluster role" {
+    ClusterRole, "集群角色" {
         /// The general office: every action on every tenant.
         ClusterAdmin = "cluster_admin",
         /// Watches every tenant; may read, never write.
@@ -19,7 +19,7 @@ named_enum!(
 
 named_enum!(
     /// A role bound to one tenant.
-    TenantRole, "tenant role" {
+    TenantRole, "站点角色" {
         /// Runs the site: settings, columns, the tenant's users; also edits and reviews.
         SiteAdmin = "site_admin",
         /// Writes articles and submits them for review.
@@ -31,7 +31,7 @@ named_enum!(
 
 named_enum!(
     /// Something a person asks to do in the console or the API.
-    Action, "action" {
+    Action, "操作" {
         /// See a tenant's console pages, articles, columns, queue.
         Read = "read",
         /// Create, suspend, resume, archive tenants.

@@ -11,7 +11,7 @@ use crate::TenantId;
 
 crate::named_enum!(
     /// What a broadcast does.
-    BroadcastKind, "broadcast kind" {
+    BroadcastKind, "公告类型" {
         /// A notice at the top of every page (应急公告).
         Notice = "notice",
         /// Every page in greyscale (全站变灰).
@@ -21,7 +21,7 @@ crate::named_enum!(
 
 crate::named_enum!(
     /// How grave a notice is: the colours of the national early-warning signals.
-    Level, "warning level" {
+    Level, "预警级别" {
         Blue = "blue",
         Yellow = "yellow",
         Orange = "orange",

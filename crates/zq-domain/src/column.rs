@@ -4,7 +4,7 @@ use crate::{ParseError, is_slug, named_enum};
 
 named_enum!(
     /// What a column shows.
-    ColumnKind, "column kind" {
+    ColumnKind, "栏目类型" {
         /// A paginated list of articles.
         ArticleList = "article_list",
         /// One page: the column's latest published article, shown in full.
@@ -16,7 +16,7 @@ named_enum!(
 
 named_enum!(
     /// How often a column must get new content (the monitor checks this).
-    UpdateRequirement, "update requirement" {
+    UpdateRequirement, "更新要求" {
         Daily = "daily",
         TwiceWeekly = "twice_weekly",
         Weekly = "weekly",
@@ -56,8 +56,8 @@ impl ColumnSlug {
             Ok(Self(s.to_owned()))
         } else {
             Err(ParseError::new(
-                "column slug",
-                "use 1-48 characters a-z, 0-9 and single inner hyphens",
+                "栏目地址",
+                "请用 1–48 个小写字母、数字，可在中间用单个连字符",
                 s,
             ))
         }

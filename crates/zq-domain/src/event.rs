@@ -7,7 +7,7 @@ use crate::named_enum;
 
 named_enum!(
     /// The kind of a recorded change.
-    EventKind, "event kind" {
+    EventKind, "事件类型" {
         /// A tenant was created, or its status, settings or hosts changed.
         TenantChanged = "tenant_changed",
         /// A column was created or changed.

@@ -16,23 +16,23 @@ impl Host {
     /// Parses a `Host` header value or a configured host name: case-insensitive, a `:port`
     /// suffix and a trailing dot are dropped.
     pub fn parse(raw: &str) -> Result<Host, ParseError> {
-        let err = |reason| ParseError::new("host", reason, raw);
+        let err = |reason| ParseError::new("域名", reason, raw);
         let raw_trim = raw.trim();
         if raw_trim.is_empty() {
-            return Err(err("empty host"));
+            return Err(err("域名不能为空"));
         }
         if let Some(rest) = raw_trim.strip_prefix('[') {
             let (addr, after) = rest
                 .split_once(']')
-                .ok_or_else(|| err("unclosed IPv6 bracket"))?;
+                .ok_or_else(|| err("IPv6 地址缺少右方括号"))?;
             if addr.is_empty()
                 || !addr
                     .bytes()
                     .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
             {
-                return Err(err("invalid IPv6 literal"));
+                return Err(err("IPv6 地址不正确"));
             }
-            check_port(after).map_err(|_| err("invalid port"))?;
+            check_port(after).map_err(|_| err("端口不正确"))?;
             return Ok(Host(format!("[{}]", addr.to_ascii_lowercase())));
         }
         let (name, port) = match raw_trim.rsplit_once(':') {
@@ -40,16 +40,14 @@ impl Host {
             None => (raw_trim, None),
         };
         if let Some(p) = port {
-            check_port(&format!(":{p}")).map_err(|_| err("invalid port"))?;
+            check_port(&format!(":{p}")).map_err(|_| err("端口不正确"))?;
         }
         let name = name.strip_suffix('.').unwrap_or(name);
         if name.is_empty() || name.len() > Self::MAX_LEN {
-            return Err(err("host name must have 1-253 characters"));
+            return Err(err("域名须为 1–253 个字符"));
         }
         if !valid_labels(name) {
-            return Err(err(
-                "each label needs 1-63 characters a-z, 0-9 and inner hyphens",
-            ));
+            return Err(err("域名的每一段须为 1–63 个字母、数字，可在中间用连字符"));
         }
         Ok(Host(name.to_ascii_lowercase()))
     }

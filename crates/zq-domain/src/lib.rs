@@ -9,6 +9,7 @@
 pub mod access;
 pub mod article;
 pub mod attachment;
+pub mod audit_label;
 pub mod broadcast;
 pub mod calendar;
 pub mod column;
@@ -45,9 +46,9 @@ pub use tenant::{TenantCode, TenantKind, TenantStatus};
 
 /// A value that failed to parse into a domain type: says what was expected and what was found.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid {what}: {reason} (got {found:?})")]
+#[error("{what}“{found}”不正确：{reason}")]
 pub struct ParseError {
-    /// The kind of value, e.g. "tenant code".
+    /// The kind of value, e.g. "站点代码".
     pub what: &'static str,
     /// Why it was refused.
     pub reason: &'static str,
@@ -89,7 +90,7 @@ macro_rules! named_enum {
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s {
                     $($text => Ok($name::$variant),)+
-                    _ => Err($crate::ParseError::new($what, concat!("expected one of: ", $($text, " "),+), s)),
+                    _ => Err($crate::ParseError::new($what, concat!("可选值为", $(" ", $text),+), s)),
                 }
             }
         }

@@ -15,7 +15,7 @@ use crate::{TenantId, TenantKind, named_enum};
 
 named_enum!(
     /// Where a submission stands.
-    SubmissionState, "submission state" {
+    SubmissionState, "报送状态" {
         Submitted = "submitted",
         Withdrawn = "withdrawn",
         Returned = "returned",

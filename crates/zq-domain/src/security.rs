@@ -19,8 +19,8 @@ impl LoginName {
             Ok(LoginName(lower))
         } else {
             Err(crate::ParseError::new(
-                "login",
-                "use 3-64 characters a-z, 0-9, '.', '_', '-', starting with a letter",
+                "登录名",
+                "请用 3–64 个小写字母、数字或 . _ -，以字母开头",
                 s,
             ))
         }

@@ -4,7 +4,7 @@ use crate::{ParseError, is_slug, named_enum};
 
 named_enum!(
     /// What kind of unit a tenant's site belongs to.
-    TenantKind, "tenant kind" {
+    TenantKind, "站点类型" {
         /// The city's portal (门户网站); exactly one per cluster.
         Portal = "portal",
         /// A city department's site (部门网站).
@@ -42,24 +42,24 @@ pub fn check_parent(kind: TenantKind, parent: Option<TenantKind>) -> Result<(), 
     match (kind.required_parent(), parent) {
         (None, None) => Ok(()),
         (None, Some(p)) => Err(ParseError::new(
-            "tenant parent",
-            "the portal has no parent",
+            "上级站点",
+            "门户网站没有上级站点",
             p.as_str(),
         )),
         (Some(_), None) => Err(ParseError::new(
-            "tenant parent",
-            "departments and districts need the portal as parent, towns a district",
-            "none",
+            "上级站点",
+            "部门和区县网站的上级须为门户网站，街镇网站的上级须为区县网站",
+            "无",
         )),
         (Some(want), Some(p)) if want == p => Ok(()),
         (Some(TenantKind::Portal), Some(p)) => Err(ParseError::new(
-            "tenant parent",
-            "departments and districts must have the portal as parent",
+            "上级站点",
+            "部门和区县网站的上级须为门户网站",
             p.as_str(),
         )),
         (Some(_), Some(p)) => Err(ParseError::new(
-            "tenant parent",
-            "towns must have a district as parent",
+            "上级站点",
+            "街镇网站的上级须为区县网站",
             p.as_str(),
         )),
     }
@@ -73,7 +73,7 @@ pub fn feeds_portal(kind: TenantKind, column_is_news: bool) -> bool {
 
 named_enum!(
     /// Whether a tenant's site is served.
-    TenantStatus, "tenant status" {
+    TenantStatus, "站点状态" {
         /// Served normally.
         Active = "active",
         /// Temporarily closed: 503 with `Retry-After` and a maintenance page.
@@ -105,8 +105,8 @@ impl TenantCode {
             Ok(Self(s.to_owned()))
         } else {
             Err(ParseError::new(
-                "tenant code",
-                "use 1-32 characters a-z, 0-9 and single inner hyphens",
+                "站点代码",
+                "请用 1–32 个小写字母、数字，可在中间用单个连字符",
                 s,
             ))
         }

@@ -56,7 +56,7 @@ pub fn choose<'a, C: Candidate>(certs: &'a [C], name: &str, now: DateTime<Utc>) 
 
 named_enum!(
     /// How near a certificate's end is.
-    Expiry, "certificate expiry" {
+    Expiry, "证书有效期" {
         /// More than 30 days left.
         Valid = "valid",
         /// 30 days or fewer left: renew it.

@@ -17,7 +17,7 @@ use crate::named_enum;
 
 named_enum!(
     /// Where an article stands in the workflow.
-    WorkflowState, "workflow state" {
+    WorkflowState, "信息状态" {
         Draft = "draft",
         PendingReview = "pending_review",
         Returned = "returned",

@@ -65,6 +65,9 @@ pub struct HttpConfig {
     pub public_scheme: String,
     /// The console's own host: every path there leads to the console.
     pub console_host: Option<zq_domain::Host>,
+    /// The cluster's domain (`haichuan.gov.cn`): a new site without a host name gets
+    /// `{code}.{host_suffix}`, as on the command line.
+    pub host_suffix: Option<zq_domain::Host>,
     /// Public forms a client address may post per minute, per node.
     pub form_submits_per_minute: u32,
     /// Sign-in posts a client may make per minute, per node (`http.signin_per_minute`).
@@ -101,6 +104,7 @@ impl Default for HttpConfig {
             tenant_refresh: Duration::from_secs(5),
             public_scheme: "http".into(),
             console_host: None,
+            host_suffix: None,
             form_submits_per_minute: 10,
             signin_per_minute: 30,
             api_per_minute: 600,

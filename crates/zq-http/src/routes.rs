@@ -84,7 +84,7 @@ fn form_routes() -> Router<AppState> {
 
 /// The console, under `/console/` on every host; every answer is `no-store`.
 fn console_routes(state: &AppState) -> Router<AppState> {
-    use console::articles::{audit, list, restore, review, versions};
+    use console::articles::{list, restore, review, versions};
     use console::attachments::{attachments, upload};
     use console::editor::{MAX_FORM_BYTES, create, new_form, save, show, step};
     use console::settings::{save_settings, settings};
@@ -142,7 +142,8 @@ fn console_routes(state: &AppState) -> Router<AppState> {
         )
         .route(&format!("{s}/articles/{{id}}/{{step}}"), post(step))
         .route(&format!("{s}/settings"), get(settings).post(save_settings))
-        .route(&format!("{s}/audit"), get(audit))
+        .route(&format!("{s}/audit"), get(console::audit::site))
+        .route(&format!("{s}/audit.csv"), get(console::audit::site_csv))
         .route(
             &format!("{s}/attachments"),
             get(attachments).post(upload).layer(form_limit()).layer(once()),
@@ -283,7 +284,8 @@ fn console_routes(state: &AppState) -> Router<AppState> {
             "/console/admin/users/{login}/second-factor/reset",
             post(admin::reset_second_factor),
         )
-        .route("/console/admin/audit", get(admin::cluster_audit))
+        .route("/console/admin/audit", get(console::audit::cluster))
+        .route("/console/admin/audit.csv", get(console::audit::cluster_csv))
         .route(
             "/console/admin/channels",
             get(channels::page).post(channels::create).layer(once()),
@@ -297,6 +299,8 @@ fn console_routes(state: &AppState) -> Router<AppState> {
         // Everyone's own API tokens.
         .route("/console/tokens", get(tokens::page).post(tokens::create))
         .route("/console/tokens/{id}/revoke", post(tokens::revoke))
+        // Any other console path: the console's own 404 page.
+        .route("/console/{*rest}", axum::routing::any(console::not_found))
         // A site form sent after its session ended is kept for the next sign-in.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -99,6 +99,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/console_consult_fields.html"),
     ),
     (
+        "console_audit_filter.html",
+        include_str!("../templates/console_audit_filter.html"),
+    ),
+    (
         "console_consults.html",
         include_str!("../templates/console_consults.html"),
     ),

@@ -15,6 +15,7 @@
 
 pub mod admin;
 pub mod articles;
+pub mod audit;
 pub mod broadcasts;
 pub mod calendar;
 mod caller;

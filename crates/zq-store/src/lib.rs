@@ -9,6 +9,7 @@
 
 mod articles;
 mod audit;
+mod audit_titles;
 mod broadcasts;
 mod calendar;
 mod changes;
@@ -46,7 +47,9 @@ use std::time::Duration;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 use sea_orm_migration::MigratorTrait;
 
-pub use audit::{AUDIT_RETENTION_DAYS, AuditEntry, AuditRecord, ChainCheck, content_hash};
+pub use audit::{
+    AUDIT_RETENTION_DAYS, AuditEntry, AuditFilter, AuditRecord, ChainCheck, content_hash,
+};
 pub use clock::Clock;
 pub use columns::ColumnChange;
 pub use consult::{

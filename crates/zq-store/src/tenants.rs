@@ -69,14 +69,10 @@ impl Store {
     /// district) and that code and hosts are free.
     pub async fn create_tenant(&self, new: NewTenant, who: &Who) -> Result<Tenant, StoreError> {
         if new.name.trim().is_empty() || new.sponsor.trim().is_empty() {
-            return Err(StoreError::NotAllowed(
-                "a tenant needs a name and a sponsor (主办单位)".into(),
-            ));
+            return Err(StoreError::NotAllowed("请填写网站名称和主办单位".into()));
         }
         if new.hosts.is_empty() {
-            return Err(StoreError::NotAllowed(
-                "a tenant needs at least one host name".into(),
-            ));
+            return Err(StoreError::NotAllowed("请至少填写一个域名".into()));
         }
         let (_guard, txn) = self.begin_audited().await?;
         let parent = match &new.parent {
@@ -86,7 +82,7 @@ impl Store {
                     .filter(tenant::Column::Code.eq(code.as_str()))
                     .one(&txn)
                     .await?
-                    .ok_or_else(|| StoreError::NotFound(format!("parent tenant {code}")))?,
+                    .ok_or_else(|| StoreError::NotFound(format!("上级站点 {code}")))?,
             ),
         };
         let parent_kind = parent
@@ -101,7 +97,7 @@ impl Store {
                 .await?;
             if let Some(p) = existing {
                 return Err(StoreError::Conflict(format!(
-                    "the cluster already has a portal ({})",
+                    "集群已有门户网站（{}），不能再建一个",
                     p.code
                 )));
             }
@@ -113,7 +109,7 @@ impl Store {
             .is_some()
         {
             return Err(StoreError::Conflict(format!(
-                "tenant code {} is taken",
+                "站点代码 {} 已被使用",
                 new.code
             )));
         }
@@ -158,9 +154,7 @@ impl Store {
                 .one(&txn)
                 .await?;
             if taken.is_some() {
-                return Err(StoreError::Conflict(format!(
-                    "host {host} belongs to another tenant"
-                )));
+                return Err(StoreError::Conflict(format!("域名 {host} 已属于其他站点")));
             }
             tenant_host::ActiveModel {
                 host: Set(host.as_str().to_owned()),

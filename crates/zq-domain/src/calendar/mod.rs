@@ -30,7 +30,7 @@ const MAX_RANGE_DAYS: i64 = 31;
 
 named_enum!(
     /// How a listed day departs from the ordinary Monday-to-Friday week.
-    DayKind, "calendar day kind" {
+    DayKind, "日历日类型" {
         /// A day off: a public holiday, or a weekday given off to join one.
         Off = "off",
         /// A Saturday or Sunday that is a working day in exchange for a holiday (调休上班).

@@ -29,7 +29,7 @@ pub use survey::{
 
 named_enum!(
     /// What is put before the public.
-    ConsultKind, "consultation kind" {
+    ConsultKind, "征集调查类型" {
         /// 意见征集: a draft document to comment on.
         Solicitation = "solicitation",
         /// 网上调查: a questionnaire.

@@ -36,7 +36,7 @@ pub const MAX_TEXT_CHARS: usize = 1000;
 
 named_enum!(
     /// How a question is answered.
-    QuestionKind, "question kind" {
+    QuestionKind, "题目类型" {
         /// One option (radio buttons).
         Single = "single",
         /// Any options, at least one (check boxes).

@@ -16,7 +16,7 @@ use crate::named_enum;
 
 named_enum!(
     /// What a term of the lexicon is.
-    TermKind, "term kind" {
+    TermKind, "词语类型" {
         /// A wrong wording; `right` is the correct one.
         Wrong = "wrong",
         /// A term that must not appear.

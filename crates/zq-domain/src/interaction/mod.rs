@@ -32,7 +32,7 @@ pub use clock::{CaseClock, ClockError, ClockRule, ClockRules, ClockStatus};
 
 named_enum!(
     /// What kind of case: each has its own form, clock and answer.
-    CaseKind, "case kind" {
+    CaseKind, "事项类型" {
         /// A letter to a mailbox (领导信箱, 部门信箱).
         Letter = "letter",
         /// A report of an error on a page (我为政府网站找错).
@@ -57,7 +57,7 @@ impl CaseKind {
 
 named_enum!(
     /// Where a case stands.
-    CaseState, "case state" {
+    CaseState, "事项状态" {
         /// Arrived (or transferred here); nobody has taken it yet.
         Submitted = "submitted",
         /// Taken by the owning unit; the clock runs.
@@ -121,7 +121,7 @@ impl CaseState {
 
 named_enum!(
     /// What a letter is about (信件类型).
-    LetterKind, "letter kind" {
+    LetterKind, "来信类别" {
         Consultation = "consultation",
         Complaint = "complaint",
         Suggestion = "suggestion",
@@ -144,7 +144,7 @@ impl LetterKind {
 
 named_enum!(
     /// What is wrong on the page (找错的错误类型).
-    SiteErrorKind, "error kind" {
+    SiteErrorKind, "错误类型" {
         /// 错别字: typos, wrong characters.
         Typo = "typo",
         /// 链接无法打开 / 附件无法下载.

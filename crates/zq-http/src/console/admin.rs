@@ -8,14 +8,14 @@ use zq_domain::access::{Action, TenantRole};
 use zq_domain::{ColumnId, ColumnKind, TenantKind, TenantStatus, UpdateRequirement};
 use zq_render::ConsolePage;
 use zq_render::console_view::{
-    AdminFrame, AdminTab, Choice, ClusterAuditView, ColumnForm, ColumnRow, ColumnsView, Me, Named,
-    RoleAction, StatusAction, TenantForm, TenantRow, TenantsView, UserForm, UserRow, UsersView,
+    AdminFrame, AdminTab, Choice, ColumnForm, ColumnRow, ColumnsView, Me, Named, RoleAction,
+    StatusAction, TenantForm, TenantRow, TenantsView, UserForm, UserRow, UsersView,
 };
 use zq_store::{ColumnChange, Tenant, User};
 
 use super::frame::{
-    ConsoleCaller, Fields, NoticeQuery, PageResult, Shown, audit_rows, field, html, html_status,
-    notice, site_base, site_frame, status_label,
+    ConsoleCaller, Fields, NoticeQuery, PageResult, Shown, field, html_status, notice, site_base,
+    site_frame, status_label,
 };
 use super::{BASE, see_other};
 use crate::AppState;
@@ -132,6 +132,12 @@ async fn tenants_page(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) ->
     let g = |k: &str, default: &str| form.get(k).cloned().unwrap_or_else(|| default.to_owned());
     let view = TenantsView {
         frame,
+        host_suffix: state
+            .config()
+            .host_suffix
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
         tenants: rows,
         kinds: TenantKind::ALL
             .iter()
@@ -161,16 +167,25 @@ pub(crate) async fn create_tenant(
     Form(f): Form<Fields>,
 ) -> PageResult {
     cc.check_csrf(&field(&f, "csrf"))?;
+    let mut hosts: Vec<String> = field(&f, "hosts")
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    // No host name given: `{code}.{cluster domain}`, as on the command line.
+    let code = field(&f, "code");
+    if hosts.is_empty()
+        && !code.trim().is_empty()
+        && let Some(suffix) = &state.config().host_suffix
+    {
+        hosts.push(format!("{}.{suffix}", code.trim()));
+    }
     let input = TenantInput {
-        code: field(&f, "code"),
+        code,
         kind: field(&f, "kind"),
         name: field(&f, "name"),
         sponsor: field(&f, "sponsor"),
         parent: f.get("parent").cloned(),
-        hosts: field(&f, "hosts")
-            .split_whitespace()
-            .map(str::to_owned)
-            .collect(),
+        hosts,
         site_id: f.get("site_id").cloned(),
         contact: f.get("contact").cloned(),
         short_name: f.get("short_name").cloned(),
@@ -257,7 +272,7 @@ async fn all_users_page(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) 
             })
             .collect();
         if let Some(c) = u.cluster_role {
-            roles.insert(0, c.to_string());
+            roles.insert(0, super::cluster_role_label(c).to_owned());
         }
         let mut row = user_row(u, roles, Vec::new());
         row.second_factor = crate::service::second_factor::enrolled(state.services(), u.id).await?;
@@ -468,21 +483,6 @@ pub(crate) async fn set_role(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-pub(crate) async fn cluster_audit(State(state): State<AppState>, cc: ConsoleCaller) -> PageResult {
-    let rows = admin::cluster_audit(state.services(), &cc.caller, 300).await?;
-    let tenants = state.store().list_tenants().await?;
-    let site = |id: Option<zq_domain::TenantId>| {
-        id.and_then(|t| tenants.iter().find(|x| x.id == t))
-            .map(|t| t.name.clone())
-            .unwrap_or_default()
-    };
-    let view = ClusterAuditView {
-        frame: admin_frame(&state, &cc, "audit", None),
-        rows: audit_rows(&rows, site),
-    };
-    html(&state, ConsolePage::ClusterAudit, &view)
 }
 
 // ---- columns ----

@@ -8,7 +8,7 @@ use zq_domain::access::Action;
 use zq_domain::workflow::WorkflowState;
 use zq_render::ConsolePage;
 use zq_render::console_view::{
-    ArticleLine, ArticlesView, AuditView, DiffLine, Filter, VersionLine, VersionsView,
+    ArticleLine, ArticlesView, DiffLine, Filter, VersionLine, VersionsView,
 };
 
 use super::{BASE, see_other};
@@ -249,18 +249,4 @@ pub(crate) async fn restore(
         "{BASE}/sites/{code}/articles/{}?notice=restored",
         a.id
     )))
-}
-
-pub(crate) async fn audit(
-    State(state): State<AppState>,
-    cc: ConsoleCaller,
-    Path(code): Path<String>,
-) -> PageResult {
-    let rows = service::audit_log(state.services(), &cc.caller, &code, 200).await?;
-    let t = service::site(state.services(), &cc.caller, &code, Action::ReadAudit).await?;
-    let view = AuditView {
-        frame: site_frame(&state, &cc, &t, "audit", None).await?,
-        rows: audit_rows(&rows, |_| String::new()),
-    };
-    html(&state, ConsolePage::Audit, &view)
 }

@@ -279,10 +279,10 @@ pub(crate) async fn home(State(state): State<AppState>, headers: HeaderMap) -> R
         portal_name: portal_name(&state),
         display_name: s.user.display_name.clone(),
         login: s.user.login.to_string(),
-        cluster_role: caller.grants.cluster.map(|r| match r {
-            ClusterRole::ClusterAdmin => "集群管理员".to_owned(),
-            ClusterRole::Operator => "运维监控（只读）".to_owned(),
-        }),
+        cluster_role: caller
+            .grants
+            .cluster
+            .map(|r| super::cluster_role_label(r).to_owned()),
         drafts: article_list(
             desk.drafts,
             &names,

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use zq_domain::access::Action;
 use zq_domain::workflow::WorkflowState;
 use zq_render::ConsolePage;
-use zq_render::console_view::{AuditLine, Me, OnAir, SiteBadge, SiteFrame, Tab};
+use zq_render::console_view::{Me, OnAir, SiteBadge, SiteFrame, Tab};
 use zq_store::Tenant;
 
 use super::BASE;
@@ -299,33 +299,4 @@ pub(super) type Fields = HashMap<String, String>;
 /// One field of a form, empty when absent.
 pub(super) fn field(f: &Fields, k: &str) -> String {
     f.get(k).cloned().unwrap_or_default()
-}
-
-/// Audit rows as the console's audit tables show them; `site` names the tenant of a row
-/// (for the cluster-wide log).
-pub(super) fn audit_rows(
-    rows: &[zq_store::AuditRecord],
-    site: impl Fn(Option<zq_domain::TenantId>) -> String,
-) -> Vec<AuditLine> {
-    let short = |h: &Option<String>| {
-        h.as_deref()
-            .map(|h| h[..h.len().min(12)].to_owned())
-            .unwrap_or_else(|| "—".into())
-    };
-    rows.iter()
-        .map(|r| AuditLine {
-            at: format_local(r.at, false),
-            site: site(r.entry.tenant),
-            actor: r
-                .entry
-                .actor
-                .as_ref()
-                .map_or_else(|| "system".into(), |(_, l)| l.clone()),
-            action: r.entry.action.clone(),
-            object: r.entry.object.clone(),
-            client: r.entry.client.clone().unwrap_or_default(),
-            before: short(&r.entry.before_hash),
-            after: short(&r.entry.after_hash),
-        })
-        .collect()
 }

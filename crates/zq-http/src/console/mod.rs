@@ -20,6 +20,7 @@ use crate::{AppState, ClientAddr, SessionError};
 pub(crate) mod admin;
 pub(crate) mod articles;
 pub(crate) mod attachments;
+pub(crate) mod audit;
 pub(crate) mod broadcasts;
 pub(crate) mod calendar;
 pub(crate) mod cases;
@@ -312,12 +313,34 @@ pub(super) fn wait_label(seconds: i64) -> String {
     }
 }
 
+/// A cluster role as the console names it.
+pub(super) fn cluster_role_label(r: zq_domain::access::ClusterRole) -> &'static str {
+    match r {
+        zq_domain::access::ClusterRole::ClusterAdmin => "集群管理员",
+        zq_domain::access::ClusterRole::Operator => "运维监控（只读）",
+    }
+}
+
 pub(super) fn role_label(r: TenantRole) -> &'static str {
     match r {
         TenantRole::SiteAdmin => "网站管理员",
         TenantRole::Editor => "编辑",
         TenantRole::Reviewer => "审核",
     }
+}
+
+/// Any other `/console/…` path: a console page saying it does not exist (404), with the way
+/// back to the 工作台 — never the start page in its place, never a public site's page.
+pub(crate) async fn not_found() -> Response {
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"robots\" content=\"noindex\"><title>页面不存在 - 管理平台</title></head><body><main><h1>页面不存在</h1><p>管理平台中没有这个页面，可能是地址输错了，或页面已经移动。</p><p><a href=\"{BASE}/\">返回工作台</a></p></main></body></html>"
+    );
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response()
 }
 
 #[derive(Debug, Deserialize)]

@@ -30,9 +30,9 @@ fn events(rows: &[AuditRecord]) -> Vec<SecurityEvent> {
                 .as_ref()
                 .map(|(_, l)| l.clone())
                 .or_else(|| r.entry.client.clone())
-                .unwrap_or_else(|| "system".into()),
-            action: r.entry.action.clone(),
-            object: r.entry.object.clone(),
+                .unwrap_or_else(|| "系统".into()),
+            action: zq_domain::audit_label::action_label(&r.entry.action).into_owned(),
+            object: zq_domain::audit_label::object_label(&r.entry.object, None),
         })
         .collect()
 }

@@ -69,6 +69,8 @@ pub struct TenantsView {
     pub tenants: Vec<TenantRow>,
     pub kinds: Vec<Choice>,
     pub form: TenantForm,
+    /// The cluster's domain, for the hint on an empty 域名.
+    pub host_suffix: String,
 }
 
 /// A button granting or taking back a role.
@@ -124,6 +126,7 @@ pub struct ClusterAuditView {
     #[serde(flatten)]
     pub frame: AdminFrame,
     pub rows: Vec<AuditLine>,
+    pub search: super::AuditSearch,
 }
 
 /// A row of a site's column tree.

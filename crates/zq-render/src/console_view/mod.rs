@@ -133,6 +133,36 @@ pub struct AuditView {
     #[serde(flatten)]
     pub frame: SiteFrame,
     pub rows: Vec<AuditLine>,
+    pub search: AuditSearch,
+}
+
+/// A choice of a select that may be the chosen one.
+#[derive(Debug, Clone, Serialize)]
+pub struct Picked {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// The audit log's filter form (actor, kind of action, object, period) and its CSV link.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditSearch {
+    /// The page the form is sent to (GET).
+    pub action: String,
+    pub actor: String,
+    pub object: String,
+    /// `2026-12-01` or empty.
+    pub from: String,
+    pub to: String,
+    pub kinds: Vec<Picked>,
+    /// The same rows as CSV.
+    pub csv_url: String,
+    /// A filter is set (the page says so and offers to clear it).
+    pub filtered: bool,
+    /// The page shows the newest rows only.
+    pub limited: bool,
+    /// The message when a field could not be read (a malformed date).
+    pub error: Option<String>,
 }
 
 /// The settings form's fields.
