@@ -11,6 +11,7 @@ mod browser;
 mod cache;
 mod cache_integrity;
 mod console;
+mod console_accounts;
 mod console_chinese;
 mod console_desk;
 mod console_once;

@@ -136,20 +136,26 @@ on_both_backends! {
     async fn no_console_page_shows_an_audit_code_an_object_id_or_a_role_identifier(app: demo) {
         activity(app).await;
         let kinds = crate::validators::console_page_kinds(app).await;
+        // Every account signs in once first, so the sign-ins are in the log too.
+        let mut cookies = Vec::new();
+        for (who, _) in &kinds {
+            cookies.push(app.sign_in(who, PASSWORD).await.1.expect("signed in"));
+        }
         let mut codes = BTreeSet::new();
         for r in app.store.audit_log(None, 100_000).await.unwrap() {
             codes.insert(r.entry.action);
         }
         let unknown: Vec<&String> = codes.iter().filter(|c| !knows(c)).collect();
         assert!(unknown.is_empty(), "audit codes without a Chinese label: {unknown:?}");
-        assert!(codes.contains("article.approve") && codes.contains("login.failed"), "{codes:?}");
+        for code in ["article.approve", "login.failed", "login", "column.create"] {
+            assert!(codes.contains(code), "{code} in {codes:?}");
+        }
         let mut problems = Vec::new();
-        for (who, pages) in &kinds {
-            let cookie = app.sign_in(who, PASSWORD).await.1.expect("signed in");
+        for ((who, pages), cookie) in kinds.iter().zip(&cookies) {
             let mut pages = pages.clone();
             pages.push("/console/sites/jb/audit?kind=article".into());
             for path in &pages {
-                let r = app.get_with("127.0.0.1", path, &[("cookie", &cookie)]).await;
+                let r = app.get_with("127.0.0.1", path, &[("cookie", cookie)]).await;
                 assert_eq!(r.status, 200, "{who} {path}");
                 let text = visible(&r.body);
                 for code in &codes {
@@ -212,5 +218,35 @@ on_both_backends! {
             assert_eq!(r.status, 404, "{path}");
             assert!(r.body.contains("管理平台中没有这个页面") && r.body.contains("返回工作台"), "{path}: {}", r.body);
         }
+    }
+
+    async fn suspending_and_archiving_a_site_ask_for_a_reason_and_the_portal_is_never_archived(app: demo) {
+        app.account("zh.office2", Some(zq_domain::access::ClusterRole::ClusterAdmin), &[]).await;
+        let office = app.sign_in("zh.office2", PASSWORD).await.1.unwrap();
+        let h = [("cookie", office.as_str())];
+        let page = app.get_with("127.0.0.1", "/console/admin/tenants", &h).await;
+        assert!(!page.body.contains("请输入站点代码 www 确认") && page.body.contains("请输入站点代码 jn 确认"), "no 归档 for the portal");
+        let csrf = zq_tests::hidden_csrf(&page.body);
+        let path = "/console/admin/tenants/jn/status";
+        let r = app.post_form("127.0.0.1", path, &[("csrf", &csrf), ("status", "archived"), ("confirm", "jn")], &h).await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("请填写原因"), "{}", r.body);
+        let r = app.post_form("127.0.0.1", path, &[("csrf", &csrf), ("status", "archived"), ("reason", "机构撤并"), ("confirm", "jb")], &h).await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("请在确认框中输入该站点的代码"));
+        let r = app.post_form("127.0.0.1", path, &[("csrf", &csrf), ("status", "suspended"), ("reason", "栏目调整，暂停两天")], &h).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let row = app.store.audit_log(None, 5).await.unwrap().into_iter().find(|r| r.entry.action == "tenant.suspend").unwrap();
+        assert_eq!(row.entry.note.as_deref(), Some("栏目调整，暂停两天"));
+        assert_eq!(app.store.verify_audit_chain().await.unwrap().broken_at, None, "the note is in the chain");
+        let log = app.get_with("127.0.0.1", "/console/admin/audit?kind=tenant", &h).await;
+        assert!(log.body.contains("暂停站点（维护）") && log.body.contains("栏目调整，暂停两天"), "{}", log.body);
+        // The portal: refused to the console and the API alike.
+        let r = app.post_form("127.0.0.1", "/console/admin/tenants/www/status", &[("csrf", &csrf), ("status", "archived"), ("reason", "试试"), ("confirm", "www")], &h).await;
+        assert_eq!(r.status, 409);
+        assert!(r.body.contains("门户网站不能归档"));
+        let token = app.token("zh.office3", Some(zq_domain::access::ClusterRole::ClusterAdmin), None).await;
+        let (s, e) = app.api(&token, "POST", "/api/v1/sites/www/status", Some(json!({"status": "archived"}))).await;
+        assert_eq!(s, 409, "{e}");
     }
 }

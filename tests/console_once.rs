@@ -44,6 +44,25 @@ async fn articles_titled(app: &TestApp, title: &str) -> usize {
     items.iter().filter(|a| a.title == title).count()
 }
 
+/// The `name`/`value` pairs of the text inputs of the form posting to `action`.
+fn inputs(body: &str, action: &str) -> Vec<(String, String)> {
+    let form = &body[body
+        .find(&format!("<form method=\"post\" action=\"{action}\""))
+        .expect("the form")..];
+    let form = &form[..form.find("</form>").unwrap()];
+    form.split("<input ")
+        .skip(1)
+        .filter(|i| !i.contains("type=\"checkbox\""))
+        .filter_map(|i| {
+            let attr = |a: &str| {
+                let at = i.find(&format!("{a}=\""))? + a.len() + 2;
+                Some(i[at..].split('"').next().unwrap_or_default().to_owned())
+            };
+            Some((attr("name")?, attr("value").unwrap_or_default()))
+        })
+        .collect()
+}
+
 on_both_backends! {
     async fn a_double_submitted_article_form_creates_one_article(app: demo) {
         let cookie = signed_in(app, "jb.onceeditor", TenantRole::Editor).await;
@@ -108,5 +127,16 @@ on_both_backends! {
         let t = app.store.tenant_by_code(&zq_domain::TenantCode::parse("jb").unwrap()).await.unwrap().unwrap();
         let n = app.store.columns(t.id).await.unwrap().iter().filter(|c| c.name == "一次性栏目").count();
         assert_eq!(n, 1, "one column, not an error for the second click");
+    }
+
+    async fn site_settings_save_unchanged(app: demo) {
+        let cookie = signed_in(app, "jb.settingsadmin", TenantRole::SiteAdmin).await;
+        let page = app.get_with("127.0.0.1", "/console/sites/jb/settings", &[("cookie", &cookie)]).await;
+        assert_eq!(page.status, 200);
+        let fields = inputs(&page.body, "/console/sites/jb/settings");
+        assert!(!fields.iter().any(|(_, v)| v == "None" || v == "none"), "no empty field shows None: {fields:?}");
+        let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = app.post_form("127.0.0.1", "/console/sites/jb/settings", &form, &[("cookie", &cookie)]).await;
+        assert_eq!(r.status, 303, "the unchanged settings save: {}", r.body);
     }
 }

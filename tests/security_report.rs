@@ -69,7 +69,7 @@ async fn the_security_report_shows_coverage_failures_and_admin_actions_to_those_
             "only this site's accounts: {b}"
         );
         assert!(
-            b.contains("role.bind") && b.contains("user:jb.writer") || b.contains("role.bind"),
+            b.contains("授予角色") && b.contains("账号 jb.writer（审核）"),
             "{b}"
         );
         // The scan runs on the clock's 10-minute marks: not yet, or once with its time.

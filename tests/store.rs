@@ -165,6 +165,7 @@ mod accounts {
             display_name: "张伟".into(),
             password: password.into(),
             cluster_role: None,
+            must_change_password: false,
         }
     }
 
@@ -237,6 +238,7 @@ mod audit {
             client: Some("127.0.0.1".into()),
             before_hash: Some(content_hash(format!("before {i}").as_bytes())),
             after_hash: Some(content_hash(format!("after {i}").as_bytes())),
+            note: i.is_multiple_of(5).then(|| format!("第 {i} 条的说明")),
         }
     }
 

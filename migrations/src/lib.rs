@@ -37,6 +37,8 @@ mod m0029_tls;
 mod m0030_audit_object_index;
 mod m0031_form_keys;
 mod m0032_form_stash;
+mod m0033_account_recovery;
+mod m0034_audit_note;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -77,6 +79,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0030_audit_object_index::Migration),
             Box::new(m0031_form_keys::Migration),
             Box::new(m0032_form_stash::Migration),
+            Box::new(m0033_account_recovery::Migration),
+            Box::new(m0034_audit_note::Migration),
         ]
     }
 }

@@ -725,6 +725,7 @@ impl TestApp {
                     display_name: format!("{login}姓名"),
                     password: PASSWORD.into(),
                     cluster_role: cluster,
+                    must_change_password: false,
                 },
                 &system,
             )

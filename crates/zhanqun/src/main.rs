@@ -122,6 +122,14 @@ enum AdminCommand {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Set a new password for an account that cannot sign in (a forgotten password), read as
+    /// for `create`; the account must change it at its next sign-in, and its sign-in delays
+    /// are lifted. Audited as `password.reset` by the operating-system user.
+    ResetPassword {
+        /// The account's sign-in name.
+        #[arg(long)]
+        login: String,
+    },
 }
 
 #[derive(Args)]
@@ -186,6 +194,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Export { out, port } => export(cfg, &out, port).await,
         Command::Admin(AdminCommand::Create { login, name }) => {
             admin_create(&cfg, &login, name).await
+        }
+        Command::Admin(AdminCommand::ResetPassword { login }) => {
+            admin_reset_password(&cfg, &login).await
         }
         Command::Audit(AuditCommand::Verify) => audit_verify(&cfg).await,
         Command::Integrity => integrity(&cfg).await,
@@ -296,6 +307,7 @@ async fn serve(mut cfg: Config, args: ServeArgs) -> Result<()> {
     let store = open(&cfg).await?;
     tracing::info!(database = %cfg.database_url_redacted(), backend = store.backend_name(), "database ready");
     let mut demo_accounts = Vec::new();
+    let mut demo_already_seeded = false;
     if args.demo {
         let started = std::time::Instant::now();
         let seeder = Services::new(store.clone());
@@ -315,7 +327,10 @@ async fn serve(mut cfg: Config, args: ServeArgs) -> Result<()> {
                 let released = zhanqun::memory::release_free_memory();
                 tracing::debug!(released, "returned the seeding's freed memory");
             }
-            None => tracing::info!("the database already has tenants; not seeding the demo"),
+            None => {
+                tracing::info!("the database already has tenants; not seeding the demo");
+                demo_already_seeded = true;
+            }
         }
     }
     let listener = tokio::net::TcpListener::bind(cfg.listen)
@@ -337,6 +352,14 @@ async fn serve(mut cfg: Config, args: ServeArgs) -> Result<()> {
             );
         }
         println!();
+    } else if demo_already_seeded {
+        println!(
+            "The demo cluster was seeded on an earlier start, with its accounts (office, ops, jb.admin, \
+             jb.editor, jb.reviewer); their passwords were shown only then. Forgotten one? Set a new \
+             one with: zhanqun admin reset-password --login office\n\
+             演示数据已在之前的启动中创建，演示账号的密码只在当时显示过一次；忘记密码可用 \
+             zhanqun admin reset-password --login office 重新设置。\n"
+        );
     }
     if let Some(m) = running.metrics_addr {
         println!("Metrics (Prometheus): http://{m}/metrics");
@@ -460,6 +483,29 @@ async fn admin_create(cfg: &Config, login: &str, name: Option<String>) -> Result
     Ok(())
 }
 
+async fn admin_reset_password(cfg: &Config, login: &str) -> Result<()> {
+    let svc = Services::new(open(cfg).await?);
+    let caller = cli_caller();
+    // The account first: no password is asked for one that does not exist.
+    zq_services::admin::account_by_login(&svc, login)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let password = read_new_password()?;
+    let user = zq_services::accounts::reset_password_to(&svc, &caller, login, password)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    // Lift any sign-in delay (an account without one is fine as it is).
+    match zq_services::signin::unlock(&svc, &caller, login).await {
+        Ok(()) | Err(zq_services::ServiceError::Conflict(_)) => {}
+        Err(e) => bail!("{e}"),
+    }
+    println!(
+        "已为 {}（{}）设置新密码；该账号下次登录时须修改密码，登录限制已解除。",
+        user.login, user.display_name
+    );
+    Ok(())
+}
+
 async fn export(cfg: Config, out: &std::path::Path, port: u16) -> Result<()> {
     let store = open(&cfg).await?;
     // Render every page afresh: no cache, no Redis, nothing kept in memory.
@@ -525,8 +571,8 @@ async fn tenant(cfg: &Config, cmd: TenantCommand) -> Result<()> {
     let set_status = |code: String, status: &'static str| {
         let svc = svc.clone();
         async move {
-            let t =
-                zq_services::admin::set_tenant_status(&svc, &cli_caller(), &code, status).await?;
+            let t = zq_services::admin::set_tenant_status(&svc, &cli_caller(), &code, status, None)
+                .await?;
             println!("Tenant {} ({}) is now {}.", t.code, t.name, t.status);
             println!("Running servers pick this up within their tenant refresh interval.");
             Ok::<_, anyhow::Error>(())

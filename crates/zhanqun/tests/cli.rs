@@ -172,14 +172,14 @@ fn tenants_are_created_listed_suspended_resumed_and_archived() {
         ],
         &[],
     );
-    assert!(err.contains("tenant code"), "{err}");
+    assert!(err.contains("站点代码"), "{err}");
     let err = cli.fails(
         &[
             "tenant", "create", "--code", "x1", "--kind", "bureau", "--name", "x",
         ],
         &[],
     );
-    assert!(err.contains("tenant kind"), "{err}");
+    assert!(err.contains("站点类型"), "{err}");
     let err = cli.fails(
         &[
             "tenant", "create", "--code", "t2", "--kind", "town", "--name", "x",
@@ -193,7 +193,7 @@ fn tenants_are_created_listed_suspended_resumed_and_archived() {
         ],
         &[],
     );
-    assert!(err.contains("taken"), "{err}");
+    assert!(err.contains("已被使用"), "{err}");
 
     let list = cli.ok(&["tenant", "list"]);
     assert!(
@@ -205,7 +205,7 @@ fn tenants_are_created_listed_suspended_resumed_and_archived() {
     assert!(cli.ok(&["tenant", "resume", "jb"]).contains("active"));
     assert!(cli.ok(&["tenant", "archive", "jb"]).contains("archived"));
     let err = cli.fails(&["tenant", "resume", "jb"], &[]);
-    assert!(err.contains("cannot become"), "{err}");
+    assert!(err.contains("不能改为"), "{err}");
     let err = cli.fails(&["tenant", "suspend", "nosuch"], &[]);
     assert!(err.contains("不存在"), "not found: {err}");
     // Every change above is on record, and the record verifies.
@@ -260,7 +260,67 @@ fn the_first_cluster_admin_is_created_with_a_password_from_stdin_and_no_default(
     let empty = create("second", "");
     assert!(!empty.status.success());
     let bad_login = create("x", "Haichuan-Portal-2026");
-    assert!(String::from_utf8_lossy(&bad_login.stderr).contains("login"));
+    assert!(String::from_utf8_lossy(&bad_login.stderr).contains("登录名"));
+
+    // A forgotten password: set a new one from the command line.
+    let reset = |login: &str, password: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_zhanqun"))
+            .args(["admin", "reset-password", "--login", login])
+            .env("ZQ_DATA_DIR", &cli.dir)
+            .env("ZQ_LOG", "error")
+            .env("USER", "root")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{password}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let nobody = reset("nobody", "Haichuan-Portal-2027");
+    assert!(!nobody.status.success());
+    assert!(String::from_utf8_lossy(&nobody.stderr).contains("账号 nobody"));
+    let weak = reset("office", "short");
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("密码"));
+    let done = reset("office", "Haichuan-Portal-2027");
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert!(String::from_utf8_lossy(&done.stdout).contains("已为 office"));
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        cli.dir.join("zhanqun.sqlite").display()
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = zq_store::Store::open(&zq_store::StoreOptions::new(url))
+            .await
+            .unwrap();
+        let login = zq_domain::security::LoginName::parse("office").unwrap();
+        let user = store
+            .verify_login(&login, "Haichuan-Portal-2027")
+            .await
+            .unwrap();
+        assert!(
+            user.expect("the new password signs in")
+                .must_change_password,
+            "to be changed at once"
+        );
+        let log = store.audit_log(None, 10).await.unwrap();
+        let row = log
+            .iter()
+            .find(|r| r.entry.action == "password.reset")
+            .expect("audited");
+        assert_eq!(row.entry.client.as_deref(), Some("cli:root"));
+    });
 }
 
 #[test]
@@ -285,10 +345,25 @@ fn a_tenant_change_from_the_command_line_lands_with_its_audit_row_and_event_or_n
         "--name",
         "中国海川",
     ]);
-    ok(&["tenant", "suspend", "www"]);
-    ok(&["tenant", "archive", "www"]);
-    let refused = cli.run(&["tenant", "resume", "www"], &as_tester);
+    ok(&[
+        "tenant",
+        "create",
+        "--code",
+        "fgw",
+        "--kind",
+        "department",
+        "--name",
+        "市发展改革委",
+        "--parent",
+        "www",
+    ]);
+    ok(&["tenant", "suspend", "fgw"]);
+    ok(&["tenant", "archive", "fgw"]);
+    let refused = cli.run(&["tenant", "resume", "fgw"], &as_tester);
     assert!(!refused.status.success(), "archived is final");
+    let portal = cli.run(&["tenant", "archive", "www"], &as_tester);
+    assert!(!portal.status.success(), "the portal is never archived");
+    assert!(String::from_utf8_lossy(&portal.stderr).contains("门户网站不能归档"));
 
     let url = format!(
         "sqlite://{}?mode=rwc",
@@ -304,13 +379,18 @@ fn a_tenant_change_from_the_command_line_lands_with_its_audit_row_and_event_or_n
         let actions: Vec<&str> = rows.iter().map(|r| r.entry.action.as_str()).collect();
         assert_eq!(
             actions,
-            ["tenant.create", "tenant.suspend", "tenant.archive"],
-            "the refused resume left no row"
+            [
+                "tenant.create",
+                "tenant.create",
+                "tenant.suspend",
+                "tenant.archive"
+            ],
+            "the refused resume and portal archive left no row"
         );
-        let suspend = &rows[1].entry;
+        let suspend = &rows[2].entry;
         assert_eq!(suspend.client.as_deref(), Some("cli:tester"));
         assert_eq!(suspend.actor, None, "the command line acts as the system");
-        assert_eq!(suspend.object, "tenant:www");
+        assert_eq!(suspend.object, "tenant:fgw");
         assert_eq!(
             suspend.before_hash.as_deref(),
             Some(zq_store::content_hash(b"active").as_str())
@@ -326,10 +406,15 @@ fn a_tenant_change_from_the_command_line_lands_with_its_audit_row_and_event_or_n
             .collect();
         assert_eq!(
             kinds,
-            [("tenant_changed", "tenant:www"); 3],
-            "one event per change, none for the refused one"
+            [
+                ("tenant_changed", "tenant:www"),
+                ("tenant_changed", "tenant:fgw"),
+                ("tenant_changed", "tenant:fgw"),
+                ("tenant_changed", "tenant:fgw"),
+            ],
+            "one event per change, none for the refused ones"
         );
-        assert!(events[1].change.sites_changed);
+        assert!(events[2].change.sites_changed);
         assert_eq!(store.verify_audit_chain().await.unwrap().broken_at, None);
     });
 }

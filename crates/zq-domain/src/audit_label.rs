@@ -71,12 +71,16 @@ fn whole(code: &str) -> Option<&'static str> {
         "integrity.withdraw" => "发现篡改并自动撤下信息",
         "lexicon.scan" => "扫描全部信息的敏感词",
         "links.check" => "检查链接",
+        "login" => "登录",
         "login.failed" => "登录失败",
         "login.second_factor_failed" => "双因素验证失败",
         "login.unlock" => "解除登录限制",
         "mfa.enrol" => "启用双因素认证",
         "mfa.reset" => "重置双因素认证",
         "password.change" => "修改密码",
+        "password.reset" => "重置密码",
+        "user.disable" => "停用账号",
+        "user.enable" => "启用账号",
         "reporting.import" => "导入报送历史",
         "role.bind" => "授予角色",
         "role.unbind" => "取消角色",
@@ -176,6 +180,8 @@ pub fn object_label(object: &str, title: Option<&str>) -> String {
             "reviewer" => "审核",
             "cluster_admin" => "集群管理员",
             "operator" => "运维监控",
+            "totp" => "验证码",
+            "recovery" => "恢复码",
             _ => return None,
         })
     };
@@ -217,7 +223,7 @@ mod tests {
         for (code, label) in cases {
             assert_eq!(action_label(code), label, "{code}");
         }
-        assert!(knows("article.withdraw") && knows("login.failed"));
+        assert!(knows("article.withdraw") && knows("login.failed") && knows("login"));
         assert!(!knows("column.frobnicate"));
     }
 

@@ -88,6 +88,15 @@ impl TenantStatus {
     pub fn can_become(self, to: TenantStatus) -> bool {
         self != to && self != TenantStatus::Archived
     }
+
+    /// Chinese label for pages and the CLI.
+    pub fn label(self) -> &'static str {
+        match self {
+            TenantStatus::Active => "运行中",
+            TenantStatus::Suspended => "维护中",
+            TenantStatus::Archived => "已归档",
+        }
+    }
 }
 
 /// A tenant's code: a lower-case slug, unique in the cluster, used in the `/sites/{code}/` alias.

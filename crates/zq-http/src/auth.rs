@@ -106,7 +106,8 @@ impl FromRequestParts<AppState> for ConsoleCaller {
 }
 
 /// The page a signed-in account must go to before any other, if it is elsewhere: enrolling the
-/// second factor its roles require, then changing a password older than the cluster allows.
+/// second factor its roles require, then changing a password someone else set or one older
+/// than the cluster allows.
 pub(crate) async fn required_step(
     state: &AppState,
     caller: &Caller,
@@ -122,7 +123,10 @@ pub(crate) async fn required_step(
     }
     let changing = crate::console::password::PAGE;
     let expired = match caller.user_id() {
-        Some(user) if path != changing => service::signin::password_due(svc, user).await?,
+        Some(user) if path != changing => {
+            service::accounts::must_change_password(svc, user).await?
+                || service::signin::password_due(svc, user).await?
+        }
         _ => false,
     };
     Ok(expired.then_some(changing))

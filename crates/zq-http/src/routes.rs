@@ -158,6 +158,14 @@ fn console_routes(state: &AppState) -> Router<AppState> {
             post(admin::set_role),
         )
         .route(
+            &format!("{s}/users/{{login}}/reset-password"),
+            post(console::accounts::site_reset),
+        )
+        .route(
+            &format!("{s}/users/{{login}}/{{to}}"),
+            post(console::accounts::site_switch),
+        )
+        .route(
             &format!("{s}/columns"),
             get(admin::columns).post(admin::create_column).layer(once()),
         )
@@ -279,6 +287,14 @@ fn console_routes(state: &AppState) -> Router<AppState> {
         .route(
             "/console/admin/users/{login}/unlock",
             post(admin::unlock_user),
+        )
+        .route(
+            "/console/admin/users/{login}/reset-password",
+            post(console::accounts::office_reset),
+        )
+        .route(
+            "/console/admin/users/{login}/{to}",
+            post(console::accounts::office_switch),
         )
         .route(
             "/console/admin/users/{login}/second-factor/reset",

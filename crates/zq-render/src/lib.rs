@@ -185,6 +185,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/console_password.html"),
     ),
     (
+        "console_done.html",
+        include_str!("../templates/console_done.html"),
+    ),
+    (
         "console_second_factor.html",
         include_str!("../templates/console_second_factor.html"),
     ),
@@ -585,6 +589,10 @@ impl Renderer {
 
     pub fn console_password(&self, v: &PasswordView) -> Result<String, RenderError> {
         self.render("console_password.html", v)
+    }
+
+    pub fn console_done(&self, v: &view::DoneView) -> Result<String, RenderError> {
+        self.render("console_done.html", v)
     }
 
     pub fn console_second_factor(&self, v: &SecondFactorView) -> Result<String, RenderError> {

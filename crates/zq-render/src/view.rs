@@ -362,9 +362,27 @@ pub struct PasswordView {
     /// The password is older than the cluster allows: it must be changed now.
     pub expired: bool,
     pub max_age_days: u32,
+    /// Someone else set the password (a new account, an admin's reset): it must be changed.
+    pub must_change: bool,
     /// Just changed.
     pub done: bool,
     pub error: Option<String>,
+}
+
+/// The result of an action on an account that must be shown once (a temporary password).
+#[derive(Debug, Clone, Serialize)]
+pub struct DoneView {
+    pub portal_name: String,
+    pub base: String,
+    pub csrf: String,
+    pub login: String,
+    pub display_name: String,
+    pub heading: String,
+    pub message: String,
+    /// Shown once, never stored.
+    pub secret: Option<String>,
+    pub back_url: String,
+    pub back_label: String,
 }
 
 /// 双因素认证: the signed-in account's second factor (enrolment, recovery codes, status).

@@ -24,7 +24,7 @@ pub(crate) fn cluster_only(caller: &Caller, action: Action) -> Result<()> {
 }
 
 /// The account with this login, or "账号 … 不存在" (a malformed login too).
-pub(crate) async fn account_by_login(svc: &Services, login: &str) -> Result<zq_store::User> {
+pub async fn account_by_login(svc: &Services, login: &str) -> Result<zq_store::User> {
     let missing = || ServiceError::NotFound(format!("账号 {login}"));
     let parsed = LoginName::parse(login).map_err(|_| missing())?;
     svc.store()
@@ -88,19 +88,35 @@ pub async fn create_tenant(svc: &Services, caller: &Caller, input: TenantInput) 
     Ok(svc.store().create_tenant(new, &caller.who()).await?)
 }
 
+/// Suspends, resumes or archives a site, with the reason typed to confirm it (kept in the
+/// audit row). The portal is never archived: every site's header and footer lead to it.
 pub async fn set_tenant_status(
     svc: &Services,
     caller: &Caller,
     code: &str,
     status: &str,
+    reason: Option<String>,
 ) -> Result<Tenant> {
     cluster_only(caller, Action::ManageTenants)?;
-    let code =
+    let parsed =
         TenantCode::parse(code).map_err(|_| ServiceError::NotFound(format!("站点 {code}")))?;
     let status = status.parse::<TenantStatus>().map_err(invalid)?;
+    if status == TenantStatus::Archived {
+        let t = svc
+            .store()
+            .tenant_by_code(&parsed)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("站点 {code}")))?;
+        if t.kind == TenantKind::Portal {
+            return Err(ServiceError::Conflict(
+                "门户网站不能归档：每个网站的页头和页脚都链接到门户网站。如需临时关闭，请使用“暂停（维护）”。"
+                    .into(),
+            ));
+        }
+    }
     Ok(svc
         .store()
-        .set_tenant_status(&code, status, &caller.who())
+        .set_tenant_status_noted(&parsed, status, &caller.who(), reason)
         .await?)
 }
 
@@ -168,6 +184,8 @@ pub async fn create_user(
                 display_name,
                 password: input.password,
                 cluster_role: None,
+                // A person chose it for someone else: changed at the first sign-in.
+                must_change_password: caller.user_id().is_some(),
             },
             &caller.who(),
         )
@@ -204,6 +222,7 @@ pub async fn create_cluster_user(
                 display_name,
                 password,
                 cluster_role: Some(role),
+                must_change_password: caller.user_id().is_some(),
             },
             &caller.who(),
         )

@@ -13,6 +13,7 @@
 //! this way answers "forbidden". Objects are always looked up within the named tenant, so an
 //! id of another tenant finds nothing.
 
+pub mod accounts;
 pub mod admin;
 pub mod articles;
 pub mod audit;

@@ -341,6 +341,7 @@ pub async fn verify(svc: &Services, pending: &str, typed: &str, client: &str) ->
         client,
     )
     .await?;
+    store.record_sign_in(user.id).await?;
     let device = crate::signin::new_device_cookie(svc, user.login.as_str()).await?;
     Ok(Check::Passed { user, device })
 }
@@ -361,6 +362,7 @@ pub(crate) async fn audit(
             client: Some(client.to_owned()),
             before_hash: None,
             after_hash: None,
+            note: None,
         })
         .await?;
     Ok(())

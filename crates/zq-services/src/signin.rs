@@ -111,6 +111,7 @@ pub async fn sign_in(svc: &Services, attempt: Attempt<'_>) -> Result<Outcome> {
         attempt.client,
     )
     .await?;
+    store.record_sign_in(user.id).await?;
     Ok(Outcome::SignedIn { user, device })
 }
 

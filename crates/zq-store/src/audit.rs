@@ -40,6 +40,16 @@ pub struct AuditEntry {
     pub client: Option<String>,
     pub before_hash: Option<String>,
     pub after_hash: Option<String>,
+    /// The reason typed to confirm a grave change (archiving a site, disabling an account).
+    pub note: Option<String>,
+}
+
+impl AuditEntry {
+    /// The entry with the reason typed to confirm it.
+    pub fn with_note(mut self, note: Option<String>) -> AuditEntry {
+        self.note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+        self
+    }
 }
 
 /// Which audit rows a search shows: an actor's login (part of it), a kind of action
@@ -89,6 +99,11 @@ fn row_hash(prev: &str, at: DateTime<Utc>, e: &AuditEntry) -> String {
         e.after_hash.clone().unwrap_or_default(),
     ]
     .join("\u{1f}");
+    // A note joins the chain only where there is one: older rows hash as they always did.
+    let canonical = match &e.note {
+        Some(n) => format!("{canonical}\u{1f}{n}"),
+        None => canonical,
+    };
     content_hash(canonical.as_bytes())
 }
 
@@ -110,6 +125,7 @@ fn to_entry(r: &audit::Model) -> AuditEntry {
         client: r.client.clone(),
         before_hash: r.before_hash.clone(),
         after_hash: r.after_hash.clone(),
+        note: r.note.clone(),
     }
 }
 
@@ -140,6 +156,7 @@ fn chained_row(entry: AuditEntry, at: DateTime<Utc>, prev: &mut String) -> audit
         client: Set(entry.client),
         before_hash: Set(entry.before_hash),
         after_hash: Set(entry.after_hash),
+        note: Set(entry.note),
         prev_hash: Set(std::mem::replace(prev, hash.clone())),
         hash: Set(hash),
         ..Default::default()

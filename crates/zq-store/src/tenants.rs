@@ -259,6 +259,17 @@ impl Store {
         status: TenantStatus,
         who: &Who,
     ) -> Result<Tenant, StoreError> {
+        self.set_tenant_status_noted(code, status, who, None).await
+    }
+
+    /// [`Store::set_tenant_status`] with the reason typed to confirm it, kept in the audit row.
+    pub async fn set_tenant_status_noted(
+        &self,
+        code: &TenantCode,
+        status: TenantStatus,
+        who: &Who,
+        note: Option<String>,
+    ) -> Result<Tenant, StoreError> {
         let (_guard, txn) = self.begin_audited().await?;
         let row = tenant::Entity::find()
             .filter(tenant::Column::Code.eq(code.as_str()))
@@ -268,7 +279,9 @@ impl Store {
         let current: TenantStatus = parse_stored(&row.status)?;
         if !current.can_become(status) {
             return Err(StoreError::NotAllowed(format!(
-                "tenant {code} is {current} and cannot become {status}"
+                "站点 {code} 目前{}，不能改为{}",
+                current.label(),
+                status.label()
             )));
         }
         let mut active: tenant::ActiveModel = row.into();
@@ -284,11 +297,13 @@ impl Store {
             bump(&txn, &[TenantId(updated.id)], false).await?
         };
         let action = format!("tenant.{}", status_verb(status));
-        let mut entry = who.entry(
-            Some(TenantId(updated.id)),
-            format!("tenant:{code}"),
-            &action,
-        );
+        let mut entry = who
+            .entry(
+                Some(TenantId(updated.id)),
+                format!("tenant:{code}"),
+                &action,
+            )
+            .with_note(note);
         entry.before_hash = Some(content_hash(current.as_str().as_bytes()));
         entry.after_hash = Some(content_hash(status.as_str().as_bytes()));
         audit_in(&txn, entry, now).await?;

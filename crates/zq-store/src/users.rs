@@ -21,6 +21,9 @@ pub struct User {
     pub display_name: String,
     pub cluster_role: Option<ClusterRole>,
     pub disabled: bool,
+    /// Its password was set by someone else: it must choose its own at the next sign-in.
+    pub must_change_password: bool,
+    pub last_sign_in_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// What a new account needs.
@@ -30,6 +33,8 @@ pub struct NewUser {
     pub display_name: String,
     pub password: String,
     pub cluster_role: Option<ClusterRole>,
+    /// Someone else chose the password: the account changes it at its first sign-in.
+    pub must_change_password: bool,
 }
 
 /// A hash of a random password, verified against when the login does not exist, so a
@@ -112,6 +117,8 @@ fn to_user(row: user::Model) -> Result<User, StoreError> {
         display_name: row.display_name,
         cluster_role: row.cluster_role.as_deref().map(parse_stored).transpose()?,
         disabled: row.disabled,
+        must_change_password: row.must_change_password,
+        last_sign_in_at: row.last_sign_in_at,
     })
 }
 
@@ -122,9 +129,7 @@ impl Store {
         check_password(new.login.as_str(), &new.password)
             .map_err(|p| StoreError::NotAllowed(p.to_string()))?;
         if new.display_name.trim().is_empty() {
-            return Err(StoreError::NotAllowed(
-                "an account needs a display name".into(),
-            ));
+            return Err(StoreError::NotAllowed("请填写姓名".into()));
         }
         let password_hash = hash(new.password).await?;
         let (_guard, txn) = self.begin_audited().await?;
@@ -138,11 +143,13 @@ impl Store {
             created_at: Set(now),
             updated_at: Set(now),
             password_changed_at: Set(Some(now)),
+            must_change_password: Set(new.must_change_password),
+            last_sign_in_at: Set(None),
             ..Default::default()
         }
         .insert(&txn)
         .await
-        .map_err(|e| crate::error::conflict_as(e, || format!("login {} is taken", new.login)))?;
+        .map_err(|e| crate::error::conflict_as(e, || format!("登录名 {} 已被使用", new.login)))?;
         let entry = who.entry(None, format!("user:{}", new.login), "user.create");
         crate::audit::audit_in(&txn, entry, now).await?;
         txn.commit().await?;
@@ -185,6 +192,7 @@ impl Store {
             id: Set(user.id.0),
             password_hash: Set(password_hash),
             password_changed_at: Set(Some(now)),
+            must_change_password: Set(false),
             updated_at: Set(now),
             ..Default::default()
         }
@@ -193,6 +201,76 @@ impl Store {
         let entry = who.entry(None, format!("user:{}", user.login), "password.change");
         crate::audit::audit_in(&txn, entry, now).await?;
         txn.commit().await?;
+        Ok(())
+    }
+
+    /// Sets a password chosen by someone else (an admin's reset, the command line): the
+    /// account must change it at its next sign-in. Audited as `password.reset`.
+    pub async fn reset_password(
+        &self,
+        user: &User,
+        password: String,
+        who: &crate::Who,
+    ) -> Result<(), StoreError> {
+        check_password(user.login.as_str(), &password)
+            .map_err(|p| StoreError::NotAllowed(p.to_string()))?;
+        let password_hash = hash(password).await?;
+        let (_guard, txn) = self.begin_audited().await?;
+        let now = self.now();
+        user::ActiveModel {
+            id: Set(user.id.0),
+            password_hash: Set(password_hash),
+            password_changed_at: Set(Some(now)),
+            must_change_password: Set(true),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?;
+        let entry = who.entry(None, format!("user:{}", user.login), "password.reset");
+        crate::audit::audit_in(&txn, entry, now).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Disables or enables an account (a disabled account cannot sign in and its tokens stop
+    /// working), audited as `user.disable` / `user.enable`.
+    pub async fn set_disabled(
+        &self,
+        user: &User,
+        disabled: bool,
+        who: &crate::Who,
+    ) -> Result<(), StoreError> {
+        let (_guard, txn) = self.begin_audited().await?;
+        let now = self.now();
+        user::ActiveModel {
+            id: Set(user.id.0),
+            disabled: Set(disabled),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?;
+        let action = if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        };
+        let entry = who.entry(None, format!("user:{}", user.login), action);
+        crate::audit::audit_in(&txn, entry, now).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Notes a successful sign-in (shown to the admins; bookkeeping, not audited).
+    pub async fn record_sign_in(&self, user: UserId) -> Result<(), StoreError> {
+        user::ActiveModel {
+            id: Set(user.0),
+            last_sign_in_at: Set(Some(self.now())),
+            ..Default::default()
+        }
+        .update(&self.db)
+        .await?;
         Ok(())
     }
 

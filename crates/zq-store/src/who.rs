@@ -107,6 +107,7 @@ impl Who {
             client: self.audit_client(),
             before_hash: None,
             after_hash: None,
+            note: None,
         }
     }
 }

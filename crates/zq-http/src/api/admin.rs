@@ -22,6 +22,9 @@ pub(crate) async fn create_tenant(
 #[derive(Debug, Deserialize)]
 pub(crate) struct StatusInput {
     status: String,
+    /// Why (kept in the audit row).
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 pub(crate) async fn set_status(
@@ -30,7 +33,8 @@ pub(crate) async fn set_status(
     Path(code): Path<String>,
     Body(input): Body<StatusInput>,
 ) -> ApiResult {
-    let t = admin::set_tenant_status(state.services(), &c, &code, &input.status).await?;
+    let t =
+        admin::set_tenant_status(state.services(), &c, &code, &input.status, input.reason).await?;
     ok(dto::Site::from(&t))
 }
 

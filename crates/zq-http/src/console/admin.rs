@@ -120,6 +120,8 @@ async fn tenants_page(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) ->
             ]
             .iter()
             .filter(|(s, _)| t.status.can_become(*s))
+            // The portal is never archived (the service refuses it too).
+            .filter(|(s, _)| !(t.kind == TenantKind::Portal && *s == TenantStatus::Archived))
             .map(|(s, l)| StatusAction {
                 status: s.as_str(),
                 label: l,
@@ -213,8 +215,34 @@ pub(crate) async fn tenant_status(
     Form(f): Form<Fields>,
 ) -> PageResult {
     cc.check_csrf(&field(&f, "csrf"))?;
-    match admin::set_tenant_status(state.services(), &cc.caller, &code, &field(&f, "status")).await
-    {
+    // Who may not change sites learns that first, whatever the form holds.
+    let manage = Action::ManageTenants;
+    if !zq_domain::access::allowed(&cc.caller.grants, manage, None, Default::default()) {
+        let label = crate::service::action_label(manage).to_owned();
+        return Err(ServiceError::Forbidden(label).into());
+    }
+    let status = field(&f, "status");
+    let reason = field(&f, "reason")
+        .trim()
+        .chars()
+        .take(200)
+        .collect::<String>();
+    let refused = |m: &str| ServiceError::Invalid(m.to_owned());
+    let check = match status.as_str() {
+        "suspended" | "archived" if reason.is_empty() => Err(refused(
+            "请填写原因：暂停和归档会让公众无法访问该网站，原因记入审计日志。",
+        )),
+        "archived" if field(&f, "confirm").trim() != code => {
+            Err(refused("归档后不能恢复：请在确认框中输入该站点的代码。"))
+        }
+        _ => Ok(()),
+    };
+    if let Err(e) = check {
+        let status = e.status();
+        return tenants_page(&state, &cc, Shown::refused(Fields::new(), &e, status)).await;
+    }
+    let reason = Some(reason).filter(|r| !r.is_empty());
+    match admin::set_tenant_status(state.services(), &cc.caller, &code, &status, reason).await {
         Ok(_) => Ok(see_other(&format!("{BASE}/admin/tenants?notice=status"))),
         Err(e @ (ServiceError::Invalid(_) | ServiceError::Conflict(_))) => {
             let status = e.status();
@@ -235,6 +263,11 @@ fn user_row(u: &User, roles: Vec<String>, role_actions: Vec<RoleAction>) -> User
         role_actions,
         waiting_until: None,
         second_factor: false,
+        last_sign_in: u
+            .last_sign_in_at
+            .map_or_else(|| "从未登录".to_owned(), |t| format_local(t, false)),
+        must_change: u.must_change_password,
+        manageable: true,
     }
 }
 
@@ -275,6 +308,7 @@ async fn all_users_page(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) 
             roles.insert(0, super::cluster_role_label(c).to_owned());
         }
         let mut row = user_row(u, roles, Vec::new());
+        row.manageable = cc.caller.user_id() != Some(u.id);
         row.second_factor = crate::service::second_factor::enrolled(state.services(), u.id).await?;
         row.waiting_until = waiting
             .iter()
@@ -405,7 +439,9 @@ async fn site_users_page(
                 })
                 .collect();
             let labels: Vec<String> = roles.iter().map(|r| role_label(*r).to_owned()).collect();
-            user_row(u, labels, actions)
+            let mut row = user_row(u, labels, actions);
+            row.manageable = cc.caller.user_id() != Some(u.id) && u.cluster_role.is_none();
+            row
         })
         .collect();
     let mut frame = site_frame(state, cc, &t, "users", notice_code).await?;

@@ -182,6 +182,7 @@ pub(super) fn lines(page: &AuditPage, site: impl Fn(Option<TenantId>) -> String)
             client: client_of(r),
             before: short(&r.entry.before_hash),
             after: short(&r.entry.after_hash),
+            note: r.entry.note.clone().unwrap_or_default(),
         })
         .collect()
 }
@@ -200,6 +201,7 @@ fn csv_of(page: &AuditPage, site: impl Fn(Option<TenantId>) -> String, name: &st
         "来源地址",
         "内容指纹（前）",
         "内容指纹（后）",
+        "说明",
     ]));
     for r in &page.rows {
         out.push_str(&csv::row(&[
@@ -213,6 +215,7 @@ fn csv_of(page: &AuditPage, site: impl Fn(Option<TenantId>) -> String, name: &st
             client_of(r),
             r.entry.before_hash.clone().unwrap_or_default(),
             r.entry.after_hash.clone().unwrap_or_default(),
+            r.entry.note.clone().unwrap_or_default(),
         ]));
     }
     (

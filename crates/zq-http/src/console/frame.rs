@@ -118,6 +118,8 @@ pub(super) fn notice(code: Option<&str>) -> Option<&'static str> {
         "user" => "账号已新建。",
         "role" => "角色已更改。",
         "unlocked" => "已解除该账号的登录限制，可立即再试。",
+        "user_disabled" => "已停用该账号：它不能再登录，已有的登录和 API 令牌随即失效。",
+        "user_enabled" => "已启用该账号，可以重新登录。",
         "second_factor_reset" => "已重置该账号的双因素认证，其下次登录时须重新启用。",
         "column" => "栏目已保存，前台页面即时更新。",
         "submitted_report" => "已报送，可在下方查看处理进度。",

@@ -17,6 +17,7 @@ use zq_store::StoreError;
 use crate::auth::{CSRF_COOKIE, SESSION_COOKIE, cookie, is_token, session, set_cookie};
 use crate::{AppState, ClientAddr, SessionError};
 
+pub(crate) mod accounts;
 pub(crate) mod admin;
 pub(crate) mod articles;
 pub(crate) mod attachments;

@@ -2,7 +2,8 @@
 //! the audited write are `zq_services::signin::change_password`; on success every session of
 //! the account ends and this browser gets a fresh one. When the cluster sets a maximum
 //! password age, an account past it is sent here from every other console page
-//! (`auth::ConsoleCaller`).
+//! (`auth::ConsoleCaller`), as is an account whose password someone else set (created by an
+//! admin, or reset) until it chooses its own.
 
 use axum::Extension;
 use axum::extract::{Form, State};
@@ -45,6 +46,12 @@ async fn view(state: &AppState, cc: &ConsoleCaller) -> Result<PasswordView, Page
             None => false,
         },
         max_age_days: state.services().password_max_age_days(),
+        must_change: match cc.caller.user_id() {
+            Some(user) => {
+                zq_services::accounts::must_change_password(state.services(), user).await?
+            }
+            None => false,
+        },
         done: false,
         error: None,
     })

@@ -95,6 +95,12 @@ pub struct UserRow {
     pub waiting_until: Option<String>,
     /// Whether the account has a second factor (the office may reset it).
     pub second_factor: bool,
+    /// "2026-12-03 09:30" or 从未登录.
+    pub last_sign_in: String,
+    /// Its password was set by an admin and not changed yet.
+    pub must_change: bool,
+    /// The admin may reset its password and disable it (not their own account).
+    pub manageable: bool,
 }
 
 /// The new-account form as typed.

@@ -125,6 +125,8 @@ pub struct AuditLine {
     /// First 12 hex digits of the hashes, `—` when absent.
     pub before: String,
     pub after: String,
+    /// The reason typed to confirm a grave change, or empty.
+    pub note: String,
 }
 
 /// 审计日志 of one site.

@@ -16,6 +16,8 @@ pub struct Model {
     pub after_hash: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+    /// The reason typed to confirm a grave change.
+    pub note: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

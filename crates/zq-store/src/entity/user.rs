@@ -14,6 +14,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub password_changed_at: Option<DateTimeUtc>,
+    /// Set by someone else (created or reset): to be changed at the next sign-in.
+    pub must_change_password: bool,
+    pub last_sign_in_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
