@@ -249,4 +249,22 @@ on_both_backends! {
         let (s, e) = app.api(&token, "POST", "/api/v1/sites/www/status", Some(json!({"status": "archived"}))).await;
         assert_eq!(s, 409, "{e}");
     }
+
+    async fn approving_with_a_publish_time_already_past_asks_instead_of_publishing_silently(app: demo) {
+        let editor = app.token("zh.pasteditor", None, Some(("jb", TenantRole::Editor))).await;
+        let reviewer = app.token("zh.pastreviewer", None, Some(("jb", TenantRole::Reviewer))).await;
+        let (_, cols) = app.api(&editor, "GET", "/api/v1/sites/jb/columns", None).await;
+        let col = cols.as_array().unwrap().iter().find(|c| c["kind"] == "article_list").unwrap()["id"].clone();
+        let (_, a) = app.api(&editor, "POST", "/api/v1/sites/jb/articles", Some(json!({"column_id": col, "title": "过期的定时", "body": "<p>正文。</p>"}))).await;
+        let path = format!("/api/v1/sites/jb/articles/{}", a["id"]);
+        assert_eq!(app.api(&editor, "POST", &format!("{path}/submit"), None).await.0, 200);
+        let past = (chrono::Utc::now() - chrono::Duration::hours(3)).to_rfc3339();
+        let (s, e) = app.api(&reviewer, "POST", &format!("{path}/approve"), Some(json!({"publish_at": past}))).await;
+        assert_eq!(s, 409, "{e}");
+        assert!(e["message"].as_str().unwrap().contains("已经过去"), "{e}");
+        let (_, now) = app.api(&reviewer, "GET", &path, None).await;
+        assert_eq!(now["state"], "pending_review", "nothing published");
+        let (s, done) = app.api(&reviewer, "POST", &format!("{path}/approve"), None).await;
+        assert_eq!((s, done["state"].as_str()), (200, Some("published")));
+    }
 }

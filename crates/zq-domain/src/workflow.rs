@@ -113,12 +113,21 @@ pub enum WorkflowError {
     CommentRequired,
     #[error("the scheduled time has not come yet")]
     NotDue,
+    /// A publish time already past (by more than [`PAST_GRACE_SECS`]): publishing "at" it
+    /// would publish now without saying so, so the person is asked instead.
+    #[error("the publish time {at} has passed")]
+    PastTime { at: i64 },
 }
 
-fn publish_or_schedule(now: i64, publish_at: Option<i64>) -> WorkflowState {
+/// How far in the past a publish time may lie and still mean "now" (a form sent a moment
+/// after the minute it named).
+pub const PAST_GRACE_SECS: i64 = 120;
+
+fn publish_or_schedule(now: i64, publish_at: Option<i64>) -> Result<WorkflowState, WorkflowError> {
     match publish_at {
-        Some(at) if at > now => WorkflowState::Scheduled,
-        _ => WorkflowState::Published,
+        Some(at) if at > now => Ok(WorkflowState::Scheduled),
+        Some(at) if at < now - PAST_GRACE_SECS => Err(WorkflowError::PastTime { at }),
+        _ => Ok(WorkflowState::Published),
     }
 }
 
@@ -134,14 +143,14 @@ pub fn transition(state: WorkflowState, event: &Event) -> Result<WorkflowState, 
         (Draft | Returned | Withdrawn, Event::Submit) => Ok(PendingReview),
         (PendingReview, Event::Recall) => Ok(Draft),
         (PendingReview, Event::Approve { now, publish_at }) => {
-            Ok(publish_or_schedule(*now, *publish_at))
+            publish_or_schedule(*now, *publish_at)
         }
         (PendingReview, Event::Return { comment }) if comment.trim().is_empty() => {
             Err(WorkflowError::CommentRequired)
         }
         (PendingReview, Event::Return { .. }) => Ok(Returned),
         (Draft | Returned | Withdrawn, Event::PublishDirectly { now, publish_at }) => {
-            Ok(publish_or_schedule(*now, *publish_at))
+            publish_or_schedule(*now, *publish_at)
         }
         (Published | Scheduled, Event::Withdraw) => Ok(Withdrawn),
         (Scheduled, Event::Due { now, publish_at }) if now >= publish_at => Ok(Published),
@@ -159,6 +168,32 @@ mod tests {
         Event::Approve {
             now: 1000,
             publish_at: at,
+        }
+    }
+
+    #[test]
+    fn a_publish_time_already_past_is_refused_not_published_silently() {
+        // (publish_at relative to now, outcome)
+        let cases = [
+            (Some(600), Ok(Scheduled)),
+            (None, Ok(Published)),
+            (Some(0), Ok(Published)),
+            (Some(-PAST_GRACE_SECS), Ok(Published)),
+            (
+                Some(-PAST_GRACE_SECS - 1),
+                Err(WorkflowError::PastTime {
+                    at: 1000 - PAST_GRACE_SECS - 1,
+                }),
+            ),
+        ];
+        for (offset, want) in cases {
+            let at = offset.map(|o| 1000 + o);
+            assert_eq!(transition(PendingReview, &approve(at)), want, "{offset:?}");
+            let direct = Event::PublishDirectly {
+                now: 1000,
+                publish_at: at,
+            };
+            assert_eq!(transition(Draft, &direct), want, "{offset:?}");
         }
     }
 
@@ -283,8 +318,8 @@ mod tests {
         );
         assert_eq!(
             transition(PendingReview, &approve(Some(10))),
-            Ok(Published),
-            "a past time publishes at once"
+            Err(WorkflowError::PastTime { at: 10 }),
+            "a time long past is asked about, not published silently"
         );
         assert_eq!(
             transition(

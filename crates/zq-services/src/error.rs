@@ -109,7 +109,7 @@ impl From<EditorialError> for ServiceError {
             EditorialError::Fields(f) => ServiceError::Fields(f),
             EditorialError::Workflow(w) => ServiceError::Conflict(workflow_message(&w)),
             EditorialError::Stale { current } => ServiceError::Conflict(format!(
-                "这篇信息已被他人修改（现为第 {current} 版），请刷新后再改"
+                "这篇信息在您打开此页后又保存过（现为第 {current} 版，可能是他人修改，也可能是在别的窗口或退回上一页后再次提交）。为免覆盖，请刷新查看最新内容后再改"
             )),
             EditorialError::Store(s) => s.into(),
         }
@@ -122,6 +122,12 @@ fn workflow_message(e: &zq_domain::workflow::WorkflowError) -> String {
         W::NotAllowed { state, .. } => format!("当前状态（{}）下不能这样操作", state.label()),
         W::CommentRequired => "退回时请填写意见".into(),
         W::NotDue => "还没到定时发布时间".into(),
+        W::PastTime { at } => format!(
+            "所填的发布时间 {} 已经过去。要立即发布请清空发布时间，要定时发布请改为将来的时间。",
+            chrono::DateTime::from_timestamp(*at, 0)
+                .map(|t| zq_domain::time::format_local(t, false))
+                .unwrap_or_default()
+        ),
     }
 }
 
