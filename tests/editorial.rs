@@ -414,9 +414,10 @@ on_both_backends! {
         let id = created["token"]["id"].as_i64().unwrap();
         assert_eq!(api(app, "DELETE", &format!("/api/v1/tokens/{id}"), &editor, None).await.0, 204);
         assert_eq!(api(app, "GET", "/api/v1/me", &secret, None).await.0, 401, "revoked");
-        // An operator's token reads everything and changes nothing.
+        // An operator's token reads figures, no content (least privilege), and changes nothing.
         let ops = token(app, "ops.one", Some(ClusterRole::Operator), None).await;
-        assert_eq!(api(app, "GET", ARTICLES, &ops, None).await.0, 200);
+        assert_eq!(api(app, "GET", ARTICLES, &ops, None).await.0, 403);
+        assert_eq!(api(app, "GET", "/api/v1/sites/jb/inspection", &ops, None).await.0, 200);
         let col = column(app).await;
         assert_eq!(api(app, "POST", ARTICLES, &ops, Some(json!({"column_id": col, "title": "运维不能写"}))).await.0, 403);
     }

@@ -1,7 +1,8 @@
 //! Who may do what, where: the role × action × tenant matrix of the console and the API.
 //!
 //! One account works across the cluster. It may hold a cluster role (`cluster_admin`: the
-//! general office, everything; `operator`: reads everything, changes nothing) and, per tenant,
+//! general office, everything; `operator`: the health and figures of every site and the audit
+//! logs, but no content — least privilege — and changes nothing) and, per tenant,
 //! `site_admin`, `editor` and `reviewer` bindings. A binding on a tenant gives nothing on any
 //! other tenant — not on its children, not on its parent.
 
@@ -12,7 +13,8 @@ named_enum!(
     ClusterRole, "集群角色" {
         /// The general office: every action on every tenant.
         ClusterAdmin = "cluster_admin",
-        /// Watches every tenant; may read, never write.
+        /// Watches every tenant's health and figures and the audit logs; sees no content
+        /// (drafts, letters, reporting items) and never writes.
         Operator = "operator",
     }
 );
@@ -34,6 +36,9 @@ named_enum!(
     Action, "操作" {
         /// See a tenant's console pages, articles, columns, queue.
         Read = "read",
+        /// See a tenant's health and figures — 网站检查, 访问统计, reporting ranking and figures,
+        /// open case counts — without its content (what operators may).
+        ReadFigures = "read_figures",
         /// Create, suspend, resume, archive tenants.
         ManageTenants = "manage_tenants",
         /// Create accounts and bind roles on any tenant; cluster roles.
@@ -72,7 +77,7 @@ named_enum!(
 impl Action {
     /// Actions that change nothing.
     pub fn is_read_only(self) -> bool {
-        matches!(self, Action::Read | Action::ReadAudit)
+        matches!(self, Action::Read | Action::ReadFigures | Action::ReadAudit)
     }
 
     /// Actions that exist only cluster-wide (no tenant binding can grant them).
@@ -166,7 +171,8 @@ fn role_allows(role: TenantRole, action: Action, policy: TenantPolicy) -> bool {
         TenantRole::SiteAdmin => {
             matches!(
                 action,
-                Read | ManageTenantUsers
+                Read | ReadFigures
+                    | ManageTenantUsers
                     | EditSettings
                     | ManageColumns
                     | WriteArticles
@@ -182,10 +188,15 @@ fn role_allows(role: TenantRole, action: Action, policy: TenantPolicy) -> bool {
         TenantRole::Editor => {
             matches!(
                 action,
-                Read | WriteArticles | HandleCases | RevealPersonalData
+                Read | ReadFigures | WriteArticles | HandleCases | RevealPersonalData
             ) || (action == PublishDirectly && policy.editors_publish_directly)
         }
-        TenantRole::Reviewer => matches!(action, Read | Review | Withdraw | ApproveReplies),
+        TenantRole::Reviewer => {
+            matches!(
+                action,
+                Read | ReadFigures | Review | Withdraw | ApproveReplies
+            )
+        }
     }
 }
 
@@ -198,7 +209,11 @@ pub fn allowed(
 ) -> bool {
     match grants.cluster {
         Some(ClusterRole::ClusterAdmin) => return true,
-        Some(ClusterRole::Operator) if action.is_read_only() => return true,
+        Some(ClusterRole::Operator)
+            if matches!(action, Action::ReadFigures | Action::ReadAudit) =>
+        {
+            return true;
+        }
         _ => {}
     }
     if action.is_cluster_only() {
@@ -230,7 +245,7 @@ mod tests {
         use TenantRole::*;
         match (role, action) {
             (_, ManageTenants | ManageAllUsers | ManageChannels | PublishDirectly) => false,
-            (_, Read) => true,
+            (_, Read | ReadFigures) => true,
             (SiteAdmin, _) => true,
             (Editor, WriteArticles | HandleCases | RevealPersonalData) => true,
             (Editor, _) => false,
@@ -299,7 +314,7 @@ mod tests {
     }
 
     #[test]
-    fn cluster_admins_may_do_everything_and_operators_only_read() {
+    fn cluster_admins_may_do_everything_and_operators_only_read_figures_and_logs() {
         let admin = Grants {
             cluster: Some(ClusterRole::ClusterAdmin),
             bindings: vec![],
@@ -316,8 +331,8 @@ mod tests {
                 );
                 assert_eq!(
                     allowed(&operator, *action, tenant, TenantPolicy::default()),
-                    action.is_read_only(),
-                    "operator {action}"
+                    matches!(action, Action::ReadFigures | Action::ReadAudit),
+                    "operator {action}: figures and logs, never content"
                 );
             }
         }

@@ -414,8 +414,10 @@ pub struct ConsoleSite {
     pub status_label: String,
     pub roles: Vec<String>,
     pub public_url: String,
-    /// The site's pages in the console.
+    /// The site's pages in the console (for an operator: its 网站检查).
     pub console_url: String,
+    /// The person may open the site's content (an operator sees figures only).
+    pub can_read: bool,
     /// Its newest publication ("3 天前", "从未发布"), and whether that is two weeks or more ago.
     pub last_update: String,
     pub home_stale: bool,

@@ -70,6 +70,7 @@ impl ServiceError {
 pub fn action_label(a: Action) -> &'static str {
     match a {
         Action::Read => "查看",
+        Action::ReadFigures => "查看统计和检查结果",
         Action::ManageTenants => "管理站点",
         Action::ManageAllUsers => "管理全部账号",
         Action::ManageTenantUsers => "管理本站账号",

@@ -217,7 +217,14 @@ pub(crate) async fn show_site(
     ApiCaller(c): ApiCaller,
     Path(code): Path<String>,
 ) -> ApiResult {
-    let t = service::site(state.services(), &c, &code, zq_domain::access::Action::Read).await?;
+    // A site's name, hosts and status are its figures' heading: operators may read them.
+    let t = service::site(
+        state.services(),
+        &c,
+        &code,
+        zq_domain::access::Action::ReadFigures,
+    )
+    .await?;
     ok(dto::Site::from(&t))
 }
 

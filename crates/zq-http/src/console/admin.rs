@@ -42,12 +42,12 @@ pub(super) fn admin_frame(
         (Action::ManageChannels, "报送渠道", "channels"),
         (Action::ManageTenants, "工作日历", "calendar"),
         (Action::ManageTenants, "应急公告", "broadcasts"),
-        (Action::Read, "证书与 HTTPS", "certificates"),
-        (Action::Read, "安全报告", "security"),
-        (Action::Read, "互动交流", "cases"),
-        (Action::Read, "网站检查", "inspection"),
-        (Action::Read, "访问统计", "visits"),
-        (Action::Read, "运维监控", "operations"),
+        (Action::ReadFigures, "证书与 HTTPS", "certificates"),
+        (Action::ReadFigures, "安全报告", "security"),
+        (Action::ReadFigures, "互动交流", "cases"),
+        (Action::ReadFigures, "网站检查", "inspection"),
+        (Action::ReadFigures, "访问统计", "visits"),
+        (Action::ReadFigures, "运维监控", "operations"),
         (Action::ReadAudit, "审计日志", "audit"),
     ]
     .into_iter()

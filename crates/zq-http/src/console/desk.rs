@@ -173,6 +173,7 @@ fn site_row(
 ) -> ConsoleSite {
     let t = &s.tenant;
     let code = t.code.as_str();
+    let can_read = caller.can(Action::Read, t);
     let vetoed = s
         .report
         .as_ref()
@@ -211,7 +212,12 @@ fn site_row(
         .to_owned(),
         roles,
         public_url: format!("/sites/{code}/"),
-        console_url: format!("{}/", site_url(code)),
+        console_url: if can_read {
+            format!("{}/", site_url(code))
+        } else {
+            format!("{}/inspection", site_url(code))
+        },
+        can_read,
         last_update: last_update_label(last, now),
         home_stale: last.is_none_or(|l| days_between(l, now) >= HOME_STALE_DAYS),
         duty_with: duty.map_or(0, |d| d.with_duty),

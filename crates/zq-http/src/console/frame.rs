@@ -218,20 +218,25 @@ pub(super) async fn site_frame(
         current: current == name,
         count,
     };
-    let mut tabs = vec![
-        tab("全部信息", "", "list", None),
-        tab("待审核", "review", "review", Some(pending)),
-        tab("附件", "attachments", "attachments", None),
-        tab("信息报送", "reporting/", "reporting", None),
-        tab(
-            "互动交流",
-            "cases",
-            "cases",
-            Some(super::cases::open_count(state, t).await?),
-        ),
-        tab("网站检查", "inspection", "inspection", None),
-        tab("访问统计", "visits", "visits", None),
-    ];
+    // Content tabs for who may read the site's content; operators see its figures only.
+    let mut tabs = if can(Action::Read) {
+        vec![
+            tab("全部信息", "", "list", None),
+            tab("待审核", "review", "review", Some(pending)),
+            tab("附件", "attachments", "attachments", None),
+            tab("信息报送", "reporting/", "reporting", None),
+            tab(
+                "互动交流",
+                "cases",
+                "cases",
+                Some(super::cases::open_count(state, t).await?),
+            ),
+        ]
+    } else {
+        vec![tab("报送排名", "reporting/ranking", "reporting", None)]
+    };
+    tabs.push(tab("网站检查", "inspection", "inspection", None));
+    tabs.push(tab("访问统计", "visits", "visits", None));
     for (action, label, path) in [
         (Action::ManageColumns, "栏目", "columns"),
         (Action::ManageTenantUsers, "用户", "users"),

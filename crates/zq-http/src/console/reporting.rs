@@ -531,7 +531,7 @@ pub(crate) async fn ranking(
     Path(code): Path<String>,
     Query(q): Query<RankingQuery>,
 ) -> PageResult {
-    let t = site(state.services(), &cc.caller, &code, Action::Read).await?;
+    let t = site(state.services(), &cc.caller, &code, Action::ReadFigures).await?;
     let names = Names::load(&state).await?;
     let enc = |v: &str| {
         percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string()

@@ -121,7 +121,7 @@ pub(crate) async fn site(
     Path(code): Path<String>,
     Query(q): Query<DaysQuery>,
 ) -> PageResult {
-    let t = service::site(state.services(), &cc.caller, &code, Action::Read).await?;
+    let t = service::site(state.services(), &cc.caller, &code, Action::ReadFigures).await?;
     let v = visits::site_visits(state.services(), &cc.caller, &code, q.days()).await?;
     let frame = site_frame(&state, &cc, &t, "visits", None).await?;
     let url = format!("{}/visits", frame.site_base);

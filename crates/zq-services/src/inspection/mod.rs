@@ -282,7 +282,7 @@ async fn base_reports(
 
 /// Site `code`'s indicators now (anyone who may read the site).
 pub async fn site_report(svc: &Services, caller: &Caller, code: &str) -> Result<SiteReport> {
-    let t = site(svc, caller, code, Action::Read).await?;
+    let t = site(svc, caller, code, Action::ReadFigures).await?;
     let id = t.id;
     reports(svc, vec![t], Some(id), svc.now())
         .await?

@@ -157,7 +157,7 @@ pub async fn open_counts_by_tenant(svc: &Services) -> Result<Vec<(Tenant, OpenCo
 
 /// The open cases of site `code` now, for its console.
 pub async fn open_counts_of(svc: &Services, caller: &Caller, code: &str) -> Result<OpenCounts> {
-    let t = crate::site(svc, caller, code, Action::Read).await?;
+    let t = crate::site(svc, caller, code, Action::ReadFigures).await?;
     let open = svc.store().open_case_figures().await?;
     let cal = svc.store().working_calendar().await?;
     Ok(counts_of(&open, t.id, &cal, today(svc)))

@@ -246,7 +246,7 @@ pub async fn figures(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<UnitFigures>> {
-    let t = site(svc, caller, code, Action::Read).await?;
+    let t = site(svc, caller, code, Action::ReadFigures).await?;
     if to <= from {
         return Err(ServiceError::Invalid("结束时间须晚于开始时间".into()));
     }

@@ -164,7 +164,7 @@ pub async fn site_visits(
     days: i64,
 ) -> Result<SiteVisits> {
     let days = check_days(days)?;
-    let t = site(svc, caller, code, Action::Read).await?;
+    let t = site(svc, caller, code, Action::ReadFigures).await?;
     let now = svc.now();
     let last = beijing_date(now);
     let first = last - chrono::Duration::days(days - 1);
