@@ -26,6 +26,8 @@ fn tenant_input(code: &str, kind: &str, host: &str) -> TenantInput {
         site_id: None,
         contact: None,
         short_name: None,
+        preparing: false,
+        template: None,
     }
 }
 

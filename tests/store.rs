@@ -20,6 +20,7 @@ fn tenant(code: &str, kind: TenantKind, parent: Option<&str>) -> NewTenant {
         parent: parent.map(|p| TenantCode::parse(p).unwrap()),
         hosts: vec![Host::parse(&format!("{code}.test.localhost")).unwrap()],
         short_name: None,
+        preparing: false,
     }
 }
 
@@ -196,6 +197,7 @@ mod accounts {
                 parent: parent.map(|p| zq_domain::TenantCode::parse(p).unwrap()),
                 hosts: vec![zq_domain::Host::parse(&format!("{code}.t.localhost")).unwrap()],
                 short_name: None,
+                preparing: false,
             };
             s.create_tenant(tenant("www", TenantKind::Portal, None), &zq_store::Who::system()).await.unwrap();
             let a = s.create_tenant(tenant("a", TenantKind::Department, Some("www")), &zq_store::Who::system()).await.unwrap();

@@ -637,6 +637,8 @@ async fn tenant(cfg: &Config, cmd: TenantCommand) -> Result<()> {
                     parent,
                     hosts,
                     short_name: a.short_name,
+                    preparing: false,
+                    template: None,
                 },
             )
             .await?;

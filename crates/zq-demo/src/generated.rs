@@ -51,6 +51,8 @@ pub async fn seed_generated_sites(
                 parent: Some(def.cluster.portal_code.clone()),
                 hosts: vec![demo_host(&code, suffix)?.to_string()],
                 short_name: Some(format!("第{i}工作局")),
+                preparing: false,
+                template: None,
             },
         )
         .await?;

@@ -239,6 +239,8 @@ pub async fn seed_with(
                 parent,
                 hosts: vec![demo_host(&t.code, suffix)?.to_string()],
                 short_name: Some(short_name(&t.name, &def.cluster.city)),
+                preparing: false,
+                template: None,
             },
         )
         .await?;

@@ -402,6 +402,12 @@ mod tests {
         let ops = admin.restrict_to(TokenScope::Cluster(ClusterRole::Operator));
         assert!(allowed(
             &ops,
+            Action::ReadFigures,
+            Some(b),
+            TenantPolicy::default()
+        ));
+        assert!(!allowed(
+            &ops,
             Action::Read,
             Some(b),
             TenantPolicy::default()

@@ -90,6 +90,7 @@ fn whole(code: &str) -> Option<&'static str> {
         "submission.return" => "退回报送信息",
         "submission.reject" => "不采用报送信息",
         "tenant.archive" => "归档站点",
+        "tenant.launch" => "站点上线",
         "tenant.resume" => "恢复站点运行",
         "tenant.suspend" => "暂停站点（维护）",
         "tenant.https_on" => "开启站点仅限 HTTPS",

@@ -80,13 +80,22 @@ named_enum!(
         Suspended = "suspended",
         /// Closed for good: 410 Gone.
         Archived = "archived",
+        /// Being built (筹建): not public yet (404), its clerks fill it until the office puts
+        /// it online.
+        Preparing = "preparing",
     }
 );
 
 impl TenantStatus {
     /// Whether moving from `self` to `to` is allowed: archived sites stay archived.
+    /// A site in 筹建 goes online or is given up (archived); no site goes back to 筹建.
     pub fn can_become(self, to: TenantStatus) -> bool {
-        self != to && self != TenantStatus::Archived
+        use TenantStatus::*;
+        match (self, to) {
+            (Archived, _) | (_, Preparing) => false,
+            (Preparing, Suspended) => false,
+            (from, to) => from != to,
+        }
     }
 
     /// Chinese label for pages and the CLI.
@@ -95,6 +104,7 @@ impl TenantStatus {
             TenantStatus::Active => "运行中",
             TenantStatus::Suspended => "维护中",
             TenantStatus::Archived => "已归档",
+            TenantStatus::Preparing => "筹建中",
         }
     }
 }

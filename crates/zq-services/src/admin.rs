@@ -52,6 +52,12 @@ pub struct TenantInput {
     /// The unit's short name for tags on aggregated lists (e.g. 发展和改革委员会).
     #[serde(default)]
     pub short_name: Option<String>,
+    /// Start in 筹建 (not public) until the office puts it online.
+    #[serde(default)]
+    pub preparing: bool,
+    /// The code of a site whose column tree the new site starts with (without content).
+    #[serde(default)]
+    pub template: Option<String>,
 }
 
 pub async fn create_tenant(svc: &Services, caller: &Caller, input: TenantInput) -> Result<Tenant> {
@@ -77,6 +83,21 @@ pub async fn create_tenant(svc: &Services, caller: &Caller, input: TenantInput) 
             .collect::<std::result::Result<_, _>>()
             .map_err(invalid)?,
         short_name: opt(input.short_name),
+        preparing: input.preparing,
+    };
+    // The template site is checked before anything is created.
+    let template = match opt(input.template) {
+        Some(code) => {
+            let c = TenantCode::parse(&code)
+                .map_err(|_| ServiceError::NotFound(format!("栏目模板站点 {code}")))?;
+            Some(
+                svc.store()
+                    .tenant_by_code(&c)
+                    .await?
+                    .ok_or_else(|| ServiceError::NotFound(format!("栏目模板站点 {code}")))?,
+            )
+        }
+        None => None,
     };
     if new
         .short_name
@@ -85,7 +106,54 @@ pub async fn create_tenant(svc: &Services, caller: &Caller, input: TenantInput) 
     {
         return Err(invalid("简称不能超过 40 个字"));
     }
-    Ok(svc.store().create_tenant(new, &caller.who()).await?)
+    let t = svc.store().create_tenant(new, &caller.who()).await?;
+    if let Some(from) = template {
+        copy_columns(svc, caller, &from, &t).await?;
+    }
+    Ok(t)
+}
+
+/// Gives `to` the column tree of `from` (names, addresses, kinds, update duties, order; no
+/// content), parents before children, each column audited as created.
+async fn copy_columns(svc: &Services, caller: &Caller, from: &Tenant, to: &Tenant) -> Result<()> {
+    let columns = svc.store().columns(from.id).await?;
+    let mut made: std::collections::HashMap<ColumnId, ColumnId> = Default::default();
+    let mut left: Vec<&Column> = columns.iter().collect();
+    while !left.is_empty() {
+        let before = left.len();
+        let mut next = Vec::new();
+        for c in left {
+            let parent = match c.parent_id {
+                None => None,
+                Some(p) => match made.get(&p) {
+                    Some(id) => Some(*id),
+                    None => {
+                        next.push(c);
+                        continue;
+                    }
+                },
+            };
+            let new = NewColumn {
+                parent_id: parent,
+                slug: c.slug.clone(),
+                name: c.name.clone(),
+                kind: c.kind,
+                external_url: c.external_url.clone(),
+                update_requirement: c.update_requirement,
+                responsible_unit: None,
+                sort_order: c.sort_order,
+                is_news: c.is_news,
+                aggregates: c.aggregates,
+            };
+            let created = svc.store().create_column(to.id, new, &caller.who()).await?;
+            made.insert(c.id, created.id);
+        }
+        if next.len() == before {
+            break;
+        }
+        left = next;
+    }
+    Ok(())
 }
 
 /// Suspends, resumes or archives a site, with the reason typed to confirm it (kept in the

@@ -56,6 +56,8 @@ pub struct NewTenant {
     pub hosts: Vec<Host>,
     /// See [`Tenant::short_name`].
     pub short_name: Option<String>,
+    /// Start in 筹建 (not public) instead of online.
+    pub preparing: bool,
 }
 
 /// A column (栏目) of a tenant.

@@ -121,7 +121,13 @@ impl Store {
             sponsor: Set(new.sponsor.trim().to_owned()),
             site_id: Set(new.site_id.clone()),
             contact: Set(new.contact.clone()),
-            status: Set(TenantStatus::Active.as_str().to_owned()),
+            status: Set(if new.preparing {
+                TenantStatus::Preparing
+            } else {
+                TenantStatus::Active
+            }
+            .as_str()
+            .to_owned()),
             parent_id: Set(parent.map(|p| p.id)),
             created_at: Set(now),
             updated_at: Set(now),
@@ -296,7 +302,7 @@ impl Store {
         } else {
             bump(&txn, &[TenantId(updated.id)], false).await?
         };
-        let action = format!("tenant.{}", status_verb(status));
+        let action = format!("tenant.{}", status_verb(current, status));
         let mut entry = who
             .entry(
                 Some(TenantId(updated.id)),
@@ -470,10 +476,12 @@ impl SiteSettings {
 }
 
 /// The audit verb of a status change.
-fn status_verb(s: TenantStatus) -> &'static str {
-    match s {
-        TenantStatus::Active => "resume",
-        TenantStatus::Suspended => "suspend",
-        TenantStatus::Archived => "archive",
+fn status_verb(from: TenantStatus, to: TenantStatus) -> &'static str {
+    match (from, to) {
+        (TenantStatus::Preparing, TenantStatus::Active) => "launch",
+        (_, TenantStatus::Active) => "resume",
+        (_, TenantStatus::Suspended) => "suspend",
+        (_, TenantStatus::Archived) => "archive",
+        (_, TenantStatus::Preparing) => "prepare",
     }
 }

@@ -71,7 +71,7 @@ pub(crate) fn spec() -> Value {
                 "get": op("可查看的站点", "sites", "200", None, &[]),
                 "post": op("新建站点（集群管理员）", "admin", "201", Some("TenantInput"), &[]),
             },
-            "/api/v1/sites/{code}/status": {"post": op("停用（suspended）、恢复（active）或归档（archived）站点（集群管理员）", "admin", "200", Some("StatusInput"), &site)},
+            "/api/v1/sites/{code}/status": {"post": op("停用（suspended）、恢复或上线（active）、归档（archived）站点，可附原因 reason（记入审计日志；门户网站不能归档）（集群管理员）", "admin", "200", Some("StatusInput"), &site)},
             "/api/v1/sites/{code}/users": {
                 "get": op("本站账号及其角色（网站管理员）", "admin", "200", None, &site),
                 "post": op("新建账号并授予本站角色（网站管理员）", "admin", "201", Some("UserInput"), &site),
@@ -327,8 +327,11 @@ pub(crate) fn spec() -> Value {
                     "code": {"type": "string"}, "kind": {"type": "string", "enum": ["portal", "department", "district", "town"]},
                     "name": {"type": "string"}, "sponsor": {"type": "string"}, "parent": {"type": "string", "description": "上级站点代码"},
                     "hosts": {"type": "array", "items": {"type": "string"}}, "site_id": {"type": "string"}, "contact": {"type": "string"},
+                    "short_name": {"type": "string"},
+                    "preparing": {"type": "boolean", "description": "先筹建（不公开），上线时改为 active"},
+                    "template": {"type": "string", "description": "栏目模板：复制该站点的栏目结构（不含内容）"},
                 }},
-                "StatusInput": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["active", "suspended", "archived"]}}},
+                "StatusInput": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["active", "suspended", "archived"]}, "reason": {"type": "string", "maxLength": 200}}},
                 "UserInput": {"type": "object", "required": ["login", "display_name", "password"], "properties": {
                     "login": {"type": "string"}, "display_name": {"type": "string"},
                     "password": {"type": "string", "description": "至少 12 位，含三类字符，不含登录名"},

@@ -124,7 +124,11 @@ async fn tenants_page(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) ->
             .filter(|(s, _)| !(t.kind == TenantKind::Portal && *s == TenantStatus::Archived))
             .map(|(s, l)| StatusAction {
                 status: s.as_str(),
-                label: l,
+                label: if t.status == TenantStatus::Preparing && *s == TenantStatus::Active {
+                    "上线"
+                } else {
+                    l
+                },
             })
             .collect(),
         })
@@ -191,6 +195,9 @@ pub(crate) async fn create_tenant(
         site_id: f.get("site_id").cloned(),
         contact: f.get("contact").cloned(),
         short_name: f.get("short_name").cloned(),
+        // The form's box is ticked by default: a new site is built before it goes online.
+        preparing: field(&f, "preparing") == "on",
+        template: f.get("template").cloned(),
     };
     match admin::create_tenant(state.services(), &cc.caller, input).await {
         Ok(_) => Ok(see_other(&format!("{BASE}/admin/tenants?notice=tenant"))),

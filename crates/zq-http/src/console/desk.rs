@@ -208,6 +208,7 @@ fn site_row(
             zq_domain::TenantStatus::Active => "运行中",
             zq_domain::TenantStatus::Suspended => "维护中",
             zq_domain::TenantStatus::Archived => "已归档",
+            zq_domain::TenantStatus::Preparing => "筹建中",
         }
         .to_owned(),
         roles,

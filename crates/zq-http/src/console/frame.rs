@@ -188,6 +188,7 @@ pub(super) fn status_label(t: &Tenant) -> &'static str {
         zq_domain::TenantStatus::Active => "运行中",
         zq_domain::TenantStatus::Suspended => "维护中",
         zq_domain::TenantStatus::Archived => "已归档",
+        zq_domain::TenantStatus::Preparing => "筹建中",
     }
 }
 

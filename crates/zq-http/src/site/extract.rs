@@ -50,6 +50,7 @@ impl FromRequestParts<AppState> for SiteCtx {
             TenantStatus::Active => None,
             TenantStatus::Suspended => Some(SiteError::Suspended),
             TenantStatus::Archived => Some(SiteError::Gone),
+            TenantStatus::Preparing => Some(SiteError::NotFound),
         };
         if let Some(err) = closed {
             return Err(error_response(state, &snap, Some(&site), &links, &err));

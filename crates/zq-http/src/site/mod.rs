@@ -215,6 +215,8 @@ async fn answer(
         TenantStatus::Active => {}
         TenantStatus::Suspended => return fail(&SiteError::Suspended),
         TenantStatus::Archived => return fail(&SiteError::Gone),
+        // Not public until the office puts it online.
+        TenantStatus::Preparing => return fail(&SiteError::NotFound),
     }
     let Some(rest) = rest else {
         return (metrics.clone(), redirect(&links.url("/")));
