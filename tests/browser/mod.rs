@@ -340,9 +340,8 @@ async fn close(c: Client, whose: &str) {
         .or_fail(&format!("closing {whose} session"));
 }
 
-/// Signs in on the console's sign-in page and waits for the start page listing site `code`.
-async fn sign_in(c: &Client, console: &str, login: &str, code: &str) {
-    goto(c, &format!("{console}/console/login")).await;
+/// Types `login` and the test password into the sign-in form on the page and sends it.
+async fn submit_sign_in(c: &Client, login: &str) {
     let field = wait_for(c, "input#login", "the sign-in form's login field").await;
     field.send_keys(login).await.or_fail("typing the login");
     find(c, "input#password", "the password field")
@@ -351,6 +350,12 @@ async fn sign_in(c: &Client, console: &str, login: &str, code: &str) {
         .await
         .or_fail("typing the password");
     click(c, "form button[type=submit]", "the sign-in button (登录)").await;
+}
+
+/// Signs in on the console's sign-in page and waits for the start page listing site `code`.
+async fn sign_in(c: &Client, console: &str, login: &str, code: &str) {
+    goto(c, &format!("{console}/console/login")).await;
+    submit_sign_in(c, login).await;
     wait_for(
         c,
         &format!("a[href='/console/sites/{code}/']"),

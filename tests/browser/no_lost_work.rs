@@ -61,17 +61,7 @@ async fn no_lost_work_scenario(app: &TestApp, driver: &Chromedriver, shots: &Pat
     let said = text_of(&c, "main .notice", "the sign-in page's notice").await;
     assert!(said.contains("您刚才提交的内容已经保存"), "{said}");
     screenshot(&c, shots, "l02-sign-in-kept.png").await;
-    find(&c, "input#login", "the login field")
-        .await
-        .send_keys("jb.keeper")
-        .await
-        .or_fail("typing the login");
-    find(&c, "input#password", "the password field")
-        .await
-        .send_keys(PASSWORD)
-        .await
-        .or_fail("typing the password");
-    click(&c, "form button[type=submit]", "the sign-in button").await;
+    submit_sign_in(&c, "jb.keeper").await;
 
     // Back on the form, filled back.
     wait_for_located(

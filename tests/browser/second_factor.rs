@@ -74,17 +74,7 @@ async fn second_factor_scenario(app: &TestApp, driver: &Chromedriver, shots: &Pa
     goto(&c, &format!("{console}/console/")).await;
     click(&c, "form[action='/console/logout'] button", "退出").await;
     wait_for(&c, "input#login", "the sign-in form after signing out").await;
-    find(&c, "input#login", "the login field")
-        .await
-        .send_keys("office")
-        .await
-        .or_fail("typing the login");
-    find(&c, "input#password", "the password field")
-        .await
-        .send_keys(PASSWORD)
-        .await
-        .or_fail("typing the password");
-    click(&c, "form button[type=submit]", "登录").await;
+    submit_sign_in(&c, "office").await;
     wait_for(&c, "input#code", "the second step asking for the code").await;
     screenshot(&c, shots, "mfa-03-code-step.png").await;
     // A code is accepted once: wait for the step after the one used to enrol.

@@ -217,18 +217,13 @@ fn tenants_are_created_listed_suspended_resumed_and_archived() {
 fn the_first_cluster_admin_is_created_with_a_password_from_stdin_and_no_default() {
     use std::io::Write;
     let cli = Cli::new("admin");
-    let create = |login: &str, password: &str| {
+    // The command `args` with `password` on its standard input, as the operator `root`.
+    let with_password = |args: &[&str], password: &str| {
         let mut child = Command::new(env!("CARGO_BIN_EXE_zhanqun"))
-            .args([
-                "admin",
-                "create",
-                "--login",
-                login,
-                "--name",
-                "海川市政府办公厅",
-            ])
+            .args(args)
             .env("ZQ_DATA_DIR", &cli.dir)
             .env("ZQ_LOG", "error")
+            .env("USER", "root")
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -241,6 +236,19 @@ fn the_first_cluster_admin_is_created_with_a_password_from_stdin_and_no_default(
             .write_all(format!("{password}\n").as_bytes())
             .unwrap();
         child.wait_with_output().unwrap()
+    };
+    let create = |login: &str, password: &str| {
+        with_password(
+            &[
+                "admin",
+                "create",
+                "--login",
+                login,
+                "--name",
+                "海川市政府办公厅",
+            ],
+            password,
+        )
     };
     let weak = create("office", "password");
     assert!(!weak.status.success());
@@ -264,23 +272,7 @@ fn the_first_cluster_admin_is_created_with_a_password_from_stdin_and_no_default(
 
     // A forgotten password: set a new one from the command line.
     let reset = |login: &str, password: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_zhanqun"))
-            .args(["admin", "reset-password", "--login", login])
-            .env("ZQ_DATA_DIR", &cli.dir)
-            .env("ZQ_LOG", "error")
-            .env("USER", "root")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{password}\n").as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+        with_password(&["admin", "reset-password", "--login", login], password)
     };
     let nobody = reset("nobody", "Haichuan-Portal-2027");
     assert!(!nobody.status.success());

@@ -183,25 +183,7 @@ impl Store {
         password: String,
         who: &crate::Who,
     ) -> Result<(), StoreError> {
-        check_password(user.login.as_str(), &password)
-            .map_err(|p| StoreError::NotAllowed(p.to_string()))?;
-        let password_hash = hash(password).await?;
-        let (_guard, txn) = self.begin_audited().await?;
-        let now = self.now();
-        user::ActiveModel {
-            id: Set(user.id.0),
-            password_hash: Set(password_hash),
-            password_changed_at: Set(Some(now)),
-            must_change_password: Set(false),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .update(&txn)
-        .await?;
-        let entry = who.entry(None, format!("user:{}", user.login), "password.change");
-        crate::audit::audit_in(&txn, entry, now).await?;
-        txn.commit().await?;
-        Ok(())
+        self.store_password(user, password, false, who).await
     }
 
     /// Sets a password chosen by someone else (an admin's reset, the command line): the
@@ -210,6 +192,18 @@ impl Store {
         &self,
         user: &User,
         password: String,
+        who: &crate::Who,
+    ) -> Result<(), StoreError> {
+        self.store_password(user, password, true, who).await
+    }
+
+    /// Checks the policy, hashes and stores a password with its audit row: the account's own
+    /// choice (`password.change`) or someone else's (`password.reset`, to be changed).
+    async fn store_password(
+        &self,
+        user: &User,
+        password: String,
+        by_someone_else: bool,
         who: &crate::Who,
     ) -> Result<(), StoreError> {
         check_password(user.login.as_str(), &password)
@@ -221,13 +215,18 @@ impl Store {
             id: Set(user.id.0),
             password_hash: Set(password_hash),
             password_changed_at: Set(Some(now)),
-            must_change_password: Set(true),
+            must_change_password: Set(by_someone_else),
             updated_at: Set(now),
             ..Default::default()
         }
         .update(&txn)
         .await?;
-        let entry = who.entry(None, format!("user:{}", user.login), "password.reset");
+        let action = if by_someone_else {
+            "password.reset"
+        } else {
+            "password.change"
+        };
+        let entry = who.entry(None, format!("user:{}", user.login), action);
         crate::audit::audit_in(&txn, entry, now).await?;
         txn.commit().await?;
         Ok(())
