@@ -153,8 +153,14 @@ pub fn action_label(code: &str) -> Cow<'static, str> {
     }
     let (kind, verb) = code.split_once('.').unwrap_or((code, ""));
     let kind = kind_label(kind).unwrap_or("对象");
+    // A space between Chinese and a Latin word (新建 API 令牌).
+    let gap = if kind.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        " "
+    } else {
+        ""
+    };
     match verb_label(verb) {
-        Some(v) => Cow::Owned(format!("{v}{kind}")),
+        Some(v) => Cow::Owned(format!("{v}{gap}{kind}")),
         None => Cow::Owned(format!("{kind}操作")),
     }
 }
@@ -218,6 +224,7 @@ mod tests {
             ("case.accept", "受理互动事项"),
             ("tenant.archive", "归档站点"),
             ("tls.certificate.put", "上传证书"),
+            ("token.create", "新建 API 令牌"),
             ("column.frobnicate", "栏目操作"),
             ("whatever", "对象操作"),
         ];
