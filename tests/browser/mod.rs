@@ -394,6 +394,7 @@ async fn in_a_browser(
 mod article;
 mod compliance;
 mod console;
+mod desk;
 mod inspection;
 mod interaction;
 mod no_lost_work;
