@@ -16,6 +16,7 @@ mod console_chinese;
 mod console_desk;
 mod console_once;
 mod console_resume;
+mod console_revision;
 mod console_sites;
 mod consult;
 mod editorial;

@@ -244,6 +244,35 @@ pub(crate) async fn console_page_kinds(app: &TestApp) -> [(&'static str, Vec<Str
         .as_i64()
         .or_else(|| list[0]["id"].as_i64())
         .expect("an article");
+    // A published article with a correction waiting for review (修订: the diff, the steps).
+    let items = list["items"]
+        .as_array()
+        .or_else(|| list.as_array())
+        .expect("articles");
+    let published = items
+        .iter()
+        .find(|a| a["state"] == "published")
+        .and_then(|a| a["id"].as_i64())
+        .expect("a published article");
+    let jb = app
+        .store
+        .tenant_by_code(&zq_domain::TenantCode::parse("jb").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let id = zq_domain::ArticleId(published);
+    let mut text = app.store.editorial_article(jb.id, id).await.unwrap().text;
+    text.body
+        .push_str("<p>更正：联系电话为 0571-12345678。</p>");
+    let who = zq_store::Who::system();
+    app.store
+        .save_revision(jb.id, id, text, true, None, &who)
+        .await
+        .expect("a correction");
+    app.store
+        .revision_event(jb.id, id, &zq_domain::revision::RevisionEvent::Submit, &who)
+        .await
+        .expect("submitted");
     let (_, consult) = app
         .api(&admin, "GET", "/api/v1/sites/jb/consultations", None)
         .await;
@@ -263,6 +292,8 @@ pub(crate) async fn console_page_kinds(app: &TestApp) -> [(&'static str, Vec<Str
         format!("{s}/articles/new"),
         format!("{s}/articles/{article}"),
         format!("{s}/articles/{article}/versions"),
+        format!("{s}/articles/{published}"),
+        format!("{s}/articles/{published}/revision"),
         format!("{s}/settings"),
         format!("{s}/audit"),
         format!("{s}/attachments"),

@@ -39,6 +39,7 @@ mod m0031_form_keys;
 mod m0032_form_stash;
 mod m0033_account_recovery;
 mod m0034_audit_note;
+mod m0035_article_revisions;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -81,6 +82,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0032_form_stash::Migration),
             Box::new(m0033_account_recovery::Migration),
             Box::new(m0034_audit_note::Migration),
+            Box::new(m0035_article_revisions::Migration),
         ]
     }
 }

@@ -399,4 +399,5 @@ mod inspection;
 mod interaction;
 mod no_lost_work;
 mod report;
+mod revision;
 mod second_factor;

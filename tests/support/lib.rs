@@ -433,6 +433,18 @@ impl TestApp {
         form: &[(&str, &str)],
         files: &[(&str, &str, &[u8])],
     ) -> Resp {
+        self.post_multipart_with(host, path, form, files, &[]).await
+    }
+
+    /// [`Self::post_multipart`] with extra headers (e.g. `cookie`).
+    pub async fn post_multipart_with(
+        &self,
+        host: &str,
+        path: &str,
+        form: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+        headers: &[(&str, &str)],
+    ) -> Resp {
         let boundary = format!("zqtest{}", fastrand::u64(..));
         let mut body = Vec::new();
         for (k, v) in form {
@@ -455,8 +467,9 @@ impl TestApp {
         }
         body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
         let ct = format!("multipart/form-data; boundary={boundary}");
-        self.call("POST", host, path, &[("content-type", &ct)], body)
-            .await
+        let mut all = vec![("content-type", ct.as_str())];
+        all.extend_from_slice(headers);
+        self.call("POST", host, path, &all, body).await
     }
 
     /// Any request with a body and extra headers (e.g. `authorization`, `content-type`).

@@ -25,6 +25,7 @@ pub mod page_mode;
 pub mod paging;
 pub mod records;
 pub mod reporting;
+pub mod revision;
 pub mod route;
 pub mod second_factor;
 pub mod security;

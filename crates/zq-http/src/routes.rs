@@ -141,6 +141,17 @@ fn console_routes(state: &AppState) -> Router<AppState> {
             post(restore),
         )
         .route(&format!("{s}/articles/{{id}}/{{step}}"), post(step))
+        // Correcting a published article through review (修订).
+        .route(
+            &format!("{s}/articles/{{id}}/revision"),
+            get(console::revision::show)
+                .post(console::revision::save)
+                .layer(form_limit()),
+        )
+        .route(
+            &format!("{s}/articles/{{id}}/revision/{{step}}"),
+            post(console::revision::step),
+        )
         .route(&format!("{s}/settings"), get(settings).post(save_settings))
         .route(&format!("{s}/audit"), get(console::audit::site))
         .route(&format!("{s}/audit.csv"), get(console::audit::site_csv))

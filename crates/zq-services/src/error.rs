@@ -112,8 +112,24 @@ impl From<EditorialError> for ServiceError {
             EditorialError::Stale { current } => ServiceError::Conflict(format!(
                 "这篇信息在您打开此页后又保存过（现为第 {current} 版，可能是他人修改，也可能是在别的窗口或退回上一页后再次提交）。为免覆盖，请刷新查看最新内容后再改"
             )),
+            EditorialError::Revision(r) => ServiceError::Conflict(revision_message(&r)),
             EditorialError::Store(s) => s.into(),
         }
+    }
+}
+
+fn revision_message(e: &zq_domain::revision::RevisionError) -> String {
+    use zq_domain::revision::RevisionError as R;
+    match e {
+        R::NotPublished(state) => format!(
+            "只有已发布的信息通过修订更正；这篇信息现为“{}”，请直接修改",
+            state.label()
+        ),
+        R::NotAllowed { state: None, .. } => "这篇信息没有修订稿".into(),
+        R::NotAllowed { state: Some(s), .. } => {
+            format!("修订稿当前状态（{}）下不能这样操作", s.label())
+        }
+        R::CommentRequired => "退回修订稿时请填写意见".into(),
     }
 }
 

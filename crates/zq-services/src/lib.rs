@@ -33,6 +33,7 @@ pub mod jobs;
 pub mod malware;
 pub mod operations;
 pub mod reporting;
+pub mod revisions;
 pub mod second_factor;
 pub mod security_mail;
 pub mod security_report;

@@ -97,6 +97,10 @@ pub struct ArticleVersion {
     pub state: WorkflowState,
     pub saved_by: Option<UserId>,
     pub saved_at: DateTime<Utc>,
+    /// Written over the published text by an approved correction (修订).
+    pub corrected: bool,
+    /// The writer called the correction minor (a typo, a figure's format).
+    pub minor: bool,
 }
 
 /// Why an editorial write was refused (besides storage faults).
@@ -111,6 +115,9 @@ pub enum EditorialError {
     /// Somebody saved the article since the editor opened it.
     #[error("the article was changed by someone else (now version {current}); reload it")]
     Stale { current: i32 },
+    /// The correction rules do not allow this step now.
+    #[error(transparent)]
+    Revision(#[from] zq_domain::revision::RevisionError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -185,7 +192,7 @@ pub(crate) async fn insert_article(
 }
 
 /// Writes the audit row of a change to an article, inside its transaction.
-async fn audit_article(
+pub(crate) async fn audit_article(
     txn: &DatabaseTransaction,
     who: &Who,
     action: &str,
@@ -222,7 +229,7 @@ pub(crate) async fn article_written(
 
 /// Checks the column belongs to the tenant and takes articles; returns whether it is the
 /// tenant's news column.
-async fn check_column(
+pub(crate) async fn check_column(
     txn: &DatabaseTransaction,
     tenant: TenantId,
     column: ColumnId,
@@ -264,7 +271,7 @@ pub(crate) async fn load_for_update(
         .ok_or_else(|| StoreError::NotFound(format!("article {id}")))
 }
 
-async fn insert_version(
+pub(crate) async fn insert_version(
     txn: &DatabaseTransaction,
     row: &article::Model,
     saved_by: Option<i64>,
@@ -274,7 +281,10 @@ async fn insert_version(
 }
 
 /// The version row recording an article's current text.
-fn version_of(row: &article::Model, saved_by: Option<i64>) -> article_version::ActiveModel {
+pub(crate) fn version_of(
+    row: &article::Model,
+    saved_by: Option<i64>,
+) -> article_version::ActiveModel {
     article_version::ActiveModel {
         article_id: Set(row.id),
         tenant_id: Set(row.tenant_id),
@@ -470,7 +480,24 @@ impl Store {
             active.updated_by = Set(who.user_row_id());
         }
         active.updated_at = Set(now);
-        let row = active.update(&txn).await?;
+        // A withdrawn article is edited in place: an open correction becomes its text (a
+        // new version) rather than being lost or left unreachable.
+        let open = match event {
+            Event::Withdraw => crate::revisions::open_revision(&txn, tenant, id).await?,
+            _ => None,
+        };
+        let row = match open {
+            Some(rev) => {
+                let entry = who.entry(
+                    Some(tenant),
+                    format!("article:{id}"),
+                    "article.revision_fold",
+                );
+                audit_in(&txn, entry, now).await?;
+                crate::revisions::fold_into(&txn, active, row.version, rev, false).await?
+            }
+            None => active.update(&txn).await?,
+        };
         let public_change = before.state.is_public() || next.is_public();
         let news = is_news_column(&txn, row.column_id).await?;
         let generations = bump_if_public(&txn, tenant, public_change, news).await?;
@@ -642,6 +669,8 @@ fn to_version(r: &article_version::Model) -> Result<ArticleVersion, StoreError> 
         state: parse_stored(&r.state)?,
         saved_by: r.saved_by.map(UserId),
         saved_at: r.saved_at,
+        corrected: r.corrected,
+        minor: r.minor,
     })
 }
 

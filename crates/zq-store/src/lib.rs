@@ -32,6 +32,7 @@ mod leases;
 pub mod model;
 mod reporting;
 mod reporting_seed;
+mod revisions;
 mod second_factor;
 mod secrets;
 mod sessions;
@@ -82,6 +83,7 @@ pub use reporting::{
     Submission, SubmissionFilter, UnitFigures,
 };
 pub use reporting_seed::{HistoricItem, HistoryError, HistoryImport};
+pub use revisions::{ArticleRevision, RevisionDone};
 pub use second_factor::Totp;
 pub use sessions::{Session, random_token};
 pub use tenants::SiteSettings;

@@ -8,7 +8,7 @@ use zq_domain::access::Action;
 use zq_domain::workflow::WorkflowState;
 use zq_render::ConsolePage;
 use zq_render::console_view::{
-    ArticleLine, ArticlesView, DiffLine, Filter, VersionLine, VersionsView,
+    ArticleLine, ArticlesView, DiffLine, Filter, RevisionLine, VersionLine, VersionsView,
 };
 
 use super::{BASE, see_other};
@@ -119,7 +119,24 @@ pub(super) async fn list_page(
             current: filter == Some(*s),
         });
     }
+    let revisions = if current == "review" {
+        service::revisions::pending_revisions(state.services(), &cc.caller, code)
+            .await?
+            .1
+    } else {
+        Vec::new()
+    };
     let view = ArticlesView {
+        revisions: revisions
+            .iter()
+            .map(|r| RevisionLine {
+                id: r.article_id.0,
+                title: r.text.title.clone(),
+                column: col_name(r.text.column_id),
+                updated: format_local(r.updated_at, false),
+                minor: r.minor,
+            })
+            .collect(),
         frame: site_frame(state, cc, &t, current, notice_code).await?,
         heading: if current == "review" {
             "待审核信息"
@@ -210,6 +227,8 @@ pub(crate) async fn versions(
                 state_label: x.state.label(),
                 saved_by: login_of(x.saved_by),
                 saved_at: format_local(x.saved_at, false),
+                corrected: x.corrected,
+                minor: x.minor,
             })
             .collect(),
         from,

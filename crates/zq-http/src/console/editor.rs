@@ -12,7 +12,7 @@ use zq_domain::access::Action;
 use zq_domain::article::{ArticleFields, FieldError, check_fields};
 use zq_domain::workflow::WorkflowState;
 use zq_render::ConsolePage;
-use zq_store::{ArticleText, Attachment, EditorialArticle, Tenant};
+use zq_store::{ArticleRevision, ArticleText, Attachment, EditorialArticle, Tenant};
 
 use super::{BASE, see_other};
 use crate::AppState;
@@ -37,7 +37,10 @@ pub(crate) struct FormValues {
     doc_number: String,
     index_number: String,
     publish_at: String,
+    /// The article's version (or, on a correction, its save count) the form was opened on.
     version: String,
+    /// A correction the writer calls minor (修订 only).
+    minor: bool,
 }
 
 impl FormValues {
@@ -59,7 +62,26 @@ impl FormValues {
                 .map(|p| format_local(p, true))
                 .unwrap_or_default(),
             version: a.version.to_string(),
+            minor: false,
         }
+    }
+
+    /// A correction's form: its text, or the published text for a new one (save count 0).
+    pub(super) fn of_revision(a: &EditorialArticle, r: Option<&ArticleRevision>) -> FormValues {
+        let mut form = FormValues::of(a);
+        form.publish_at = String::new();
+        form.version = "0".into();
+        if let Some(r) = r {
+            let mut revised = a.clone();
+            revised.text = r.text.clone();
+            form = FormValues {
+                version: r.revision.to_string(),
+                minor: r.minor,
+                publish_at: String::new(),
+                ..FormValues::of(&revised)
+            };
+        }
+        form
     }
 
     fn from_fields(f: &HashMap<String, String>) -> FormValues {
@@ -76,10 +98,11 @@ impl FormValues {
             index_number: g("index_number"),
             publish_at: g("publish_at"),
             version: g("version"),
+            minor: f.contains_key("minor"),
         }
     }
 
-    fn text(&self) -> ArticleText {
+    pub(super) fn text(&self) -> ArticleText {
         let o = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
         ArticleText {
             column_id: ColumnId(self.column_id),
@@ -96,12 +119,14 @@ impl FormValues {
 }
 
 pub(crate) struct EditorPage<'a> {
-    tenant: &'a Tenant,
-    article: Option<&'a EditorialArticle>,
-    form: FormValues,
-    field_errors: Vec<String>,
-    error: Option<String>,
-    notice: Option<&'a str>,
+    pub(super) tenant: &'a Tenant,
+    pub(super) article: Option<&'a EditorialArticle>,
+    pub(super) form: FormValues,
+    pub(super) field_errors: Vec<String>,
+    pub(super) error: Option<String>,
+    pub(super) notice: Option<&'a str>,
+    /// The form edits the article's correction (修订), not the article.
+    pub(super) revising: bool,
 }
 
 pub(super) async fn editor_page(
@@ -118,14 +143,32 @@ pub(super) async fn editor_page(
     let can = |a| zq_domain::access::allowed(&c.grants, a, Some(t.id), policy);
     let state_now = p.article.map_or(WorkflowState::Draft, |a| a.state);
     let allowed = allowed_on(c, t, state_now);
-    let editable = state_now.is_editable() && can(Action::WriteArticles);
+    let open = match p.article {
+        Some(a) if a.state.is_public() => state.store().article_revision(t.id, a.id).await?,
+        _ => None,
+    };
+    let rev_allowed = p
+        .article
+        .map(|a| {
+            service::revisions::revision_allowed(c, t, a.state, open.as_ref().map(|r| r.state))
+        })
+        .unwrap_or_default();
+    let editable = if p.revising {
+        rev_allowed.save
+    } else {
+        state_now.is_editable() && can(Action::WriteArticles)
+    };
     let mut frame = site_frame(state, cc, t, "list", p.notice).await?;
     frame.error = p.error;
     let (action, article_url, article, body_html, public_url) = match p.article {
         Some(a) => {
             let url = format!("{base}/articles/{}", a.id);
             (
-                url.clone(),
+                if p.revising {
+                    format!("{url}/revision")
+                } else {
+                    url.clone()
+                },
                 url,
                 Some(ArticleHead {
                     id: a.id.0,
@@ -136,7 +179,11 @@ pub(super) async fn editor_page(
                     publish_at: a.publish_at.map(|t| format_local(t, false)),
                     published_at: a.published_at.map(|t| format_local(t, false)),
                 }),
-                a.text.body.clone(),
+                if p.revising {
+                    open.as_ref().map_or(&a.text.body, |r| &r.text.body).clone()
+                } else {
+                    a.text.body.clone()
+                },
                 a.state
                     .is_public()
                     .then(|| format!("/sites/{}/art/{}.html", t.code, a.id)),
@@ -152,10 +199,14 @@ pub(super) async fn editor_page(
     };
     let lexicon_hits = match p.article {
         Some(a) => {
+            let text = match (&open, p.revising) {
+                (Some(r), true) => &r.text,
+                _ => &a.text,
+            };
             let hits = crate::service::inspection::lexicon::check_article(
                 state.services(),
-                &a.text.title,
-                &a.text.body,
+                &text.title,
+                &text.body,
             )
             .await?;
             let mut lines: Vec<String> = hits
@@ -168,9 +219,25 @@ pub(super) async fn editor_page(
         None => Vec::new(),
     };
     let view = EditorView {
+        revision: match (p.revising, p.article) {
+            (true, Some(a)) => Some(super::revision::panel(
+                a,
+                open.as_ref(),
+                rev_allowed,
+                &article_url,
+            )),
+            _ => None,
+        },
+        open_revision: match (p.revising, &open) {
+            (false, Some(r)) => Some(super::revision::OpenRevision::of(r, &article_url)),
+            _ => None,
+        },
+        can_revise: !p.revising && open.is_none() && rev_allowed.save,
         lexicon_hits,
         frame,
-        heading: if p.article.is_some() {
+        heading: if p.revising {
+            "修订信息"
+        } else if p.article.is_some() {
             "信息"
         } else {
             "写信息"
@@ -243,6 +310,12 @@ struct EditorView {
     form: FormValues,
     /// What the lexicon of serious errors finds in the saved text, one sentence each.
     lexicon_hits: Vec<String>,
+    /// The correction being edited (修订信息).
+    revision: Option<super::revision::RevisionPanel>,
+    /// On a published article: its open correction.
+    open_revision: Option<super::revision::OpenRevision>,
+    /// On a published article without one: this person may start a correction.
+    can_revise: bool,
 }
 
 pub(crate) async fn new_form(
@@ -266,6 +339,7 @@ pub(crate) async fn new_form(
             field_errors: Vec::new(),
             error: None,
             notice: None,
+            revising: false,
         },
         StatusCode::OK,
     )
@@ -297,6 +371,7 @@ pub(crate) async fn show(
             field_errors: Vec::new(),
             error: None,
             notice: q.notice.as_deref(),
+            revising: false,
         },
         StatusCode::OK,
     )
@@ -370,7 +445,7 @@ pub(crate) async fn create(
     multipart: Multipart,
 ) -> PageResult {
     let t = service::site(state.services(), &cc.caller, &code, Action::WriteArticles).await?;
-    save_article(&state, &cc, &t, None, multipart).await
+    save_article(&state, &cc, &t, None, false, multipart).await
 }
 
 pub(crate) async fn save(
@@ -381,7 +456,7 @@ pub(crate) async fn save(
 ) -> PageResult {
     let (t, a) =
         service::article(state.services(), &cc.caller, &code, parse_article_id(&id)?).await?;
-    save_article(&state, &cc, &t, Some(a), multipart).await
+    save_article(&state, &cc, &t, Some(a), false, multipart).await
 }
 
 pub(super) async fn save_article(
@@ -389,6 +464,7 @@ pub(super) async fn save_article(
     cc: &ConsoleCaller,
     t: &Tenant,
     existing: Option<EditorialArticle>,
+    revising: bool,
     multipart: Multipart,
 ) -> PageResult {
     let parsed = read_multipart(multipart).await?;
@@ -406,6 +482,7 @@ pub(super) async fn save_article(
                     field_errors,
                     error,
                     notice: None,
+                    revising,
                 },
                 status,
             )
@@ -451,6 +528,32 @@ pub(super) async fn save_article(
     }
     append_files(&mut form.body, t.code.as_str(), &uploaded);
     let code = t.code.as_str();
+    let then = parsed.fields.get("then").map(String::as_str);
+    if let (true, Some(a)) = (revising, &existing) {
+        let expected = form.version.trim().parse::<i32>().ok();
+        let saved = service::revisions::save_revision(
+            state.services(),
+            &cc.caller,
+            code,
+            a.id.0,
+            form.text(),
+            form.minor,
+            expected,
+        )
+        .await;
+        return match saved {
+            Ok(_) => super::revision::after_save(state, cc, t, a, then).await,
+            Err(ServiceError::Fields(f)) => {
+                let errs = f.iter().map(field_message).collect();
+                redisplay(form, errs, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            }
+            Err(e @ (ServiceError::Conflict(_) | ServiceError::Invalid(_))) => {
+                let status = e.status();
+                redisplay(form, Vec::new(), Some(e.to_string()), status).await
+            }
+            Err(e) => Err(e.into()),
+        };
+    }
     let result = match &existing {
         None => {
             service::create_article(state.services(), &cc.caller, code, form.text(), publish_at)
@@ -482,7 +585,6 @@ pub(super) async fn save_article(
         }
         Err(e) => return Err(e.into()),
     };
-    let then = parsed.fields.get("then").map(String::as_str);
     let (step, done) = match then {
         Some("submit") => (Some(Step::Submit), "submitted"),
         Some("publish") => (
@@ -509,6 +611,7 @@ pub(super) async fn save_article(
                 field_errors: Vec::new(),
                 error: Some(format!("已保存，但未能继续：{e}")),
                 notice: None,
+                revising: false,
             },
             e.status(),
         )
@@ -580,6 +683,7 @@ pub(crate) async fn step(
                     field_errors: Vec::new(),
                     error: Some(e.to_string()),
                     notice: None,
+                    revising: false,
                 },
                 e.status(),
             )

@@ -111,6 +111,12 @@ pub(super) fn notice(code: Option<&str>) -> Option<&'static str> {
         "published" => "已发布。",
         "withdrawn" => "已从网站撤下。",
         "restored" => "已恢复为新版本。",
+        "revision_saved" => "修订稿已保存；线上仍是原来的版本。",
+        "revision_submitted" => "修订稿已送审；审核通过前线上仍是原来的版本。",
+        "revision_recalled" => "已撤回修订稿的送审，可继续修改。",
+        "revision_returned" => "修订稿已退回编辑修改；线上仍是原来的版本。",
+        "revision_applied" => "修订已发布：线上已更新为新版本，版本历史中记为修订。",
+        "revision_discarded" => "已放弃修订稿；线上内容未变。",
         "settings" => "网站设置已保存，前台页面即时更新。",
         "uploaded" => "附件已上传。",
         "tenant" => "站点已新建。",
@@ -210,7 +216,11 @@ pub(super) async fn site_frame(
         .store()
         .editorial_list(t.id, Some(WorkflowState::PendingReview), 0, 0)
         .await?
-        .1;
+        .1
+        + state
+            .store()
+            .count_revisions(t.id, zq_domain::revision::RevisionState::PendingReview)
+            .await?;
     let policy = service::policy(t);
     let can = |a| zq_domain::access::allowed(&c.grants, a, Some(t.id), policy);
     let tab = |label, path: &str, name: &str, count| Tab {

@@ -36,6 +36,7 @@ pub(crate) mod operations;
 pub(crate) mod password;
 pub(crate) mod reporting;
 pub(crate) mod resume;
+pub(crate) mod revision;
 pub(crate) mod second_factor;
 pub(crate) mod security;
 pub(crate) mod settings;

@@ -41,6 +41,18 @@ pub struct ArticlesView {
     pub total: u64,
     pub prev_url: Option<String>,
     pub next_url: Option<String>,
+    /// On 待审核: corrections of published articles waiting for review.
+    pub revisions: Vec<RevisionLine>,
+}
+
+/// A correction (修订) waiting for review.
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionLine {
+    pub id: i64,
+    pub title: String,
+    pub column: String,
+    pub updated: String,
+    pub minor: bool,
 }
 
 /// A saved version in the history.
@@ -51,6 +63,9 @@ pub struct VersionLine {
     pub state_label: &'static str,
     pub saved_by: String,
     pub saved_at: String,
+    /// Written over the published text by an approved correction; `minor`: a small one.
+    pub corrected: bool,
+    pub minor: bool,
 }
 
 /// One line of a diff: `equal`, `insert` or `delete`.

@@ -22,7 +22,9 @@ pub use admin::{
     ColumnRow, ColumnsView, RoleAction, StatusAction, TenantForm, TenantRow, TenantsView, UserForm,
     UserRow, UsersView,
 };
-pub use articles::{ArticleLine, ArticlesView, DiffLine, Filter, VersionLine, VersionsView};
+pub use articles::{
+    ArticleLine, ArticlesView, DiffLine, Filter, RevisionLine, VersionLine, VersionsView,
+};
 pub use broadcasts::{BroadcastRow, BroadcastsView};
 pub use cases::{
     CaseFileLine, CaseFilterView, CaseLine, CaseView, CasesView, Fact, MailboxRow, MailboxesView,

@@ -20,6 +20,8 @@ pub struct Model {
     pub state: String,
     pub saved_by: Option<i64>,
     pub saved_at: DateTimeUtc,
+    pub corrected: bool,
+    pub minor: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
