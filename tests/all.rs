@@ -15,6 +15,7 @@ mod console_accounts;
 mod console_chinese;
 mod console_desk;
 mod console_once;
+mod console_recycle;
 mod console_resume;
 mod console_revision;
 mod console_sites;

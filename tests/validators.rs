@@ -273,6 +273,18 @@ pub(crate) async fn console_page_kinds(app: &TestApp) -> [(&'static str, Vec<Str
         .revision_event(jb.id, id, &zq_domain::revision::RevisionEvent::Submit, &who)
         .await
         .expect("submitted");
+    // Something in the 回收站, so its table shows.
+    let mut draft = app.store.editorial_article(jb.id, id).await.unwrap().text;
+    draft.title = "删除后待恢复的草稿".into();
+    let draft = app
+        .store
+        .create_draft(jb.id, draft, None, &who)
+        .await
+        .expect("a draft");
+    app.store
+        .delete_article(jb.id, draft.id, "重复录入", &who)
+        .await
+        .expect("deleted");
     let (_, consult) = app
         .api(&admin, "GET", "/api/v1/sites/jb/consultations", None)
         .await;
@@ -294,6 +306,7 @@ pub(crate) async fn console_page_kinds(app: &TestApp) -> [(&'static str, Vec<Str
         format!("{s}/articles/{article}/versions"),
         format!("{s}/articles/{published}"),
         format!("{s}/articles/{published}/revision"),
+        format!("{s}/recycle"),
         format!("{s}/settings"),
         format!("{s}/audit"),
         format!("{s}/attachments"),

@@ -40,6 +40,7 @@ mod m0032_form_stash;
 mod m0033_account_recovery;
 mod m0034_audit_note;
 mod m0035_article_revisions;
+mod m0036_recycle_bin;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -83,6 +84,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0033_account_recovery::Migration),
             Box::new(m0034_audit_note::Migration),
             Box::new(m0035_article_revisions::Migration),
+            Box::new(m0036_recycle_bin::Migration),
         ]
     }
 }

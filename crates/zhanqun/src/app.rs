@@ -119,7 +119,8 @@ pub fn services(cfg: &Config, store: Store, metrics: Arc<Metrics>) -> Services {
         .with_telemetry(metrics)
         .with_interaction(cfg.interaction.clone())
         .with_second_factor_roles(cfg.second_factor_roles.clone())
-        .with_password_max_age(cfg.password_max_age_days);
+        .with_password_max_age(cfg.password_max_age_days)
+        .with_recycle_keep_days(cfg.recycle_keep_days);
     match &cfg.clamd {
         Some(clamd) => svc.with_clamd(clamd.clone()),
         None => svc,
@@ -146,6 +147,10 @@ pub fn jobs(cfg: &Config) -> Vec<Arc<dyn Job>> {
         }),
         Arc::new(zq_services::integrity::IntegrityScan {
             every: cfg.integrity_every,
+        }),
+        // Looks hourly for what has been in a 回收站 long enough.
+        Arc::new(zq_services::recycle::RecyclePurge {
+            every: std::time::Duration::from_secs(3600),
         }),
     ];
     if let Some(b) = &cfg.backup {

@@ -24,6 +24,7 @@ pub mod interaction;
 pub mod page_mode;
 pub mod paging;
 pub mod records;
+pub mod recycle;
 pub mod reporting;
 pub mod revision;
 pub mod route;

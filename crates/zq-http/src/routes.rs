@@ -141,6 +141,17 @@ fn console_routes(state: &AppState) -> Router<AppState> {
             post(restore),
         )
         .route(&format!("{s}/articles/{{id}}/{{step}}"), post(step))
+        // Delete (into the 回收站) and restore.
+        .route(
+            &format!("{s}/articles/{{id}}/delete"),
+            post(console::recycle::delete_article),
+        )
+        .route(&format!("{s}/columns/delete"), post(console::recycle::delete_column))
+        .route(&format!("{s}/recycle"), get(console::recycle::bin))
+        .route(
+            &format!("{s}/recycle/{{item}}/restore"),
+            post(console::recycle::restore),
+        )
         // Correcting a published article through review (修订).
         .route(
             &format!("{s}/articles/{{id}}/revision"),

@@ -225,6 +225,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/console_versions.html"),
     ),
     (
+        "console_recycle.html",
+        include_str!("../templates/console_recycle.html"),
+    ),
+    (
         "console_settings.html",
         include_str!("../templates/console_settings.html"),
     ),
@@ -292,6 +296,8 @@ pub enum ConsolePage {
     Articles,
     Editor,
     Versions,
+    /// A site's 回收站.
+    Recycle,
     Settings,
     Audit,
     Attachments,
@@ -349,6 +355,7 @@ impl ConsolePage {
             ConsolePage::Articles => "console_articles.html",
             ConsolePage::Editor => "console_editor.html",
             ConsolePage::Versions => "console_versions.html",
+            ConsolePage::Recycle => "console_recycle.html",
             ConsolePage::Settings => "console_settings.html",
             ConsolePage::Audit => "console_audit.html",
             ConsolePage::Attachments => "console_attachments.html",

@@ -4,7 +4,7 @@
 
 use zq_domain::access::Action;
 use zq_domain::article::FieldError;
-use zq_store::{EditorialError, StoreError, UploadError};
+use zq_store::{EditorialError, RecycleError, StoreError, UploadError};
 
 /// Why an operation did not happen. Every variant but the last two is the caller's fault.
 #[derive(Debug, thiserror::Error)]
@@ -115,6 +115,39 @@ impl From<EditorialError> for ServiceError {
             EditorialError::Revision(r) => ServiceError::Conflict(revision_message(&r)),
             EditorialError::Store(s) => s.into(),
         }
+    }
+}
+
+impl From<RecycleError> for ServiceError {
+    fn from(e: RecycleError) -> Self {
+        match e {
+            RecycleError::Refused(r) => ServiceError::Conflict(recycle_message(&r)),
+            RecycleError::Store(s) => s.into(),
+        }
+    }
+}
+
+fn recycle_message(e: &zq_domain::recycle::Refusal) -> String {
+    use zq_domain::recycle::{MAX_REASON_CHARS, Refusal as R};
+    match e {
+        R::Online(state) => format!(
+            "这篇信息{}，不能直接删除：请先撤下，再删除",
+            if *state == zq_domain::workflow::WorkflowState::Scheduled {
+                "已定时发布"
+            } else {
+                "正在网站上发布"
+            }
+        ),
+        R::ReasonRequired => "请填写删除理由（记入审计日志）".into(),
+        R::ReasonTooLong => format!("删除理由不能超过 {MAX_REASON_CHARS} 个字"),
+        R::HasChildren(n) => format!("该栏目下还有 {n} 个子栏目，请先删除或移走子栏目"),
+        R::HasArticles(n) => format!("该栏目中还有 {n} 篇信息，请选择要把它们移到哪个栏目"),
+        R::BadTarget => "信息只能移到本站另一个可以发布文章的栏目".into(),
+        R::UsedByChannels(n) => {
+            format!("有 {n} 个报送渠道把采用的信息发到该栏目，请先在报送渠道中改用其他栏目")
+        }
+        R::ParentGone => "原来所在的栏目已不存在，请先从回收站恢复该栏目".into(),
+        R::SlugTaken(slug) => format!("栏目地址 {slug} 已被其他栏目使用，请先修改那个栏目"),
     }
 }
 

@@ -32,6 +32,7 @@ pub mod interaction;
 pub mod jobs;
 pub mod malware;
 pub mod operations;
+pub mod recycle;
 pub mod reporting;
 pub mod revisions;
 pub mod second_factor;
@@ -70,6 +71,7 @@ pub struct Services {
     visits: Arc<visits::Tally>,
     second_factor_roles: Arc<zq_domain::second_factor::RequiredRoles>,
     password_max_age_days: u32,
+    recycle_keep_days: u32,
     clamd: Option<Arc<malware::Clamd>>,
 }
 
@@ -94,6 +96,7 @@ impl Services {
             visits: Arc::default(),
             second_factor_roles: Arc::default(),
             password_max_age_days: 0,
+            recycle_keep_days: zq_domain::recycle::DEFAULT_KEEP_DAYS,
             clamd: None,
         }
     }
@@ -124,6 +127,17 @@ impl Services {
     /// The clamd uploads are scanned with, when the cluster has one.
     pub fn clamd(&self) -> Option<&malware::Clamd> {
         self.clamd.as_deref()
+    }
+
+    /// The same services keeping deleted things `days` in the 回收站 (`jobs.recycle_keep_days`).
+    pub fn with_recycle_keep_days(mut self, days: u32) -> Services {
+        self.recycle_keep_days = days;
+        self
+    }
+
+    /// Days a deleted article or column stays restorable.
+    pub fn recycle_keep_days(&self) -> u32 {
+        self.recycle_keep_days
     }
 
     /// Days a password may be used before it must be changed (0: no limit).

@@ -30,6 +30,7 @@ mod integrity;
 mod interaction;
 mod leases;
 pub mod model;
+mod recycle;
 mod reporting;
 mod reporting_seed;
 mod revisions;
@@ -78,6 +79,7 @@ pub use interaction::{
 };
 pub use leases::JobRecord;
 pub use model::*;
+pub use recycle::{RecycleError, RecycledItem};
 pub use reporting::{
     Channel, ChannelFeed, Decision, MAX_FEED_URL_BYTES, NewChannel, NewSubmission, ReportingError,
     Submission, SubmissionFilter, UnitFigures,

@@ -114,6 +114,7 @@ struct RawJobs {
     link_secs: u64,
     link_timeout_secs: u64,
     integrity_secs: u64,
+    recycle_keep_days: u32,
 }
 
 /// `[feeds]`: pulling the reporting channels' upstream feeds.
@@ -225,6 +226,8 @@ pub struct Config {
     /// How often the integrity scan re-checks published content and files
     /// (`jobs.integrity_secs`).
     pub integrity_every: Duration,
+    /// Days a deleted article or column stays in its site's 回收站 (`jobs.recycle_keep_days`).
+    pub recycle_keep_days: u32,
     /// How often channels with an upstream feed are pulled (`feeds.pull_secs`).
     pub feed_pull: Duration,
     /// Case notifications by email (`[mail]`; `None`: off).
@@ -487,6 +490,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("jobs.link_secs", "21600"),
     ("jobs.link_timeout_secs", "10"),
     ("jobs.integrity_secs", "600"),
+    ("jobs.recycle_keep_days", "30"),
     ("feeds.pull_secs", "900"),
     ("feeds.ca_file", ""),
     ("feeds.allow_private", "false"),
@@ -994,6 +998,15 @@ impl Config {
             link_every: secs("jobs.link_secs", jobs.link_secs, 7 * 86_400)?,
             link_timeout: secs("jobs.link_timeout_secs", jobs.link_timeout_secs, 60)?,
             integrity_every: secs("jobs.integrity_secs", jobs.integrity_secs, 86_400)?,
+            recycle_keep_days: match jobs.recycle_keep_days {
+                d @ 1..=3650 => d,
+                _ => {
+                    return Err(bad(
+                        "jobs.recycle_keep_days",
+                        "应为 1 到 3650 之间的天数".into(),
+                    ));
+                }
+            },
             feed_pull: secs("feeds.pull_secs", feeds.pull_secs, 86_400)?,
             feed_extra_roots,
             feed_allow_private: feeds.allow_private,

@@ -547,7 +547,7 @@ fn kind_label(k: ColumnKind) -> &'static str {
     }
 }
 
-async fn columns_page(
+pub(super) async fn columns_page(
     state: &AppState,
     cc: &ConsoleCaller,
     code: &str,

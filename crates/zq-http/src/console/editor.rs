@@ -44,7 +44,7 @@ pub(crate) struct FormValues {
 }
 
 impl FormValues {
-    fn of(a: &EditorialArticle) -> FormValues {
+    pub(super) fn of(a: &EditorialArticle) -> FormValues {
         let t = &a.text;
         let s = |v: &Option<String>| v.clone().unwrap_or_default();
         FormValues {
@@ -233,6 +233,10 @@ pub(super) async fn editor_page(
             _ => None,
         },
         can_revise: !p.revising && open.is_none() && rev_allowed.save,
+        can_delete: !p.revising
+            && p.article.is_some()
+            && service::recycle::may_delete_articles(c, t)
+            && zq_domain::recycle::article_deletable(state_now).is_ok(),
         lexicon_hits,
         frame,
         heading: if p.revising {
@@ -316,6 +320,8 @@ struct EditorView {
     open_revision: Option<super::revision::OpenRevision>,
     /// On a published article without one: this person may start a correction.
     can_revise: bool,
+    /// The article is not online and this person may move it to the 回收站.
+    can_delete: bool,
 }
 
 pub(crate) async fn new_form(

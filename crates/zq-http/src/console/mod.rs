@@ -34,6 +34,7 @@ pub(crate) mod inspection;
 pub(crate) mod once;
 pub(crate) mod operations;
 pub(crate) mod password;
+pub(crate) mod recycle;
 pub(crate) mod reporting;
 pub(crate) mod resume;
 pub(crate) mod revision;

@@ -34,6 +34,7 @@ pub mod login_failure;
 pub mod mailbox;
 pub mod probe;
 pub mod recovery_code;
+pub mod recycle_item;
 pub mod reply_template;
 pub mod role_binding;
 pub mod secret;
