@@ -41,6 +41,8 @@ mod m0033_account_recovery;
 mod m0034_audit_note;
 mod m0035_article_revisions;
 mod m0036_recycle_bin;
+mod m0037_autosaves;
+mod m0038_index_sequences;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -85,6 +87,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0034_audit_note::Migration),
             Box::new(m0035_article_revisions::Migration),
             Box::new(m0036_recycle_bin::Migration),
+            Box::new(m0037_autosaves::Migration),
+            Box::new(m0038_index_sequences::Migration),
         ]
     }
 }

@@ -43,12 +43,17 @@ async fn article_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
         .send_keys(&title)
         .await
         .or_fail("typing the title");
-    let rte = wait_for(&editor, "div#rte", "the rich-text editing area").await;
+    let rte = wait_for(
+        &editor,
+        "div#rte .ProseMirror",
+        "the rich-text editing area",
+    )
+    .await;
     assert!(
         rte.is_displayed()
             .await
             .or_fail("checking the editing area"),
-        "editor.js should show the contenteditable #rte (and hide textarea#body); {}",
+        "rte.js should show the editor in #rte (and hide textarea#body); {}",
         whereabouts(&editor).await
     );
     rte.click().await.or_fail("focusing the editing area");
@@ -187,7 +192,12 @@ async fn refused_form_scenario(app: &TestApp, driver: &Chromedriver, shots: &Pat
         &format!("{console}/console/sites/{SITE}/articles/new"),
     )
     .await;
-    wait_for(&editor, "div#rte", "the rich-text editing area").await;
+    wait_for(
+        &editor,
+        "div#rte .ProseMirror",
+        "the rich-text editing area",
+    )
+    .await;
     // What a hostile paste or a crafted post puts in the body; the title is left out, so the
     // server refuses the form and shows it again (form.submit() skips the browser's checks).
     editor

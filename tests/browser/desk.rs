@@ -131,7 +131,13 @@ async fn desk_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
         "修改密码",
     )
     .await;
-    let done = text_of(&editor, "main .notice", "the change confirmed").await;
+    let done = text_containing(
+        &editor,
+        "main .notice",
+        "密码已修改",
+        "the change confirmed",
+    )
+    .await;
     assert!(done.contains("密码已修改"), "{done}");
     goto(&editor, &format!("{console}/console/")).await;
     wait_for(&editor, "h1.desk-title", "the 工作台 after the change").await;

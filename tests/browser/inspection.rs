@@ -66,7 +66,7 @@ async fn stale_site_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path)
         .send_keys("海川市统计局发布十一月份居民消费价格数据")
         .await
         .or_fail("typing the title");
-    let rte = wait_for(&admin, "div#rte", "the rich-text editing area").await;
+    let rte = wait_for(&admin, "div#rte .ProseMirror", "the rich-text editing area").await;
     rte.click().await.or_fail("focusing the editing area");
     rte.send_keys("十一月份，全市居民消费价格同比上涨百分之零点八。")
         .await

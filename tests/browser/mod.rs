@@ -244,8 +244,30 @@ async fn find(c: &Client, css: &str, what: &str) -> Element {
     }
 }
 
+/// The text of the element `css` once it contains `needle` (the page after a submit may
+/// still be the old one, with an element of the same kind), waiting at most `WAIT`.
+async fn text_containing(c: &Client, css: &str, needle: &str, what: &str) -> String {
+    let start = Instant::now();
+    loop {
+        if let Ok(e) = c.find(Locator::Css(css)).await
+            && let Ok(t) = e.text().await
+            && (t.contains(needle) || start.elapsed() > WAIT)
+        {
+            return t;
+        }
+        if start.elapsed() > WAIT {
+            panic!(
+                "browser test: expected {what} (`{css}`) saying {needle:?} within {WAIT:?}; {}",
+                whereabouts(c).await
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The text of an element, waiting for it (after a click the next page may still be loading).
 async fn text_of(c: &Client, css: &str, what: &str) -> String {
-    find(c, css, what)
+    wait_for(c, css, what)
         .await
         .text()
         .await
@@ -305,8 +327,8 @@ async fn texts_within(c: &Client, e: &Element, css: &str, what: &str) -> Vec<Str
 
 /// Waits for the console's notice (`p.notice`) and checks it says `expected`.
 async fn expect_notice(c: &Client, expected: &str, after: &str) {
-    let notice = wait_for(c, "p.notice", &format!("the notice after {after}")).await;
-    let notice = notice.text().await.or_fail("reading the notice");
+    let what = format!("the notice after {after}");
+    let notice = text_containing(c, "p.notice", expected, &what).await;
     assert_eq!(notice, expected, "after {after}: {}", whereabouts(c).await);
 }
 
@@ -395,6 +417,7 @@ mod article;
 mod compliance;
 mod console;
 mod desk;
+mod editor;
 mod inspection;
 mod interaction;
 mod no_lost_work;

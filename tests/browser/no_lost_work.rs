@@ -27,7 +27,7 @@ async fn no_lost_work_scenario(app: &TestApp, driver: &Chromedriver, shots: &Pat
         .send_keys(&title)
         .await
         .or_fail("typing the title");
-    let rte = wait_for(&c, "div#rte", "the rich-text editing area").await;
+    let rte = wait_for(&c, "div#rte .ProseMirror", "the rich-text editing area").await;
     rte.click().await.or_fail("focusing the editing area");
     rte.send_keys(body_text).await.or_fail("typing the body");
     screenshot(&c, shots, "l01-form-filled.png").await;

@@ -57,12 +57,12 @@ async fn report_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
         .send_keys(&title)
         .await
         .or_fail("typing the title");
-    let rte = wait_for(&town, "div#rte", "the rich-text editing area").await;
+    let rte = wait_for(&town, "div#rte .ProseMirror", "the rich-text editing area").await;
     assert!(
         rte.is_displayed()
             .await
             .or_fail("checking the editing area"),
-        "editor.js should show the contenteditable #rte (and hide textarea#body); {}",
+        "rte.js should show the editor in #rte (and hide textarea#body); {}",
         whereabouts(&town).await
     );
     rte.click().await.or_fail("focusing the editing area");

@@ -48,7 +48,12 @@ async fn revision_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
         "修订（更正已发布内容）",
     )
     .await;
-    let rte = wait_for(&editor, "div#rte", "the editing area of the correction").await;
+    let rte = wait_for(
+        &editor,
+        "div#rte .ProseMirror",
+        "the editing area of the correction",
+    )
+    .await;
     rte.send_keys(added)
         .await
         .or_fail("typing the added sentence");

@@ -146,6 +146,12 @@ pub fn column_takes_articles(kind: ColumnKind) -> bool {
     !matches!(kind, ColumnKind::ExternalLink)
 }
 
+/// An automatic 索引号: the tenant's code in capitals, the year and the year's sequence
+/// number (`JB-2026-00017`), until the disclosure catalogue's scheme replaces the format.
+pub fn index_number(code: &str, year: i32, n: i64) -> String {
+    format!("{}-{year}-{n:05}", code.to_ascii_uppercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,5 +230,11 @@ mod tests {
         assert!(column_takes_articles(ColumnKind::ArticleList));
         assert!(column_takes_articles(ColumnKind::SinglePage));
         assert!(!column_takes_articles(ColumnKind::ExternalLink));
+    }
+
+    #[test]
+    fn automatic_index_numbers_name_the_site_year_and_sequence() {
+        assert_eq!(super::index_number("jb", 2026, 17), "JB-2026-00017");
+        assert_eq!(super::index_number("fgw", 2027, 123_456), "FGW-2027-123456");
     }
 }

@@ -2,6 +2,32 @@
 //! markup by hand (templates escape by themselves), and its reverse for checks that read the
 //! text of stored (sanitized) HTML.
 
+/// The classes an article's paragraphs, headings and table cells may carry (the editor's
+/// alignment and first-line indent; the site stylesheets style them). Nothing else survives the
+/// sanitizer, inline styles included.
+pub const BLOCK_CLASSES: &[&str] = &["align-center", "align-right", "align-justify", "indent"];
+
+/// An article body's links to the site's own files (`/files/…`), as seen from `base`: the
+/// site's own host (`""`, unchanged) or the alias (`/sites/{code}`, also how the console shows
+/// them, since the console is on another host).
+pub fn files_under(body: &str, base: &str) -> String {
+    if base.is_empty() || !body.contains("=\"/files/") {
+        return body.to_owned();
+    }
+    body.replace("src=\"/files/", &format!("src=\"{base}/files/"))
+        .replace("href=\"/files/", &format!("href=\"{base}/files/"))
+}
+
+/// A body as stored: links to site `code`'s files through the alias (as the console's editor
+/// shows and uploads them) made site-relative (`/files/…`), so each host serves its own.
+pub fn files_stored(body: &str, code: &str) -> String {
+    let alias = format!("=\"/sites/{code}/files/");
+    if !body.contains(&alias) {
+        return body.to_owned();
+    }
+    body.replace(&alias, "=\"/files/")
+}
+
 /// Text with `&`, `<`, `>`, `"` and `'` escaped for HTML content and attribute values.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
@@ -54,6 +80,22 @@ mod tests {
         assert_eq!(
             super::escape_html(r#"<a href="x">'&'</a>"#),
             "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;&#x27;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn file_links_are_stored_site_relative_and_shown_under_the_alias_where_needed() {
+        let console = r#"<figure><img src="/sites/jb/files/ab/p.png" alt="现场"></figure><p><a href="/sites/jb/files/cd/a.pdf">附件</a> <a href="/sites/fgw/files/x">别站</a></p>"#;
+        let stored = super::files_stored(console, "jb");
+        assert_eq!(
+            stored,
+            r#"<figure><img src="/files/ab/p.png" alt="现场"></figure><p><a href="/files/cd/a.pdf">附件</a> <a href="/sites/fgw/files/x">别站</a></p>"#
+        );
+        assert_eq!(super::files_under(&stored, ""), stored, "the own host");
+        assert_eq!(
+            super::files_under(&stored, "/sites/jb"),
+            console,
+            "the alias"
         );
     }
 }

@@ -170,6 +170,17 @@ fn console_routes(state: &AppState) -> Router<AppState> {
             &format!("{s}/attachments"),
             get(attachments).post(upload).layer(form_limit()).layer(once()),
         )
+        .route(
+            &format!("{s}/attachments/inline"),
+            post(console::attachments::inline).layer(form_limit()),
+        )
+        .route(&format!("{s}/preview"), post(console::preview::preview))
+        .route(
+            &format!("{s}/autosave"),
+            get(console::autosave::get)
+                .post(console::autosave::put)
+                .layer(form_limit()),
+        )
         // One site: its users and roles, its columns.
         .route(
             &format!("{s}/users"),

@@ -36,8 +36,8 @@ const BUILTIN: &[(&str, &[u8], &str)] = &[
         "text/javascript; charset=utf-8",
     ),
     (
-        "editor.js",
-        include_bytes!("../static/editor.js"),
+        "rte.js",
+        include_bytes!("../static/rte.js"),
         "text/javascript; charset=utf-8",
     ),
     (

@@ -484,7 +484,7 @@ impl Renderer {
         env.add_global("asset_conac", Value::from(assets.url("conac.svg")));
         env.add_global("asset_text", Value::from(assets.url("text.css")));
         env.add_global("asset_article", Value::from(assets.url("article.js")));
-        env.add_global("asset_editor", Value::from(assets.url("editor.js")));
+        env.add_global("asset_editor", Value::from(assets.url("rte.js")));
         env.add_global("asset_console", Value::from(assets.url("console.js")));
         Ok(Renderer {
             env,

@@ -64,6 +64,13 @@ impl Step {
 
 // ---- articles ----
 
+/// The text as stored: links to the site's own files made site-relative (the console's
+/// editor shows and uploads them under the alias `/sites/{code}/files/…`).
+pub(crate) fn files_stored(mut text: ArticleText, code: &str) -> ArticleText {
+    text.body = zq_domain::html::files_stored(&text.body, code);
+    text
+}
+
 pub async fn articles(
     svc: &Services,
     caller: &Caller,
@@ -91,6 +98,16 @@ pub async fn article(
     Ok((t, a))
 }
 
+/// The site whose article `caller` wants to preview (its writers and reviewers).
+pub async fn preview_site(svc: &Services, caller: &Caller, code: &str) -> Result<Tenant> {
+    let t = site(svc, caller, code, Action::Read).await?;
+    if caller.can(Action::WriteArticles, &t) || caller.can(Action::Review, &t) {
+        Ok(t)
+    } else {
+        Err(ServiceError::forbidden(Action::WriteArticles))
+    }
+}
+
 pub async fn create_article(
     svc: &Services,
     caller: &Caller,
@@ -99,6 +116,7 @@ pub async fn create_article(
     publish_at: Option<DateTime<Utc>>,
 ) -> Result<EditorialArticle> {
     let t = site(svc, caller, code, Action::WriteArticles).await?;
+    let text = files_stored(text, code);
     Ok(svc
         .store()
         .create_draft(t.id, text, publish_at, &caller.who())
@@ -115,6 +133,7 @@ pub async fn update_article(
     expected_version: Option<i32>,
 ) -> Result<EditorialArticle> {
     let t = site(svc, caller, code, Action::WriteArticles).await?;
+    let text = files_stored(text, code);
     Ok(svc
         .store()
         .update_draft(

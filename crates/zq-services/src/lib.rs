@@ -17,6 +17,7 @@ pub mod accounts;
 pub mod admin;
 pub mod articles;
 pub mod audit;
+pub mod autosave;
 pub mod broadcasts;
 pub mod calendar;
 mod caller;

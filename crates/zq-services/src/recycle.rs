@@ -98,7 +98,8 @@ pub async fn recover(
     Ok(svc.store().recover(t.id, item, &caller.who()).await?)
 }
 
-/// Drops from every site's bin what was deleted more than `keep_days` ago.
+/// Drops from every site's bin what was deleted more than `jobs.recycle_keep_days` ago, and
+/// editor autosaves as old.
 pub struct RecyclePurge {
     pub every: Duration,
 }
@@ -119,6 +120,8 @@ impl Job for RecyclePurge {
             if n > 0 {
                 tracing::info!(purged = n, "recycle bin: kept long enough, dropped");
             }
+            // Autosaves nobody came back to within the same time go too.
+            svc.store().purge_autosaves(before).await?;
             Ok(())
         })
     }

@@ -78,6 +78,7 @@ pub async fn save_revision(
     expected_revision: Option<i32>,
 ) -> Result<ArticleRevision> {
     let t = site(svc, caller, code, RevisionEvent::Save.required_action()).await?;
+    let text = crate::articles::files_stored(text, code);
     Ok(svc
         .store()
         .save_revision(

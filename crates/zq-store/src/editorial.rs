@@ -479,6 +479,16 @@ impl Store {
         if !matches!(event, Event::Due { .. }) {
             active.updated_by = Set(who.user_row_id());
         }
+        // Published without a 索引号: the tenant's next one.
+        if next == WorkflowState::Published
+            && row
+                .index_number
+                .as_deref()
+                .is_none_or(|n| n.trim().is_empty())
+        {
+            let number = crate::index_numbers::next_index_number(&txn, tenant, now).await?;
+            active.index_number = Set(Some(number));
+        }
         active.updated_at = Set(now);
         // A withdrawn article is edited in place: an open correction becomes its text (a
         // new version) rather than being lost or left unreachable.

@@ -10,6 +10,7 @@
 mod articles;
 mod audit;
 mod audit_titles;
+mod autosaves;
 mod broadcasts;
 mod calendar;
 mod changes;
@@ -25,6 +26,7 @@ mod feeds;
 mod files;
 mod form_keys;
 mod form_stash;
+mod index_numbers;
 mod inspection;
 mod integrity;
 mod interaction;
@@ -275,7 +277,16 @@ impl Store {
 }
 
 /// Sanitizes HTML from editors and imports: keeps structure and links, drops scripts, event
-/// handlers and `javascript:` URLs.
+/// handlers, inline styles and `javascript:` URLs. The only classes kept are the editor's
+/// paragraph formats (`zq_domain::html::BLOCK_CLASSES`: alignment, first-line indent).
 pub fn sanitize_html(html: &str) -> String {
-    ammonia::clean(html)
+    static CLEANER: std::sync::LazyLock<ammonia::Builder<'static>> =
+        std::sync::LazyLock::new(|| {
+            let mut b = ammonia::Builder::default();
+            for tag in ["p", "h2", "h3", "h4", "td", "th"] {
+                b.add_allowed_classes(tag, zq_domain::html::BLOCK_CLASSES);
+            }
+            b
+        });
+    CLEANER.clean(html).to_string()
 }

@@ -101,7 +101,14 @@ pub(crate) async fn fold_into(
     rev: article_revision::Model,
     approved: bool,
 ) -> Result<article::Model, StoreError> {
-    let text = to_revision(rev.clone())?.text;
+    let mut text = to_revision(rev.clone())?.text;
+    // A correction that cleared the 索引号 keeps the one the article was published with.
+    if text.index_number.is_none()
+        && let sea_orm::ActiveValue::Unchanged(Some(n)) | sea_orm::ActiveValue::Set(Some(n)) =
+            &active.index_number
+    {
+        text.index_number = Some(n.clone());
+    }
     set_text(&mut active, text);
     active.version = Set(current_version + 1);
     let row = active.update(txn).await?;

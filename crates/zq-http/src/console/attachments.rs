@@ -8,6 +8,7 @@ use zq_render::console_view::{AttachmentsView, FileLine};
 
 use super::{BASE, see_other};
 use crate::AppState;
+use crate::error::ServiceErrorHttp as _;
 use crate::service::{self, format_local};
 
 use super::editor::*;
@@ -102,4 +103,47 @@ pub(crate) async fn upload(
     Ok(see_other(&format!(
         "{BASE}/sites/{code}/attachments?notice=uploaded"
     )))
+}
+
+/// The editor's 插入图片: one file uploaded (scanned like any attachment), answered as JSON
+/// for the script — `{"url", "name", "is_image"}` with the file's address under the site's
+/// alias (the console's own host serves no site files), or `{"error"}` with a 4xx/5xx status.
+pub(crate) async fn inline(
+    State(state): State<AppState>,
+    cc: ConsoleCaller,
+    Path(code): Path<String>,
+    multipart: Multipart,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let refused = |status: StatusCode, message: String| {
+        (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
+    };
+    let parsed = match read_multipart(multipart).await {
+        Ok(p) => p,
+        Err(e) => return refused(e.status(), e.to_string()),
+    };
+    if parsed.fields.get("csrf") != Some(&cc.csrf) {
+        return refused(
+            StatusCode::FORBIDDEN,
+            "页面已过期（可能已在别处退出），请刷新后再试。".into(),
+        );
+    }
+    let Some((name, bytes)) = parsed.files.first() else {
+        return refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "请选择要上传的文件".into(),
+        );
+    };
+    if let Some(e) = check_files(&parsed.files[..1]).into_iter().next() {
+        return refused(StatusCode::UNPROCESSABLE_ENTITY, e);
+    }
+    match service::upload(state.services(), &cc.caller, &code, name, bytes).await {
+        Ok(a) => axum::Json(serde_json::json!({
+            "url": format!("/sites/{code}{}", a.public_path()),
+            "name": a.file_name,
+            "is_image": a.is_image,
+        }))
+        .into_response(),
+        Err(e) => refused(e.status(), e.to_string()),
+    }
 }

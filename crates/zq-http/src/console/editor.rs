@@ -158,6 +158,10 @@ pub(super) async fn editor_page(
     } else {
         state_now.is_editable() && can(Action::WriteArticles)
     };
+    // The console is on another host: the site's files show through its alias.
+    let alias = format!("/sites/{}", t.code);
+    let mut form = p.form;
+    form.body = zq_domain::html::files_under(&form.body, &alias);
     let mut frame = site_frame(state, cc, t, "list", p.notice).await?;
     frame.error = p.error;
     let (action, article_url, article, body_html, public_url) = match p.article {
@@ -232,6 +236,11 @@ pub(super) async fn editor_page(
             (false, Some(r)) => Some(super::revision::OpenRevision::of(r, &article_url)),
             _ => None,
         },
+        autosave_page: match (p.article, p.revising) {
+            (None, _) => "articles/new".to_owned(),
+            (Some(a), false) => format!("articles/{}", a.id),
+            (Some(a), true) => format!("articles/{}/revision", a.id),
+        },
         can_revise: !p.revising && open.is_none() && rev_allowed.save,
         can_delete: !p.revising
             && p.article.is_some()
@@ -252,7 +261,7 @@ pub(super) async fn editor_page(
         allowed,
         column_name: columns
             .iter()
-            .find(|col| col.id.0 == p.form.column_id)
+            .find(|col| col.id.0 == form.column_id)
             .map(|col| col.name.clone())
             .unwrap_or_default(),
         columns: columns
@@ -267,9 +276,9 @@ pub(super) async fn editor_page(
         action,
         article_url,
         article,
-        body_html,
+        body_html: zq_domain::html::files_under(&body_html, &alias),
         public_url,
-        form: p.form,
+        form,
     };
     html_status(state, status, ConsolePage::Editor, &view)
 }
@@ -322,6 +331,8 @@ struct EditorView {
     can_revise: bool,
     /// The article is not online and this person may move it to the 回收站.
     can_delete: bool,
+    /// The form's page for the autosave (`articles/new`, `articles/{id}`, …/revision).
+    autosave_page: String,
 }
 
 pub(crate) async fn new_form(
@@ -548,7 +559,11 @@ pub(super) async fn save_article(
         )
         .await;
         return match saved {
-            Ok(_) => super::revision::after_save(state, cc, t, a, then).await,
+            Ok(_) => {
+                let page = format!("articles/{}/revision", a.id);
+                service::autosave::discard(state.services(), &cc.caller, &page).await?;
+                super::revision::after_save(state, cc, t, a, then).await
+            }
             Err(ServiceError::Fields(f)) => {
                 let errs = f.iter().map(field_message).collect();
                 redisplay(form, errs, None, StatusCode::UNPROCESSABLE_ENTITY).await
@@ -591,6 +606,11 @@ pub(super) async fn save_article(
         }
         Err(e) => return Err(e.into()),
     };
+    let page = match &existing {
+        None => "articles/new".to_owned(),
+        Some(a) => format!("articles/{}", a.id),
+    };
+    service::autosave::discard(state.services(), &cc.caller, &page).await?;
     let (step, done) = match then {
         Some("submit") => (Some(Step::Submit), "submitted"),
         Some("publish") => (

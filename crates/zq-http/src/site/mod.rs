@@ -10,6 +10,7 @@ pub(crate) use interaction::paragraphs as interaction_paragraphs;
 mod links;
 mod modes;
 mod pages;
+pub(crate) mod preview;
 
 use std::sync::Arc;
 use std::time::Instant;

@@ -609,7 +609,7 @@ pub(crate) fn pagination(
     }
 }
 
-fn article_view(
+pub(super) fn article_view(
     snap: &Snapshot,
     site: &Site,
     links: &Links,
@@ -650,7 +650,7 @@ fn article_view(
         author: a.author,
         published: published_minute,
         summary: a.summary,
-        body: wrap_tables(&a.body),
+        body: wrap_tables(&zq_domain::html::files_under(&a.body, links.site_base())),
         doc_number: a.doc_number,
         index_number: a.index_number,
         column_name: col.name.clone(),

@@ -7,6 +7,7 @@ pub mod article_revision;
 pub mod article_version;
 pub mod attachment;
 pub mod audit;
+pub mod autosave;
 pub mod blob;
 pub mod broadcast;
 pub mod calendar_day;
