@@ -83,8 +83,33 @@ fn to_item(r: recycle_item::Model) -> RecycledItem {
     }
 }
 
-fn payload_text(p: &Payload) -> Result<String, StoreError> {
-    serde_json::to_string(p).map_err(|e| StoreError::Corrupt(e.to_string()))
+/// The bin's row for `payload`, deleted now by `who` for `why`.
+fn binned(
+    tenant: TenantId,
+    object_id: i64,
+    title: &str,
+    payload: &Payload,
+    why: &str,
+    who: &Who,
+    now: DateTime<Utc>,
+) -> Result<recycle_item::ActiveModel, StoreError> {
+    let kind = match payload {
+        Payload::Article { .. } => "article",
+        Payload::Column { .. } => "column",
+    };
+    Ok(recycle_item::ActiveModel {
+        tenant_id: sea_orm::Set(tenant.0),
+        kind: sea_orm::Set(kind.into()),
+        object_id: sea_orm::Set(object_id),
+        title: sea_orm::Set(title.to_owned()),
+        payload: sea_orm::Set(
+            serde_json::to_string(payload).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        ),
+        reason: sea_orm::Set(why.to_owned()),
+        deleted_by: sea_orm::Set(who.user_row_id()),
+        deleted_at: sea_orm::Set(now),
+        ..Default::default()
+    })
 }
 
 impl Store {
@@ -112,19 +137,9 @@ impl Store {
             article: row.clone(),
             versions,
         };
-        let item = recycle_item::ActiveModel {
-            tenant_id: sea_orm::Set(tenant.0),
-            kind: sea_orm::Set("article".into()),
-            object_id: sea_orm::Set(id.0),
-            title: sea_orm::Set(row.title.clone()),
-            payload: sea_orm::Set(payload_text(&payload)?),
-            reason: sea_orm::Set(why.clone()),
-            deleted_by: sea_orm::Set(who.user_row_id()),
-            deleted_at: sea_orm::Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        let item = binned(tenant, id.0, &row.title, &payload, &why, who, now)?
+            .insert(&txn)
+            .await?;
         article_version::Entity::delete_many()
             .filter(article_version::Column::ArticleId.eq(id.0))
             .exec(&txn)
@@ -221,19 +236,9 @@ impl Store {
         let payload = Payload::Column {
             column: col.clone(),
         };
-        let item = recycle_item::ActiveModel {
-            tenant_id: sea_orm::Set(tenant.0),
-            kind: sea_orm::Set("column".into()),
-            object_id: sea_orm::Set(id.0),
-            title: sea_orm::Set(col.name.clone()),
-            payload: sea_orm::Set(payload_text(&payload)?),
-            reason: sea_orm::Set(why.clone()),
-            deleted_by: sea_orm::Set(who.user_row_id()),
-            deleted_at: sea_orm::Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        let item = binned(tenant, id.0, &col.name, &payload, &why, who, now)?
+            .insert(&txn)
+            .await?;
         let news = col.is_news || (target_news && load.articles > 0);
         col.delete(&txn).await?;
         let generations = crate::changes::bump(&txn, &[tenant], news).await?;

@@ -666,11 +666,11 @@ pub(super) fn field_message(e: &FieldError) -> String {
 #[derive(Debug, Deserialize, Default)]
 pub(crate) struct StepForm {
     #[serde(default)]
-    csrf: String,
+    pub(super) csrf: String,
     #[serde(default)]
-    comment: Option<String>,
+    pub(super) comment: Option<String>,
     #[serde(default)]
-    publish_at: Option<String>,
+    pub(super) publish_at: Option<String>,
 }
 
 pub(crate) async fn step(
@@ -697,24 +697,36 @@ pub(crate) async fn step(
             "{BASE}/sites/{code}/articles/{}?notice={done}",
             a.id
         ))),
-        Err(e @ (ServiceError::Conflict(_) | ServiceError::Invalid(_))) => {
-            let (t, a) = service::article(state.services(), &cc.caller, &code, id).await?;
-            editor_page(
-                &state,
-                &cc,
-                EditorPage {
-                    tenant: &t,
-                    article: Some(&a),
-                    form: FormValues::of(&a),
-                    field_errors: Vec::new(),
-                    error: Some(e.to_string()),
-                    notice: None,
-                    revising: false,
-                },
-                e.status(),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => refused_on_article(&state, &cc, &code, id, e).await,
     }
+}
+
+/// The article's page again with why a step on it was refused (a conflict or bad input);
+/// other errors pass on.
+pub(super) async fn refused_on_article(
+    state: &AppState,
+    cc: &ConsoleCaller,
+    code: &str,
+    id: i64,
+    e: ServiceError,
+) -> PageResult {
+    if !matches!(e, ServiceError::Conflict(_) | ServiceError::Invalid(_)) {
+        return Err(e.into());
+    }
+    let (t, a) = service::article(state.services(), &cc.caller, code, id).await?;
+    editor_page(
+        state,
+        cc,
+        EditorPage {
+            tenant: &t,
+            article: Some(&a),
+            form: FormValues::of(&a),
+            field_errors: Vec::new(),
+            error: Some(e.to_string()),
+            notice: None,
+            revising: false,
+        },
+        e.status(),
+    )
+    .await
 }

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use serde::Serialize;
 use zq_domain::access::Action;
 
-use super::editor::{EditorPage, FormValues, editor_page, parse_article_id};
+use super::editor::parse_article_id;
 use super::frame::*;
 use super::{BASE, see_other};
 use crate::AppState;
@@ -150,25 +150,7 @@ pub(crate) async fn delete_article(
         Ok(_) => Ok(see_other(&format!(
             "{BASE}/sites/{code}/?notice=article_deleted"
         ))),
-        Err(e @ (ServiceError::Conflict(_) | ServiceError::Invalid(_))) => {
-            let (t, a) = service::article(state.services(), &cc.caller, &code, id).await?;
-            editor_page(
-                &state,
-                &cc,
-                EditorPage {
-                    tenant: &t,
-                    article: Some(&a),
-                    form: FormValues::of(&a),
-                    field_errors: Vec::new(),
-                    error: Some(e.to_string()),
-                    notice: None,
-                    revising: false,
-                },
-                e.status(),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => super::editor::refused_on_article(&state, &cc, &code, id, e).await,
     }
 }
 

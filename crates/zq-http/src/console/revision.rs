@@ -5,7 +5,6 @@
 
 use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::StatusCode;
-use serde::Deserialize;
 use zq_store::{ArticleRevision, EditorialArticle, RevisionDone, Tenant};
 
 use super::editor::{EditorPage, FormValues, editor_page, parse_article_id, save_article};
@@ -199,20 +198,12 @@ fn landing(t: &Tenant, a: &EditorialArticle, done: &str) -> String {
     }
 }
 
-#[derive(Debug, Deserialize, Default)]
-pub(crate) struct StepForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    comment: Option<String>,
-}
-
 /// A step on the correction from its page's buttons.
 pub(crate) async fn step(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path((code, id, step)): Path<(String, String, String)>,
-    Form(f): Form<StepForm>,
+    Form(f): Form<super::editor::StepForm>,
 ) -> PageResult {
     let id = parse_article_id(&id)?;
     cc.check_csrf(&f.csrf)?;
