@@ -15,6 +15,7 @@ mod console_accounts;
 mod console_chinese;
 mod console_desk;
 mod console_editor_tools;
+mod console_lists;
 mod console_once;
 mod console_recycle;
 mod console_resume;

@@ -79,10 +79,26 @@ pub async fn articles(
     limit: u64,
     offset: u64,
 ) -> Result<(Tenant, Vec<ArticleListItem>, u64)> {
+    let q = zq_store::ArticleQuery {
+        state: filter,
+        ..Default::default()
+    };
+    search_articles(svc, caller, code, &q, limit, offset).await
+}
+
+/// The articles of site `code` matching `q` (title or text, column, author, state, period).
+pub async fn search_articles(
+    svc: &Services,
+    caller: &Caller,
+    code: &str,
+    q: &zq_store::ArticleQuery,
+    limit: u64,
+    offset: u64,
+) -> Result<(Tenant, Vec<ArticleListItem>, u64)> {
     let t = site(svc, caller, code, Action::Read).await?;
     let (items, total) = svc
         .store()
-        .editorial_list(t.id, filter, limit.min(200), offset)
+        .editorial_search(t.id, q, limit.min(200), offset)
         .await?;
     Ok((t, items, total))
 }

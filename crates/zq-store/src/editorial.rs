@@ -88,6 +88,20 @@ pub struct ArticleListItem {
     pub updated_at: DateTime<Utc>,
 }
 
+/// What the console's article list asks for (every part optional).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticleQuery {
+    pub state: Option<WorkflowState>,
+    pub column: Option<ColumnId>,
+    /// Who created it.
+    pub author: Option<UserId>,
+    /// Words in the title or the text.
+    pub text: Option<String>,
+    /// Last changed in `[from, to)`.
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
 /// One saved version of an article's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArticleVersion {
@@ -580,10 +594,45 @@ impl Store {
         limit: u64,
         offset: u64,
     ) -> Result<(Vec<ArticleListItem>, u64), StoreError> {
+        let q = ArticleQuery {
+            state,
+            ..ArticleQuery::default()
+        };
+        self.editorial_search(tenant, &q, limit, offset).await
+    }
+
+    /// The tenant's articles matching `q`, newest change first; with the total.
+    pub async fn editorial_search(
+        &self,
+        tenant: TenantId,
+        q: &ArticleQuery,
+        limit: u64,
+        offset: u64,
+    ) -> Result<(Vec<ArticleListItem>, u64), StoreError> {
         use article::Column as A;
+        use sea_orm::Condition;
         let mut query = article::Entity::find().filter(A::TenantId.eq(tenant.0));
-        if let Some(s) = state {
+        if let Some(s) = q.state {
             query = query.filter(A::Status.eq(s.as_str()));
+        }
+        if let Some(c) = q.column {
+            query = query.filter(A::ColumnId.eq(c.0));
+        }
+        if let Some(u) = q.author {
+            query = query.filter(A::CreatedBy.eq(u.0));
+        }
+        if let Some(from) = q.from {
+            query = query.filter(A::UpdatedAt.gte(from));
+        }
+        if let Some(to) = q.to {
+            query = query.filter(A::UpdatedAt.lt(to));
+        }
+        if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            query = query.filter(
+                Condition::any()
+                    .add(A::Title.contains(text))
+                    .add(A::Body.contains(text)),
+            );
         }
         let total = query.clone().count(&self.db).await?;
         type Row = (

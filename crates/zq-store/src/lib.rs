@@ -62,7 +62,8 @@ pub use consult::{
 };
 pub use desk::{DeskArticle, DeskQuery};
 pub use editorial::{
-    ArticleListItem, ArticleVersion, EditorialArticle, EditorialError, ImportedArticle,
+    ArticleListItem, ArticleQuery, ArticleVersion, EditorialArticle, EditorialError,
+    ImportedArticle,
 };
 pub use error::StoreError;
 pub use events::{BoxFuture, Event, EventHook};

@@ -8,7 +8,8 @@ use zq_domain::access::Action;
 use zq_domain::workflow::WorkflowState;
 use zq_render::ConsolePage;
 use zq_render::console_view::{
-    ArticleLine, ArticlesView, DiffLine, Filter, RevisionLine, VersionLine, VersionsView,
+    ArticleLine, ArticlesView, Choice, DiffLine, Filter, ListSearch, RevisionLine, VersionLine,
+    VersionsView,
 };
 
 use super::{BASE, see_other};
@@ -18,12 +19,61 @@ use crate::service::{self, ServiceError, format_local};
 use super::editor::parse_article_id;
 use super::frame::*;
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, Clone, serde::Serialize)]
 pub(crate) struct ListQuery {
     state: Option<String>,
     #[serde(default)]
     page: u64,
     notice: Option<String>,
+    /// Words in the title or text.
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    column: String,
+    #[serde(default)]
+    author: String,
+    /// Last changed from / to this day (inclusive), `YYYY-MM-DD`.
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+impl ListQuery {
+    /// The store's query, and the search part as a query string for the pager's links.
+    fn search(&self, state: Option<WorkflowState>) -> (zq_store::ArticleQuery, String) {
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+        let id = |s: &str| s.trim().parse::<i64>().ok().filter(|n| *n > 0);
+        let q = zq_store::ArticleQuery {
+            state,
+            column: id(&self.column).map(ColumnId),
+            author: id(&self.author).map(zq_domain::UserId),
+            text: Some(self.q.trim().to_owned()).filter(|t| !t.is_empty()),
+            from: day(&self.from).map(zq_domain::time::beijing_midnight),
+            to: day(&self.to)
+                .and_then(|d| d.succ_opt())
+                .map(zq_domain::time::beijing_midnight),
+        };
+        let mut link = String::new();
+        for (k, v) in [
+            ("q", &self.q),
+            ("column", &self.column),
+            ("author", &self.author),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            if !v.trim().is_empty() {
+                link.push_str(&format!(
+                    "&{k}={}",
+                    percent_encoding::utf8_percent_encode(
+                        v.trim(),
+                        percent_encoding::NON_ALPHANUMERIC
+                    )
+                ));
+            }
+        }
+        (q, link)
+    }
 }
 
 pub(super) const PAGE: u64 = 30;
@@ -39,16 +89,7 @@ pub(crate) async fn list(
         .as_deref()
         .filter(|s| !s.is_empty())
         .and_then(|s| s.parse::<WorkflowState>().ok());
-    list_page(
-        &state,
-        &cc,
-        &code,
-        filter,
-        q.page,
-        q.notice.as_deref(),
-        "list",
-    )
-    .await
+    list_page(&state, &cc, &code, filter, &q, "list").await
 }
 
 pub(crate) async fn review(
@@ -62,28 +103,27 @@ pub(crate) async fn review(
         &cc,
         &code,
         Some(WorkflowState::PendingReview),
-        q.page,
-        q.notice.as_deref(),
+        &q,
         "review",
     )
     .await
 }
 
-#[allow(clippy::too_many_arguments)]
 pub(super) async fn list_page(
     state: &AppState,
     cc: &ConsoleCaller,
     code: &str,
     filter: Option<WorkflowState>,
-    page: u64,
-    notice_code: Option<&str>,
+    lq: &ListQuery,
     current: &str,
 ) -> PageResult {
-    let (t, items, total) = service::articles(
+    let (page, notice_code) = (lq.page, lq.notice.as_deref());
+    let (query, search_link) = lq.search(filter);
+    let (t, items, total) = service::search_articles(
         state.services(),
         &cc.caller,
         code,
-        filter,
+        &query,
         PAGE,
         page * PAGE,
     )
@@ -105,6 +145,7 @@ pub(super) async fn list_page(
         if let Some(f) = filter.filter(|_| current != "review") {
             u.push_str(&format!("&state={f}"));
         }
+        u.push_str(&search_link);
         u
     };
     let mut filters = vec![Filter {
@@ -126,7 +167,47 @@ pub(super) async fn list_page(
     } else {
         Vec::new()
     };
+    let authors = if current == "list" {
+        state.store().tenant_users(t.id).await?
+    } else {
+        Vec::new()
+    };
+    let search = (current == "list").then(|| ListSearch {
+        state: filter.map(|f| f.as_str()).unwrap_or_default(),
+        q: lq.q.clone(),
+        column: lq.column.clone(),
+        author: lq.author.clone(),
+        from: lq.from.clone(),
+        to: lq.to.clone(),
+        columns: columns
+            .iter()
+            .map(|c| Choice {
+                value: c.id.0.to_string(),
+                label: c.name.clone(),
+            })
+            .collect(),
+        authors: authors
+            .iter()
+            .map(|(u, _)| Choice {
+                value: u.id.0.to_string(),
+                label: u.display_name.clone(),
+            })
+            .collect(),
+        states: WorkflowState::ALL
+            .iter()
+            .map(|s| Choice {
+                value: s.as_str().to_owned(),
+                label: s.label().to_owned(),
+            })
+            .collect(),
+        active: query
+            != zq_store::ArticleQuery {
+                state: filter,
+                ..Default::default()
+            },
+    });
     let view = ArticlesView {
+        search,
         revisions: revisions
             .iter()
             .map(|r| RevisionLine {

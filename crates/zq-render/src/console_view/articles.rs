@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::SiteFrame;
+use super::{Choice, SiteFrame};
 
 /// A link that may be the current one (filters, tabs).
 #[derive(Debug, Clone, Serialize)]
@@ -33,6 +33,8 @@ pub struct ArticleLine {
 pub struct ArticlesView {
     #[serde(flatten)]
     pub frame: SiteFrame,
+    /// 信息管理's search form (not on 待审核).
+    pub search: Option<ListSearch>,
     pub heading: &'static str,
     /// May write (the 写信息 button).
     pub can_write: bool,
@@ -89,4 +91,20 @@ pub struct VersionsView {
     pub to: i32,
     /// `None` when both sides are the same version.
     pub diff: Option<Vec<DiffLine>>,
+}
+
+/// The search form of 信息管理, filled with what was asked.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListSearch {
+    pub state: &'static str,
+    pub q: String,
+    pub column: String,
+    pub author: String,
+    pub from: String,
+    pub to: String,
+    pub columns: Vec<Choice>,
+    pub authors: Vec<Choice>,
+    pub states: Vec<Choice>,
+    /// Something beyond the state is asked for (the form shows 清除条件).
+    pub active: bool,
 }
