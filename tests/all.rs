@@ -12,6 +12,7 @@ mod cache;
 mod cache_integrity;
 mod console;
 mod console_accounts;
+mod console_bulk;
 mod console_chinese;
 mod console_desk;
 mod console_editor_tools;

@@ -50,6 +50,7 @@ fn whole(code: &str) -> Option<&'static str> {
         "article.lexicon_override" => "确认敏感词提示无误",
         "article.publish_directly" => "直接发布信息",
         "article.restore" => "恢复信息的历史版本",
+        "article.move" => "移动信息到其他栏目",
         "article.recover" => "从回收站恢复信息",
         "article.purge" => "回收站到期彻底删除信息",
         "column.recover" => "从回收站恢复栏目",

@@ -96,9 +96,94 @@ pub fn would_cycle<T: Copy + PartialEq>(
     false
 }
 
+/// Columns in tree order (each parent followed by its children, depth-first, keeping the
+/// given order among siblings), with their depth: what every column picker and the column
+/// list show. A column whose parent is missing (or in a cycle) still appears, at the top.
+pub fn tree_order<T>(
+    items: &[T],
+    id: impl Fn(&T) -> i64,
+    parent: impl Fn(&T) -> Option<i64>,
+) -> Vec<(usize, &T)> {
+    let mut out: Vec<(usize, &T)> = Vec::with_capacity(items.len());
+    let mut placed = vec![false; items.len()];
+    fn walk<'a, T>(
+        items: &'a [T],
+        id: &dyn Fn(&T) -> i64,
+        parent: &dyn Fn(&T) -> Option<i64>,
+        at: usize,
+        depth: usize,
+        placed: &mut [bool],
+        out: &mut Vec<(usize, &'a T)>,
+    ) {
+        placed[at] = true;
+        out.push((depth, &items[at]));
+        let me = id(&items[at]);
+        for child in 0..items.len() {
+            if !placed[child] && parent(&items[child]) == Some(me) {
+                walk(items, id, parent, child, depth + 1, placed, out);
+            }
+        }
+    }
+    let known = |p: i64| items.iter().any(|x| id(x) == p);
+    for root in 0..items.len() {
+        if !placed[root] && parent(&items[root]).is_none_or(|p| !known(p)) {
+            walk(items, &id, &parent, root, 0, &mut placed, &mut out);
+        }
+    }
+    // Cycles: whatever no root reached.
+    for rest in 0..items.len() {
+        if !placed[rest] {
+            walk(items, &id, &parent, rest, 0, &mut placed, &mut out);
+        }
+    }
+    out
+}
+
+/// A column's name as a picker's option shows it under its parent (full-width spaces, which
+/// browsers keep, and a corner).
+pub fn tree_label(depth: usize, name: &str) -> String {
+    if depth == 0 {
+        name.to_owned()
+    } else {
+        format!("{}└ {name}", "\u{3000}".repeat(depth - 1))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_come_in_tree_order_with_their_depth() {
+        // (id, parent) in sibling order → (id, depth) in tree order
+        type Case<'a> = (&'a [(i64, Option<i64>)], &'a [(i64, usize)]);
+        let cases: [Case; 4] = [
+            (&[], &[]),
+            (
+                &[
+                    (1, None),
+                    (2, None),
+                    (3, Some(1)),
+                    (4, Some(3)),
+                    (5, Some(1)),
+                ],
+                &[(1, 0), (3, 1), (4, 2), (5, 1), (2, 0)],
+            ),
+            // A parent that is gone: the child shows at the top.
+            (&[(7, Some(99)), (8, None)], &[(7, 0), (8, 0)]),
+            // A cycle still shows every column once.
+            (&[(1, Some(2)), (2, Some(1))], &[(1, 0), (2, 1)]),
+        ];
+        for (items, want) in cases {
+            let got: Vec<(i64, usize)> = tree_order(items, |x| x.0, |x| x.1)
+                .into_iter()
+                .map(|(d, x)| (x.0, d))
+                .collect();
+            assert_eq!(got, want, "{items:?}");
+        }
+        assert_eq!(tree_label(0, "要闻"), "要闻");
+        assert_eq!(tree_label(2, "通知"), "\u{3000}└ 通知");
+    }
 
     #[test]
     fn update_requirements_parse_from_their_config_names() {

@@ -54,6 +54,20 @@ impl WorkflowState {
     }
 }
 
+/// The permissions, any one of which lets a person move an article in `state` to another
+/// column of its site: its writers while it is not on the public site (nor waiting to be),
+/// and those who decide what is public (reviewers) in every state.
+pub fn move_needs(state: WorkflowState) -> &'static [Action] {
+    match state {
+        WorkflowState::Published | WorkflowState::Scheduled | WorkflowState::PendingReview => {
+            &[Action::Review, Action::Withdraw]
+        }
+        WorkflowState::Draft | WorkflowState::Returned | WorkflowState::Withdrawn => {
+            &[Action::WriteArticles, Action::Review]
+        }
+    }
+}
+
 /// Something that happens to an article.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
@@ -168,6 +182,24 @@ mod tests {
         Event::Approve {
             now: 1000,
             publish_at: at,
+        }
+    }
+
+    #[test]
+    fn writers_move_what_is_not_public_and_reviewers_move_anything() {
+        // (state, a writer may, a reviewer may)
+        let cases = [
+            (Draft, true, true),
+            (Returned, true, true),
+            (Withdrawn, true, true),
+            (PendingReview, false, true),
+            (Scheduled, false, true),
+            (Published, false, true),
+        ];
+        for (state, writer, reviewer) in cases {
+            let needs = move_needs(state);
+            assert_eq!(needs.contains(&Action::WriteArticles), writer, "{state:?}");
+            assert_eq!(needs.contains(&Action::Review), reviewer, "{state:?}");
         }
     }
 

@@ -135,6 +135,8 @@ fn console_routes(state: &AppState) -> Router<AppState> {
             &format!("{s}/articles/{{id}}"),
             get(show).post(save).layer(form_limit()),
         )
+        // The lists' bulk actions (批量送审、审核通过、撤回、移动).
+        .route(&format!("{s}/articles/bulk"), post(console::bulk::bulk))
         .route(&format!("{s}/articles/{{id}}/versions"), get(versions))
         .route(
             &format!("{s}/articles/{{id}}/versions/{{version}}/restore"),

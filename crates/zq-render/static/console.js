@@ -2,6 +2,7 @@
 // - a common reply (常用答复) button inserts its text into the reply draft at the cursor
 //   (without JavaScript the texts are listed beside the buttons to copy);
 // - a print button (网站检查 报告) opens the browser's print dialog;
+// - a 全选 box (data-select-all="ids") ticks every box of that name in its form;
 // - no lost work: while a form has been changed, the session is kept in use every few minutes
 //   (/console/keepalive), and a banner says so if it has ended anyway; a form sent after the
 //   session ended was kept by the server, and after signing in again this page (opened with
@@ -19,6 +20,14 @@
     area.value = area.value.slice(0, at) + text + area.value.slice(at);
     area.focus();
     area.selectionStart = area.selectionEnd = at + text.length;
+  });
+  document.addEventListener("change", function (e) {
+    var all = e.target.closest("input[data-select-all]");
+    if (!all || !all.form) { return; }
+    var name = all.getAttribute("data-select-all");
+    Array.prototype.forEach.call(all.form.elements, function (el) {
+      if (el.name === name && el.type === "checkbox") { el.checked = all.checked; }
+    });
   });
   document.documentElement.classList.add("js");
 

@@ -19,6 +19,7 @@ pub mod articles;
 pub mod audit;
 pub mod autosave;
 pub mod broadcasts;
+pub mod bulk;
 pub mod calendar;
 mod caller;
 pub mod consult;

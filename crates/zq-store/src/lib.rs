@@ -12,6 +12,7 @@ mod audit;
 mod audit_titles;
 mod autosaves;
 mod broadcasts;
+mod bulk;
 mod calendar;
 mod changes;
 mod clock;

@@ -561,22 +561,7 @@ pub(super) async fn columns_page(
     } = shown;
     let t = site(state.services(), &cc.caller, code, Action::ManageColumns).await?;
     let cols = state.store().columns(t.id).await?;
-    // Depth-first order, children under their parent.
-    fn walk(
-        cols: &[zq_store::Column],
-        parent: Option<ColumnId>,
-        depth: usize,
-        out: &mut Vec<(usize, zq_store::Column)>,
-    ) {
-        for c in cols.iter().filter(|c| c.parent_id == parent) {
-            out.push((depth, c.clone()));
-            if depth < 8 {
-                walk(cols, Some(c.id), depth + 1, out);
-            }
-        }
-    }
-    let mut ordered = Vec::new();
-    walk(&cols, None, 0, &mut ordered);
+    let ordered = zq_domain::column::tree_order(&cols, |c| c.id.0, |c| c.parent_id.map(|p| p.0));
     let rows: Vec<ColumnRow> = ordered
         .iter()
         .map(|(depth, c)| ColumnRow {

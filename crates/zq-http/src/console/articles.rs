@@ -2,14 +2,15 @@
 //! with diff and restore, and the site's audit log.
 
 use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
 use serde::Deserialize;
 use zq_domain::ColumnId;
 use zq_domain::access::Action;
 use zq_domain::workflow::WorkflowState;
 use zq_render::ConsolePage;
 use zq_render::console_view::{
-    ArticleLine, ArticlesView, Choice, DiffLine, Filter, ListSearch, RevisionLine, VersionLine,
-    VersionsView,
+    ArticleLine, ArticlesView, BulkResult, Choice, DiffLine, Filter, ListSearch, RevisionLine,
+    VersionLine, VersionsView,
 };
 
 use super::{BASE, see_other};
@@ -24,7 +25,7 @@ pub(crate) struct ListQuery {
     state: Option<String>,
     #[serde(default)]
     page: u64,
-    notice: Option<String>,
+    pub(super) notice: Option<String>,
     /// Words in the title or text.
     #[serde(default)]
     q: String,
@@ -40,6 +41,14 @@ pub(crate) struct ListQuery {
 }
 
 impl ListQuery {
+    /// The state asked for on 信息管理, if any.
+    fn state_filter(&self) -> Option<WorkflowState> {
+        self.state
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .and_then(|s| s.parse::<WorkflowState>().ok())
+    }
+
     /// The store's query, and the search part as a query string for the pager's links.
     fn search(&self, state: Option<WorkflowState>) -> (zq_store::ArticleQuery, String) {
         let day = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
@@ -84,12 +93,7 @@ pub(crate) async fn list(
     Path(code): Path<String>,
     Query(q): Query<ListQuery>,
 ) -> PageResult {
-    let filter = q
-        .state
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .and_then(|s| s.parse::<WorkflowState>().ok());
-    list_page(&state, &cc, &code, filter, &q, "list").await
+    list_page(&state, &cc, &code, &q, "list", None).await
 }
 
 pub(crate) async fn review(
@@ -98,25 +102,24 @@ pub(crate) async fn review(
     Path(code): Path<String>,
     Query(q): Query<ListQuery>,
 ) -> PageResult {
-    list_page(
-        &state,
-        &cc,
-        &code,
-        Some(WorkflowState::PendingReview),
-        &q,
-        "review",
-    )
-    .await
+    list_page(&state, &cc, &code, &q, "review", None).await
 }
 
+/// 信息管理 (`current` = `list`) or 待审核 (`review`) as `lq` asks, with the outcome of a
+/// bulk action just sent (and its status) if any.
 pub(super) async fn list_page(
     state: &AppState,
     cc: &ConsoleCaller,
     code: &str,
-    filter: Option<WorkflowState>,
     lq: &ListQuery,
     current: &str,
+    bulk_result: Option<(StatusCode, BulkResult)>,
 ) -> PageResult {
+    let filter = if current == "review" {
+        Some(WorkflowState::PendingReview)
+    } else {
+        lq.state_filter()
+    };
     let (page, notice_code) = (lq.page, lq.notice.as_deref());
     let (query, search_link) = lq.search(filter);
     let (t, items, total) = service::search_articles(
@@ -150,13 +153,13 @@ pub(super) async fn list_page(
     };
     let mut filters = vec![Filter {
         label: "全部",
-        url: format!("{base}/"),
+        url: format!("{base}/?page=0{search_link}"),
         current: filter.is_none(),
     }];
     for s in WorkflowState::ALL {
         filters.push(Filter {
             label: s.label(),
-            url: format!("{base}/?state={s}"),
+            url: format!("{base}/?state={s}{search_link}"),
             current: filter == Some(*s),
         });
     }
@@ -179,13 +182,7 @@ pub(super) async fn list_page(
         author: lq.author.clone(),
         from: lq.from.clone(),
         to: lq.to.clone(),
-        columns: columns
-            .iter()
-            .map(|c| Choice {
-                value: c.id.0.to_string(),
-                label: c.name.clone(),
-            })
-            .collect(),
+        columns: column_tree(&columns, false),
         authors: authors
             .iter()
             .map(|(u, _)| Choice {
@@ -206,7 +203,24 @@ pub(super) async fn list_page(
                 ..Default::default()
             },
     });
+    let bulk = super::bulk::panel(
+        cc,
+        &t,
+        if current == "review" {
+            "review"
+        } else {
+            "list"
+        },
+        &page_url(page),
+        column_tree(&columns, true),
+    );
+    let (status, bulk_result) = match bulk_result {
+        Some((status, r)) => (status, Some(r)),
+        None => (StatusCode::OK, None),
+    };
     let view = ArticlesView {
+        bulk: bulk.filter(|_| !items.is_empty()),
+        bulk_result,
         search,
         revisions: revisions
             .iter()
@@ -252,7 +266,19 @@ pub(super) async fn list_page(
         prev_url: (page > 0).then(|| page_url(page - 1)),
         next_url: ((page + 1) * PAGE < total).then(|| page_url(page + 1)),
     };
-    html(state, ConsolePage::Articles, &view)
+    html_status(state, status, ConsolePage::Articles, &view)
+}
+
+/// The site's columns as a picker's tree; `takes_articles`: only those articles can go into.
+pub(super) fn column_tree(columns: &[zq_store::Column], takes_articles: bool) -> Vec<Choice> {
+    zq_domain::column::tree_order(columns, |c| c.id.0, |c| c.parent_id.map(|p| p.0))
+        .into_iter()
+        .filter(|(_, c)| !takes_articles || zq_domain::article::column_takes_articles(c.kind))
+        .map(|(depth, c)| Choice {
+            value: c.id.0.to_string(),
+            label: zq_domain::column::tree_label(depth, &c.name),
+        })
+        .collect()
 }
 
 #[derive(Debug, Deserialize, Default)]

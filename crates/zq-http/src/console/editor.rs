@@ -264,12 +264,12 @@ pub(super) async fn editor_page(
             .find(|col| col.id.0 == form.column_id)
             .map(|col| col.name.clone())
             .unwrap_or_default(),
-        columns: columns
-            .iter()
-            .filter(|col| zq_domain::article::column_takes_articles(col.kind))
-            .map(|col| ColumnChoice {
+        columns: zq_domain::column::tree_order(&columns, |c| c.id.0, |c| c.parent_id.map(|p| p.0))
+            .into_iter()
+            .filter(|(_, col)| zq_domain::article::column_takes_articles(col.kind))
+            .map(|(depth, col)| ColumnChoice {
                 id: col.id.0,
-                label: col.name.clone(),
+                label: zq_domain::column::tree_label(depth, &col.name),
             })
             .collect(),
         field_errors: p.field_errors,

@@ -322,3 +322,37 @@ pub(super) type Fields = HashMap<String, String>;
 pub(super) fn field(f: &Fields, k: &str) -> String {
     f.get(k).cloned().unwrap_or_default()
 }
+
+/// `a=1&ids=2&ids=3` → pairs, keeping repeated keys (checkbox lists).
+pub(super) fn url_pairs(raw: &[u8]) -> Vec<(String, String)> {
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(&s.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    String::from_utf8_lossy(raw)
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_pairs;
+
+    #[test]
+    fn repeated_checkbox_fields_are_all_kept() {
+        let p = url_pairs(b"csrf=ab&ids=1&ids=22&comment=%E9%87%8D%E5%A4%8D+x&step=reject");
+        let ids: Vec<&str> = p
+            .iter()
+            .filter(|(k, _)| k == "ids")
+            .map(|(_, v)| v.as_str())
+            .collect();
+        assert_eq!(ids, ["1", "22"]);
+        assert!(p.contains(&("comment".into(), "重复 x".into())));
+    }
+}

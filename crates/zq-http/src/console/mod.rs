@@ -24,6 +24,7 @@ pub(crate) mod attachments;
 pub(crate) mod audit;
 pub(crate) mod autosave;
 pub(crate) mod broadcasts;
+pub(crate) mod bulk;
 pub(crate) mod calendar;
 pub(crate) mod cases;
 pub(crate) mod channels;

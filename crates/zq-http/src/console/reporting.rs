@@ -20,6 +20,7 @@ use zq_store::{Channel, NewSubmission, Submission, SubmissionFilter, Tenant};
 
 use super::frame::{
     ConsoleCaller, Fields, NoticeQuery, PageResult, Shown, field, html, html_status, site_frame,
+    url_pairs,
 };
 use super::see_other;
 use crate::AppState;
@@ -500,23 +501,6 @@ pub(crate) async fn batch(
     )))
 }
 
-/// `a=1&ids=2&ids=3` → pairs, keeping repeated keys (checkbox lists).
-fn url_pairs(raw: &[u8]) -> Vec<(String, String)> {
-    let decode = |s: &str| {
-        percent_encoding::percent_decode_str(&s.replace('+', " "))
-            .decode_utf8_lossy()
-            .into_owned()
-    };
-    String::from_utf8_lossy(raw)
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k), decode(v))
-        })
-        .collect()
-}
-
 #[derive(Debug, Deserialize, Default)]
 pub(crate) struct RankingQuery {
     period: Option<String>,
@@ -606,21 +590,4 @@ pub(crate) async fn ranking(
             .collect(),
     };
     html_status(&state, status, ConsolePage::Ranking, &view)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::url_pairs;
-
-    #[test]
-    fn repeated_checkbox_fields_are_all_kept() {
-        let p = url_pairs(b"csrf=ab&ids=1&ids=22&comment=%E9%87%8D%E5%A4%8D+x&step=reject");
-        let ids: Vec<&str> = p
-            .iter()
-            .filter(|(k, _)| k == "ids")
-            .map(|(_, v)| v.as_str())
-            .collect();
-        assert_eq!(ids, ["1", "22"]);
-        assert!(p.contains(&("comment".into(), "重复 x".into())));
-    }
 }

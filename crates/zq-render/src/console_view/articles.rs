@@ -45,6 +45,38 @@ pub struct ArticlesView {
     pub next_url: Option<String>,
     /// On 待审核: corrections of published articles waiting for review.
     pub revisions: Vec<RevisionLine>,
+    /// The bulk actions this person may take on ticked articles (none: no check boxes).
+    pub bulk: Option<BulkPanel>,
+    /// What the bulk action just sent did.
+    pub bulk_result: Option<BulkResult>,
+}
+
+/// The bulk-action bar under an article list.
+#[derive(Debug, Clone, Serialize)]
+pub struct BulkPanel {
+    /// `submit`, `approve`, `withdraw`, `move` with their labels.
+    pub actions: Vec<Choice>,
+    /// Columns to move into, as a tree (empty: no 移动).
+    pub targets: Vec<Choice>,
+    /// The list it is under (`list` or `review`) and its query string, to show it again
+    /// with the same filters.
+    pub view: &'static str,
+    pub query: String,
+}
+
+/// The outcome of a bulk action, shown above the list.
+#[derive(Debug, Clone, Serialize)]
+pub struct BulkResult {
+    pub message: String,
+    pub refused: Vec<BulkRefusalLine>,
+}
+
+/// A ticked article that was not handled, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct BulkRefusalLine {
+    pub id: i64,
+    pub title: String,
+    pub why: String,
 }
 
 /// A correction (修订) waiting for review.

@@ -23,8 +23,8 @@ pub use admin::{
     UserRow, UsersView,
 };
 pub use articles::{
-    ArticleLine, ArticlesView, DiffLine, Filter, ListSearch, RevisionLine, VersionLine,
-    VersionsView,
+    ArticleLine, ArticlesView, BulkPanel, BulkRefusalLine, BulkResult, DiffLine, Filter,
+    ListSearch, RevisionLine, VersionLine, VersionsView,
 };
 pub use broadcasts::{BroadcastRow, BroadcastsView};
 pub use cases::{
