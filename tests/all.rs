@@ -22,6 +22,7 @@ mod console_recycle;
 mod console_resume;
 mod console_revision;
 mod console_sites;
+mod console_statistics;
 mod consult;
 mod editorial;
 mod feeds;

@@ -314,6 +314,7 @@ pub(crate) async fn console_page_kinds(app: &TestApp) -> [(&'static str, Vec<Str
         format!("{s}/columns"),
         format!("{s}/inspection"),
         format!("{s}/visits"),
+        format!("{s}/statistics"),
         format!("{s}/security"),
         format!("{s}/cases"),
         format!("{s}/cases/{case}"),
@@ -338,6 +339,7 @@ pub(crate) async fn console_page_kinds(app: &TestApp) -> [(&'static str, Vec<Str
         // The portal's report, with its bonus.
         "/console/sites/www/inspection",
         "/console/admin/visits",
+        "/console/admin/statistics",
         "/console/admin/operations",
         "/console/admin/broadcasts",
         // The certificates and every site's HTTPS switch.

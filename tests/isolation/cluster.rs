@@ -46,6 +46,7 @@ pub(super) fn console_calls() -> Vec<ConsoleCall> {
         ("GET", "/console/admin/inspection.csv".into(), vec![]),
         ("GET", "/console/admin/inspection.xlsx".into(), vec![]),
         ("GET", "/console/admin/visits".into(), vec![]),
+        ("GET", "/console/admin/statistics".into(), vec![]),
         ("GET", "/console/admin/operations".into(), vec![]),
         ("GET", "/console/admin/cases".into(), vec![]),
         ("GET", "/console/admin/cases.csv".into(), vec![]),

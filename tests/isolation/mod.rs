@@ -442,6 +442,17 @@ fn console_calls(b: &BObjects) -> Vec<ConsoleCall> {
     let mut calls = vec![
         ("GET", format!("/console/sites/{B}/"), vec![]),
         ("GET", format!("/console/sites/{B}/review"), vec![]),
+        ("GET", format!("/console/sites/{B}/statistics"), vec![]),
+        (
+            "POST",
+            format!("/console/sites/{B}/articles/bulk"),
+            vec![("action", "approve".into()), ("ids", b.pending.to_string())],
+        ),
+        (
+            "POST",
+            format!("/console/sites/{B}/articles/bulk"),
+            vec![("action", "move".into()), ("ids", b.draft.to_string())],
+        ),
         ("GET", format!("/console/sites/{B}/articles/new"), vec![]),
         ("GET", format!("/console/sites/{B}/settings"), vec![]),
         (
@@ -630,7 +641,7 @@ on_both_backends! {
         // Health and figures (and the site's heading, and the audit logs): read everywhere.
         let figures = |path: &str| {
             path.ends_with(&format!("/sites/{B}"))
-                || ["/audit", "/inspection", "/visits", "/figures", "/ranking"]
+                || ["/audit", "/inspection", "/visits", "/figures", "/ranking", "/statistics"]
                     .iter()
                     .any(|f| path.contains(f))
         };

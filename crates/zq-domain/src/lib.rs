@@ -30,6 +30,7 @@ pub mod revision;
 pub mod route;
 pub mod second_factor;
 pub mod security;
+pub mod statistics;
 pub mod tenant;
 pub mod text;
 pub mod time;

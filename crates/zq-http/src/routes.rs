@@ -218,6 +218,7 @@ fn console_routes(state: &AppState) -> Router<AppState> {
         // One site: interaction cases (互动交流).
         .route(&format!("{s}/inspection"), get(console::inspection::site))
         .route(&format!("{s}/visits"), get(console::visits::site))
+        .route(&format!("{s}/statistics"), get(console::statistics::site))
         .route(&format!("{s}/cases"), get(cases::inbox))
         .route(&format!("{s}/cases/{{id}}"), get(cases::show))
         .route(&format!("{s}/cases/{{id}}/reveal"), post(cases::reveal))
@@ -259,6 +260,7 @@ fn console_routes(state: &AppState) -> Router<AppState> {
         // The cluster's office: tenants, users, audit, channels, calendar, cases by unit.
         .route("/console/admin/inspection", get(console::inspection::scorecard))
         .route("/console/admin/visits", get(console::visits::cluster))
+        .route("/console/admin/statistics", get(console::statistics::cluster))
         .route("/console/admin/operations", get(console::operations::show))
         .route(
             "/console/admin/broadcasts",

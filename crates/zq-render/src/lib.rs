@@ -155,6 +155,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/console_cluster_visits.html"),
     ),
     (
+        "console_statistics.html",
+        include_str!("../templates/console_statistics.html"),
+    ),
+    (
         "console_operations.html",
         include_str!("../templates/console_operations.html"),
     ),
@@ -345,6 +349,8 @@ pub enum ConsolePage {
     Visits,
     /// The cluster's visit statistics (`ClusterVisitsView`).
     ClusterVisits,
+    /// 发稿统计 of a site or of the cluster (`StatisticsView`).
+    Statistics,
     /// The operator's page (`OperationsView`).
     Operations,
 }
@@ -385,6 +391,7 @@ impl ConsolePage {
             ConsolePage::SiteSecurity => "console_site_security.html",
             ConsolePage::Visits => "console_visits.html",
             ConsolePage::ClusterVisits => "console_cluster_visits.html",
+            ConsolePage::Statistics => "console_statistics.html",
             ConsolePage::Operations => "console_operations.html",
         }
     }

@@ -41,6 +41,7 @@ pub mod second_factor;
 pub mod security_mail;
 pub mod security_report;
 pub mod signin;
+pub mod statistics;
 pub mod telemetry;
 pub mod tls;
 pub mod tokens;

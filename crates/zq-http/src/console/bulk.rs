@@ -71,6 +71,8 @@ pub(crate) async fn bulk(
             .unwrap_or_default()
     };
     cc.check_csrf(&get("csrf"))?;
+    // Whoever may not see the site learns nothing about the form.
+    crate::service::site(state.services(), &cc.caller, &code, Action::Read).await?;
     let view = if get("view") == "review" {
         "review"
     } else {

@@ -252,6 +252,7 @@ pub(super) async fn site_frame(
     };
     tabs.push(tab("网站检查", "inspection", "inspection", None));
     tabs.push(tab("访问统计", "visits", "visits", None));
+    tabs.push(tab("发稿统计", "statistics", "statistics", None));
     for (action, label, path) in [
         (Action::ManageColumns, "栏目", "columns"),
         (Action::ManageTenantUsers, "用户", "users"),
@@ -355,4 +356,30 @@ mod tests {
         assert_eq!(ids, ["1", "22"]);
         assert!(p.contains(&("comment".into(), "重复 x".into())));
     }
+}
+
+/// A CSV export as a download named `{name}.csv` (the body already has its BOM): the name
+/// as UTF-8 for browsers (RFC 6266 `filename*`), its ASCII letters for the rest.
+pub(super) fn csv_download(name: &str, body: String) -> Response {
+    let ascii: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let ascii = if ascii.trim_matches('-').is_empty() {
+        "export".to_owned()
+    } else {
+        ascii.trim_matches('-').to_owned()
+    };
+    let utf8 = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC);
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}.csv\"; filename*=UTF-8''{utf8}.csv"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
 }

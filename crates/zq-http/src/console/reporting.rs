@@ -5,7 +5,6 @@
 
 use axum::extract::{Form, Path, Query, RawForm, State};
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use zq_domain::access::{Action, allowed};
 use zq_domain::reporting::{SubmissionState, may_send};
@@ -22,12 +21,11 @@ use super::frame::{
     ConsoleCaller, Fields, NoticeQuery, PageResult, Shown, field, html, html_status, site_frame,
     url_pairs,
 };
+use super::period::{Period, PeriodQuery, day};
 use super::see_other;
 use crate::AppState;
 use crate::error::ServiceErrorHttp as _;
-use crate::service::{
-    self, ServiceError, format_local, parse_local, parse_period, reporting, site,
-};
+use crate::service::{self, ServiceError, format_local, reporting, site};
 
 pub(crate) struct Names {
     tenants: Vec<Tenant>,
@@ -245,16 +243,6 @@ pub(crate) struct InboxQuery {
 
 fn opt_i64(s: &Option<String>) -> Option<i64> {
     s.as_deref().and_then(|v| v.trim().parse().ok())
-}
-
-fn day(s: &Option<String>, end: bool) -> Option<DateTime<Utc>> {
-    let d = s.as_deref().map(str::trim).filter(|d| !d.is_empty())?;
-    let t = parse_local(&format!("{d}T00:00")).ok()??;
-    Some(if end {
-        t + chrono::Duration::days(1)
-    } else {
-        t
-    })
 }
 
 pub(crate) async fn inbox(
@@ -501,52 +489,20 @@ pub(crate) async fn batch(
     )))
 }
 
-#[derive(Debug, Deserialize, Default)]
-pub(crate) struct RankingQuery {
-    period: Option<String>,
-    /// A custom range: both dates (inclusive), instead of a period.
-    from: Option<String>,
-    to: Option<String>,
-}
-
 pub(crate) async fn ranking(
     State(state): State<AppState>,
     cc: ConsoleCaller,
     Path(code): Path<String>,
-    Query(q): Query<RankingQuery>,
+    Query(q): Query<PeriodQuery>,
 ) -> PageResult {
     let t = site(state.services(), &cc.caller, &code, Action::ReadFigures).await?;
     let names = Names::load(&state).await?;
-    let enc = |v: &str| {
-        percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string()
-    };
-    let custom = day(&q.from, false).zip(day(&q.to, true));
-    let period = q
-        .period
-        .filter(|p| !p.trim().is_empty())
-        .unwrap_or_else(|| format_local(state.services().now(), false)[..4].to_owned());
-    let (range, label, query) = match custom {
-        Some(r) => {
-            let (f, t) = (
-                q.from.clone().unwrap_or_default(),
-                q.to.clone().unwrap_or_default(),
-            );
-            (
-                Ok(r),
-                format!("{f} 至 {t}"),
-                format!(
-                    "from={}&to={}",
-                    enc(&format!("{f}T00:00")),
-                    enc(&format!("{t}T23:59:59"))
-                ),
-            )
-        }
-        None => (
-            parse_period(&period),
-            period.clone(),
-            format!("period={}", enc(&period)),
-        ),
-    };
+    let Period {
+        range,
+        label,
+        period,
+        query,
+    } = q.period(&state, true);
     let (rows, error) = match range {
         Ok((from, to)) => (
             reporting::figures(state.services(), &cc.caller, &code, from, to).await?,

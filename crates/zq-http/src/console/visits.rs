@@ -39,7 +39,7 @@ impl DaysQuery {
 }
 
 /// Bars of `values` scaled to the chart's height, `width` pixels each with a 2-pixel gap.
-fn bars(values: &[(String, i64)], width: u32, unit: &str) -> Vec<Bar> {
+pub(super) fn bars(values: &[(String, i64)], width: u32, unit: &str) -> Vec<Bar> {
     let max = values.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
     values
         .iter()

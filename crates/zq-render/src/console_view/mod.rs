@@ -12,6 +12,7 @@ mod inspection;
 mod operations;
 mod reporting;
 mod security;
+mod statistics;
 mod tls;
 mod visits;
 
@@ -47,6 +48,7 @@ pub use security::{
     ClusterSecurityView, SecurityAccount, SecurityBody, SecurityCertificate, SecurityEvent,
     SecurityJob, SiteSecurityView,
 };
+pub use statistics::{CountLine, CountTable, StatisticsView};
 pub use tls::{CertificateRow, CertificatesView, HttpsSiteRow};
 pub use visits::{
     Bar, ClusterVisitsView, CountRow, DayRow, PeriodLink, SiteVisitRow, VisitFigures, VisitsView,
