@@ -77,11 +77,7 @@ pub fn per_month(
 
 /// The length of a bar for `value` when the largest is `max`, out of `width`.
 pub fn bar(value: u64, max: u64, width: u64) -> u64 {
-    if max == 0 {
-        0
-    } else {
-        value.min(max) * width / max
-    }
+    (value.min(max) * width).checked_div(max).unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -99,7 +95,8 @@ mod tests {
     #[test]
     fn a_period_covers_the_beijing_months_it_touches() {
         // (from, to, months)
-        let cases: [(DateTime<Utc>, DateTime<Utc>, Option<Vec<Month>>); 5] = [
+        type Case = (DateTime<Utc>, DateTime<Utc>, Option<Vec<Month>>);
+        let cases: [Case; 5] = [
             (
                 bj(2026, 1, 1, 0),
                 bj(2027, 1, 1, 0),

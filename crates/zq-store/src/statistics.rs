@@ -9,6 +9,9 @@ use zq_domain::{ColumnId, TenantId, UserId};
 use crate::entity::article;
 use crate::{Store, StoreError};
 
+/// Tenant, column, creator, publication time.
+type Row = (i64, i64, Option<i64>, Option<DateTime<Utc>>);
+
 /// An article first published in the period asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PublishedRow {
@@ -37,8 +40,7 @@ impl Store {
         if let Some(t) = tenant {
             q = q.filter(A::TenantId.eq(t.0));
         }
-        let rows: Vec<(i64, i64, Option<i64>, Option<DateTime<Utc>>)> =
-            q.into_tuple().all(&self.db).await?;
+        let rows: Vec<Row> = q.into_tuple().all(&self.db).await?;
         Ok(rows
             .into_iter()
             .filter_map(|(t, c, by, at)| {
