@@ -341,23 +341,6 @@ pub(super) fn url_pairs(raw: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::url_pairs;
-
-    #[test]
-    fn repeated_checkbox_fields_are_all_kept() {
-        let p = url_pairs(b"csrf=ab&ids=1&ids=22&comment=%E9%87%8D%E5%A4%8D+x&step=reject");
-        let ids: Vec<&str> = p
-            .iter()
-            .filter(|(k, _)| k == "ids")
-            .map(|(_, v)| v.as_str())
-            .collect();
-        assert_eq!(ids, ["1", "22"]);
-        assert!(p.contains(&("comment".into(), "重复 x".into())));
-    }
-}
-
 /// A CSV export as a download named `{name}.csv` (the body already has its BOM): the name
 /// as UTF-8 for browsers (RFC 6266 `filename*`), its ASCII letters for the rest.
 pub(super) fn csv_download(name: &str, body: String) -> Response {
@@ -382,4 +365,21 @@ pub(super) fn csv_download(name: &str, body: String) -> Response {
         body,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_pairs;
+
+    #[test]
+    fn repeated_checkbox_fields_are_all_kept() {
+        let p = url_pairs(b"csrf=ab&ids=1&ids=22&comment=%E9%87%8D%E5%A4%8D+x&step=reject");
+        let ids: Vec<&str> = p
+            .iter()
+            .filter(|(k, _)| k == "ids")
+            .map(|(_, v)| v.as_str())
+            .collect();
+        assert_eq!(ids, ["1", "22"]);
+        assert!(p.contains(&("comment".into(), "重复 x".into())));
+    }
 }
