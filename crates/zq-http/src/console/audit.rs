@@ -6,8 +6,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use zq_domain::audit_label::{action_label, kind_label, object_label};
@@ -218,17 +217,7 @@ fn csv_of(page: &AuditPage, site: impl Fn(Option<TenantId>) -> String, name: &st
             r.entry.note.clone().unwrap_or_default(),
         ]));
     }
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.csv\""),
-            ),
-        ],
-        out,
-    )
-        .into_response()
+    super::frame::csv_download(name, out)
 }
 
 /// `GET /console/sites/{code}/audit`.

@@ -7,8 +7,8 @@
 //! was typed and why.
 
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use zq_domain::access::Action;
 use zq_domain::consult::{ConsultKind, EntryState, Phase};
 use zq_render::ConsolePage;
@@ -461,15 +461,8 @@ pub(crate) async fn export(
     Path((code, id)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let (c, out) = consult::export_csv(state.services(), &cc.caller, &code, id_of(&id)?).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}-{}.csv\"", c.kind.segment(), c.id),
-            ),
-        ],
+    Ok(super::frame::csv_download(
+        &format!("{}-{}", c.kind.segment(), c.id),
         out,
-    )
-        .into_response())
+    ))
 }

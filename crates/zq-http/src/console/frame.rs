@@ -341,26 +341,28 @@ pub(super) fn url_pairs(raw: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A CSV export as a download named `{name}.csv` (the body already has its BOM): the name
-/// as UTF-8 for browsers (RFC 6266 `filename*`), its ASCII letters for the rest.
+/// A CSV export as a download named `{name}.csv` (the body already has its BOM). A name with
+/// Chinese in it also goes as UTF-8 for browsers (RFC 6266 `filename*`), with its ASCII
+/// letters as the plain name for the rest.
 pub(super) fn csv_download(name: &str, body: String) -> Response {
-    let ascii: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .collect();
-    let ascii = if ascii.trim_matches('-').is_empty() {
-        "export".to_owned()
+    let disposition = if name.is_ascii() {
+        format!("attachment; filename=\"{name}.csv\"")
     } else {
-        ascii.trim_matches('-').to_owned()
+        let ascii: String = name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        let ascii = match ascii.trim_matches('-') {
+            "" => "export",
+            a => a,
+        };
+        let utf8 = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC);
+        format!("attachment; filename=\"{ascii}.csv\"; filename*=UTF-8''{utf8}.csv")
     };
-    let utf8 = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC);
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}.csv\"; filename*=UTF-8''{utf8}.csv"),
-            ),
+            (header::CONTENT_DISPOSITION, disposition),
         ],
         body,
     )

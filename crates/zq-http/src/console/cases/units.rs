@@ -4,8 +4,7 @@
 //! the same table as CSV for the monthly report.
 
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::Datelike;
 use serde::Deserialize;
 use zq_domain::time::beijing_date;
@@ -115,15 +114,8 @@ pub(crate) async fn units_csv(
             r.now.overdue.to_string(),
         ]));
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"cases-{year}.csv\""),
-            ),
-        ],
+    Ok(crate::console::frame::csv_download(
+        &format!("cases-{year}"),
         out,
-    )
-        .into_response())
+    ))
 }
