@@ -49,6 +49,7 @@ mod public_site;
 mod rate_limits;
 mod reporting;
 mod reporting_demo;
+mod reporting_scores;
 mod seams;
 mod second_factor;
 mod security_headers;

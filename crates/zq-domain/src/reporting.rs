@@ -160,9 +160,81 @@ pub fn rate(adopted: u64, submitted: u64) -> f64 {
     }
 }
 
+/// Where an adopted item ended up on the receiving site, which is what it is worth: the
+/// portal's 要闻 counts for more than a list column, and an item adopted but kept off the
+/// site (as material, or withdrawn since) for least.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AdoptionPlace {
+    /// Published in the receiver's news column (要闻).
+    Headline,
+    /// Published in another of its columns.
+    Column,
+    /// Adopted, not on the site (a draft there, withdrawn, or deleted since).
+    Kept,
+}
+
+impl AdoptionPlace {
+    pub const ALL: [AdoptionPlace; 3] = [
+        AdoptionPlace::Headline,
+        AdoptionPlace::Column,
+        AdoptionPlace::Kept,
+    ];
+
+    /// Where an adopted item is: `public` whether its article is on the site now, `news`
+    /// whether it is in the receiver's news column.
+    pub fn of(public: bool, news: bool) -> AdoptionPlace {
+        match (public, news) {
+            (true, true) => AdoptionPlace::Headline,
+            (true, false) => AdoptionPlace::Column,
+            (false, _) => AdoptionPlace::Kept,
+        }
+    }
+
+    /// Points an adoption here scores (报送积分).
+    pub fn points(self) -> u64 {
+        match self {
+            AdoptionPlace::Headline => 3,
+            AdoptionPlace::Column => 2,
+            AdoptionPlace::Kept => 1,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AdoptionPlace::Headline => "要闻采用",
+            AdoptionPlace::Column => "栏目采用",
+            AdoptionPlace::Kept => "采用未刊发",
+        }
+    }
+}
+
+/// The score of a unit's adoptions: each counted by the points of its place.
+pub fn score(places: impl IntoIterator<Item = AdoptionPlace>) -> u64 {
+    places.into_iter().map(AdoptionPlace::points).sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_adoption_scores_by_where_it_was_published() {
+        // (on the site, in the news column, place, points)
+        let cases = [
+            (true, true, AdoptionPlace::Headline, 3),
+            (true, false, AdoptionPlace::Column, 2),
+            (false, true, AdoptionPlace::Kept, 1),
+            (false, false, AdoptionPlace::Kept, 1),
+        ];
+        for (public, news, place, points) in cases {
+            assert_eq!(AdoptionPlace::of(public, news), place);
+            assert_eq!(place.points(), points);
+        }
+        use AdoptionPlace::*;
+        assert_eq!(score([Headline, Column, Column, Kept]), 8);
+        assert_eq!(score([]), 0);
+    }
+
     use SubmissionState::*;
 
     fn ret(c: &str) -> SubmissionEvent {

@@ -212,7 +212,7 @@ fn console_routes(state: &AppState) -> Router<AppState> {
         )
         .route(&format!("{r}/inbox"), get(reporting::inbox))
         .route(&format!("{r}/batch"), post(reporting::batch))
-        .route(&format!("{r}/ranking"), get(reporting::ranking))
+        .route(&format!("{r}/ranking"), get(console::ranking::ranking))
         .route(&format!("{r}/{{id}}"), get(reporting::item))
         .route(&format!("{r}/{{id}}/{{step}}"), post(reporting::step))
         // One site: interaction cases (互动交流).

@@ -35,6 +35,7 @@ mod leases;
 pub mod model;
 mod recycle;
 mod reporting;
+mod reporting_figures;
 mod reporting_seed;
 mod revisions;
 mod second_factor;
@@ -87,8 +88,9 @@ pub use model::*;
 pub use recycle::{RecycleError, RecycledItem};
 pub use reporting::{
     Channel, ChannelFeed, Decision, MAX_FEED_URL_BYTES, NewChannel, NewSubmission, ReportingError,
-    Submission, SubmissionFilter, UnitFigures,
+    Submission, SubmissionFilter,
 };
+pub use reporting_figures::{SubmissionRow, UnitFigures};
 pub use reporting_seed::{HistoricItem, HistoryError, HistoryImport};
 pub use revisions::{ArticleRevision, RevisionDone};
 pub use second_factor::Totp;

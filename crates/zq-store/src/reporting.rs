@@ -144,18 +144,6 @@ pub enum Decision {
     Reject(String),
 }
 
-/// Figures of one sending unit over a period.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UnitFigures {
-    pub unit: TenantId,
-    pub submitted: u64,
-    pub adopted: u64,
-    /// Percent, one decimal.
-    pub rate: f64,
-    /// Median seconds from submission to decision, of the decided ones.
-    pub median_decision_secs: Option<i64>,
-}
-
 /// Why a reporting step was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportingError {
@@ -756,55 +744,6 @@ impl Store {
             .map(to_submission)
             .collect()
     }
-
-    /// Submitted and adopted counts, adoption rate and median time to decision per sending
-    /// unit, for items submitted in `[from, to)` to `receiver` (or to anyone), most adopted first.
-    pub async fn reporting_figures(
-        &self,
-        receiver: Option<TenantId>,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<UnitFigures>, StoreError> {
-        use submission::Column as S;
-        let mut q = submission::Entity::find()
-            .select_only()
-            .columns([S::SenderId, S::State, S::SubmittedAt, S::DecidedAt])
-            .filter(S::SubmittedAt.gte(from))
-            .filter(S::SubmittedAt.lt(to))
-            .filter(S::State.ne(SubmissionState::Withdrawn.as_str()));
-        if let Some(r) = receiver {
-            q = q.filter(S::ReceiverId.eq(r.0));
-        }
-        let rows: Vec<FigureRow> = q.into_tuple().all(&self.db).await?;
-        let mut per: std::collections::BTreeMap<i64, (u64, u64, Vec<i64>)> = Default::default();
-        for (unit, state, at, decided) in rows {
-            let e = per.entry(unit).or_default();
-            e.0 += 1;
-            if state == SubmissionState::Adopted.as_str() {
-                e.1 += 1;
-            }
-            if let Some(d) = decided {
-                e.2.push((d - at).num_seconds());
-            }
-        }
-        let mut out: Vec<UnitFigures> = per
-            .into_iter()
-            .map(|(unit, (submitted, adopted, waits))| UnitFigures {
-                unit: TenantId(unit),
-                submitted,
-                adopted,
-                rate: zq_domain::reporting::rate(adopted, submitted),
-                median_decision_secs: zq_domain::reporting::median(waits),
-            })
-            .collect();
-        out.sort_by(|a, b| {
-            b.adopted
-                .cmp(&a.adopted)
-                .then(b.submitted.cmp(&a.submitted))
-                .then(a.unit.cmp(&b.unit))
-        });
-        Ok(out)
-    }
 }
 
 /// Checks a channel's feed: a plausible URL, and a sender that exists and is not the receiver.
@@ -842,8 +781,6 @@ async fn check_feed<C: sea_orm::ConnectionTrait>(
 }
 
 /// Sender, state, submitted and decided times of one submission, for the figures.
-type FigureRow = (i64, String, DateTime<Utc>, Option<DateTime<Utc>>);
-
 /// Moves a submission from `from` to `to` only if it is still in `from`: the loser of two
 /// simultaneous decisions changes nothing and is told so.
 async fn set_state_if(

@@ -178,6 +178,10 @@ pub(crate) async fn figures(
             "采用",
             "采用率(%)",
             "处理用时中位数(小时)",
+            "要闻采用",
+            "栏目采用",
+            "采用未刊发",
+            "积分",
         ]));
         for (i, r) in rows.iter().enumerate() {
             let (code, unit) = name(r.unit);
@@ -193,6 +197,10 @@ pub(crate) async fn figures(
                 r.adopted.to_string(),
                 format!("{:.1}", r.rate),
                 hours,
+                r.places[0].to_string(),
+                r.places[1].to_string(),
+                r.places[2].to_string(),
+                r.score.to_string(),
             ]));
         }
         return Ok((
@@ -221,6 +229,11 @@ pub(crate) async fn figures(
                 "adopted": r.adopted,
                 "rate": r.rate,
                 "median_decision_secs": r.median_decision_secs,
+                // Adoptions by where they ended up, and the points they score.
+                "adopted_headline": r.places[0],
+                "adopted_column": r.places[1],
+                "adopted_kept": r.places[2],
+                "score": r.score,
             })
         }).collect::<Vec<_>>(),
     }))

@@ -38,6 +38,7 @@ pub(crate) mod operations;
 pub(crate) mod password;
 pub(crate) mod period;
 pub(crate) mod preview;
+pub(crate) mod ranking;
 pub(crate) mod recycle;
 pub(crate) mod reporting;
 pub(crate) mod resume;

@@ -21,6 +21,8 @@ pub(crate) struct PeriodQuery {
     pub(crate) to: Option<String>,
     /// `csv` for the export.
     pub(crate) format: Option<String>,
+    /// How a ranking is ordered (`score`, else by adoptions).
+    pub(crate) order: Option<String>,
 }
 
 /// The period understood.

@@ -12,8 +12,8 @@ use zq_domain::workflow::WorkflowState;
 use zq_domain::{ArticleId, TenantId};
 use zq_render::ConsolePage;
 use zq_render::console_view::{
-    InboxFilter, InboxView, ItemView, Named, OutboxView, Range, RankRow, RankingView, SendForm,
-    StateChoice, SubmissionDetail, SubmissionLine,
+    InboxFilter, InboxView, ItemView, Named, OutboxView, SendForm, StateChoice, SubmissionDetail,
+    SubmissionLine,
 };
 use zq_store::{Channel, NewSubmission, Submission, SubmissionFilter, Tenant};
 
@@ -21,7 +21,7 @@ use super::frame::{
     ConsoleCaller, Fields, NoticeQuery, PageResult, Shown, field, html, html_status, site_frame,
     url_pairs,
 };
-use super::period::{Period, PeriodQuery, day};
+use super::period::day;
 use super::see_other;
 use crate::AppState;
 use crate::error::ServiceErrorHttp as _;
@@ -33,14 +33,14 @@ pub(crate) struct Names {
 }
 
 impl Names {
-    async fn load(state: &AppState) -> Result<Names, ServiceError> {
+    pub(super) async fn load(state: &AppState) -> Result<Names, ServiceError> {
         Ok(Names {
             tenants: state.store().list_tenants().await?,
             channels: reporting::channels(state.services()).await?,
         })
     }
 
-    fn tenant(&self, id: TenantId) -> String {
+    pub(super) fn tenant(&self, id: TenantId) -> String {
         self.tenants
             .iter()
             .find(|t| t.id == id)
@@ -71,7 +71,7 @@ fn row(s: &Submission, names: &Names) -> SubmissionLine {
     }
 }
 
-fn receives(t: &Tenant, names: &Names) -> bool {
+pub(super) fn receives(t: &Tenant, names: &Names) -> bool {
     names.channels.iter().any(|c| c.receiver == t.id)
 }
 
@@ -487,63 +487,4 @@ pub(crate) async fn batch(
         "{}/reporting/inbox?notice=batch",
         base_of(&code)
     )))
-}
-
-pub(crate) async fn ranking(
-    State(state): State<AppState>,
-    cc: ConsoleCaller,
-    Path(code): Path<String>,
-    Query(q): Query<PeriodQuery>,
-) -> PageResult {
-    let t = site(state.services(), &cc.caller, &code, Action::ReadFigures).await?;
-    let names = Names::load(&state).await?;
-    let Period {
-        range,
-        label,
-        period,
-        query,
-    } = q.period(&state, true);
-    let (rows, error) = match range {
-        Ok((from, to)) => (
-            reporting::figures(state.services(), &cc.caller, &code, from, to).await?,
-            None,
-        ),
-        Err(e) => (Vec::new(), Some(e)),
-    };
-    let top = rows.iter().map(|r| r.adopted).max().unwrap_or(0).max(1);
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let mut frame = site_frame(&state, &cc, &t, "reporting", None).await?;
-    frame.error = error;
-    let view = RankingView {
-        frame,
-        can_receive: receives(&t, &names),
-        period,
-        period_label: label,
-        range: Range {
-            from: q.from.clone().unwrap_or_default(),
-            to: q.to.clone().unwrap_or_default(),
-        },
-        csv_url: format!("/api/v1/sites/{code}/reporting/figures?{query}&format=csv"),
-        rows: rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| RankRow {
-                rank: i + 1,
-                name: names.tenant(r.unit),
-                submitted: r.submitted,
-                adopted: r.adopted,
-                rate: format!("{:.1}", r.rate),
-                median: r
-                    .median_decision_secs
-                    .map(|s| format!("{:.1} 小时", s as f64 / 3600.0))
-                    .unwrap_or_else(|| "—".into()),
-                bar: r.adopted * 200 / top,
-            })
-            .collect(),
-    };
-    html_status(&state, status, ConsolePage::Ranking, &view)
 }

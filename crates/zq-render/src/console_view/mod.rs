@@ -42,7 +42,7 @@ pub use inspection::{
 pub use operations::{ClusterView, JobLine, NodeLine, OperationsView, SiteLine};
 pub use reporting::{
     InboxFilter, InboxView, ItemView, Named, OutboxView, Range, RankRow, RankingView, SendForm,
-    StateChoice, SubmissionDetail, SubmissionLine,
+    StateChoice, SubmissionDetail, SubmissionLine, TrendMonth,
 };
 pub use security::{
     ClusterSecurityView, SecurityAccount, SecurityBody, SecurityCertificate, SecurityEvent,

@@ -131,6 +131,26 @@ pub struct RankRow {
     pub median: String,
     /// Bar width in pixels (the top unit is 200).
     pub bar: u64,
+    /// Adoptions in 要闻, in another column, kept off the site.
+    pub headline: u64,
+    pub in_column: u64,
+    pub kept: u64,
+    /// Their points.
+    pub score: u64,
+}
+
+/// One month of the reporting trend.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendMonth {
+    pub label: String,
+    pub submitted: u64,
+    pub adopted: u64,
+    /// Bars in the chart's box (80 px high): submitted behind, adopted in front.
+    pub x: u64,
+    pub sub_y: u64,
+    pub sub_h: u64,
+    pub ad_y: u64,
+    pub ad_h: u64,
 }
 
 /// The period picked, as typed.
@@ -151,4 +171,14 @@ pub struct RankingView {
     pub range: Range,
     pub csv_url: String,
     pub rows: Vec<RankRow>,
+    /// Ranked by `score` (积分) or by `adopted` (采用数), with the links to switch.
+    pub order: &'static str,
+    pub by_score_url: String,
+    pub by_adopted_url: String,
+    /// The points per place, as the page explains them.
+    pub points: Vec<(String, u64)>,
+    pub trend: Vec<TrendMonth>,
+    pub trend_width: u64,
+    /// Units that may send here and sent nothing in the period.
+    pub silent: Vec<String>,
 }

@@ -14,6 +14,7 @@ use zq_store::{
 };
 
 pub mod feed;
+pub mod trend;
 
 use crate::reporting::feed::{FeedError, PullError, PullReport};
 use crate::{Caller, Result, ServiceError, Services, policy, site};
