@@ -127,7 +127,7 @@ pub(crate) async fn ranking(
                     .median_decision_secs
                     .map(|s| format!("{:.1} 小时", s as f64 / 3600.0))
                     .unwrap_or_else(|| "—".into()),
-                bar: bar(if by_score { r.score } else { r.adopted }, top, 200),
+                bar: bar(if by_score { r.score } else { r.adopted }, top, 100),
                 headline: r.places[0],
                 in_column: r.places[1],
                 kept: r.places[2],

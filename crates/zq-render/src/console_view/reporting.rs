@@ -129,7 +129,7 @@ pub struct RankRow {
     pub rate: String,
     /// Median time to a decision, `12.5 小时` or `—`.
     pub median: String,
-    /// Bar width in pixels (the top unit is 200).
+    /// Bar width in pixels (the top unit is 100).
     pub bar: u64,
     /// Adoptions in 要闻, in another column, kept off the site.
     pub headline: u64,
