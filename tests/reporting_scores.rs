@@ -2,7 +2,8 @@
 //! by where it ended up (要闻 3, another column 2, kept off the site 1, and an adopted item
 //! withdrawn later falls back to 1) in the API, its CSV and the console's ranking, which can
 //! rank by score; the ranking page shows each month's submitted and adopted counts and lists
-//! the units that could send but sent nothing.
+//! the units that could send but sent nothing. The office's channel form picks the receiver,
+//! the senders' parent and the columns from dropdowns.
 
 use serde_json::{Value, json};
 use zq_domain::access::{ClusterRole, TenantRole};
@@ -10,7 +11,12 @@ use zq_tests::{PASSWORD, TestApp, on_both_backends};
 
 async fn unit_row(app: &TestApp, secret: &str, code: &str, q: &str) -> Value {
     let (s, f) = app
-        .api(secret, "GET", &format!("/api/v1/sites/jb/reporting/figures?{q}"), None)
+        .api(
+            secret,
+            "GET",
+            &format!("/api/v1/sites/jb/reporting/figures?{q}"),
+            None,
+        )
         .await;
     assert_eq!(s, 200, "{f}");
     f["units"]
@@ -19,7 +25,9 @@ async fn unit_row(app: &TestApp, secret: &str, code: &str, q: &str) -> Value {
         .iter()
         .find(|u| u["code"] == code)
         .cloned()
-        .unwrap_or(json!({"adopted_headline": 0, "adopted_column": 0, "adopted_kept": 0, "score": 0}))
+        .unwrap_or(
+            json!({"adopted_headline": 0, "adopted_column": 0, "adopted_kept": 0, "score": 0}),
+        )
 }
 
 fn places(row: &Value) -> [u64; 4] {
@@ -113,5 +121,54 @@ on_both_backends! {
         let scores: Vec<u64> = by_score.body.split("aria-label=\"积分 ").skip(1)
             .map(|s| s.split('"').next().unwrap().parse().unwrap()).collect();
         assert!(!scores.is_empty() && scores.windows(2).all(|w| w[0] >= w[1]), "ranked by score: {scores:?}");
+    }
+
+    async fn the_office_picks_a_channels_receiver_and_columns_from_dropdowns(app: demo) {
+        app.account("chan.office", Some(ClusterRole::ClusterAdmin), &[]).await;
+        let cookie = app.sign_in("chan.office", PASSWORD).await.1.expect("signed in");
+        let jb = app.store.tenant_by_code(&zq_domain::TenantCode::parse("jb").unwrap()).await.unwrap().unwrap();
+        let slugs: Vec<String> = app.store.columns(jb.id).await.unwrap().into_iter()
+            .filter(|c| c.kind == zq_domain::ColumnKind::ArticleList)
+            .map(|c| c.slug.to_string()).take(2).collect();
+        let page = app.get_with("127.0.0.1", "/console/admin/channels", &[("cookie", &cookie)]).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains(&format!("<option value=\"jb\">{}（jb）</option>", jb.name)), "{}", page.body);
+        assert!(page.body.contains(&format!("<optgroup label=\"{}\" data-site=\"jb\">", jb.name)));
+        assert!(page.body.contains(&format!("<option value=\"jb/{}\">", slugs[0])));
+        assert!(page.body.contains("<select id=\"sender_parent\" name=\"sender_parent\"><option value=\"\">（不限）</option>"));
+        let csrf = zq_tests::hidden_csrf(&page.body);
+        let post = |form: Vec<(&'static str, String)>| {
+            let csrf = csrf.clone();
+            let cookie = cookie.clone();
+            async move {
+                let mut all: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+                all.extend(form.iter().map(|(k, v)| (*k, v.as_str())));
+                app.post_form("127.0.0.1", "/console/admin/channels", &all, &[("cookie", &cookie)]).await
+            }
+        };
+        // Two columns picked; the senders' parent from the list.
+        let r = post(vec![("name", "下拉新建渠道".into()), ("receiver", "jb".into()), ("columns", format!("jb/{}", slugs[1])),
+            ("columns", format!("jb/{}", slugs[0])), ("sender_kind", "town".into()), ("sender_parent", "jb".into())]).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let secret = app.token("chan.api", Some(ClusterRole::ClusterAdmin), None).await;
+        let (_, list) = app.api(&secret, "GET", "/api/v1/channels", None).await;
+        let ch = list.as_array().unwrap().iter().find(|c| c["name"] == "下拉新建渠道").unwrap().clone();
+        let cols = app.store.columns(jb.id).await.unwrap();
+        let id_of = |slug: &str| cols.iter().find(|c| c.slug.as_str() == slug).unwrap().id.0;
+        let mut got: Vec<i64> = ch["columns"].as_array().unwrap().iter().map(|c| c.as_i64().unwrap()).collect();
+        got.sort_unstable();
+        let mut want = vec![id_of(&slugs[1]), id_of(&slugs[0])];
+        want.sort_unstable();
+        assert_eq!(got, want, "{ch}");
+        // Another site's column, or none: refused in Chinese, the choices kept.
+        let r = post(vec![("name", "错站栏目".into()), ("receiver", "jb".into()), ("columns", "mzj/tzgg".into()), ("sender_kind", "town".into())]).await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("不属于接收站点") && r.body.contains("<option value=\"jb\" selected>"), "{}", r.body);
+        let r = post(vec![("name", "没选栏目".into()), ("receiver", "jb".into()), ("sender_kind", "town".into())]).await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("请选择接收栏目"), "{}", r.body);
+        let r = post(vec![("name", "选错又保留".into()), ("receiver", "jb".into()), ("columns", format!("jb/{}", slugs[0])), ("columns", "nosuch".into()), ("sender_kind", "town".into())]).await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains(&format!("<option value=\"jb/{}\" selected>", slugs[0])), "the picks are kept: {}", r.body);
     }
 }

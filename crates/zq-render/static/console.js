@@ -3,6 +3,8 @@
 //   (without JavaScript the texts are listed beside the buttons to copy);
 // - a print button (网站检查 报告) opens the browser's print dialog;
 // - a 全选 box (data-select-all="ids") ticks every box of that name in its form;
+// - a site picker (data-filters="columns") shows only that site's group of the column picker
+//   (without JavaScript every site's group shows, and the server refuses another site's);
 // - no lost work: while a form has been changed, the session is kept in use every few minutes
 //   (/console/keepalive), and a banner says so if it has ended anyway; a form sent after the
 //   session ended was kept by the server, and after signing in again this page (opened with
@@ -28,6 +30,22 @@
     Array.prototype.forEach.call(all.form.elements, function (el) {
       if (el.name === name && el.type === "checkbox") { el.checked = all.checked; }
     });
+  });
+  function filterColumns(picker) {
+    var target = document.getElementById(picker.getAttribute("data-filters"));
+    if (!target) { return; }
+    Array.prototype.forEach.call(target.querySelectorAll("optgroup[data-site]"), function (g) {
+      var mine = g.getAttribute("data-site") === picker.value;
+      g.hidden = !mine;
+      g.disabled = !mine;
+      if (!mine) {
+        Array.prototype.forEach.call(g.querySelectorAll("option"), function (o) { o.selected = false; });
+      }
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("select[data-filters]"), filterColumns);
+  document.addEventListener("change", function (e) {
+    if (e.target.matches && e.target.matches("select[data-filters]")) { filterColumns(e.target); }
   });
   document.documentElement.classList.add("js");
 

@@ -5,14 +5,16 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Path, Query, RawForm, State};
 use axum::http::StatusCode;
 use zq_domain::TenantKind;
 use zq_render::ConsolePage;
-use zq_render::console_view::{ChannelForm, ChannelRow, ChannelsView, Choice};
+use zq_render::console_view::{ChannelForm, ChannelRow, ChannelsView, Choice, ColumnGroup};
 
 use super::admin::admin_frame;
-use super::frame::{ConsoleCaller, Fields, NoticeQuery, PageResult, Shown, field, html_status};
+use super::frame::{
+    ConsoleCaller, Fields, NoticeQuery, PageResult, Shown, field, html_status, url_pairs,
+};
 use super::{BASE, see_other};
 use crate::AppState;
 use crate::service::ServiceError;
@@ -88,10 +90,46 @@ async fn render(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) -> PageR
             label: kind_label(*k).to_owned(),
         })
         .collect(),
+        sites: tenants
+            .iter()
+            .map(|t| Choice {
+                value: t.code.to_string(),
+                label: format!("{}（{}）", t.name, t.code),
+            })
+            .collect(),
+        column_groups: tenants
+            .iter()
+            .map(|t| {
+                let own: Vec<zq_store::Column> = columns
+                    .iter()
+                    .filter(|c| c.tenant_id == t.id)
+                    .cloned()
+                    .collect();
+                ColumnGroup {
+                    code: t.code.to_string(),
+                    name: t.name.clone(),
+                    columns: zq_domain::column::tree_order(
+                        &own,
+                        |c| c.id.0,
+                        |c| c.parent_id.map(|p| p.0),
+                    )
+                    .into_iter()
+                    .filter(|(_, c)| zq_domain::article::column_takes_articles(c.kind))
+                    .map(|(depth, c)| Choice {
+                        value: format!("{}/{}", t.code, c.slug),
+                        label: zq_domain::column::tree_label(depth, &c.name),
+                    })
+                    .collect(),
+                }
+            })
+            .collect(),
         form: ChannelForm {
             name: field(f, "name"),
             receiver: field(f, "receiver"),
-            columns: field(f, "columns"),
+            columns: field(f, "columns")
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect(),
             sender_kind: field(f, "sender_kind"),
             sender_parent: field(f, "sender_parent"),
             feed_url: field(f, "feed_url"),
@@ -101,7 +139,8 @@ async fn render(state: &AppState, cc: &ConsoleCaller, shown: Shown<'_>) -> PageR
     html_status(state, shown.status, ConsolePage::Channels, &view)
 }
 
-/// The receiver's column ids for space-separated column slugs.
+/// The receiver's column ids for space-separated columns, each `{code}/{slug}` (as the
+/// picker sends them) or a bare slug of the receiver.
 async fn column_ids(
     state: &AppState,
     receiver: &str,
@@ -115,11 +154,23 @@ async fn column_ids(
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("站点 {receiver}")))?;
     let cols = state.store().columns(t.id).await?;
+    if slugs.trim().is_empty() {
+        return Err(ServiceError::Invalid("请选择接收栏目".into()));
+    }
     slugs
         .split_whitespace()
         .map(|s| {
+            let slug = match s.split_once('/') {
+                Some((site, slug)) if site == t.code.as_str() => slug,
+                Some(_) => {
+                    return Err(ServiceError::Invalid(format!(
+                        "栏目 {s} 不属于接收站点，请选择接收站点的栏目"
+                    )));
+                }
+                None => s,
+            };
             cols.iter()
-                .find(|c| c.slug.as_str() == s)
+                .find(|c| c.slug.as_str() == slug)
                 .map(|c| c.id.0)
                 .ok_or_else(|| ServiceError::Invalid(format!("接收站点没有栏目 {s}")))
         })
@@ -129,8 +180,19 @@ async fn column_ids(
 pub(crate) async fn create(
     State(state): State<AppState>,
     cc: ConsoleCaller,
-    Form(f): Form<Fields>,
+    RawForm(raw): RawForm,
 ) -> PageResult {
+    // The column picker sends one `columns` per column picked: kept together, space-separated.
+    let mut f = Fields::new();
+    let mut picked: Vec<String> = Vec::new();
+    for (k, v) in url_pairs(&raw) {
+        if k == "columns" {
+            picked.push(v);
+        } else {
+            f.insert(k, v);
+        }
+    }
+    f.insert("columns".into(), picked.join(" "));
     cc.check_csrf(&field(&f, "csrf"))?;
     let result = async {
         let columns = column_ids(&state, &field(&f, "receiver"), &field(&f, "columns")).await?;

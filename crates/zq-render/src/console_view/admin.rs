@@ -191,7 +191,8 @@ pub struct ChannelRow {
 pub struct ChannelForm {
     pub name: String,
     pub receiver: String,
-    pub columns: String,
+    /// The columns picked, `{code}/{slug}` (or a bare slug of the receiver).
+    pub columns: Vec<String>,
     pub sender_kind: String,
     pub sender_parent: String,
     pub feed_url: String,
@@ -205,5 +206,17 @@ pub struct ChannelsView {
     pub frame: AdminFrame,
     pub channels: Vec<ChannelRow>,
     pub kinds: Vec<Choice>,
+    /// Every site (code, name) for the receiver, parent and feed dropdowns.
+    pub sites: Vec<Choice>,
+    /// Every site's columns that take articles, as trees, to pick the receiver's from.
+    pub column_groups: Vec<ColumnGroup>,
     pub form: ChannelForm,
+}
+
+/// One site's columns in a column picker (`value` = `{code}/{slug}`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnGroup {
+    pub code: String,
+    pub name: String,
+    pub columns: Vec<Choice>,
 }

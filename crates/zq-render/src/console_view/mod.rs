@@ -20,8 +20,8 @@ use serde::Serialize;
 
 pub use admin::{
     AdminFrame, AdminTab, ChannelForm, ChannelRow, ChannelsView, ClusterAuditView, ColumnForm,
-    ColumnRow, ColumnsView, RoleAction, StatusAction, TenantForm, TenantRow, TenantsView, UserForm,
-    UserRow, UsersView,
+    ColumnGroup, ColumnRow, ColumnsView, RoleAction, StatusAction, TenantForm, TenantRow,
+    TenantsView, UserForm, UserRow, UsersView,
 };
 pub use articles::{
     ArticleLine, ArticlesView, BulkPanel, BulkRefusalLine, BulkResult, DiffLine, Filter,
