@@ -30,41 +30,6 @@ async fn bulk(app: &TestApp, cookie: &str, form: &[(&str, &str)]) -> Resp {
     .await
 }
 
-async fn jb(app: &TestApp) -> zq_domain::TenantId {
-    app.store
-        .tenant_by_code(&zq_domain::TenantCode::parse("jb").unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
-/// A new list column of jb (under `parent`), empty.
-async fn new_column(
-    app: &TestApp,
-    slug: &str,
-    name: &str,
-    parent: Option<zq_domain::ColumnId>,
-) -> zq_domain::ColumnId {
-    let new = zq_store::NewColumn {
-        parent_id: parent,
-        slug: zq_domain::ColumnSlug::parse(slug).unwrap(),
-        name: name.into(),
-        kind: zq_domain::ColumnKind::ArticleList,
-        external_url: None,
-        update_requirement: zq_domain::UpdateRequirement::AsNeeded,
-        responsible_unit: None,
-        sort_order: 90,
-        is_news: false,
-        aggregates: None,
-    };
-    app.store
-        .create_column(jb(app).await, new, &zq_store::Who::system())
-        .await
-        .unwrap()
-        .id
-}
-
 fn who(app_user: &zq_store::User) -> zq_store::Who {
     zq_store::Who::user(app_user.id, app_user.login.to_string(), None)
 }
@@ -78,7 +43,7 @@ async fn user(app: &TestApp, login: &str) -> zq_store::User {
 }
 
 async fn draft(app: &TestApp, title: &str, col: zq_domain::ColumnId, who: &zq_store::Who) -> i64 {
-    let t = jb(app).await;
+    let t = app.tenant_id("jb").await;
     let text = zq_store::ArticleText {
         column_id: col,
         title: title.into(),
@@ -99,7 +64,7 @@ async fn draft(app: &TestApp, title: &str, col: zq_domain::ColumnId, who: &zq_st
 }
 
 async fn state_of(app: &TestApp, id: i64) -> (WorkflowState, zq_domain::ColumnId, i32) {
-    let t = jb(app).await;
+    let t = app.tenant_id("jb").await;
     let a = app
         .store
         .editorial_article(t, zq_domain::ArticleId(id))
@@ -113,8 +78,8 @@ on_both_backends! {
         let editor = signed_in(app, "jb.bulkeditor", TenantRole::Editor).await;
         let reviewer = signed_in(app, "jb.bulkreviewer", TenantRole::Reviewer).await;
         let who = who(&user(app, "jb.bulkeditor").await);
-        let news = new_column(app, "bulkfrom", "批量原栏目", None).await;
-        let other = new_column(app, "bulkto", "批量新栏目", None).await;
+        let news = app.new_list_column("jb", "bulkfrom", "批量原栏目", None).await;
+        let other = app.new_list_column("jb", "bulkto", "批量新栏目", None).await;
         let a = draft(app, "批量甲：防汛通知", news, &who).await;
         let b = draft(app, "批量乙：招聘公告", news, &who).await;
         let c = draft(app, "批量丙：会议纪要", news, &who).await;
@@ -159,7 +124,7 @@ on_both_backends! {
         assert!(r.body.contains("已审核通过 2 条信息。"), "{}", r.body);
         assert_eq!(state_of(app, a).await.0, WorkflowState::Published);
         assert_eq!(state_of(app, b).await.0, WorkflowState::Published);
-        let t = jb(app).await;
+        let t = app.tenant_id("jb").await;
         let audit = app.store.audit_log(Some(t), 200).await.unwrap();
         for id in [a, b] {
             assert!(audit.iter().any(|e| e.entry.action == "article.approve" && e.entry.object == format!("article:{id}")), "approve of {id}");
@@ -202,10 +167,10 @@ on_both_backends! {
 
     async fn state_links_keep_the_search_and_column_pickers_are_trees(app: demo) {
         let admin = signed_in(app, "jb.bulkadmin", TenantRole::SiteAdmin).await;
-        let t = jb(app).await;
+        let t = app.tenant_id("jb").await;
         let who = who(&user(app, "jb.bulkadmin").await);
-        let parent = new_column(app, "bulkparent", "批量父栏目", None).await;
-        let child = new_column(app, "bulkchild", "批量子栏目", Some(parent)).await;
+        let parent = app.new_list_column("jb", "bulkparent", "批量父栏目", None).await;
+        let child = app.new_list_column("jb", "bulkchild", "批量子栏目", Some(parent)).await;
         draft(app, "树形栏目里的稿件", child, &who).await;
 
         let r = app.get_with("127.0.0.1", "/console/sites/jb/?q=%E6%A0%91%E5%BD%A2", &[("cookie", &admin)]).await;

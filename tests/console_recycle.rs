@@ -6,43 +6,13 @@
 
 use zq_domain::access::TenantRole;
 use zq_domain::workflow::WorkflowState;
-use zq_domain::{ArticleId, ArticleStatus, ColumnId, TenantId};
+use zq_domain::{ArticleId, ArticleStatus, ColumnId};
 use zq_services::jobs::Job;
 use zq_tests::{PASSWORD, Resp, TestApp, hidden_csrf, host, on_both_backends};
 
 async fn signed_in(app: &TestApp, login: &str, role: TenantRole) -> String {
     app.account(login, None, &[("jb", role)]).await;
     app.sign_in(login, PASSWORD).await.1.expect("signed in")
-}
-
-async fn jb(app: &TestApp) -> TenantId {
-    app.store
-        .tenant_by_code(&zq_domain::TenantCode::parse("jb").unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
-/// A new list column of jb (under `parent`), empty.
-async fn new_column(app: &TestApp, slug: &str, name: &str, parent: Option<ColumnId>) -> ColumnId {
-    let new = zq_store::NewColumn {
-        parent_id: parent,
-        slug: zq_domain::ColumnSlug::parse(slug).unwrap(),
-        name: name.into(),
-        kind: zq_domain::ColumnKind::ArticleList,
-        external_url: None,
-        update_requirement: zq_domain::UpdateRequirement::AsNeeded,
-        responsible_unit: None,
-        sort_order: 50,
-        is_news: false,
-        aggregates: None,
-    };
-    app.store
-        .create_column(jb(app).await, new, &zq_store::Who::system())
-        .await
-        .unwrap()
-        .id
 }
 
 async fn article_in(
@@ -55,7 +25,9 @@ async fn article_in(
         column_id: column,
         ..zq_tests::article(title, status)
     };
-    app.create_article(jb(app).await, a).await.unwrap()
+    app.create_article(app.tenant_id("jb").await, a)
+        .await
+        .unwrap()
 }
 
 async fn post(
@@ -77,7 +49,11 @@ async fn post(
 }
 
 async fn bin_item(app: &TestApp, title: &str) -> i64 {
-    let items = app.store.recycle_bin(jb(app).await).await.unwrap();
+    let items = app
+        .store
+        .recycle_bin(app.tenant_id("jb").await)
+        .await
+        .unwrap();
     items
         .iter()
         .find(|i| i.title == title)
@@ -88,8 +64,8 @@ async fn bin_item(app: &TestApp, title: &str) -> i64 {
 on_both_backends! {
     async fn a_deleted_draft_goes_to_the_recycle_bin_and_comes_back_as_it_was(app: demo) {
         let editor = signed_in(app, "jb.bineditor", TenantRole::Editor).await;
-        let tenant = jb(app).await;
-        let column = new_column(app, "hsz-a", "回收站测试栏目", None).await;
+        let tenant = app.tenant_id("jb").await;
+        let column = app.new_list_column("jb", "hsz-a", "回收站测试栏目", None).await;
         let id = article_in(app, column, "要删除的草稿", ArticleStatus::Draft).await;
         let mut text = app.store.editorial_article(tenant, id).await.unwrap().text;
         text.body = "<p>第二版正文。</p>".into();
@@ -129,8 +105,8 @@ on_both_backends! {
 
     async fn an_online_article_is_withdrawn_before_deletion_and_stays_withdrawn_when_restored(app: demo) {
         let reviewer = signed_in(app, "jb.binreviewer", TenantRole::Reviewer).await;
-        let tenant = jb(app).await;
-        let column = new_column(app, "hsz-b", "回收站发布栏目", None).await;
+        let tenant = app.tenant_id("jb").await;
+        let column = app.new_list_column("jb", "hsz-b", "回收站发布栏目", None).await;
         let id = article_in(app, column, "已发布要删除的信息", ArticleStatus::Published).await;
         let page = format!("/console/sites/jb/articles/{id}");
         let shown = app.get_with("127.0.0.1", &page, &[("cookie", &reviewer)]).await;
@@ -154,11 +130,11 @@ on_both_backends! {
 
     async fn a_column_goes_only_when_empty_or_with_its_articles_moved_and_can_come_back(app: demo) {
         let admin = signed_in(app, "jb.binadmin", TenantRole::SiteAdmin).await;
-        let tenant = jb(app).await;
-        let doomed = new_column(app, "hsz-c", "将删除的栏目", None).await;
-        let target = new_column(app, "hsz-d", "接收信息的栏目", None).await;
-        let parent = new_column(app, "hsz-e", "有子栏目的栏目", None).await;
-        new_column(app, "hsz-f", "子栏目", Some(parent)).await;
+        let tenant = app.tenant_id("jb").await;
+        let doomed = app.new_list_column("jb", "hsz-c", "将删除的栏目", None).await;
+        let target = app.new_list_column("jb", "hsz-d", "接收信息的栏目", None).await;
+        let parent = app.new_list_column("jb", "hsz-e", "有子栏目的栏目", None).await;
+        app.new_list_column("jb", "hsz-f", "子栏目", Some(parent)).await;
         let moved = article_in(app, doomed, "将被移走的信息", ArticleStatus::Published).await;
         assert_eq!(app.get(&host("jb"), "/col/hsz-c/").await.status, 200);
         let cols = "/console/sites/jb/columns";
@@ -189,8 +165,8 @@ on_both_backends! {
     }
 
     async fn what_has_been_kept_long_enough_is_purged_by_the_job(app: demo) {
-        let tenant = jb(app).await;
-        let column = new_column(app, "hsz-g", "到期栏目", None).await;
+        let tenant = app.tenant_id("jb").await;
+        let column = app.new_list_column("jb", "hsz-g", "到期栏目", None).await;
         let old = article_in(app, column, "很久以前删除的", ArticleStatus::Draft).await;
         let recent = article_in(app, column, "刚刚删除的", ArticleStatus::Draft).await;
         for id in [old, recent] {

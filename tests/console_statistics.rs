@@ -7,38 +7,9 @@ use zq_domain::access::{ClusterRole, TenantRole};
 use zq_domain::workflow::Event;
 use zq_tests::{PASSWORD, TestApp, on_both_backends};
 
-async fn jb(app: &TestApp) -> zq_domain::TenantId {
-    app.store
-        .tenant_by_code(&zq_domain::TenantCode::parse("jb").unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
-async fn new_column(app: &TestApp, slug: &str, name: &str) -> zq_domain::ColumnId {
-    let new = zq_store::NewColumn {
-        parent_id: None,
-        slug: zq_domain::ColumnSlug::parse(slug).unwrap(),
-        name: name.into(),
-        kind: zq_domain::ColumnKind::ArticleList,
-        external_url: None,
-        update_requirement: zq_domain::UpdateRequirement::AsNeeded,
-        responsible_unit: None,
-        sort_order: 90,
-        is_news: false,
-        aggregates: None,
-    };
-    app.store
-        .create_column(jb(app).await, new, &zq_store::Who::system())
-        .await
-        .unwrap()
-        .id
-}
-
 /// An editor's article in `col`, published now by a reviewer.
 async fn published(app: &TestApp, editor: &zq_store::User, col: zq_domain::ColumnId, title: &str) {
-    let t = jb(app).await;
+    let t = app.tenant_id("jb").await;
     let who = zq_store::Who::user(editor.id, editor.login.to_string(), None);
     let text = zq_store::ArticleText {
         column_id: col,
@@ -77,8 +48,8 @@ on_both_backends! {
     async fn a_sites_articles_are_counted_per_column_writer_and_month_on_the_page_and_in_csv(app: demo) {
         let a = account(app, "jb.statsa").await;
         let b = account(app, "jb.statsb").await;
-        let c1 = new_column(app, "statsone", "统计栏目一").await;
-        let c2 = new_column(app, "statstwo", "统计栏目二").await;
+        let c1 = app.new_list_column("jb", "statsone", "统计栏目一", None).await;
+        let c2 = app.new_list_column("jb", "statstwo", "统计栏目二", None).await;
         published(app, &a, c1, "统计一").await;
         published(app, &a, c1, "统计二").await;
         published(app, &b, c2, "统计三").await;
@@ -128,7 +99,7 @@ on_both_backends! {
 
     async fn the_office_sees_every_sites_output_and_operators_see_the_counts(app: demo) {
         let a = account(app, "jb.statsc").await;
-        let col = new_column(app, "statsthree", "统计栏目三").await;
+        let col = app.new_list_column("jb", "statsthree", "统计栏目三", None).await;
         published(app, &a, col, "统计四").await;
         app.account("stats.office", Some(ClusterRole::ClusterAdmin), &[]).await;
         let office = app.sign_in("stats.office", PASSWORD).await.1.expect("signed in");

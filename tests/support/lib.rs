@@ -556,6 +556,43 @@ impl TestApp {
             .unwrap_or_else(|| panic!("a news column of {code} in {cols}"))
     }
 
+    /// The id of the tenant with `code`.
+    pub async fn tenant_id(&self, code: &str) -> zq_domain::TenantId {
+        self.store
+            .tenant_by_code(&zq_domain::TenantCode::parse(code).expect("code"))
+            .await
+            .expect("tenant query")
+            .expect("tenant")
+            .id
+    }
+
+    /// A new, empty article-list column of tenant `code` (under `parent`), made by the system.
+    pub async fn new_list_column(
+        &self,
+        code: &str,
+        slug: &str,
+        name: &str,
+        parent: Option<zq_domain::ColumnId>,
+    ) -> zq_domain::ColumnId {
+        let new = zq_store::NewColumn {
+            parent_id: parent,
+            slug: zq_domain::ColumnSlug::parse(slug).expect("slug"),
+            name: name.into(),
+            kind: zq_domain::ColumnKind::ArticleList,
+            external_url: None,
+            update_requirement: zq_domain::UpdateRequirement::AsNeeded,
+            responsible_unit: None,
+            sort_order: 50,
+            is_news: false,
+            aggregates: None,
+        };
+        self.store
+            .create_column(self.tenant_id(code).await, new, &zq_store::Who::system())
+            .await
+            .expect("create column")
+            .id
+    }
+
     /// A tenant's id and the id of its column with `slug`.
     pub async fn column(
         &self,

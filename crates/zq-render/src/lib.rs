@@ -159,6 +159,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/console_statistics.html"),
     ),
     (
+        "console_period_form.html",
+        include_str!("../templates/console_period_form.html"),
+    ),
+    (
         "console_operations.html",
         include_str!("../templates/console_operations.html"),
     ),

@@ -88,3 +88,12 @@ impl PeriodQuery {
         }
     }
 }
+
+/// The status of a statistics page: 422 when what was asked could not be counted.
+pub(crate) fn status_of(error: &Option<String>) -> axum::http::StatusCode {
+    if error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    }
+}

@@ -4,7 +4,6 @@
 //! the units that could send here but sent nothing in the period.
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use zq_domain::access::Action;
 use zq_domain::reporting::AdoptionPlace;
 use zq_domain::statistics::{bar, month_label};
@@ -60,11 +59,7 @@ pub(crate) async fn ranking(
         .map(|r| if by_score { r.score } else { r.adopted })
         .max()
         .unwrap_or(0);
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = super::period::status_of(&error);
     let mut frame = site_frame(&state, &cc, &t, "reporting", None).await?;
     frame.error = error;
     let page = format!("{}/reporting/ranking", frame.site_base);

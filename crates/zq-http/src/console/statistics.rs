@@ -4,7 +4,6 @@
 //! `zq_services::statistics`'; this draws it.
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use zq_domain::csv;
 use zq_domain::statistics::{bar, month_label};
 use zq_render::ConsolePage;
@@ -143,11 +142,7 @@ pub(crate) async fn site(
         return Ok(csv_download(&format!("发稿统计-{code}-{}", p.label), body));
     }
     let mut frame = site_frame(&state, &cc, &t, "statistics", None).await?;
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = super::period::status_of(&error);
     frame.error = error;
     let tables = out
         .as_ref()
@@ -212,11 +207,7 @@ pub(crate) async fn cluster(
         ));
     }
     let mut frame = admin_frame(&state, &cc, "statistics", None);
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = super::period::status_of(&error);
     frame.error = error;
     let tables = out
         .as_ref()
