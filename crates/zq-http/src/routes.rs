@@ -202,9 +202,11 @@ fn console_routes(state: &AppState) -> Router<AppState> {
         )
         .route(
             &format!("{s}/columns"),
-            get(admin::columns).post(admin::create_column).layer(once()),
+            get(console::columns::columns)
+                .post(console::columns::create_column)
+                .layer(once()),
         )
-        .route(&format!("{s}/columns/{{id}}"), post(admin::update_column))
+        .route(&format!("{s}/columns/{{id}}"), post(console::columns::update_column))
         // One site: information reporting (信息报送).
         .route(
             &format!("{r}/"),

@@ -28,6 +28,7 @@ pub(crate) mod bulk;
 pub(crate) mod calendar;
 pub(crate) mod cases;
 pub(crate) mod channels;
+pub(crate) mod columns;
 pub(crate) mod consult;
 pub(crate) mod desk;
 pub(crate) mod editor;

@@ -166,7 +166,8 @@ pub(crate) async fn delete_column(
     let Some(id) = number("column_id") else {
         let e = ServiceError::Invalid("请选择要删除的栏目".into());
         let status = e.status();
-        return super::admin::columns_page(&state, &cc, &code, Shown::refused(f, &e, status)).await;
+        return super::columns::columns_page(&state, &cc, &code, Shown::refused(f, &e, status))
+            .await;
     };
     let result = service::recycle::delete_column(
         state.services(),
@@ -187,7 +188,7 @@ pub(crate) async fn delete_column(
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            super::admin::columns_page(&state, &cc, &code, Shown::refused(f, &e, status)).await
+            super::columns::columns_page(&state, &cc, &code, Shown::refused(f, &e, status)).await
         }
         Err(e) => Err(e.into()),
     }
