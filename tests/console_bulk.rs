@@ -3,7 +3,9 @@
 //! rules refuse is listed with the reason while the rest is done; a writer cannot approve or
 //! move what is online; nothing ticked or no column chosen is a clear 422; the list comes back
 //! with its filters, the state links keep the search words, and the column pickers are trees.
+//! The API does the same (bulk, delete, recycle bin, restore) and counts 发稿统计.
 
+use serde_json::json;
 use zq_domain::access::TenantRole;
 use zq_domain::workflow::WorkflowState;
 use zq_tests::{PASSWORD, Resp, TestApp, hidden_csrf, on_both_backends};
@@ -182,5 +184,55 @@ on_both_backends! {
         // And in the editor.
         let r = app.get_with("127.0.0.1", "/console/sites/jb/articles/new", &[("cookie", &admin)]).await;
         assert!(r.body.contains(">└ 批量子栏目</option>"), "{}", r.body);
+    }
+
+    async fn the_api_takes_bulk_actions_deletes_restores_and_counts_like_the_console(app: demo) {
+        let editor = app.token("jb.apibulkeditor", None, Some(("jb", TenantRole::Editor))).await;
+        let reviewer = app.token("jb.apibulkreviewer", None, Some(("jb", TenantRole::Reviewer))).await;
+        let col = app.new_list_column("jb", "apibulk", "接口批量栏目", None).await;
+        let mut ids = Vec::new();
+        for title in ["接口批量甲", "接口批量乙"] {
+            let (s, a) = app.api(&editor, "POST", "/api/v1/sites/jb/articles", Some(json!({"column_id": col.0, "title": title, "body": "<p>正文</p>"}))).await;
+            assert_eq!(s, 201, "{a}");
+            ids.push(a["id"].as_i64().unwrap());
+        }
+        let (s, r) = app.api(&editor, "POST", "/api/v1/sites/jb/articles/bulk", Some(json!({"action": "submit", "ids": [ids[0], ids[1], 99999999]}))).await;
+        assert_eq!(s, 200, "{r}");
+        assert_eq!(r["done"], json!([ids[0], ids[1]]));
+        assert_eq!(r["refused"][0]["id"], 99999999);
+        let (s, r) = app.api(&editor, "POST", "/api/v1/sites/jb/articles/bulk", Some(json!({"action": "approve", "ids": [ids[0]]}))).await;
+        assert_eq!((s, &r["done"]), (200, &json!([])), "an editor may not approve: {r}");
+        assert!(r["refused"][0]["reason"].as_str().unwrap().contains("没有权限"));
+        let (s, r) = app.api(&reviewer, "POST", "/api/v1/sites/jb/articles/bulk", Some(json!({"action": "approve", "ids": [ids[0]]}))).await;
+        assert_eq!((s, &r["done"]), (200, &json!([ids[0]])), "{r}");
+        let (s, r) = app.api(&editor, "POST", "/api/v1/sites/jb/articles/bulk", Some(json!({"action": "dance", "ids": [ids[0]]}))).await;
+        assert_eq!(s, 422, "{r}");
+        assert!(r["message"].as_str().unwrap().contains("dance"));
+
+        // Delete the other (recalled first), see it in the bin, restore it.
+        let (s, _) = app.api(&editor, "POST", &format!("/api/v1/sites/jb/articles/{}/recall", ids[1]), None).await;
+        assert_eq!(s, 200);
+        let (s, r) = app.api(&editor, "POST", &format!("/api/v1/sites/jb/articles/{}/delete", ids[1]), Some(json!({"reason": "重复稿件"}))).await;
+        assert_eq!(s, 200, "{r}");
+        let item = r["id"].as_i64().unwrap();
+        let (s, bin) = app.api(&editor, "GET", "/api/v1/sites/jb/recycle", None).await;
+        assert_eq!(s, 200);
+        assert!(bin.as_array().unwrap().iter().any(|i| i["id"] == item && i["title"] == "接口批量乙" && i["reason"] == "重复稿件"), "{bin}");
+        let (s, r) = app.api(&editor, "POST", &format!("/api/v1/sites/jb/recycle/{item}/restore"), None).await;
+        assert_eq!(s, 200, "{r}");
+        let (s, _) = app.api(&editor, "GET", &format!("/api/v1/sites/jb/articles/{}", ids[1]), None).await;
+        assert_eq!(s, 200, "back under its id");
+
+        // 发稿统计: the approved one counts in its column today.
+        let today = chrono::Utc::now().with_timezone(&zq_domain::time::beijing()).date_naive();
+        let (s, st) = app.api(&editor, "GET", &format!("/api/v1/sites/jb/statistics?from={today}&to={today}"), None).await;
+        assert_eq!(s, 200, "{st}");
+        assert!(st["columns"].as_array().unwrap().iter().any(|c| c["name"] == "接口批量栏目" && c["count"] == 1), "{st}");
+        assert_eq!(app.api(&editor, "GET", "/api/v1/sites/jb/statistics?period=2026-13", None).await.0, 422);
+        assert_eq!(app.api(&editor, "GET", "/api/v1/statistics", None).await.0, 403, "the cluster's figures are the office's");
+        let office = app.token("apibulk.office", Some(zq_domain::access::ClusterRole::ClusterAdmin), None).await;
+        let (s, all) = app.api(&office, "GET", &format!("/api/v1/statistics?from={today}&to={today}"), None).await;
+        assert_eq!(s, 200);
+        assert!(all["sites"].as_array().unwrap().iter().any(|x| x["code"] == "jb" && x["count"].as_u64().unwrap() >= 1), "{all}");
     }
 }

@@ -30,6 +30,7 @@ pub(super) fn api_calls() -> Vec<(&'static str, String, Option<Value>)> {
         ("POST", "/api/v1/lexicon/scan".into(), None),
         ("GET", "/api/v1/inspection/scorecard".into(), None),
         ("GET", "/api/v1/visits".into(), None),
+        ("GET", "/api/v1/statistics".into(), None),
         ("GET", "/api/v1/cases/figures".into(), None),
         (
             "PUT",

@@ -299,6 +299,18 @@ fn api_calls(b: &BObjects) -> Vec<(&'static str, String, Option<Value>)> {
         ("GET", format!("/api/v1/sites/{B}/columns"), None),
         ("GET", format!("/api/v1/sites/{B}/articles"), None),
         (
+            "POST",
+            format!("/api/v1/sites/{B}/articles/bulk"),
+            Some(json!({"action": "approve", "ids": [b.pending]})),
+        ),
+        (
+            "POST",
+            format!("/api/v1/sites/{B}/articles/{}/delete", b.draft),
+            Some(json!({"reason": "越权删除"})),
+        ),
+        ("GET", format!("/api/v1/sites/{B}/recycle"), None),
+        ("GET", format!("/api/v1/sites/{B}/statistics"), None),
+        (
             "GET",
             format!("/api/v1/sites/{B}/articles?state=pending_review"),
             None,

@@ -402,6 +402,17 @@ fn api_routes() -> Router<AppState> {
             &format!("{s}/articles/{{id}}"),
             get(api::show_article).put(api::update_article),
         )
+        .route(&format!("{s}/articles/bulk"), post(api::bulk::articles))
+        .route(
+            &format!("{s}/articles/{{id}}/delete"),
+            post(api::bulk::delete_article),
+        )
+        .route(&format!("{s}/recycle"), get(api::bulk::bin))
+        .route(
+            &format!("{s}/recycle/{{item}}/restore"),
+            post(api::bulk::restore),
+        )
+        .route(&format!("{s}/statistics"), get(api::bulk::site))
         .route(&format!("{s}/articles/{{id}}/versions"), get(api::versions))
         .route(&format!("{s}/articles/{{id}}/diff"), get(api::diff))
         .route(
@@ -443,6 +454,7 @@ fn api_routes() -> Router<AppState> {
         .route(&format!("{s}/inspection"), get(api::inspection::site))
         .route(&format!("{s}/visits"), get(api::visits::site))
         .route("/api/v1/visits", get(api::visits::cluster))
+        .route("/api/v1/statistics", get(api::bulk::cluster))
         .route(
             "/api/v1/inspection/scorecard",
             get(api::inspection::scorecard),

@@ -10,6 +10,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod broadcasts;
+pub(crate) mod bulk;
 pub(crate) mod calendar;
 pub(crate) mod consult;
 pub(crate) mod dto;
