@@ -147,6 +147,9 @@ on_both_backends! {
         let audit = app.store.audit_log(Some(t), 200).await.unwrap();
         let moved = audit.iter().find(|e| e.entry.action == "article.move" && e.entry.object == format!("article:{a}")).expect("move audited");
         assert!(moved.entry.note.as_deref().is_some_and(|n| n.contains("移到")), "{moved:?}");
+        // The history shows the move by the columns' names.
+        let history = app.get_with("127.0.0.1", &format!("/console/sites/jb/articles/{a}/versions"), &[("cookie", &reviewer)]).await;
+        assert!(history.body.contains("栏目：批量原栏目") && history.body.contains("栏目：批量新栏目"), "{}", history.body);
         let public = app.get(&zq_tests::host("jb"), "/col/bulkto/").await;
         assert!(public.body.contains("批量甲：防汛通知"), "the new column lists it at once");
         let old = app.get(&zq_tests::host("jb"), "/col/bulkfrom/").await;

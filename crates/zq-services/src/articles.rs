@@ -252,7 +252,8 @@ pub async fn version_diff(
         .article_version(t.id, ArticleId(id), from)
         .await?;
     let b = svc.store().article_version(t.id, ArticleId(id), to).await?;
-    let lines = diff_versions(&a, &b);
+    let columns = svc.store().columns(t.id).await?;
+    let lines = diff_versions(&a, &b, &columns);
     Ok((a, b, lines))
 }
 

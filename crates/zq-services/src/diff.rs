@@ -1,7 +1,7 @@
 //! Line diff between two versions of an article, for the version history page.
 
 use similar::{ChangeTag, TextDiff};
-use zq_store::ArticleVersion;
+use zq_store::{ArticleVersion, Column};
 
 /// One line of a diff.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,9 +11,9 @@ pub struct DiffLine {
     pub text: String,
 }
 
-/// A version as lines: each field on its own line, the body split after block elements so
-/// a changed paragraph shows as one changed line.
-fn lines(v: &ArticleVersion) -> String {
+/// A version as lines: each field on its own line (the column by its name among `columns`),
+/// the body split after block elements so a changed paragraph shows as one changed line.
+fn lines(v: &ArticleVersion, columns: &[Column]) -> String {
     let t = &v.text;
     let mut out = format!("标题：{}\n", t.title);
     for (label, value) in [
@@ -28,7 +28,11 @@ fn lines(v: &ArticleVersion) -> String {
             out.push_str(&format!("{label}：{v}\n"));
         }
     }
-    out.push_str(&format!("栏目：{}\n", t.column_id));
+    let column = columns.iter().find(|c| c.id == t.column_id).map_or_else(
+        || format!("（已删除的栏目 {}）", t.column_id),
+        |c| c.name.clone(),
+    );
+    out.push_str(&format!("栏目：{column}\n"));
     let mut body = t.body.clone();
     for end in [
         "</p>", "</li>", "</h2>", "</h3>", "</h4>", "</tr>", "<br>", "</table>",
@@ -42,9 +46,9 @@ fn lines(v: &ArticleVersion) -> String {
     out
 }
 
-/// What changed from `a` to `b`.
-pub fn diff_versions(a: &ArticleVersion, b: &ArticleVersion) -> Vec<DiffLine> {
-    let (old, new) = (lines(a), lines(b));
+/// What changed from `a` to `b` (`columns`: the site's, to name them).
+pub fn diff_versions(a: &ArticleVersion, b: &ArticleVersion, columns: &[Column]) -> Vec<DiffLine> {
+    let (old, new) = (lines(a, columns), lines(b, columns));
     TextDiff::from_lines(&old, &new)
         .iter_all_changes()
         .map(|c| DiffLine {

@@ -174,8 +174,13 @@ pub fn revision_allowed(
     }
 }
 
-/// The changes a correction makes to the published text, line by line.
-pub fn revision_diff(a: &EditorialArticle, r: &ArticleRevision) -> Vec<crate::DiffLine> {
+/// The changes a correction makes to the published text, line by line (`columns`: the
+/// site's, to name them).
+pub fn revision_diff(
+    a: &EditorialArticle,
+    r: &ArticleRevision,
+    columns: &[zq_store::Column],
+) -> Vec<crate::DiffLine> {
     let online = zq_store::ArticleVersion {
         version: a.version,
         text: a.text.clone(),
@@ -194,5 +199,5 @@ pub fn revision_diff(a: &EditorialArticle, r: &ArticleRevision) -> Vec<crate::Di
         corrected: true,
         minor: r.minor,
     };
-    crate::diff_versions(&online, &corrected)
+    crate::diff_versions(&online, &corrected, columns)
 }

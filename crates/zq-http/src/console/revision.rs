@@ -37,6 +37,7 @@ pub(super) fn panel(
     open: Option<&ArticleRevision>,
     allowed: RevisionAllowed,
     article_url: &str,
+    columns: &[zq_store::Column],
 ) -> RevisionPanel {
     RevisionPanel {
         url: format!("{article_url}/revision"),
@@ -48,7 +49,7 @@ pub(super) fn panel(
         allowed,
         diff: open
             .map(|r| {
-                revision_diff(a, r)
+                revision_diff(a, r, columns)
                     .into_iter()
                     .map(|l| zq_render::console_view::DiffLine {
                         tag: l.tag,

@@ -238,6 +238,7 @@ pub(super) async fn editor_page(
                 open.as_ref(),
                 rev_allowed,
                 &article_url,
+                &columns,
             )),
             _ => None,
         },
