@@ -1,0 +1,287 @@
+//! The index: its schema (a document's key, site, column, kind, title, text, numbers, date and
+//! address), adding and replacing documents by key, removing them, and answering a question
+//! within a scope of sites with highlighted titles and snippets. Every write is committed
+//! before it returns, so what a caller was told is indexed is searchable.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermSetQuery};
+use tantivy::schema::{
+    DateOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{
+    DateTime as TDate, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term,
+};
+
+use crate::tokenizer::{TOKENIZER, ZhTokenizer};
+
+/// Why the index could not do something.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("search index directory: {0}")]
+    Directory(#[from] tantivy::directory::error::OpenDirectoryError),
+}
+
+/// A document as it is indexed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Doc {
+    /// Unique in the cluster, e.g. `article:12`: adding it again replaces it.
+    pub key: String,
+    /// The site's code.
+    pub tenant: String,
+    /// The column's name (empty when none).
+    pub column: String,
+    /// `article`, `attachment`, `letter`, `disclosure`, `guide`.
+    pub kind: String,
+    pub title: String,
+    /// Plain text.
+    pub body: String,
+    /// 索引号, 文号 and the like, found as typed.
+    pub numbers: Vec<String>,
+    pub date: DateTime<Utc>,
+    /// Where the document is read.
+    pub url: String,
+}
+
+/// A question.
+#[derive(Debug, Clone, Default)]
+pub struct Ask {
+    pub text: String,
+    /// Only these sites (codes); empty: the whole cluster.
+    pub sites: Vec<String>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// One document found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub key: String,
+    pub tenant: String,
+    pub column: String,
+    pub kind: String,
+    /// The title with the words found in `<b>` (HTML-escaped).
+    pub title_html: String,
+    /// A passage of the text with the words found in `<b>` (HTML-escaped).
+    pub snippet_html: String,
+    pub date: DateTime<Utc>,
+    pub url: String,
+    pub score: f32,
+}
+
+/// What a question found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    key: Field,
+    tenant: Field,
+    column: Field,
+    kind: Field,
+    title: Field,
+    body: Field,
+    numbers: Field,
+    date: Field,
+    url: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let zh = |stored: bool| {
+        let o = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        if stored { o.set_stored() } else { o }
+    };
+    let fields = Fields {
+        key: b.add_text_field("key", STRING | STORED),
+        tenant: b.add_text_field("tenant", STRING | STORED),
+        column: b.add_text_field("column", STRING | STORED),
+        kind: b.add_text_field("kind", STRING | STORED),
+        title: b.add_text_field("title", zh(true)),
+        body: b.add_text_field("body", zh(true)),
+        numbers: b.add_text_field("numbers", zh(true)),
+        date: b.add_date_field("date", DateOptions::from(INDEXED).set_stored().set_fast()),
+        url: b.add_text_field("url", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// One index, its writer and its reader.
+pub struct SearchIndex {
+    index: Index,
+    fields: Fields,
+    writer: Mutex<IndexWriter>,
+    reader: IndexReader,
+}
+
+/// Memory the writer may use before it flushes a segment.
+const WRITER_BYTES: usize = 50_000_000;
+
+impl SearchIndex {
+    /// A new index in memory (tests, and building aside before a swap).
+    pub fn in_memory(tokenizer: ZhTokenizer) -> Result<SearchIndex, SearchError> {
+        let (schema, fields) = schema();
+        SearchIndex::with(Index::create_in_ram(schema), fields, tokenizer)
+    }
+
+    /// The index in `dir`, created there when there is none.
+    pub fn open_or_create(dir: &Path, tokenizer: ZhTokenizer) -> Result<SearchIndex, SearchError> {
+        let (schema, fields) = schema();
+        std::fs::create_dir_all(dir)
+            .map_err(|e| tantivy::TantivyError::SystemError(format!("{}: {e}", dir.display())))?;
+        let directory = tantivy::directory::MmapDirectory::open(dir)?;
+        let index = Index::open_or_create(directory, schema)?;
+        SearchIndex::with(index, fields, tokenizer)
+    }
+
+    fn with(
+        index: Index,
+        fields: Fields,
+        tokenizer: ZhTokenizer,
+    ) -> Result<SearchIndex, SearchError> {
+        index.tokenizers().register(TOKENIZER, tokenizer);
+        let writer = index.writer(WRITER_BYTES)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            index,
+            fields,
+            writer: Mutex::new(writer),
+            reader,
+        })
+    }
+
+    fn document(&self, d: &Doc) -> TantivyDocument {
+        let f = self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.key, &d.key);
+        doc.add_text(f.tenant, &d.tenant);
+        doc.add_text(f.column, &d.column);
+        doc.add_text(f.kind, &d.kind);
+        doc.add_text(f.title, &d.title);
+        doc.add_text(f.body, &d.body);
+        for n in &d.numbers {
+            doc.add_text(f.numbers, n);
+        }
+        doc.add_date(f.date, TDate::from_timestamp_secs(d.date.timestamp()));
+        doc.add_text(f.url, &d.url);
+        doc
+    }
+
+    /// Adds the documents (replacing those with the same keys) and removes the keys in
+    /// `gone`, in one commit; searchable when this returns.
+    pub fn apply(&self, docs: &[Doc], gone: &[String]) -> Result<(), SearchError> {
+        let mut w = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        for key in gone.iter().chain(docs.iter().map(|d| &d.key)) {
+            w.delete_term(Term::from_field_text(self.fields.key, key));
+        }
+        for d in docs {
+            w.add_document(self.document(d))?;
+        }
+        w.commit()?;
+        drop(w);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// How many documents are searchable.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Whether nothing is searchable.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Answers `ask`: the best documents first, with the words found highlighted.
+    pub fn search(&self, ask: &Ask) -> Result<Found, SearchError> {
+        let f = self.fields;
+        let searcher = self.reader.searcher();
+        let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.body, f.numbers]);
+        parser.set_conjunction_by_default();
+        parser.set_field_boost(f.title, 3.0);
+        parser.set_field_boost(f.numbers, 2.0);
+        let (text, _) = parser.parse_query_lenient(ask.text.trim());
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text.box_clone())];
+        if !ask.sites.is_empty() {
+            let terms = ask.sites.iter().map(|s| Term::from_field_text(f.tenant, s));
+            parts.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+        }
+        let query = BooleanQuery::new(parts);
+        let limit = ask.limit.clamp(1, 100);
+        let (total, top) = searcher.search(
+            &query,
+            &(
+                Count,
+                TopDocs::with_limit(limit)
+                    .and_offset(ask.offset)
+                    .order_by_score(),
+            ),
+        )?;
+        let mut titles = SnippetGenerator::create(&searcher, &*text, f.title)?;
+        titles.set_max_num_chars(200);
+        let mut bodies = SnippetGenerator::create(&searcher, &*text, f.body)?;
+        bodies.set_max_num_chars(120);
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let text_of = |field: Field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let title_snippet = titles.snippet_from_doc(&doc);
+            let title_html = if title_snippet.is_empty() {
+                escape(&text_of(f.title))
+            } else {
+                title_snippet.to_html()
+            };
+            let date = doc
+                .get_first(f.date)
+                .and_then(|v| v.as_datetime())
+                .and_then(|d| DateTime::from_timestamp(d.into_timestamp_secs(), 0))
+                .unwrap_or_default();
+            hits.push(Hit {
+                key: text_of(f.key),
+                tenant: text_of(f.tenant),
+                column: text_of(f.column),
+                kind: text_of(f.kind),
+                title_html,
+                snippet_html: bodies.snippet_from_doc(&doc).to_html(),
+                date,
+                url: text_of(f.url),
+                score,
+            });
+        }
+        Ok(Found { total, hits })
+    }
+}
+
+/// Text as HTML.
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests;
