@@ -7,15 +7,16 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermSetQuery};
 use tantivy::schema::{
-    DateOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
-    TextOptions, Value,
+    DateOptions, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{
-    DateTime as TDate, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term,
+    DateTime as TDate, DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy,
+    TantivyDocument, Term,
 };
 
 use crate::tokenizer::{TOKENIZER, ZhTokenizer};
@@ -58,6 +59,8 @@ pub struct Ask {
     pub sites: Vec<String>,
     pub limit: usize,
     pub offset: usize,
+    /// Newest first instead of best first.
+    pub by_date: bool,
 }
 
 /// One document found.
@@ -81,6 +84,20 @@ pub struct Hit {
 pub struct Found {
     pub total: usize,
     pub hits: Vec<Hit>,
+    /// How many of all the documents found fall on each site, column, kind and year.
+    pub facets: Facets,
+}
+
+/// Counts of the documents found, most first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facets {
+    /// Site codes.
+    pub sites: Vec<(String, u64)>,
+    /// (site code, column name).
+    pub columns: Vec<((String, String), u64)>,
+    pub kinds: Vec<(String, u64)>,
+    /// Years (Beijing time), newest first.
+    pub years: Vec<(i32, u64)>,
 }
 
 #[derive(Clone, Copy)]
@@ -94,6 +111,8 @@ struct Fields {
     numbers: Field,
     date: Field,
     url: Field,
+    /// `/site/{code}`, `/column/{code}␟{name}`, `/kind/{kind}`, `/year/{year}`.
+    facets: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -116,6 +135,7 @@ fn schema() -> (Schema, Fields) {
         numbers: b.add_text_field("numbers", zh(true)),
         date: b.add_date_field("date", DateOptions::from(INDEXED).set_stored().set_fast()),
         url: b.add_text_field("url", STORED),
+        facets: b.add_facet_field("facets", FacetOptions::default()),
     };
     (b.build(), fields)
 }
@@ -126,7 +146,14 @@ pub struct SearchIndex {
     fields: Fields,
     writer: Mutex<IndexWriter>,
     reader: IndexReader,
+    /// Traditional characters to simplified (OpenCC `t2s`), for questions typed in 繁體: the
+    /// index holds the simplified text the sites publish.
+    simplify: Option<ferrous_opencc::OpenCC>,
 }
+
+/// Between a site's code and a column's name in the column facet (one level, so one pass
+/// counts every site's columns).
+const COLUMN_SEP: char = '\u{1f}';
 
 /// Memory the writer may use before it flushes a segment.
 const WRITER_BYTES: usize = 50_000_000;
@@ -164,6 +191,10 @@ impl SearchIndex {
             fields,
             writer: Mutex::new(writer),
             reader,
+            simplify: ferrous_opencc::OpenCC::from_config(
+                ferrous_opencc::config::BuiltinConfig::T2s,
+            )
+            .ok(),
         })
     }
 
@@ -181,6 +212,18 @@ impl SearchIndex {
         }
         doc.add_date(f.date, TDate::from_timestamp_secs(d.date.timestamp()));
         doc.add_text(f.url, &d.url);
+        // The year in Beijing time (UTC+8, no daylight saving).
+        let year = (d.date + chrono::Duration::hours(8))
+            .format("%Y")
+            .to_string();
+        for path in [
+            vec!["site", d.tenant.as_str()],
+            vec!["column", &format!("{}{COLUMN_SEP}{}", d.tenant, d.column)],
+            vec!["kind", d.kind.as_str()],
+            vec!["year", year.as_str()],
+        ] {
+            doc.add_facet(f.facets, Facet::from_path(path));
+        }
         doc
     }
 
@@ -218,7 +261,11 @@ impl SearchIndex {
         parser.set_conjunction_by_default();
         parser.set_field_boost(f.title, 3.0);
         parser.set_field_boost(f.numbers, 2.0);
-        let (text, _) = parser.parse_query_lenient(ask.text.trim());
+        let asked = match &self.simplify {
+            Some(cc) => cc.convert(ask.text.trim()),
+            None => ask.text.trim().to_owned(),
+        };
+        let (text, _) = parser.parse_query_lenient(&asked);
         let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text.box_clone())];
         if !ask.sites.is_empty() {
             let terms = ask.sites.iter().map(|s| Term::from_field_text(f.tenant, s));
@@ -226,15 +273,63 @@ impl SearchIndex {
         }
         let query = BooleanQuery::new(parts);
         let limit = ask.limit.clamp(1, 100);
-        let (total, top) = searcher.search(
-            &query,
-            &(
-                Count,
-                TopDocs::with_limit(limit)
-                    .and_offset(ask.offset)
-                    .order_by_score(),
-            ),
-        )?;
+        let top = TopDocs::with_limit(limit).and_offset(ask.offset);
+        let mut facets = FacetCollector::for_field("facets");
+        for root in ["/site", "/column", "/kind", "/year"] {
+            facets.add_facet(root);
+        }
+        let (total, counts, top): (usize, _, Vec<(f32, DocAddress)>) = if ask.by_date {
+            let (n, c, t) = searcher.search(
+                &query,
+                &(
+                    Count,
+                    facets,
+                    top.order_by_fast_field::<TDate>("date", Order::Desc),
+                ),
+            )?;
+            (n, c, t.into_iter().map(|(_, a)| (0.0, a)).collect())
+        } else {
+            searcher.search(&query, &(Count, facets, top.order_by_score()))?
+        };
+        let facet_counts = |root: &str| -> Vec<(Vec<String>, u64)> {
+            let mut v: Vec<(Vec<String>, u64)> = counts
+                .get(root)
+                .map(|(f, n)| {
+                    (
+                        f.to_path().into_iter().skip(1).map(str::to_owned).collect(),
+                        n,
+                    )
+                })
+                .collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            v
+        };
+        let one = |v: Vec<String>| v.into_iter().next().unwrap_or_default();
+        let mut years: Vec<(i32, u64)> = facet_counts("/year")
+            .into_iter()
+            .filter_map(|(p, n)| Some((one(p).parse().ok()?, n)))
+            .collect();
+        years.sort_by_key(|y| std::cmp::Reverse(y.0));
+        let facets = Facets {
+            sites: facet_counts("/site")
+                .into_iter()
+                .map(|(p, n)| (one(p), n))
+                .collect(),
+            columns: facet_counts("/column")
+                .into_iter()
+                .filter_map(|(p, n)| {
+                    let (site, name) = one(p)
+                        .split_once(COLUMN_SEP)
+                        .map(|(a, b)| (a.to_owned(), b.to_owned()))?;
+                    Some(((site, name), n))
+                })
+                .collect(),
+            kinds: facet_counts("/kind")
+                .into_iter()
+                .map(|(p, n)| (one(p), n))
+                .collect(),
+            years,
+        };
         let mut titles = SnippetGenerator::create(&searcher, &*text, f.title)?;
         titles.set_max_num_chars(200);
         let mut bodies = SnippetGenerator::create(&searcher, &*text, f.body)?;
@@ -271,7 +366,11 @@ impl SearchIndex {
                 score,
             });
         }
-        Ok(Found { total, hits })
+        Ok(Found {
+            total,
+            hits,
+            facets,
+        })
     }
 }
 

@@ -59,7 +59,7 @@ fn keys(i: &SearchIndex, text: &str, sites: &[&str]) -> Vec<String> {
         text: text.into(),
         sites: sites.iter().map(|s| s.to_string()).collect(),
         limit: 10,
-        offset: 0,
+        ..Default::default()
     };
     let mut k: Vec<String> = i
         .search(&ask)
@@ -76,7 +76,7 @@ fn keys(i: &SearchIndex, text: &str, sites: &[&str]) -> Vec<String> {
 fn questions_find_chinese_words_within_their_scope() {
     let i = index();
     // (question, sites, keys found)
-    let cases: [(&str, &[&str], &[&str]); 7] = [
+    let cases: [(&str, &[&str], &[&str]); 9] = [
         ("防汛", &[], &["article:1"]),
         ("发改委", &[], &["article:2"]),
         ("河长制", &[], &["article:1"]),
@@ -84,6 +84,9 @@ fn questions_find_chinese_words_within_their_scope() {
         ("重点项目", &["jb"], &[]),
         ("重点项目", &["jb", "fgw"], &["article:2"]),
         ("海发改〔2026〕12号", &[], &["article:4"]),
+        // Typed in traditional characters.
+        ("養老服務", &[], &["article:3"]),
+        ("發改委", &[], &["article:2"]),
     ];
     for (q, sites, want) in cases {
         assert_eq!(keys(&i, q, sites), want, "{q} in {sites:?}");
@@ -151,4 +154,77 @@ fn an_index_on_disk_keeps_its_documents_when_opened_again() {
     let i = SearchIndex::open_or_create(&dir, ZhTokenizer::with_words([])).unwrap();
     assert_eq!(keys(&i, "索引", &[]), ["article:9"]);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn facets_count_every_document_found_and_date_order_puts_the_newest_first() {
+    let i = SearchIndex::in_memory(ZhTokenizer::with_words([])).unwrap();
+    let at = |y: i32, n: i64| {
+        chrono::NaiveDate::from_ymd_opt(y, 6, 1)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap()
+            .and_utc()
+            + chrono::Duration::minutes(n)
+    };
+    let mut docs = Vec::new();
+    // 12 documents about 防汛: sites jb (7) and mzj (5), two kinds, years 2025 and 2026.
+    for n in 0..12 {
+        let mut d = doc(
+            &format!("article:{n}"),
+            if n < 7 { "jb" } else { "mzj" },
+            &format!("防汛通知第{n}号"),
+            "做好防汛准备。",
+        );
+        d.kind = if n % 3 == 0 {
+            "attachment".into()
+        } else {
+            "article".into()
+        };
+        d.column = if n % 2 == 0 {
+            "通知公告".into()
+        } else {
+            "工作动态".into()
+        };
+        d.date = at(if n < 4 { 2025 } else { 2026 }, n);
+        docs.push(d);
+    }
+    docs.push(doc("article:99", "jb", "无关的信息", "招聘公告。"));
+    i.apply(&docs, &[]).unwrap();
+    let found = i
+        .search(&Ask {
+            text: "防汛".into(),
+            limit: 5,
+            by_date: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(found.total, 12);
+    assert_eq!(found.hits.len(), 5, "one page");
+    let keys: Vec<&str> = found.hits.iter().map(|h| h.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "article:11",
+            "article:10",
+            "article:9",
+            "article:8",
+            "article:7"
+        ]
+    );
+    let f = &found.facets;
+    assert_eq!(f.sites, [("jb".to_string(), 7), ("mzj".to_string(), 5)]);
+    assert_eq!(
+        f.kinds,
+        [("article".to_string(), 8), ("attachment".to_string(), 4)]
+    );
+    assert_eq!(f.years, [(2026, 8), (2025, 4)]);
+    let jb_notices = f
+        .columns
+        .iter()
+        .find(|(c, _)| c == &("jb".to_string(), "通知公告".to_string()))
+        .unwrap()
+        .1;
+    assert_eq!(jb_notices, 4, "0, 2, 4, 6 of jb");
+    assert_eq!(f.columns.iter().map(|(_, n)| n).sum::<u64>(), 12);
 }
