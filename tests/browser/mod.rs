@@ -420,6 +420,7 @@ mod desk;
 mod editor;
 mod inspection;
 mod interaction;
+mod lists;
 mod no_lost_work;
 mod report;
 mod revision;
