@@ -89,12 +89,12 @@ pub async fn bulk(
     let t = site(svc, caller, code, Action::Read).await?;
     let mut out = BulkOutcome::default();
     for id in ids {
-        let title = match svc
+        let article = match svc
             .store()
             .editorial_article(t.id, zq_domain::ArticleId(id))
             .await
         {
-            Ok(a) => a.text.title,
+            Ok(a) => a,
             Err(e) => {
                 let why = ServiceError::from(e).to_string();
                 out.refused.push(BulkRefusal {
@@ -105,7 +105,7 @@ pub async fn bulk(
                 continue;
             }
         };
-        match one(svc, caller, code, &t, action, id).await {
+        match one(svc, caller, code, &t, action, &article).await {
             Ok(()) => out.done.push(id),
             Err(e) => {
                 if matches!(e.fault(), Fault::Internal | Fault::Upstream) {
@@ -113,7 +113,7 @@ pub async fn bulk(
                 }
                 out.refused.push(BulkRefusal {
                     id,
-                    title,
+                    title: article.text.title,
                     why: e.to_string(),
                 });
             }
@@ -128,7 +128,7 @@ async fn one(
     code: &str,
     t: &Tenant,
     action: BulkAction,
-    id: i64,
+    a: &zq_store::EditorialArticle,
 ) -> Result<()> {
     let s = match action {
         BulkAction::Submit => Step::Submit,
@@ -138,10 +138,6 @@ async fn one(
         },
         BulkAction::Withdraw => Step::Withdraw,
         BulkAction::Move(to) => {
-            let a = svc
-                .store()
-                .editorial_article(t.id, zq_domain::ArticleId(id))
-                .await?;
             let needs = move_needs(a.state);
             if !needs.iter().any(|n| caller.can(*n, t)) {
                 return Err(ServiceError::forbidden(needs[0]));
@@ -152,5 +148,5 @@ async fn one(
             return Ok(());
         }
     };
-    step(svc, caller, code, id, s).await.map(|_| ())
+    step(svc, caller, code, a.id.0, s).await.map(|_| ())
 }
