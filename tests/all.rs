@@ -51,6 +51,7 @@ mod reporting;
 mod reporting_demo;
 mod reporting_scores;
 mod seams;
+mod search;
 mod second_factor;
 mod security_headers;
 mod security_mail;

@@ -182,6 +182,15 @@ pub(crate) struct Node {
 
 impl Node {
     pub(crate) async fn start(database_url: &str, redis: &(String, String)) -> Node {
+        Node::start_with(database_url, redis, &[]).await
+    }
+
+    /// A node with extra `ZQ_*` settings.
+    pub(crate) async fn start_with(
+        database_url: &str,
+        redis: &(String, String),
+        extra: &[(&str, &str)],
+    ) -> Node {
         let bin = std::env::var("CARGO_TARGET_DIR")
             .map(std::path::PathBuf::from)
             .unwrap_or_else(|_| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
@@ -206,6 +215,7 @@ impl Node {
             .env("ZQ_METRICS__LISTEN", "off")
             .env("ZQ_DATA_DIR", &dir)
             .env("ZQ_LOG", "warn")
+            .envs(extra.iter().copied())
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("start the second node");

@@ -43,12 +43,15 @@ async fn page_kinds(app: &TestApp, code: &str) -> Vec<String> {
             "/forms/error",
             "/forms/query",
             "/col/no-such-column/",
+            // 养老 (results, facets, pager) and 量子 (nothing found: the help).
+            "/search?q=%E5%85%BB%E8%80%81&scope=all",
+            "/search?q=%E9%87%8F%E5%AD%90",
         ]
         .map(str::to_owned),
     );
     assert_eq!(
         paths.len(),
-        9,
+        11,
         "{code}: a column and an article on the home page"
     );
     paths
@@ -64,8 +67,8 @@ async fn phone_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
     let mut problems = Vec::new();
     for code in SITES {
         for (path, mode) in page_kinds(app, code).await.into_iter().flat_map(|p| {
-            // The forms have no modes; every other page kind is checked in each.
-            let modes: &[&str] = if p.starts_with("/forms/") {
+            // The forms and search have no modes; every other page kind is checked in each.
+            let modes: &[&str] = if p.starts_with("/forms/") || p.starts_with("/search") {
                 &[""]
             } else {
                 &MODES

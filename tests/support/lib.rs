@@ -314,6 +314,15 @@ impl TestApp {
             // test sets its own (tests/rate_limits.rs).
             ("ZQ_HTTP__SIGNIN_PER_MINUTE".to_owned(), "10000".to_owned()),
             ("ZQ_HTTP__API_PER_MINUTE".to_owned(), "1000000".to_owned()),
+            ("ZQ_SEARCH__PER_MINUTE".to_owned(), "1000000".to_owned()),
+            // Each server its own search index (several may share a data directory).
+            (
+                "ZQ_SEARCH__DIR".to_owned(),
+                data_dir
+                    .join(format!("search-{name}"))
+                    .display()
+                    .to_string(),
+            ),
             // Tests sign in with passwords only, but where one sets the roles that need a
             // second factor (tests/second_factor.rs).
             ("ZQ_SECURITY__SECOND_FACTOR_ROLES".to_owned(), String::new()),

@@ -47,6 +47,7 @@ pub fn http_config(cfg: &Config) -> HttpConfig {
         form_submits_per_minute: cfg.form_submits_per_minute,
         signin_per_minute: cfg.signin_per_minute,
         api_per_minute: cfg.api_per_minute,
+        search_per_minute: cfg.search.as_ref().map_or(60, |s| s.per_minute),
         form_min_fill_secs: cfg.form_min_fill_secs,
         form_captcha_after: cfg.form_captcha_after,
         test_form: cfg.public_test_form,
@@ -234,7 +235,14 @@ pub async fn start(
     };
     let bus = redis.map(Bus::redis).unwrap_or_else(Bus::local);
     let metrics = Arc::new(Metrics::new());
-    let services = services(cfg, store, metrics.clone());
+    let mut services = services(cfg, store, metrics.clone());
+    let search = match &cfg.search {
+        Some(settings) => open_search(&services, settings).await,
+        None => None,
+    };
+    if let Some(h) = &search {
+        services = services.with_search(h.clone());
+    }
     let state = AppState::with_sessions(services, http, cache, bus, metrics, sessions).await?;
     let mut background = vec![state.spawn_refresher()];
     background.extend(state.wire_changes());
@@ -246,6 +254,14 @@ pub async fn start(
     }
     let jobs = JobRunner::start(state.services(), jobs(cfg), zq_services::jobs::node_name());
     let (tx, rx) = tokio::sync::watch::channel(false);
+    if let (Some(h), Some(settings)) = (search, &cfg.search) {
+        background.push(zq_services::search::spawn(
+            state.services().clone(),
+            h,
+            settings.poll,
+            rx.clone(),
+        ));
+    }
     let stop = move || {
         let mut rx = rx.clone();
         async move {
@@ -297,6 +313,28 @@ pub async fn start(
         jobs: Some(jobs),
         background,
     })
+}
+
+/// This node's search index, opened with the cluster's words; a node whose index cannot be
+/// opened serves everything else and answers questions 503 (logged).
+async fn open_search(
+    services: &Services,
+    settings: &crate::config::SearchSettings,
+) -> Option<Arc<zq_services::search::SearchHandle>> {
+    let words = match zq_services::search::cluster_words(services.store()).await {
+        Ok(w) => w,
+        Err(e) => {
+            tracing::warn!(error = %e, "reading the cluster's words failed; the tokenizer starts without them");
+            Vec::new()
+        }
+    };
+    match zq_services::search::SearchHandle::open(&settings.dir, &words) {
+        Ok(h) => Some(Arc::new(h)),
+        Err(e) => {
+            tracing::error!(dir = %settings.dir.display(), error = %e, "the search index could not be opened; search is off on this node");
+            None
+        }
+    }
 }
 
 impl Running {

@@ -64,6 +64,9 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// This node's search index (站内搜索).
+    #[command(subcommand)]
+    Search(SearchCommand),
     /// Restore a backup into the configured database, which must be empty.
     Restore {
         /// The backup directory (`zhanqun-backup-…`).
@@ -102,6 +105,17 @@ enum TenantCommand {
     Resume { code: String },
     /// Archive a tenant for good: its site answers 410.
     Archive { code: String },
+}
+
+#[derive(Subcommand)]
+enum SearchCommand {
+    /// Rebuild this node's index from the database, aside, then swap it in: a running server
+    /// keeps answering from the old one until the new one is ready (within a second after).
+    Reindex {
+        /// Rebuild only this site's documents (its code, e.g. jb).
+        #[arg(long, value_name = "CODE")]
+        site: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -200,6 +214,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Audit(AuditCommand::Verify) => audit_verify(&cfg).await,
         Command::Integrity => integrity(&cfg).await,
+        Command::Search(SearchCommand::Reindex { site }) => reindex(&cfg, site.as_deref()).await,
         Command::Backup { verify, out } => backup(&cfg, verify, out).await,
         Command::Restore { dir } => {
             let started = std::time::Instant::now();
@@ -251,6 +266,35 @@ async fn audit_verify(cfg: &Config) -> Result<()> {
             check.rows
         ),
     }
+}
+
+async fn reindex(cfg: &Config, site: Option<&str>) -> Result<()> {
+    let Some(settings) = &cfg.search else {
+        anyhow::bail!("本节点未启用站内搜索（search.enabled = false）");
+    };
+    let store = open(cfg).await?;
+    let started = std::time::Instant::now();
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} 个站点  {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let n = zq_services::search::reindex(&store, &settings.dir, site, &mut |done, all, docs| {
+        bar.set_length(all as u64);
+        bar.set_position(done as u64);
+        bar.set_message(format!("{docs} 篇"));
+    })
+    .await;
+    bar.finish_and_clear();
+    let n = n?;
+    println!(
+        "搜索索引已重建{}：{} 篇，用时 {:.1} 秒（{}）；运行中的服务在一秒内换用新索引。",
+        site.map(|s| format!("（站点 {s}）")).unwrap_or_default(),
+        n,
+        started.elapsed().as_secs_f64(),
+        settings.dir.display()
+    );
+    Ok(())
 }
 
 async fn integrity(cfg: &Config) -> Result<()> {

@@ -75,6 +75,8 @@ pub struct HttpConfig {
     /// API requests a client, and a token, may make per minute, per node
     /// (`http.api_per_minute`).
     pub api_per_minute: u32,
+    /// Search questions per client a minute (`search.per_minute`).
+    pub search_per_minute: u32,
     /// Seconds a form that opens a case (letter, site-error report, disclosure request) must
     /// have been open before it is posted; a quicker post is a robot's (0: no minimum).
     pub form_min_fill_secs: u32,
@@ -108,6 +110,7 @@ impl Default for HttpConfig {
             form_submits_per_minute: 10,
             signin_per_minute: 30,
             api_per_minute: 600,
+            search_per_minute: 60,
             form_min_fill_secs: 3,
             form_captcha_after: 5,
             test_form: false,
@@ -175,7 +178,11 @@ impl AppState {
         let certificates = Arc::new(tls::Certificates::default());
         let forms =
             site::forms::FormGuard::new(config.form_submits_per_minute, config.form_captcha_after);
-        let limits = limits::RateLimits::new(config.signin_per_minute, config.api_per_minute);
+        let limits = limits::RateLimits::new(
+            config.signin_per_minute,
+            config.api_per_minute,
+            config.search_per_minute,
+        );
         let state = AppState(Arc::new(Inner {
             services,
             renderer,

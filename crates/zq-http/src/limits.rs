@@ -1,7 +1,7 @@
 //! Request-rate limits per client (the real client behind trusted proxies) and per API token,
 //! in memory on each node (governor's keyed GCRA limiters): sign-in posts, whose password
 //! check is deliberately slow (argon2id), and the JSON API. Public forms have theirs in
-//! `site::forms`; failed sign-ins also slow down by account (`zq_services::signin`). A limited
+//! `site::forms`; search questions are counted by `site::search` and `api::search`; failed sign-ins also slow down by account (`zq_services::signin`). A limited
 //! request is answered 429 with `Retry-After` and a message in Chinese (a page in the
 //! console, JSON in the API) and counted in `zhanqun_rate_limited_total{limit}`.
 
@@ -18,7 +18,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use crate::{AppState, ClientAddr};
 
 /// The `limit` label values of `rate_limited_total`.
-pub const LIMITS: [&str; 4] = ["signin", "signin_delay", "api", "forms"];
+pub const LIMITS: [&str; 5] = ["signin", "signin_delay", "api", "forms", "search"];
 
 /// A limit as the console names it.
 pub fn limit_label(limit: &str) -> &'static str {
@@ -27,6 +27,7 @@ pub fn limit_label(limit: &str) -> &'static str {
         "signin_delay" => "登录失败递增等待",
         "api" => "API 请求频率",
         "forms" => "公众表单提交频率",
+        "search" => "站内搜索频率",
         _ => "其他",
     }
 }
@@ -39,19 +40,26 @@ pub struct RateLimits {
     signin: DefaultKeyedRateLimiter<IpAddr>,
     api_client: DefaultKeyedRateLimiter<IpAddr>,
     api_token: DefaultKeyedRateLimiter<[u8; 32]>,
+    search: DefaultKeyedRateLimiter<IpAddr>,
 }
 
 impl RateLimits {
     /// Sign-in posts per client a minute, and API requests per client and per token a minute
     /// (bursts of as many).
-    pub fn new(signin_per_minute: u32, api_per_minute: u32) -> RateLimits {
+    pub fn new(signin_per_minute: u32, api_per_minute: u32, search_per_minute: u32) -> RateLimits {
         let quota =
             |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN));
         RateLimits {
             signin: RateLimiter::keyed(quota(signin_per_minute)),
             api_client: RateLimiter::keyed(quota(api_per_minute)),
             api_token: RateLimiter::keyed(quota(api_per_minute)),
+            search: RateLimiter::keyed(quota(search_per_minute)),
         }
+    }
+
+    /// Counts a search question from `ip`: `Err(seconds to wait)` past its quota.
+    pub fn check_search(&self, ip: IpAddr) -> Result<(), u64> {
+        check(&self.search, &ip)
     }
 }
 

@@ -74,11 +74,14 @@ pub fn ops_router(state: AppState) -> Router {
 }
 
 /// Public forms: POST on tenant sites (by Host or under the alias), never cached; each form
-/// reads its own body under its own limit (`site::forms`).
+/// reads its own body under its own limit (`site::forms`). The search page (`site::search`)
+/// is reached the same way: it takes a query string, so the page cache never holds it.
 fn form_routes() -> Router<AppState> {
     use site::forms::form;
     Router::new()
         .route("/forms/{form}", get(form).post(form))
+        .route("/search", get(site::search::page))
+        .route("/sites/{code}/search", get(site::search::page))
         .route("/sites/{code}/forms/{form}", get(form).post(form))
 }
 
@@ -372,6 +375,8 @@ fn api_routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/openapi.json", get(api::openapi::document))
         .route("/api/v1/me", get(api::me))
+        // Cluster-wide search: public, like the pages it finds.
+        .route("/api/v1/search", get(api::search::search))
         // Sites, their settings, status, users and columns.
         .route(
             "/api/v1/sites",

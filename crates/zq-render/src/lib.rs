@@ -14,6 +14,7 @@ mod markup;
 pub mod meta;
 pub mod modes;
 pub mod qr;
+pub mod search_view;
 pub mod view;
 
 use minijinja::{Environment, UndefinedBehavior, Value};
@@ -66,6 +67,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/interaction_hub.html"),
     ),
     ("registry.html", include_str!("../templates/registry.html")),
+    ("search.html", include_str!("../templates/search.html")),
     (
         "registry_letter.html",
         include_str!("../templates/registry_letter.html"),
@@ -565,6 +567,11 @@ impl Renderer {
         v: &crate::interaction_view::LetterFormView,
     ) -> Result<String, RenderError> {
         self.render("letter_form.html", v)
+    }
+
+    /// The public search page (`search.html`).
+    pub fn search(&self, v: &crate::search_view::SearchView) -> Result<String, RenderError> {
+        self.render("search.html", v)
     }
 
     /// The query page of a case (`case_query.html`).

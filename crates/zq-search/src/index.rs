@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermSetQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery, TermSetQuery};
 use tantivy::schema::{
     DateOptions, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions, Value,
@@ -28,6 +28,8 @@ pub enum SearchError {
     Index(#[from] tantivy::TantivyError),
     #[error("search index directory: {0}")]
     Directory(#[from] tantivy::directory::error::OpenDirectoryError),
+    #[error("search index files: {0}")]
+    Io(#[from] std::io::Error),
 }
 
 /// A document as it is indexed.
@@ -61,6 +63,11 @@ pub struct Ask {
     pub offset: usize,
     /// Newest first instead of best first.
     pub by_date: bool,
+    /// Only this column (site code, column name), this kind, this year (Beijing time): the
+    /// facets a reader picked.
+    pub column: Option<(String, String)>,
+    pub kind: Option<String>,
+    pub year: Option<i32>,
 }
 
 /// One document found.
@@ -80,7 +87,7 @@ pub struct Hit {
 }
 
 /// What a question found.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Found {
     pub total: usize,
     pub hits: Vec<Hit>,
@@ -140,12 +147,28 @@ fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
+/// What one commit changes.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Changes<'a> {
+    /// Added, or replacing the documents with the same keys.
+    pub docs: &'a [Doc],
+    /// Keys removed.
+    pub gone: &'a [String],
+    /// Sites whose documents are all removed (before `docs` are added).
+    pub gone_sites: &'a [String],
+    /// The event id the index stands at after this commit.
+    pub position: Option<i64>,
+}
+
 /// One index, its writer and its reader.
 pub struct SearchIndex {
     index: Index,
     fields: Fields,
-    writer: Mutex<IndexWriter>,
+    /// Taken at the first write, so a process that only reads (a rebuild copying another
+    /// process's index) never contends for the directory's writer lock.
+    writer: Mutex<Option<IndexWriter>>,
     reader: IndexReader,
+    tokenizer: ZhTokenizer,
     /// Traditional characters to simplified (OpenCC `t2s`), for questions typed in 繁體: the
     /// index holds the simplified text the sites publish.
     simplify: Option<ferrous_opencc::OpenCC>,
@@ -180,8 +203,7 @@ impl SearchIndex {
         fields: Fields,
         tokenizer: ZhTokenizer,
     ) -> Result<SearchIndex, SearchError> {
-        index.tokenizers().register(TOKENIZER, tokenizer);
-        let writer = index.writer(WRITER_BYTES)?;
+        index.tokenizers().register(TOKENIZER, tokenizer.clone());
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -189,8 +211,9 @@ impl SearchIndex {
         Ok(SearchIndex {
             index,
             fields,
-            writer: Mutex::new(writer),
+            writer: Mutex::new(None),
             reader,
+            tokenizer,
             simplify: ferrous_opencc::OpenCC::from_config(
                 ferrous_opencc::config::BuiltinConfig::T2s,
             )
@@ -230,17 +253,101 @@ impl SearchIndex {
     /// Adds the documents (replacing those with the same keys) and removes the keys in
     /// `gone`, in one commit; searchable when this returns.
     pub fn apply(&self, docs: &[Doc], gone: &[String]) -> Result<(), SearchError> {
-        let mut w = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        for key in gone.iter().chain(docs.iter().map(|d| &d.key)) {
-            w.delete_term(Term::from_field_text(self.fields.key, key));
+        self.commit(&Changes {
+            docs,
+            gone,
+            ..Changes::default()
+        })
+    }
+
+    /// Makes `changes` in one commit, recording their event position with it (so the index
+    /// and where it stands in the event outbox never disagree); searchable when this returns.
+    pub fn commit(&self, changes: &Changes<'_>) -> Result<(), SearchError> {
+        let f = self.fields;
+        let mut guard = self.writer()?;
+        let Some(w) = guard.as_mut() else {
+            return Ok(());
+        };
+        for site in changes.gone_sites {
+            w.delete_term(Term::from_field_text(f.tenant, site));
         }
-        for d in docs {
+        for key in changes
+            .gone
+            .iter()
+            .chain(changes.docs.iter().map(|d| &d.key))
+        {
+            w.delete_term(Term::from_field_text(f.key, key));
+        }
+        for d in changes.docs {
             w.add_document(self.document(d))?;
         }
-        w.commit()?;
-        drop(w);
+        let mut prepared = w.prepare_commit()?;
+        if let Some(p) = changes.position {
+            prepared.set_payload(&p.to_string());
+        }
+        prepared.commit()?;
+        drop(guard);
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// Adds documents without committing (a new index being built: no key is there yet);
+    /// the next [`SearchIndex::commit`] makes them searchable.
+    pub fn stage(&self, docs: &[Doc]) -> Result<(), SearchError> {
+        let mut guard = self.writer()?;
+        if let Some(w) = guard.as_mut() {
+            for d in docs {
+                w.add_document(self.document(d))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The writer, taken now if not yet (always `Some` when this returns `Ok`).
+    fn writer(&self) -> Result<std::sync::MutexGuard<'_, Option<IndexWriter>>, SearchError> {
+        let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            *guard = Some(self.index.writer(WRITER_BYTES)?);
+        }
+        Ok(guard)
+    }
+
+    /// The event position recorded with the last commit that had one (`None`: a new index).
+    pub fn position(&self) -> Result<Option<i64>, SearchError> {
+        Ok(self
+            .index
+            .load_metas()?
+            .payload
+            .and_then(|p| p.trim().parse().ok()))
+    }
+
+    /// The tokenizer of this index (to add the cluster's new words as they appear).
+    pub fn tokenizer(&self) -> &ZhTokenizer {
+        &self.tokenizer
+    }
+
+    /// Every stored document, except those of `skip_site` (for rebuilding one site aside).
+    pub fn documents_except(&self, skip_site: &str) -> Result<Vec<Doc>, SearchError> {
+        let f = self.fields;
+        // The newest commit (its position may have been read just before).
+        self.reader.reload()?;
+        let searcher = self.reader.searcher();
+        let mut out = Vec::new();
+        for segment in searcher.segment_readers() {
+            let store = segment.get_store_reader(64)?;
+            let alive = segment.alive_bitset();
+            for id in 0..segment.max_doc() {
+                if alive.is_some_and(|a| !a.is_alive(id)) {
+                    continue;
+                }
+                let doc: TantivyDocument = store.get(id)?;
+                let d = stored(&doc, f);
+                if d.tenant != skip_site {
+                    out.push(d);
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// How many documents are searchable.
@@ -265,11 +372,27 @@ impl SearchIndex {
             Some(cc) => cc.convert(ask.text.trim()),
             None => ask.text.trim().to_owned(),
         };
-        let (text, _) = parser.parse_query_lenient(&asked);
+        let (text, _) = parser.parse_query_lenient(&plain_question(&asked));
         let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text.box_clone())];
         if !ask.sites.is_empty() {
             let terms = ask.sites.iter().map(|s| Term::from_field_text(f.tenant, s));
             parts.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+        }
+        let picked = [
+            ask.column
+                .as_ref()
+                .map(|(site, name)| vec!["column".to_owned(), format!("{site}{COLUMN_SEP}{name}")]),
+            ask.kind
+                .as_ref()
+                .map(|k| vec!["kind".to_owned(), k.clone()]),
+            ask.year.map(|y| vec!["year".to_owned(), y.to_string()]),
+        ];
+        for path in picked.into_iter().flatten() {
+            let term = Term::from_facet(f.facets, &Facet::from_path(path));
+            parts.push((
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            ));
         }
         let query = BooleanQuery::new(parts);
         let limit = ask.limit.clamp(1, 100);
@@ -371,6 +494,68 @@ impl SearchIndex {
             hits,
             facets,
         })
+    }
+}
+
+/// Words of a question that carry no topic (the way people ask: 社会救助，怎么申请？).
+const QUESTION_WORDS: [&str; 16] = [
+    "怎么办",
+    "怎么样",
+    "怎么",
+    "怎样",
+    "如何",
+    "哪里",
+    "哪儿",
+    "哪些",
+    "什么",
+    "请问",
+    "是否",
+    "能否",
+    "吗",
+    "呢",
+    "吧",
+    "啊",
+];
+
+/// The question as the parser reads it: punctuation and question words become spaces, so
+/// each remaining part must be found (a part of several words as a phrase), and nothing a
+/// reader types is read as query syntax.
+fn plain_question(q: &str) -> String {
+    let mut s: String = q
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    for w in QUESTION_WORDS {
+        s = s.replace(w, " ");
+    }
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A document read back from its stored fields.
+fn stored(doc: &TantivyDocument, f: Fields) -> Doc {
+    let text = |field: Field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    Doc {
+        key: text(f.key),
+        tenant: text(f.tenant),
+        column: text(f.column),
+        kind: text(f.kind),
+        title: text(f.title),
+        body: text(f.body),
+        numbers: doc
+            .get_all(f.numbers)
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        date: doc
+            .get_first(f.date)
+            .and_then(|v| v.as_datetime())
+            .and_then(|d| DateTime::from_timestamp(d.into_timestamp_secs(), 0))
+            .unwrap_or_default(),
+        url: text(f.url),
     }
 }
 

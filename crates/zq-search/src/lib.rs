@@ -7,5 +7,5 @@
 mod index;
 mod tokenizer;
 
-pub use index::{Ask, Doc, Found, Hit, SearchError, SearchIndex};
+pub use index::{Ask, Changes, Doc, Facets, Found, Hit, SearchError, SearchIndex};
 pub use tokenizer::{TOKENIZER, ZhTokenizer};

@@ -1,11 +1,15 @@
 //! The Chinese tokenizer every index of the cluster registers as `zh`: jieba's search-mode
 //! segmentation (a long word also yields its parts, so 发展和改革委员会 is found by 发展 and by
-//! 委员会), over one dictionary shared behind an `Arc` (tantivy clones tokenizers for every
+//! 委员会; we add its longer parts that are words too), each token at the character where it
+//! starts (so a phrase matches inside a longer word), over one dictionary shared behind an `Arc` (tantivy clones tokenizers for every
 //! query and segment; the dictionary must not be copied each time), extended with the
 //! cluster's own words — unit and column names, abbreviations, terms the office adds — so they
-//! are kept whole. Latin words are lower-cased; spaces and punctuation are dropped.
+//! are kept whole. Words can be added while the index serves (a new unit's name); text indexed
+//! before keeps its old cut until it is indexed again. jieba's own dictionary is read once
+//! per process and copied for each tokenizer. Latin words are lower-cased; spaces and
+//! punctuation are dropped.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock, RwLock};
 
 use jieba_rs::{Jieba, TokenizeMode};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
@@ -16,23 +20,39 @@ pub const TOKENIZER: &str = "zh";
 /// jieba with the cluster's words, shared.
 #[derive(Clone)]
 pub struct ZhTokenizer {
-    jieba: Arc<Jieba>,
+    jieba: Arc<RwLock<Jieba>>,
+}
+
+/// jieba's own dictionary, parsed once per process.
+fn base() -> &'static Jieba {
+    static BASE: OnceLock<Jieba> = OnceLock::new();
+    BASE.get_or_init(Jieba::new)
 }
 
 impl ZhTokenizer {
     /// jieba's dictionary plus `words` (each kept whole, and weighted so it wins over the
     /// pieces jieba would otherwise cut it into).
     pub fn with_words<'a>(words: impl IntoIterator<Item = &'a str>) -> ZhTokenizer {
-        let mut jieba = Jieba::new();
+        let t = ZhTokenizer {
+            jieba: Arc::new(RwLock::new(base().clone())),
+        };
+        t.add_words(words);
+        t
+    }
+
+    /// Adds `words` to the dictionary of this tokenizer and its clones; returns how many were
+    /// new. Words of fewer than two characters are left out.
+    pub fn add_words<'a>(&self, words: impl IntoIterator<Item = &'a str>) -> usize {
+        let mut jieba = self.jieba.write().unwrap_or_else(|p| p.into_inner());
+        let mut added = 0;
         for w in words {
             let w = w.trim();
-            if w.chars().count() >= 2 {
+            if w.chars().count() >= 2 && !jieba.has_word(w) {
                 jieba.add_word(w, None, None);
+                added += 1;
             }
         }
-        ZhTokenizer {
-            jieba: Arc::new(jieba),
-        }
+        added
     }
 
     /// The words of `text` as they are indexed (for tests and spelling suggestions).
@@ -62,20 +82,43 @@ impl Tokenizer for ZhTokenizer {
     type TokenStream<'a> = ZhTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ZhTokenStream {
-        let tokens = self
-            .jieba
-            .tokenize(text, TokenizeMode::Search, true)
-            .into_iter()
-            .filter(|t| is_word(t.word))
-            .enumerate()
-            .map(|(i, t)| Token {
-                offset_from: t.byte_start,
-                offset_to: t.byte_end,
-                position: i,
-                text: t.word.to_lowercase(),
+        let jieba = self.jieba.read().unwrap_or_else(|p| p.into_inner());
+        let mut tokens = Vec::new();
+        for t in jieba.tokenize(text, TokenizeMode::Search, true) {
+            if !is_word(t.word) {
+                continue;
+            }
+            let token = |word: &str, start: usize, byte_start: usize| Token {
+                offset_from: byte_start,
+                offset_to: byte_start + word.len(),
+                // The character offset: overlapping words (a long word and its parts) sit
+                // where they start, so a phrase of a part of a long word matches inside it.
+                position: start,
+                text: word.to_lowercase(),
                 position_length: 1,
-            })
-            .collect();
+            };
+            tokens.push(token(t.word, t.start, t.byte_start));
+            // Search mode adds a long word's parts of two and three characters; its longer
+            // parts that are words (人力资源和社会保障局 inside 海川市人力资源和社会保障局) are
+            // added here.
+            let chars: Vec<(usize, char)> = t.word.char_indices().collect();
+            let n = chars.len();
+            if n > 4 {
+                for from in 0..n {
+                    for len in 4..n.min(n - from + 1) {
+                        if from == 0 && len == n {
+                            continue;
+                        }
+                        let a = chars[from].0;
+                        let b = chars.get(from + len).map_or(t.word.len(), |c| c.0);
+                        let part = &t.word[a..b];
+                        if jieba.has_word(part) {
+                            tokens.push(token(part, t.start + from, t.byte_start + a));
+                        }
+                    }
+                }
+            }
+        }
         ZhTokenStream { tokens, at: 0 }
     }
 }

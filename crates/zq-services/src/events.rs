@@ -30,6 +30,12 @@ pub trait Subscriber: Send + Sync + 'static {
     fn name(&self) -> &str;
     /// Handles a batch of events, oldest first.
     fn handle<'a>(&'a self, events: &'a [Event]) -> BoxFuture<'a, Result<()>>;
+    /// Where the subscriber stands when it keeps that itself, with what it keeps (a node's
+    /// search index records it in its own commits; its `handle` then saves it); `None`:
+    /// the position is stored in `event_positions` under the subscriber's name.
+    fn own_position(&self) -> Option<i64> {
+        None
+    }
 }
 
 /// The dispatcher the store's event hook feeds.
@@ -96,13 +102,19 @@ pub async fn catch_up(svc: &Services, sub: &dyn Subscriber) -> Result<usize> {
     let store = svc.store();
     let mut handled = 0;
     loop {
-        let position = store.subscriber_position(sub.name()).await?.unwrap_or(0);
+        let own = sub.own_position();
+        let position = match own {
+            Some(p) => p,
+            None => store.subscriber_position(sub.name()).await?.unwrap_or(0),
+        };
         let batch = store.events_after(position, BATCH).await?;
         let Some(last) = batch.last().map(|e| e.id) else {
             return Ok(handled);
         };
         sub.handle(&batch).await?;
-        store.save_subscriber_position(sub.name(), last).await?;
+        if own.is_none() {
+            store.save_subscriber_position(sub.name(), last).await?;
+        }
         handled += batch.len();
     }
 }

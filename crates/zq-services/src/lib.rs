@@ -37,6 +37,7 @@ pub mod operations;
 pub mod recycle;
 pub mod reporting;
 pub mod revisions;
+pub mod search;
 pub mod second_factor;
 pub mod security_mail;
 pub mod security_report;
@@ -76,6 +77,7 @@ pub struct Services {
     password_max_age_days: u32,
     recycle_keep_days: u32,
     clamd: Option<Arc<malware::Clamd>>,
+    search: Option<Arc<search::SearchHandle>>,
 }
 
 impl Services {
@@ -101,6 +103,7 @@ impl Services {
             password_max_age_days: 0,
             recycle_keep_days: zq_domain::recycle::DEFAULT_KEEP_DAYS,
             clamd: None,
+            search: None,
         }
     }
 
@@ -125,6 +128,17 @@ impl Services {
     pub fn with_clamd(mut self, clamd: malware::Clamd) -> Services {
         self.clamd = Some(Arc::new(clamd));
         self
+    }
+
+    /// The same services answering questions from this node's search index.
+    pub fn with_search(mut self, handle: Arc<search::SearchHandle>) -> Services {
+        self.search = Some(handle);
+        self
+    }
+
+    /// This node's search index, when search is on.
+    pub fn search(&self) -> Option<&Arc<search::SearchHandle>> {
+        self.search.as_ref()
     }
 
     /// The clamd uploads are scanned with, when the cluster has one.

@@ -38,6 +38,7 @@ mod reporting;
 mod reporting_figures;
 mod reporting_seed;
 mod revisions;
+mod search;
 mod second_factor;
 mod secrets;
 mod sessions;

@@ -1,7 +1,7 @@
 //! Configuration: built-in defaults → optional TOML file (`--config FILE`) → environment.
 //!
 //! Three keys sit at the top level (`data_dir`, `host_suffix`, `log`); the others are grouped in
-//! sections: `[http]`, `[db]`, `[cache]`, `[redis]`, `[jobs]`, `[feeds]`, `[interaction]`, `[metrics]`, `[tls]`, `[backup]`. In the
+//! sections: `[http]`, `[db]`, `[cache]`, `[redis]`, `[jobs]`, `[feeds]`, `[interaction]`, `[metrics]`, `[tls]`, `[backup]`, `[search]`. In the
 //! environment a top-level key is `ZQ_{KEY}` (`ZQ_DATA_DIR`) and a key of a section is
 //! `ZQ_{SECTION}__{KEY}`, with a double underscore (`ZQ_DB__URL`,
 //! `ZQ_HTTP__REQUEST_TIMEOUT_SECS`). Unknown keys are refused, the flat keys of earlier versions
@@ -18,8 +18,10 @@ use config::Source as _;
 use serde::Deserialize;
 
 mod backup;
+mod search;
 mod tls;
 pub use backup::BackupSchedule;
+pub use search::SearchSettings;
 pub use tls::TlsConfig;
 
 /// Where case notifications are mailed from, and how often the mail job runs.
@@ -51,6 +53,7 @@ struct Raw {
     security: RawSecurity,
     tls: tls::RawTls,
     backup: backup::RawBackup,
+    search: search::RawSearch,
 }
 
 /// `[http]`: the public listener and what it serves.
@@ -291,6 +294,8 @@ pub struct Config {
     pub tls: Option<TlsConfig>,
     /// Scheduled backups (`[backup]`; `None`: off).
     pub backup: Option<BackupSchedule>,
+    /// This node's search index (`[search]`; `None`: off).
+    pub search: Option<SearchSettings>,
     /// Log filter, e.g. `info` or `zq_http=debug,info`.
     pub log: String,
 }
@@ -527,6 +532,10 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("backup.dir", ""),
     ("backup.every_secs", "86400"),
     ("backup.keep", "7"),
+    ("search.enabled", "true"),
+    ("search.dir", ""),
+    ("search.poll_millis", "1000"),
+    ("search.per_minute", "60"),
 ];
 
 /// The sections, in the order of `zhanqun.example.toml`.
@@ -544,6 +553,7 @@ pub const SECTIONS: &[&str] = &[
     "security",
     "tls",
     "backup",
+    "search",
 ];
 
 /// The flat keys of earlier versions and the keys that replaced them.
@@ -751,6 +761,7 @@ impl Config {
             security,
             tls,
             backup,
+            search,
         } = raw;
         let listen = http.listen.parse::<SocketAddr>().map_err(|_| {
             bad(
@@ -766,6 +777,7 @@ impl Config {
         }
         let data_dir = PathBuf::from(&data_dir);
         let backup = backup::check(backup, &data_dir)?;
+        let search = search::check(search, &data_dir)?;
         let database_url = if db.url.trim().is_empty() {
             format!(
                 "sqlite://{}?mode=rwc",
@@ -1071,6 +1083,7 @@ impl Config {
             visits_flush: secs("visits.flush_secs", visits.flush_secs, 3600)?,
             tls: tls::check(tls)?,
             backup,
+            search,
             log,
         })
     }

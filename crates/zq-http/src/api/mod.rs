@@ -18,6 +18,7 @@ pub(crate) mod inspection;
 pub(crate) mod interaction;
 pub(crate) mod openapi;
 pub(crate) mod reporting;
+pub(crate) mod search;
 pub(crate) mod tls;
 pub(crate) mod visits;
 

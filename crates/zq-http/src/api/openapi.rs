@@ -67,6 +67,29 @@ pub(crate) fn spec() -> Value {
         "paths": {
             "/api/v1/openapi.json": {"get": {"summary": "本文档", "tags": ["meta"], "security": [], "responses": {"200": {"description": "OpenAPI 文档"}}}},
             "/api/v1/me": {"get": op("当前账号及可操作的站点", "account", "200", None, &[])},
+            "/api/v1/search": {"get": {
+                "summary": "全站群搜索（公开，无需令牌）：与各站搜索页相同的问题，返回命中（标题和摘要已转义，命中词以 <b> 标出）和分面计数（站点、栏目、类型、年份）",
+                "tags": ["search"],
+                "security": [],
+                "parameters": [
+                    query_param("q", "搜索词（至多 100 字；繁体字亦可）", "string"),
+                    query_param("site", "只搜此站点（站点代码）；不填为全部站群", "string"),
+                    query_param("column", "只搜此栏目（栏目名称，须同时指定 site）", "string"),
+                    query_param("kind", "只搜此类型：article（信息）", "string"),
+                    query_param("year", "只搜此年份（北京时间）", "integer"),
+                    query_param("sort", "relevance（默认，按相关度）或 date（按时间，新者在前）", "string"),
+                    query_param("page", "页码，1–50", "integer"),
+                    query_param("per_page", "每页条数，1–50（默认 10）", "integer"),
+                ],
+                "responses": {
+                    "200": {"description": "成功", "content": {"application/json": {}}},
+                    "400": {"$ref": "#/components/responses/Error"},
+                    "404": {"$ref": "#/components/responses/Error"},
+                    "422": {"$ref": "#/components/responses/Error"},
+                    "429": {"$ref": "#/components/responses/Error"},
+                    "503": {"$ref": "#/components/responses/Error"},
+                },
+            }},
             "/api/v1/sites": {
                 "get": op("可查看的站点", "sites", "200", None, &[]),
                 "post": op("新建站点（集群管理员）", "admin", "201", Some("TenantInput"), &[]),

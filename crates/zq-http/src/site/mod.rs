@@ -11,6 +11,7 @@ mod links;
 mod modes;
 mod pages;
 pub(crate) mod preview;
+pub(crate) mod search;
 
 use std::sync::Arc;
 use std::time::Instant;

@@ -228,3 +228,106 @@ fn facets_count_every_document_found_and_date_order_puts_the_newest_first() {
     assert_eq!(jb_notices, 4, "0, 2, 4, 6 of jb");
     assert_eq!(f.columns.iter().map(|(_, n)| n).sum::<u64>(), 12);
 }
+
+#[test]
+fn a_commit_records_its_event_position_and_can_drop_a_whole_site() {
+    let i = index();
+    assert_eq!(i.position().unwrap(), None, "a new index stands nowhere");
+    let changed = doc("article:9", "jb", "江北区河道保洁通知", "保洁。");
+    i.commit(&Changes {
+        docs: std::slice::from_ref(&changed),
+        gone_sites: &["fgw".to_owned()],
+        position: Some(42),
+        ..Changes::default()
+    })
+    .unwrap();
+    assert_eq!(i.position().unwrap(), Some(42));
+    assert!(
+        keys(&i, "发改委", &[]).is_empty(),
+        "the site's documents went"
+    );
+    assert_eq!(keys(&i, "江北区", &[]).len(), 2);
+    let mut kept = i.documents_except("jb").unwrap();
+    kept.sort_by(|a, b| a.key.cmp(&b.key));
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].title, "养老服务补贴申请指南");
+    assert_eq!(kept[0].body, "申请<条件>和办理流程。");
+}
+
+#[test]
+fn a_word_added_while_serving_is_kept_whole_in_text_indexed_after() {
+    let i = index();
+    assert_eq!(i.tokenizer().add_words(["海川新区管委会", "发改委"]), 1);
+    i.apply(
+        &[doc("article:7", "xq", "海川新区管委会招聘公告", "招聘。")],
+        &[],
+    )
+    .unwrap();
+    assert!(
+        i.tokenizer()
+            .words("海川新区管委会")
+            .contains(&"海川新区管委会".to_owned())
+    );
+    assert_eq!(keys(&i, "海川新区管委会", &[]), vec!["article:7"]);
+}
+
+#[test]
+fn a_picked_facet_narrows_the_documents_found() {
+    let i = index();
+    let ask = |column: Option<(&str, &str)>, kind: Option<&str>, year: Option<i32>| {
+        i.search(&Ask {
+            text: "通知".into(),
+            limit: 10,
+            column: column.map(|(s, n)| (s.to_owned(), n.to_owned())),
+            kind: kind.map(str::to_owned),
+            year,
+            ..Default::default()
+        })
+        .unwrap()
+        .total
+    };
+    assert_eq!(ask(None, None, None), 1);
+    assert_eq!(ask(Some(("fgw", "通知公告")), None, None), 1);
+    assert_eq!(ask(Some(("jb", "通知公告")), None, None), 0);
+    assert_eq!(ask(None, Some("article"), Some(2026)), 1);
+    assert_eq!(ask(None, Some("letter"), None), 0);
+    assert_eq!(ask(None, None, Some(2020)), 0);
+}
+
+#[test]
+fn questions_as_people_type_them_find_the_words_inside_longer_ones() {
+    let i = SearchIndex::in_memory(ZhTokenizer::with_words([
+        "海川市人力资源和社会保障局",
+        "人力资源和社会保障局",
+    ]))
+    .unwrap();
+    i.apply(
+        &[
+            doc(
+                "article:1",
+                "rsj",
+                "海川市人力资源和社会保障局就业补贴公告",
+                "补贴。",
+            ),
+            doc("article:2", "czj", "海川市政府采购管理办法", "采购。"),
+            doc(
+                "article:3",
+                "mzj",
+                "社会救助申请指南",
+                "申请社会救助需要的材料。",
+            ),
+        ],
+        &[],
+    )
+    .unwrap();
+    let cases = [
+        ("人力资源和社会保障局", "article:1"),
+        ("政府采购管理办法", "article:2"),
+        ("社会救助，怎么申请？", "article:3"),
+        ("就业补贴 + (公告", "article:1"),
+    ];
+    for (q, want) in cases {
+        assert_eq!(keys(&i, q, &[]), vec![want.to_owned()], "{q}");
+    }
+    assert_eq!(plain_question("“养老”如何办理?!"), "养老 办理");
+}
