@@ -43,6 +43,7 @@ mod m0035_article_revisions;
 mod m0036_recycle_bin;
 mod m0037_autosaves;
 mod m0038_index_sequences;
+mod m0039_search_office;
 
 /// Every migration of the schema, in order.
 pub struct Migrator;
@@ -89,6 +90,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0036_recycle_bin::Migration),
             Box::new(m0037_autosaves::Migration),
             Box::new(m0038_index_sequences::Migration),
+            Box::new(m0039_search_office::Migration),
         ]
     }
 }

@@ -152,7 +152,7 @@ async fn letter_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
     type_into(&citizen, "input#phone", "13700001234", "the phone").await;
     press(&citizen, "input[name=publish]", "the consent to publish").await;
     screenshot(&citizen, shots, "c01-letter-filled.png").await;
-    press(&citizen, "form button[type=submit]", "提交来信").await;
+    press(&citizen, "main form button[type=submit]", "提交来信").await;
     let code = wait_for(
         &citizen,
         ".query-code strong",
@@ -215,7 +215,7 @@ async fn letter_scenario(app: &TestApp, driver: &Chromedriver, shots: &Path) {
     // The citizen reads the reply with the code and rates it.
     goto(&citizen, &public_url(app, SITE, "/forms/query")).await;
     type_into(&citizen, "input#code", &code, "the query code").await;
-    press(&citizen, "form button[type=submit]", "查询").await;
+    press(&citizen, "main form button[type=submit]", "查询").await;
     let shown = wait_for(&citizen, ".reply", "the reply on the query page")
         .await
         .text()

@@ -48,6 +48,12 @@ pub(super) fn console_calls() -> Vec<ConsoleCall> {
         ("GET", "/console/admin/inspection.xlsx".into(), vec![]),
         ("GET", "/console/admin/visits".into(), vec![]),
         ("GET", "/console/admin/statistics".into(), vec![]),
+        ("GET", "/console/admin/search".into(), vec![]),
+        (
+            "POST",
+            "/console/admin/search/synonyms".into(),
+            vec![("words", "全站 同义词".into())],
+        ),
         ("GET", "/console/admin/operations".into(), vec![]),
         ("GET", "/console/admin/cases".into(), vec![]),
         ("GET", "/console/admin/cases.csv".into(), vec![]),

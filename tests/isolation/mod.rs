@@ -271,8 +271,12 @@ async fn b_state(app: &TestApp) -> String {
         .map(|(u, r)| (u.login.to_string(), r))
         .collect();
     let accounts = app.store.list_users().await.unwrap().len();
+    let search = (
+        app.store.search_synonyms().await.unwrap().len(),
+        app.store.search_best_bets().await.unwrap().len(),
+    );
     format!(
-        "{}|{}|{}|{columns:?}|{users:?}|{accounts}|{:?}|{files}|{}|{}",
+        "{}|{}|{}|{columns:?}|{users:?}|{accounts}|{search:?}|{:?}|{files}|{}|{}",
         t.name,
         t.status,
         total,
@@ -455,6 +459,31 @@ fn console_calls(b: &BObjects) -> Vec<ConsoleCall> {
         ("GET", format!("/console/sites/{B}/"), vec![]),
         ("GET", format!("/console/sites/{B}/review"), vec![]),
         ("GET", format!("/console/sites/{B}/statistics"), vec![]),
+        ("GET", format!("/console/sites/{B}/search"), vec![]),
+        (
+            "POST",
+            format!("/console/sites/{B}/search/synonyms"),
+            vec![("words", "别人的 同义词".into())],
+        ),
+        (
+            "POST",
+            format!("/console/sites/{B}/search/best-bets"),
+            vec![
+                ("keywords", "别人的".into()),
+                ("title", "别人的推荐".into()),
+                ("url", "/".into()),
+            ],
+        ),
+        (
+            "POST",
+            format!("/console/sites/{B}/search/synonyms/1/delete"),
+            vec![],
+        ),
+        (
+            "POST",
+            format!("/console/sites/{B}/search/best-bets/1/delete"),
+            vec![],
+        ),
         (
             "POST",
             format!("/console/sites/{B}/articles/bulk"),
@@ -653,7 +682,7 @@ on_both_backends! {
         // Health and figures (and the site's heading, and the audit logs): read everywhere.
         let figures = |path: &str| {
             path.ends_with(&format!("/sites/{B}"))
-                || ["/audit", "/inspection", "/visits", "/figures", "/ranking", "/statistics"]
+                || ["/audit", "/inspection", "/visits", "/figures", "/ranking", "/statistics", "/search"]
                     .iter()
                     .any(|f| path.contains(f))
         };

@@ -4,7 +4,9 @@
 
 mod indexing;
 mod nodes;
+mod office;
 mod page;
+mod relevance;
 
 use std::time::{Duration, Instant};
 

@@ -352,6 +352,9 @@ impl Running {
         }
         let served = (&mut self.server).await;
         // The views counted since the last flush are written before the process goes.
+        if let Err(e) = zq_services::search::office::flush(self.state.services()).await {
+            tracing::warn!(error = %e, "writing the last search question counts failed");
+        }
         if let Err(e) = zq_services::visits::flush(self.state.services()).await {
             tracing::warn!(error = %e, "writing the last visit counts failed");
         }

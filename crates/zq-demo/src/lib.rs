@@ -12,6 +12,7 @@ pub mod content;
 mod generated;
 mod history;
 mod inspection;
+mod search;
 mod visits;
 
 pub use history::HistoryOptions;
@@ -290,6 +291,7 @@ pub async fn seed_with(
         )
         .await?;
     }
+    search::seed_synonyms(svc).await?;
     let started = std::time::Instant::now();
     let imported = history::seed_history(svc, &def.cluster.city, opts.seed, history, now).await?;
     report.submissions = imported.submissions;

@@ -43,6 +43,8 @@ named_enum!(
         /// The office stored or removed a TLS certificate, or turned HTTPS-only on or off
         /// for a site: every node re-reads its certificates.
         CertificateChanged = "certificate_changed",
+        /// The office changed a synonym group or a best bet of search: every node reloads them.
+        SearchChanged = "search_changed",
     }
 );
 

@@ -28,6 +28,7 @@ pub mod recycle;
 pub mod reporting;
 pub mod revision;
 pub mod route;
+pub mod search;
 pub mod second_factor;
 pub mod security;
 pub mod statistics;

@@ -222,6 +222,19 @@ fn console_routes(state: &AppState) -> Router<AppState> {
         .route(&format!("{r}/{{id}}/{{step}}"), post(reporting::step))
         // One site: interaction cases (互动交流).
         .route(&format!("{s}/inspection"), get(console::inspection::site))
+        .route(&format!("{s}/search"), get(console::search::site))
+        .route(
+            &format!("{s}/search/synonyms"),
+            post(console::search::site_add_synonym).layer(once()),
+        )
+        .route(
+            &format!("{s}/search/best-bets"),
+            post(console::search::site_add_best_bet).layer(once()),
+        )
+        .route(
+            &format!("{s}/search/{{what}}/{{id}}/delete"),
+            post(console::search::site_delete),
+        )
         .route(&format!("{s}/visits"), get(console::visits::site))
         .route(&format!("{s}/statistics"), get(console::statistics::site))
         .route(&format!("{s}/cases"), get(cases::inbox))
@@ -266,6 +279,19 @@ fn console_routes(state: &AppState) -> Router<AppState> {
         .route("/console/admin/inspection", get(console::inspection::scorecard))
         .route("/console/admin/visits", get(console::visits::cluster))
         .route("/console/admin/statistics", get(console::statistics::cluster))
+        .route("/console/admin/search", get(console::search::cluster))
+        .route(
+            "/console/admin/search/synonyms",
+            post(console::search::cluster_add_synonym).layer(once()),
+        )
+        .route(
+            "/console/admin/search/best-bets",
+            post(console::search::cluster_add_best_bet).layer(once()),
+        )
+        .route(
+            "/console/admin/search/{what}/{id}/delete",
+            post(console::search::cluster_delete),
+        )
         .route("/console/admin/operations", get(console::operations::show))
         .route(
             "/console/admin/broadcasts",

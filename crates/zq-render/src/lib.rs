@@ -157,6 +157,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/console_cluster_visits.html"),
     ),
     (
+        "console_search.html",
+        include_str!("../templates/console_search.html"),
+    ),
+    (
         "console_statistics.html",
         include_str!("../templates/console_statistics.html"),
     ),
@@ -359,6 +363,8 @@ pub enum ConsolePage {
     Statistics,
     /// The operator's page (`OperationsView`).
     Operations,
+    /// A site's or the office's search management (`SearchOfficeView`).
+    Search,
 }
 
 impl ConsolePage {
@@ -399,6 +405,7 @@ impl ConsolePage {
             ConsolePage::ClusterVisits => "console_cluster_visits.html",
             ConsolePage::Statistics => "console_statistics.html",
             ConsolePage::Operations => "console_operations.html",
+            ConsolePage::Search => "console_search.html",
         }
     }
 }

@@ -68,6 +68,8 @@ pub struct Ask {
     pub column: Option<(String, String)>,
     pub kind: Option<String>,
     pub year: Option<i32>,
+    /// Groups of words that stand for each other (the office's synonyms for this scope).
+    pub synonyms: Vec<Vec<String>>,
 }
 
 /// One document found.
@@ -372,7 +374,8 @@ impl SearchIndex {
             Some(cc) => cc.convert(ask.text.trim()),
             None => ask.text.trim().to_owned(),
         };
-        let (text, _) = parser.parse_query_lenient(&plain_question(&asked));
+        let question = with_synonyms(&plain_question(&asked), &ask.synonyms);
+        let (text, _) = parser.parse_query_lenient(&question);
         let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text.box_clone())];
         if !ask.sites.is_empty() {
             let terms = ask.sites.iter().map(|s| Term::from_field_text(f.tenant, s));
@@ -467,11 +470,7 @@ impl SearchIndex {
                     .to_owned()
             };
             let title_snippet = titles.snippet_from_doc(&doc);
-            let title_html = if title_snippet.is_empty() {
-                escape(&text_of(f.title))
-            } else {
-                title_snippet.to_html()
-            };
+            let title_html = whole_highlighted(&text_of(f.title), &title_snippet);
             let date = doc
                 .get_first(f.date)
                 .and_then(|v| v.as_datetime())
@@ -521,14 +520,66 @@ const QUESTION_WORDS: [&str; 16] = [
 /// each remaining part must be found (a part of several words as a phrase), and nothing a
 /// reader types is read as query syntax.
 fn plain_question(q: &str) -> String {
-    let mut s: String = q
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
+    let chars: Vec<char> = q.chars().collect();
+    let mut s = String::with_capacity(q.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_alphanumeric() {
+            s.push(c);
+            continue;
+        }
+        // A mark between a number and a letter or number (3359463057/2026-00211,
+        // 海发改发〔2026〕5号) keeps the two in one part, so a 文号 or 索引号 is asked as a phrase;
+        // `_` stands in for it (the same width: the words keep their places).
+        let before = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
+        let after = chars.get(i + 1).copied();
+        let joins = match (before, after) {
+            (Some(b), Some(a)) => {
+                b.is_alphanumeric()
+                    && a.is_alphanumeric()
+                    && (b.is_ascii_digit() || a.is_ascii_digit())
+            }
+            _ => false,
+        };
+        s.push(if joins { '_' } else { ' ' });
+    }
     for w in QUESTION_WORDS {
         s = s.replace(w, " ");
     }
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Most ways one part of a question is asked after synonyms.
+const MAX_ALTERNATIVES: usize = 20;
+
+/// Each part of a plain question that contains a word of a synonym group becomes the choice
+/// of the part with that word and with each other word of the group: 发改委项目 →
+/// `(发改委项目 OR 发展和改革委员会项目)`.
+fn with_synonyms(question: &str, groups: &[Vec<String>]) -> String {
+    question
+        .split_whitespace()
+        .map(|part| {
+            let mut alts = vec![part.to_owned()];
+            for g in groups {
+                for w in g
+                    .iter()
+                    .filter(|w| !w.is_empty() && part.contains(w.as_ref() as &str))
+                {
+                    for other in g.iter().filter(|o| *o != w && !o.is_empty()) {
+                        let alt = part.replacen(w.as_ref() as &str, other, 1);
+                        if alts.len() < MAX_ALTERNATIVES && !alts.contains(&alt) {
+                            alts.push(alt);
+                        }
+                    }
+                }
+            }
+            if alts.len() == 1 {
+                part.to_owned()
+            } else {
+                format!("({})", alts.join(" OR "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A document read back from its stored fields.
@@ -557,6 +608,27 @@ fn stored(doc: &TantivyDocument, f: Fields) -> Doc {
             .unwrap_or_default(),
         url: text(f.url),
     }
+}
+
+/// The whole of `text` as HTML with the words the snippet found in `<b>` (a snippet alone is
+/// only the fragment between the first and last word it kept: a title would lose its ends).
+fn whole_highlighted(text: &str, snippet: &tantivy::snippet::Snippet) -> String {
+    let start = snippet.fragment_range().start;
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut at = 0;
+    for r in snippet.highlighted() {
+        let (a, b) = (start + r.start, start + r.end);
+        if a < at || b > text.len() || !text.is_char_boundary(a) || !text.is_char_boundary(b) {
+            continue;
+        }
+        out.push_str(&escape(&text[at..a]));
+        out.push_str("<b>");
+        out.push_str(&escape(&text[a..b]));
+        out.push_str("</b>");
+        at = b;
+    }
+    out.push_str(&escape(&text[at..]));
+    out
 }
 
 /// Text as HTML.

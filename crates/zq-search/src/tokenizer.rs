@@ -83,6 +83,20 @@ impl Tokenizer for ZhTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ZhTokenStream {
         let jieba = self.jieba.read().unwrap_or_else(|p| p.into_inner());
+        // jieba keeps `-_.%+#&` inside a run of letters and digits (2026-00068 would be one
+        // word); here they part words, like any other mark. One byte for one byte: offsets
+        // into `text` stay right.
+        let plain: String = text
+            .chars()
+            .map(|c| {
+                if matches!(c, '-' | '_' | '.' | '%' | '+' | '#' | '&') {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let text = plain.as_str();
         let mut tokens = Vec::new();
         for t in jieba.tokenize(text, TokenizeMode::Search, true) {
             if !is_word(t.word) {
@@ -119,6 +133,9 @@ impl Tokenizer for ZhTokenizer {
                 }
             }
         }
+        // In text order (the parts added above start inside the word before them): the
+        // snippet generator walks tokens forward and needs their offsets not to go back.
+        tokens.sort_by_key(|t: &Token| (t.offset_from, t.offset_to));
         ZhTokenStream { tokens, at: 0 }
     }
 }

@@ -39,6 +39,7 @@ mod reporting_figures;
 mod reporting_seed;
 mod revisions;
 mod search;
+mod search_office;
 mod second_factor;
 mod secrets;
 mod sessions;
@@ -94,6 +95,7 @@ pub use reporting::{
 pub use reporting_figures::{SubmissionRow, UnitFigures};
 pub use reporting_seed::{HistoricItem, HistoryError, HistoryImport};
 pub use revisions::{ArticleRevision, RevisionDone};
+pub use search_office::{BestBet, NewBestBet, QueryCount, Synonym};
 pub use second_factor::Totp;
 pub use sessions::{Session, random_token};
 pub use statistics::PublishedRow;

@@ -93,8 +93,16 @@ pub(crate) async fn search(
         column,
         kind: p.kind.filter(|k| !k.is_empty()),
         year: p.year,
+        synonyms: Vec::new(),
     };
-    let found = search::ask(state.services(), &ask)?;
+    // Counted under the site asked of, else the portal (the cluster's own search).
+    let asked_on = site
+        .as_deref()
+        .and_then(|c| snap.by_code(c))
+        .or_else(|| snap.portal())
+        .map(|s| s.tenant.id);
+    let answer = search::ask(state.services(), ask, asked_on)?;
+    let found = answer.found;
     let scheme = &state.config().public_scheme;
     let name_of = |code: &str| snap.by_code(code).map(|s| s.tenant.name.clone());
     let url_of =
@@ -128,6 +136,10 @@ pub(crate) async fn search(
         "total": found.total,
         "page": page,
         "per_page": per_page,
+        "best_bets": answer.best_bets.iter().map(|b| json!({
+            "title": b.title, "url": b.url, "description": b.description,
+            "site": b.tenant_id.and_then(|t| snap.by_id(t)).map(|s| s.tenant.code.to_string()),
+        })).collect::<Vec<_>>(),
         "hits": hits,
         "facets": {
             "sites": f.sites.iter().map(|(c, n)| json!({"code": c, "name": name_of(c), "count": n})).collect::<Vec<_>>(),

@@ -49,6 +49,7 @@ pub(super) fn admin_frame(
         (Action::ReadFigures, "网站检查", "inspection"),
         (Action::ReadFigures, "访问统计", "visits"),
         (Action::ReadFigures, "发稿统计", "statistics"),
+        (Action::ReadFigures, "站内搜索", "search"),
         (Action::ReadFigures, "运维监控", "operations"),
         (Action::ReadAudit, "审计日志", "audit"),
     ]

@@ -153,6 +153,10 @@ pub(super) fn notice(code: Option<&str>) -> Option<&'static str> {
         "consult_outcome" => "结果已发布，前台页面即时更新。",
         "consult_moderated" => "已审核。",
         "lexicon_added" => "词条已添加，正在后台重新扫描已发布信息。",
+        "search_synonym_added" => "同义词组已添加，各节点一秒内生效。",
+        "search_synonym_deleted" => "同义词组已删除。",
+        "search_best_bet_added" => "推荐结果已添加，各节点一秒内生效。",
+        "search_best_bet_deleted" => "推荐结果已删除。",
         "broadcast_made" => "已发布，一秒内在所选网站生效，到结束时间自动撤下。",
         "broadcast_ended" => "已结束，所选网站即时恢复。",
         "certificate_saved" => "证书已检查并保存，一秒内在所有节点生效。",
@@ -253,6 +257,7 @@ pub(super) async fn site_frame(
     tabs.push(tab("网站检查", "inspection", "inspection", None));
     tabs.push(tab("访问统计", "visits", "visits", None));
     tabs.push(tab("发稿统计", "statistics", "statistics", None));
+    tabs.push(tab("站内搜索", "search", "search", None));
     for (action, label, path) in [
         (Action::ManageColumns, "栏目", "columns"),
         (Action::ManageTenantUsers, "用户", "users"),

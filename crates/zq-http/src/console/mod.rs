@@ -44,6 +44,7 @@ pub(crate) mod recycle;
 pub(crate) mod reporting;
 pub(crate) mod resume;
 pub(crate) mod revision;
+pub(crate) mod search;
 pub(crate) mod second_factor;
 pub(crate) mod security;
 pub(crate) mod settings;

@@ -11,6 +11,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use zq_render::search_view::{Choice, FacetGroup, FacetItem, Help, HitView, SearchView};
 use zq_services::search::{self, Ask, Found};
+use zq_store::BestBet;
 
 use super::extract::SiteCtx;
 use super::forms::html;
@@ -154,6 +155,7 @@ async fn answer(state: &AppState, ctx: &SiteCtx, mut p: Params) -> Result<Respon
     let mut problem = None;
     let mut wait = None;
     let mut found = Found::default();
+    let mut best_bets: Vec<BestBet> = Vec::new();
     if asked {
         if let Some(ip) = ctx.client
             && let Err(w) = state.limits().check_search(ip)
@@ -171,9 +173,13 @@ async fn answer(state: &AppState, ctx: &SiteCtx, mut p: Params) -> Result<Respon
                 column: scope_site.clone().zip(p.column.clone()),
                 kind: p.kind.clone(),
                 year: p.year,
+                synonyms: Vec::new(),
             };
-            match search::ask(state.services(), &ask) {
-                Ok(f) => found = f,
+            match search::ask(state.services(), ask, Some(ctx.site.tenant.id)) {
+                Ok(a) => {
+                    found = a.found;
+                    best_bets = a.best_bets;
+                }
                 Err(e) => {
                     status = e.status();
                     problem = Some(match status {
@@ -193,10 +199,25 @@ async fn answer(state: &AppState, ctx: &SiteCtx, mut p: Params) -> Result<Respon
             .by_code(code)
             .map_or_else(|| code.to_owned(), |s| s.tenant.name.clone())
     };
-    let hits = found
-        .hits
-        .iter()
-        .map(|h| HitView {
+    let bets = best_bets.iter().map(|b| HitView {
+        title_html: zq_domain::html::escape_html(&b.title),
+        snippet_html: b
+            .description
+            .as_deref()
+            .map(zq_domain::html::escape_html)
+            .unwrap_or_default(),
+        url: b.url.clone(),
+        site: match b.tenant_id.and_then(|t| ctx.snap.by_id(t)) {
+            Some(s) => s.tenant.name.clone(),
+            None => links.portal_name(),
+        },
+        column: String::new(),
+        kind: "推荐".into(),
+        date: String::new(),
+        recommended: true,
+    });
+    let hits = bets
+        .chain(found.hits.iter().map(|h| HitView {
             title_html: h.title_html.clone(),
             snippet_html: h.snippet_html.clone(),
             url: match ctx.snap.by_code(&h.tenant) {
@@ -208,7 +229,7 @@ async fn answer(state: &AppState, ctx: &SiteCtx, mut p: Params) -> Result<Respon
             kind: kind_label(&h.kind).to_owned(),
             date: day(h.date),
             recommended: false,
-        })
+        }))
         .collect();
     let mut facets = Vec::new();
     if !here && found.facets.sites.len() > 1 || p.site.is_some() {
@@ -366,17 +387,18 @@ async fn answer(state: &AppState, ctx: &SiteCtx, mut p: Params) -> Result<Respon
             current: true,
         });
     }
-    let help = (asked && problem.is_none() && found.total == 0).then(|| Help {
-        everywhere: here.then(|| {
-            url_of(&p.with(|q| {
-                q.here = Some(false);
-                q.column = None;
-                q.kind = None;
-                q.year = None;
-            }))
-        }),
-        units: likely_units(ctx, &p.q),
-    });
+    let help =
+        (asked && problem.is_none() && found.total == 0 && best_bets.is_empty()).then(|| Help {
+            everywhere: here.then(|| {
+                url_of(&p.with(|q| {
+                    q.here = Some(false);
+                    q.column = None;
+                    q.kind = None;
+                    q.year = None;
+                }))
+            }),
+            units: likely_units(ctx, &p.q),
+        });
     let total = found.total as u64;
     let shown_pages = u32::try_from(total.div_ceil(PER_PAGE as u64))
         .unwrap_or(MAX_PAGE)

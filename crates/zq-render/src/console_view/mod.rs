@@ -11,6 +11,7 @@ mod consult;
 mod inspection;
 mod operations;
 mod reporting;
+mod search;
 mod security;
 mod statistics;
 mod tls;
@@ -44,6 +45,7 @@ pub use reporting::{
     InboxFilter, InboxView, ItemView, Named, OutboxView, Range, RankRow, RankingView, SendForm,
     StateChoice, SubmissionDetail, SubmissionLine, TrendMonth,
 };
+pub use search::{BestBetRow, QueryRow, SearchOfficeView, SynonymRow};
 pub use security::{
     ClusterSecurityView, SecurityAccount, SecurityBody, SecurityCertificate, SecurityEvent,
     SecurityJob, SiteSecurityView,

@@ -326,8 +326,79 @@ fn questions_as_people_type_them_find_the_words_inside_longer_ones() {
         ("社会救助，怎么申请？", "article:3"),
         ("就业补贴 + (公告", "article:1"),
     ];
+    let numbered = index();
+    assert_eq!(
+        keys(&numbered, "海发改〔2026〕12号", &[]),
+        vec!["article:4"]
+    );
+    assert!(
+        keys(&numbered, "海发改〔2026〕13号", &[]).is_empty(),
+        "another number is not this one"
+    );
     for (q, want) in cases {
         assert_eq!(keys(&i, q, &[]), vec![want.to_owned()], "{q}");
     }
     assert_eq!(plain_question("“养老”如何办理?!"), "养老 办理");
+    assert_eq!(plain_question("海发改〔2026〕12号"), "海发改_2026_12号");
+    assert_eq!(
+        plain_question("3377030452/2026-00068"),
+        "3377030452_2026_00068"
+    );
+}
+
+#[test]
+fn a_synonym_finds_the_documents_that_use_the_other_word() {
+    let i = index();
+    let group = vec!["规划局".to_owned(), "发改委".to_owned()];
+    let ask = |text: &str, synonyms: Vec<Vec<String>>| {
+        let mut k: Vec<String> = i
+            .search(&Ask {
+                text: text.into(),
+                limit: 10,
+                synonyms,
+                ..Default::default()
+            })
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.key)
+            .collect();
+        k.sort();
+        k
+    };
+    assert!(ask("规划局", vec![]).is_empty());
+    assert_eq!(ask("规划局", vec![group.clone()]), vec!["article:2"]);
+    assert_eq!(ask("规划局发布", vec![group.clone()]), vec!["article:2"]);
+    assert_eq!(
+        with_synonyms("规划局项目 清单", &[group]),
+        "(规划局项目 OR 发改委项目) 清单"
+    );
+}
+
+#[test]
+fn a_title_is_shown_whole_with_its_words_marked() {
+    let i = index();
+    i.apply(
+        &[doc(
+            "article:8",
+            "yx",
+            "“一老一小”民生实事（访谈实录）",
+            "访谈。",
+        )],
+        &[],
+    )
+    .unwrap();
+    let found = i
+        .search(&Ask {
+            text: "一老一小".into(),
+            limit: 5,
+            ..Default::default()
+        })
+        .unwrap();
+    let title = &found.hits[0].title_html;
+    assert!(
+        title.starts_with("“") && title.ends_with("（访谈实录）"),
+        "{title}"
+    );
+    assert!(title.contains("<b>"), "{title}");
 }

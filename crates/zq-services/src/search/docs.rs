@@ -26,8 +26,8 @@ pub(crate) fn article_key(id: i64) -> String {
     format!("article:{id}")
 }
 
-/// The cluster's own words for the tokenizer: every site's name and short name and every
-/// column's name.
+/// The cluster's own words for the tokenizer: every site's name and short name, every
+/// column's name and every word of the office's synonym groups.
 pub async fn cluster_words(store: &Store) -> Result<Vec<String>> {
     let mut words: Vec<String> = Vec::new();
     for t in store.list_tenants().await? {
@@ -35,6 +35,13 @@ pub async fn cluster_words(store: &Store) -> Result<Vec<String>> {
         words.extend(t.short_name.clone());
     }
     words.extend(store.all_columns().await?.into_iter().map(|c| c.name));
+    words.extend(
+        store
+            .search_synonyms()
+            .await?
+            .into_iter()
+            .flat_map(|s| s.words),
+    );
     words.sort();
     words.dedup();
     Ok(words)

@@ -10,6 +10,8 @@ use std::sync::{Arc, RwLock};
 
 use zq_search::{SearchError, SearchIndex, ZhTokenizer};
 
+use super::office::{Office, Tally};
+
 /// The file naming the generation in use.
 const CURRENT: &str = "CURRENT";
 
@@ -19,6 +21,10 @@ pub struct SearchHandle {
     current: RwLock<(String, Arc<SearchIndex>)>,
     /// The cluster's own words, for the tokenizer of a generation swapped in.
     words: RwLock<Vec<String>>,
+    /// The office's synonyms and best bets.
+    office: RwLock<Arc<Office>>,
+    /// Questions counted since the last write.
+    tally: Tally,
 }
 
 impl SearchHandle {
@@ -40,6 +46,8 @@ impl SearchHandle {
             root: root.to_owned(),
             current: RwLock::new((generation, Arc::new(index))),
             words: RwLock::new(words.to_vec()),
+            office: RwLock::default(),
+            tally: Tally::default(),
         })
     }
 
@@ -47,6 +55,25 @@ impl SearchHandle {
     pub fn index(&self) -> Arc<SearchIndex> {
         let g = self.current.read().unwrap_or_else(|p| p.into_inner());
         g.1.clone()
+    }
+
+    /// The office's synonyms and best bets as this node holds them.
+    pub fn office(&self) -> Arc<Office> {
+        self.office
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Replaces them (after a `search_changed` event), their words added to the tokenizer.
+    pub fn set_office(&self, office: Office) {
+        self.add_words(office.words().cloned().collect());
+        *self.office.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(office);
+    }
+
+    /// The questions counted since the last write.
+    pub fn tally(&self) -> &Tally {
+        &self.tally
     }
 
     /// The directory of this node's generations.
@@ -63,7 +90,10 @@ impl SearchHandle {
         self.index()
             .tokenizer()
             .add_words(words.iter().map(String::as_str));
-        *self.words.write().unwrap_or_else(|p| p.into_inner()) = words;
+        let mut kept = self.words.write().unwrap_or_else(|p| p.into_inner());
+        kept.extend(words);
+        kept.sort();
+        kept.dedup();
     }
 
     /// Swaps in the generation `CURRENT` names when another process (`zhanqun search

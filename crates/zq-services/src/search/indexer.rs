@@ -20,9 +20,13 @@ use super::SearchHandle;
 use super::docs::{
     article_doc, article_key, build, cluster_words, is_open, rebuild_site, search_failed,
 };
+use super::office::{Office, flush};
 use crate::events::{Subscriber, follow};
 use crate::fetch::BoxFuture;
 use crate::{Result, Services};
+
+/// How often the questions counted are written.
+const FLUSH_EVERY: Duration = Duration::from_secs(60);
 
 /// Follows the events into this node's index.
 pub struct Indexer {
@@ -39,15 +43,20 @@ impl Indexer {
         let Some(last) = events.last().map(|e| e.id) else {
             return Ok(());
         };
-        let words = if events
-            .iter()
-            .any(|e| matches!(e.kind, EventKind::TenantChanged | EventKind::ColumnChanged))
-        {
+        let words = if events.iter().any(|e| {
+            matches!(
+                e.kind,
+                EventKind::TenantChanged | EventKind::ColumnChanged | EventKind::SearchChanged
+            )
+        }) {
             cluster_words(&self.store).await?
         } else {
             Vec::new()
         };
         self.handle.add_words(words);
+        if events.iter().any(|e| e.kind == EventKind::SearchChanged) {
+            self.handle.set_office(Office::load(&self.store).await?);
+        }
         let index = self.handle.index();
         let mut sites: BTreeSet<TenantId> = BTreeSet::new();
         let mut articles: BTreeMap<i64, TenantId> = BTreeMap::new();
@@ -143,6 +152,26 @@ pub fn spawn(
     stop: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
+        match Office::load(svc.store()).await {
+            Ok(o) => handle.set_office(o),
+            Err(e) => {
+                tracing::warn!(error = %e, "reading the search synonyms and best bets failed")
+            }
+        }
+        // The questions counted are written every minute.
+        let flusher = {
+            let svc = svc.clone();
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(FLUSH_EVERY);
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tick.tick().await;
+                    if let Err(e) = flush(&svc).await {
+                        tracing::warn!(error = %e, "writing the search question counts failed; kept for the next write");
+                    }
+                }
+            })
+        };
         let index = handle.index();
         if matches!(index.position(), Ok(None)) {
             let started = std::time::Instant::now();
@@ -158,5 +187,6 @@ pub fn spawn(
         drop(index);
         let indexer: Arc<dyn Subscriber> = Arc::new(Indexer::new(svc.store().clone(), handle));
         let _ = follow(svc, indexer, poll, stop).await;
+        flusher.abort();
     })
 }
