@@ -69,7 +69,7 @@ SQL
 # p50, p99 (ms) and questions/s from pgbench's per-question log (latency in µs, 3rd field).
 pgrun() {
   rm -f "$OUT"/pg_"$1".*
-  (cd "$OUT" && pgbench -n -q -c "$CLIENTS" -j 2 -T "$SECS" -f "$1.sql" -l --log-prefix="pg_$1" "$PG_URL" > /dev/null 2>&1)
+  (cd "$OUT" && pgbench -n -c "$CLIENTS" -j 2 -T "$SECS" -f "$1.sql" -l --log-prefix="pg_$1" "$PG_URL" > /dev/null 2>&1)
   cat "$OUT"/pg_"$1".* | awk '{print $3}' | sort -n | awk -v secs="$SECS" '
     {v[NR] = $1} END {
       p50 = v[int(NR * 0.50) > 0 ? int(NR * 0.50) : 1]; p99 = v[int(NR * 0.99) > 0 ? int(NR * 0.99) : 1];

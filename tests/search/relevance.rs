@@ -2,7 +2,7 @@
 //! documents that must come first, asked of the demo cluster through the search API; the mean
 //! precision at 5 must be at least 0.8. The report (each query's P@5, the first five of those
 //! below 1) is written to `target/tmp/search-relevance.txt`; the figure is recorded in
-//! `ops/bench/RESULTS-search.md`.
+//! `ops/bench/SEARCH-RESULTS.md`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;

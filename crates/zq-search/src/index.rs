@@ -7,11 +7,13 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
-use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery, TermSetQuery};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, Occur, Query, QueryParser, TermQuery, TermSetQuery,
+};
 use tantivy::schema::{
-    DateOptions, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
-    TextFieldIndexing, TextOptions, Value,
+    DateOptions, FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING,
+    Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{
@@ -122,6 +124,10 @@ struct Fields {
     url: Field,
     /// `/site/{code}`, `/column/{code}␟{name}`, `/kind/{kind}`, `/year/{year}`.
     facets: Field,
+    /// `{site}␟{column}`, for counting columns.
+    colkey: Field,
+    /// The year in Beijing time, for counting years.
+    year: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -136,15 +142,17 @@ fn schema() -> (Schema, Fields) {
     };
     let fields = Fields {
         key: b.add_text_field("key", STRING | STORED),
-        tenant: b.add_text_field("tenant", STRING | STORED),
+        tenant: b.add_text_field("tenant", STRING | STORED | FAST),
         column: b.add_text_field("column", STRING | STORED),
-        kind: b.add_text_field("kind", STRING | STORED),
+        kind: b.add_text_field("kind", STRING | STORED | FAST),
         title: b.add_text_field("title", zh(true)),
         body: b.add_text_field("body", zh(true)),
         numbers: b.add_text_field("numbers", zh(true)),
         date: b.add_date_field("date", DateOptions::from(INDEXED).set_stored().set_fast()),
         url: b.add_text_field("url", STORED),
         facets: b.add_facet_field("facets", FacetOptions::default()),
+        colkey: b.add_text_field("colkey", STRING | FAST),
+        year: b.add_u64_field("year", FAST),
     };
     (b.build(), fields)
 }
@@ -241,6 +249,8 @@ impl SearchIndex {
         let year = (d.date + chrono::Duration::hours(8))
             .format("%Y")
             .to_string();
+        doc.add_text(f.colkey, format!("{}{COLUMN_SEP}{}", d.tenant, d.column));
+        doc.add_u64(f.year, year.parse().unwrap_or(0));
         for path in [
             vec!["site", d.tenant.as_str()],
             vec!["column", &format!("{}{COLUMN_SEP}{}", d.tenant, d.column)],
@@ -362,20 +372,72 @@ impl SearchIndex {
         self.len() == 0
     }
 
+    /// The query of one part of a question. A part that is one word of the dictionary (or one
+    /// Latin word or number) is that word's term in each field — every text holding the word
+    /// has it as a token, so no positions need reading; any other part is a phrase of its
+    /// words (the parser's).
+    fn part_query(&self, parser: &QueryParser, fields: &[Field], part: &str) -> Box<dyn Query> {
+        let f = self.fields;
+        let word = part.to_lowercase();
+        if !self.tokenizer.is_whole_word(&word) {
+            return parser.parse_query_lenient(part).0;
+        }
+        let per_field: Vec<(Occur, Box<dyn Query>)> = fields
+            .iter()
+            .map(|&field| {
+                let term = TermQuery::new(
+                    Term::from_field_text(field, &word),
+                    IndexRecordOption::WithFreqs,
+                );
+                let boost = if field == f.title {
+                    3.0
+                } else if field == f.numbers {
+                    2.0
+                } else {
+                    1.0
+                };
+                let q: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(term), boost));
+                (Occur::Should, q)
+            })
+            .collect();
+        Box::new(BooleanQuery::new(per_field))
+    }
+
     /// Answers `ask`: the best documents first, with the words found highlighted.
     pub fn search(&self, ask: &Ask) -> Result<Found, SearchError> {
         let f = self.fields;
         let searcher = self.reader.searcher();
-        let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.body, f.numbers]);
-        parser.set_conjunction_by_default();
-        parser.set_field_boost(f.title, 3.0);
-        parser.set_field_boost(f.numbers, 2.0);
         let asked = match &self.simplify {
             Some(cc) => cc.convert(ask.text.trim()),
             None => ask.text.trim().to_owned(),
         };
-        let question = with_synonyms(&plain_question(&asked), &ask.synonyms);
-        let (text, _) = parser.parse_query_lenient(&question);
+        // 文号 and 索引号 carry digits: a question without any is not looked for there (one
+        // field less to read for every document found).
+        let fields = if asked.chars().any(|c| c.is_ascii_digit()) {
+            vec![f.title, f.body, f.numbers]
+        } else {
+            vec![f.title, f.body]
+        };
+        let mut parser = QueryParser::for_index(&self.index, fields.clone());
+        parser.set_conjunction_by_default();
+        parser.set_field_boost(f.title, 3.0);
+        parser.set_field_boost(f.numbers, 2.0);
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for alts in alternatives(&plain_question(&asked), &ask.synonyms) {
+            let mut either: Vec<(Occur, Box<dyn Query>)> = alts
+                .iter()
+                .map(|alt| (Occur::Should, self.part_query(&parser, &fields, alt)))
+                .collect();
+            let q = match either.len() {
+                1 => either.remove(0).1,
+                _ => Box::new(BooleanQuery::new(either)),
+            };
+            must.push((Occur::Must, q));
+        }
+        if must.is_empty() {
+            return Ok(Found::default());
+        }
+        let text: Box<dyn Query> = Box::new(BooleanQuery::new(must));
         let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text.box_clone())];
         if !ask.sites.is_empty() {
             let terms = ask.sites.iter().map(|s| Term::from_field_text(f.tenant, s));
@@ -400,60 +462,42 @@ impl SearchIndex {
         let query = BooleanQuery::new(parts);
         let limit = ask.limit.clamp(1, 100);
         let top = TopDocs::with_limit(limit).and_offset(ask.offset);
-        let mut facets = FacetCollector::for_field("facets");
-        for root in ["/site", "/column", "/kind", "/year"] {
-            facets.add_facet(root);
-        }
-        let (total, counts, top): (usize, _, Vec<(f32, DocAddress)>) = if ask.by_date {
+        let (total, counts, top): (usize, facets::Counted, Vec<(f32, DocAddress)>) = if ask.by_date
+        {
             let (n, c, t) = searcher.search(
                 &query,
                 &(
                     Count,
-                    facets,
+                    facets::FacetCounts,
                     top.order_by_fast_field::<TDate>("date", Order::Desc),
                 ),
             )?;
             (n, c, t.into_iter().map(|(_, a)| (0.0, a)).collect())
         } else {
-            searcher.search(&query, &(Count, facets, top.order_by_score()))?
+            searcher.search(&query, &(Count, facets::FacetCounts, top.order_by_score()))?
         };
-        let facet_counts = |root: &str| -> Vec<(Vec<String>, u64)> {
-            let mut v: Vec<(Vec<String>, u64)> = counts
-                .get(root)
-                .map(|(f, n)| {
-                    (
-                        f.to_path().into_iter().skip(1).map(str::to_owned).collect(),
-                        n,
-                    )
-                })
-                .collect();
+        let [sites, columns, kinds] = counts.text;
+        let most_first = |m: std::collections::HashMap<String, u64>| {
+            let mut v: Vec<(String, u64)> = m.into_iter().collect();
             v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             v
         };
-        let one = |v: Vec<String>| v.into_iter().next().unwrap_or_default();
-        let mut years: Vec<(i32, u64)> = facet_counts("/year")
+        let mut years: Vec<(i32, u64)> = counts
+            .years
             .into_iter()
-            .filter_map(|(p, n)| Some((one(p).parse().ok()?, n)))
+            .filter_map(|(y, n)| Some((i32::try_from(y).ok()?, n)))
             .collect();
         years.sort_by_key(|y| std::cmp::Reverse(y.0));
         let facets = Facets {
-            sites: facet_counts("/site")
+            sites: most_first(sites),
+            columns: most_first(columns)
                 .into_iter()
-                .map(|(p, n)| (one(p), n))
-                .collect(),
-            columns: facet_counts("/column")
-                .into_iter()
-                .filter_map(|(p, n)| {
-                    let (site, name) = one(p)
-                        .split_once(COLUMN_SEP)
-                        .map(|(a, b)| (a.to_owned(), b.to_owned()))?;
-                    Some(((site, name), n))
+                .filter_map(|(key, n)| {
+                    let (site, name) = key.split_once(COLUMN_SEP)?;
+                    Some(((site.to_owned(), name.to_owned()), n))
                 })
                 .collect(),
-            kinds: facet_counts("/kind")
-                .into_iter()
-                .map(|(p, n)| (one(p), n))
-                .collect(),
+            kinds: most_first(kinds),
             years,
         };
         let mut titles = SnippetGenerator::create(&searcher, &*text, f.title)?;
@@ -551,10 +595,10 @@ fn plain_question(q: &str) -> String {
 /// Most ways one part of a question is asked after synonyms.
 const MAX_ALTERNATIVES: usize = 20;
 
-/// Each part of a plain question that contains a word of a synonym group becomes the choice
-/// of the part with that word and with each other word of the group: 发改委项目 →
-/// `(发改委项目 OR 发展和改革委员会项目)`.
-fn with_synonyms(question: &str, groups: &[Vec<String>]) -> String {
+/// The parts of a plain question, each with the ways it may be asked: itself and, where it
+/// contains a word of a synonym group, itself with that word replaced by each other word of
+/// the group (发改委项目 → 发改委项目 or 发展和改革委员会项目).
+fn alternatives(question: &str, groups: &[Vec<String>]) -> Vec<Vec<String>> {
     question
         .split_whitespace()
         .map(|part| {
@@ -572,14 +616,9 @@ fn with_synonyms(question: &str, groups: &[Vec<String>]) -> String {
                     }
                 }
             }
-            if alts.len() == 1 {
-                part.to_owned()
-            } else {
-                format!("({})", alts.join(" OR "))
-            }
+            alts
         })
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect()
 }
 
 /// A document read back from its stored fields.
@@ -638,6 +677,8 @@ fn escape(s: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
+
+mod facets;
 
 #[cfg(test)]
 mod tests;

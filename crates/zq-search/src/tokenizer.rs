@@ -55,6 +55,20 @@ impl ZhTokenizer {
         added
     }
 
+    /// Whether `word` (lower-cased) is indexed as one token wherever it appears whole: a word of
+    /// the dictionary (search mode also yields it inside a longer word) or one run of Latin
+    /// letters and digits.
+    pub fn is_whole_word(&self, word: &str) -> bool {
+        if word.is_empty() {
+            return false;
+        }
+        if word.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return true;
+        }
+        let jieba = self.jieba.read().unwrap_or_else(|p| p.into_inner());
+        word.chars().all(char::is_alphanumeric) && jieba.has_word(word)
+    }
+
     /// The words of `text` as they are indexed (for tests and spelling suggestions).
     pub fn words(&self, text: &str) -> Vec<String> {
         let mut t = self.clone();

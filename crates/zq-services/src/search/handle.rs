@@ -41,7 +41,18 @@ impl SearchHandle {
             }
         };
         remove_superseded(root, &generation);
-        let index = open_generation(root, &generation, words)?;
+        let (generation, index) = match open_generation(root, &generation, words) {
+            Ok(index) => (generation, index),
+            // An index this version cannot read (an older schema, damaged files): a new
+            // generation, built from the database by the indexer.
+            Err(e) => {
+                tracing::warn!(generation, error = %e, "the search index could not be opened; building a new one");
+                let (fresh, index) = create_generation(root, words)?;
+                set_current(root, &fresh)?;
+                remove_generation(root, &generation);
+                (fresh, index)
+            }
+        };
         Ok(SearchHandle {
             root: root.to_owned(),
             current: RwLock::new((generation, Arc::new(index))),
