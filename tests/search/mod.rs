@@ -36,21 +36,7 @@ pub(crate) fn hit_titles(found: &Value) -> Vec<String> {
 
 /// Text without its tags, with the index's escapes undone.
 pub(crate) fn strip_tags(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&")
+    zq_domain::html::text_of_html(html)
 }
 
 /// A question's query string.
