@@ -1,5 +1,5 @@
 //! Cluster-wide search (issue 17), the services' side: which published content becomes a
-//! search document and how ([`docs`]), this node's index directory with its generations
+//! search document and how (`docs`), this node's index directory with its generations
 //! ([`SearchHandle`]: a rebuild is made aside and swapped in), the subscriber keeping the index
 //! current from the event outbox ([`Indexer`]), and the question a page or the API asks
 //! ([`ask`]).
