@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use zq_domain::workflow::Event;
 use zq_domain::{ArticleStatus, TenantCode, TenantStatus};
-use zq_services::search::{self, Ask, Indexer, SearchHandle};
+use zq_services::search::{self, Ask, FileReader, Indexer, SearchHandle};
 use zq_store::Who;
 use zq_tests::{TestApp, article, on_both_backends};
 
@@ -93,10 +93,16 @@ async fn a_node_that_was_down_catches_up_from_the_position_its_index_recorded() 
     let store = app.store.clone();
     // The node's index, built and followed to the newest event, then the node goes down.
     let handle = Arc::new(SearchHandle::open(&dir, &[]).unwrap());
-    search::build(&store, &handle.index(), None, &mut |_, _, _| {})
-        .await
-        .unwrap();
-    let indexer = Indexer::new(store.clone(), handle.clone());
+    search::build(
+        &store,
+        &handle.index(),
+        &FileReader::default(),
+        None,
+        &mut |_, _, _| {},
+    )
+    .await
+    .unwrap();
+    let indexer = Indexer::new(store.clone(), handle.clone(), Default::default());
     zq_services::events::catch_up(&app.services, &indexer)
         .await
         .unwrap();
@@ -135,7 +141,7 @@ async fn a_node_that_was_down_catches_up_from_the_position_its_index_recorded() 
         Some(before),
         "the position survived the restart"
     );
-    let indexer = Indexer::new(store.clone(), handle.clone());
+    let indexer = Indexer::new(store.clone(), handle.clone(), Default::default());
     let handled = zq_services::events::catch_up(&app.services, &indexer)
         .await
         .unwrap();
@@ -222,9 +228,13 @@ async fn a_rebuild_is_swapped_in_while_questions_keep_being_answered() {
         })
     };
     let mut sites = Vec::new();
-    let n = search::reindex(&app.store, &root, None, &mut |done, all, _| {
-        sites.push((done, all))
-    })
+    let n = search::reindex(
+        &app.store,
+        &root,
+        &FileReader::default(),
+        None,
+        &mut |done, all, _| sites.push((done, all)),
+    )
     .await
     .unwrap();
     assert!(n > 100, "{n} documents");
@@ -240,9 +250,15 @@ async fn a_rebuild_is_swapped_in_while_questions_keep_being_answered() {
             .is_some(),
         "the old generation was removed after the swap"
     );
-    let n_site = search::reindex(&app.store, &root, Some("jb"), &mut |_, _, _| {})
-        .await
-        .unwrap();
+    let n_site = search::reindex(
+        &app.store,
+        &root,
+        &FileReader::default(),
+        Some("jb"),
+        &mut |_, _, _| {},
+    )
+    .await
+    .unwrap();
     assert_eq!(
         n_site, n,
         "one site rebuilt, the others copied: as many documents"
@@ -286,9 +302,15 @@ async fn a_rebuild_is_swapped_in_while_questions_keep_being_answered() {
         .await
         .is_some()
     );
-    let refused = search::reindex(&app.store, &root, Some("nosuch"), &mut |_, _, _| {})
-        .await
-        .unwrap_err();
+    let refused = search::reindex(
+        &app.store,
+        &root,
+        &FileReader::default(),
+        Some("nosuch"),
+        &mut |_, _, _| {},
+    )
+    .await
+    .unwrap_err();
     assert_eq!(refused.to_string(), "站点“nosuch”不存在");
     app.finish().await;
 }

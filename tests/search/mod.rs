@@ -2,6 +2,7 @@
 //! unpublished states, suspended sites, two nodes, catch-up, rebuilds), the public page
 //! (scope, facets, order, paging, escaping, help) and the JSON API.
 
+mod attachments;
 mod indexing;
 mod nodes;
 mod office;

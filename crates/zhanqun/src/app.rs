@@ -258,6 +258,7 @@ pub async fn start(
         background.push(zq_services::search::spawn(
             state.services().clone(),
             h,
+            std::sync::Arc::new(zq_services::search::FileReader::new(settings.files)),
             settings.poll,
             rx.clone(),
         ));

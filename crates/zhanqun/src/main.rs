@@ -279,11 +279,18 @@ async fn reindex(cfg: &Config, site: Option<&str>) -> Result<()> {
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} 个站点  {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let n = zq_services::search::reindex(&store, &settings.dir, site, &mut |done, all, docs| {
-        bar.set_length(all as u64);
-        bar.set_position(done as u64);
-        bar.set_message(format!("{docs} 篇"));
-    })
+    let files = zq_services::search::FileReader::new(settings.files);
+    let n = zq_services::search::reindex(
+        &store,
+        &settings.dir,
+        &files,
+        site,
+        &mut |done, all, docs| {
+            bar.set_length(all as u64);
+            bar.set_position(done as u64);
+            bar.set_message(format!("{docs} 篇"));
+        },
+    )
     .await;
     bar.finish_and_clear();
     let n = n?;

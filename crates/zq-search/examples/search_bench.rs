@@ -200,6 +200,7 @@ fn corpus(docs: usize, tenants: usize) -> Vec<Doc> {
                 )],
                 date: DateTime::from_timestamp(start + (i as i64) * 600, 0).unwrap_or_default(),
                 url: format!("/art/{i}.html"),
+                note: None,
             }
         })
         .collect()

@@ -37,7 +37,10 @@ pub enum SearchError {
 /// A document as it is indexed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Doc {
-    /// Unique in the cluster, e.g. `article:12`: adding it again replaces it.
+    /// Unique in the cluster, e.g. `article:12`: adding it again replaces it. A document that
+    /// belongs to another — an article's attachment, `article:12#file:{sha256}` — is keyed
+    /// under its owner's key and `#`, and goes with it: replacing or removing `article:12`
+    /// replaces or removes its attachments too.
     pub key: String,
     /// The site's code.
     pub tenant: String,
@@ -53,6 +56,9 @@ pub struct Doc {
     pub date: DateTime<Utc>,
     /// Where the document is read.
     pub url: String,
+    /// Why a file's text could not be read (it is found by its name only); reported to the
+    /// site's clerks.
+    pub note: Option<String>,
 }
 
 /// A question.
@@ -114,6 +120,11 @@ pub struct Facets {
 #[derive(Clone, Copy)]
 struct Fields {
     key: Field,
+    /// The key of the document this one belongs to (its own key when it belongs to none).
+    owner: Field,
+    /// 1 when the text could not be read; `note` says why.
+    unreadable: Field,
+    note: Field,
     tenant: Field,
     column: Field,
     kind: Field,
@@ -142,6 +153,9 @@ fn schema() -> (Schema, Fields) {
     };
     let fields = Fields {
         key: b.add_text_field("key", STRING | STORED),
+        owner: b.add_text_field("owner", STRING),
+        unreadable: b.add_u64_field("unreadable", INDEXED),
+        note: b.add_text_field("note", STORED),
         tenant: b.add_text_field("tenant", STRING | STORED | FAST),
         column: b.add_text_field("column", STRING | STORED),
         kind: b.add_text_field("kind", STRING | STORED | FAST),
@@ -235,6 +249,11 @@ impl SearchIndex {
         let f = self.fields;
         let mut doc = TantivyDocument::default();
         doc.add_text(f.key, &d.key);
+        doc.add_text(f.owner, owner_of(&d.key));
+        if let Some(note) = &d.note {
+            doc.add_u64(f.unreadable, 1);
+            doc.add_text(f.note, note);
+        }
         doc.add_text(f.tenant, &d.tenant);
         doc.add_text(f.column, &d.column);
         doc.add_text(f.kind, &d.kind);
@@ -288,7 +307,7 @@ impl SearchIndex {
             .iter()
             .chain(changes.docs.iter().map(|d| &d.key))
         {
-            w.delete_term(Term::from_field_text(f.key, key));
+            w.delete_term(Term::from_field_text(f.owner, owner_of(key)));
         }
         for d in changes.docs {
             w.add_document(self.document(d))?;
@@ -565,12 +584,22 @@ fn stored(doc: &TantivyDocument, f: Fields) -> Doc {
             .and_then(|d| DateTime::from_timestamp(d.into_timestamp_secs(), 0))
             .unwrap_or_default(),
         url: text(f.url),
+        note: doc
+            .get_first(f.note)
+            .and_then(|v| v.as_str())
+            .map(str::to_owned),
     }
+}
+
+/// The key of the document `key` belongs to (itself when none).
+fn owner_of(key: &str) -> &str {
+    key.split_once('#').map_or(key, |(owner, _)| owner)
 }
 
 mod facets;
 mod highlight;
 mod question;
+mod unreadable;
 
 use highlight::whole_highlighted;
 use question::{alternatives, plain_question};

@@ -536,6 +536,8 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("search.dir", ""),
     ("search.poll_millis", "1000"),
     ("search.per_minute", "60"),
+    ("search.file_max_mb", "20"),
+    ("search.file_seconds", "10"),
 ];
 
 /// The sections, in the order of `zhanqun.example.toml`.

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use zq_domain::csv;
 use zq_domain::time::beijing_date;
 use zq_render::ConsolePage;
-use zq_render::console_view::{BestBetRow, QueryRow, SearchOfficeView, SynonymRow};
+use zq_render::console_view::{BestBetRow, FileRow, QueryRow, SearchOfficeView, SynonymRow};
 use zq_services::search::office::{self, BestBetInput};
 
 use super::admin::admin_frame;
@@ -124,6 +124,18 @@ async fn page(
         Some(_) => synonym_rows(&office::cluster_synonyms(svc).await?),
         None => Vec::new(),
     };
+    let unreadable: Vec<FileRow> = match code {
+        Some(code) => zq_services::search::unreadable_files(svc, &cc.caller, code)
+            .await?
+            .into_iter()
+            .map(|d| FileRow {
+                url: format!("/sites/{code}{}", d.url),
+                name: d.title,
+                why: d.note.unwrap_or_default(),
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     let query_url = |text: &str| {
         let q: String = url::form_urlencoded::byte_serialize(text.as_bytes()).collect();
         format!("{search_base}?q={q}")
@@ -186,6 +198,7 @@ async fn page(
                 top: rows(&top),
                 unanswered: rows(&unanswered),
                 search_url: search_base.clone(),
+                unreadable: unreadable.clone(),
             }
         };
     }

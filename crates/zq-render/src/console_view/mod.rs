@@ -45,7 +45,7 @@ pub use reporting::{
     InboxFilter, InboxView, ItemView, Named, OutboxView, Range, RankRow, RankingView, SendForm,
     StateChoice, SubmissionDetail, SubmissionLine, TrendMonth,
 };
-pub use search::{BestBetRow, QueryRow, SearchOfficeView, SynonymRow};
+pub use search::{BestBetRow, FileRow, QueryRow, SearchOfficeView, SynonymRow};
 pub use security::{
     ClusterSecurityView, SecurityAccount, SecurityBody, SecurityCertificate, SecurityEvent,
     SecurityJob, SiteSecurityView,

@@ -32,6 +32,8 @@ pub struct SearchOfficeView<F: Serialize> {
     pub unanswered: Vec<QueryRow>,
     /// The search page to try a question on.
     pub search_url: String,
+    /// A site's files found by their names only (their text could not be read).
+    pub unreadable: Vec<FileRow>,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -47,6 +49,14 @@ pub struct BestBetRow {
     pub title: String,
     pub url: String,
     pub description: String,
+}
+
+/// A file whose text could not be read, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileRow {
+    pub name: String,
+    pub url: String,
+    pub why: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

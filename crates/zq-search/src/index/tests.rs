@@ -14,6 +14,7 @@ fn doc(key: &str, tenant: &str, title: &str, body: &str) -> Doc {
         numbers: Vec::new(),
         date: DateTime::from_timestamp(1_780_000_000, 0).unwrap(),
         url: format!("/art/{key}.html"),
+        note: None,
     }
 }
 
@@ -112,6 +113,37 @@ fn a_document_is_replaced_and_removed_by_its_key() {
     assert_eq!(keys(&i, "安全生产", &[]), ["article:1"]);
     i.apply(&[], &["article:1".into()]).unwrap();
     assert!(keys(&i, "安全生产", &[]).is_empty());
+    assert_eq!(i.len(), 3);
+}
+
+#[test]
+fn an_articles_files_go_with_it_and_unreadable_ones_are_listed() {
+    let i = index();
+    let mut file = doc(
+        "article:1#file:aa",
+        "jb",
+        "值班表.pdf",
+        "防汛抗旱指挥部值班表",
+    );
+    file.kind = "attachment".into();
+    let mut broken = doc("article:1#file:bb", "jb", "扫描件.pdf", "");
+    broken.note = Some("PDF 文件损坏或格式异常".into());
+    i.apply(&[file, broken], &[]).unwrap();
+    assert_eq!(keys(&i, "值班表", &[]), ["article:1#file:aa"]);
+    let listed = i.unreadable("jb", 10).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].title, "扫描件.pdf");
+    assert_eq!(listed[0].note.as_deref(), Some("PDF 文件损坏或格式异常"));
+    assert!(i.unreadable("fgw", 10).unwrap().is_empty());
+    // The article published again without its files: they are gone with the old version.
+    i.apply(
+        &[doc("article:1", "jb", "江北区防汛工作会议", "部署防汛。")],
+        &[],
+    )
+    .unwrap();
+    assert!(keys(&i, "值班表", &[]).is_empty());
+    assert!(i.unreadable("jb", 10).unwrap().is_empty());
+    i.apply(&[], &["article:1".into()]).unwrap();
     assert_eq!(i.len(), 3);
 }
 

@@ -3,7 +3,8 @@
 //! article of a suspended, archived or preparing site, are not): the index answers the public.
 //! A document's text is the article's subtitle, summary and body as text; its numbers are the
 //! 文号 and 索引号; its address is relative to its site (`/art/{id}.html`), so each host or
-//! alias forms its own link.
+//! alias forms its own link. The files an article links are documents of their own
+//! (`files`), belonging to the article's.
 
 use std::collections::HashMap;
 
@@ -12,6 +13,7 @@ use zq_domain::{ColumnId, TenantStatus};
 use zq_search::{Changes, Doc, SearchIndex};
 use zq_store::{Article, Store, Tenant};
 
+use super::files::{FileReader, file_docs};
 use crate::Result;
 use crate::ServiceError;
 
@@ -72,6 +74,7 @@ pub(crate) fn article_doc(tenant: &Tenant, column: &str, a: &Article) -> Doc {
             .collect(),
         date: a.published_at.unwrap_or(a.updated_at),
         url: format!("/art/{}.html", a.id.0),
+        note: None,
     }
 }
 
@@ -90,8 +93,21 @@ pub(crate) async fn column_names(store: &Store, t: &Tenant) -> Result<HashMap<Co
         .collect())
 }
 
+/// Article `a`'s document and its files'.
+pub(crate) async fn article_docs(
+    store: &Store,
+    files: &FileReader,
+    t: &Tenant,
+    column: &str,
+    a: &Article,
+) -> Result<Vec<Doc>> {
+    let mut docs = vec![article_doc(t, column, a)];
+    docs.extend(file_docs(store, files, t, column, a).await?);
+    Ok(docs)
+}
+
 /// Every document of `t` (none when the site is not open).
-pub(crate) async fn site_docs(store: &Store, t: &Tenant) -> Result<Vec<Doc>> {
+pub(crate) async fn site_docs(store: &Store, files: &FileReader, t: &Tenant) -> Result<Vec<Doc>> {
     let mut docs = Vec::new();
     if !is_open(t) {
         return Ok(docs);
@@ -103,10 +119,10 @@ pub(crate) async fn site_docs(store: &Store, t: &Tenant) -> Result<Vec<Doc>> {
         let Some(last) = page.last().map(|a| a.id.0) else {
             return Ok(docs);
         };
-        docs.extend(page.iter().map(|a| {
+        for a in &page {
             let column = columns.get(&a.column_id).map_or("", String::as_str);
-            article_doc(t, column, a)
-        }));
+            docs.extend(article_docs(store, files, t, column, a).await?);
+        }
         after = last;
     }
 }
@@ -118,6 +134,7 @@ pub(crate) async fn site_docs(store: &Store, t: &Tenant) -> Result<Vec<Doc>> {
 pub async fn build(
     store: &Store,
     index: &SearchIndex,
+    files: &FileReader,
     skip: Option<&str>,
     progress: &mut (dyn FnMut(usize, usize, u64) + Send),
 ) -> Result<u64> {
@@ -126,7 +143,7 @@ pub async fn build(
     let mut docs = 0;
     for (i, t) in tenants.iter().enumerate() {
         if skip != Some(t.code.as_str()) {
-            let site = site_docs(store, t).await?;
+            let site = site_docs(store, files, t).await?;
             index.stage(&site).map_err(search_failed)?;
             docs += site.len() as u64;
         }
@@ -146,11 +163,12 @@ pub async fn build(
 pub async fn rebuild_site(
     store: &Store,
     index: &SearchIndex,
+    files: &FileReader,
     t: &Tenant,
     position: Option<i64>,
 ) -> Result<u64> {
     let gone = [t.code.to_string()];
-    let docs = site_docs(store, t).await?;
+    let docs = site_docs(store, files, t).await?;
     index
         .commit(&Changes {
             docs: &docs,

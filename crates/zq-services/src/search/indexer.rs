@@ -18,8 +18,9 @@ use zq_store::{Event, Store};
 
 use super::SearchHandle;
 use super::docs::{
-    article_doc, article_key, build, cluster_words, is_open, rebuild_site, search_failed,
+    article_docs, article_key, build, cluster_words, is_open, rebuild_site, search_failed,
 };
+use super::files::FileReader;
 use super::office::{Office, flush};
 use crate::events::{Subscriber, follow};
 use crate::fetch::BoxFuture;
@@ -32,11 +33,16 @@ const FLUSH_EVERY: Duration = Duration::from_secs(60);
 pub struct Indexer {
     store: Store,
     handle: Arc<SearchHandle>,
+    files: Arc<FileReader>,
 }
 
 impl Indexer {
-    pub fn new(store: Store, handle: Arc<SearchHandle>) -> Indexer {
-        Indexer { store, handle }
+    pub fn new(store: Store, handle: Arc<SearchHandle>, files: Arc<FileReader>) -> Indexer {
+        Indexer {
+            store,
+            handle,
+            files,
+        }
     }
 
     async fn apply(&self, events: &[Event]) -> Result<()> {
@@ -80,7 +86,7 @@ impl Indexer {
         }
         for t in &sites {
             if let Some(tenant) = self.store.tenant_by_id(*t).await? {
-                rebuild_site(&self.store, &index, &tenant, None).await?;
+                rebuild_site(&self.store, &index, &self.files, &tenant, None).await?;
             }
         }
         let mut docs: Vec<Doc> = Vec::new();
@@ -89,8 +95,8 @@ impl Indexer {
             if sites.contains(&t) {
                 continue;
             }
-            match self.public_doc(t, id).await? {
-                Some(d) => docs.push(d),
+            match self.public_docs(t, id).await? {
+                Some(d) => docs.extend(d),
                 None => gone.push(article_key(id)),
             }
         }
@@ -104,8 +110,9 @@ impl Indexer {
             .map_err(search_failed)
     }
 
-    /// The document of article `id` of tenant `t`, when it is public now.
-    async fn public_doc(&self, t: TenantId, id: i64) -> Result<Option<Doc>> {
+    /// The documents of article `id` of tenant `t` (its own and its files'), when it is
+    /// public now.
+    async fn public_docs(&self, t: TenantId, id: i64) -> Result<Option<Vec<Doc>>> {
         let Some(tenant) = self.store.tenant_by_id(t).await?.filter(is_open) else {
             return Ok(None);
         };
@@ -120,7 +127,9 @@ impl Indexer {
             .find(|c| c.id == a.column_id)
             .map(|c| c.name)
             .unwrap_or_default();
-        Ok(Some(article_doc(&tenant, &column, &a)))
+        Ok(Some(
+            article_docs(&self.store, &self.files, &tenant, &column, &a).await?,
+        ))
     }
 }
 
@@ -148,6 +157,7 @@ impl Subscriber for Indexer {
 pub fn spawn(
     svc: Services,
     handle: Arc<SearchHandle>,
+    files: Arc<FileReader>,
     poll: Duration,
     stop: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
@@ -175,7 +185,7 @@ pub fn spawn(
         let index = handle.index();
         if matches!(index.position(), Ok(None)) {
             let started = std::time::Instant::now();
-            match build(svc.store(), &index, None, &mut |_, _, _| {}).await {
+            match build(svc.store(), &index, &files, None, &mut |_, _, _| {}).await {
                 Ok(n) => {
                     tracing::info!(documents = n, took = ?started.elapsed(), "search index built")
                 }
@@ -185,7 +195,8 @@ pub fn spawn(
             }
         }
         drop(index);
-        let indexer: Arc<dyn Subscriber> = Arc::new(Indexer::new(svc.store().clone(), handle));
+        let indexer: Arc<dyn Subscriber> =
+            Arc::new(Indexer::new(svc.store().clone(), handle, files));
         let _ = follow(svc, indexer, poll, stop).await;
         flusher.abort();
     })

@@ -9,16 +9,18 @@
 //! index and its position never disagree, and a node that was down catches up from there.
 
 mod docs;
+mod files;
 mod handle;
 mod indexer;
 pub mod office;
 mod reindex;
 
 pub use docs::{KIND_ARTICLE, build, cluster_words, rebuild_site};
+pub use files::{FileReader, KIND_ATTACHMENT, unreadable_files};
 pub use handle::SearchHandle;
 pub use indexer::{Indexer, spawn};
 pub use reindex::reindex;
-pub use zq_search::{Ask, Facets, Found, Hit};
+pub use zq_search::{Ask, Doc, Facets, Found, Hit, Limits};
 
 use zq_domain::TenantId;
 use zq_domain::time::beijing_date;

@@ -12,6 +12,7 @@ use zq_search::Changes;
 use zq_store::Store;
 
 use super::docs::{build, cluster_words, search_failed, site_docs};
+use super::files::FileReader;
 use super::handle::{
     create_generation, current_generation, open_generation, remove_generation, set_current,
 };
@@ -22,6 +23,7 @@ use crate::{Result, ServiceError};
 pub async fn reindex(
     store: &Store,
     root: &Path,
+    files: &FileReader,
     site: Option<&str>,
     progress: &mut (dyn FnMut(usize, usize, u64) + Send),
 ) -> Result<u64> {
@@ -43,7 +45,7 @@ pub async fn reindex(
     let (generation, index) = create_generation(root, &words).map_err(search_failed)?;
     let built = async {
         let Some(t) = &tenant else {
-            return build(store, &index, None, progress).await;
+            return build(store, &index, files, None, progress).await;
         };
         let mut position = store.last_event_id().await?;
         let mut kept = Vec::new();
@@ -57,7 +59,7 @@ pub async fn reindex(
                 .map_err(search_failed)?;
         }
         index.stage(&kept).map_err(search_failed)?;
-        let docs = site_docs(store, t).await?;
+        let docs = site_docs(store, files, t).await?;
         index.stage(&docs).map_err(search_failed)?;
         index
             .commit(&Changes {
