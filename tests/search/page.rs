@@ -191,6 +191,29 @@ async fn the_search_page_keeps_its_scope_escapes_what_it_shows_and_helps_when_no
         assert!(unit.body.contains("可能相关的单位"), "a unit is suggested");
     }
 
+    // A mistyped word (营消环境 for 营商环境): the index's own words suggest the question that finds
+    // something, on the page and in the API; a question with nothing near gets no suggestion.
+    let typo = app
+        .get(&host("www"), &format!("/search?{}", q("营消环境")))
+        .await;
+    assert_eq!(typo.status, 200);
+    assert!(
+        typo.body.contains("您是不是要找：<a href=\"") && typo.body.contains(">营商环境</a>"),
+        "{}",
+        typo.body
+    );
+    let api_typo = super::api(&app, &q("营消环境")).await;
+    assert_eq!(api_typo["total"], 0);
+    assert_eq!(api_typo["suggestion"], "营商环境");
+    assert!(
+        super::api(&app, &q("营商环境")).await["total"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    assert!(super::api(&app, &q("量子纠缠望远镜")).await["suggestion"].is_null());
+    assert!(!none.body.contains("您是不是要找"));
+
     // Too long a question: a Chinese refusal, not a 500.
     let long = "养".repeat(101);
     let r = app

@@ -81,4 +81,6 @@ pub struct Help {
     pub everywhere: Option<String>,
     /// Sites whose names contain words of the question (the unit likely to own the topic).
     pub units: Vec<Choice>,
+    /// The question with a mistyped word corrected (您是不是要找), and its results page.
+    pub suggestion: Option<Choice>,
 }

@@ -599,6 +599,7 @@ fn owner_of(key: &str) -> &str {
 mod facets;
 mod highlight;
 mod question;
+mod suggest;
 mod unreadable;
 
 use highlight::whole_highlighted;

@@ -68,14 +68,14 @@ pub(crate) fn spec() -> Value {
             "/api/v1/openapi.json": {"get": {"summary": "本文档", "tags": ["meta"], "security": [], "responses": {"200": {"description": "OpenAPI 文档"}}}},
             "/api/v1/me": {"get": op("当前账号及可操作的站点", "account", "200", None, &[])},
             "/api/v1/search": {"get": {
-                "summary": "全站群搜索（公开，无需令牌）：与各站搜索页相同的问题，返回命中（标题和摘要已转义，命中词以 <b> 标出）和分面计数（站点、栏目、类型、年份）",
+                "summary": "全站群搜索（公开，无需令牌）：与各站搜索页相同的问题，返回命中（标题和摘要已转义，命中词以 <b> 标出）、分面计数（站点、栏目、类型、年份）和推荐结果；一无所获时 suggestion 给出改正错字后能找到结果的搜索词（您是不是要找）",
                 "tags": ["search"],
                 "security": [],
                 "parameters": [
                     query_param("q", "搜索词（至多 100 字；繁体字亦可）", "string"),
                     query_param("site", "只搜此站点（站点代码）；不填为全部站群", "string"),
                     query_param("column", "只搜此栏目（栏目名称，须同时指定 site）", "string"),
-                    query_param("kind", "只搜此类型：article（信息）", "string"),
+                    query_param("kind", "只搜此类型：article（信息）、attachment（附件）", "string"),
                     query_param("year", "只搜此年份（北京时间）", "integer"),
                     query_param("sort", "relevance（默认，按相关度）或 date（按时间，新者在前）", "string"),
                     query_param("page", "页码，1–50", "integer"),

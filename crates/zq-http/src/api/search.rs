@@ -140,6 +140,7 @@ pub(crate) async fn search(
             "title": b.title, "url": b.url, "description": b.description,
             "site": b.tenant_id.and_then(|t| snap.by_id(t)).map(|s| s.tenant.code.to_string()),
         })).collect::<Vec<_>>(),
+        "suggestion": answer.suggestion,
         "hits": hits,
         "facets": {
             "sites": f.sites.iter().map(|(c, n)| json!({"code": c, "name": name_of(c), "count": n})).collect::<Vec<_>>(),

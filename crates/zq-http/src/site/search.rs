@@ -156,6 +156,7 @@ async fn answer(state: &AppState, ctx: &SiteCtx, mut p: Params) -> Result<Respon
     let mut wait = None;
     let mut found = Found::default();
     let mut best_bets: Vec<BestBet> = Vec::new();
+    let mut suggestion = None;
     if asked {
         if let Some(ip) = ctx.client
             && let Err(w) = state.limits().check_search(ip)
@@ -179,6 +180,7 @@ async fn answer(state: &AppState, ctx: &SiteCtx, mut p: Params) -> Result<Respon
                 Ok(a) => {
                     found = a.found;
                     best_bets = a.best_bets;
+                    suggestion = a.suggestion;
                 }
                 Err(e) => {
                     status = e.status();
@@ -398,6 +400,15 @@ async fn answer(state: &AppState, ctx: &SiteCtx, mut p: Params) -> Result<Respon
                 }))
             }),
             units: likely_units(ctx, &p.q),
+            suggestion: suggestion.map(|s| Choice {
+                name: String::new(),
+                url: url_of(&p.with(|q| {
+                    q.q = s.clone();
+                    q.page = 1;
+                })),
+                label: s,
+                current: false,
+            }),
         });
     let total = found.total as u64;
     let shown_pages = u32::try_from(total.div_ceil(PER_PAGE as u64))

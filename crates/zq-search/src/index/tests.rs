@@ -148,6 +148,40 @@ fn an_articles_files_go_with_it_and_unreadable_ones_are_listed() {
 }
 
 #[test]
+fn a_mistyped_word_gets_a_suggestion_that_finds_something_in_scope() {
+    let i = index();
+    i.apply(
+        &[
+            doc("article:5", "zjj", "住房公积金提取办法", "提取公积金。"),
+            doc("article:6", "zjj", "公积金贷款额度调整", "贷款。"),
+        ],
+        &[],
+    )
+    .unwrap();
+    let suggest = |text: &str, sites: &[&str]| {
+        i.suggest(&Ask {
+            text: text.into(),
+            sites: sites.iter().map(|s| s.to_string()).collect(),
+            limit: 10,
+            ..Ask::default()
+        })
+        .unwrap()
+    };
+    assert_eq!(suggest("公基金贷款", &[]).as_deref(), Some("公积金贷款"));
+    assert_eq!(
+        suggest("公積金贷款", &[]),
+        None,
+        "繁體 is read, not corrected"
+    );
+    assert_eq!(
+        suggest("公基金贷款", &["jb"]),
+        None,
+        "nothing to find on jb"
+    );
+    assert_eq!(suggest("量子计算机", &[]), None, "nothing near");
+}
+
+#[test]
 fn titles_and_snippets_highlight_the_words_and_escape_the_rest() {
     let i = index();
     let found = i

@@ -33,6 +33,9 @@ use crate::{Result, ServiceError, Services};
 pub struct Answer {
     pub found: Found,
     pub best_bets: Vec<BestBet>,
+    /// When nothing was found: the question with a mistyped word corrected from the index's
+    /// own words, which finds something in the same scope (您是不是要找).
+    pub suggestion: Option<String>,
 }
 
 /// Longest question accepted, in characters.
@@ -71,6 +74,14 @@ pub fn ask(svc: &Services, mut ask: Ask, asked_on: Option<TenantId>) -> Result<A
     } else {
         Vec::new()
     };
+    let suggestion = if first && found.total == 0 && best_bets.is_empty() {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| index.suggest(&ask)))
+            .ok()
+            .and_then(|r| r.ok())
+            .flatten()
+    } else {
+        None
+    };
     let fresh = first && ask.column.is_none() && ask.kind.is_none() && ask.year.is_none();
     if let (true, Some(site)) = (fresh, asked_on) {
         let empty = found.total == 0 && best_bets.is_empty();
@@ -78,5 +89,9 @@ pub fn ask(svc: &Services, mut ask: Ask, asked_on: Option<TenantId>) -> Result<A
             .tally()
             .count(beijing_date(svc.now()), site, &text, empty);
     }
-    Ok(Answer { found, best_bets })
+    Ok(Answer {
+        found,
+        best_bets,
+        suggestion,
+    })
 }
