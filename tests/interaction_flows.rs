@@ -24,6 +24,22 @@ fn query_code(body: &str) -> String {
 }
 
 /// Opens public form `form` of `site` and posts `fields` with its token.
+/// Whether `holds` comes true within `limit` (asked every 50 ms).
+async fn letter_hits_within<F, Fut>(limit: Duration, mut holds: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = std::time::Instant::now();
+    while started.elapsed() <= limit {
+        if holds().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    holds().await
+}
+
 async fn post(app: &TestApp, site: &str, form: &str, fields: &[(&str, &str)]) -> Resp {
     let h = host(site);
     let page = app.get(&h, &format!("/forms/{form}")).await;
@@ -259,6 +275,16 @@ on_both_backends! {
         }
         without_personal("the letter page", &letter.body);
         without_personal("the public case list", &app.get(&h, "/api/v1/sites/jb/cases").await.body);
+        // Searchable on every site's search within 2 s, as 信件 of jb linking its registry page;
+        // the writer's details never reach the index.
+        let search_path = format!("/api/v1/search?q={}&kind=letter", url::form_urlencoded::byte_serialize("建议增设公交站".as_bytes()).collect::<String>());
+        let letter_hits = || async { serde_json::from_str::<Value>(&app.get(&host("www"), &search_path).await.body).unwrap() };
+        let found = letter_hits_within(Duration::from_secs(2), || async { letter_hits().await["total"] == 1 }).await;
+        assert!(found, "the replied letter is found: {}", letter_hits().await);
+        let hit = letter_hits().await["hits"][0].clone();
+        assert_eq!((hit["site"].as_str(), hit["kind_label"].as_str(), hit["column"].as_str()), (Some("jb"), Some("信件"), Some("信件选登")), "{hit}");
+        assert_eq!(hit["path"], format!("/hudong/xinjian/{id}.html"));
+        without_personal("the letter's search hit", &hit.to_string());
 
         // A complaint about the reply reopens it: out of the registry, a fresh clock.
         let r = writer(app, "jb", &code, "complain", "答复没有说明具体时间。").await;
@@ -267,6 +293,8 @@ on_both_backends! {
         assert_eq!(c["state"], "in_progress", "{c}");
         assert!(c["due_on"].is_string(), "{c}");
         assert!(!app.get(&h, "/hudong/xinjian/").await.body.contains("建议增设公交站"));
+        let gone = letter_hits_within(Duration::from_secs(2), || async { letter_hits().await["total"] == 0 }).await;
+        assert!(gone, "out of the registry, out of the search");
     }
 
     async fn the_console_inbox_offers_the_steps_the_state_allows_and_refuses_a_stale_one(app: demo) {

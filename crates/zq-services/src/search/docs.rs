@@ -14,6 +14,7 @@ use zq_search::{Changes, Doc, SearchIndex};
 use zq_store::{Article, Store, Tenant};
 
 use super::files::{FileReader, file_docs};
+use super::letters::site_letters;
 use crate::Result;
 use crate::ServiceError;
 
@@ -106,8 +107,8 @@ pub(crate) async fn article_docs(
     Ok(docs)
 }
 
-/// Every document of `t` (none when the site is not open).
-pub(crate) async fn site_docs(store: &Store, files: &FileReader, t: &Tenant) -> Result<Vec<Doc>> {
+/// The articles of `t` with their files (none when the site is not open).
+async fn site_articles(store: &Store, files: &FileReader, t: &Tenant) -> Result<Vec<Doc>> {
     let mut docs = Vec::new();
     if !is_open(t) {
         return Ok(docs);
@@ -125,6 +126,14 @@ pub(crate) async fn site_docs(store: &Store, files: &FileReader, t: &Tenant) -> 
         }
         after = last;
     }
+}
+
+/// Every document of `t`: its articles with their files, and its registry's letters (none when
+/// the site is not open).
+pub(crate) async fn site_docs(store: &Store, files: &FileReader, t: &Tenant) -> Result<Vec<Doc>> {
+    let mut docs = site_articles(store, files, t).await?;
+    docs.extend(site_letters(store, t).await?);
+    Ok(docs)
 }
 
 /// Builds `index` (new and empty) from the database: every open site's documents, standing at

@@ -1,9 +1,10 @@
 //! The subscriber keeping this node's index current: it follows the event outbox from the
 //! position its index recorded (so after downtime it catches up from there) and, per batch,
-//! re-reads what the events name — an article's document is replaced when the article is
-//! public and removed otherwise; a site or column change rebuilds that site's documents (its
-//! status, or a column's name, changed) — and commits with the batch's last event id. Re-reading
-//! makes handling idempotent: a batch seen twice changes nothing.
+//! re-reads what the events name — an article's documents (with its files') are replaced when
+//! the article is public and removed otherwise, likewise a letter's when it is in a public
+//! registry; a site or column change rebuilds that site's documents (its status, or a column's
+//! name, changed) — and commits with the batch's last event id. Re-reading makes handling
+//! idempotent: a batch seen twice changes nothing.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use super::docs::{
     article_docs, article_key, build, cluster_words, is_open, rebuild_site, search_failed,
 };
 use super::files::FileReader;
+use super::letters::{case_key, public_letter};
 use super::office::{Office, flush};
 use crate::events::{Subscriber, follow};
 use crate::fetch::BoxFuture;
@@ -66,11 +68,17 @@ impl Indexer {
         let index = self.handle.index();
         let mut sites: BTreeSet<TenantId> = BTreeSet::new();
         let mut articles: BTreeMap<i64, TenantId> = BTreeMap::new();
+        let mut cases: BTreeMap<i64, TenantId> = BTreeMap::new();
         for e in events {
             let Some(t) = e.tenant else { continue };
             match e.kind {
                 EventKind::TenantChanged | EventKind::ColumnChanged => {
                     sites.insert(t);
+                }
+                EventKind::CaseChanged => {
+                    if let Some(id) = e.object.strip_prefix("case:").and_then(|s| s.parse().ok()) {
+                        cases.insert(id, t);
+                    }
                 }
                 k if k.is_article() => {
                     if let Some(id) = e
@@ -98,6 +106,13 @@ impl Indexer {
             match self.public_docs(t, id).await? {
                 Some(d) => docs.extend(d),
                 None => gone.push(article_key(id)),
+            }
+        }
+        for (id, t) in cases {
+            // (A letter of a site rebuilt above is simply replaced by the same document.)
+            match public_letter(&self.store, t, id).await? {
+                Some(d) => docs.push(d),
+                None => gone.push(case_key(id)),
             }
         }
         index

@@ -12,6 +12,7 @@ mod docs;
 mod files;
 mod handle;
 mod indexer;
+mod letters;
 pub mod office;
 mod reindex;
 
@@ -19,6 +20,7 @@ pub use docs::{KIND_ARTICLE, build, cluster_words, rebuild_site};
 pub use files::{FileReader, KIND_ATTACHMENT, unreadable_files};
 pub use handle::SearchHandle;
 pub use indexer::{Indexer, spawn};
+pub use letters::KIND_LETTER;
 pub use reindex::reindex;
 pub use zq_search::{Ask, Doc, Facets, Found, Hit, Limits};
 
