@@ -110,7 +110,8 @@ pub struct Found {
 pub struct Facets {
     /// Site codes.
     pub sites: Vec<(String, u64)>,
-    /// (site code, column name).
+    /// (site code, column name); counted only when one site is in scope (a reader picks a
+    /// column of that site).
     pub columns: Vec<((String, String), u64)>,
     pub kinds: Vec<(String, u64)>,
     /// Years (Beijing time), newest first.
@@ -196,6 +197,8 @@ pub struct SearchIndex {
     /// Traditional characters to simplified (OpenCC `t2s`), for questions typed in 繁體: the
     /// index holds the simplified text the sites publish.
     simplify: Option<ferrous_opencc::OpenCC>,
+    /// Answers kept until the next commit, at most [`ANSWER_TTL`].
+    answers: answers::Answers,
 }
 
 /// Between a site's code and a column's name in the column facet (one level, so one pass
@@ -242,7 +245,13 @@ impl SearchIndex {
                 ferrous_opencc::config::BuiltinConfig::T2s,
             )
             .ok(),
+            answers: answers::Answers::new(),
         })
+    }
+
+    /// How long answers are kept (zero: not kept; benchmarks measure both).
+    pub fn set_answer_ttl(&self, ttl: std::time::Duration) {
+        self.answers.set_ttl(ttl);
     }
 
     fn document(&self, d: &Doc) -> TantivyDocument {
@@ -319,6 +328,7 @@ impl SearchIndex {
         prepared.commit()?;
         drop(guard);
         self.reader.reload()?;
+        self.answers.forget();
         Ok(())
     }
 
@@ -362,6 +372,7 @@ impl SearchIndex {
         let f = self.fields;
         // The newest commit (its position may have been read just before).
         self.reader.reload()?;
+        self.answers.forget();
         let searcher = self.reader.searcher();
         let mut out = Vec::new();
         for segment in searcher.segment_readers() {
@@ -391,31 +402,48 @@ impl SearchIndex {
         self.len() == 0
     }
 
-    /// The query of one part of a question. A part that is one word of the dictionary (or one
-    /// Latin word or number) is that word's term in each field — every text holding the word
-    /// has it as a token, so no positions need reading; any other part is a phrase of its
-    /// words (the parser's).
-    fn part_query(&self, parser: &QueryParser, fields: &[Field], part: &str) -> Box<dyn Query> {
+    /// The query of one part of a question, in any of `fields` (each with its own parser). A
+    /// part that is one word of the dictionary (or one Latin word or number) is that word's
+    /// term in each field — every text holding the word has it as a token, so no positions need
+    /// reading; any other part is a phrase of its words (the parser's). With a `scope` (the
+    /// sites asked), each field's query is joined with it, so positions are read only for the
+    /// scope's documents (the union of fields otherwise matches every document of the cluster
+    /// before the scope is applied).
+    fn part_query(
+        &self,
+        fields: &[(Field, QueryParser)],
+        part: &str,
+        scope: Option<&dyn Query>,
+    ) -> Box<dyn Query> {
         let f = self.fields;
         let word = part.to_lowercase();
-        if !self.tokenizer.is_whole_word(&word) {
-            return parser.parse_query_lenient(part).0;
-        }
+        let whole = self.tokenizer.is_whole_word(&word);
         let per_field: Vec<(Occur, Box<dyn Query>)> = fields
             .iter()
-            .map(|&field| {
-                let term = TermQuery::new(
-                    Term::from_field_text(field, &word),
-                    IndexRecordOption::WithFreqs,
-                );
-                let boost = if field == f.title {
+            .map(|(field, parser)| {
+                let matched: Box<dyn Query> = if whole {
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(*field, &word),
+                        IndexRecordOption::WithFreqs,
+                    ))
+                } else {
+                    parser.parse_query_lenient(part).0
+                };
+                let boost = if *field == f.title {
                     3.0
-                } else if field == f.numbers {
+                } else if *field == f.numbers {
                     2.0
                 } else {
                     1.0
                 };
-                let q: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(term), boost));
+                let q: Box<dyn Query> = Box::new(BoostQuery::new(matched, boost));
+                let q = match scope {
+                    Some(scope) => Box::new(BooleanQuery::new(vec![
+                        (Occur::Must, q),
+                        (Occur::Must, scope.box_clone()),
+                    ])),
+                    None => q,
+                };
                 (Occur::Should, q)
             })
             .collect();
@@ -424,6 +452,17 @@ impl SearchIndex {
 
     /// Answers `ask`: the best documents first, with the words found highlighted.
     pub fn search(&self, ask: &Ask) -> Result<Found, SearchError> {
+        let key = self.answers.key(ask);
+        if let Some(found) = self.answers.get(&key) {
+            return Ok(found);
+        }
+        let found = self.answer(ask)?;
+        self.answers.put(key, &found);
+        Ok(found)
+    }
+
+    /// Answers `ask` from the index itself.
+    fn answer(&self, ask: &Ask) -> Result<Found, SearchError> {
         let f = self.fields;
         let searcher = self.reader.searcher();
         let asked = match &self.simplify {
@@ -437,15 +476,28 @@ impl SearchIndex {
         } else {
             vec![f.title, f.body]
         };
-        let mut parser = QueryParser::for_index(&self.index, fields.clone());
-        parser.set_conjunction_by_default();
-        parser.set_field_boost(f.title, 3.0);
-        parser.set_field_boost(f.numbers, 2.0);
+        let fields: Vec<(Field, QueryParser)> = fields
+            .into_iter()
+            .map(|field| {
+                let mut parser = QueryParser::for_index(&self.index, vec![field]);
+                parser.set_conjunction_by_default();
+                (field, parser)
+            })
+            .collect();
+        let scope: Option<Box<dyn Query>> = (!ask.sites.is_empty()).then(|| {
+            let terms = ask.sites.iter().map(|s| Term::from_field_text(f.tenant, s));
+            Box::new(TermSetQuery::new(terms)) as Box<dyn Query>
+        });
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for alts in alternatives(&plain_question(&asked), &ask.synonyms) {
             let mut either: Vec<(Occur, Box<dyn Query>)> = alts
                 .iter()
-                .map(|alt| (Occur::Should, self.part_query(&parser, &fields, alt)))
+                .map(|alt| {
+                    (
+                        Occur::Should,
+                        self.part_query(&fields, alt, scope.as_deref()),
+                    )
+                })
                 .collect();
             let q = match either.len() {
                 1 => either.remove(0).1,
@@ -457,11 +509,8 @@ impl SearchIndex {
             return Ok(Found::default());
         }
         let text: Box<dyn Query> = Box::new(BooleanQuery::new(must));
+        // (The scope is already inside every part.)
         let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text.box_clone())];
-        if !ask.sites.is_empty() {
-            let terms = ask.sites.iter().map(|s| Term::from_field_text(f.tenant, s));
-            parts.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
-        }
         let picked = [
             ask.column
                 .as_ref()
@@ -481,19 +530,28 @@ impl SearchIndex {
         let query = BooleanQuery::new(parts);
         let limit = ask.limit.clamp(1, 100);
         let top = TopDocs::with_limit(limit).and_offset(ask.offset);
+        // Columns are counted only when a reader can pick one: one site in scope.
+        let one_site = ask.sites.len() == 1;
         let (total, counts, top): (usize, facets::Counted, Vec<(f32, DocAddress)>) = if ask.by_date
         {
             let (n, c, t) = searcher.search(
                 &query,
                 &(
                     Count,
-                    facets::FacetCounts,
+                    facets::FacetCounts { columns: one_site },
                     top.order_by_fast_field::<TDate>("date", Order::Desc),
                 ),
             )?;
             (n, c, t.into_iter().map(|(_, a)| (0.0, a)).collect())
         } else {
-            searcher.search(&query, &(Count, facets::FacetCounts, top.order_by_score()))?
+            searcher.search(
+                &query,
+                &(
+                    Count,
+                    facets::FacetCounts { columns: one_site },
+                    top.order_by_score(),
+                ),
+            )?
         };
         let [sites, columns, kinds] = counts.text;
         let most_first = |m: std::collections::HashMap<String, u64>| {
@@ -545,7 +603,11 @@ impl SearchIndex {
                 column: text_of(f.column),
                 kind: text_of(f.kind),
                 title_html,
-                snippet_html: bodies.snippet_from_doc(&doc).to_html(),
+                // The snippet is looked for in the text's beginning only: cutting a long text
+                // into words for ten hits cost more than finding them.
+                snippet_html: bodies
+                    .snippet(head(&text_of(f.body), SNIPPET_SOURCE))
+                    .to_html(),
                 date,
                 url: text_of(f.url),
                 score,
@@ -557,6 +619,14 @@ impl SearchIndex {
             facets,
         })
     }
+}
+
+/// Characters of a text a snippet is looked for in.
+const SNIPPET_SOURCE: usize = 3_000;
+
+/// The first `n` characters of `text`.
+fn head(text: &str, n: usize) -> &str {
+    text.char_indices().nth(n).map_or(text, |(i, _)| &text[..i])
 }
 
 /// A document read back from its stored fields.
@@ -596,6 +666,7 @@ fn owner_of(key: &str) -> &str {
     key.split_once('#').map_or(key, |(owner, _)| owner)
 }
 
+pub(crate) mod answers;
 mod facets;
 mod highlight;
 mod question;

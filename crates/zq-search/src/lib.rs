@@ -10,5 +10,6 @@ mod index;
 mod tokenizer;
 
 pub use extract::{Extracted, Limits, extract};
+pub use index::answers::ANSWER_TTL;
 pub use index::{Ask, Changes, Doc, Facets, Found, Hit, SearchError, SearchIndex};
 pub use tokenizer::{TOKENIZER, ZhTokenizer};

@@ -74,7 +74,7 @@ pub(crate) fn spec() -> Value {
                 "parameters": [
                     query_param("q", "搜索词（至多 100 字；繁体字亦可）", "string"),
                     query_param("site", "只搜此站点（站点代码）；不填为全部站群", "string"),
-                    query_param("column", "只搜此栏目（栏目名称，须同时指定 site）", "string"),
+                    query_param("column", "只搜此栏目（栏目名称，须同时指定 site；栏目分面 facets.columns 也只在指定 site 时计数）", "string"),
                     query_param("kind", "只搜此类型：article（信息）、attachment（附件）", "string"),
                     query_param("year", "只搜此年份（北京时间）", "integer"),
                     query_param("sort", "relevance（默认，按相关度）或 date（按时间，新者在前）", "string"),
