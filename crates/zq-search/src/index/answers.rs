@@ -15,13 +15,57 @@ use super::{Ask, Found};
 /// How long an answer is kept (unless a commit comes first).
 pub const ANSWER_TTL: Duration = Duration::from_secs(30);
 
-/// Answers kept at most; past it the oldest half is dropped.
+/// Answers kept at most, and their size at most (a cluster-wide answer counts a thousand
+/// sites); past either, the oldest half is dropped.
 const KEPT: usize = 2048;
+const KEPT_BYTES: usize = 64 * 1024 * 1024;
 
 pub(super) struct Answers {
     ttl: Mutex<Duration>,
     epoch: AtomicU64,
-    kept: Mutex<HashMap<String, (Instant, u64, Found)>>,
+    kept: Mutex<Kept>,
+}
+
+#[derive(Default)]
+struct Kept {
+    answers: HashMap<String, (Instant, u64, Found)>,
+    bytes: usize,
+}
+
+/// About how much memory an answer takes.
+fn size_of(key: &str, f: &Found) -> usize {
+    let hits: usize = f
+        .hits
+        .iter()
+        .map(|h| {
+            h.key.len()
+                + h.tenant.len()
+                + h.column.len()
+                + h.kind.len()
+                + h.title_html.len()
+                + h.snippet_html.len()
+                + h.url.len()
+                + 160
+        })
+        .sum();
+    let facets = &f.facets;
+    let counted = facets
+        .sites
+        .iter()
+        .map(|(s, _)| s.len() + 32)
+        .sum::<usize>()
+        + facets
+            .columns
+            .iter()
+            .map(|((s, c), _)| s.len() + c.len() + 56)
+            .sum::<usize>()
+        + facets
+            .kinds
+            .iter()
+            .map(|(k, _)| k.len() + 32)
+            .sum::<usize>()
+        + facets.years.len() * 16;
+    key.len() + hits + counted + 128
 }
 
 impl Answers {
@@ -33,7 +77,7 @@ impl Answers {
         }
     }
 
-    fn kept(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, u64, Found)>> {
+    fn kept(&self) -> std::sync::MutexGuard<'_, Kept> {
         self.kept.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -58,7 +102,7 @@ impl Answers {
             return None;
         }
         let kept = self.kept();
-        let (at, epoch, found) = kept.get(&key.0)?;
+        let (at, epoch, found) = kept.answers.get(&key.0)?;
         (*epoch == key.1 && at.elapsed() < ttl).then(|| found.clone())
     }
 
@@ -67,19 +111,65 @@ impl Answers {
         if self.ttl().is_zero() || self.epoch.load(Ordering::Acquire) != key.1 {
             return;
         }
+        let size = size_of(&key.0, found);
         let mut kept = self.kept();
-        if kept.len() >= KEPT {
-            let mut ages: Vec<Instant> = kept.values().map(|(at, _, _)| *at).collect();
+        if kept.answers.len() >= KEPT || kept.bytes + size > KEPT_BYTES {
+            let mut ages: Vec<Instant> = kept.answers.values().map(|(at, _, _)| *at).collect();
             ages.sort_unstable();
-            let cut = ages[ages.len() / 2];
-            kept.retain(|_, (at, _, _)| *at > cut);
+            let cut = ages.get(ages.len() / 2).copied();
+            kept.answers
+                .retain(|_, (at, _, _)| cut.is_some_and(|cut| *at > cut));
+            kept.bytes = kept
+                .answers
+                .iter()
+                .map(|(k, (_, _, f))| size_of(k, f))
+                .sum();
         }
-        kept.insert(key.0, (Instant::now(), key.1, found.clone()));
+        if let Some((_, _, old)) = kept.answers.get(&key.0) {
+            kept.bytes = kept.bytes.saturating_sub(size_of(&key.0, old));
+        }
+        kept.bytes += size;
+        kept.answers
+            .insert(key.0, (Instant::now(), key.1, found.clone()));
     }
 
     /// Forgets every answer (the index changed).
     pub(super) fn forget(&self) {
         self.epoch.fetch_add(1, Ordering::AcqRel);
-        self.kept().clear();
+        let mut kept = self.kept();
+        kept.answers.clear();
+        kept.bytes = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_is_kept_until_a_commit_and_never_across_one() {
+        let answers = Answers::new();
+        let ask = Ask {
+            text: "防汛".into(),
+            ..Ask::default()
+        };
+        let found = Found {
+            total: 3,
+            ..Found::default()
+        };
+        let key = answers.key(&ask);
+        assert!(answers.get(&key).is_none());
+        answers.put(key.clone(), &found);
+        assert_eq!(answers.get(&answers.key(&ask)).map(|f| f.total), Some(3));
+        // Asked before a commit, answered after it: not kept.
+        let before = answers.key(&ask);
+        answers.forget();
+        answers.put(before, &found);
+        assert!(answers.get(&answers.key(&ask)).is_none());
+        // No time to live: nothing kept.
+        answers.set_ttl(Duration::ZERO);
+        let key = answers.key(&ask);
+        answers.put(key.clone(), &found);
+        assert!(answers.get(&key).is_none());
     }
 }

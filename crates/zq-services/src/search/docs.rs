@@ -13,7 +13,7 @@ use zq_domain::{ColumnId, TenantStatus};
 use zq_search::{Changes, Doc, SearchIndex};
 use zq_store::{Article, Store, Tenant};
 
-use super::files::{FileReader, file_docs};
+use super::files::{FileReader, article_docs};
 use super::letters::site_letters;
 use crate::Result;
 use crate::ServiceError;
@@ -92,19 +92,6 @@ pub(crate) async fn column_names(store: &Store, t: &Tenant) -> Result<HashMap<Co
         .into_iter()
         .map(|c| (c.id, c.name))
         .collect())
-}
-
-/// Article `a`'s document and its files'.
-pub(crate) async fn article_docs(
-    store: &Store,
-    files: &FileReader,
-    t: &Tenant,
-    column: &str,
-    a: &Article,
-) -> Result<Vec<Doc>> {
-    let mut docs = vec![article_doc(t, column, a)];
-    docs.extend(file_docs(store, files, t, column, a).await?);
-    Ok(docs)
 }
 
 /// The articles of `t` with their files (none when the site is not open).

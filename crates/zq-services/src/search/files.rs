@@ -10,11 +10,11 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use percent_encoding::percent_decode_str;
+use zq_domain::access::Action;
 use zq_search::{Doc, Extracted, Limits};
 use zq_store::{Article, Store, Tenant};
 
-use zq_domain::access::Action;
-
+use super::docs::{article_doc, article_key};
 use crate::{Caller, Result, ServiceError, Services, site};
 
 /// The kind of a file's document.
@@ -82,17 +82,18 @@ pub async fn unreadable_files(svc: &Services, caller: &Caller, code: &str) -> Re
         .map_err(|e| ServiceError::Unavailable(e.to_string()))
 }
 
-/// The files article `a` (published, of open site `t`) links, as documents of its column.
-pub(crate) async fn file_docs(
+/// Article `a`'s document (published, of open site `t`), then those of the files it links,
+/// in its column.
+pub(crate) async fn article_docs(
     store: &Store,
     files: &FileReader,
     t: &Tenant,
     column: &str,
     a: &Article,
 ) -> Result<Vec<Doc>> {
-    let mut docs: Vec<Doc> = Vec::new();
+    let mut docs = vec![article_doc(t, column, a)];
     for (sha, name) in linked_files(&a.body, t.code.as_str()) {
-        let key = format!("article:{}#file:{sha}", a.id.0);
+        let key = format!("{}#file:{sha}", article_key(a.id.0));
         if docs.iter().any(|d| d.key == key) {
             continue;
         }

@@ -18,10 +18,8 @@ use zq_search::{Changes, Doc};
 use zq_store::{Event, Store};
 
 use super::SearchHandle;
-use super::docs::{
-    article_docs, article_key, build, cluster_words, is_open, rebuild_site, search_failed,
-};
-use super::files::FileReader;
+use super::docs::{article_key, build, cluster_words, is_open, rebuild_site, search_failed};
+use super::files::{FileReader, article_docs};
 use super::letters::{case_key, public_letter};
 use super::office::{Office, flush};
 use crate::events::{Subscriber, follow};
