@@ -15,6 +15,7 @@ pub mod calendar;
 pub mod column;
 pub mod consult;
 pub mod csv;
+pub mod disclosure;
 pub mod event;
 pub mod host;
 pub mod html;
