@@ -1,6 +1,7 @@
 //! The index's behaviour on small corpora: Chinese words and the cluster's own words found,
 //! the scope of sites kept, replacing and removing by key, highlighting escaped.
 
+use super::question::{alternatives, plain_question};
 use super::*;
 
 fn doc(key: &str, tenant: &str, title: &str, body: &str) -> Doc {
